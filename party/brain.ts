@@ -1,0 +1,237 @@
+/**
+ * The Brain: one Durable Object per user (DESIGN.md §1), a y-partyserver
+ * `YServer` with SQLite storage and hibernation. This class only adapts the
+ * platform — connections, storage, hooks — to the plain modules in `core/`
+ * and `api/` (STYLE.md 3). Every hook body is wrapped: partyserver does not
+ * await async `onMessage` rejections, and nothing may reach a client as a stack.
+ */
+import type { Connection, ConnectionContext, WSMessage } from "partyserver";
+import { YServer } from "y-partyserver";
+import { v7 as uuidv7 } from "uuid";
+import type { Command } from "../shared/commands.ts";
+import type { AppError, Result } from "../shared/errors.ts";
+import type { ServerFrame } from "../shared/protocol.ts";
+import { handleApi } from "./api/routes.ts";
+import { actorLabel, type Applied, type CommandContext, executeCommand } from "./core/commands.ts";
+import { COMPACT_AFTER_ROWS, DocStore } from "./core/doc-store.ts";
+import { Ledger } from "./core/ledger.ts";
+import type { SocketPresence } from "./core/presence.ts";
+import { type Bucket, type BucketConfig, fullBucket, take } from "./core/rate-limit.ts";
+import {
+  broadcast,
+  broadcastPresence,
+  type Client,
+  currentDevices,
+  handleFrame,
+  type SocketDeps,
+} from "./core/sockets.ts";
+import type { SqlStore } from "./core/sql.ts";
+import { TicketStore } from "./core/tickets.ts";
+import { describeError, log } from "./log.ts";
+import { errorResponse, TRUSTED } from "./http.ts";
+
+/** Largest binary (Yjs) frame the room applies, in bytes (P4). */
+export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
+
+type SocketState = { mc?: SocketPresence | null } & Record<string, unknown>;
+
+const perMinute = (raw: string | undefined, fallback: number): BucketConfig => {
+  const n = Number(raw);
+  const rate = Number.isFinite(n) && n > 0 ? n : fallback;
+  return { capacity: rate, perMinute: rate };
+};
+
+export class Brain extends YServer {
+  static options = { hibernate: true };
+
+  #sql: SqlStore = {
+    exec: (query, ...bindings) => this.ctx.storage.sql.exec(query, ...bindings),
+    transactionSync: (fn) => this.ctx.storage.transactionSync(fn),
+  };
+  #ledger!: Ledger;
+  #docs!: DocStore;
+  #tickets = new TicketStore(this.#sql);
+  #writeBucket: Bucket | null = null;
+  #frameBuckets = new Map<string, Bucket>();
+
+  /** Loads projections and the document from SQLite; from here on every doc update is persisted in its turn. */
+  override async onLoad(): Promise<void> {
+    this.#ledger = new Ledger(this.#sql);
+    this.#docs = new DocStore(this.#sql);
+    this.#docs.attach(this.document, (origin) => this.#labelOrigin(origin));
+    if (this.#docs.rowCount > COMPACT_AFTER_ROWS) this.#docs.compact(this.document);
+  }
+
+  /** Nothing to do: updates were already written as they arrived (DocStore). */
+  override async onSave(): Promise<void> {}
+
+  override async fetch(request: Request): Promise<Response> {
+    const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      const ticket = new URL(request.url).searchParams.get("ticket") ?? "";
+      if (!this.#tickets.redeem(ticket)) {
+        log("warn", { event: "socket.refused", requestId, code: "unauthorized" });
+        return errorResponse("unauthorized", "socket ticket missing, expired or already used", requestId);
+      }
+    }
+    try {
+      return await super.fetch(request);
+    } catch (error) {
+      log("error", { event: "room.fetch_failed", requestId, detail: describeError(error) });
+      return errorResponse("internal", "internal error", requestId);
+    }
+  }
+
+  override async onRequest(request: Request): Promise<Response> {
+    const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
+    try {
+      return await handleApi(request, {
+        userId: this.name,
+        requestId,
+        ledger: this.#ledger,
+        doc: this.document,
+        devices: () => currentDevices(this.#socketDeps()),
+        execute: (command, ctx) => this.#execute(command, ctx),
+        issueTicket: () => this.#tickets.issue(this.name),
+        admitWrite: () => this.#admitWrite(),
+      });
+    } catch (error) {
+      log("error", { event: "api.failed", requestId, userId: this.name, detail: describeError(error) });
+      return errorResponse("internal", "internal error", requestId);
+    }
+  }
+
+  override onConnect(connection: Connection, ctx: ConnectionContext): void {
+    try {
+      super.onConnect(connection, ctx);
+      log("info", { event: "socket.connected", userId: this.name, connectionId: connection.id });
+    } catch (error) {
+      log("error", { event: "socket.connect_failed", userId: this.name, detail: describeError(error) });
+    }
+  }
+
+  override onMessage(connection: Connection, message: WSMessage): void {
+    try {
+      if (typeof message !== "string" && message.byteLength > MAX_YJS_FRAME_BYTES) {
+        this.#reject(connection, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` });
+        return;
+      }
+      super.onMessage(connection, message);
+    } catch (error) {
+      log("error", { event: "socket.message_failed", userId: this.name, detail: describeError(error) });
+    }
+  }
+
+  override onCustomMessage(connection: Connection, message: string): void {
+    try {
+      handleFrame(this.#socketDeps(), this.#client(connection), message);
+    } catch (error) {
+      log("error", { event: "socket.frame_failed", userId: this.name, detail: describeError(error) });
+      this.#reject(connection, { code: "internal", message: "internal error" });
+    }
+  }
+
+  override onClose(connection: Connection, code: number, reason: string, wasClean: boolean): void {
+    try {
+      super.onClose(connection, code, reason, wasClean);
+      this.#frameBuckets.delete(connection.id);
+      const deps = this.#socketDeps((c) => c.id !== connection.id);
+      broadcastPresence(deps);
+      log("info", { event: "socket.closed", userId: this.name, connectionId: connection.id });
+    } catch (error) {
+      log("error", { event: "socket.close_failed", userId: this.name, detail: describeError(error) });
+    }
+  }
+
+  override onError(connection: Connection, error: unknown): void {
+    log("warn", { event: "socket.error", userId: this.name, connectionId: connection.id, detail: describeError(error) });
+  }
+
+  #execute(command: Command, ctx: CommandContext): Result<Applied> {
+    const started = Date.now();
+    try {
+      const result = executeCommand(
+        {
+          sql: this.#sql,
+          doc: this.document,
+          ledger: this.#ledger,
+          now: Date.now,
+          onEvent: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
+        },
+        command,
+        ctx,
+      );
+      log(result.ok ? "info" : "warn", {
+        event: "command",
+        requestId: ctx.correlationId,
+        userId: this.name,
+        durationMs: Date.now() - started,
+        ...(result.ok ? { seq: result.value.seq } : { code: result.error.code }),
+      });
+      return result;
+    } catch (error) {
+      // An invariant broke mid-write: SQLite rolled back, but memory may not match it. Restart from storage.
+      log("error", { event: "command.invariant", requestId: ctx.correlationId, userId: this.name, detail: describeError(error) });
+      this.ctx.abort("command failed mid-write; reloading from storage");
+      throw error;
+    }
+  }
+
+  #admitWrite(): number | null {
+    const config = perMinute(this.env.RATE_LIMIT_WRITES_PER_MINUTE, 120);
+    const now = Date.now();
+    const result = take(this.#writeBucket ?? fullBucket(config, now), config, now);
+    this.#writeBucket = result.bucket;
+    return result.allowed ? null : result.retryAfterSeconds;
+  }
+
+  #socketDeps(filter: (c: Client) => boolean = () => true): SocketDeps {
+    return {
+      userId: this.name,
+      ledger: this.#ledger,
+      clients: () => [...this.getConnections()].map((c) => this.#client(c)).filter(filter),
+      execute: (command, ctx) => this.#execute(command, ctx),
+      admit: (client) => {
+        const config = perMinute(this.env.RATE_LIMIT_FRAMES_PER_MINUTE, 600);
+        const now = Date.now();
+        const result = take(this.#frameBuckets.get(client.id) ?? fullBucket(config, now), config, now);
+        this.#frameBuckets.set(client.id, result.bucket);
+        return result.allowed ? null : result.retryAfterSeconds;
+      },
+      now: Date.now,
+      newRequestId: uuidv7,
+      onError: (client, requestId, error, frameType) =>
+        log("warn", { event: "frame.rejected", requestId, userId: this.name, connectionId: client.id, code: error.code, frameType }),
+    };
+  }
+
+  #client(connection: Connection): Client {
+    return {
+      id: connection.id,
+      get presence() {
+        return (connection.state as SocketState | null)?.mc ?? null;
+      },
+      setPresence: (presence) => {
+        connection.setState((prev) => ({ ...((prev as SocketState | null) ?? {}), mc: presence }));
+      },
+      send: (frame: ServerFrame) => this.sendCustomMessage(connection, JSON.stringify(frame)),
+      close: (code, reason) => connection.close(code, reason),
+    };
+  }
+
+  #reject(connection: Connection, error: AppError): void {
+    const frame: ServerFrame = { type: "error", requestId: uuidv7(), code: error.code, message: error.message };
+    this.sendCustomMessage(connection, JSON.stringify(frame));
+  }
+
+  #labelOrigin(origin: unknown): string {
+    if (origin && typeof origin === "object" && "actorLabel" in origin && typeof origin.actorLabel === "string") {
+      return origin.actorLabel;
+    }
+    if (origin && typeof origin === "object" && "id" in origin && typeof origin.id === "string") {
+      const presence = ((origin as Connection).state as SocketState | null)?.mc;
+      return actorLabel({ kind: "user", deviceId: presence?.deviceId ?? `socket:${origin.id}` });
+    }
+    return "system";
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The room's single write path for commands (docs/PROTOCOL.md L1–L4, H4–H6).
+ *
+ * A command is checked for a prior run of its client action id, validated
+ * against current state, then applied — document change and ledger event in
+ * one SQLite transaction — and only then announced. Everything that can
+ * reject a command happens before the first write, so a rejection leaves
+ * nothing behind.
+ */
+import { v7 as uuidv7 } from "uuid";
+import type * as Y from "yjs";
+import type { Command } from "../../shared/commands.ts";
+import {
+  type Actor,
+  type LedgerEvent,
+  type Memory,
+  type Preferences,
+  PreferencesSchema,
+  type Task,
+  TaskSchema,
+} from "../../shared/domain.ts";
+import { fail, ok, type Result } from "../../shared/errors.ts";
+import { type ActorOrigin, nextOrder, patchTask, readTask, removeTask, writeTask } from "./doc-schema.ts";
+import type { Ledger } from "./ledger.ts";
+import { applyPreferencesPatch, memorySlot } from "./projections.ts";
+import type { SqlStore } from "./sql.ts";
+
+export type CommandContext = {
+  actor: Actor;
+  /** Request id of the HTTP call or socket frame that caused the command. */
+  correlationId: string;
+  clientActionId?: string;
+};
+
+/** What the caller gets back; `duplicate` marks a repeat of an applied client action (L3). */
+export type Applied = { result: unknown; duplicate: boolean; seq: number };
+
+export type CommandDeps = {
+  sql: SqlStore;
+  doc: Y.Doc;
+  ledger: Ledger;
+  now: () => number;
+  /** Called once per new event, after its transaction committed. */
+  onEvent: (event: LedgerEvent) => void;
+};
+
+export const actorLabel = (actor: Actor): string =>
+  actor.kind === "user" ? `user:${actor.deviceId ?? "api"}` : actor.kind === "assistant" ? `assistant:${actor.turnId}` : "system";
+
+/** A validated plan: the event to record and the document change that goes with it. */
+type Plan = { type: string; payload: unknown; result: unknown; write?: (origin: ActorOrigin) => void };
+
+export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
+  const request = JSON.stringify(command);
+  if (ctx.clientActionId !== undefined) {
+    const prior = deps.ledger.checkAction(ctx.clientActionId, request);
+    if (prior.status === "conflict") {
+      return fail("conflict", `clientActionId ${ctx.clientActionId} was already used for a different request`);
+    }
+    if (prior.status === "duplicate") {
+      return ok({ result: prior.recorded.result, duplicate: true, seq: prior.recorded.event.seq });
+    }
+  }
+  const planned = plan(deps, command, ctx.actor);
+  if (!planned.ok) return planned;
+  const { type, payload, result, write } = planned.value;
+  const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
+  let recorded;
+  try {
+    recorded = deps.sql.transactionSync(() => {
+      write?.(origin);
+      return deps.ledger.append({
+        type,
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        payload,
+        clientActionId: ctx.clientActionId,
+        request: ctx.clientActionId === undefined ? undefined : request,
+        result,
+      });
+    });
+  } catch (error) {
+    // The SQL rolled back; the in-memory projections may not have. Re-read them, then let the room reset.
+    deps.ledger.reload();
+    throw error;
+  }
+  deps.onEvent(recorded.event);
+  return ok({ result, duplicate: false, seq: recorded.event.seq });
+}
+
+function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
+  const now = new Date(deps.now()).toISOString();
+  switch (command.kind) {
+    case "task":
+      return planTask(deps, command.action, actor, now);
+    case "memory.pin": {
+      const { type, key, value } = command.pin;
+      const existing = deps.ledger.state.memories[memorySlot({ type, key })];
+      const memory: Memory = existing
+        ? { ...existing, value, updatedAt: now }
+        : { id: uuidv7(), type, key, value, pinnedAt: now, updatedAt: now };
+      return ok({ type: "memory.pinned", payload: { memory }, result: memory });
+    }
+    case "preferences.update": {
+      const merged = PreferencesSchema.safeParse(applyPreferencesPatch(deps.ledger.state.preferences, command.patch));
+      if (!merged.success) return fail("invalid_request", "preferences would be invalid after this change");
+      const preferences: Preferences = merged.data;
+      return ok({ type: "preferences.updated", payload: { patch: command.patch }, result: preferences });
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`unhandled command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function planTask(deps: CommandDeps, action: Extract<Command, { kind: "task" }>["action"], actor: Actor, now: string): Result<Plan> {
+  const { doc } = deps;
+  if (action.action === "create") {
+    const task: Task = {
+      id: uuidv7(),
+      title: action.task.title,
+      status: "open",
+      due: action.task.due ?? null,
+      tags: action.task.tags ?? [],
+      order: nextOrder(doc),
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actorLabel(actor),
+    };
+    return ok({ type: "task.created", payload: { task }, result: task, write: (o) => writeTask(doc, task, o) });
+  }
+  const current = readTask(doc, action.taskId);
+  if (!current) return fail("not_found", `task ${action.taskId} does not exist`);
+  switch (action.action) {
+    case "update": {
+      const changes = { ...action.patch, updatedAt: now };
+      const next = TaskSchema.safeParse({ ...current, ...changes });
+      if (!next.success) return fail("invalid_request", "task would be invalid after this change");
+      return ok({
+        type: "task.updated",
+        payload: { taskId: current.id, changes: action.patch },
+        result: next.data,
+        write: (o) => patchTask(doc, current.id, changes, o),
+      });
+    }
+    case "complete": {
+      const done: Task = { ...current, status: "done", updatedAt: now };
+      return ok({
+        type: "task.completed",
+        payload: { taskId: current.id },
+        result: done,
+        write: (o) => patchTask(doc, current.id, { status: "done", updatedAt: now }, o),
+      });
+    }
+    case "delete":
+      return ok({
+        type: "task.deleted",
+        payload: { taskId: current.id, task: current },
+        result: current,
+        write: (o) => removeTask(doc, current.id, o),
+      });
+    default: {
+      const unknown: never = action;
+      throw new Error(`unhandled task action ${JSON.stringify(unknown)}`);
+    }
+  }
+}

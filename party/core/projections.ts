@@ -1,0 +1,79 @@
+/**
+ * Projections: pure reducers over ledger events (DESIGN.md §2).
+ *
+ * The live state of a room is `events.reduce(reduce, INITIAL_PROJECTION)`;
+ * snapshots store this value at a seq so hydration replays only the tail.
+ * Events this reducer does not know (tasks live in the Yjs document; later
+ * features add types) leave the state unchanged, so old code can replay new
+ * ledgers.
+ */
+import {
+  DEFAULT_PREFERENCES,
+  type LedgerEvent,
+  type Memory,
+  type Message,
+  type Preferences,
+  type PreferencesPatch,
+} from "../../shared/domain.ts";
+
+/** How many messages the projection keeps hot; older ones are archived (chat retention). */
+export const RECENT_MESSAGES = 100;
+
+export type Projection = {
+  /** Keyed by `${type}:${key}` so pinning the same memory again replaces it. */
+  memories: Record<string, Memory>;
+  preferences: Preferences;
+  recentMessages: Message[];
+  lastEventSeq: number;
+};
+
+export const INITIAL_PROJECTION: Projection = {
+  memories: {},
+  preferences: DEFAULT_PREFERENCES,
+  recentMessages: [],
+  lastEventSeq: 0,
+};
+
+/** Payloads of the event types the projections fold. */
+export type MemoryPinnedPayload = { memory: Memory };
+export type PreferencesUpdatedPayload = { patch: PreferencesPatch };
+export type MessageAddedPayload = { message: Message };
+
+export const memorySlot = (memory: Pick<Memory, "type" | "key">) => `${memory.type}:${memory.key.toLowerCase()}`;
+
+export function applyPreferencesPatch(prefs: Preferences, patch: PreferencesPatch): Preferences {
+  return {
+    timezone: patch.timezone ?? prefs.timezone,
+    workHours: { ...prefs.workHours, ...patch.workHours },
+    notifications: { ...prefs.notifications, ...patch.notifications },
+  };
+}
+
+export function reduce(state: Projection, event: LedgerEvent): Projection {
+  const next = { ...state, lastEventSeq: event.seq };
+  switch (event.type) {
+    case "memory.pinned": {
+      const { memory } = event.payload as MemoryPinnedPayload;
+      return { ...next, memories: { ...state.memories, [memorySlot(memory)]: memory } };
+    }
+    case "preferences.updated": {
+      const { patch } = event.payload as PreferencesUpdatedPayload;
+      return { ...next, preferences: applyPreferencesPatch(state.preferences, patch) };
+    }
+    case "message.added": {
+      const { message } = event.payload as MessageAddedPayload;
+      return { ...next, recentMessages: [...state.recentMessages, message].slice(-RECENT_MESSAGES) };
+    }
+    default:
+      return next;
+  }
+}
+
+export const replay = (events: Iterable<LedgerEvent>, from: Projection = INITIAL_PROJECTION): Projection => {
+  let state = from;
+  for (const event of events) state = reduce(state, event);
+  return state;
+};
+
+export const memoriesOf = (state: Projection): Memory[] =>
+  Object.values(state.memories).sort((a, b) => a.pinnedAt.localeCompare(b.pinnedAt));

@@ -1,0 +1,206 @@
+/**
+ * The JSON side of a socket (docs/PROTOCOL.md P1–P14), independent of the
+ * Durable Object: the room adapts its connections to `Client` and calls
+ * `handleFrame` for every custom message. No frame can throw out of here;
+ * every failure becomes a typed error frame and the socket stays up.
+ */
+import { type Command, splitClientActionId } from "../../shared/commands.ts";
+import type { Device } from "../../shared/domain.ts";
+import type { AppError, Result } from "../../shared/errors.ts";
+import {
+  CLOSE_CODES,
+  type ClientFrame,
+  type HelloFrame,
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+} from "../../shared/protocol.ts";
+import type { Applied, CommandContext } from "./commands.ts";
+import type { Ledger } from "./ledger.ts";
+import { memoriesOf } from "./projections.ts";
+import { devicesOf, LAST_SEEN_RESOLUTION_MS, type SocketPresence } from "./presence.ts";
+
+/** A client further behind than this gets a snapshot instead of events (P8). */
+export const BACKFILL_MAX_EVENTS = 500;
+
+export interface Client {
+  readonly id: string;
+  /** Set by hello; null until then. */
+  readonly presence: SocketPresence | null;
+  setPresence(presence: SocketPresence): void;
+  send(frame: ServerFrame): void;
+  close(code: number, reason: string): void;
+}
+
+export type SocketDeps = {
+  userId: string;
+  ledger: Ledger;
+  clients: () => Iterable<Client>;
+  execute: (command: Command, ctx: CommandContext) => Result<Applied>;
+  /** Rate limit per socket; returns seconds to wait when over. */
+  admit: (client: Client) => number | null;
+  now: () => number;
+  newRequestId: () => string;
+  onError: (client: Client, requestId: string, error: AppError, frameType?: string) => void;
+};
+
+export function helloedClients(deps: Pick<SocketDeps, "clients">): Client[] {
+  return [...deps.clients()].filter((c) => c.presence !== null);
+}
+
+export function currentDevices(deps: Pick<SocketDeps, "clients">): Device[] {
+  return devicesOf(helloedClients(deps).map((c) => c.presence!));
+}
+
+/** Sends to every client that said hello (P3: nothing app-level reaches a socket before its welcome). */
+export function broadcast(deps: Pick<SocketDeps, "clients">, frame: ServerFrame, except?: Client): void {
+  for (const client of helloedClients(deps)) if (client !== except) client.send(frame);
+}
+
+export function broadcastPresence(deps: Pick<SocketDeps, "clients">): void {
+  broadcast(deps, { type: "presence", devices: currentDevices(deps) });
+}
+
+export function handleFrame(deps: SocketDeps, client: Client, raw: string): void {
+  const requestId = deps.newRequestId();
+  const reject = (error: AppError, rid?: string, frameType?: string) => {
+    const frame: ServerFrame = { type: "error", requestId, code: error.code, message: error.message };
+    if (rid !== undefined) frame.rid = rid;
+    if (error.retryAfter !== undefined) frame.retryAfter = error.retryAfter;
+    client.send(frame);
+    deps.onError(client, requestId, error, frameType);
+  };
+
+  const retryAfter = deps.admit(client);
+  if (retryAfter !== null) return reject({ code: "rate_limited", message: "too many frames", retryAfter });
+
+  const parsed = parseClientFrame(raw);
+  if (!parsed.ok) return reject({ code: parsed.code, message: parsed.message }, parsed.rid);
+  const frame = parsed.frame;
+
+  if (frame.type === "hello") return hello(deps, client, frame);
+  if (client.presence === null) {
+    return reject({ code: "invalid_request", message: "send hello first" }, frame.rid, frame.type);
+  }
+  touch(deps, client);
+
+  switch (frame.type) {
+    case "ping":
+      return client.send(withRid({ type: "pong", ts: new Date(deps.now()).toISOString() }, frame.rid));
+    case "focus": {
+      const before = currentDevices(deps);
+      client.setPresence({ ...client.presence, focused: frame.focused });
+      if (JSON.stringify(before) !== JSON.stringify(currentDevices(deps))) broadcastPresence(deps);
+      return;
+    }
+    case "events.backfill":
+      return backfill(deps, client, frame.since, frame.limit ?? BACKFILL_MAX_EVENTS, frame.rid);
+    case "task":
+    case "memory.pin":
+    case "preferences.update": {
+      const { command, clientActionId } = toCommand(frame);
+      const ctx: CommandContext = {
+        actor: { kind: "user", deviceId: client.presence.deviceId },
+        correlationId: requestId,
+        clientActionId,
+      };
+      const result = deps.execute(command, ctx);
+      if (!result.ok) return reject(result.error, frame.rid, frame.type);
+      return client.send({
+        type: "ack",
+        rid: frame.rid ?? requestId,
+        result: result.value.result,
+        duplicate: result.value.duplicate,
+        seq: result.value.seq,
+      });
+    }
+    default: {
+      const unknown: never = frame;
+      throw new Error(`unhandled frame ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Turns a command frame into a command and its idempotency key (G2: same shape as the HTTP path). */
+export function toCommand(
+  frame: Extract<ClientFrame, { type: "task" | "memory.pin" | "preferences.update" }>,
+): { command: Command; clientActionId?: string } {
+  switch (frame.type) {
+    case "task": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "task", action: value }, clientActionId };
+    }
+    case "memory.pin": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "memory.pin", pin: value }, clientActionId };
+    }
+    case "preferences.update": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "preferences.update", patch: value }, clientActionId };
+    }
+  }
+}
+
+function withRid<F extends ServerFrame>(frame: F, rid: string | undefined): F {
+  return rid === undefined ? frame : { ...frame, rid };
+}
+
+function hello(deps: SocketDeps, client: Client, frame: HelloFrame): void {
+  if (frame.v !== PROTOCOL_VERSION) {
+    client.close(CLOSE_CODES.protocolMismatch, `protocol ${frame.v} unsupported; this room speaks ${PROTOCOL_VERSION}`);
+    return;
+  }
+  const now = new Date(deps.now()).toISOString();
+  client.setPresence({
+    deviceId: frame.deviceId,
+    name: frame.name,
+    kind: frame.kind,
+    connectedAt: client.presence?.connectedAt ?? now,
+    lastSeen: now,
+    focused: frame.focused,
+  });
+  client.send(
+    withRid(
+      { type: "welcome", v: PROTOCOL_VERSION, userId: deps.userId, connectionId: client.id, lastEventSeq: deps.ledger.lastSeq },
+      frame.rid,
+    ),
+  );
+  if (frame.lastEventSeq !== undefined && frame.lastEventSeq < deps.ledger.lastSeq) {
+    backfill(deps, client, frame.lastEventSeq, BACKFILL_MAX_EVENTS, undefined);
+  }
+  broadcastPresence(deps);
+}
+
+/** P8: events after `since`, or one snapshot when the client is more than BACKFILL_MAX_EVENTS behind. */
+function backfill(deps: SocketDeps, client: Client, since: number, limit: number, rid: string | undefined): void {
+  const last = deps.ledger.lastSeq;
+  if (last - since > BACKFILL_MAX_EVENTS) {
+    const state = deps.ledger.state;
+    client.send(
+      withRid(
+        {
+          type: "snapshot",
+          snapshot: {
+            memories: memoriesOf(state),
+            preferences: state.preferences,
+            recentMessages: state.recentMessages,
+            lastEventSeq: state.lastEventSeq,
+          },
+        },
+        rid,
+      ),
+    );
+    return;
+  }
+  const events = deps.ledger.since(since, limit);
+  const upTo = events.at(-1)?.seq ?? since;
+  client.send(withRid({ type: "events", events, lastEventSeq: last, hasMore: upTo < last }, rid));
+}
+
+function touch(deps: SocketDeps, client: Client): void {
+  const presence = client.presence!;
+  const now = deps.now();
+  if (now - Date.parse(presence.lastSeen) >= LAST_SEEN_RESOLUTION_MS) {
+    client.setPresence({ ...presence, lastSeen: new Date(now).toISOString() });
+  }
+}

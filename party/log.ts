@@ -1,0 +1,29 @@
+/**
+ * Structured JSON log lines (docs/PROTOCOL.md O1). Fields are chosen by the
+ * caller from a closed set so tokens and message text cannot slip in.
+ */
+export type LogFields = {
+  requestId?: string;
+  userId?: string;
+  event: string;
+  durationMs?: number;
+  method?: string;
+  path?: string;
+  status?: number;
+  code?: string;
+  seq?: number;
+  connectionId?: string;
+  frameType?: string;
+  detail?: string;
+};
+
+export function log(level: "debug" | "info" | "warn" | "error", fields: LogFields): void {
+  const line = JSON.stringify({ level, ts: new Date().toISOString(), ...fields });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
+}
+
+/** A short description of a thrown value for logs, without its stack. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);

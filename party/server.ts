@@ -1,0 +1,106 @@
+/**
+ * Worker entry (docs/PROTOCOL.md H1–H3, A1–A6): gives every request an id,
+ * authenticates it, and hands it to the caller's own Brain — the room is
+ * derived from the verified identity, never from anything the client names
+ * (G4). Static assets (the web app) are served by the platform before this
+ * code runs; only `/api/*` reaches it.
+ */
+import { getServerByName } from "partyserver";
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import { authConfig, authenticate, isDevelopment, signDevToken, UserIdSchema } from "./auth.ts";
+import { ticketUserId } from "./core/tickets.ts";
+import { errorResponse, json, parseJson, readBody, TRUSTED } from "./http.ts";
+import { describeError, log } from "./log.ts";
+
+export { Brain } from "./brain.ts";
+
+const DevLoginSchema = z.strictObject({ userId: UserIdSchema });
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const requestId = uuidv7();
+    const started = Date.now();
+    const url = new URL(request.url);
+    let userId: string | undefined;
+    let response: Response;
+    try {
+      const routed = await route(request, env, url, requestId);
+      userId = routed.userId;
+      response = routed.response;
+    } catch (error) {
+      log("error", { event: "worker.failed", requestId, detail: describeError(error) });
+      response = errorResponse("internal", "internal error", requestId);
+    }
+    log(response.status >= 500 ? "error" : "info", {
+      event: "http.request",
+      requestId,
+      userId,
+      method: request.method,
+      path: url.pathname,
+      status: response.status,
+      durationMs: Date.now() - started,
+    });
+    return response;
+  },
+} satisfies ExportedHandler<Env>;
+
+type Routed = { response: Response; userId?: string };
+
+async function route(request: Request, env: Env, url: URL, requestId: string): Promise<Routed> {
+  const path = url.pathname;
+  if (!path.startsWith("/api/")) return { response: errorResponse("not_found", "not found", requestId) };
+
+  const config = authConfig(env);
+  if (!config.ok) {
+    log("error", { event: "config.invalid", requestId, detail: config.error.message });
+    return { response: errorResponse("internal", "server authentication is not configured", requestId) };
+  }
+
+  if (path === "/api/v1/dev/login") {
+    // A5: absent — not merely forbidden — outside development.
+    if (!isDevelopment(env) || request.method !== "POST") {
+      return { response: errorResponse("not_found", `no route ${request.method} ${path}`, requestId) };
+    }
+    const text = await readBody(request);
+    if (!text.ok) return { response: errorResponse(text.error.code, text.error.message, requestId) };
+    const body = parseJson(text.value);
+    const input = body.ok ? DevLoginSchema.safeParse(body.value) : null;
+    if (!input?.success) return { response: errorResponse("invalid_request", "expected {\"userId\": string}", requestId) };
+    const token = await signDevToken(input.data.userId, config.value);
+    return { response: json({ token, userId: input.data.userId }, 200, requestId), userId: input.data.userId };
+  }
+
+  if (path === "/api/v1/socket") {
+    // A3: sockets authenticate with a single-use ticket; the room that issued it redeems it.
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return { response: errorResponse("invalid_request", "expected a WebSocket upgrade", requestId) };
+    }
+    const ticket = url.searchParams.get("ticket") ?? "";
+    const claimed = ticketUserId(ticket);
+    if (claimed === null || !UserIdSchema.safeParse(claimed).success) {
+      return { response: errorResponse("unauthorized", "socket ticket missing or malformed", requestId) };
+    }
+    return { response: await toRoom(request, env, claimed, requestId), userId: claimed };
+  }
+
+  const auth = await authenticate(request.headers.get("authorization"), config.value);
+  if (!auth.ok) return { response: errorResponse(auth.error.code, auth.error.message, requestId) };
+  return { response: await toRoom(request, env, auth.value.userId, requestId), userId: auth.value.userId };
+}
+
+/** Forwards to the user's room with trusted headers; anything the client sent under those names is dropped. */
+async function toRoom(request: Request, env: Env, userId: string, requestId: string): Promise<Response> {
+  const headers = new Headers(request.headers);
+  for (const name of Object.values(TRUSTED)) headers.delete(name);
+  for (const name of [...headers.keys()]) if (name.startsWith("x-partykit-")) headers.delete(name);
+  headers.set(TRUSTED.userId, userId);
+  headers.set(TRUSTED.requestId, requestId);
+  const stub = await getServerByName(env.Brain, userId);
+  const forwarded = new Request(request, { headers });
+  const response = await stub.fetch(forwarded);
+  if (response.webSocket) return response;
+  const out = new Response(response.body, response);
+  out.headers.set("x-request-id", requestId);
+  return out;
+}

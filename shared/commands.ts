@@ -1,0 +1,73 @@
+/**
+ * Commands a user (or the assistant) can apply to their brain. The same
+ * schemas validate HTTP bodies and socket frames, so both paths accept exactly
+ * the same input (docs/PROTOCOL.md H4–H6, P6).
+ */
+import { z } from "zod";
+import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "./domain.ts";
+
+/** Client-chosen key that makes a command idempotent (G2). */
+export const ClientActionIdSchema = z
+  .string()
+  .min(8)
+  .max(LIMITS.id)
+  .regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only");
+
+const title = z.string().trim().min(1).max(LIMITS.title);
+const tags = z.array(z.string().trim().min(1).max(LIMITS.tag)).max(LIMITS.tags);
+const taskId = z.string().min(1).max(LIMITS.id);
+
+export const TaskPatchSchema = z
+  .strictObject({
+    title: title.optional(),
+    due: DueSchema.nullable().optional(),
+    tags: tags.optional(),
+    status: z.enum(["open", "done"]).optional(),
+    order: z.number().finite().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, "patch must change at least one field");
+
+export const TaskActionSchema = z.discriminatedUnion("action", [
+  z.strictObject({
+    action: z.literal("create"),
+    task: z.strictObject({ title, due: DueSchema.nullable().optional(), tags: tags.optional() }),
+    clientActionId: ClientActionIdSchema.optional(),
+  }),
+  z.strictObject({
+    action: z.literal("update"),
+    taskId,
+    patch: TaskPatchSchema,
+    clientActionId: ClientActionIdSchema.optional(),
+  }),
+  z.strictObject({ action: z.literal("complete"), taskId, clientActionId: ClientActionIdSchema.optional() }),
+  z.strictObject({ action: z.literal("delete"), taskId, clientActionId: ClientActionIdSchema.optional() }),
+]);
+export type TaskAction = z.infer<typeof TaskActionSchema>;
+
+export const MemoryPinSchema = z.strictObject({
+  type: MemoryTypeSchema,
+  key: z.string().trim().min(1).max(LIMITS.memoryKey),
+  value: z.string().trim().min(1).max(LIMITS.memoryValue),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+export type MemoryPin = z.infer<typeof MemoryPinSchema>;
+
+export const PreferencesUpdateSchema = PreferencesPatchSchema.extend({
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
+/** A validated command, the single input of the room's command executor. */
+export type Command =
+  | { kind: "task"; action: TaskAction }
+  | { kind: "memory.pin"; pin: MemoryPin }
+  | { kind: "preferences.update"; patch: z.infer<typeof PreferencesPatchSchema> };
+
+/**
+ * Separates the idempotency key from a command body so that the same action
+ * compares equal whether its key came in the body, a header or a frame (G2).
+ * The returned value keeps its type: `clientActionId` is optional in it.
+ */
+export function splitClientActionId<T extends { clientActionId?: string }>(input: T): { value: T; clientActionId?: string } {
+  const { clientActionId, ...rest } = input;
+  return { value: rest as T, clientActionId };
+}

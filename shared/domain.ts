@@ -1,0 +1,172 @@
+/**
+ * Domain schemas shared by the room (`party/`) and the client (`web/`).
+ *
+ * Every type crossing a boundary is declared here once as a zod schema; the
+ * TypeScript type is inferred from it so the validator and the type can never
+ * drift apart.
+ */
+import { z } from "zod";
+
+/** Caps on user-supplied strings. Oversized input is refused, never truncated. */
+export const LIMITS = {
+  title: 500,
+  tag: 64,
+  tags: 32,
+  memoryKey: 200,
+  memoryValue: 4_000,
+  noteBody: 100_000,
+  id: 128,
+} as const;
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+/** An ISO 8601 calendar date (`2026-11-21`) or date-time with offset (`2026-11-21T15:00:00Z`). */
+export const DueSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const TaskStatusSchema = z.enum(["open", "done"]);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+/** Who caused a change. `deviceId` names the device for user actions; `turnId` the assistant turn. */
+export const ActorSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("user"), deviceId: z.string().max(LIMITS.id).optional() }),
+  z.strictObject({ kind: z.literal("assistant"), turnId: z.string().max(LIMITS.id) }),
+  z.strictObject({ kind: z.literal("system") }),
+]);
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** A task as stored in the Yjs `tasks` map (docs/PROTOCOL.md D2). */
+export const TaskSchema = z.strictObject({
+  id: z.string().min(1).max(LIMITS.id),
+  title: trimmed(LIMITS.title),
+  status: TaskStatusSchema,
+  /** ISO date or date-time, or null when the task has no due date. */
+  due: DueSchema.nullable(),
+  tags: z.array(trimmed(LIMITS.tag)).max(LIMITS.tags),
+  /** Manual ordering key; lower sorts first. */
+  order: z.number().finite(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** Actor kind and id that created the task, e.g. `user:phone-1` or `assistant:turn-7`. */
+  createdBy: z.string().max(200),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+/** A note as read from the Yjs `notes` map; `body` is the text of its `Y.Text`. */
+export const NoteSchema = z.strictObject({
+  id: z.string().min(1).max(LIMITS.id),
+  title: z.string().max(LIMITS.title),
+  body: z.string().max(LIMITS.noteBody),
+  pinned: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  createdBy: z.string().max(200),
+});
+export type Note = z.infer<typeof NoteSchema>;
+
+export const MemoryTypeSchema = z.enum(["fact", "preference", "person", "place", "other"]);
+
+/** A pinned memory. Pinning the same `type` + `key` again replaces its value. */
+export const MemorySchema = z.strictObject({
+  id: z.string(),
+  type: MemoryTypeSchema,
+  key: trimmed(LIMITS.memoryKey),
+  value: trimmed(LIMITS.memoryValue),
+  pinnedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Memory = z.infer<typeof MemorySchema>;
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24h)");
+
+/** An IANA time zone the runtime knows, e.g. `Europe/Paris`. */
+export const TimeZoneSchema = z.string().max(64).refine(isKnownTimeZone, "unknown IANA time zone");
+
+function isKnownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const PreferencesSchema = z.strictObject({
+  timezone: TimeZoneSchema,
+  workHours: z.strictObject({
+    start: clock,
+    end: clock,
+    /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+    days: z.array(z.number().int().min(1).max(7)).max(7),
+  }),
+  notifications: z.strictObject({
+    enabled: z.boolean(),
+    /** Local times between which nothing is pushed; null for none. */
+    quietHours: z.strictObject({ start: clock, end: clock }).nullable(),
+    reminders: z.boolean(),
+    dailyPlan: z.boolean(),
+  }),
+});
+export type Preferences = z.infer<typeof PreferencesSchema>;
+
+export const DEFAULT_PREFERENCES: Preferences = {
+  timezone: "UTC",
+  workHours: { start: "09:00", end: "17:00", days: [1, 2, 3, 4, 5] },
+  notifications: { enabled: true, quietHours: { start: "22:00", end: "07:00" }, reminders: true, dailyPlan: false },
+};
+
+/** A partial preferences update: every level is optional; given fields replace stored ones. */
+export const PreferencesPatchSchema = z.strictObject({
+  timezone: TimeZoneSchema.optional(),
+  workHours: PreferencesSchema.shape.workHours.partial().optional(),
+  notifications: PreferencesSchema.shape.notifications.partial().optional(),
+});
+export type PreferencesPatch = z.infer<typeof PreferencesPatchSchema>;
+
+export const MessageSchema = z.strictObject({
+  id: z.string(),
+  role: z.enum(["user", "assistant"]),
+  text: z.string(),
+  channel: z.enum(["chat", "voice", "command"]),
+  turnId: z.string().optional(),
+  status: z.enum(["complete", "interrupted", "failed"]),
+  createdAt: z.iso.datetime(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const DeviceKindSchema = z.enum(["web", "desktop", "mobile", "cli", "other"]);
+
+/** One connected device of the user, merged over its open sockets (docs/PROTOCOL.md P9). */
+export const DeviceSchema = z.strictObject({
+  deviceId: z.string(),
+  name: z.string(),
+  kind: DeviceKindSchema,
+  connectedAt: z.iso.datetime(),
+  lastSeen: z.iso.datetime(),
+  focused: z.boolean(),
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+/** A ledger event (DESIGN.md §2). `seq` is dense and increasing within one user's room. */
+export const LedgerEventSchema = z.strictObject({
+  id: z.string(),
+  seq: z.number().int().positive(),
+  type: z.string(),
+  ts: z.iso.datetime(),
+  actor: ActorSchema,
+  clientActionId: z.string().optional(),
+  correlationId: z.string(),
+  payload: z.unknown(),
+});
+export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
+
+/** Everything a client needs to render the user's brain (`GET /api/v1/state`). */
+export type BrainState = {
+  userId: string;
+  tasks: Task[];
+  notes: Note[];
+  memories: Memory[];
+  preferences: Preferences;
+  recentMessages: Message[];
+  devices: Device[];
+  lastEventSeq: number;
+};

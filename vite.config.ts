@@ -1,0 +1,43 @@
+import { cloudflare } from "@cloudflare/vite-plugin";
+import { tanstackRouter } from "@tanstack/router-plugin/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+/**
+ * One config for `npm start` (vite dev: web app, API and rooms on one URL,
+ * served by workerd through the Cloudflare plugin) and `npm run build`/deploy.
+ *
+ * In dev the worker runs in development mode: `POST /api/v1/dev/login` exists
+ * and tokens are HS256 with a local secret. Production keeps wrangler.jsonc's
+ * vars and its secrets.
+ */
+const DEV_AUTH_SECRET = "micro-cos-local-development-secret-not-for-production";
+
+export default defineConfig(({ command }) => ({
+  root: ".",
+  plugins: [
+    tanstackRouter({ target: "react", routesDirectory: "web/routes", generatedRouteTree: "web/route-tree.gen.ts", autoCodeSplitting: true }),
+    react(),
+    cloudflare({
+      inspectorPort: false,
+      persistState: { path: process.env.MICROCOS_STATE_DIR || ".wrangler/state" },
+      config:
+        command === "serve"
+          ? {
+              vars: {
+                ENVIRONMENT: "development",
+                AUTH_SECRET: process.env.AUTH_SECRET || DEV_AUTH_SECRET,
+                ...(process.env.RATE_LIMIT_WRITES_PER_MINUTE ? { RATE_LIMIT_WRITES_PER_MINUTE: process.env.RATE_LIMIT_WRITES_PER_MINUTE } : {}),
+              },
+            }
+          : {},
+    }),
+  ],
+  server: {
+    host: process.env.HOST || "127.0.0.1",
+    port: Number(process.env.PORT) || 8787,
+    strictPort: true,
+  },
+  preview: { port: Number(process.env.PORT) || 8787, strictPort: true },
+  build: { outDir: "dist" },
+}));
