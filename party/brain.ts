@@ -25,7 +25,7 @@ import {
   handleFrame,
   type SocketDeps,
 } from "./core/sockets.ts";
-import type { SqlStore } from "./core/sql.ts";
+import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { TicketStore } from "./core/tickets.ts";
 import { describeError, log } from "./log.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
@@ -42,10 +42,11 @@ const perMinute = (raw: string | undefined, fallback: number): BucketConfig => {
 };
 
 export class Brain extends YServer {
-  static options = { hibernate: true };
+  static override options = { hibernate: true };
 
   #sql: SqlStore = {
-    exec: (query, ...bindings) => this.ctx.storage.sql.exec(query, ...bindings),
+    exec: <T extends Record<string, SqlValue>>(query: string, ...bindings: SqlValue[]) =>
+      this.ctx.storage.sql.exec(query, ...(bindings as SqlStorageValue[])) as unknown as SqlCursor<T>,
     transactionSync: (fn) => this.ctx.storage.transactionSync(fn),
   };
   #ledger!: Ledger;
@@ -212,7 +213,7 @@ export class Brain extends YServer {
         return (connection.state as SocketState | null)?.mc ?? null;
       },
       setPresence: (presence) => {
-        connection.setState((prev) => ({ ...((prev as SocketState | null) ?? {}), mc: presence }));
+        connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), mc: presence }));
       },
       send: (frame: ServerFrame) => this.sendCustomMessage(connection, JSON.stringify(frame)),
       close: (code, reason) => connection.close(code, reason),

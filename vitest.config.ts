@@ -1,0 +1,45 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests split by runtime (STYLE.md 6):
+ * - unit: plain Node — schemas, reducers, the ledger on node:sqlite.
+ * - worker: inside workerd via @cloudflare/vitest-plugin — the real Brain, storage, eviction.
+ * - integration: a real dev server (`npm start`) and real partysocket / y-partyserver clients.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: "development",
+                AUTH_SECRET: "worker-tests-secret-0123456789abcdef",
+                RATE_LIMIT_WRITES_PER_MINUTE: "40",
+                RATE_LIMIT_FRAMES_PER_MINUTE: "60",
+              },
+            },
+          }),
+        ],
+        test: { name: "worker", include: ["tests/worker/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/integration/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
