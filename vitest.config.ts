@@ -27,7 +27,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "worker", include: ["tests/worker/**/*.test.ts"], testTimeout: 20_000 },
+        test: { name: "worker", include: ["tests/worker/**/*.test.ts"], testTimeout: 20_000, silent: "passed-only" },
       },
       {
         test: {
@@ -38,6 +38,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          silent: "passed-only",
         },
       },
     ],

@@ -1,0 +1,104 @@
+/** Helpers for tests that run inside workerd against the real worker (SELF) and Brain rooms. */
+import { SELF } from "cloudflare:test";
+import { PROTOCOL_VERSION, type ServerFrame } from "../../shared/protocol.ts";
+
+export const BASE = "https://cos.test";
+
+export async function login(userId: string): Promise<string> {
+  const res = await SELF.fetch(`${BASE}/api/v1/dev/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userId }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+let users = 0;
+/** A fresh user per test keeps rooms (and their rate limits) independent. */
+export const freshUser = (label: string) => `${label}-${Date.now().toString(36)}-${++users}`;
+
+export function api(token: string) {
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    SELF.fetch(`${BASE}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+  return {
+    call,
+    get: (path: string) => call("GET", path),
+    post: (path: string, body: unknown, headers?: Record<string, string>) => call("POST", path, body, headers),
+    put: (path: string, body: unknown, headers?: Record<string, string>) => call("PUT", path, body, headers),
+  };
+}
+
+/** A socket to the user's brain, speaking the JSON protocol; binary Yjs frames are counted, not parsed. */
+export type TestSocket = {
+  ws: WebSocket;
+  frames: ServerFrame[];
+  binary: number;
+  closed: { code: number; reason: string } | null;
+  send(frame: unknown): void;
+  sendRaw(raw: string | ArrayBuffer): void;
+  next<T extends ServerFrame["type"]>(type: T, match?: (f: Extract<ServerFrame, { type: T }>) => boolean): Promise<Extract<ServerFrame, { type: T }>>;
+  hello(over?: Record<string, unknown>): Promise<Extract<ServerFrame, { type: "welcome" }>>;
+  close(): void;
+};
+
+export async function ticket(token: string): Promise<string> {
+  const res = await api(token).post("/api/v1/socket/ticket", undefined);
+  if (res.status !== 201) throw new Error(`ticket failed: ${res.status}`);
+  return ((await res.json()) as { ticket: string }).ticket;
+}
+
+export async function connect(token: string, deviceId = "device-1"): Promise<TestSocket> {
+  const t = await ticket(token);
+  const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { upgrade: "websocket" } });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no websocket: ${res.status} ${await res.text()}`);
+  ws.accept();
+  const waiters: (() => void)[] = [];
+  const socket: TestSocket = {
+    ws,
+    frames: [],
+    binary: 0,
+    closed: null,
+    send: (frame) => ws.send(`__YPS:${JSON.stringify(frame)}`),
+    sendRaw: (raw) => ws.send(raw),
+    async next(type, match = () => true) {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const found = socket.frames.find((f) => f.type === type && match(f as never));
+        if (found) {
+          socket.frames.splice(socket.frames.indexOf(found), 1);
+          return found as never;
+        }
+        if (Date.now() > deadline) throw new Error(`no ${type} frame; have ${JSON.stringify(socket.frames)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+    hello: (over = {}) => {
+      socket.send({ type: "hello", v: PROTOCOL_VERSION, deviceId, name: deviceId, kind: "web", ...over });
+      return socket.next("welcome");
+    },
+    close: () => ws.close(1000, "done"),
+  };
+  ws.addEventListener("message", (e) => {
+    if (typeof e.data === "string" && e.data.startsWith("__YPS:")) socket.frames.push(JSON.parse(e.data.slice(6)) as ServerFrame);
+    else socket.binary++;
+    waiters.splice(0).forEach((w) => w());
+  });
+  ws.addEventListener("close", (e) => {
+    socket.closed = { code: e.code, reason: e.reason };
+    waiters.splice(0).forEach((w) => w());
+  });
+  return socket;
+}
