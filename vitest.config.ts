@@ -23,6 +23,7 @@ export default defineConfig({
                 AUTH_SECRET: "worker-tests-secret-0123456789abcdef",
                 RATE_LIMIT_WRITES_PER_MINUTE: "40",
                 RATE_LIMIT_FRAMES_PER_MINUTE: "60",
+                LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
               },
             },
           }),

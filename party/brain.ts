@@ -27,7 +27,7 @@ import {
 } from "./core/sockets.ts";
 import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { TicketStore } from "./core/tickets.ts";
-import { describeError, log } from "./log.ts";
+import { configureLog, describeError, log } from "./log.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
@@ -43,6 +43,12 @@ const perMinute = (raw: string | undefined, fallback: number): BucketConfig => {
 
 export class Brain extends YServer {
   static override options = { hibernate: true };
+  /**
+   * y-partyserver calls onSave on a debounce (2 s by default) and its pending
+   * timer holds the object awake. Our onSave is a no-op — DocStore writes each
+   * update as it arrives — so keep the timer as short as it can be.
+   */
+  static override callbackOptions = { debounceWait: 1, debounceMaxWait: 1 };
 
   #sql: SqlStore = {
     exec: <T extends Record<string, SqlValue>>(query: string, ...bindings: SqlValue[]) =>
@@ -57,6 +63,7 @@ export class Brain extends YServer {
 
   /** Loads projections and the document from SQLite; from here on every doc update is persisted in its turn. */
   override async onLoad(): Promise<void> {
+    configureLog(this.env.LOG_LEVEL);
     this.#ledger = new Ledger(this.#sql);
     this.#docs = new DocStore(this.#sql);
     this.#docs.attach(this.document, (origin) => this.#labelOrigin(origin));
@@ -146,6 +153,11 @@ export class Brain extends YServer {
 
   override onError(connection: Connection, error: unknown): void {
     log("warn", { event: "socket.error", userId: this.name, connectionId: connection.id, detail: describeError(error) });
+  }
+
+  /** The room's ledger, for tests that run inside the object (runInDurableObject). */
+  debugLedger(): Ledger {
+    return this.#ledger;
   }
 
   #execute(command: Command, ctx: CommandContext): Result<Applied> {

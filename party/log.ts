@@ -17,7 +17,17 @@ export type LogFields = {
   detail?: string;
 };
 
-export function log(level: "debug" | "info" | "warn" | "error", fields: LogFields): void {
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 50 } as const;
+type Level = Exclude<keyof typeof LEVELS, "silent">;
+let threshold: number = LEVELS.info;
+
+/** Sets the lowest level written, from the LOG_LEVEL var (debug, info, warn, error, silent). */
+export function configureLog(level: string | undefined): void {
+  threshold = level && level in LEVELS ? LEVELS[level as keyof typeof LEVELS] : LEVELS.info;
+}
+
+export function log(level: Level, fields: LogFields): void {
+  if (LEVELS[level] < threshold) return;
   const line = JSON.stringify({ level, ts: new Date().toISOString(), ...fields });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);

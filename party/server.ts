@@ -11,7 +11,7 @@ import { z } from "zod";
 import { authConfig, authenticate, isDevelopment, signDevToken, UserIdSchema } from "./auth.ts";
 import { ticketUserId } from "./core/tickets.ts";
 import { errorResponse, json, parseJson, readBody, TRUSTED } from "./http.ts";
-import { describeError, log } from "./log.ts";
+import { configureLog, describeError, log } from "./log.ts";
 
 export { Brain } from "./brain.ts";
 
@@ -19,6 +19,7 @@ const DevLoginSchema = z.strictObject({ userId: UserIdSchema });
 
 export default {
   async fetch(request, env): Promise<Response> {
+    configureLog(env.LOG_LEVEL);
     const requestId = uuidv7();
     const started = Date.now();
     const url = new URL(request.url);

@@ -1,0 +1,167 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Task } from "../../shared/domain.ts";
+import { CLOSE_CODES, MAX_FRAME_CHARS } from "../../shared/protocol.ts";
+import { api, BASE, connect, freshUser, login, ticket } from "./helpers.ts";
+
+describe("Brain — socket protocol", () => {
+  it("[P1][P2] hello gets a welcome; Yjs sync starts on its own binary frames", async () => {
+    const user = freshUser("hello");
+    const s = await connect(await login(user));
+    const welcome = await s.hello({ rid: "h1" });
+    expect(welcome).toMatchObject({ type: "welcome", v: 1, rid: "h1", userId: user, lastEventSeq: 0 });
+    expect(s.binary).toBeGreaterThan(0);
+    s.close();
+  });
+
+  it("[P2] a client on another protocol version is closed with protocolMismatch", async () => {
+    const s = await connect(await login(freshUser("version")));
+    s.send({ type: "hello", v: 99, deviceId: "d", name: "d", kind: "web" });
+    for (let i = 0; i < 50 && !s.closed; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.closed?.code).toBe(CLOSE_CODES.protocolMismatch);
+  });
+
+  it("[P3] frames before hello get a typed error; nothing app-level is sent before welcome", async () => {
+    const s = await connect(await login(freshUser("early")));
+    s.send({ type: "ping", rid: "p0" });
+    const error = await s.next("error");
+    expect(error).toMatchObject({ rid: "p0", code: "invalid_request", message: "send hello first" });
+    expect(s.frames).toEqual([]);
+    await s.hello();
+    s.send({ type: "ping", rid: "p1" });
+    expect(await s.next("pong")).toMatchObject({ rid: "p1" });
+    s.close();
+  });
+
+  it("[P6][P7] a task command is acked to its sender and broadcast as an event to every device of the user only", async () => {
+    const token = await login(freshUser("live"));
+    const phone = await connect(token, "phone");
+    const laptop = await connect(token, "laptop");
+    const stranger = await connect(await login(freshUser("stranger")), "other");
+    await phone.hello();
+    await laptop.hello();
+    await stranger.hello();
+    phone.send({ type: "task", rid: "t1", command: { action: "create", task: { title: "From the phone" } } });
+    const ack = await phone.next("ack");
+    expect(ack).toMatchObject({ rid: "t1", duplicate: false, seq: 1, result: { title: "From the phone", createdBy: "user:phone" } });
+    const event = await laptop.next("event");
+    expect(event.event).toMatchObject({ seq: 1, type: "task.created", actor: { kind: "user", deviceId: "phone" } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stranger.frames.filter((f) => f.type === "event")).toEqual([]);
+    const state = (await (await api(token).get("/api/v1/state")).json()) as { tasks: Task[] };
+    expect(state.tasks.map((t) => t.title)).toEqual(["From the phone"]);
+    for (const s of [phone, laptop, stranger]) s.close();
+  });
+
+  it("[L3][P6] a repeated clientActionId over the socket is acked as duplicate, as over HTTP", async () => {
+    const token = await login(freshUser("dupe"));
+    const s = await connect(token);
+    await s.hello();
+    const command = { action: "create", task: { title: "Once" }, clientActionId: "sock-0000001" };
+    s.send({ type: "task", rid: "a", command });
+    const first = await s.next("ack", (f) => f.rid === "a");
+    const http = await api(token).post("/api/v1/tasks", command);
+    expect(http.headers.get("idempotent-replayed")).toBe("true");
+    s.send({ type: "task", rid: "b", command });
+    const second = await s.next("ack", (f) => f.rid === "b");
+    expect(second).toMatchObject({ duplicate: true, seq: first.seq, result: first.result });
+    s.send({ type: "task", rid: "c", command: { ...command, task: { title: "Twice" } } });
+    expect(await s.next("error", (f) => f.rid === "c")).toMatchObject({ code: "conflict" });
+    s.close();
+  });
+
+  it("[P4][P11] malformed, oversized and hostile frames get typed errors and the socket stays up", async () => {
+    const s = await connect(await login(freshUser("hostile")));
+    await s.hello();
+    const raws = [
+      "__YPS:{not json",
+      "__YPS:[]",
+      `__YPS:${JSON.stringify({ type: "drop_tables" })}`,
+      `__YPS:${JSON.stringify({ type: "task", command: { action: "create", task: { title: 42 } } })}`,
+      `__YPS:{"type":"ping","__proto__":{"x":1}}`,
+      `__YPS:${JSON.stringify({ type: "ping", pad: "x".repeat(MAX_FRAME_CHARS) })}`,
+      "a bare string is dropped by y-partyserver",
+    ];
+    for (const raw of raws) s.sendRaw(raw);
+    for (let i = 0; i < 6; i++) {
+      const error = await s.next("error");
+      expect(["invalid_request", "too_large"]).toContain(error.code);
+      expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    s.sendRaw(new Uint8Array(1024 * 1024 + 10).buffer);
+    expect(await s.next("error")).toMatchObject({ code: "too_large" });
+    s.send({ type: "ping", rid: "still-up" });
+    expect(await s.next("pong")).toMatchObject({ rid: "still-up" });
+    expect(s.closed).toBeNull();
+    s.close();
+  });
+
+  it("[P12] a socket over its frame rate gets rate_limited with retryAfter and stays open", async () => {
+    const s = await connect(await login(freshUser("flood")));
+    await s.hello();
+    for (let i = 0; i < 80; i++) s.send({ type: "ping" });
+    const error = await s.next("error");
+    expect(error).toMatchObject({ code: "rate_limited" });
+    expect(error.retryAfter).toBeGreaterThan(0);
+    expect(s.closed).toBeNull();
+    s.close();
+  });
+
+  it("[P9] presence lists the user's devices, merges tabs, follows focus and departures", async () => {
+    const token = await login(freshUser("presence"));
+    const laptop = await connect(token, "laptop");
+    await laptop.hello({ name: "Laptop" });
+    await laptop.next("presence", (f) => f.devices.length === 1);
+    const phone = await connect(token, "phone");
+    await phone.hello({ name: "Phone", kind: "mobile" });
+    const both = await laptop.next("presence", (f) => f.devices.length === 2);
+    expect(both.devices.map((d) => [d.deviceId, d.kind, d.focused])).toEqual([
+      ["laptop", "web", false],
+      ["phone", "mobile", false],
+    ]);
+    const tab2 = await connect(token, "laptop");
+    await tab2.hello({ name: "Laptop", focused: true });
+    const merged = await phone.next("presence", (f) => f.devices.some((d) => d.deviceId === "laptop" && d.focused));
+    expect(merged.devices).toHaveLength(2);
+    phone.send({ type: "focus", focused: true });
+    await laptop.next("presence", (f) => f.devices.find((d) => d.deviceId === "phone")?.focused === true);
+    const state = (await (await api(token).get("/api/v1/state")).json()) as { devices: { deviceId: string }[] };
+    expect(state.devices.map((d) => d.deviceId).sort()).toEqual(["laptop", "phone"]);
+    phone.close();
+    const after = await laptop.next("presence", (f) => f.devices.length === 1);
+    expect(after.devices[0]!.deviceId).toBe("laptop");
+    laptop.close();
+    tab2.close();
+  });
+
+  it("[P8] hello with lastEventSeq backfills the missed events in order; events.backfill pages", async () => {
+    const token = await login(freshUser("backfill"));
+    const http = api(token);
+    for (let i = 0; i < 4; i++) await http.post("/api/v1/tasks", { action: "create", task: { title: `t${i}` } });
+    const s = await connect(token);
+    await s.hello({ lastEventSeq: 1 });
+    const missed = await s.next("events");
+    expect(missed.events.map((e) => e.seq)).toEqual([2, 3, 4]);
+    expect(missed).toMatchObject({ lastEventSeq: 4, hasMore: false });
+    s.send({ type: "events.backfill", rid: "bf", since: 0, limit: 2 });
+    expect(await s.next("events", (f) => f.rid === "bf")).toMatchObject({ hasMore: true, events: [{ seq: 1 }, { seq: 2 }] });
+    s.close();
+  });
+
+  it("[A3][A4] a ticket opens one socket once; forged, reused and missing tickets are refused before upgrade", async () => {
+    const aliceToken = await login(freshUser("alice"));
+    const bobUser = freshUser("bob");
+    const t = await ticket(aliceToken);
+    const open = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { upgrade: "websocket" } });
+    expect(open.status).toBe(101);
+    open.webSocket!.accept();
+    open.webSocket!.close();
+    const forgedUser = `${btoa(bobUser).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${t.split(".")[1]}`;
+    for (const q of [`ticket=${t}`, `ticket=${forgedUser}`, "ticket=", "", `ticket=${aliceToken}`, `token=${aliceToken}`]) {
+      const res = await SELF.fetch(`${BASE}/api/v1/socket?${q}`, { headers: { upgrade: "websocket" } });
+      expect(res.status, q).toBe(401);
+      expect(res.webSocket).toBeNull();
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+    }
+  });
+});
