@@ -1,0 +1,69 @@
+/**
+ * Starts the real dev server (`node scripts/start.mjs`, what `npm start` runs)
+ * on a free port with its own state directory, so tests can restart it and
+ * check what survived.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export type DevServer = { url: string; host: string; stateDir: string; stop(): Promise<void> };
+
+export const newStateDir = () => mkdtempSync(join(tmpdir(), "micro-cos-state-"));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<string, string> = {}): Promise<DevServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
+    env: { ...process.env, PORT: String(port), MICROCOS_STATE_DIR: stateDir, LOG_LEVEL: "warn", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const host = `127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dev server exited (${child.exitCode}):\n${output}`);
+    if (output.includes("Micro CoS is running at")) {
+      try {
+        const res = await fetch(`http://${host}/api/v1/state`);
+        if (res.status === 401) break;
+      } catch {
+        // not accepting yet
+      }
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`dev server did not start within 90 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url: `http://${host}`,
+    host,
+    stateDir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
