@@ -13,6 +13,10 @@ import { defineConfig } from "vite";
  */
 const DEV_AUTH_SECRET = "micro-cos-local-development-secret-not-for-production";
 
+/** Settings a developer (or a test harness) may override from the environment in dev. */
+const passThrough = (...names: string[]) =>
+  Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+
 export default defineConfig(({ command }) => ({
   root: ".",
   plugins: [
@@ -27,7 +31,7 @@ export default defineConfig(({ command }) => ({
               vars: {
                 ENVIRONMENT: "development",
                 AUTH_SECRET: process.env.AUTH_SECRET || DEV_AUTH_SECRET,
-                ...(process.env.RATE_LIMIT_WRITES_PER_MINUTE ? { RATE_LIMIT_WRITES_PER_MINUTE: process.env.RATE_LIMIT_WRITES_PER_MINUTE } : {}),
+                ...passThrough("RATE_LIMIT_WRITES_PER_MINUTE", "RATE_LIMIT_FRAMES_PER_MINUTE", "LOG_LEVEL"),
               },
             }
           : {},

@@ -9,6 +9,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
     projects: [
       {
         test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },

@@ -93,7 +93,7 @@ export class Brain extends YServer {
   override async onRequest(request: Request): Promise<Response> {
     const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
     try {
-      return await handleApi(request, {
+      const response = await handleApi(request, {
         userId: this.name,
         requestId,
         ledger: this.#ledger,
@@ -103,6 +103,8 @@ export class Brain extends YServer {
         issueTicket: () => this.#tickets.issue(this.name),
         admitWrite: () => this.#admitWrite(),
       });
+      if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => {});
+      return response;
     } catch (error) {
       log("error", { event: "api.failed", requestId, userId: this.name, detail: describeError(error) });
       return errorResponse("internal", "internal error", requestId);

@@ -33,6 +33,8 @@ export default {
       log("error", { event: "worker.failed", requestId, detail: describeError(error) });
       response = errorResponse("internal", "internal error", requestId);
     }
+    // A body we refused unread is drained, so the runtime is not left with a half-read stream.
+    if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => {});
     log(response.status >= 500 ? "error" : "info", {
       event: "http.request",
       requestId,

@@ -26,8 +26,10 @@ async function freePort(): Promise<number> {
 
 export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<string, string> = {}): Promise<DevServer> {
   const port = await freePort();
+  // wrangler types narrows process.env to the production vars' literal types; this env is a plain map.
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), MICROCOS_STATE_DIR: stateDir, LOG_LEVEL: "warn", ...extraEnv };
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), MICROCOS_STATE_DIR: stateDir, LOG_LEVEL: "warn", ...extraEnv },
+    env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -9,6 +9,8 @@ import type { SqlCursor, SqlStore, SqlValue } from "../../party/core/sql.ts";
 export function nodeSql(path = ":memory:"): SqlStore & { db: DatabaseSync } {
   const db = new DatabaseSync(path);
   let depth = 0;
+  // Durable Object SQLite caches prepared statements; so does this adapter, to compare like with like.
+  const statements = new Map<string, ReturnType<DatabaseSync["prepare"]>>();
   return {
     db,
     exec<T extends Record<string, SqlValue>>(query: string, ...bindings: SqlValue[]): SqlCursor<T> {
@@ -18,7 +20,11 @@ export function nodeSql(path = ":memory:"): SqlStore & { db: DatabaseSync } {
         db.exec(trimmed);
         return { toArray: () => [] };
       }
-      const statement = db.prepare(trimmed);
+      let statement = statements.get(trimmed);
+      if (!statement) {
+        statement = db.prepare(trimmed);
+        statements.set(trimmed, statement);
+      }
       const rows = /\breturning\b|^\s*(select|with)\b/i.test(trimmed)
         ? (statement.all(...args) as T[])
         : (statement.run(...args), [] as T[]);

@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: prints one JSON object of metrics, each beside a reference
+ * measured in the same run on the same machine, with their ratio (DESIGN.md §6).
+ * Machines here are shared and noisy: compare ratios, not milliseconds.
+ */
+import { ledgerBench } from "./ledger.ts";
+import { socketBench } from "./socket.ts";
+
+const only = process.argv[2];
+const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+if (!only || only === "ledger") Object.assign(results, ledgerBench());
+if (!only || only === "socket") Object.assign(results, await socketBench());
+// Write synchronously: process.exit would cut an async write to a pipe short.
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`, () => process.exit(0));
