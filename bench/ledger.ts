@@ -24,8 +24,9 @@ function appendRate(withIdempotency: boolean, n: number): number {
   const sql = nodeSql();
   const ledger = new Ledger(sql, withIdempotency ? {} : { schema: SCHEMA_WITHOUT_IDEMPOTENCY });
   const doc = new Y.Doc();
-  new DocStore(sql).attach(doc, () => "bench");
-  const deps = { sql, doc, ledger, now: Date.now, onEvent: () => {} };
+  const docs = new DocStore(sql);
+  docs.attach(doc, () => "bench");
+  const deps = { sql, doc, ledger, docs, now: Date.now, onEvent: () => {} };
   const ms = time(() => {
     for (let i = 0; i < n; i++) {
       executeCommand(deps, { kind: "memory.pin", pin: { type: "fact", key: `k${i % 50}`, value: `v${i}` } }, {

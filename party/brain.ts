@@ -13,7 +13,9 @@ import type { AppError, Result } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
 import { handleApi } from "./api/routes.ts";
 import { actorLabel, type Applied, type CommandContext, executeCommand } from "./core/commands.ts";
-import { COMPACT_AFTER_ROWS, DocStore } from "./core/doc-store.ts";
+import { DocStore } from "./core/doc-store.ts";
+import { type Batch, DocWatch } from "./core/doc-watch.ts";
+import { checkBinaryFrame } from "./core/yjs-guard.ts";
 import { Ledger } from "./core/ledger.ts";
 import type { SocketPresence } from "./core/presence.ts";
 import { type Bucket, type BucketConfig, fullBucket, take } from "./core/rate-limit.ts";
@@ -41,6 +43,9 @@ const perMinute = (raw: string | undefined, fallback: number): BucketConfig => {
   return { capacity: rate, perMinute: rate };
 };
 
+const isActorOrigin = (origin: unknown): origin is { actorLabel: string } =>
+  typeof origin === "object" && origin !== null && "actorLabel" in origin && typeof origin.actorLabel === "string";
+
 export class Brain extends YServer {
   static override options = { hibernate: true };
   /**
@@ -57,6 +62,8 @@ export class Brain extends YServer {
   };
   #ledger!: Ledger;
   #docs!: DocStore;
+  #watch!: DocWatch;
+  #updatesSinceCompactCheck = 0;
   #tickets = new TicketStore(this.#sql);
   #writeBucket: Bucket | null = null;
   #frameBuckets = new Map<string, Bucket>();
@@ -67,7 +74,8 @@ export class Brain extends YServer {
     this.#ledger = new Ledger(this.#sql);
     this.#docs = new DocStore(this.#sql);
     this.#docs.attach(this.document, (origin) => this.#labelOrigin(origin));
-    if (this.#docs.rowCount > COMPACT_AFTER_ROWS) this.#docs.compact(this.document);
+    this.#watch = new DocWatch(this.document, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin));
+    this.#maybeCompact();
   }
 
   /** Nothing to do: updates were already written as they arrived (DocStore). */
@@ -122,11 +130,20 @@ export class Brain extends YServer {
 
   override onMessage(connection: Connection, message: WSMessage): void {
     try {
-      if (typeof message !== "string" && message.byteLength > MAX_YJS_FRAME_BYTES) {
-        this.#reject(connection, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` });
-        return;
+      if (typeof message !== "string") {
+        if (message.byteLength > MAX_YJS_FRAME_BYTES) {
+          this.#reject(connection, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` });
+          return;
+        }
+        const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+        const checked = checkBinaryFrame(bytes);
+        if (!checked.ok) {
+          this.#reject(connection, { code: checked.code, message: checked.message });
+          return;
+        }
       }
       super.onMessage(connection, message);
+      if (typeof message !== "string") this.#afterDeviceEdits();
     } catch (error) {
       log("error", { event: "socket.message_failed", userId: this.name, detail: describeError(error) });
     }
@@ -157,6 +174,60 @@ export class Brain extends YServer {
     log("warn", { event: "socket.error", userId: this.name, connectionId: connection.id, detail: describeError(error) });
   }
 
+  /**
+   * Applies a command on behalf of an assistant turn: the tools of the chat
+   * issue call this, and so do tests. Same path, same ledger (D4).
+   */
+  runTool(turnId: string, command: Command, correlationId: string): Result<Applied> {
+    return this.#execute(command, { actor: { kind: "assistant", turnId }, correlationId });
+  }
+
+  /**
+   * After a device's Yjs frame: repair what it left invalid (and tell it),
+   * then record readable events for what it changed (D6, D8).
+   */
+  #afterDeviceEdits(): void {
+    for (const batch of this.#watch.take()) {
+      const connection = this.#connectionOf(batch);
+      const requestId = uuidv7();
+      const repairs = this.#watch.repair(batch);
+      if (repairs.length > 0 && connection) {
+        const what = repairs.map((r) => `${r.kind} ${r.id} ${r.action}: ${r.reason}`).join("; ");
+        this.#reject(connection, { code: "invalid_request", message: `invalid document edit — ${what}` }, requestId);
+        log("warn", { event: "doc.repaired", requestId, userId: this.name, detail: what.slice(0, 300) });
+      }
+      const deviceId = connection ? ((connection.state as SocketState | null)?.mc?.deviceId ?? `socket:${connection.id}`) : undefined;
+      const derived = this.#watch.describe(batch);
+      if (derived.length === 0) continue;
+      const events = this.#sql.transactionSync(() =>
+        derived.map(
+          (d) =>
+            this.#ledger.append({
+              type: d.type,
+              actor: deviceId === undefined ? { kind: "system" } : { kind: "user", deviceId },
+              correlationId: requestId,
+              payload: d.payload,
+            }).event,
+        ),
+      );
+      const deps = this.#socketDeps();
+      for (const event of events) broadcast(deps, { type: "event", event });
+    }
+    if (++this.#updatesSinceCompactCheck >= 100) this.#maybeCompact();
+  }
+
+  #connectionOf(batch: Batch): Connection | null {
+    const origin = batch.origin as { id?: unknown } | null;
+    return origin && typeof origin.id === "string" ? (this.getConnection(origin.id) ?? null) : null;
+  }
+
+  #maybeCompact(): void {
+    this.#updatesSinceCompactCheck = 0;
+    if (!this.#docs.shouldCompact()) return;
+    const { folded } = this.#docs.compact();
+    log("info", { event: "doc.compacted", userId: this.name, detail: `${folded} updates folded` });
+  }
+
   /** The room's ledger, for tests that run inside the object (runInDurableObject). */
   debugLedger(): Ledger {
     return this.#ledger;
@@ -170,6 +241,7 @@ export class Brain extends YServer {
           sql: this.#sql,
           doc: this.document,
           ledger: this.#ledger,
+          docs: this.#docs,
           now: Date.now,
           onEvent: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
         },
@@ -234,15 +306,13 @@ export class Brain extends YServer {
     };
   }
 
-  #reject(connection: Connection, error: AppError): void {
-    const frame: ServerFrame = { type: "error", requestId: uuidv7(), code: error.code, message: error.message };
+  #reject(connection: Connection, error: AppError, requestId: string = uuidv7()): void {
+    const frame: ServerFrame = { type: "error", requestId, code: error.code, message: error.message };
     this.sendCustomMessage(connection, JSON.stringify(frame));
   }
 
   #labelOrigin(origin: unknown): string {
-    if (origin && typeof origin === "object" && "actorLabel" in origin && typeof origin.actorLabel === "string") {
-      return origin.actorLabel;
-    }
+    if (isActorOrigin(origin)) return origin.actorLabel;
     if (origin && typeof origin === "object" && "id" in origin && typeof origin.id === "string") {
       const presence = ((origin as Connection).state as SocketState | null)?.mc;
       return actorLabel({ kind: "user", deviceId: presence?.deviceId ?? `socket:${origin.id}` });

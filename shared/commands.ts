@@ -44,6 +44,31 @@ export const TaskActionSchema = z.discriminatedUnion("action", [
 ]);
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
+const noteId = z.string().min(1).max(LIMITS.id);
+const noteTitle = z.string().trim().max(LIMITS.title);
+const noteBody = z.string().max(LIMITS.noteBody);
+
+export const NotePatchSchema = z
+  .strictObject({ title: noteTitle.optional(), body: noteBody.optional(), pinned: z.boolean().optional() })
+  .refine((patch) => Object.keys(patch).length > 0, "patch must change at least one field");
+
+export const NoteActionSchema = z.discriminatedUnion("action", [
+  z.strictObject({
+    action: z.literal("create"),
+    note: z.strictObject({ title: noteTitle.optional(), body: noteBody.optional(), pinned: z.boolean().optional() }),
+    clientActionId: ClientActionIdSchema.optional(),
+  }),
+  z.strictObject({ action: z.literal("update"), noteId, patch: NotePatchSchema, clientActionId: ClientActionIdSchema.optional() }),
+  z.strictObject({ action: z.literal("delete"), noteId, clientActionId: ClientActionIdSchema.optional() }),
+]);
+export type NoteAction = z.infer<typeof NoteActionSchema>;
+
+/** Reverts the document changes of one assistant turn (D9). */
+export const UndoTurnSchema = z.strictObject({
+  turnId: z.string().min(1).max(LIMITS.id),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
 export const MemoryPinSchema = z.strictObject({
   type: MemoryTypeSchema,
   key: z.string().trim().min(1).max(LIMITS.memoryKey),
@@ -59,6 +84,8 @@ export const PreferencesUpdateSchema = PreferencesPatchSchema.extend({
 /** A validated command, the single input of the room's command executor. */
 export type Command =
   | { kind: "task"; action: TaskAction }
+  | { kind: "note"; action: NoteAction }
+  | { kind: "undo.turn"; turnId: string }
   | { kind: "memory.pin"; pin: MemoryPin }
   | { kind: "preferences.update"; patch: z.infer<typeof PreferencesPatchSchema> };
 

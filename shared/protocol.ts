@@ -7,7 +7,7 @@
  * is one discriminated union, parsed once with `safeParse`.
  */
 import { z } from "zod";
-import { MemoryPinSchema, PreferencesUpdateSchema, TaskActionSchema } from "./commands.ts";
+import { MemoryPinSchema, NoteActionSchema, PreferencesUpdateSchema, TaskActionSchema, UndoTurnSchema } from "./commands.ts";
 import {
   DeviceKindSchema,
   DeviceSchema,
@@ -54,6 +54,8 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("ping"), rid: rid.optional() }),
   z.strictObject({ type: z.literal("focus"), rid: rid.optional(), focused: z.boolean() }),
   z.strictObject({ type: z.literal("task"), rid: rid.optional(), command: TaskActionSchema }),
+  z.strictObject({ type: z.literal("note"), rid: rid.optional(), command: NoteActionSchema }),
+  z.strictObject({ type: z.literal("undo"), rid: rid.optional(), command: UndoTurnSchema }),
   z.strictObject({ type: z.literal("memory.pin"), rid: rid.optional(), command: MemoryPinSchema }),
   z.strictObject({ type: z.literal("preferences.update"), rid: rid.optional(), command: PreferencesUpdateSchema }),
   z.strictObject({

@@ -9,9 +9,11 @@ import {
   ClientActionIdSchema,
   type Command,
   MemoryPinSchema,
+  NoteActionSchema,
   PreferencesUpdateSchema,
   splitClientActionId,
   TaskActionSchema,
+  UndoTurnSchema,
 } from "../../shared/commands.ts";
 import type { BrainState, Device } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
@@ -51,6 +53,16 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
       return write(request, deps, TaskActionSchema, (body) => {
         const { value: action, clientActionId } = splitClientActionId(body);
         return { command: { kind: "task", action }, clientActionId, created: action.action === "create" };
+      });
+    case "POST /api/v1/notes":
+      return write(request, deps, NoteActionSchema, (body) => {
+        const { value: action, clientActionId } = splitClientActionId(body);
+        return { command: { kind: "note", action }, clientActionId, created: action.action === "create" };
+      });
+    case "POST /api/v1/undo":
+      return write(request, deps, UndoTurnSchema, (body) => {
+        const { value, clientActionId } = splitClientActionId(body);
+        return { command: { kind: "undo.turn", turnId: value.turnId }, clientActionId, created: false };
       });
     case "POST /api/v1/memory/pin":
       return write(request, deps, MemoryPinSchema, (body) => {

@@ -8,7 +8,7 @@
  * nothing behind.
  */
 import { v7 as uuidv7 } from "uuid";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { Command } from "../../shared/commands.ts";
 import {
   type Actor,
@@ -20,7 +20,21 @@ import {
   TaskSchema,
 } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { type ActorOrigin, nextOrder, patchTask, readTask, removeTask, writeTask } from "./doc-schema.ts";
+import {
+  type ActorOrigin,
+  NOTES,
+  nextOrder,
+  patchNote,
+  patchTask,
+  readNote,
+  readTask,
+  removeNote,
+  removeTask,
+  TASKS,
+  writeNote,
+  writeTask,
+} from "./doc-schema.ts";
+import type { DocStore } from "./doc-store.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
@@ -39,6 +53,7 @@ export type CommandDeps = {
   sql: SqlStore;
   doc: Y.Doc;
   ledger: Ledger;
+  docs: DocStore;
   now: () => number;
   /** Called once per new event, after its transaction committed. */
   onEvent: (event: LedgerEvent) => void;
@@ -93,6 +108,10 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
   switch (command.kind) {
     case "task":
       return planTask(deps, command.action, actor, now);
+    case "note":
+      return planNote(deps, command.action, actor, now);
+    case "undo.turn":
+      return planUndo(deps, command.turnId);
     case "memory.pin": {
       const { type, key, value } = command.pin;
       const existing = deps.ledger.state.memories[memorySlot({ type, key })];
@@ -165,4 +184,67 @@ function planTask(deps: CommandDeps, action: Extract<Command, { kind: "task" }>[
       throw new Error(`unhandled task action ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+function planNote(deps: CommandDeps, action: Extract<Command, { kind: "note" }>["action"], actor: Actor, now: string): Result<Plan> {
+  const { doc } = deps;
+  if (action.action === "create") {
+    const note = {
+      id: uuidv7(),
+      title: action.note.title ?? "",
+      body: action.note.body ?? "",
+      pinned: action.note.pinned ?? false,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actorLabel(actor),
+    };
+    return ok({ type: "note.created", payload: { note }, result: note, write: (o) => writeNote(doc, note, o) });
+  }
+  const current = readNote(doc, action.noteId);
+  if (!current) return fail("not_found", `note ${action.noteId} does not exist`);
+  if (action.action === "delete") {
+    return ok({
+      type: "note.deleted",
+      payload: { noteId: current.id, note: current },
+      result: current,
+      write: (o) => removeNote(doc, current.id, o),
+    });
+  }
+  const changes = { ...action.patch, updatedAt: now };
+  const next = { ...current, ...changes };
+  return ok({
+    type: "note.updated",
+    payload: { noteId: current.id, fields: Object.keys(action.patch) },
+    result: next,
+    write: (o) => patchNote(doc, current.id, changes, o),
+  });
+}
+
+/**
+ * D9: reverts the document changes of one assistant turn and nothing else.
+ * The stored updates are replayed into a scratch document, the turn's own
+ * under an origin an UndoManager tracks; undoing there yields exactly the
+ * inverse of the turn's changes, which is applied to the live document.
+ */
+function planUndo(deps: CommandDeps, turnId: string): Result<Plan> {
+  if (deps.ledger.hasEvent("turn.undone", "turnId", turnId)) return fail("conflict", `turn ${turnId} was already undone`);
+  const tracked = Symbol("undo-turn");
+  let undo: Y.UndoManager | null = null;
+  const scratch = deps.docs.replayTracking(`assistant:${turnId}`, tracked, (d) => {
+    undo = new Y.UndoManager([d.getMap(TASKS), d.getMap(NOTES)], { trackedOrigins: new Set([tracked]), captureTimeout: 0 });
+  });
+  if (!scratch || !undo) return fail("not_found", `no document changes of turn ${turnId} to undo (unknown turn, or older than 24 h)`);
+  const manager: Y.UndoManager = undo;
+  const before = Y.encodeStateVector(deps.doc);
+  const steps = manager.undoStack.length;
+  while (manager.undoStack.length > 0) manager.undo();
+  const inverse = Y.encodeStateAsUpdate(scratch, before);
+  manager.destroy();
+  scratch.destroy();
+  return ok({
+    type: "turn.undone",
+    payload: { turnId, steps },
+    result: { turnId, steps },
+    write: (o) => Y.applyUpdate(deps.doc, inverse, o),
+  });
 }

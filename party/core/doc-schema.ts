@@ -80,3 +80,50 @@ export function patchTask(doc: Y.Doc, id: string, fields: Partial<Task>, origin:
 export function removeTask(doc: Y.Doc, id: string, origin: ActorOrigin): void {
   doc.transact(() => tasksOf(doc).delete(id), origin);
 }
+
+/** Fields of a note as written by the command path; `body` is the full new text. */
+export type NoteFields = { title?: string; body?: string; pinned?: boolean; updatedAt?: string };
+
+export function readNote(doc: Y.Doc, id: string): Note | null {
+  return readNotes(doc).find((n) => n.id === id) ?? null;
+}
+
+export function writeNote(doc: Y.Doc, note: Note, origin: ActorOrigin): void {
+  doc.transact(() => {
+    const entry = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries(note)) entry.set(key, key === "body" ? new Y.Text(note.body) : value);
+    notesOf(doc).set(note.id, entry);
+  }, origin);
+}
+
+/**
+ * Sets a note's fields. A new body is applied as the smallest edit (common
+ * prefix and suffix kept), so concurrent edits elsewhere in the text survive.
+ */
+export function patchNote(doc: Y.Doc, id: string, fields: NoteFields, origin: ActorOrigin): void {
+  const entry = notesOf(doc).get(id);
+  if (!(entry instanceof Y.Map)) throw new Error(`patchNote: note ${id} is missing; check readNote first`);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      if (key === "body") replaceText(entry.get("body") as Y.Text, value as string);
+      else entry.set(key, value);
+    }
+  }, origin);
+}
+
+export function removeNote(doc: Y.Doc, id: string, origin: ActorOrigin): void {
+  doc.transact(() => notesOf(doc).delete(id), origin);
+}
+
+function replaceText(text: Y.Text, next: string): void {
+  const prev = text.toString();
+  let start = 0;
+  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
+  let end = 0;
+  while (end < prev.length - start && end < next.length - start && prev[prev.length - 1 - end] === next[next.length - 1 - end]) end++;
+  const removed = prev.length - start - end;
+  if (removed > 0) text.delete(start, removed);
+  const inserted = next.slice(start, next.length - end);
+  if (inserted) text.insert(start, inserted);
+}

@@ -1,31 +1,56 @@
 /**
- * Durable storage of the Yjs document (DESIGN.md §3, docs/PROTOCOL.md D5).
+ * Durable storage of the Yjs document (DESIGN.md §3, docs/PROTOCOL.md D5, D7).
  *
  * Every update is written as a row in the same turn it is applied — before
  * y-partyserver broadcasts it — instead of relying only on the library's
- * debounced `onSave`, which can lose seconds of edits on eviction. Loading
- * replays the rows; compaction folds them into one state row later.
+ * debounced `onSave`, which can lose seconds of edits on eviction. Each row
+ * keeps the label of the actor whose transaction produced it, so the edits of
+ * one actor (an assistant turn) can be found and undone later.
+ *
+ * Compaction folds old rows into a base state stored in chunks far below
+ * SQLite's 2 MB row limit; loading reads the base and then only the rows
+ * written since, so load time grows with recent edits, not with history.
  */
 import * as Y from "yjs";
 import type { SqlStore, SqlValue } from "./sql.ts";
 
-/** Compact when this many update rows have piled up since the last compaction. */
+/** Compact once this many update rows sit beyond the ones kept for undo. */
 export const COMPACT_AFTER_ROWS = 500;
-/** A compacted state larger than this stays as separate rows (SQLite rows max out at 2 MB). */
-export const MAX_ROW_BYTES = 512 * 1024;
+/** Rows newer than this stay uncompacted, so recent actor edits can be undone (D9). */
+export const KEEP_FOR_UNDO_MS = 24 * 60 * 60 * 1000;
+/** Size of one chunk of the compacted base state. */
+export const CHUNK_BYTES = 256 * 1024;
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS doc_updates (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  data BLOB NOT NULL,
-  origin TEXT NOT NULL,
-  ts INTEGER NOT NULL
-)`;
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS doc_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    data BLOB NOT NULL,
+    origin TEXT NOT NULL,
+    ts INTEGER NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS doc_base (
+    chunk INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+  )`,
+];
 
 const toBytes = (value: SqlValue): Uint8Array =>
   value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array();
 
 /** ArrayBuffer is what Durable Object SQLite binds as a BLOB. */
 const toBlob = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+export type StoredUpdate = { id: number; data: Uint8Array; origin: string; ts: number };
 
 export class DocStore {
   #sql: SqlStore;
@@ -34,15 +59,12 @@ export class DocStore {
   constructor(sql: SqlStore, now: () => number = Date.now) {
     this.#sql = sql;
     this.#now = now;
-    sql.exec(SCHEMA);
+    for (const statement of SCHEMA) sql.exec(statement);
   }
 
-  /** Applies every stored update to `doc`, then persists each later update as it happens. */
+  /** Loads base and rows into `doc`, then persists each later update as it happens. */
   attach(doc: Y.Doc, labelOrigin: (origin: unknown) => string): void {
-    const rows = this.#sql.exec<{ data: SqlValue }>("SELECT data FROM doc_updates ORDER BY id").toArray();
-    if (rows.length > 0) {
-      Y.applyUpdate(doc, Y.mergeUpdates(rows.map((r) => toBytes(r.data))), DocStore.LOAD_ORIGIN);
-    }
+    this.load(doc);
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === DocStore.LOAD_ORIGIN) return;
       this.#sql.exec(
@@ -54,24 +76,98 @@ export class DocStore {
     });
   }
 
+  /** Applies the stored state to `doc`: the base, then every row since. */
+  load(doc: Y.Doc): void {
+    const base = this.#base();
+    const rows = this.#sql.exec<{ data: SqlValue }>("SELECT data FROM doc_updates ORDER BY id").toArray();
+    const parts = [...(base ? [base] : []), ...rows.map((r) => toBytes(r.data))];
+    if (parts.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(parts), DocStore.LOAD_ORIGIN);
+  }
+
   get rowCount(): number {
     return this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates").toArray()[0]?.n ?? 0;
   }
 
+  /** Bytes stored for the document: base chunks and update rows. */
+  get storedBytes(): number {
+    const q = (table: string) =>
+      this.#sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
+    return q("doc_base") + q("doc_updates");
+  }
+
+  /** Whether compaction has enough to fold (D7). */
+  shouldCompact(): boolean {
+    const cutoff = this.#now() - KEEP_FOR_UNDO_MS;
+    const [row] = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates WHERE ts < ?", cutoff).toArray();
+    return (row?.n ?? 0) > COMPACT_AFTER_ROWS;
+  }
+
   /**
-   * Replaces all rows with one row holding the document's full state, when it
-   * fits in a row. Idempotent; safe to run at any time in the room's turn.
+   * Folds the base and every row older than KEEP_FOR_UNDO_MS (or all rows,
+   * with `everything`) into a new base, chunked. One transaction: a crash
+   * leaves the old layout. Idempotent.
    */
-  compact(doc: Y.Doc): boolean {
-    const state = Y.encodeStateAsUpdate(doc);
-    if (state.byteLength > MAX_ROW_BYTES) return false;
-    this.#sql.transactionSync(() => {
-      const [last] = this.#sql.exec<{ id: number }>("SELECT MAX(id) AS id FROM doc_updates").toArray();
-      if (!last || last.id === null) return;
-      this.#sql.exec("DELETE FROM doc_updates WHERE id <= ?", last.id);
-      this.#sql.exec("INSERT INTO doc_updates (data, origin, ts) VALUES (?, 'compaction', ?)", toBlob(state), this.#now());
+  compact(options: { everything?: boolean } = {}): { folded: number } {
+    const cutoff = options.everything ? Number.POSITIVE_INFINITY : this.#now() - KEEP_FOR_UNDO_MS;
+    return this.#sql.transactionSync(() => {
+      const rows = this.#sql
+        .exec<{ id: number; data: SqlValue; ts: number }>("SELECT id, data, ts FROM doc_updates ORDER BY id")
+        .toArray();
+      // Fold a prefix only: later rows may depend on earlier ones, never the reverse.
+      const fold: typeof rows = [];
+      for (const row of rows) {
+        if (row.ts >= cutoff) break;
+        fold.push(row);
+      }
+      if (fold.length === 0) return { folded: 0 };
+      const base = this.#base();
+      const scratch = new Y.Doc({ gc: true });
+      Y.applyUpdate(scratch, Y.mergeUpdates([...(base ? [base] : []), ...fold.map((r) => toBytes(r.data))]));
+      const state = Y.encodeStateAsUpdate(scratch);
+      this.#sql.exec("DELETE FROM doc_base");
+      for (let i = 0, chunk = 0; i < state.byteLength; i += CHUNK_BYTES, chunk++) {
+        this.#sql.exec("INSERT INTO doc_base (chunk, data) VALUES (?, ?)", chunk, toBlob(state.subarray(i, i + CHUNK_BYTES)));
+      }
+      this.#sql.exec("DELETE FROM doc_updates WHERE id <= ?", fold[fold.length - 1]!.id);
+      return { folded: fold.length };
     });
-    return true;
+  }
+
+  /**
+   * A scratch document holding exactly the stored state, with the rows whose
+   * origin matches `track` applied under `trackOrigin` — the input an
+   * UndoManager needs to revert one actor's edits (D9). Null when none of the
+   * actor's rows remain uncompacted.
+   */
+  replayTracking(track: string, trackOrigin: unknown, onDoc: (doc: Y.Doc) => void): Y.Doc | null {
+    const rows = this.#sql
+      .exec<{ data: SqlValue; origin: string }>("SELECT data, origin FROM doc_updates ORDER BY id")
+      .toArray();
+    if (!rows.some((r) => r.origin === track)) return null;
+    const scratch = new Y.Doc({ gc: false });
+    const base = this.#base();
+    if (base) Y.applyUpdate(scratch, base);
+    onDoc(scratch);
+    let batch: Uint8Array[] = [];
+    const flush = () => {
+      if (batch.length > 0) Y.applyUpdate(scratch, Y.mergeUpdates(batch));
+      batch = [];
+    };
+    for (const row of rows) {
+      if (row.origin === track) {
+        flush();
+        Y.applyUpdate(scratch, toBytes(row.data), trackOrigin);
+      } else {
+        batch.push(toBytes(row.data));
+      }
+    }
+    flush();
+    return scratch;
+  }
+
+  #base(): Uint8Array | null {
+    const chunks = this.#sql.exec<{ data: SqlValue }>("SELECT data FROM doc_base ORDER BY chunk").toArray();
+    return chunks.length === 0 ? null : concat(chunks.map((c) => toBytes(c.data)));
   }
 
   static readonly LOAD_ORIGIN = Symbol("doc-store-load");

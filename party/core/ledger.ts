@@ -170,6 +170,20 @@ export class Ledger {
     return { event, result: input.result ?? event, duplicate: false };
   }
 
+  /** Whether an event of `type` whose payload has `key` = `value` is stored. */
+  hasEvent(type: string, key: string, value: string): boolean {
+    return (
+      this.#sql
+        .exec<{ one: number }>(
+          "SELECT 1 AS one FROM ledger_events WHERE type = ? AND json_extract(payload, ?) = ? LIMIT 1",
+          type,
+          `$.${key}`,
+          value,
+        )
+        .toArray().length > 0
+    );
+  }
+
   /** Re-reads the projections from storage, e.g. after a rolled-back transaction. */
   reload(): void {
     this.#state = this.hydrate();

@@ -96,6 +96,8 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
     case "events.backfill":
       return backfill(deps, client, frame.since, frame.limit ?? BACKFILL_MAX_EVENTS, frame.rid);
     case "task":
+    case "note":
+    case "undo":
     case "memory.pin":
     case "preferences.update": {
       const { command, clientActionId } = toCommand(frame);
@@ -123,12 +125,20 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
 
 /** Turns a command frame into a command and its idempotency key (G2: same shape as the HTTP path). */
 export function toCommand(
-  frame: Extract<ClientFrame, { type: "task" | "memory.pin" | "preferences.update" }>,
+  frame: Extract<ClientFrame, { type: "task" | "note" | "undo" | "memory.pin" | "preferences.update" }>,
 ): { command: Command; clientActionId?: string } {
   switch (frame.type) {
     case "task": {
       const { value, clientActionId } = splitClientActionId(frame.command);
       return { command: { kind: "task", action: value }, clientActionId };
+    }
+    case "note": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "note", action: value }, clientActionId };
+    }
+    case "undo": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "undo.turn", turnId: value.turnId }, clientActionId };
     }
     case "memory.pin": {
       const { value, clientActionId } = splitClientActionId(frame.command);

@@ -15,9 +15,10 @@ function room(options: { snapshotEvery?: number; path?: string } = {}) {
   const now = () => (clock += 1000);
   const ledger = new Ledger(sql, { now, snapshotEvery: options.snapshotEvery });
   const doc = new Y.Doc();
-  new DocStore(sql, now).attach(doc, (o) => (o && typeof o === "object" && "actorLabel" in o ? String(o.actorLabel) : "system"));
+  const docs = new DocStore(sql, now);
+  docs.attach(doc, (o) => (o && typeof o === "object" && "actorLabel" in o ? String(o.actorLabel) : "system"));
   const announced: LedgerEvent[] = [];
-  const deps: CommandDeps = { sql, doc, ledger, now, onEvent: (e) => announced.push(e) };
+  const deps: CommandDeps = { sql, doc, ledger, docs, now, onEvent: (e) => announced.push(e) };
   const run = (command: Command, clientActionId?: string) =>
     executeCommand(deps, command, { actor: { kind: "user", deviceId: "d1" }, correlationId: "req-1", clientActionId });
   return { sql, ledger, doc, deps, announced, run };

@@ -1,0 +1,193 @@
+/**
+ * Watches the document for edits made outside the command path — a device's
+ * Yjs updates — and turns them into (docs/PROTOCOL.md D6, D8):
+ * - repairs: an entry a client left invalid is reverted field by field to
+ *   what it was before, or removed if the client created it invalid;
+ * - readable ledger events: `task.created`, `task.updated` with the changed
+ *   fields, `task.completed`, `task.deleted`, `note.created`, `note.updated`,
+ *   `note.deleted`.
+ *
+ * Observers only collect; `drain` does the work after the transaction, so a
+ * repair is its own transaction with its own origin.
+ */
+import * as Y from "yjs";
+import { LIMITS, NoteSchema, TaskSchema } from "../../shared/domain.ts";
+import { notesOf, tasksOf } from "./doc-schema.ts";
+
+/** Origin of the room's repair transactions. */
+export const REPAIR_ORIGIN = { actorLabel: "system:repair" } as const;
+
+type Kind = "task" | "note";
+type FieldChange = { action: "add" | "update" | "delete"; oldValue: unknown };
+
+type Touched = {
+  kind: Kind;
+  id: string;
+  /** Created (or replaced) in this batch. */
+  created: boolean;
+  deleted: boolean;
+  fields: Map<string, FieldChange>;
+};
+
+export type Batch = { origin: unknown; touched: Touched[] };
+
+export type DerivedEvent = { type: string; payload: unknown };
+export type Repair = { kind: Kind; id: string; action: "reverted" | "removed" | "truncated"; reason: string };
+
+export class DocWatch {
+  #doc: Y.Doc;
+  #pending: Batch[] = [];
+  #ignore: (origin: unknown) => boolean;
+
+  /** `ignore(origin)` is true for transactions already recorded elsewhere (the command path, loading, repairs). */
+  constructor(doc: Y.Doc, ignore: (origin: unknown) => boolean) {
+    this.#doc = doc;
+    this.#ignore = ignore;
+    tasksOf(doc).observeDeep((events, tr) => this.#collect("task", events, tr));
+    notesOf(doc).observeDeep((events, tr) => this.#collect("note", events, tr));
+  }
+
+  #collect(kind: Kind, events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction): void {
+    if (this.#ignore(tr.origin) || tr.origin === REPAIR_ORIGIN) return;
+    let batch = this.#pending.find((b) => b.origin === tr.origin);
+    if (!batch) {
+      batch = { origin: tr.origin, touched: [] };
+      this.#pending.push(batch);
+    }
+    const touch = (id: string) => {
+      let t = batch.touched.find((x) => x.kind === kind && x.id === id);
+      if (!t) {
+        t = { kind, id, created: false, deleted: false, fields: new Map() };
+        batch.touched.push(t);
+      }
+      return t;
+    };
+    for (const event of events) {
+      if (event.path.length === 0) {
+        for (const [id, change] of event.changes.keys) {
+          const t = touch(id);
+          if (change.action === "delete") t.deleted = true;
+          else {
+            t.created = true;
+            t.deleted = false;
+          }
+        }
+        continue;
+      }
+      const t = touch(String(event.path[0]));
+      if (event.path.length === 1 && event instanceof Y.YMapEvent) {
+        for (const [field, change] of event.changes.keys) {
+          if (!t.fields.has(field)) t.fields.set(field, { action: change.action, oldValue: change.oldValue });
+        }
+      } else {
+        // Deeper: a note's body (Y.Text) or a nested value.
+        const field = String(event.path[1] ?? "body");
+        if (!t.fields.has(field)) t.fields.set(field, { action: "update", oldValue: undefined });
+      }
+    }
+  }
+
+  /** Takes the batches collected since the last drain. */
+  take(): Batch[] {
+    const batches = this.#pending;
+    this.#pending = [];
+    return batches;
+  }
+
+  /** Makes every entry touched in `batch` valid again; returns what it did. Runs as one REPAIR transaction. */
+  repair(batch: Batch): Repair[] {
+    const repairs: Repair[] = [];
+    this.#doc.transact(() => {
+      for (const t of batch.touched) {
+        if (t.deleted) continue;
+        const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
+        const entry = root.get(t.id);
+        if (entry === undefined) continue;
+        if (!(entry instanceof Y.Map)) {
+          root.delete(t.id);
+          repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: `a ${t.kind} must be a Y.Map` });
+          continue;
+        }
+        const problem = invalid(t.kind, t.id, entry);
+        if (problem === null) continue;
+        if (t.created) {
+          root.delete(t.id);
+          repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: problem });
+          continue;
+        }
+        if (t.kind === "note" && problem.startsWith("body")) {
+          const body = entry.get("body") as Y.Text;
+          body.delete(LIMITS.noteBody, body.length - LIMITS.noteBody);
+        }
+        for (const [field, change] of t.fields) {
+          if (field === "body" && t.kind === "note") continue;
+          if (change.action === "add") entry.delete(field);
+          else entry.set(field, change.oldValue);
+        }
+        const still = invalid(t.kind, t.id, entry);
+        if (still !== null) {
+          root.delete(t.id);
+          repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: still });
+        } else {
+          repairs.push({ kind: t.kind, id: t.id, action: problem.startsWith("body") ? "truncated" : "reverted", reason: problem });
+        }
+      }
+    }, REPAIR_ORIGIN);
+    return repairs;
+  }
+
+  /** The readable events for a batch, read after repairs: only what is valid now is reported. */
+  describe(batch: Batch): DerivedEvent[] {
+    const events: DerivedEvent[] = [];
+    for (const t of batch.touched) {
+      const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
+      const entry = root.get(t.id);
+      const idKey = t.kind === "task" ? "taskId" : "noteId";
+      if (t.deleted || entry === undefined) {
+        if (t.deleted && !t.created) events.push({ type: `${t.kind}.deleted`, payload: { [idKey]: t.id } });
+        continue;
+      }
+      if (!(entry instanceof Y.Map) || invalid(t.kind, t.id, entry) !== null) continue;
+      const value = plain(t.kind, entry);
+      if (t.created) {
+        events.push({ type: `${t.kind}.created`, payload: { [t.kind]: value } });
+        continue;
+      }
+      const changed = [...t.fields.keys()].filter((f) => f !== "updatedAt");
+      if (changed.length === 0) continue;
+      if (t.kind === "task" && changed.includes("status") && entry.get("status") === "done" && t.fields.get("status")?.oldValue === "open") {
+        events.push({ type: "task.completed", payload: { taskId: t.id } });
+        if (changed.length === 1) continue;
+      }
+      const changes = Object.fromEntries(changed.map((f) => [f, (value as Record<string, unknown>)[f]]));
+      events.push({ type: `${t.kind}.updated`, payload: { [idKey]: t.id, changes, fields: changed } });
+    }
+    return events;
+  }
+}
+
+function plain(kind: Kind, entry: Y.Map<unknown>): unknown {
+  const json = entry.toJSON() as Record<string, unknown>;
+  if (kind === "note") {
+    const body = entry.get("body");
+    json.body = body instanceof Y.Text ? body.toString() : "";
+  }
+  return json;
+}
+
+/** Null when the entry matches the schema (D2, D3); otherwise what is wrong with it. */
+export function invalid(kind: Kind, id: string, entry: Y.Map<unknown>): string | null {
+  if (kind === "note") {
+    const body = entry.get("body");
+    if (!(body instanceof Y.Text)) return "body must be a Y.Text";
+    if (body.length > LIMITS.noteBody) return `body exceeds ${LIMITS.noteBody} characters`;
+  }
+  const parsed = (kind === "task" ? TaskSchema : NoteSchema).safeParse(plain(kind, entry));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `${issue?.path.join(".") || kind}: ${issue?.message ?? "invalid"}`;
+  }
+  if (parsed.data.id !== id) return "id must equal the entry's key";
+  return null;
+}
+
