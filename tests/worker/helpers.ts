@@ -62,6 +62,7 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
   const ws = res.webSocket;
   if (!ws) throw new Error(`no websocket: ${res.status} ${await res.text()}`);
   ws.accept();
+  (ws as unknown as { binaryType: string }).binaryType = "arraybuffer";
   const waiters: (() => void)[] = [];
   const socket: TestSocket = {
     ws,
