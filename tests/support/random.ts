@@ -5,8 +5,8 @@
  */
 export type Rng = { seed: number; next(): number; int(n: number): number; pick<T>(items: readonly T[]): T };
 
-export function seededRng(label: string): Rng {
-  const seed = Number(process.env.TEST_SEED) || Math.floor(Math.random() * 2 ** 31);
+export function seededRng(label: string, fixedSeed?: number): Rng {
+  const seed = fixedSeed ?? (Number(process.env.TEST_SEED) || Math.floor(Math.random() * 2 ** 31));
   console.log(`[seed] ${label}: TEST_SEED=${seed}`);
   let a = seed >>> 0;
   const next = () => {
