@@ -5,10 +5,12 @@
  */
 import { ledgerBench } from "./ledger.ts";
 import { socketBench } from "./socket.ts";
+import { yjsBench } from "./yjs.ts";
 
 const only = process.argv[2];
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
 if (!only || only === "ledger") Object.assign(results, ledgerBench());
 if (!only || only === "socket") Object.assign(results, await socketBench());
+if (!only || only === "yjs") Object.assign(results, await yjsBench());
 // Write synchronously: process.exit would cut an async write to a pipe short.
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`, () => process.exit(0));

@@ -32,6 +32,9 @@ import { TicketStore } from "./core/tickets.ts";
 import { configureLog, describeError, log } from "./log.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
 
+/** One `note.updated` ledger event per note and device per this many ms of typing (D8). */
+export const NOTE_EDIT_COALESCE_MS = 30_000;
+
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 
@@ -64,6 +67,7 @@ export class Brain extends YServer {
   #docs!: DocStore;
   #watch!: DocWatch;
   #updatesSinceCompactCheck = 0;
+  #noteEdits = new Map<string, number>();
   #tickets = new TicketStore(this.#sql);
   #writeBucket: Bucket | null = null;
   #frameBuckets = new Map<string, Bucket>();
@@ -197,7 +201,8 @@ export class Brain extends YServer {
         log("warn", { event: "doc.repaired", requestId, userId: this.name, detail: what.slice(0, 300) });
       }
       const deviceId = connection ? ((connection.state as SocketState | null)?.mc?.deviceId ?? `socket:${connection.id}`) : undefined;
-      const derived = this.#watch.describe(batch);
+      const now = Date.now();
+      const derived = this.#watch.describe(batch).filter((d) => this.#worthRecording(d, deviceId, now));
       if (derived.length === 0) continue;
       const events = this.#sql.transactionSync(() =>
         derived.map(
@@ -214,6 +219,20 @@ export class Brain extends YServer {
       for (const event of events) broadcast(deps, { type: "event", event });
     }
     if (++this.#updatesSinceCompactCheck >= 100) this.#maybeCompact();
+  }
+
+  /**
+   * Typing in a note sends an update per keystroke; the ledger keeps one
+   * `note.updated` per note and device per NOTE_EDIT_COALESCE_MS, not one per key.
+   * (The document rows keep every update with its actor regardless.)
+   */
+  #worthRecording(derived: { type: string; payload: unknown }, deviceId: string | undefined, now: number): boolean {
+    if (derived.type !== "note.updated") return true;
+    const key = `${(derived.payload as { noteId: string }).noteId}|${deviceId ?? "system"}`;
+    const last = this.#noteEdits.get(key);
+    if (last !== undefined && now - last < NOTE_EDIT_COALESCE_MS) return false;
+    this.#noteEdits.set(key, now);
+    return true;
   }
 
   #connectionOf(batch: Batch): Connection | null {
@@ -302,6 +321,7 @@ export class Brain extends YServer {
         connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), mc: presence }));
       },
       send: (frame: ServerFrame) => this.sendCustomMessage(connection, JSON.stringify(frame)),
+      sendJson: (json: string) => this.sendCustomMessage(connection, json),
       close: (code, reason) => connection.close(code, reason),
     };
   }

@@ -94,9 +94,15 @@ export class DocWatch {
     return batches;
   }
 
-  /** Makes every entry touched in `batch` valid again; returns what it did. Runs as one REPAIR transaction. */
+  /** Makes every entry touched in `batch` valid again; returns what it did. Runs as one REPAIR transaction, if any is needed. */
   repair(batch: Batch): Repair[] {
     const repairs: Repair[] = [];
+    const needed = batch.touched.some((t) => {
+      if (t.deleted) return false;
+      const entry = (t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc)).get(t.id);
+      return entry !== undefined && (!(entry instanceof Y.Map) || invalid(t.kind, t.id, entry) !== null);
+    });
+    if (!needed) return repairs;
     this.#doc.transact(() => {
       for (const t of batch.touched) {
         if (t.deleted) continue;

@@ -29,6 +29,8 @@ export interface Client {
   readonly presence: SocketPresence | null;
   setPresence(presence: SocketPresence): void;
   send(frame: ServerFrame): void;
+  /** Sends a frame already serialized, so a broadcast stringifies once, not once per device. */
+  sendJson(json: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -54,7 +56,8 @@ export function currentDevices(deps: Pick<SocketDeps, "clients">): Device[] {
 
 /** Sends to every client that said hello (P3: nothing app-level reaches a socket before its welcome). */
 export function broadcast(deps: Pick<SocketDeps, "clients">, frame: ServerFrame, except?: Client): void {
-  for (const client of helloedClients(deps)) if (client !== except) client.send(frame);
+  const json = JSON.stringify(frame);
+  for (const client of helloedClients(deps)) if (client !== except) client.sendJson(json);
 }
 
 export function broadcastPresence(deps: Pick<SocketDeps, "clients">): void {

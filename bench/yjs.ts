@@ -1,0 +1,203 @@
+/**
+ * Yjs benchmarks (issue: tasks and notes as a live shared document).
+ *
+ * Device-to-device edit latency, p50/p99, with 2, 5 and 50 devices, for:
+ * - brain: our Brain room (auth ticket, per-update persistence, attribution, validation);
+ * - bare: a y-partyserver YServer with none of our logic, same workerd;
+ * - y-websocket: the reference Yjs server `@y/websocket-server`, in Node.
+ * Plus bytes stored per edit, and load time after 10k edits with and without compaction.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setupWSConnection } from "@y/websocket-server/utils";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { WebSocketServer } from "ws";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { DocStore } from "../party/core/doc-store.ts";
+import { nodeSql } from "../tests/support/node-sql.ts";
+import { percentile, round, time } from "./stats.ts";
+
+const REMOTE = Symbol("remote");
+
+/** A Yjs device over a raw WebSocket, speaking y-protocols sync. */
+async function device(url: string): Promise<{ doc: Y.Doc; close(): void }> {
+  const doc = new Y.Doc();
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  let synced = false;
+  ws.addEventListener("message", (e) => {
+    if (typeof e.data === "string") return;
+    const decoder = decoding.createDecoder(new Uint8Array(e.data as ArrayBuffer));
+    if (decoding.readVarUint(decoder) !== 0) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    const step = syncProtocol.readSyncMessage(decoder, encoder, doc, REMOTE);
+    if (step === 1) synced = true;
+    if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
+  });
+  doc.on("update", (update: Uint8Array, origin: unknown) => {
+    if (origin === REMOTE || ws.readyState !== WebSocket.OPEN) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    syncProtocol.writeUpdate(encoder, update);
+    ws.send(encoding.toUint8Array(encoder));
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.addEventListener("open", () => resolve());
+    ws.addEventListener("error", () => reject(new Error(`cannot connect ${url}`)));
+  });
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  syncProtocol.writeSyncStep1(encoder, doc);
+  ws.send(encoding.toUint8Array(encoder));
+  const deadline = Date.now() + 10_000;
+  while (!synced) {
+    if (Date.now() > deadline) throw new Error(`no sync from ${url}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { doc, close: () => ws.close() };
+}
+
+/** Edit on device 0, time until every other device has it; `edits` rounds. */
+async function latency(urls: () => Promise<string>, devices: number, edits: number): Promise<number[]> {
+  const all = [];
+  for (let i = 0; i < devices; i++) all.push(await device(await urls()));
+  const [writer, ...readers] = all;
+  // A valid task to edit: the Brain repairs or removes entries that break the schema (D6).
+  const now = new Date().toISOString();
+  const taskId = `bench-task-${Date.now()}`;
+  writer!.doc.transact(() => {
+    const task = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries({ id: taskId, title: "bench", status: "open", due: null, tags: [], order: 1, createdAt: now, updatedAt: now, createdBy: "user:bench" })) task.set(k, v);
+    writer!.doc.getMap("tasks").set(taskId, task);
+  });
+  const deadline0 = Date.now() + 10_000;
+  while (!readers.every((r) => r.doc.getMap<Y.Map<unknown>>("tasks").get(taskId))) {
+    if (Date.now() > deadline0) throw new Error("the bench task did not reach every device");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const samples: number[] = [];
+  for (let e = 0; e < edits; e++) {
+    const seen = new Map<number, number>();
+    const t0 = performance.now();
+    const title = `edit ${e}`;
+    const listeners = readers.map((r, i) => {
+      const task = r.doc.getMap<Y.Map<unknown>>("tasks").get(taskId)!;
+      const fn = () => {
+        if (task.get("title") === title && !seen.has(i)) seen.set(i, performance.now() - t0);
+      };
+      task.observe(fn);
+      return () => task.unobserve(fn);
+    });
+    writer!.doc.getMap<Y.Map<unknown>>("tasks").get(taskId)!.set("title", title);
+    const deadline = Date.now() + 10_000;
+    while (seen.size < readers.length) {
+      if (Date.now() > deadline) throw new Error(`edit ${e} reached ${seen.size}/${readers.length} devices`);
+      await new Promise((r) => setImmediate(r));
+    }
+    listeners.forEach((off) => off());
+    samples.push(...seen.values());
+  }
+  all.forEach((d) => d.close());
+  return samples;
+}
+
+async function startWrangler(): Promise<{ host: string; stop(): void }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(
+    process.execPath,
+    ["node_modules/wrangler/bin/wrangler.js", "dev", "-c", "bench/wrangler.bench.jsonc", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", mkdtempSync(join(tmpdir(), "cos-bench-")), "--inspector-port", "0", "--show-interactive-dev-session=false"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d));
+  child.stderr.on("data", (d: Buffer) => (out += d));
+  const deadline = Date.now() + 90_000;
+  while (!/Ready on/.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { host: `127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+}
+
+async function startYWebsocket(): Promise<{ host: string; stop(): void }> {
+  const server = createServer();
+  const wss = new WebSocketServer({ server });
+  wss.on("connection", (conn, req) => setupWSConnection(conn, req));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return { host: `127.0.0.1:${port}`, stop: () => { wss.close(); server.close(); } };
+}
+
+function storageBench(edits = 10_000) {
+  const sql = nodeSql();
+  const store = new DocStore(sql);
+  const doc = new Y.Doc();
+  store.attach(doc, () => "bench");
+  const tasks = doc.getMap<Y.Map<unknown>>("tasks");
+  for (let i = 0; i < edits; i++) {
+    if (i % 10 === 0) {
+      const t = new Y.Map<unknown>();
+      t.set("id", `t${i}`);
+      t.set("title", `task ${i}`);
+      t.set("status", "open");
+      tasks.set(`t${i}`, t);
+    } else {
+      tasks.get(`t${i - (i % 10)}`)!.set("title", `task ${i} renamed`);
+    }
+  }
+  const bytesPerEdit = store.storedBytes / edits;
+  const load = () => time(() => store.load(new Y.Doc()));
+  const uncompacted = [load(), load(), load(), load(), load()];
+  store.compact({ everything: true });
+  const compacted = [load(), load(), load(), load(), load()];
+  return {
+    "yjs.bytes_per_edit": { unit: "bytes", value: round(bytesPerEdit, 1), edits },
+    "yjs.load_10k_edits": {
+      unit: "ms",
+      withoutCompaction: round(percentile(uncompacted, 50)),
+      withCompaction: round(percentile(compacted, 50)),
+      ratio: round(percentile(uncompacted, 50) / percentile(compacted, 50)),
+    },
+  };
+}
+
+export async function yjsBench() {
+  const results: Record<string, unknown> = storageBench();
+  const worker = await startWrangler();
+  const yws = await startYWebsocket();
+  try {
+    const login = await fetch(`http://${worker.host}/api/v1/dev/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: `bench-${Date.now()}` }) });
+    const { token } = (await login.json()) as { token: string };
+    const brainUrl = async () => {
+      const res = await fetch(`http://${worker.host}/api/v1/socket/ticket`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      return `ws://${worker.host}/api/v1/socket?ticket=${encodeURIComponent(((await res.json()) as { ticket: string }).ticket)}`;
+    };
+    for (const n of [2, 5, 50]) {
+      const edits = n === 50 ? 30 : 100;
+      const room = `r${n}-${Date.now()}`;
+      const brain = await latency(brainUrl, n, edits);
+      const bare = await latency(async () => `ws://${worker.host}/parties/bare-room/${room}`, n, edits);
+      const ref = await latency(async () => `ws://${yws.host}/${room}`, n, edits);
+      const p = (s: number[], q: number) => round(percentile(s, q));
+      results[`yjs.edit_latency_${n}_devices`] = {
+        unit: "ms",
+        brain: { p50: p(brain, 50), p99: p(brain, 99) },
+        bareYServer: { p50: p(bare, 50), p99: p(bare, 99) },
+        yWebsocketServer: { p50: p(ref, 50), p99: p(ref, 99) },
+        ratioToBareYServer: round(percentile(brain, 50) / percentile(bare, 50)),
+        ratioToYWebsocketServer: round(percentile(brain, 50) / percentile(ref, 50)),
+        target: "≤ 1.2× bare YServer",
+      };
+    }
+  } finally {
+    worker.stop();
+    yws.stop();
+  }
+  return results;
+}
