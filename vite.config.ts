@@ -24,14 +24,27 @@ export default defineConfig(({ command }) => ({
     react(),
     cloudflare({
       inspectorPort: false,
+      // Offline by default: the AI binding is remote-only; `npm start` uses the offline assistant.
+      remoteBindings: false,
       persistState: { path: process.env.MICROCOS_STATE_DIR || ".wrangler/state" },
       config:
         command === "serve"
           ? {
               vars: {
                 ENVIRONMENT: "development",
+                LLM_PROVIDER: process.env.LLM_PROVIDER || "offline",
                 AUTH_SECRET: process.env.AUTH_SECRET || DEV_AUTH_SECRET,
-                ...passThrough("RATE_LIMIT_WRITES_PER_MINUTE", "RATE_LIMIT_FRAMES_PER_MINUTE", "LOG_LEVEL"),
+                ...passThrough(
+                  "RATE_LIMIT_WRITES_PER_MINUTE",
+                  "RATE_LIMIT_FRAMES_PER_MINUTE",
+                  "LOG_LEVEL",
+                  "OFFLINE_TOKEN_DELAY_MS",
+                  "OPENAI_BASE_URL",
+                  "OPENAI_API_KEY",
+                  "OPENAI_MODEL",
+                  "MESSAGES_PER_MINUTE",
+                  "LLM_DAILY_TOKEN_BUDGET",
+                ),
               },
             }
           : {},

@@ -18,12 +18,16 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
+            // Offline: the AI binding would need a Cloudflare account. Tests use the offline assistant and fakes.
+            remoteBindings: false,
             miniflare: {
               bindings: {
                 ENVIRONMENT: "development",
                 AUTH_SECRET: "worker-tests-secret-0123456789abcdef",
                 RATE_LIMIT_WRITES_PER_MINUTE: "40",
-                RATE_LIMIT_FRAMES_PER_MINUTE: "60",
+                RATE_LIMIT_FRAMES_PER_MINUTE: "200",
+                LLM_PROVIDER: "offline",
+                OFFLINE_TOKEN_DELAY_MS: "1",
                 LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
               },
             },

@@ -16,6 +16,10 @@ import { actorLabel, type Applied, type CommandContext, executeCommand } from ".
 import { DocStore } from "./core/doc-store.ts";
 import { type Batch, DocWatch } from "./core/doc-watch.ts";
 import { checkBinaryFrame } from "./core/yjs-guard.ts";
+import { ChatEngine, type ChatLimits } from "./chat/engine.ts";
+import { languageModel, providerConfig } from "./chat/providers.ts";
+import { readNotes, readTasks } from "./core/doc-schema.ts";
+import { maintain } from "./chat/retention.ts";
 import { Ledger } from "./core/ledger.ts";
 import type { SocketPresence } from "./core/presence.ts";
 import { type Bucket, type BucketConfig, fullBucket, take } from "./core/rate-limit.ts";
@@ -31,6 +35,9 @@ import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { TicketStore } from "./core/tickets.ts";
 import { configureLog, describeError, log } from "./log.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
+
+/** How often the maintenance alarm runs. */
+export const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
 
 /** One `note.updated` ledger event per note and device per this many ms of typing (D8). */
 export const NOTE_EDIT_COALESCE_MS = 30_000;
@@ -66,6 +73,7 @@ export class Brain extends YServer {
   #ledger!: Ledger;
   #docs!: DocStore;
   #watch!: DocWatch;
+  #chat!: ChatEngine;
   #updatesSinceCompactCheck = 0;
   #noteEdits = new Map<string, number>();
   #tickets = new TicketStore(this.#sql);
@@ -80,6 +88,52 @@ export class Brain extends YServer {
     this.#docs.attach(this.document, (origin) => this.#labelOrigin(origin));
     this.#watch = new DocWatch(this.document, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin));
     this.#maybeCompact();
+    this.#chat = new ChatEngine({
+      userId: this.name,
+      sql: this.#sql,
+      ledger: this.#ledger,
+      now: Date.now,
+      limits: this.#limits(),
+      model: ({ timeZone }) => {
+        const config = providerConfig(this.env);
+        if (!config.ok) throw new Error(config.error.message);
+        return languageModel(config.value, this.env, { timeZone, now: () => new Date() });
+      },
+      execute: (command, ctx) => this.#execute(command, ctx),
+      tasks: () => readTasks(this.document),
+      notes: () => readNotes(this.document),
+      broadcast: (frame) => broadcast(this.#socketDeps(), frame),
+      announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
+      log: (event, fields) => log(event === "turn.failed" ? "warn" : "info", { event, userId: this.name, ...fields }),
+    });
+    this.#chat.recover();
+    // Maintenance (retention, compaction) runs from the alarm; make sure one is set.
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + MAINTENANCE_EVERY_MS);
+  }
+
+  /** The room's alarm: retention and compaction; idempotent, safe to retry (C12, D7). */
+  override async onAlarm(): Promise<void> {
+    try {
+      const done = maintain({ sql: this.#sql, ledger: this.#ledger, store: this.#chat.store, now: Date.now() });
+      this.#maybeCompact();
+      log("info", { event: "maintenance", userId: this.name, detail: JSON.stringify(done) });
+    } finally {
+      await this.ctx.storage.setAlarm(Date.now() + MAINTENANCE_EVERY_MS);
+    }
+  }
+
+  #limits(): ChatLimits {
+    const n = (raw: string | undefined, fallback: number) => (Number.isFinite(Number(raw)) && Number(raw) > 0 ? Number(raw) : fallback);
+    return {
+      messagesPerMinute: n(this.env.MESSAGES_PER_MINUTE, 60),
+      dailyTokens: n(this.env.LLM_DAILY_TOKEN_BUDGET, 100_000),
+      toolDailyCap: n(this.env.TOOL_DAILY_CAP, 200),
+    };
+  }
+
+  /** The chat engine, for tests that run inside the object. */
+  debugChat(): ChatEngine {
+    return this.#chat;
   }
 
   /** Nothing to do: updates were already written as they arrived (DocStore). */
@@ -113,6 +167,8 @@ export class Brain extends YServer {
         devices: () => currentDevices(this.#socketDeps()),
         execute: (command, ctx) => this.#execute(command, ctx),
         issueTicket: () => this.#tickets.issue(this.name),
+        chat: this.#chat,
+        limits: this.#limits(),
         admitWrite: () => this.#admitWrite(),
       });
       if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => {});
@@ -297,6 +353,7 @@ export class Brain extends YServer {
       ledger: this.#ledger,
       clients: () => [...this.getConnections()].map((c) => this.#client(c)).filter(filter),
       execute: (command, ctx) => this.#execute(command, ctx),
+      chat: this.#chat,
       admit: (client) => {
         const config = perMinute(this.env.RATE_LIMIT_FRAMES_PER_MINUTE, 600);
         const now = Date.now();

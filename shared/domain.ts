@@ -168,5 +168,7 @@ export type BrainState = {
   preferences: Preferences;
   recentMessages: Message[];
   devices: Device[];
+  /** Today's (UTC) assistant usage against the daily budget (G6). */
+  usage: { day: string; tokens: number; tokenBudget: number; tools: Record<string, number> };
   lastEventSeq: number;
 };

@@ -17,6 +17,7 @@ import {
   PreferencesSchema,
 } from "./domain.ts";
 import type { ErrorCode } from "./errors.ts";
+import { type LlmFrame, MessageSendSchema } from "./chat.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
 export const PROTOCOL_VERSION = 1;
@@ -47,6 +48,8 @@ export const HelloFrameSchema = z.strictObject({
   focused: z.boolean().default(false),
   /** Highest ledger seq the client has applied; the room backfills from there (P8). Omit on first connect. */
   lastEventSeq: z.number().int().min(0).optional(),
+  /** The streaming turn the client already has tokens of, and the last seq it has (C5). */
+  resume: z.strictObject({ turnId: z.string().max(128), seq: z.number().int().min(-1) }).optional(),
 });
 
 export const ClientFrameSchema = z.discriminatedUnion("type", [
@@ -58,6 +61,10 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("undo"), rid: rid.optional(), command: UndoTurnSchema }),
   z.strictObject({ type: z.literal("memory.pin"), rid: rid.optional(), command: MemoryPinSchema }),
   z.strictObject({ type: z.literal("preferences.update"), rid: rid.optional(), command: PreferencesUpdateSchema }),
+  z.strictObject({ type: z.literal("message.send"), rid: rid.optional(), command: MessageSendSchema }),
+  z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: z.string().min(1).max(128) }),
+  z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: z.string().min(1).max(128) }),
+  z.strictObject({ type: z.literal("proposal.reject"), rid: rid.optional(), proposalId: z.string().min(1).max(128) }),
   z.strictObject({
     type: z.literal("events.backfill"),
     rid: rid.optional(),
@@ -84,7 +91,8 @@ export type ServerFrame =
   | { type: "presence"; devices: z.infer<typeof DeviceSchema>[] }
   | { type: "ack"; rid: string; result: unknown; duplicate: boolean; seq: number }
   | { type: "pong"; rid?: string; ts: string }
-  | { type: "error"; rid?: string; requestId: string; code: ErrorCode; message: string; retryAfter?: number };
+  | { type: "error"; rid?: string; requestId: string; code: ErrorCode; message: string; retryAfter?: number }
+  | LlmFrame;
 
 /** Parses a JSON frame the room sent, for clients (web, tests). Unknown types are rejected. */
 export const ServerFrameSchema = z.discriminatedUnion("type", [
@@ -95,6 +103,11 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
   z.object({ type: z.literal("ack"), rid: z.string(), result: z.unknown(), duplicate: z.boolean(), seq: z.number() }),
   z.object({ type: z.literal("pong"), rid: z.string().optional(), ts: z.string() }),
+  z.object({ type: z.literal("llm.token"), turnId: z.string(), seq: z.number(), token: z.string() }),
+  z.object({ type: z.literal("llm.action"), turnId: z.string(), action: z.object({ id: z.string(), tool: z.string(), status: z.string(), summary: z.string(), proposalId: z.string().optional(), expiresAt: z.string().optional() }) }),
+  z.object({ type: z.literal("llm.completed"), turnId: z.string(), messageId: z.string(), text: z.string() }),
+  z.object({ type: z.literal("llm.interrupted"), turnId: z.string(), text: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("llm.failed"), turnId: z.string(), code: z.string(), message: z.string(), retryAfter: z.number().optional() }),
   z.object({
     type: z.literal("error"),
     rid: z.string().optional(),

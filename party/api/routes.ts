@@ -23,8 +23,12 @@ import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import { errorResponse, json, parseJson, readBody } from "../http.ts";
 import type * as Y from "yjs";
+import type { ChatEngine } from "../chat/engine.ts";
+import { handleChatApi } from "./chat-routes.ts";
 
 export type ApiDeps = {
+  chat: ChatEngine;
+  limits: { dailyTokens: number };
   userId: string;
   requestId: string;
   ledger: Ledger;
@@ -42,6 +46,12 @@ const EVENTS_MAX_LIMIT = 1_000;
 export async function handleApi(request: Request, deps: ApiDeps): Promise<Response> {
   const url = new URL(request.url);
   const route = `${request.method} ${url.pathname.replace(/\/+$/, "")}`;
+  if (route === "POST /api/v1/message") {
+    const retryAfter = deps.admitWrite();
+    if (retryAfter !== null) return errorResponse("rate_limited", "too many writes", deps.requestId, retryAfter);
+  }
+  const chat = await handleChatApi(request, url, { requestId: deps.requestId, chat: deps.chat, ledger: deps.ledger, idempotencyKey });
+  if (chat) return chat;
   switch (route) {
     case "GET /api/v1/state":
       return json(stateOf(deps), 200, deps.requestId);
@@ -79,9 +89,12 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
   }
 }
 
-export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices">): BrainState {
+export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits">): BrainState {
   const state = deps.ledger.state;
+  const today = new Date().toISOString().slice(0, 10);
+  const usage = state.usage.day === today ? state.usage : { day: today, tokens: 0, tools: {} };
   return {
+    usage: { ...usage, tokenBudget: deps.limits.dailyTokens },
     userId: deps.userId,
     tasks: readTasks(deps.doc),
     notes: readNotes(deps.doc),
@@ -135,7 +148,7 @@ async function write<S extends z.ZodType>(
   });
 }
 
-async function readInput<S extends z.ZodType>(request: Request, schema: S): Promise<Result<z.infer<S>>> {
+export async function readInput<S extends z.ZodType>(request: Request, schema: S): Promise<Result<z.infer<S>>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) return fail("invalid_request", "content-type must be application/json");
   const text = await readBody(request);
@@ -152,7 +165,7 @@ async function readInput<S extends z.ZodType>(request: Request, schema: S): Prom
 }
 
 /** H7: `Idempotency-Key` works like `clientActionId`; giving both with different values is an error. */
-function idempotencyKey(request: Request, bodyKey: string | undefined): Result<string | undefined> {
+export function idempotencyKey(request: Request, bodyKey: string | undefined): Result<string | undefined> {
   const header = request.headers.get("idempotency-key");
   if (header === null) return ok(bodyKey);
   const parsed = ClientActionIdSchema.safeParse(header);

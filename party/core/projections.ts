@@ -19,11 +19,15 @@ import {
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
 
+/** LLM tokens and tool calls used on one UTC day (G6). */
+export type Usage = { day: string; tokens: number; tools: Record<string, number> };
+
 export type Projection = {
   /** Keyed by `${type}:${key}` so pinning the same memory again replaces it. */
   memories: Record<string, Memory>;
   preferences: Preferences;
   recentMessages: Message[];
+  usage: Usage;
   lastEventSeq: number;
 };
 
@@ -31,6 +35,7 @@ export const INITIAL_PROJECTION: Projection = {
   memories: {},
   preferences: DEFAULT_PREFERENCES,
   recentMessages: [],
+  usage: { day: "", tokens: 0, tools: {} },
   lastEventSeq: 0,
 };
 
@@ -38,6 +43,10 @@ export const INITIAL_PROJECTION: Projection = {
 export type MemoryPinnedPayload = { memory: Memory };
 export type PreferencesUpdatedPayload = { patch: PreferencesPatch };
 export type MessageAddedPayload = { message: Message };
+export type UsageChargedPayload = { day: string; tokens: number };
+export type ToolUsedPayload = { day: string; tool: string };
+
+const onDay = (usage: Usage, day: string): Usage => (usage.day === day ? usage : { day, tokens: 0, tools: {} });
 
 export const memorySlot = (memory: Pick<Memory, "type" | "key">) => `${memory.type}:${memory.key.toLowerCase()}`;
 
@@ -63,6 +72,16 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "message.added": {
       const { message } = event.payload as MessageAddedPayload;
       return { ...next, recentMessages: [...state.recentMessages, message].slice(-RECENT_MESSAGES) };
+    }
+    case "usage.charged": {
+      const { day, tokens } = event.payload as UsageChargedPayload;
+      const usage = onDay(state.usage, day);
+      return { ...next, usage: { ...usage, tokens: usage.tokens + tokens } };
+    }
+    case "tool.used": {
+      const { day, tool } = event.payload as ToolUsedPayload;
+      const usage = onDay(state.usage, day);
+      return { ...next, usage: { ...usage, tools: { ...usage.tools, [tool]: (usage.tools[tool] ?? 0) + 1 } } };
     }
     default:
       return next;

@@ -15,6 +15,7 @@ import {
   PROTOCOL_VERSION,
   type ServerFrame,
 } from "../../shared/protocol.ts";
+import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "./commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { memoriesOf } from "./projections.ts";
@@ -39,6 +40,7 @@ export type SocketDeps = {
   ledger: Ledger;
   clients: () => Iterable<Client>;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
+  chat: Pick<ChatEngine, "submit" | "stop" | "confirm" | "reject" | "catchUp">;
   /** Rate limit per socket; returns seconds to wait when over. */
   admit: (client: Client) => number | null;
   now: () => number;
@@ -97,7 +99,24 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
       return;
     }
     case "events.backfill":
-      return backfill(deps, client, frame.since, frame.limit ?? BACKFILL_MAX_EVENTS, frame.rid);
+      return page(deps, client, frame.since, frame.limit ?? BACKFILL_MAX_EVENTS, frame.rid);
+    case "message.send":
+    case "turn.stop":
+    case "proposal.confirm":
+    case "proposal.reject": {
+      const actor = { kind: "user" as const, deviceId: client.presence.deviceId };
+      const result =
+        frame.type === "message.send"
+          ? deps.chat.submit(frame.command, actor, requestId)
+          : frame.type === "turn.stop"
+            ? deps.chat.stop(frame.turnId)
+            : frame.type === "proposal.confirm"
+              ? deps.chat.confirm(frame.proposalId, actor, requestId)
+              : deps.chat.reject(frame.proposalId);
+      if (!result.ok) return reject(result.error, frame.rid, frame.type);
+      const { duplicate = false, ...value } = result.value as { duplicate?: boolean };
+      return client.send({ type: "ack", rid: frame.rid ?? requestId, result: value, duplicate, seq: deps.ledger.lastSeq });
+    }
     case "task":
     case "note":
     case "undo":
@@ -181,10 +200,12 @@ function hello(deps: SocketDeps, client: Client, frame: HelloFrame): void {
   if (frame.lastEventSeq !== undefined && frame.lastEventSeq < deps.ledger.lastSeq) {
     backfill(deps, client, frame.lastEventSeq, BACKFILL_MAX_EVENTS, undefined);
   }
+  // C5: a device joining mid-stream gets the reply so far, then the rest as it comes.
+  for (const token of deps.chat.catchUp(frame.resume)) client.send(token);
   broadcastPresence(deps);
 }
 
-/** P8: events after `since`, or one snapshot when the client is more than BACKFILL_MAX_EVENTS behind. */
+/** P8: on hello, the events after `since`, or one snapshot when the client is more than BACKFILL_MAX_EVENTS behind. */
 function backfill(deps: SocketDeps, client: Client, since: number, limit: number, rid: string | undefined): void {
   const last = deps.ledger.lastSeq;
   if (last - since > BACKFILL_MAX_EVENTS) {
@@ -205,6 +226,12 @@ function backfill(deps: SocketDeps, client: Client, since: number, limit: number
     );
     return;
   }
+  page(deps, client, since, limit, rid);
+}
+
+/** L7: one page of events after `since`; `events.backfill` always pages, however far behind. */
+function page(deps: SocketDeps, client: Client, since: number, limit: number, rid: string | undefined): void {
+  const last = deps.ledger.lastSeq;
   const events = deps.ledger.since(since, limit);
   const upTo = events.at(-1)?.seq ?? since;
   client.send(withRid({ type: "events", events, lastEventSeq: last, hasMore: upTo < last }, rid));

@@ -1,0 +1,420 @@
+/**
+ * The chat engine of one room (docs/PROTOCOL.md C1–C14): accepts messages,
+ * queues turns, runs the model with the tools, streams tokens to every device
+ * and to SSE readers, checkpoints partial text, and settles turns a restart
+ * cut off. Platform-free: the room passes storage, the ledger, the command
+ * path and a broadcast function in.
+ */
+import { type LanguageModel, stepCountIs, streamText } from "ai";
+import { v7 as uuidv7 } from "uuid";
+import type { Accepted, ActionCardFrame, LlmFrame, MessageSend } from "../../shared/chat.ts";
+import type { Command } from "../../shared/commands.ts";
+import type { Actor, Message, Note, Task } from "../../shared/domain.ts";
+import { fail, ok, type Result } from "../../shared/errors.ts";
+import type { Applied, CommandContext } from "../core/commands.ts";
+import type { Ledger } from "../core/ledger.ts";
+import { memoriesOf } from "../core/projections.ts";
+import type { SqlStore } from "../core/sql.ts";
+import { buildContext, estimateTokens } from "./context.ts";
+import { ChatStore, type TurnRow } from "./store.ts";
+import { buildTools } from "./tools.ts";
+
+/** Tokens between checkpoints of a streaming turn's text (C4). */
+export const CHECKPOINT_EVERY = 8;
+/** A turn that produced nothing for this long fails as a timeout (C7). */
+export const TURN_IDLE_TIMEOUT_MS = 30_000;
+/** Most model steps (tool rounds) in one turn. */
+export const MAX_STEPS = 5;
+
+export type ChatLimits = { messagesPerMinute: number; dailyTokens: number; toolDailyCap: number };
+
+export type ChatDeps = {
+  userId: string;
+  sql: SqlStore;
+  ledger: Ledger;
+  now: () => number;
+  limits: ChatLimits;
+  /** The model for a turn; the time zone lets the offline assistant read dates. */
+  model: (options: { timeZone: string }) => LanguageModel;
+  execute: (command: Command, ctx: CommandContext) => Result<Applied>;
+  tasks: () => Task[];
+  notes: () => Note[];
+  /** Sends a turn frame to every device of the user. */
+  broadcast: (frame: LlmFrame) => void;
+  /** Tells the ledger's listeners about an event appended outside the command path. */
+  announce: (event: import("../../shared/domain.ts").LedgerEvent) => void;
+  log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
+};
+
+type Sink = (frame: LlmFrame) => void;
+
+type Active = {
+  turnId: string;
+  messageId: string;
+  tokens: string[];
+  text: string;
+  checkpointed: number;
+  abort: AbortController;
+  stopReason: "stopped" | "timeout" | null;
+};
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const secondsToMidnightUtc = (ms: number) => Math.max(1, Math.ceil((Date.UTC(new Date(ms).getUTCFullYear(), new Date(ms).getUTCMonth(), new Date(ms).getUTCDate() + 1) - ms) / 1000));
+
+export class ChatEngine {
+  #deps: ChatDeps;
+  #store: ChatStore;
+  #queue: string[] = [];
+  #active: Active | null = null;
+  #sinks = new Map<string, Set<Sink>>();
+  #running: Promise<void> | null = null;
+
+  constructor(deps: ChatDeps) {
+    this.#deps = deps;
+    this.#store = new ChatStore(deps.sql);
+  }
+
+  get store(): ChatStore {
+    return this.#store;
+  }
+
+  /** The turn streaming now, if any. */
+  get active(): { turnId: string; tokens: readonly string[] } | null {
+    return this.#active ? { turnId: this.#active.turnId, tokens: this.#active.tokens } : null;
+  }
+
+  /** Settles what a restart cut off: streaming turns end interrupted; queued ones run (C6). */
+  recover(): void {
+    for (const row of this.#store.unfinished()) {
+      if (row.status === "queued") {
+        this.#queue.push(row.id);
+        continue;
+      }
+      const requestId = uuidv7();
+      const text = row.text;
+      this.#record(row, "interrupted", text, requestId);
+      this.#deps.log("turn.interrupted", { requestId, detail: `${row.id} after restart` });
+    }
+    this.#kick();
+  }
+
+  /** C1–C3: stores the user's message (before any model call) and queues its turn. */
+  submit(input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }> {
+    const { clientActionId, ...rest } = input;
+    const request = JSON.stringify({ kind: "message.send", ...rest });
+    if (clientActionId !== undefined) {
+      const prior = this.#deps.ledger.checkAction(clientActionId, request);
+      if (prior.status === "conflict") return fail("conflict", `clientActionId ${clientActionId} was already used for a different request`);
+      if (prior.status === "duplicate") return ok({ ...(prior.recorded.result as Accepted), duplicate: true });
+    }
+    const now = this.#deps.now();
+    const recent = this.#recentUserMessages(now);
+    if (recent.count >= this.#deps.limits.messagesPerMinute) {
+      return fail("rate_limited", `at most ${this.#deps.limits.messagesPerMinute} messages a minute`, recent.retryAfter);
+    }
+    const turnId = uuidv7();
+    const messageId = uuidv7();
+    const message: Message = { id: messageId, role: "user", text: input.text, channel: input.channel, turnId, status: "complete", createdAt: new Date(now).toISOString() };
+    const accepted: Accepted = { status: "accepted", messageId, turnId, streamUrl: `/api/v1/stream/${turnId}` };
+    const recorded = this.#deps.sql.transactionSync(() => {
+      this.#store.createTurn(turnId, messageId, now);
+      return this.#deps.ledger.append({
+        type: "message.added",
+        actor,
+        correlationId: requestId,
+        payload: { message, contextIds: input.contextIds ?? [] },
+        clientActionId,
+        request: clientActionId === undefined ? undefined : request,
+        result: accepted,
+      });
+    });
+    this.#deps.announce(recorded.event);
+    this.#queue.push(turnId);
+    this.#kick();
+    return ok({ ...accepted, duplicate: false });
+  }
+
+  /** C7: stops a streaming or queued turn, from any device. */
+  stop(turnId: string): Result<{ turnId: string; status: string }> {
+    if (this.#active?.turnId === turnId) {
+      this.#active.stopReason = "stopped";
+      this.#active.abort.abort(new Error("stopped by the user"));
+      return ok({ turnId, status: "stopping" });
+    }
+    const queued = this.#queue.indexOf(turnId);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      const row = this.#store.turn(turnId)!;
+      this.#record(row, "interrupted", "", uuidv7(), "stopped");
+      return ok({ turnId, status: "interrupted" });
+    }
+    const row = this.#store.turn(turnId);
+    if (!row) return fail("not_found", `turn ${turnId} does not exist`);
+    return fail("conflict", `turn ${turnId} already ended (${row.status})`);
+  }
+
+  /** C8: runs a pending proposal's command, once, if it has not expired. */
+  confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
+    const p = this.#store.proposal(proposalId);
+    if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
+    if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
+    if (p.expires_at < this.#deps.now()) {
+      this.#store.settleProposal(proposalId, "expired");
+      this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "expired", summary: p.summary, proposalId });
+      return fail("conflict", `proposal ${proposalId} expired`);
+    }
+    const result = this.#deps.execute(JSON.parse(p.command) as Command, { actor, correlationId: requestId });
+    this.#store.settleProposal(proposalId, result.ok ? "confirmed" : "failed");
+    if (!result.ok) return result;
+    this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "confirmed", summary: p.summary, proposalId });
+    return ok({ proposalId, result: result.value.result });
+  }
+
+  reject(proposalId: string): Result<{ proposalId: string }> {
+    const p = this.#store.proposal(proposalId);
+    if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
+    if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
+    this.#store.settleProposal(proposalId, "rejected");
+    this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "rejected", summary: p.summary, proposalId });
+    return ok({ proposalId });
+  }
+
+  /** C5: the frames a device joining now needs to catch up on the streaming turn. */
+  catchUp(resume?: { turnId: string; seq: number }): LlmFrame[] {
+    const active = this.#active;
+    if (!active) return [];
+    const from = resume?.turnId === active.turnId ? resume.seq + 1 : 0;
+    return active.tokens.slice(from).map((token, i) => ({ type: "llm.token", turnId: active.turnId, seq: from + i, token }));
+  }
+
+  /**
+   * C11: an SSE reader of one turn. Gets the tokens so far in order, then the
+   * rest live, then the end; a finished turn is replayed whole. Null: no such turn.
+   */
+  subscribe(turnId: string, sink: Sink): (() => void) | null {
+    const row = this.#store.turn(turnId);
+    if (!row) return null;
+    if (this.#active?.turnId === turnId) {
+      this.#active.tokens.forEach((token, seq) => sink({ type: "llm.token", turnId, seq, token }));
+    } else if (row.status !== "queued") {
+      this.#store.tokens(turnId).forEach((token, seq) => sink({ type: "llm.token", turnId, seq, token }));
+      sink(this.#endFrame(row));
+      return () => {};
+    }
+    let sinks = this.#sinks.get(turnId);
+    if (!sinks) this.#sinks.set(turnId, (sinks = new Set()));
+    sinks.add(sink);
+    return () => sinks.delete(sink);
+  }
+
+  /** Resolves when the current queue has drained (tests and benchmarks). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  #endFrame(row: TurnRow): LlmFrame {
+    if (row.status === "completed") {
+      const assistant = this.#assistantMessageId(row.id);
+      return { type: "llm.completed", turnId: row.id, messageId: assistant ?? row.message_id, text: row.text };
+    }
+    if (row.status === "interrupted") return { type: "llm.interrupted", turnId: row.id, text: row.text, reason: "restart" };
+    return { type: "llm.failed", turnId: row.id, code: "failed", message: "the assistant could not answer" };
+  }
+
+  #assistantMessageId(turnId: string): string | undefined {
+    return this.#deps.ledger.state.recentMessages.find((m) => m.turnId === turnId && m.role === "assistant")?.id;
+  }
+
+  #emit(frame: LlmFrame): void {
+    this.#deps.broadcast(frame);
+    const sinks = this.#sinks.get(frame.turnId);
+    if (sinks) for (const sink of sinks) sink(frame);
+    if (frame.type === "llm.completed" || frame.type === "llm.interrupted" || frame.type === "llm.failed") this.#sinks.delete(frame.turnId);
+  }
+
+  #action(turnId: string, action: ActionCardFrame): void {
+    this.#emit({ type: "llm.action", turnId, action });
+  }
+
+  #recentUserMessages(now: number): { count: number; retryAfter: number } {
+    const since = now - 60_000;
+    const rows = this.#deps.sql
+      .exec<{ ts: number }>(
+        "SELECT ts FROM ledger_events WHERE type = 'message.added' AND ts > ? AND json_extract(actor, '$.kind') = 'user' ORDER BY ts",
+        since,
+      )
+      .toArray();
+    const oldest = rows[0]?.ts ?? now;
+    return { count: rows.length, retryAfter: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)) };
+  }
+
+  #kick(): void {
+    if (this.#running || this.#queue.length === 0) return;
+    this.#running = (async () => {
+      try {
+        while (this.#queue.length > 0) {
+          const turnId = this.#queue.shift()!;
+          const row = this.#store.turn(turnId);
+          if (row && row.status === "queued") await this.#run(row);
+        }
+      } finally {
+        this.#running = null;
+      }
+    })();
+  }
+
+  /** Ends a turn: stores its text and tokens, records the assistant's message, tells everyone. */
+  #record(row: TurnRow, status: "completed" | "interrupted" | "failed", text: string, requestId: string, reason: "stopped" | "restart" | "timeout" = "restart", failure?: { code: string; message: string; retryAfter?: number }): void {
+    const now = this.#deps.now();
+    const active = this.#active?.turnId === row.id ? this.#active : null;
+    const message: Message = {
+      id: uuidv7(),
+      role: "assistant",
+      text,
+      channel: "chat",
+      turnId: row.id,
+      status: status === "completed" ? "complete" : status,
+      createdAt: new Date(now).toISOString(),
+    };
+    const events = this.#deps.sql.transactionSync(() => {
+      if (active) this.#store.finish(row.id, status, active.tokens, active.checkpointed, text, now);
+      else this.#store.setStatus(row.id, status, now);
+      const out = [];
+      if (status !== "failed" || text) {
+        out.push(this.#deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message } }).event);
+      }
+      if (status === "failed") {
+        out.push(this.#deps.ledger.append({ type: "turn.failed", actor: { kind: "system" }, correlationId: requestId, payload: { turnId: row.id, ...failure } }).event);
+      }
+      return out;
+    });
+    events.forEach((e) => this.#deps.announce(e));
+    if (status === "completed") this.#emit({ type: "llm.completed", turnId: row.id, messageId: message.id, text });
+    else if (status === "interrupted") this.#emit({ type: "llm.interrupted", turnId: row.id, text, reason });
+    else this.#emit({ type: "llm.failed", turnId: row.id, code: failure?.code ?? "failed", message: failure?.message ?? "failed", ...(failure?.retryAfter ? { retryAfter: failure.retryAfter } : {}) });
+  }
+
+  #charge(kind: "usage.charged" | "tool.used", payload: Record<string, unknown>, turnId: string, requestId: string): void {
+    const event = this.#deps.ledger.append({ type: kind, actor: { kind: "assistant", turnId }, correlationId: requestId, payload: { day: dayOf(this.#deps.now()), ...payload } });
+    this.#deps.announce(event.event);
+  }
+
+  async #run(row: TurnRow): Promise<void> {
+    const requestId = uuidv7();
+    const started = this.#deps.now();
+    const state = this.#deps.ledger.state;
+    const messages = state.recentMessages;
+    const user = messages.find((m) => m.id === row.message_id);
+    const context = buildContext({
+      now: new Date(started),
+      preferences: state.preferences,
+      memories: memoriesOf(state),
+      tasks: this.#deps.tasks(),
+      notes: this.#deps.notes(),
+      messages: messages.filter((m) => m.status !== "failed"),
+    });
+    // G6: the daily token budget is checked before the call, with the prompt's estimated size.
+    const today = dayOf(started);
+    const spent = state.usage.day === today ? state.usage.tokens : 0;
+    const estimate = estimateTokens(context.system) + context.messages.reduce((n, m) => n + estimateTokens(String(m.content)), 0) + 500;
+    if (spent + estimate > this.#deps.limits.dailyTokens) {
+      this.#store.setStatus(row.id, "streaming", started);
+      this.#record(row, "failed", "", requestId, "restart", {
+        code: "rate_limited",
+        message: `today's assistant budget (${this.#deps.limits.dailyTokens} tokens) is used up`,
+        retryAfter: secondsToMidnightUtc(started),
+      });
+      return;
+    }
+    const active: Active = { turnId: row.id, messageId: row.message_id, tokens: [], text: "", checkpointed: 0, abort: new AbortController(), stopReason: null };
+    this.#active = active;
+    this.#store.setStatus(row.id, "streaming", started);
+    let idle = setTimeout(() => {
+      active.stopReason = "timeout";
+      active.abort.abort(new Error("timeout"));
+    }, TURN_IDLE_TIMEOUT_MS);
+    const touch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        active.stopReason = "timeout";
+        active.abort.abort(new Error("timeout"));
+      }, TURN_IDLE_TIMEOUT_MS);
+    };
+    const toolDay = dayOf(started);
+    const tools = buildTools(
+      {
+        run: (command) => this.#deps.execute(command, { actor: { kind: "assistant", turnId: row.id }, correlationId: requestId }),
+        propose: (tool, command, summary) => {
+          const proposalId = uuidv7();
+          const expiresAt = new Date(this.#store.propose(proposalId, row.id, tool, command, summary, this.#deps.now())).toISOString();
+          const event = this.#deps.ledger.append({ type: "proposal.created", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } });
+          this.#deps.announce(event.event);
+          return { proposalId, expiresAt };
+        },
+        tasks: () => this.#deps.tasks(),
+        memories: () => memoriesOf(this.#deps.ledger.state),
+        preferences: () => this.#deps.ledger.state.preferences,
+        now: () => new Date(this.#deps.now()),
+        charge: (tool) => {
+          const usage = this.#deps.ledger.state.usage;
+          const used = usage.day === toolDay ? (usage.tools[tool] ?? 0) : 0;
+          if (used >= this.#deps.limits.toolDailyCap) return false;
+          this.#charge("tool.used", { tool }, row.id, requestId);
+          return true;
+        },
+      },
+      (card) => {
+        touch();
+        this.#action(row.id, card);
+      },
+    );
+    try {
+      const result = streamText({
+        model: this.#deps.model({ timeZone: state.preferences.timezone }),
+        system: context.system,
+        messages: context.messages.length > 0 ? context.messages : [{ role: "user", content: user?.text ?? "" }],
+        tools,
+        stopWhen: stepCountIs(MAX_STEPS),
+        abortSignal: active.abort.signal,
+        maxRetries: 1,
+      });
+      let usageTokens = 0;
+      for await (const part of result.fullStream) {
+        if (part.type === "text-delta") {
+          touch();
+          const seq = active.tokens.length;
+          active.tokens.push(part.text);
+          active.text += part.text;
+          this.#emit({ type: "llm.token", turnId: row.id, seq, token: part.text });
+          if (active.tokens.length - active.checkpointed >= CHECKPOINT_EVERY) {
+            this.#store.checkpoint(row.id, active.tokens, active.checkpointed, active.text, this.#deps.now());
+            active.checkpointed = active.tokens.length;
+          }
+        } else if (part.type === "finish") {
+          usageTokens = (part.totalUsage.inputTokens ?? 0) + (part.totalUsage.outputTokens ?? 0);
+        } else if (part.type === "error") {
+          throw part.error;
+        } else if (part.type === "abort") {
+          throw active.abort.signal.reason ?? new Error("aborted");
+        }
+      }
+      if (active.abort.signal.aborted) throw active.abort.signal.reason;
+      this.#charge("usage.charged", { tokens: usageTokens || estimate + estimateTokens(active.text) }, row.id, requestId);
+      this.#record(row, "completed", active.text, requestId);
+      this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });
+    } catch (error) {
+      if (active.stopReason === "stopped") {
+        this.#record(row, "interrupted", active.text, requestId, "stopped");
+      } else if (active.stopReason === "timeout") {
+        this.#record(row, "failed", active.text, requestId, "timeout", { code: "timeout", message: "the assistant took too long; try again" });
+      } else {
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.#deps.log("turn.failed", { requestId, detail: detail.slice(0, 300) });
+        this.#record(row, "failed", active.text, requestId, "restart", { code: "provider_error", message: "the assistant is unavailable right now; your message is saved — try again" });
+      }
+    } finally {
+      clearTimeout(idle);
+      this.#active = null;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Chat retention (docs/PROTOCOL.md C12), run from the room's alarm:
+ * messages beyond the hot 100 are copied into the archive; archive entries
+ * older than 90 days are deleted, and the text of such old messages is
+ * removed from the ledger too. Idempotent: running twice changes nothing more.
+ */
+import type { Message } from "../../shared/domain.ts";
+import type { Ledger } from "../core/ledger.ts";
+import { RECENT_MESSAGES } from "../core/projections.ts";
+import type { SqlStore } from "../core/sql.ts";
+import type { ChatStore } from "./store.ts";
+
+export const ARCHIVE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+/** Most messages archived per run, so one alarm stays short. */
+export const ARCHIVE_BATCH = 1_000;
+export const PRUNED_TEXT = "[removed after 90 days]";
+
+export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number }): { archived: number; pruned: number; redacted: number } {
+  const rows = deps.sql
+    .exec<{ payload: string }>(
+      "SELECT payload FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT ? OFFSET ?",
+      ARCHIVE_BATCH,
+      RECENT_MESSAGES,
+    )
+    .toArray();
+  const cutoff = new Date(deps.now - ARCHIVE_RETENTION_MS).toISOString();
+  const older = rows.map((r) => (JSON.parse(r.payload) as { message: Message }).message).filter((m) => m.createdAt >= cutoff);
+  return deps.sql.transactionSync(() => {
+    const archived = deps.store.archive(older);
+    const pruned = deps.store.prune(cutoff);
+    const redacted = deps.sql
+      .exec<{ seq: number }>(
+        `UPDATE ledger_events SET payload = json_set(payload, '$.message.text', ?)
+         WHERE type = 'message.added' AND json_extract(payload, '$.message.createdAt') < ? AND json_extract(payload, '$.message.text') != ?
+         RETURNING seq`,
+        PRUNED_TEXT,
+        cutoff,
+        PRUNED_TEXT,
+      )
+      .toArray().length;
+    return { archived, pruned, redacted };
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * SQLite tables of the chat: turns with their checkpointed tokens, proposals
+ * awaiting confirmation, and the message archive (docs/PROTOCOL.md C4–C6,
+ * C8, C12).
+ */
+import type { Command } from "../../shared/commands.ts";
+import type { Message } from "../../shared/domain.ts";
+import type { SqlStore } from "../core/sql.ts";
+
+export type TurnStatus = "queued" | "streaming" | "completed" | "interrupted" | "failed";
+
+export type TurnRow = {
+  id: string;
+  message_id: string;
+  status: TurnStatus;
+  text: string;
+  seq: number;
+  created_at: number;
+  updated_at: number;
+};
+
+export type ProposalRow = {
+  id: string;
+  turn_id: string;
+  tool: string;
+  command: string;
+  summary: string;
+  status: "pending" | "confirmed" | "rejected" | "expired" | "failed";
+  expires_at: number;
+};
+
+/** How long a proposal can be confirmed (C8). */
+export const PROPOSAL_TTL_MS = 10 * 60 * 1000;
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS chat_turns (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    seq INTEGER NOT NULL DEFAULT -1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS chat_turns_status ON chat_turns(status)`,
+  `CREATE TABLE IF NOT EXISTS chat_tokens (
+    turn_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    PRIMARY KEY (turn_id, seq)
+  )`,
+  `CREATE TABLE IF NOT EXISTS chat_proposals (
+    id TEXT PRIMARY KEY,
+    turn_id TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    command TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS chat_archive (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    message TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS chat_archive_created ON chat_archive(created_at)`,
+];
+
+export class ChatStore {
+  #sql: SqlStore;
+
+  constructor(sql: SqlStore) {
+    this.#sql = sql;
+    for (const statement of SCHEMA) sql.exec(statement);
+  }
+
+  createTurn(id: string, messageId: string, now: number): void {
+    this.#sql.exec(
+      "INSERT INTO chat_turns (id, message_id, status, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?)",
+      id,
+      messageId,
+      now,
+      now,
+    );
+  }
+
+  turn(id: string): TurnRow | null {
+    return this.#sql.exec<TurnRow>("SELECT * FROM chat_turns WHERE id = ?", id).toArray()[0] ?? null;
+  }
+
+  /** Turns not finished, oldest first: what a restarted room must settle (C6). */
+  unfinished(): TurnRow[] {
+    return this.#sql.exec<TurnRow>("SELECT * FROM chat_turns WHERE status IN ('queued', 'streaming') ORDER BY created_at, id").toArray();
+  }
+
+  setStatus(id: string, status: TurnStatus, now: number): void {
+    this.#sql.exec("UPDATE chat_turns SET status = ?, updated_at = ? WHERE id = ?", status, now, id);
+  }
+
+  /** Stores the tokens after the last checkpoint and the text so far (C4). */
+  checkpoint(id: string, tokens: string[], fromSeq: number, text: string, now: number): void {
+    for (let i = fromSeq; i < tokens.length; i++) {
+      this.#sql.exec("INSERT OR IGNORE INTO chat_tokens (turn_id, seq, token) VALUES (?, ?, ?)", id, i, tokens[i]!);
+    }
+    this.#sql.exec("UPDATE chat_turns SET text = ?, seq = ?, updated_at = ? WHERE id = ?", text, tokens.length - 1, now, id);
+  }
+
+  tokens(id: string): string[] {
+    return this.#sql.exec<{ token: string }>("SELECT token FROM chat_tokens WHERE turn_id = ? ORDER BY seq", id).toArray().map((r) => r.token);
+  }
+
+  finish(id: string, status: TurnStatus, tokens: string[], fromSeq: number, text: string, now: number): void {
+    this.checkpoint(id, tokens, fromSeq, text, now);
+    this.setStatus(id, status, now);
+  }
+
+  propose(id: string, turnId: string, tool: string, command: Command, summary: string, now: number): number {
+    const expiresAt = now + PROPOSAL_TTL_MS;
+    this.#sql.exec(
+      "INSERT INTO chat_proposals (id, turn_id, tool, command, summary, status, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+      id,
+      turnId,
+      tool,
+      JSON.stringify(command),
+      summary,
+      expiresAt,
+    );
+    return expiresAt;
+  }
+
+  proposal(id: string): ProposalRow | null {
+    return this.#sql.exec<ProposalRow>("SELECT * FROM chat_proposals WHERE id = ?", id).toArray()[0] ?? null;
+  }
+
+  settleProposal(id: string, status: ProposalRow["status"]): void {
+    this.#sql.exec("UPDATE chat_proposals SET status = ? WHERE id = ? AND status = 'pending'", status, id);
+  }
+
+  /** Copies messages into the archive; idempotent by message id (C12). */
+  archive(messages: Message[]): number {
+    let added = 0;
+    for (const m of messages) {
+      const rows = this.#sql
+        .exec<{ id: string }>("INSERT OR IGNORE INTO chat_archive (id, created_at, message) VALUES (?, ?, ?) RETURNING id", m.id, m.createdAt, JSON.stringify(m))
+        .toArray();
+      added += rows.length;
+    }
+    return added;
+  }
+
+  /** Archived messages older than `before`, newest first. */
+  history(before: string, limit: number): Message[] {
+    return this.#sql
+      .exec<{ message: string }>("SELECT message FROM chat_archive WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?", before, limit)
+      .toArray()
+      .map((r) => JSON.parse(r.message) as Message);
+  }
+
+  /** Deletes archive entries created before `cutoff` (ISO); returns how many. */
+  prune(cutoff: string): number {
+    return this.#sql.exec<{ id: string }>("DELETE FROM chat_archive WHERE created_at < ? RETURNING id", cutoff).toArray().length;
+  }
+}
