@@ -78,6 +78,14 @@ export class ChatEngine {
     return this.#store;
   }
 
+  /**
+   * Replaces how turns get their model — for embedding a custom provider, and
+   * for tests that need to hold a stream mid-way (a gated fake model).
+   */
+  useModel(model: ChatDeps["model"]): void {
+    this.#deps = { ...this.#deps, model };
+  }
+
   /** The turn streaming now, if any. */
   get active(): { turnId: string; tokens: readonly string[] } | null {
     return this.#active ? { turnId: this.#active.turnId, tokens: this.#active.tokens } : null;
