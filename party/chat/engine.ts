@@ -385,6 +385,8 @@ export class ChatEngine {
         stopWhen: stepCountIs(MAX_STEPS),
         abortSignal: active.abort.signal,
         maxRetries: 1,
+        // Errors arrive as `error` parts below; the SDK's default console logging would print stacks.
+        onError: () => {},
       });
       let usageTokens = 0;
       for await (const part of result.fullStream) {

@@ -1,0 +1,42 @@
+/**
+ * A room's core assembled in Node — ledger, document, command path and chat
+ * engine on node:sqlite — for provider tests and benchmarks that need no workerd.
+ */
+import type { LanguageModel } from "ai";
+import * as Y from "yjs";
+import type { LlmFrame } from "../../shared/chat.ts";
+import { ChatEngine, type ChatLimits } from "../../party/chat/engine.ts";
+import { executeCommand } from "../../party/core/commands.ts";
+import { readNotes, readTasks } from "../../party/core/doc-schema.ts";
+import { DocStore } from "../../party/core/doc-store.ts";
+import { Ledger } from "../../party/core/ledger.ts";
+import { nodeSql } from "./node-sql.ts";
+
+export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits> = {}) {
+  const sql = nodeSql();
+  const ledger = new Ledger(sql);
+  const doc = new Y.Doc();
+  const docs = new DocStore(sql);
+  docs.attach(doc, () => "test");
+  const frames: LlmFrame[] = [];
+  const listeners = new Set<(f: LlmFrame) => void>();
+  const deps = { sql, doc, ledger, docs, now: Date.now, onEvent: () => {} };
+  const chat = new ChatEngine({
+    userId: "node",
+    sql,
+    ledger,
+    now: Date.now,
+    limits: { messagesPerMinute: 1_000_000, dailyTokens: 10_000_000, toolDailyCap: 1_000_000, ...limits },
+    model: () => model(),
+    execute: (command, ctx) => executeCommand(deps, command, ctx),
+    tasks: () => readTasks(doc),
+    notes: () => readNotes(doc),
+    broadcast: (f) => {
+      frames.push(f);
+      listeners.forEach((l) => l(f));
+    },
+    announce: () => {},
+    log: () => {},
+  });
+  return { sql, ledger, doc, chat, frames, listeners, tasks: () => readTasks(doc) };
+}
