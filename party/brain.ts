@@ -79,6 +79,7 @@ export class Brain extends YServer {
   #tickets = new TicketStore(this.#sql);
   #writeBucket: Bucket | null = null;
   #frameBuckets = new Map<string, Bucket>();
+  #yjsBuckets = new Map<string, Bucket>();
 
   /** Loads projections and the document from SQLite; from here on every doc update is persisted in its turn. */
   override async onLoad(): Promise<void> {
@@ -134,6 +135,21 @@ export class Brain extends YServer {
   /** The chat engine, for tests that run inside the object. */
   debugChat(): ChatEngine {
     return this.#chat;
+  }
+
+  /**
+   * partyserver answers a failed start with the error's stack (a 500 body, or a
+   * frame on the socket); start failures are logged here and rethrown bare (E3).
+   */
+  override async onStart(): Promise<void> {
+    try {
+      await super.onStart();
+    } catch (error) {
+      log("error", { event: "room.start_failed", detail: describeError(error) });
+      const bare = new Error("room failed to start");
+      bare.stack = bare.message;
+      throw bare;
+    }
   }
 
   /** Nothing to do: updates were already written as they arrived (DocStore). */
@@ -195,6 +211,14 @@ export class Brain extends YServer {
           this.#reject(connection, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` });
           return;
         }
+        const config = perMinute(this.env.RATE_LIMIT_YJS_FRAMES_PER_MINUTE, 3_000);
+        const now = Date.now();
+        const admitted = take(this.#yjsBuckets.get(connection.id) ?? fullBucket(config, now), config, now);
+        this.#yjsBuckets.set(connection.id, admitted.bucket);
+        if (!admitted.allowed) {
+          this.#reject(connection, { code: "rate_limited", message: "too many Yjs frames", retryAfter: admitted.retryAfterSeconds });
+          return;
+        }
         const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
         const checked = checkBinaryFrame(bytes);
         if (!checked.ok) {
@@ -222,6 +246,7 @@ export class Brain extends YServer {
     try {
       super.onClose(connection, code, reason, wasClean);
       this.#frameBuckets.delete(connection.id);
+      this.#yjsBuckets.delete(connection.id);
       const deps = this.#socketDeps((c) => c.id !== connection.id);
       broadcastPresence(deps);
       log("info", { event: "socket.closed", userId: this.name, connectionId: connection.id });
@@ -279,11 +304,13 @@ export class Brain extends YServer {
 
   /**
    * Typing in a note sends an update per keystroke; the ledger keeps one
-   * `note.updated` per note and device per NOTE_EDIT_COALESCE_MS, not one per key.
+   * body-only `note.updated` per note and device per NOTE_EDIT_COALESCE_MS, not
+   * one per key. Title and pinned changes are always recorded.
    * (The document rows keep every update with its actor regardless.)
    */
   #worthRecording(derived: { type: string; payload: unknown }, deviceId: string | undefined, now: number): boolean {
-    if (derived.type !== "note.updated") return true;
+    const fields = (derived.payload as { fields?: string[] }).fields ?? [];
+    if (derived.type !== "note.updated" || fields.some((f) => f !== "body")) return true;
     const key = `${(derived.payload as { noteId: string }).noteId}|${deviceId ?? "system"}`;
     const last = this.#noteEdits.get(key);
     if (last !== undefined && now - last < NOTE_EDIT_COALESCE_MS) return false;
@@ -385,6 +412,7 @@ export class Brain extends YServer {
 
   #reject(connection: Connection, error: AppError, requestId: string = uuidv7()): void {
     const frame: ServerFrame = { type: "error", requestId, code: error.code, message: error.message };
+    if (error.retryAfter !== undefined) frame.retryAfter = error.retryAfter;
     this.sendCustomMessage(connection, JSON.stringify(frame));
   }
 

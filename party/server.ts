@@ -102,7 +102,14 @@ async function toRoom(request: Request, env: Env, userId: string, requestId: str
   const stub = await getServerByName(env.Brain, userId);
   const forwarded = new Request(request, { headers });
   const response = await stub.fetch(forwarded);
-  if (response.webSocket) return response;
+  if (response.webSocket) {
+    return new Response(null, { status: 101, webSocket: response.webSocket, headers: { "x-request-id": requestId } });
+  }
+  if (response.status >= 500 && !(response.headers.get("content-type") ?? "").startsWith("application/json")) {
+    // E3: whatever the room library put in a 5xx body (partyserver puts a stack there) stays in the logs.
+    await response.body?.cancel();
+    return errorResponse("internal", "internal error", requestId);
+  }
   const out = new Response(response.body, response);
   out.headers.set("x-request-id", requestId);
   return out;

@@ -44,8 +44,8 @@ export const TaskSchema = z.strictObject({
   tags: z.array(trimmed(LIMITS.tag)).max(LIMITS.tags),
   /** Manual ordering key; lower sorts first. */
   order: z.number().finite(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
   /** Actor kind and id that created the task, e.g. `user:phone-1` or `assistant:turn-7`. */
   createdBy: z.string().max(200),
 });
@@ -57,8 +57,8 @@ export const NoteSchema = z.strictObject({
   title: z.string().max(LIMITS.title),
   body: z.string().max(LIMITS.noteBody),
   pinned: z.boolean(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
   createdBy: z.string().max(200),
 });
 export type Note = z.infer<typeof NoteSchema>;

@@ -121,7 +121,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
 /** Parses one raw JSON frame from a client. Never throws. */
 export function parseClientFrame(raw: string):
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: "too_large" | "invalid_request"; message: string; rid?: string } {
+  | { ok: false; code: "too_large" | "invalid_request"; message: string; rid?: string; helloVersion?: number } {
   if (raw.length > MAX_FRAME_CHARS) {
     return { ok: false, code: "too_large", message: `frame exceeds ${MAX_FRAME_CHARS} characters` };
   }
@@ -135,7 +135,10 @@ export function parseClientFrame(raw: string):
   if (!parsed.success) {
     const candidate = (json as { rid?: unknown } | null)?.rid;
     const echo = typeof candidate === "string" && candidate.length <= 128 ? candidate : undefined;
-    return { ok: false, code: "invalid_request", message: z.prettifyError(parsed.error), rid: echo };
+    // P2: a hello from another protocol version may carry fields this one does not know; still a hello.
+    const hello = json as { type?: unknown; v?: unknown } | null;
+    const helloVersion = hello?.type === "hello" && typeof hello.v === "number" ? hello.v : undefined;
+    return { ok: false, code: "invalid_request", message: z.prettifyError(parsed.error), rid: echo, helloVersion };
   }
   return { ok: true, frame: parsed.data };
 }

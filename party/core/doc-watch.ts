@@ -27,6 +27,8 @@ type Touched = {
   created: boolean;
   deleted: boolean;
   fields: Map<string, FieldChange>;
+  /** The entry this batch replaced at the root, as it was (read before Yjs collects it). */
+  replaced?: Record<string, unknown>;
 };
 
 export type Batch = { origin: unknown; touched: Touched[] };
@@ -70,6 +72,9 @@ export class DocWatch {
           else {
             t.created = true;
             t.deleted = false;
+            if (change.action === "update" && change.oldValue instanceof Y.Map && t.replaced === undefined) {
+              t.replaced = rawMap(change.oldValue);
+            }
           }
         }
         continue;
@@ -77,7 +82,9 @@ export class DocWatch {
       const t = touch(String(event.path[0]));
       if (event.path.length === 1 && event instanceof Y.YMapEvent) {
         for (const [field, change] of event.changes.keys) {
-          if (!t.fields.has(field)) t.fields.set(field, { action: change.action, oldValue: change.oldValue });
+          // A replaced Y.Text is read now: once the transaction ends, Yjs drops deleted content.
+          const oldValue = change.oldValue instanceof Y.Text ? rawText(change.oldValue) : change.oldValue;
+          if (!t.fields.has(field)) t.fields.set(field, { action: change.action, oldValue });
         }
       } else {
         // Deeper: a note's body (Y.Text) or a nested value.
@@ -109,21 +116,27 @@ export class DocWatch {
         const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
         const entry = root.get(t.id);
         if (entry === undefined) continue;
-        if (!(entry instanceof Y.Map)) {
-          root.delete(t.id);
-          repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: `a ${t.kind} must be a Y.Map` });
-          continue;
-        }
-        const problem = invalid(t.kind, t.id, entry);
+        const problem = entry instanceof Y.Map ? invalid(t.kind, t.id, entry) : `a ${t.kind} must be a Y.Map`;
         if (problem === null) continue;
         if (t.created) {
-          root.delete(t.id);
-          repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: problem });
+          // A valid entry the client replaced with an invalid one comes back as it was.
+          if (t.replaced && (t.kind === "task" ? TaskSchema : NoteSchema).safeParse(t.replaced).success) {
+            root.set(t.id, rebuild(t.kind, t.replaced));
+            repairs.push({ kind: t.kind, id: t.id, action: "reverted", reason: problem });
+          } else {
+            root.delete(t.id);
+            repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: problem });
+          }
           continue;
         }
-        if (t.kind === "note" && problem.startsWith("body")) {
-          const body = entry.get("body") as Y.Text;
-          body.delete(LIMITS.noteBody, body.length - LIMITS.noteBody);
+        if (!(entry instanceof Y.Map)) continue;
+        if (t.kind === "note") {
+          const body = entry.get("body");
+          if (body instanceof Y.Text && body.length > LIMITS.noteBody) body.delete(LIMITS.noteBody, body.length - LIMITS.noteBody);
+          if (!(body instanceof Y.Text)) {
+            const old = t.fields.get("body")?.oldValue;
+            entry.set("body", new Y.Text(typeof old === "string" ? old : ""));
+          }
         }
         for (const [field, change] of t.fields) {
           if (field === "body" && t.kind === "note") continue;
@@ -165,11 +178,43 @@ export class DocWatch {
         events.push({ type: "task.completed", payload: { taskId: t.id } });
         if (changed.length === 1) continue;
       }
-      const changes = Object.fromEntries(changed.map((f) => [f, (value as Record<string, unknown>)[f]]));
+      // A note's body can be 100k characters: events name it as changed, they do not copy it.
+      const changes = Object.fromEntries(changed.filter((f) => f !== "body").map((f) => [f, (value as Record<string, unknown>)[f]]));
       events.push({ type: `${t.kind}.updated`, payload: { [idKey]: t.id, changes, fields: changed } });
     }
     return events;
   }
+}
+
+/**
+ * Reads a Y type deleted in the current transaction. Its items are marked
+ * deleted (so toJSON/toString skip them) but keep their content until the
+ * transaction's cleanup collects it; observers run before that.
+ */
+type RawItem = { content: unknown; right: RawItem | null };
+
+function rawText(text: Y.Text): string {
+  let out = "";
+  for (let item = (text as unknown as { _start: RawItem | null })._start; item; item = item.right) {
+    if (item.content instanceof Y.ContentString) out += item.content.str;
+  }
+  return out;
+}
+
+function rawMap(map: Y.Map<unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of (map as unknown as { _map: Map<string, RawItem> })._map) {
+    const content = item.content;
+    if (content instanceof Y.ContentAny) out[key] = content.arr[content.arr.length - 1];
+    else if (content instanceof Y.ContentType && content.type instanceof Y.Text) out[key] = rawText(content.type);
+  }
+  return out;
+}
+
+function rebuild(kind: Kind, json: Record<string, unknown>): Y.Map<unknown> {
+  const entry = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(json)) entry.set(key, kind === "note" && key === "body" ? new Y.Text(String(value)) : value);
+  return entry;
 }
 
 function plain(kind: Kind, entry: Y.Map<unknown>): unknown {

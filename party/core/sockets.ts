@@ -80,6 +80,9 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
   if (retryAfter !== null) return reject({ code: "rate_limited", message: "too many frames", retryAfter });
 
   const parsed = parseClientFrame(raw);
+  if (!parsed.ok && parsed.helloVersion !== undefined && parsed.helloVersion !== PROTOCOL_VERSION) {
+    return client.close(CLOSE_CODES.protocolMismatch, `protocol ${parsed.helloVersion} unsupported; this room speaks ${PROTOCOL_VERSION}`);
+  }
   if (!parsed.ok) return reject({ code: parsed.code, message: parsed.message }, parsed.rid);
   const frame = parsed.frame;
 

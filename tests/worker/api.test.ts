@@ -141,6 +141,22 @@ describe("Brain — HTTP API", () => {
     });
   }
 
+  it("[A2] forged, expired, wrong-audience and alg:none tokens are refused by the worker", async () => {
+    const b64 = (v: unknown) => btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const now = Math.floor(Date.now() / 1000);
+    const valid = await login(freshUser("tok"));
+    const [h, p] = valid.split(".");
+    const claims = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+    const tokens = [
+      `${b64({ alg: "none", typ: "JWT" })}.${b64(claims)}.`,
+      `${h}.${b64({ ...claims, sub: "someone-else" })}.${valid.split(".")[2]}`,
+      `${h}.${b64({ ...claims, exp: now - 3600 })}.${valid.split(".")[2]}`,
+      `${h}.${b64({ ...claims, aud: "other" })}.${valid.split(".")[2]}`,
+      "not.a.jwt",
+    ];
+    for (const t of tokens) await expectError(await api(t).get("/api/v1/state"), 401, "unauthorized");
+  });
+
   it("[A1] every route but dev login needs a bearer token", async () => {
     for (const [method, path] of [["GET", "/api/v1/state"], ["POST", "/api/v1/tasks"], ["GET", "/api/v1/events"], ["POST", "/api/v1/socket/ticket"], ["PUT", "/api/v1/preferences"]] as const) {
       await expectError(await SELF.fetch(`${BASE}${path}`, { method }), 401, "unauthorized");

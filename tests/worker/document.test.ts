@@ -128,6 +128,38 @@ describe("Brain — the live document", () => {
     good.disconnect();
   });
 
+  it("[D6] an existing note whose body a client replaces with a plain string gets its text back", async () => {
+    const token = await login(freshUser("body"));
+    const d = new YjsDevice(token, "d");
+    await d.connect();
+    d.addNote("n1", "keep this text");
+    await d.settle();
+    d.notes().get("n1")!.set("body", "not a Y.Text");
+    await d.settle();
+    expect(await d.socket!.next("error")).toMatchObject({ code: "invalid_request" });
+    await until(() => d.notes().get("n1")?.get("body") instanceof Y.Text, "body restored on the client");
+    expect((await state(token)).notes.map((n) => n.body)).toEqual(["keep this text"]);
+    d.disconnect();
+  });
+
+  it("[D6] a valid task replaced at the root by an invalid one comes back as it was", async () => {
+    const token = await login(freshUser("replace"));
+    const d = new YjsDevice(token, "d");
+    await d.connect();
+    d.addTask("t1", "Precious task");
+    await d.settle();
+    d.doc.transact(() => {
+      const bad = new Y.Map<unknown>();
+      bad.set("id", "t1");
+      bad.set("title", 7);
+      d.tasks().set("t1", bad);
+    });
+    await d.settle();
+    expect(await d.socket!.next("error")).toMatchObject({ code: "invalid_request" });
+    expect((await state(token)).tasks.map((t) => t.title)).toEqual(["Precious task"]);
+    d.disconnect();
+  });
+
   const invalidEntries: [string, (d: YjsDevice) => void][] = [
     ["a task with an unknown status", (d) => d.doc.transact(() => { d.addTask("x", "t"); d.tasks().get("x")!.set("status", "later"); })],
     ["a task with no id", (d) => d.doc.transact(() => { d.addTask("x", "t"); d.tasks().get("x")!.delete("id"); })],

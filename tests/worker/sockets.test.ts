@@ -21,6 +21,22 @@ describe("Brain — socket protocol", () => {
     expect(s.closed?.code).toBe(CLOSE_CODES.protocolMismatch);
   });
 
+  it("[P2] a hello from a newer protocol, with fields this one does not know, is closed with protocolMismatch", async () => {
+    const s = await connect(await login(freshUser("future")));
+    s.send({ type: "hello", v: 2, deviceId: "d", name: "d", kind: "web", capabilities: ["quantum"] });
+    for (let i = 0; i < 50 && !s.closed; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.closed?.code).toBe(CLOSE_CODES.protocolMismatch);
+  });
+
+  it("[H1] the 101 that opens a socket carries x-request-id too", async () => {
+    const t = await ticket(await login(freshUser("rid101")));
+    const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { upgrade: "websocket" } });
+    expect(res.status).toBe(101);
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    res.webSocket!.accept();
+    res.webSocket!.close();
+  });
+
   it("[P3] frames before hello get a typed error; nothing app-level is sent before welcome", async () => {
     const s = await connect(await login(freshUser("early")));
     s.send({ type: "ping", rid: "p0" });
@@ -145,6 +161,26 @@ describe("Brain — socket protocol", () => {
     expect(missed).toMatchObject({ lastEventSeq: 4, hasMore: false });
     s.send({ type: "events.backfill", rid: "bf", since: 0, limit: 2 });
     expect(await s.next("events", (f) => f.rid === "bf")).toMatchObject({ hasMore: true, events: [{ seq: 1 }, { seq: 2 }] });
+    s.close();
+  });
+
+  it("[P8][L7] events.backfill pages through any distance; only hello falls back to a snapshot", async () => {
+    const user = freshUser("far");
+    const token = await login(user);
+    const { env, runInDurableObject } = await import("cloudflare:test");
+    const { getServerByName } = await import("partyserver");
+    const stub = await getServerByName(env.Brain, user);
+    await runInDurableObject(stub, async (brain: import("../../party/brain.ts").Brain) => {
+      await (brain as unknown as { __unsafe_ensureInitialized(): Promise<void> }).__unsafe_ensureInitialized();
+      for (let i = 0; i < 700; i++) brain.debugLedger().append({ type: "note.test", actor: { kind: "system" }, correlationId: "bulk", payload: { i } });
+    });
+    const s = await connect(token);
+    await s.hello({ lastEventSeq: 0 });
+    expect(await s.next("snapshot")).toMatchObject({ snapshot: { lastEventSeq: 700 } });
+    s.send({ type: "events.backfill", rid: "p1", since: 0, limit: 1000 });
+    const page = await s.next("events", (f) => f.rid === "p1");
+    expect(page.events).toHaveLength(700);
+    expect(page.hasMore).toBe(false);
     s.close();
   });
 
