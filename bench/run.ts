@@ -5,6 +5,7 @@
  */
 import { ledgerBench } from "./ledger.ts";
 import { socketBench } from "./socket.ts";
+import { tokenBench } from "./tokens.ts";
 import { yjsBench } from "./yjs.ts";
 
 const only = process.argv[2];
@@ -12,5 +13,6 @@ const results: Record<string, unknown> = { node: process.version, date: new Date
 if (!only || only === "ledger") Object.assign(results, ledgerBench());
 if (!only || only === "socket") Object.assign(results, await socketBench());
 if (!only || only === "yjs") Object.assign(results, await yjsBench());
+if (!only || only === "tokens") Object.assign(results, await tokenBench());
 // Write synchronously: process.exit would cut an async write to a pipe short.
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`, () => process.exit(0));

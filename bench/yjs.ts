@@ -107,7 +107,8 @@ async function latency(urls: () => Promise<string>, devices: number, edits: numb
   return samples;
 }
 
-async function startWrangler(): Promise<{ host: string; stop(): void }> {
+/** Starts the bench worker (app + bare references) under `wrangler dev` on a free port. */
+export async function startBenchWorker(): Promise<{ host: string; stop(): void }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
     process.execPath,
@@ -169,7 +170,7 @@ function storageBench(edits = 10_000) {
 
 export async function yjsBench() {
   const results: Record<string, unknown> = storageBench();
-  const worker = await startWrangler();
+  const worker = await startBenchWorker();
   const yws = await startYWebsocket();
   try {
     const login = await fetch(`http://${worker.host}/api/v1/dev/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: `bench-${Date.now()}` }) });
