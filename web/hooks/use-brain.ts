@@ -23,11 +23,23 @@ function deviceId(): string {
   return id;
 }
 
-export type BrainLive = { status: "connecting" | "live" | "offline"; devices: Device[]; tasks: Task[]; lastEventSeq: number };
+/** A reply as it streams in, keyed by turn. */
+export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: string[] };
+
+export type BrainLive = {
+  status: "connecting" | "live" | "offline";
+  devices: Device[];
+  tasks: Task[];
+  lastEventSeq: number;
+  replies: Reply[];
+  send: (text: string) => void;
+};
+
+const PING_EVERY_MS = 25_000;
 
 export function useBrain(enabled: boolean): BrainLive {
   const queryClient = useQueryClient();
-  const [live, setLive] = useState<BrainLive>({ status: "connecting", devices: [], tasks: [], lastEventSeq: 0 });
+  const [live, setLive] = useState<BrainLive>({ status: "connecting", devices: [], tasks: [], lastEventSeq: 0, replies: [], send: () => {} });
 
   useEffect(() => {
     if (!enabled) return;
@@ -55,15 +67,31 @@ export function useBrain(enabled: boolean): BrainLive {
             kind: "web",
             focused: document.hasFocus(),
             lastEventSeq,
+            resume,
           }),
         );
       }
       setLive((s) => ({ ...s, status: status === "connected" ? "live" : status === "connecting" ? "connecting" : "offline" }));
     });
+    const reply = (turnId: string, change: (r: Reply) => Reply) =>
+      setLive((s) => {
+        const found = s.replies.find((r) => r.turnId === turnId) ?? { turnId, text: "", status: "streaming" as const, actions: [] };
+        return { ...s, replies: [...s.replies.filter((r) => r.turnId !== turnId), change(found)].slice(-20) };
+      });
+    let resume: { turnId: string; seq: number } | undefined;
     provider.on("custom-message", (raw: string) => {
       const parsed = ServerFrameSchema.safeParse(JSON.parse(raw));
       if (!parsed.success) return;
       const frame = parsed.data;
+      if (frame.type === "llm.token") {
+        if (resume?.turnId === frame.turnId && frame.seq <= resume.seq) return;
+        resume = { turnId: frame.turnId, seq: frame.seq };
+        reply(frame.turnId, (r) => ({ ...r, text: r.text + frame.token }));
+      }
+      if (frame.type === "llm.completed") reply(frame.turnId, (r) => ({ ...r, text: frame.text, status: "completed" }));
+      if (frame.type === "llm.interrupted") reply(frame.turnId, (r) => ({ ...r, status: "interrupted" }));
+      if (frame.type === "llm.failed") reply(frame.turnId, (r) => ({ ...r, status: "failed", text: r.text || frame.message }));
+      if (frame.type === "llm.action") reply(frame.turnId, (r) => ({ ...r, actions: [...r.actions, `${frame.action.status}: ${frame.action.summary}`] }));
       if (frame.type === "presence") setLive((s) => ({ ...s, devices: frame.devices }));
       if (frame.type === "event") {
         lastEventSeq = frame.event.seq;
@@ -73,9 +101,14 @@ export function useBrain(enabled: boolean): BrainLive {
       if (frame.type === "welcome") lastEventSeq ??= frame.lastEventSeq;
     });
     const onFocus = () => provider.sendMessage(JSON.stringify({ type: "focus", focused: document.hasFocus() }));
+    const ping = setInterval(() => provider.wsconnected && provider.sendMessage(JSON.stringify({ type: "ping" })), PING_EVERY_MS);
+    const send = (text: string) =>
+      provider.sendMessage(JSON.stringify({ type: "message.send", command: { text, channel: "chat", clientActionId: `web-${crypto.randomUUID()}` } }));
+    setLive((s) => ({ ...s, send }));
     window.addEventListener("focus", onFocus);
     window.addEventListener("blur", onFocus);
     return () => {
+      clearInterval(ping);
       window.removeEventListener("focus", onFocus);
       window.removeEventListener("blur", onFocus);
       provider.destroy();

@@ -46,6 +46,13 @@ function Brain({ onLogout }: { onLogout: () => void }) {
   const state = useQuery(stateQuery());
   const live = useBrain(true);
   const [title, setTitle] = useState("");
+  const [message, setMessage] = useState("");
+  const ask = (e: FormEvent) => {
+    e.preventDefault();
+    if (!message.trim()) return;
+    live.send(message);
+    setMessage("");
+  };
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (!title.trim()) return;
@@ -58,6 +65,24 @@ function Brain({ onLogout }: { onLogout: () => void }) {
         Signed in as <strong>{state.data?.userId ?? "…"}</strong> · socket <strong data-testid="status">{live.status}</strong> ·
         event #{live.lastEventSeq} <button onClick={onLogout}>Log out</button>
       </p>
+      <h2>Assistant</h2>
+      <form onSubmit={ask}>
+        <input name="message" placeholder="remind me to call John tomorrow at 3pm" value={message} onChange={(e) => setMessage(e.target.value)} size={48} />{" "}
+        <button type="submit">Send</button>
+      </form>
+      <ul data-testid="replies">
+        {live.replies.map((r) => (
+          <li key={r.turnId}>
+            <span>{r.text}</span>
+            {r.status !== "completed" && <em> ({r.status})</em>}
+            {r.actions.map((a) => (
+              <div key={a}>
+                <small>{a}</small>
+              </div>
+            ))}
+          </li>
+        ))}
+      </ul>
       <h2>Devices</h2>
       <ul data-testid="devices">
         {live.devices.map((d) => (
