@@ -171,9 +171,12 @@ export class ChatEngine {
       this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "expired", summary: p.summary, proposalId });
       return fail("conflict", `proposal ${proposalId} expired`);
     }
-    const result = this.#deps.execute(JSON.parse(p.command) as Command, { actor, correlationId: requestId });
+    // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
+    const result = this.#deps.execute(JSON.parse(p.command) as Command, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
     this.#store.settleProposal(proposalId, result.ok ? "confirmed" : "failed");
     if (!result.ok) return result;
+    const confirmed = this.#deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
+    this.#deps.announce(confirmed.event);
     this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "confirmed", summary: p.summary, proposalId });
     return ok({ proposalId, result: result.value.result });
   }

@@ -308,6 +308,31 @@ describe("Brain — chat streaming", () => {
     expect((await state(token)).tasks).toEqual([]);
     const twice = await http.post(`/api/v1/proposals/${card.action.proposalId}/confirm`, undefined);
     expect(twice.status).toBe(409);
+    const log = ((await (await http.get("/api/v1/events?since=0&limit=1000")).json()) as { events: { type: string; actor: { kind: string } }[] }).events;
+    expect(log.filter((e) => ["task.deleted", "proposal.confirmed"].includes(e.type)).map((e) => [e.type, e.actor.kind])).toEqual([
+      ["task.deleted", "assistant"],
+      ["proposal.confirmed", "user"],
+    ]);
+    s.close();
+  });
+
+  it("[C8] an expired proposal cannot be confirmed", async () => {
+    const user = freshUser("expire");
+    const token = await login(user);
+    await api(token).post("/api/v1/tasks", { action: "create", task: { title: "Old task" } });
+    const chat = await chatOf(user);
+    chat.useModel(() => scriptedModel([{ toolCalls: [{ name: "delete_task", input: { title: "old task" } }] }, { text: ["Asked"] }]));
+    const s = await connect(token, "d");
+    await s.hello();
+    await send(s, "delete old task");
+    const card = await s.next("llm.action", (f) => f.action.status === "proposed");
+    await inRoom(user, () => chat.store.proposal(card.action.proposalId!));
+    const stub = await getServerByName(env.Brain, user);
+    await runInDurableObject(stub, (_b, st) => void st.storage.sql.exec("UPDATE chat_proposals SET expires_at = 0"));
+    const res = await api(token).post(`/api/v1/proposals/${card.action.proposalId}/confirm`, undefined);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("expired");
+    expect((await state(token)).tasks.map((t) => t.title)).toEqual(["Old task"]);
     s.close();
   });
 
