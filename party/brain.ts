@@ -15,12 +15,15 @@ import { handleApi } from "./api/routes.ts";
 import { actorLabel, type Applied, type CommandContext, executeCommand } from "./core/commands.ts";
 import { DocStore } from "./core/doc-store.ts";
 import { type Batch, DocWatch } from "./core/doc-watch.ts";
+import { DeviceEdits } from "./core/device-edits.ts";
 import { checkBinaryFrame } from "./core/yjs-guard.ts";
-import { ChatEngine, type ChatLimits } from "./chat/engine.ts";
-import { languageModel, providerConfig } from "./chat/providers.ts";
+import { ChatEngine } from "./chat/engine.ts";
 import { readNotes, readTasks } from "./core/doc-schema.ts";
 import { maintain } from "./chat/retention.ts";
+import { Schedule } from "./schedule/runner.ts";
+import { chatLimits, composePlan, modelFor } from "./services.ts";
 import { Ledger } from "./core/ledger.ts";
+import { localDate } from "./chat/intents.ts";
 import type { SocketPresence } from "./core/presence.ts";
 import { type Bucket, type BucketConfig, fullBucket, take } from "./core/rate-limit.ts";
 import {
@@ -35,12 +38,6 @@ import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { TicketStore } from "./core/tickets.ts";
 import { configureLog, describeError, log } from "./log.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
-
-/** How often the maintenance alarm runs. */
-export const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
-
-/** One `note.updated` ledger event per note and device per this many ms of typing (D8). */
-export const NOTE_EDIT_COALESCE_MS = 30_000;
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -72,64 +69,108 @@ export class Brain extends YServer {
   };
   #ledger!: Ledger;
   #docs!: DocStore;
-  #watch!: DocWatch;
+  #edits!: DeviceEdits;
   #chat!: ChatEngine;
+  #schedule!: Schedule;
   #updatesSinceCompactCheck = 0;
-  #noteEdits = new Map<string, number>();
+  /** Tests set a fixed clock here (S11); null is the real clock. */
+  #fixedNow: number | null = null;
+  #now = () => this.#fixedNow ?? Date.now();
   #tickets = new TicketStore(this.#sql);
-  #writeBucket: Bucket | null = null;
+  #writeBuckets = new Map<string, Bucket>();
   #frameBuckets = new Map<string, Bucket>();
   #yjsBuckets = new Map<string, Bucket>();
 
   /** Loads projections and the document from SQLite; from here on every doc update is persisted in its turn. */
   override async onLoad(): Promise<void> {
     configureLog(this.env.LOG_LEVEL);
-    this.#ledger = new Ledger(this.#sql);
-    this.#docs = new DocStore(this.#sql);
+    this.#ledger = new Ledger(this.#sql, { now: this.#now });
+    this.#docs = new DocStore(this.#sql, this.#now);
     this.#docs.attach(this.document, (origin) => this.#labelOrigin(origin));
-    this.#watch = new DocWatch(this.document, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin));
+    const watch = new DocWatch(this.document, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin));
+    this.#edits = new DeviceEdits({
+      watch,
+      ledger: this.#ledger,
+      sql: this.#sql,
+      now: this.#now,
+      deviceOf: (batch) => this.#deviceOf(batch),
+      announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
+      log: (event, requestId, detail) => log("warn", { event, requestId, userId: this.name, detail }),
+    });
     this.#maybeCompact();
+    const tasks = () => readTasks(this.document);
+    this.#schedule = new Schedule({
+      sql: this.#sql,
+      ledger: this.#ledger,
+      now: this.#now,
+      devices: () => currentDevices(this.#socketDeps()),
+      sendToDevice: (deviceId, frame) => {
+        for (const client of this.#socketDeps().clients()) if (client.presence?.deviceId === deviceId) client.send(frame);
+      },
+      broadcast: (frame) => broadcast(this.#socketDeps(), frame),
+      announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
+      composePlan: (date, source) => composePlan({ env: this.env, ledger: this.#ledger, tasks, now: this.#now }, date, source),
+      maintain: () => {
+        const done = maintain({ sql: this.#sql, ledger: this.#ledger, store: this.#chat.store, now: this.#now() });
+        this.#maybeCompact();
+        log("info", { event: "maintenance", userId: this.name, detail: JSON.stringify(done) });
+      },
+      setAlarm: (at) => void this.ctx.storage.setAlarm(at),
+      log: (event, detail) => log("warn", { event, userId: this.name, detail }),
+    });
     this.#chat = new ChatEngine({
       userId: this.name,
       sql: this.#sql,
       ledger: this.#ledger,
-      now: Date.now,
-      limits: this.#limits(),
-      model: ({ timeZone }) => {
-        const config = providerConfig(this.env);
-        if (!config.ok) throw new Error(config.error.message);
-        return languageModel(config.value, this.env, { timeZone, now: () => new Date() });
-      },
+      now: this.#now,
+      limits: chatLimits(this.env),
+      model: ({ timeZone }) => modelFor(this.env, timeZone, this.#now),
       execute: (command, ctx) => this.#execute(command, ctx),
-      tasks: () => readTasks(this.document),
+      tasks,
       notes: () => readNotes(this.document),
+      proposePlan: () => this.#schedule.proposePlan(localDate(this.#ledger.state.preferences.timezone, new Date(this.#now())), "chat"),
+      onTurnEnd: ({ turnId, status, text }) => {
+        // S8: the assistant finished while the user was elsewhere — tell the device in use.
+        const devices = currentDevices(this.#socketDeps());
+        if (status === "completed" && !devices.some((d) => d.focused)) this.#schedule.notify("assistant", "Your assistant replied", text.slice(0, 200), turnId);
+      },
       broadcast: (frame) => broadcast(this.#socketDeps(), frame),
       announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
       log: (event, fields) => log(event === "turn.failed" ? "warn" : "info", { event, userId: this.name, ...fields }),
     });
     this.#chat.recover();
-    // Maintenance (retention, compaction) runs from the alarm; make sure one is set.
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + MAINTENANCE_EVERY_MS);
+    this.#schedule.reschedule();
   }
 
-  /** The room's alarm: retention and compaction; idempotent, safe to retry (C12, D7). */
+  /** The room's one alarm: reminders, the daily plan, deferred deliveries, maintenance (S2). Retried on failure; every job is idempotent. */
   override async onAlarm(): Promise<void> {
     try {
-      const done = maintain({ sql: this.#sql, ledger: this.#ledger, store: this.#chat.store, now: Date.now() });
-      this.#maybeCompact();
-      log("info", { event: "maintenance", userId: this.name, detail: JSON.stringify(done) });
-    } finally {
-      await this.ctx.storage.setAlarm(Date.now() + MAINTENANCE_EVERY_MS);
+      if (this.#failNextAlarm) {
+        this.#failNextAlarm = false;
+        this.#schedule.fireReminders(this.#now());
+        throw new Error("injected alarm failure after firing");
+      }
+      const done = await this.#schedule.run();
+      log("info", { event: "alarm", userId: this.name, detail: JSON.stringify(done) });
+    } catch (error) {
+      log("error", { event: "alarm.failed", userId: this.name, detail: describeError(error) });
+      throw error;
     }
   }
 
-  #limits(): ChatLimits {
-    const n = (raw: string | undefined, fallback: number) => (Number.isFinite(Number(raw)) && Number(raw) > 0 ? Number(raw) : fallback);
-    return {
-      messagesPerMinute: n(this.env.MESSAGES_PER_MINUTE, 60),
-      dailyTokens: n(this.env.LLM_DAILY_TOKEN_BUDGET, 100_000),
-      toolDailyCap: n(this.env.TOOL_DAILY_CAP, 200),
-    };
+  /** Test hooks (runInDurableObject): a fixed clock, and an alarm that fails once after firing. */
+  debugSetClock(ms: number | null): void {
+    this.#fixedNow = ms;
+  }
+
+  #failNextAlarm = false;
+
+  debugFailNextAlarm(): void {
+    this.#failNextAlarm = true;
+  }
+
+  debugSchedule(): Schedule {
+    return this.#schedule;
   }
 
   /** The chat engine, for tests that run inside the object. */
@@ -184,8 +225,9 @@ export class Brain extends YServer {
         execute: (command, ctx) => this.#execute(command, ctx),
         issueTicket: () => this.#tickets.issue(this.name),
         chat: this.#chat,
-        limits: this.#limits(),
-        admitWrite: () => this.#admitWrite(),
+        limits: chatLimits(this.env),
+        admitWrite: () => this.#admit(this.#writeBuckets, "user", this.env.RATE_LIMIT_WRITES_PER_MINUTE, 120),
+        schedule: this.#schedule,
       });
       if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => {});
       return response;
@@ -211,12 +253,9 @@ export class Brain extends YServer {
           this.#reject(connection, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` });
           return;
         }
-        const config = perMinute(this.env.RATE_LIMIT_YJS_FRAMES_PER_MINUTE, 3_000);
-        const now = Date.now();
-        const admitted = take(this.#yjsBuckets.get(connection.id) ?? fullBucket(config, now), config, now);
-        this.#yjsBuckets.set(connection.id, admitted.bucket);
-        if (!admitted.allowed) {
-          this.#reject(connection, { code: "rate_limited", message: "too many Yjs frames", retryAfter: admitted.retryAfterSeconds });
+        const retryAfter = this.#admit(this.#yjsBuckets, connection.id, this.env.RATE_LIMIT_YJS_FRAMES_PER_MINUTE, 3_000);
+        if (retryAfter !== null) {
+          this.#reject(connection, { code: "rate_limited", message: "too many Yjs frames", retryAfter });
           return;
         }
         const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
@@ -227,7 +266,10 @@ export class Brain extends YServer {
         }
       }
       super.onMessage(connection, message);
-      if (typeof message !== "string") this.#afterDeviceEdits();
+      if (typeof message !== "string") {
+        this.#edits.record();
+        if (++this.#updatesSinceCompactCheck >= 100) this.#maybeCompact();
+      }
     } catch (error) {
       log("error", { event: "socket.message_failed", userId: this.name, detail: describeError(error) });
     }
@@ -249,6 +291,7 @@ export class Brain extends YServer {
       this.#yjsBuckets.delete(connection.id);
       const deps = this.#socketDeps((c) => c.id !== connection.id);
       broadcastPresence(deps);
+      this.#schedule.deliver();
       log("info", { event: "socket.closed", userId: this.name, connectionId: connection.id });
     } catch (error) {
       log("error", { event: "socket.close_failed", userId: this.name, detail: describeError(error) });
@@ -267,60 +310,14 @@ export class Brain extends YServer {
     return this.#execute(command, { actor: { kind: "assistant", turnId }, correlationId });
   }
 
-  /**
-   * After a device's Yjs frame: repair what it left invalid (and tell it),
-   * then record readable events for what it changed (D6, D8).
-   */
-  #afterDeviceEdits(): void {
-    for (const batch of this.#watch.take()) {
-      const connection = this.#connectionOf(batch);
-      const requestId = uuidv7();
-      const repairs = this.#watch.repair(batch);
-      if (repairs.length > 0 && connection) {
-        const what = repairs.map((r) => `${r.kind} ${r.id} ${r.action}: ${r.reason}`).join("; ");
-        this.#reject(connection, { code: "invalid_request", message: `invalid document edit — ${what}` }, requestId);
-        log("warn", { event: "doc.repaired", requestId, userId: this.name, detail: what.slice(0, 300) });
-      }
-      const deviceId = connection ? ((connection.state as SocketState | null)?.mc?.deviceId ?? `socket:${connection.id}`) : undefined;
-      const now = Date.now();
-      const derived = this.#watch.describe(batch).filter((d) => this.#worthRecording(d, deviceId, now));
-      if (derived.length === 0) continue;
-      const events = this.#sql.transactionSync(() =>
-        derived.map(
-          (d) =>
-            this.#ledger.append({
-              type: d.type,
-              actor: deviceId === undefined ? { kind: "system" } : { kind: "user", deviceId },
-              correlationId: requestId,
-              payload: d.payload,
-            }).event,
-        ),
-      );
-      const deps = this.#socketDeps();
-      for (const event of events) broadcast(deps, { type: "event", event });
-    }
-    if (++this.#updatesSinceCompactCheck >= 100) this.#maybeCompact();
-  }
-
-  /**
-   * Typing in a note sends an update per keystroke; the ledger keeps one
-   * body-only `note.updated` per note and device per NOTE_EDIT_COALESCE_MS, not
-   * one per key. Title and pinned changes are always recorded.
-   * (The document rows keep every update with its actor regardless.)
-   */
-  #worthRecording(derived: { type: string; payload: unknown }, deviceId: string | undefined, now: number): boolean {
-    const fields = (derived.payload as { fields?: string[] }).fields ?? [];
-    if (derived.type !== "note.updated" || fields.some((f) => f !== "body")) return true;
-    const key = `${(derived.payload as { noteId: string }).noteId}|${deviceId ?? "system"}`;
-    const last = this.#noteEdits.get(key);
-    if (last !== undefined && now - last < NOTE_EDIT_COALESCE_MS) return false;
-    this.#noteEdits.set(key, now);
-    return true;
-  }
-
-  #connectionOf(batch: Batch): Connection | null {
+  #deviceOf(batch: Batch) {
     const origin = batch.origin as { id?: unknown } | null;
-    return origin && typeof origin.id === "string" ? (this.getConnection(origin.id) ?? null) : null;
+    const connection = origin && typeof origin.id === "string" ? this.getConnection(origin.id) : undefined;
+    if (!connection) return null;
+    return {
+      deviceId: (connection.state as SocketState | null)?.mc?.deviceId ?? `socket:${connection.id}`,
+      reject: (error: AppError, requestId: string) => this.#reject(connection, error, requestId),
+    };
   }
 
   #maybeCompact(): void {
@@ -344,7 +341,7 @@ export class Brain extends YServer {
           doc: this.document,
           ledger: this.#ledger,
           docs: this.#docs,
-          now: Date.now,
+          now: this.#now,
           onEvent: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
         },
         command,
@@ -357,6 +354,7 @@ export class Brain extends YServer {
         durationMs: Date.now() - started,
         ...(result.ok ? { seq: result.value.seq } : { code: result.error.code }),
       });
+      if (result.ok && !result.value.duplicate) this.#afterCommand(command);
       return result;
     } catch (error) {
       // An invariant broke mid-write: SQLite rolled back, but memory may not match it. Restart from storage.
@@ -366,11 +364,19 @@ export class Brain extends YServer {
     }
   }
 
-  #admitWrite(): number | null {
-    const config = perMinute(this.env.RATE_LIMIT_WRITES_PER_MINUTE, 120);
-    const now = Date.now();
-    const result = take(this.#writeBucket ?? fullBucket(config, now), config, now);
-    this.#writeBucket = result.bucket;
+  /** Schedule follow-ups of a command: the alarm moves with reminders and preferences; an ack clears everywhere (S9). */
+  #afterCommand(command: Command): void {
+    if (command.kind === "notification.ack") this.#schedule.cleared(command.notificationId);
+    if (command.kind.startsWith("reminder.") || command.kind === "preferences.update" || command.kind === "notification.ack") this.#schedule.reschedule();
+    if (command.kind === "preferences.update") this.#schedule.deliver();
+  }
+
+  /** A token bucket per key (STYLE.md 4: the bucket math is pure, in core/rate-limit.ts). */
+  #admit(buckets: Map<string, Bucket>, key: string, raw: string | undefined, fallback: number): number | null {
+    const config = perMinute(raw, fallback);
+    const now = this.#now();
+    const result = take(buckets.get(key) ?? fullBucket(config, now), config, now);
+    buckets.set(key, result.bucket);
     return result.allowed ? null : result.retryAfterSeconds;
   }
 
@@ -381,14 +387,9 @@ export class Brain extends YServer {
       clients: () => [...this.getConnections()].map((c) => this.#client(c)).filter(filter),
       execute: (command, ctx) => this.#execute(command, ctx),
       chat: this.#chat,
-      admit: (client) => {
-        const config = perMinute(this.env.RATE_LIMIT_FRAMES_PER_MINUTE, 600);
-        const now = Date.now();
-        const result = take(this.#frameBuckets.get(client.id) ?? fullBucket(config, now), config, now);
-        this.#frameBuckets.set(client.id, result.bucket);
-        return result.allowed ? null : result.retryAfterSeconds;
-      },
-      now: Date.now,
+      admit: (client) => this.#admit(this.#frameBuckets, client.id, this.env.RATE_LIMIT_FRAMES_PER_MINUTE, 600),
+      onPresence: () => this.#schedule.deliver(),
+      now: this.#now,
       newRequestId: uuidv7,
       onError: (client, requestId, error, frameType) =>
         log("warn", { event: "frame.rejected", requestId, userId: this.name, connectionId: client.id, code: error.code, frameType }),

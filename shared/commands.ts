@@ -69,6 +69,27 @@ export const UndoTurnSchema = z.strictObject({
   clientActionId: ClientActionIdSchema.optional(),
 });
 
+export const ReminderSetSchema = z.strictObject({
+  at: z.iso.datetime({ offset: true }),
+  taskId: z.string().min(1).max(LIMITS.id).optional(),
+  title: z.string().trim().min(1).max(LIMITS.title).optional(),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
+export const ReminderSnoozeSchema = z.strictObject({
+  minutes: z.number().int().min(1).max(7 * 24 * 60),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
+export const PlanItemActionSchema = z.strictObject({
+  date: z.iso.date(),
+  itemId: z.string().min(1).max(LIMITS.id),
+  action: z.enum(["accept", "reject", "edit"]),
+  /** With `edit`: the new text; the item is then accepted with it. */
+  text: z.string().trim().min(1).max(LIMITS.title).optional(),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
 export const MemoryPinSchema = z.strictObject({
   type: MemoryTypeSchema,
   key: z.string().trim().min(1).max(LIMITS.memoryKey),
@@ -86,6 +107,11 @@ export type Command =
   | { kind: "task"; action: TaskAction }
   | { kind: "note"; action: NoteAction }
   | { kind: "undo.turn"; turnId: string }
+  | { kind: "reminder.set"; at: string; taskId?: string; title?: string }
+  | { kind: "reminder.snooze"; reminderId: string; minutes: number }
+  | { kind: "reminder.dismiss"; reminderId: string }
+  | { kind: "notification.ack"; notificationId: string }
+  | { kind: "plan.item"; date: string; itemId: string; action: "accept" | "reject" | "edit"; text?: string }
   | { kind: "memory.pin"; pin: MemoryPin }
   | { kind: "preferences.update"; patch: z.infer<typeof PreferencesPatchSchema> };
 

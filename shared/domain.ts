@@ -103,15 +103,77 @@ export const PreferencesSchema = z.strictObject({
     /** Local times between which nothing is pushed; null for none. */
     quietHours: z.strictObject({ start: clock, end: clock }).nullable(),
     reminders: z.boolean(),
+    /** Opt-in: a daily plan proposed at `dailyPlanTime` (local) on work days. */
     dailyPlan: z.boolean(),
+    dailyPlanTime: clock,
+    /** Tell the device in use when the assistant finishes while no device is focused. */
+    assistant: z.boolean(),
   }),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** A daily plan time must fall within the work hours (S5). */
+export function planTimeProblem(prefs: Preferences): string | null {
+  const t = minutesOf(prefs.notifications.dailyPlanTime);
+  const start = minutesOf(prefs.workHours.start);
+  const end = minutesOf(prefs.workHours.end);
+  const inside = start <= end ? t >= start && t < end : t >= start || t < end;
+  return inside ? null : `dailyPlanTime ${prefs.notifications.dailyPlanTime} is outside work hours ${prefs.workHours.start}–${prefs.workHours.end}`;
+}
+
+/** A reminder: fires once at `at` (or, snoozed, at the new time) unless dismissed (S1–S3). */
+export const ReminderSchema = z.strictObject({
+  id: z.string(),
+  taskId: z.string().nullable(),
+  title: z.string().min(1).max(LIMITS.title),
+  at: z.iso.datetime({ offset: true }),
+  status: z.enum(["pending", "fired", "dismissed"]),
+  firedAt: z.iso.datetime().nullable(),
+});
+export type Reminder = z.infer<typeof ReminderSchema>;
+
+/** One item of a daily plan; each is accepted, edited or rejected on its own (S6). */
+export const PlanItemSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(["priority", "todo", "note"]),
+  text: z.string().min(1).max(LIMITS.title),
+  taskId: z.string().nullable(),
+  status: z.enum(["proposed", "accepted", "rejected"]),
+});
+export type PlanItem = z.infer<typeof PlanItemSchema>;
+
+export const PlanSchema = z.strictObject({
+  date: z.iso.date(),
+  createdAt: z.iso.datetime(),
+  source: z.enum(["schedule", "chat"]),
+  items: z.array(PlanItemSchema).max(20),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+/** Something to tell the user on the device in use (S8–S10). */
+export const NotificationSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(["reminder", "plan", "assistant"]),
+  title: z.string(),
+  body: z.string(),
+  ref: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;
+
 export const DEFAULT_PREFERENCES: Preferences = {
   timezone: "UTC",
   workHours: { start: "09:00", end: "17:00", days: [1, 2, 3, 4, 5] },
-  notifications: { enabled: true, quietHours: { start: "22:00", end: "07:00" }, reminders: true, dailyPlan: false },
+  notifications: {
+    enabled: true,
+    quietHours: { start: "22:00", end: "07:00" },
+    reminders: true,
+    dailyPlan: false,
+    dailyPlanTime: "09:00",
+    assistant: true,
+  },
 };
 
 /** A partial preferences update: every level is optional; given fields replace stored ones. */
@@ -168,6 +230,12 @@ export type BrainState = {
   preferences: Preferences;
   recentMessages: Message[];
   devices: Device[];
+  /** Reminders not dismissed, soonest first (S1). */
+  reminders: Reminder[];
+  /** Notifications not yet acknowledged: the inbox (S9). */
+  notifications: Notification[];
+  /** Today's plan in the user's time zone, if any (S6). */
+  plan: Plan | null;
   /** Today's (UTC) assistant usage against the daily budget (G6). */
   usage: { day: string; tokens: number; tokenBudget: number; tools: Record<string, number> };
   lastEventSeq: number;

@@ -7,13 +7,26 @@
  * is one discriminated union, parsed once with `safeParse`.
  */
 import { z } from "zod";
-import { MemoryPinSchema, NoteActionSchema, PreferencesUpdateSchema, TaskActionSchema, UndoTurnSchema } from "./commands.ts";
+import {
+  MemoryPinSchema,
+  NoteActionSchema,
+  PlanItemActionSchema,
+  PreferencesUpdateSchema,
+  ReminderSetSchema,
+  ReminderSnoozeSchema,
+  TaskActionSchema,
+  UndoTurnSchema,
+} from "./commands.ts";
 import {
   DeviceKindSchema,
   DeviceSchema,
   LedgerEventSchema,
   MemorySchema,
   MessageSchema,
+  type Notification,
+  NotificationSchema,
+  type Plan,
+  PlanSchema,
   PreferencesSchema,
 } from "./domain.ts";
 import type { ErrorCode } from "./errors.ts";
@@ -62,6 +75,11 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("memory.pin"), rid: rid.optional(), command: MemoryPinSchema }),
   z.strictObject({ type: z.literal("preferences.update"), rid: rid.optional(), command: PreferencesUpdateSchema }),
   z.strictObject({ type: z.literal("message.send"), rid: rid.optional(), command: MessageSendSchema }),
+  z.strictObject({ type: z.literal("reminder.set"), rid: rid.optional(), command: ReminderSetSchema }),
+  z.strictObject({ type: z.literal("reminder.snooze"), rid: rid.optional(), reminderId: z.string().min(1).max(128), command: ReminderSnoozeSchema }),
+  z.strictObject({ type: z.literal("reminder.dismiss"), rid: rid.optional(), reminderId: z.string().min(1).max(128) }),
+  z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: z.string().min(1).max(128) }),
+  z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
   z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: z.string().min(1).max(128) }),
   z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: z.string().min(1).max(128) }),
   z.strictObject({ type: z.literal("proposal.reject"), rid: rid.optional(), proposalId: z.string().min(1).max(128) }),
@@ -92,6 +110,9 @@ export type ServerFrame =
   | { type: "ack"; rid: string; result: unknown; duplicate: boolean; seq: number }
   | { type: "pong"; rid?: string; ts: string }
   | { type: "error"; rid?: string; requestId: string; code: ErrorCode; message: string; retryAfter?: number }
+  | { type: "notification"; notification: Notification }
+  | { type: "notification.cleared"; notificationId: string }
+  | { type: "plan.available"; date: string; plan: Plan }
   | LlmFrame;
 
 /** Parses a JSON frame the room sent, for clients (web, tests). Unknown types are rejected. */
@@ -103,6 +124,9 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
   z.object({ type: z.literal("ack"), rid: z.string(), result: z.unknown(), duplicate: z.boolean(), seq: z.number() }),
   z.object({ type: z.literal("pong"), rid: z.string().optional(), ts: z.string() }),
+  z.object({ type: z.literal("notification"), notification: NotificationSchema }),
+  z.object({ type: z.literal("notification.cleared"), notificationId: z.string() }),
+  z.object({ type: z.literal("plan.available"), date: z.string(), plan: PlanSchema }),
   z.object({ type: z.literal("llm.token"), turnId: z.string(), seq: z.number(), token: z.string() }),
   z.object({ type: z.literal("llm.action"), turnId: z.string(), action: z.object({ id: z.string(), tool: z.string(), status: z.string(), summary: z.string(), proposalId: z.string().optional(), expiresAt: z.string().optional() }) }),
   z.object({ type: z.literal("llm.completed"), turnId: z.string(), messageId: z.string(), text: z.string() }),

@@ -25,9 +25,13 @@ import { errorResponse, json, parseJson, readBody } from "../http.ts";
 import type * as Y from "yjs";
 import type { ChatEngine } from "../chat/engine.ts";
 import { handleChatApi } from "./chat-routes.ts";
+import type { Schedule } from "../schedule/runner.ts";
+import { handleScheduleApi } from "./schedule-routes.ts";
+import { localDate } from "../chat/intents.ts";
 
 export type ApiDeps = {
   chat: ChatEngine;
+  schedule: Schedule;
   limits: { dailyTokens: number };
   userId: string;
   requestId: string;
@@ -52,6 +56,8 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
   }
   const chat = await handleChatApi(request, url, { requestId: deps.requestId, chat: deps.chat, ledger: deps.ledger, idempotencyKey });
   if (chat) return chat;
+  const schedule = await handleScheduleApi(request, url, { ...deps, write: (schema, toCommand) => write(request, deps, schema, toCommand) });
+  if (schedule) return schedule;
   switch (route) {
     case "GET /api/v1/state":
       return json(stateOf(deps), 200, deps.requestId);
@@ -92,6 +98,7 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
 export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits">): BrainState {
   const state = deps.ledger.state;
   const today = new Date().toISOString().slice(0, 10);
+  const localToday = localDate(state.preferences.timezone, new Date());
   const usage = state.usage.day === today ? state.usage : { day: today, tokens: 0, tools: {} };
   return {
     usage: { ...usage, tokenBudget: deps.limits.dailyTokens },
@@ -102,6 +109,9 @@ export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devic
     preferences: state.preferences,
     recentMessages: state.recentMessages,
     devices: deps.devices(),
+    reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
+    notifications: Object.values(state.notifications).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    plan: state.plans[localToday] ?? null,
     lastEventSeq: state.lastEventSeq,
   };
 }
@@ -122,7 +132,7 @@ function intParam(url: URL, name: string, fallback: number): number | null {
   return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 }
 
-async function write<S extends z.ZodType>(
+export async function write<S extends z.ZodType>(
   request: Request,
   deps: ApiDeps,
   schema: S,

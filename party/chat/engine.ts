@@ -41,6 +41,10 @@ export type ChatDeps = {
   notes: () => Note[];
   /** Sends a turn frame to every device of the user. */
   broadcast: (frame: LlmFrame) => void;
+  /** S6: builds, stores and announces today's plan ("plan my day" in chat). */
+  proposePlan: () => Promise<Result<import("../../shared/domain.ts").Plan>>;
+  /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
+  onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** Tells the ledger's listeners about an event appended outside the command path. */
   announce: (event: import("../../shared/domain.ts").LedgerEvent) => void;
   log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
@@ -300,6 +304,7 @@ export class ChatEngine {
       return out;
     });
     events.forEach((e) => this.#deps.announce(e));
+    this.#deps.onTurnEnd?.({ turnId: row.id, status, text });
     if (status === "completed") this.#emit({ type: "llm.completed", turnId: row.id, messageId: message.id, text });
     else if (status === "interrupted") this.#emit({ type: "llm.interrupted", turnId: row.id, text, reason });
     else this.#emit({ type: "llm.failed", turnId: row.id, code: failure?.code ?? "failed", message: failure?.message ?? "failed", ...(failure?.retryAfter ? { retryAfter: failure.retryAfter } : {}) });
@@ -363,6 +368,7 @@ export class ChatEngine {
           return { proposalId, expiresAt };
         },
         tasks: () => this.#deps.tasks(),
+        proposePlan: () => this.#deps.proposePlan(),
         memories: () => memoriesOf(this.#deps.ledger.state),
         preferences: () => this.#deps.ledger.state.preferences,
         now: () => new Date(this.#deps.now()),

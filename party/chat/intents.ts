@@ -6,7 +6,7 @@
 import * as chrono from "chrono-node";
 
 export type Intent =
-  | { kind: "create_task"; title: string; due: string | null }
+  | { kind: "create_task"; title: string; due: string | null; remind: boolean }
   | { kind: "agenda" }
   | { kind: "pin_memory"; key: string; value: string }
   | { kind: "complete_task"; query: string }
@@ -98,7 +98,7 @@ export function understand(text: string, timeZone: string, now: Date): Intent {
   if (task) {
     const { due, rest } = extractDue(task[1]!, timeZone, now);
     const title = capitalize(clean(rest.replace(/\b(at|on|by|in)\s*$/i, "")));
-    if (title) return { kind: "create_task", title, due };
+    if (title) return { kind: "create_task", title, due, remind: /\bremind\b/i.test(t) };
   }
   return { kind: "unknown" };
 }

@@ -41,7 +41,8 @@ function toolResults(prompt: Prompt): ToolOutcome[] | null {
 function toolCallFor(intent: Intent): { toolName: string; input: unknown } | null {
   switch (intent.kind) {
     case "create_task":
-      return { toolName: "create_task", input: { title: intent.title, due: intent.due } };
+      // "remind me …" at a time: the task, and a reminder at that time (S1).
+      return { toolName: "create_task", input: { title: intent.title, due: intent.due, ...(intent.remind && intent.due && intent.due.length > 10 ? { remindAt: intent.due } : {}) } };
     case "agenda":
       return { toolName: "get_agenda", input: {} };
     case "pin_memory":
@@ -76,7 +77,7 @@ function reply(intent: Intent, outcomes: ToolOutcome[] | null, timeZone: string,
   const result = (out.result ?? {}) as Record<string, unknown>;
   switch (intent.kind) {
     case "create_task":
-      return `Done — I added “${String(result.title ?? intent.title)}”${intent.due ? `, due ${formatDue(intent.due, timeZone)}` : ""}.`;
+      return `Done — I added “${String(result.title ?? intent.title)}”${intent.due ? `, due ${formatDue(intent.due, timeZone)}` : ""}${out.reminder ? ", and I'll remind you then" : ""}.`;
     case "pin_memory":
       return `Got it — I'll remember that your ${intent.key} is ${intent.value}.`;
     case "complete_task":

@@ -7,7 +7,7 @@
 import { tool } from "ai";
 import { z } from "zod";
 import type { Command } from "../../shared/commands.ts";
-import { DueSchema, LIMITS, MemoryTypeSchema, type Memory, type Preferences, PreferencesPatchSchema, type Task } from "../../shared/domain.ts";
+import { DueSchema, LIMITS, MemoryTypeSchema, type Memory, type Plan, type Preferences, PreferencesPatchSchema, type Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import { findTask, localDate } from "./intents.ts";
@@ -26,6 +26,7 @@ export type ToolHost = {
   run(command: Command): Result<Applied>;
   propose(tool: string, command: Command, summary: string): { proposalId: string; expiresAt: string };
   tasks(): Task[];
+  proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
   preferences(): Preferences;
   now(): Date;
@@ -53,26 +54,6 @@ export function agendaOf(host: Pick<ToolHost, "tasks" | "preferences" | "now">) 
   return { date: today, timezone: tz, tasks: due };
 }
 
-export function planOf(host: Pick<ToolHost, "tasks" | "preferences" | "now" | "memories">) {
-  const agenda = agendaOf(host);
-  const dated = agenda.tasks.map((t) => t.title);
-  const undated = host
-    .tasks()
-    .filter((t) => t.status === "open" && t.due === null)
-    .map((t) => t.title);
-  const ordered = [...dated, ...undated];
-  const { workHours } = host.preferences();
-  return {
-    date: agenda.date,
-    priorities: ordered.slice(0, 3),
-    todos: ordered.slice(3, 12),
-    note:
-      ordered.length === 0
-        ? "Nothing open — a good day to get ahead."
-        : `Work hours ${workHours.start}–${workHours.end}; ${agenda.tasks.filter((t) => t.overdue).length} overdue.`,
-  };
-}
-
 export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void) {
   const resolve = (ref: z.infer<typeof taskRef>): Task | null => {
     const open = host.tasks();
@@ -97,13 +78,31 @@ export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void)
 
   return {
     create_task: tool({
-      description: "Create a task for the user. `due` is an ISO date or date-time with offset.",
-      inputSchema: z.object({ title: z.string().min(1).max(LIMITS.title), due: DueSchema.nullable().optional(), tags: z.array(z.string().max(LIMITS.tag)).max(LIMITS.tags).optional() }),
-      execute: (input, { toolCallId }) =>
-        act(toolCallId, "create_task", `Added “${input.title}”${input.due ? ` (due ${input.due})` : ""}`, {
+      description: "Create a task for the user. `due` is an ISO date or date-time with offset; `remindAt` (date-time) also sets a reminder.",
+      inputSchema: z.object({
+        title: z.string().min(1).max(LIMITS.title),
+        due: DueSchema.nullable().optional(),
+        tags: z.array(z.string().max(LIMITS.tag)).max(LIMITS.tags).optional(),
+        remindAt: z.iso.datetime({ offset: true }).optional(),
+      }),
+      execute: (input, { toolCallId }) => {
+        const created = act(toolCallId, "create_task", `Added “${input.title}”${input.due ? ` (due ${input.due})` : ""}`, {
           kind: "task",
           action: { action: "create", task: { title: input.title, due: input.due ?? null, tags: input.tags } },
-        }),
+        });
+        if (!created.ok || !input.remindAt) return created;
+        const task = created.result as Task;
+        const reminder = act(`${toolCallId}-reminder`, "set_reminder", `Reminder for “${task.title}” at ${input.remindAt}`, { kind: "reminder.set", at: input.remindAt, taskId: task.id });
+        return { ...created, reminder: reminder.ok ? reminder.result : null };
+      },
+    }),
+    set_reminder: tool({
+      description: "Remind the user at a date-time (ISO with offset), about a task or a short text.",
+      inputSchema: taskRef.extend({ at: z.iso.datetime({ offset: true }), text: z.string().min(1).max(LIMITS.title).optional() }),
+      execute: (input, { toolCallId }) => {
+        const task = input.taskId || input.title ? resolve(input) : null;
+        return act(toolCallId, "set_reminder", `Reminder at ${input.at}`, { kind: "reminder.set", at: input.at, ...(task ? { taskId: task.id } : { title: input.text ?? input.title ?? "Reminder" }) });
+      },
     }),
     update_task: tool({
       description: "Change a task's title, due date or tags.",
@@ -161,9 +160,14 @@ export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void)
       execute: () => agendaOf(host),
     }),
     plan_day: tool({
-      description: "Build a prioritized plan for today from open tasks and preferences.",
+      description: "Build today's prioritized plan (3 priorities, todos, a note) and propose it to the user item by item.",
       inputSchema: z.object({}),
-      execute: () => planOf(host),
+      execute: async () => {
+        const plan = await host.proposePlan();
+        if (!plan.ok) return { ok: false, error: plan.error.message };
+        const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => i.text);
+        return { ok: true, date: plan.value.date, priorities: texts("priority"), todos: texts("todo"), note: texts("note")[0] ?? "" };
+      },
     }),
   };
 }

@@ -16,6 +16,7 @@ import {
   type Memory,
   type Preferences,
   PreferencesSchema,
+  planTimeProblem,
   type Task,
   TaskSchema,
 } from "../../shared/domain.ts";
@@ -35,6 +36,7 @@ import {
   writeTask,
 } from "./doc-schema.ts";
 import type { DocStore } from "./doc-store.ts";
+import { isScheduleCommand, planSchedule } from "../schedule/commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
@@ -105,6 +107,7 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
 
 function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
   const now = new Date(deps.now()).toISOString();
+  if (isScheduleCommand(command)) return planSchedule({ doc: deps.doc, state: deps.ledger.state, now: deps.now(), label: actorLabel }, command, actor);
   switch (command.kind) {
     case "task":
       return planTask(deps, command.action, actor, now);
@@ -123,6 +126,8 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
     case "preferences.update": {
       const merged = PreferencesSchema.safeParse(applyPreferencesPatch(deps.ledger.state.preferences, command.patch));
       if (!merged.success) return fail("invalid_request", "preferences would be invalid after this change");
+      const planTime = planTimeProblem(merged.data);
+      if (planTime) return fail("invalid_request", planTime);
       const preferences: Preferences = merged.data;
       return ok({ type: "preferences.updated", payload: { patch: command.patch }, result: preferences });
     }

@@ -12,8 +12,11 @@ import {
   type LedgerEvent,
   type Memory,
   type Message,
+  type Notification,
+  type Plan,
   type Preferences,
   type PreferencesPatch,
+  type Reminder,
 } from "../../shared/domain.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
@@ -28,14 +31,26 @@ export type Projection = {
   preferences: Preferences;
   recentMessages: Message[];
   usage: Usage;
+  /** Reminders not dismissed; fired ones are kept a week (S1). */
+  reminders: Record<string, Reminder>;
+  /** The inbox: notifications not yet acknowledged (S9). */
+  notifications: Record<string, Notification>;
+  /** Plans by local date, the last PLANS_KEPT (S6). */
+  plans: Record<string, Plan>;
   lastEventSeq: number;
 };
+
+export const PLANS_KEPT = 14;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const INITIAL_PROJECTION: Projection = {
   memories: {},
   preferences: DEFAULT_PREFERENCES,
   recentMessages: [],
   usage: { day: "", tokens: 0, tools: {} },
+  reminders: {},
+  notifications: {},
+  plans: {},
   lastEventSeq: 0,
 };
 
@@ -83,8 +98,59 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const usage = onDay(state.usage, day);
       return { ...next, usage: { ...usage, tools: { ...usage.tools, [tool]: (usage.tools[tool] ?? 0) + 1 } } };
     }
+    case "reminder.set":
+    case "reminder.fired":
+    case "reminder.snoozed":
+    case "reminder.dismissed":
+      return { ...next, reminders: reduceReminders(state.reminders, event) };
+    case "notification.created": {
+      const { notification } = event.payload as { notification: Notification };
+      return { ...next, notifications: { ...state.notifications, [notification.id]: notification } };
+    }
+    case "notification.acked": {
+      const { notificationId } = event.payload as { notificationId: string };
+      const { [notificationId]: _acked, ...rest } = state.notifications;
+      return { ...next, notifications: rest };
+    }
+    case "plan.proposed": {
+      const { plan } = event.payload as { plan: Plan };
+      const dates = Object.keys({ ...state.plans, [plan.date]: plan }).sort().slice(-PLANS_KEPT);
+      const plans = { ...state.plans, [plan.date]: plan };
+      return { ...next, plans: Object.fromEntries(dates.map((d) => [d, plans[d]!])) };
+    }
+    case "plan.item.settled": {
+      const { date, itemId, status, text, taskId } = event.payload as { date: string; itemId: string; status: "accepted" | "rejected"; text?: string; taskId?: string };
+      const plan = state.plans[date];
+      if (!plan) return next;
+      const items = plan.items.map((i) => (i.id === itemId ? { ...i, status, text: text ?? i.text, taskId: taskId ?? i.taskId } : i));
+      return { ...next, plans: { ...state.plans, [date]: { ...plan, items } } };
+    }
     default:
       return next;
+  }
+}
+
+function reduceReminders(reminders: Record<string, Reminder>, event: LedgerEvent): Record<string, Reminder> {
+  const cutoff = new Date(Date.parse(event.ts) - WEEK_MS).toISOString();
+  const kept = Object.fromEntries(Object.entries(reminders).filter(([, r]) => !(r.status === "fired" && r.firedAt !== null && r.firedAt < cutoff)));
+  const p = event.payload as { reminder?: Reminder; reminderId?: string; at?: string; firedAt?: string };
+  switch (event.type) {
+    case "reminder.set":
+      return { ...kept, [p.reminder!.id]: p.reminder! };
+    case "reminder.fired": {
+      const r = kept[p.reminderId!];
+      return r ? { ...kept, [r.id]: { ...r, status: "fired", firedAt: p.firedAt! } } : kept;
+    }
+    case "reminder.snoozed": {
+      const r = kept[p.reminderId!];
+      return r ? { ...kept, [r.id]: { ...r, status: "pending", at: p.at!, firedAt: null } } : kept;
+    }
+    case "reminder.dismissed": {
+      const { [p.reminderId!]: _gone, ...rest } = kept;
+      return rest;
+    }
+    default:
+      return kept;
   }
 }
 

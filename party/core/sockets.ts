@@ -44,6 +44,8 @@ export type SocketDeps = {
   /** Rate limit per socket; returns seconds to wait when over. */
   admit: (client: Client) => number | null;
   now: () => number;
+  /** Called after presence changed (hello, focus): notifications follow the device in use (S8). */
+  onPresence?: () => void;
   newRequestId: () => string;
   onError: (client: Client, requestId: string, error: AppError, frameType?: string) => void;
 };
@@ -98,7 +100,10 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
     case "focus": {
       const before = currentDevices(deps);
       client.setPresence({ ...client.presence, focused: frame.focused });
-      if (JSON.stringify(before) !== JSON.stringify(currentDevices(deps))) broadcastPresence(deps);
+      if (JSON.stringify(before) !== JSON.stringify(currentDevices(deps))) {
+        broadcastPresence(deps);
+        deps.onPresence?.();
+      }
       return;
     }
     case "events.backfill":
@@ -124,7 +129,12 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
     case "note":
     case "undo":
     case "memory.pin":
-    case "preferences.update": {
+    case "preferences.update":
+    case "reminder.set":
+    case "reminder.snooze":
+    case "reminder.dismiss":
+    case "notification.ack":
+    case "plan.item": {
       const { command, clientActionId } = toCommand(frame);
       const ctx: CommandContext = {
         actor: { kind: "user", deviceId: client.presence.deviceId },
@@ -150,7 +160,7 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
 
 /** Turns a command frame into a command and its idempotency key (G2: same shape as the HTTP path). */
 export function toCommand(
-  frame: Extract<ClientFrame, { type: "task" | "note" | "undo" | "memory.pin" | "preferences.update" }>,
+  frame: Extract<ClientFrame, { type: "task" | "note" | "undo" | "memory.pin" | "preferences.update" | "reminder.set" | "reminder.snooze" | "reminder.dismiss" | "notification.ack" | "plan.item" }>,
 ): { command: Command; clientActionId?: string } {
   switch (frame.type) {
     case "task": {
@@ -172,6 +182,22 @@ export function toCommand(
     case "preferences.update": {
       const { value, clientActionId } = splitClientActionId(frame.command);
       return { command: { kind: "preferences.update", patch: value }, clientActionId };
+    }
+    case "reminder.set": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "reminder.set", ...value }, clientActionId };
+    }
+    case "reminder.snooze": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "reminder.snooze", reminderId: frame.reminderId, minutes: value.minutes }, clientActionId };
+    }
+    case "reminder.dismiss":
+      return { command: { kind: "reminder.dismiss", reminderId: frame.reminderId } };
+    case "notification.ack":
+      return { command: { kind: "notification.ack", notificationId: frame.notificationId } };
+    case "plan.item": {
+      const { value, clientActionId } = splitClientActionId(frame.command);
+      return { command: { kind: "plan.item", ...value }, clientActionId };
     }
   }
 }
@@ -206,6 +232,7 @@ function hello(deps: SocketDeps, client: Client, frame: HelloFrame): void {
   // C5: a device joining mid-stream gets the reply so far, then the rest as it comes.
   for (const token of deps.chat.catchUp(frame.resume)) client.send(token);
   broadcastPresence(deps);
+  deps.onPresence?.();
 }
 
 /** P8: on hello, the events after `since`, or one snapshot when the client is more than BACKFILL_MAX_EVENTS behind. */

@@ -31,6 +31,7 @@ export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits>
     execute: (command, ctx) => executeCommand(deps, command, ctx),
     tasks: () => readTasks(doc),
     notes: () => readNotes(doc),
+    proposePlan: async () => ({ ok: false as const, error: { code: "internal" as const, message: "no plans in this test room" } }),
     broadcast: (f) => {
       frames.push(f);
       listeners.forEach((l) => l(f));

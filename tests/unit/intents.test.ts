@@ -15,16 +15,16 @@ describe("Assistant — offline understanding", () => {
   ];
   for (const [text, title, due] of reminders) {
     it(`[C10] "${text}" → task “${title}” due ${due} in the user's zone`, () => {
-      expect(understand(text, NY, NOW)).toEqual({ kind: "create_task", title, due });
+      expect(understand(text, NY, NOW)).toEqual({ kind: "create_task", title, due, remind: /remind/i.test(text) });
     });
   }
 
   it("[C10] a date without a time is a calendar date", () => {
-    expect(understand("todo: file taxes tomorrow", NY, NOW)).toEqual({ kind: "create_task", title: "File taxes", due: "2026-11-22" });
+    expect(understand("todo: file taxes tomorrow", NY, NOW)).toEqual({ kind: "create_task", title: "File taxes", due: "2026-11-22", remind: false });
   });
 
   it("[C10] no date means no due date", () => {
-    expect(understand("I need to water the plants", NY, NOW)).toEqual({ kind: "create_task", title: "Water the plants", due: null });
+    expect(understand("I need to water the plants", NY, NOW)).toEqual({ kind: "create_task", title: "Water the plants", due: null, remind: false });
   });
 
   it("[C10] dates are read in the user's zone, across a DST change", () => {

@@ -29,6 +29,7 @@ async function state(token: string) {
     memories: Memory[];
     recentMessages: Message[];
     usage: { tokens: number; tokenBudget: number; tools: Record<string, number> };
+    reminders: { title: string; at: string; status: string }[];
   };
 }
 
@@ -66,7 +67,8 @@ describe("Brain — chat streaming", () => {
       ["assistant", "complete"],
     ]);
     expect(s.usage.tokens).toBeGreaterThan(0);
-    expect(s.usage.tools).toEqual({ create_task: 1 });
+    expect(s.usage.tools).toEqual({ create_task: 1, set_reminder: 1 });
+    expect(s.reminders).toMatchObject([{ title: "Call John", at: s.tasks[0]!.due, status: "pending" }]);
     devices.forEach((d) => d.close());
   });
 
@@ -366,7 +368,10 @@ describe("Brain — chat streaming", () => {
         ledger.append({ type: "message.added", actor: { kind: "system" }, correlationId: "seed", payload: { message: { id: `m${String(i).padStart(3, "0")}`, role: "user", text: `hello ${i}`, channel: "chat", status: "complete", createdAt } } });
       }
     });
+    // Maintenance is due hourly; move the room's clock past it, then run the alarm twice (idempotent).
+    await runInDurableObject(stub, (brain: Brain) => brain.debugSetClock(Date.now() + 2 * 60 * 60 * 1000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await runInDurableObject(stub, (brain: Brain) => brain.debugSetClock(Date.now() + 4 * 60 * 60 * 1000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const archived = await runInDurableObject(stub, (_b, st) => [...st.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_archive")][0]!.n);
     expect(archived).toBe(30);

@@ -1,0 +1,86 @@
+/**
+ * Planning of the schedule commands (docs/PROTOCOL.md S1–S10): reminders,
+ * acknowledging notifications, settling plan items. Same contract as the other
+ * commands: every check first, then one document change and one event.
+ */
+import { v7 as uuidv7 } from "uuid";
+import type { Command } from "../../shared/commands.ts";
+import type { Actor, Reminder, Task } from "../../shared/domain.ts";
+import { fail, ok, type Result } from "../../shared/errors.ts";
+import { type ActorOrigin, nextOrder, readTask, writeNote, writeTask } from "../core/doc-schema.ts";
+import type * as Y from "yjs";
+import type { Projection } from "../core/projections.ts";
+
+export type SchedulePlan = { type: string; payload: unknown; result: unknown; write?: (origin: ActorOrigin) => void };
+
+type ScheduleCommand = Extract<Command, { kind: "reminder.set" | "reminder.snooze" | "reminder.dismiss" | "notification.ack" | "plan.item" }>;
+
+export function isScheduleCommand(command: Command): command is ScheduleCommand {
+  return ["reminder.set", "reminder.snooze", "reminder.dismiss", "notification.ack", "plan.item"].includes(command.kind);
+}
+
+export function planSchedule(
+  deps: { doc: Y.Doc; state: Projection; now: number; label: (actor: Actor) => string },
+  command: ScheduleCommand,
+  actor: Actor,
+): Result<SchedulePlan> {
+  const now = new Date(deps.now).toISOString();
+  switch (command.kind) {
+    case "reminder.set": {
+      const task = command.taskId ? readTask(deps.doc, command.taskId) : null;
+      if (command.taskId && !task) return fail("not_found", `task ${command.taskId} does not exist`);
+      const title = command.title ?? task?.title;
+      if (!title) return fail("invalid_request", "a reminder needs a title or a taskId");
+      const reminder: Reminder = { id: uuidv7(), taskId: task?.id ?? null, title, at: new Date(command.at).toISOString(), status: "pending", firedAt: null };
+      return ok({ type: "reminder.set", payload: { reminder }, result: reminder });
+    }
+    case "reminder.snooze": {
+      const r = deps.state.reminders[command.reminderId];
+      if (!r) return fail("not_found", `reminder ${command.reminderId} does not exist`);
+      const at = new Date(deps.now + command.minutes * 60_000).toISOString();
+      return ok({ type: "reminder.snoozed", payload: { reminderId: r.id, at }, result: { ...r, status: "pending", at, firedAt: null } });
+    }
+    case "reminder.dismiss": {
+      const r = deps.state.reminders[command.reminderId];
+      if (!r) return fail("not_found", `reminder ${command.reminderId} does not exist`);
+      return ok({ type: "reminder.dismissed", payload: { reminderId: r.id }, result: { ...r, status: "dismissed" } });
+    }
+    case "notification.ack": {
+      const n = deps.state.notifications[command.notificationId];
+      if (!n) return fail("not_found", `notification ${command.notificationId} is not in the inbox (unknown, or already acknowledged)`);
+      return ok({ type: "notification.acked", payload: { notificationId: n.id }, result: { notificationId: n.id } });
+    }
+    case "plan.item": {
+      const plan = deps.state.plans[command.date];
+      const item = plan?.items.find((i) => i.id === command.itemId);
+      if (!plan || !item) return fail("not_found", `no plan item ${command.itemId} on ${command.date}`);
+      if (item.status !== "proposed") return fail("conflict", `plan item ${item.id} is already ${item.status}`);
+      if (command.action === "reject") {
+        return ok({ type: "plan.item.settled", payload: { date: plan.date, itemId: item.id, status: "rejected" }, result: { ...item, status: "rejected" } });
+      }
+      if (command.action === "edit" && !command.text) return fail("invalid_request", "edit needs the new text");
+      const text = command.text ?? item.text;
+      if (item.kind === "note") {
+        const note = { id: uuidv7(), title: `Plan for ${plan.date}`, body: text, pinned: false, createdAt: now, updatedAt: now, createdBy: deps.label(actor) };
+        return ok({
+          type: "plan.item.settled",
+          payload: { date: plan.date, itemId: item.id, status: "accepted", text },
+          result: { ...item, status: "accepted", text },
+          write: (o) => writeNote(deps.doc, note, o),
+        });
+      }
+      // Accepting a priority or todo that names an existing task keeps that task; otherwise it becomes one, due that day.
+      const existing = item.taskId ? readTask(deps.doc, item.taskId) : null;
+      const task: Task | null = existing
+        ? null
+        : { id: uuidv7(), title: text, status: "open", due: plan.date, tags: item.kind === "priority" ? ["priority"] : [], order: nextOrder(deps.doc), createdAt: now, updatedAt: now, createdBy: deps.label(actor) };
+      const taskId = existing?.id ?? task!.id;
+      return ok({
+        type: "plan.item.settled",
+        payload: { date: plan.date, itemId: item.id, status: "accepted", text, taskId, ...(task ? { task } : {}) },
+        result: { ...item, status: "accepted", text, taskId },
+        write: task ? (o) => writeTask(deps.doc, task, o) : undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The room's schedule (docs/PROTOCOL.md S1–S10): one Durable Object alarm
+ * multiplexed over reminders, the daily plan, deferred deliveries and
+ * maintenance. Alarms run at least once and may be retried, so every job is
+ * idempotent: a reminder whose `reminder.fired` event is stored is never fired
+ * again; a date that has a plan never gets a second one.
+ */
+import { v7 as uuidv7 } from "uuid";
+import type { Device, Notification, Plan } from "../../shared/domain.ts";
+import { fail, ok, type Result } from "../../shared/errors.ts";
+import type { ServerFrame } from "../../shared/protocol.ts";
+import type { Ledger } from "../core/ledger.ts";
+import type { SqlStore } from "../core/sql.ts";
+import { deliveries } from "./notify.ts";
+import { dueReminders, nextWake, planDue } from "./scheduler.ts";
+
+export const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
+
+export type ScheduleDeps = {
+  sql: SqlStore;
+  ledger: Ledger;
+  now: () => number;
+  devices: () => Device[];
+  /** Sends a frame to every socket of one device. */
+  sendToDevice: (deviceId: string, frame: ServerFrame) => void;
+  broadcast: (frame: ServerFrame) => void;
+  announce: (event: import("../../shared/domain.ts").LedgerEvent) => void;
+  composePlan: (date: string, source: Plan["source"]) => Promise<Result<Plan>>;
+  maintain: () => void;
+  setAlarm: (at: number) => void;
+  log: (event: string, detail: string) => void;
+};
+
+const SCHEMA = [
+  "CREATE TABLE IF NOT EXISTS schedule_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS notification_delivery (id TEXT PRIMARY KEY, device_id TEXT NOT NULL)",
+];
+
+export class Schedule {
+  #deps: ScheduleDeps;
+
+  constructor(deps: ScheduleDeps) {
+    this.#deps = deps;
+    for (const s of SCHEMA) deps.sql.exec(s);
+  }
+
+  #meta(key: string): number | null {
+    return this.#deps.sql.exec<{ value: number }>("SELECT value FROM schedule_meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  #setMeta(key: string, value: number): void {
+    this.#deps.sql.exec("INSERT INTO schedule_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  /** The alarm handler: runs what is due, then sets the next wake-up. */
+  async run(): Promise<{ reminders: number; plan: string | null; maintenance: boolean }> {
+    const now = this.#deps.now();
+    const fired = this.fireReminders(now);
+    let planned: string | null = null;
+    const due = planDue(this.#deps.ledger.state, now);
+    if (due) {
+      const plan = await this.proposePlan(due, "schedule");
+      planned = plan.ok ? due : null;
+      if (!plan.ok) this.#deps.log("plan.failed", plan.error.message);
+    }
+    let maintenance = false;
+    const maintenanceAt = this.#meta("maintenance_at") ?? 0;
+    if (now >= maintenanceAt) {
+      this.#deps.maintain();
+      this.#setMeta("maintenance_at", now + MAINTENANCE_EVERY_MS);
+      maintenance = true;
+    }
+    this.deliver();
+    this.reschedule();
+    return { reminders: fired, plan: planned, maintenance };
+  }
+
+  /** S2: fires each due reminder once, with its notification, in one transaction per reminder. */
+  fireReminders(now: number): number {
+    let fired = 0;
+    for (const reminder of dueReminders(this.#deps.ledger.state, now)) {
+      const requestId = uuidv7();
+      const notification: Notification = { id: uuidv7(), kind: "reminder", title: reminder.title, body: `Reminder: ${reminder.title}`, ref: reminder.id, createdAt: new Date(now).toISOString() };
+      const events = this.#append(() => [
+        this.#deps.ledger.append({ type: "reminder.fired", actor: { kind: "system" }, correlationId: requestId, payload: { reminderId: reminder.id, at: reminder.at, firedAt: new Date(now).toISOString() } }).event,
+        this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } }).event,
+      ]);
+      events.forEach((e) => this.#deps.announce(e));
+      fired++;
+    }
+    return fired;
+  }
+
+  /** S5–S6: builds and stores a plan for `date` (once), tells every device, notifies the one in use. */
+  async proposePlan(date: string, source: Plan["source"]): Promise<Result<Plan>> {
+    const existing = this.#deps.ledger.state.plans[date];
+    if (existing && source === "schedule") return ok(existing);
+    const composed = await this.#deps.composePlan(date, source);
+    if (!composed.ok) return composed;
+    // Another path may have planned this date while the model was thinking.
+    const now = this.#deps.ledger.state.plans[date];
+    if (now && source === "schedule") return ok(now);
+    const plan = composed.value;
+    const requestId = uuidv7();
+    const notification: Notification = { id: uuidv7(), kind: "plan", title: `Your plan for ${date}`, body: plan.items.filter((i) => i.kind === "priority").map((i) => i.text).join(" · ") || "Nothing open today.", ref: date, createdAt: new Date(this.#deps.now()).toISOString() };
+    const events = this.#append(() => [
+      this.#deps.ledger.append({ type: "plan.proposed", actor: source === "chat" ? { kind: "system" } : { kind: "system" }, correlationId: requestId, payload: { plan } }).event,
+      ...(source === "schedule" ? [this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } }).event] : []),
+    ]);
+    events.forEach((e) => this.#deps.announce(e));
+    this.#deps.broadcast({ type: "plan.available", date, plan });
+    this.deliver();
+    return ok(plan);
+  }
+
+  /** Creates a notification (S8) and delivers it if a device is in use. */
+  notify(kind: Notification["kind"], title: string, body: string, ref: string | null): Notification {
+    const notification: Notification = { id: uuidv7(), kind, title, body, ref, createdAt: new Date(this.#deps.now()).toISOString() };
+    const event = this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: uuidv7(), payload: { notification } }).event;
+    this.#deps.announce(event);
+    this.deliver();
+    return notification;
+  }
+
+  /** S8–S10: sends each pending notification to the device in use, unless that device already has it. */
+  deliver(): void {
+    const state = this.#deps.ledger.state;
+    const deliveredTo = (id: string) =>
+      this.#deps.sql.exec<{ device_id: string }>("SELECT device_id FROM notification_delivery WHERE id = ?", id).toArray()[0]?.device_id ?? null;
+    for (const { notification, deviceId } of deliveries(Object.values(state.notifications), this.#deps.devices(), state.preferences, this.#deps.now(), deliveredTo)) {
+      this.#deps.sql.exec(
+        "INSERT INTO notification_delivery (id, device_id) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id",
+        notification.id,
+        deviceId,
+      );
+      this.#deps.sendToDevice(deviceId, { type: "notification", notification });
+    }
+  }
+
+  /** S9: an acknowledgement clears the notification on every device. */
+  cleared(notificationId: string): void {
+    this.#deps.sql.exec("DELETE FROM notification_delivery WHERE id = ?", notificationId);
+    this.#deps.broadcast({ type: "notification.cleared", notificationId });
+  }
+
+  /** Points the alarm at the next job (S2). Call after anything that changes reminders, preferences or the inbox. */
+  reschedule(): void {
+    const state = this.#deps.ledger.state;
+    const maintenanceAt = this.#meta("maintenance_at") ?? this.#deps.now() + MAINTENANCE_EVERY_MS;
+    if (this.#meta("maintenance_at") === null) this.#setMeta("maintenance_at", maintenanceAt);
+    const undelivered = Object.keys(state.notifications).length > 0;
+    this.#deps.setAlarm(nextWake(state, this.#deps.now(), maintenanceAt, undelivered));
+  }
+
+  #append<T>(fn: () => T): T {
+    try {
+      return this.#deps.sql.transactionSync(fn);
+    } catch (error) {
+      this.#deps.ledger.reload();
+      throw error;
+    }
+  }
+}
+
+export { fail };
