@@ -217,6 +217,7 @@ export class Brain extends YServer {
     const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
     try {
       const response = await handleApi(request, {
+        now: this.#now,
         userId: this.name,
         requestId,
         ledger: this.#ledger,

@@ -30,6 +30,7 @@ import { handleScheduleApi } from "./schedule-routes.ts";
 import { localDate } from "../chat/intents.ts";
 
 export type ApiDeps = {
+  now: () => number;
   chat: ChatEngine;
   schedule: Schedule;
   limits: { dailyTokens: number };
@@ -95,10 +96,10 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
   }
 }
 
-export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits">): BrainState {
+export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits" | "now">): BrainState {
   const state = deps.ledger.state;
-  const today = new Date().toISOString().slice(0, 10);
-  const localToday = localDate(state.preferences.timezone, new Date());
+  const today = new Date(deps.now()).toISOString().slice(0, 10);
+  const localToday = localDate(state.preferences.timezone, new Date(deps.now()));
   const usage = state.usage.day === today ? state.usage : { day: today, tokens: 0, tools: {} };
   return {
     usage: { ...usage, tokenBudget: deps.limits.dailyTokens },

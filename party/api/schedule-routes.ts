@@ -14,6 +14,7 @@ type Write = <S extends z.ZodType>(schema: S, toCommand: (body: z.infer<S>) => {
 
 export type ScheduleApiDeps = {
   requestId: string;
+  now: () => number;
   ledger: Ledger;
   execute: (command: Command, ctx: { actor: { kind: "user" }; correlationId: string }) => import("../../shared/errors.ts").Result<{ result: unknown }>;
   write: Write;
@@ -48,7 +49,7 @@ export async function handleScheduleApi(request: Request, url: URL, deps: Schedu
   }
   if (method === "GET" && path === "/api/v1/plan") {
     const state = deps.ledger.state;
-    const date = url.searchParams.get("date") ?? localDate(state.preferences.timezone, new Date());
+    const date = url.searchParams.get("date") ?? localDate(state.preferences.timezone, new Date(deps.now()));
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return errorResponse("invalid_request", "date must be YYYY-MM-DD", deps.requestId);
     const plan = state.plans[date];
     return plan ? json(plan, 200, deps.requestId) : errorResponse("not_found", `no plan for ${date}`, deps.requestId);
