@@ -17,13 +17,10 @@ import { DocStore } from "./core/doc-store.ts";
 import { type Batch, DocWatch } from "./core/doc-watch.ts";
 import { DeviceEdits } from "./core/device-edits.ts";
 import { checkBinaryFrame } from "./core/yjs-guard.ts";
-import { ChatEngine } from "./chat/engine.ts";
-import { readNotes, readTasks } from "./core/doc-schema.ts";
-import { maintain } from "./chat/retention.ts";
-import { Schedule } from "./schedule/runner.ts";
-import { chatLimits, composePlan, modelFor } from "./services.ts";
+import type { ChatEngine } from "./chat/engine.ts";
+import type { Schedule } from "./schedule/runner.ts";
+import { buildEngines, chatLimits } from "./services.ts";
 import { Ledger } from "./core/ledger.ts";
-import { localDate } from "./chat/intents.ts";
 import type { SocketPresence } from "./core/presence.ts";
 import { type Bucket, type BucketConfig, fullBucket, take } from "./core/rate-limit.ts";
 import {
@@ -98,46 +95,20 @@ export class Brain extends YServer {
       log: (event, requestId, detail) => log("warn", { event, requestId, userId: this.name, detail }),
     });
     this.#maybeCompact();
-    const tasks = () => readTasks(this.document);
-    this.#schedule = new Schedule({
-      sql: this.#sql,
-      ledger: this.#ledger,
-      now: this.#now,
-      devices: () => currentDevices(this.#socketDeps()),
-      sendToDevice: (deviceId, frame) => {
-        for (const client of this.#socketDeps().clients()) if (client.presence?.deviceId === deviceId) client.send(frame);
-      },
-      broadcast: (frame) => broadcast(this.#socketDeps(), frame),
-      announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
-      composePlan: (date, source) => composePlan({ env: this.env, ledger: this.#ledger, tasks, now: this.#now }, date, source),
-      maintain: () => {
-        const done = maintain({ sql: this.#sql, ledger: this.#ledger, store: this.#chat.store, now: this.#now() });
-        this.#maybeCompact();
-        log("info", { event: "maintenance", userId: this.name, detail: JSON.stringify(done) });
-      },
-      setAlarm: (at) => void this.ctx.storage.setAlarm(at),
-      log: (event, detail) => log("warn", { event, userId: this.name, detail }),
-    });
-    this.#chat = new ChatEngine({
+    const engines = buildEngines({
+      env: this.env,
       userId: this.name,
       sql: this.#sql,
       ledger: this.#ledger,
+      doc: this.document,
       now: this.#now,
-      limits: chatLimits(this.env),
-      model: ({ timeZone }) => modelFor(this.env, timeZone, this.#now),
+      clients: () => [...this.#socketDeps().clients()],
       execute: (command, ctx) => this.#execute(command, ctx),
-      tasks,
-      notes: () => readNotes(this.document),
-      proposePlan: () => this.#schedule.proposePlan(localDate(this.#ledger.state.preferences.timezone, new Date(this.#now())), "chat"),
-      onTurnEnd: ({ turnId, status, text }) => {
-        // S8: the assistant finished while the user was elsewhere — tell the device in use.
-        const devices = currentDevices(this.#socketDeps());
-        if (status === "completed" && !devices.some((d) => d.focused)) this.#schedule.notify("assistant", "Your assistant replied", text.slice(0, 200), turnId);
-      },
-      broadcast: (frame) => broadcast(this.#socketDeps(), frame),
-      announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
-      log: (event, fields) => log(event === "turn.failed" ? "warn" : "info", { event, userId: this.name, ...fields }),
+      setAlarm: (at) => void this.ctx.storage.setAlarm(at),
+      afterMaintenance: () => this.#maybeCompact(),
     });
+    this.#schedule = engines.schedule;
+    this.#chat = engines.chat;
     this.#chat.recover();
     this.#schedule.reschedule();
   }

@@ -4,14 +4,83 @@
  * Object stays an adapter (STYLE.md 3, 8).
  */
 import type { LanguageModel } from "ai";
-import type { Plan } from "../shared/domain.ts";
+import type * as Y from "yjs";
+import type { Command } from "../shared/commands.ts";
+import type { Plan, Task } from "../shared/domain.ts";
 import { fail, ok, type Result } from "../shared/errors.ts";
-import type { ChatLimits } from "./chat/engine.ts";
+import { ChatEngine, type ChatLimits } from "./chat/engine.ts";
+import { localDate } from "./chat/intents.ts";
 import { languageModel, type ProviderEnv, providerConfig } from "./chat/providers.ts";
+import { maintain } from "./chat/retention.ts";
+import type { Applied, CommandContext } from "./core/commands.ts";
+import { readNotes, readTasks } from "./core/doc-schema.ts";
 import type { Ledger } from "./core/ledger.ts";
 import { memoriesOf } from "./core/projections.ts";
-import type { Task } from "../shared/domain.ts";
+import { broadcast, type Client, currentDevices } from "./core/sockets.ts";
+import type { SqlStore } from "./core/sql.ts";
+import { log } from "./log.ts";
 import { modelDraft, ruleDraft, toPlan } from "./schedule/plan.ts";
+import { Schedule } from "./schedule/runner.ts";
+
+/** What the Brain lends its engines: storage, the document, the clock, its sockets, the command path. */
+export type EnginePorts = {
+  env: ProviderEnv & LimitsEnv;
+  userId: string;
+  sql: SqlStore;
+  ledger: Ledger;
+  doc: Y.Doc;
+  now: () => number;
+  clients: () => Client[];
+  execute: (command: Command, ctx: CommandContext) => Result<Applied>;
+  setAlarm: (at: number) => void;
+  afterMaintenance: () => void;
+};
+
+export function buildEngines(p: EnginePorts): { chat: ChatEngine; schedule: Schedule } {
+  const sockets = { clients: p.clients };
+  const tasks = () => readTasks(p.doc);
+  const announce = (event: import("../shared/domain.ts").LedgerEvent) => broadcast(sockets, { type: "event", event });
+  let chat: ChatEngine | null = null;
+  const schedule = new Schedule({
+    sql: p.sql,
+    ledger: p.ledger,
+    now: p.now,
+    devices: () => currentDevices(sockets),
+    sendToDevice: (deviceId, frame) => {
+      for (const client of p.clients()) if (client.presence?.deviceId === deviceId) client.send(frame);
+    },
+    broadcast: (frame) => broadcast(sockets, frame),
+    announce,
+    composePlan: (date, source) => composePlan({ env: p.env, ledger: p.ledger, tasks, now: p.now }, date, source),
+    maintain: () => {
+      const done = maintain({ sql: p.sql, ledger: p.ledger, store: chat!.store, now: p.now() });
+      p.afterMaintenance();
+      log("info", { event: "maintenance", userId: p.userId, detail: JSON.stringify(done) });
+    },
+    setAlarm: p.setAlarm,
+    log: (event, detail) => log("warn", { event, userId: p.userId, detail }),
+  });
+  chat = new ChatEngine({
+    userId: p.userId,
+    sql: p.sql,
+    ledger: p.ledger,
+    now: p.now,
+    limits: chatLimits(p.env),
+    model: ({ timeZone }) => modelFor(p.env, timeZone, p.now),
+    execute: p.execute,
+    tasks,
+    notes: () => readNotes(p.doc),
+    proposePlan: () => schedule.proposePlan(localDate(p.ledger.state.preferences.timezone, new Date(p.now())), "chat"),
+    onTurnEnd: ({ turnId, status, text }) => {
+      // S8: the assistant finished while the user was elsewhere — tell the device in use.
+      if (status === "completed" && !currentDevices(sockets).some((d) => d.focused)) schedule.notify("assistant", "Your assistant replied", text.slice(0, 200), turnId);
+    },
+    broadcast: (frame) => broadcast(sockets, frame),
+    announce,
+    log: (event, fields) => log(event === "turn.failed" ? "warn" : "info", { event, userId: p.userId, ...fields }),
+  });
+  return { chat, schedule };
+}
 
 export type LimitsEnv = { MESSAGES_PER_MINUTE?: string; LLM_DAILY_TOKEN_BUDGET?: string; TOOL_DAILY_CAP?: string };
 

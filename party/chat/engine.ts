@@ -17,7 +17,8 @@ import { memoriesOf } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { buildContext, estimateTokens } from "./context.ts";
 import { ChatStore, type TurnRow } from "./store.ts";
-import { buildTools } from "./tools.ts";
+import { buildTools, type ToolHost } from "./tools.ts";
+import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
 
 /** Tokens between checkpoints of a streaming turn's text (C4). */
 export const CHECKPOINT_EVERY = 8;
@@ -120,7 +121,7 @@ export class ChatEngine {
       if (prior.status === "duplicate") return ok({ ...(prior.recorded.result as Accepted), duplicate: true });
     }
     const now = this.#deps.now();
-    const recent = this.#recentUserMessages(now);
+    const recent = this.#store.recentUserMessages(now);
     if (recent.count >= this.#deps.limits.messagesPerMinute) {
       return fail("rate_limited", `at most ${this.#deps.limits.messagesPerMinute} messages a minute`, recent.retryAfter);
     }
@@ -167,31 +168,15 @@ export class ChatEngine {
 
   /** C8: runs a pending proposal's command, once, if it has not expired. */
   confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
-    const p = this.#store.proposal(proposalId);
-    if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
-    if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
-    if (p.expires_at < this.#deps.now()) {
-      this.#store.settleProposal(proposalId, "expired");
-      this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "expired", summary: p.summary, proposalId });
-      return fail("conflict", `proposal ${proposalId} expired`);
-    }
-    // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
-    const result = this.#deps.execute(JSON.parse(p.command) as Command, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
-    this.#store.settleProposal(proposalId, result.ok ? "confirmed" : "failed");
-    if (!result.ok) return result;
-    const confirmed = this.#deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
-    this.#deps.announce(confirmed.event);
-    this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "confirmed", summary: p.summary, proposalId });
-    return ok({ proposalId, result: result.value.result });
+    return confirmProposal(this.#proposalDeps(), proposalId, actor, requestId);
   }
 
   reject(proposalId: string): Result<{ proposalId: string }> {
-    const p = this.#store.proposal(proposalId);
-    if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
-    if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
-    this.#store.settleProposal(proposalId, "rejected");
-    this.#action(p.turn_id, { id: proposalId, tool: p.tool, status: "rejected", summary: p.summary, proposalId });
-    return ok({ proposalId });
+    return rejectProposal(this.#proposalDeps(), proposalId);
+  }
+
+  #proposalDeps(): ProposalDeps {
+    return { ...this.#deps, store: this.#store, action: (turnId, card) => this.#action(turnId, card) };
   }
 
   /** C5: the frames a device joining now needs to catch up on the streaming turn. */
@@ -251,18 +236,6 @@ export class ChatEngine {
     this.#emit({ type: "llm.action", turnId, action });
   }
 
-  #recentUserMessages(now: number): { count: number; retryAfter: number } {
-    const since = now - 60_000;
-    const rows = this.#deps.sql
-      .exec<{ ts: number }>(
-        "SELECT ts FROM ledger_events WHERE type = 'message.added' AND ts > ? AND json_extract(actor, '$.kind') = 'user' ORDER BY ts",
-        since,
-      )
-      .toArray();
-    const oldest = rows[0]?.ts ?? now;
-    return { count: rows.length, retryAfter: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)) };
-  }
-
   #kick(): void {
     if (this.#running || this.#queue.length === 0) return;
     this.#running = (async () => {
@@ -315,6 +288,31 @@ export class ChatEngine {
     this.#deps.announce(event.event);
   }
 
+  /** What the tools of one turn may do: act as the assistant, propose, read state, count their uses (C8, C13). */
+  #toolHost(turnId: string, requestId: string, day: string): ToolHost {
+    const actor = { kind: "assistant" as const, turnId };
+    return {
+      run: (command) => this.#deps.execute(command, { actor, correlationId: requestId }),
+      propose: (tool, command, summary) => {
+        const proposalId = uuidv7();
+        const expiresAt = new Date(this.#store.propose(proposalId, turnId, tool, command, summary, this.#deps.now())).toISOString();
+        this.#deps.announce(this.#deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } }).event);
+        return { proposalId, expiresAt };
+      },
+      tasks: () => this.#deps.tasks(),
+      proposePlan: () => this.#deps.proposePlan(),
+      memories: () => memoriesOf(this.#deps.ledger.state),
+      preferences: () => this.#deps.ledger.state.preferences,
+      now: () => new Date(this.#deps.now()),
+      charge: (tool) => {
+        const usage = this.#deps.ledger.state.usage;
+        if ((usage.day === day ? (usage.tools[tool] ?? 0) : 0) >= this.#deps.limits.toolDailyCap) return false;
+        this.#charge("tool.used", { tool }, turnId, requestId);
+        return true;
+      },
+    };
+  }
+
   async #run(row: TurnRow): Promise<void> {
     const requestId = uuidv7();
     const started = this.#deps.now();
@@ -357,34 +355,10 @@ export class ChatEngine {
       }, TURN_IDLE_TIMEOUT_MS);
     };
     const toolDay = dayOf(started);
-    const tools = buildTools(
-      {
-        run: (command) => this.#deps.execute(command, { actor: { kind: "assistant", turnId: row.id }, correlationId: requestId }),
-        propose: (tool, command, summary) => {
-          const proposalId = uuidv7();
-          const expiresAt = new Date(this.#store.propose(proposalId, row.id, tool, command, summary, this.#deps.now())).toISOString();
-          const event = this.#deps.ledger.append({ type: "proposal.created", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } });
-          this.#deps.announce(event.event);
-          return { proposalId, expiresAt };
-        },
-        tasks: () => this.#deps.tasks(),
-        proposePlan: () => this.#deps.proposePlan(),
-        memories: () => memoriesOf(this.#deps.ledger.state),
-        preferences: () => this.#deps.ledger.state.preferences,
-        now: () => new Date(this.#deps.now()),
-        charge: (tool) => {
-          const usage = this.#deps.ledger.state.usage;
-          const used = usage.day === toolDay ? (usage.tools[tool] ?? 0) : 0;
-          if (used >= this.#deps.limits.toolDailyCap) return false;
-          this.#charge("tool.used", { tool }, row.id, requestId);
-          return true;
-        },
-      },
-      (card) => {
-        touch();
-        this.#action(row.id, card);
-      },
-    );
+    const tools = buildTools(this.#toolHost(row.id, requestId, toolDay), (card) => {
+      touch();
+      this.#action(row.id, card);
+    });
     try {
       const result = streamText({
         model: this.#deps.model({ timeZone: state.preferences.timezone }),

@@ -136,6 +136,18 @@ export class ChatStore {
     this.#sql.exec("UPDATE chat_proposals SET status = ? WHERE id = ? AND status = 'pending'", status, id);
   }
 
+  /** C13: the user's messages of the last minute, counted from the ledger so eviction cannot reset the limit. */
+  recentUserMessages(now: number): { count: number; retryAfter: number } {
+    const rows = this.#sql
+      .exec<{ ts: number }>(
+        "SELECT ts FROM ledger_events WHERE type = 'message.added' AND ts > ? AND json_extract(actor, '$.kind') = 'user' ORDER BY ts",
+        now - 60_000,
+      )
+      .toArray();
+    const oldest = rows[0]?.ts ?? now;
+    return { count: rows.length, retryAfter: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)) };
+  }
+
   /** Copies messages into the archive; idempotent by message id (C12). */
   archive(messages: Message[]): number {
     let added = 0;
