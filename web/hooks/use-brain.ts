@@ -7,7 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import YProvider from "y-partyserver/provider";
 import * as Y from "yjs";
-import type { Device, Task } from "../../shared/domain.ts";
+import type { Device, Notification, Task } from "../../shared/domain.ts";
 import { PROTOCOL_VERSION, ServerFrameSchema } from "../../shared/protocol.ts";
 import { api } from "../lib/api.ts";
 import { brainKeys } from "../lib/queries.ts";
@@ -32,14 +32,17 @@ export type BrainLive = {
   tasks: Task[];
   lastEventSeq: number;
   replies: Reply[];
+  /** Notifications pushed to this device (it is the one in use), until acknowledged anywhere. */
+  notifications: Notification[];
   send: (text: string) => void;
+  ack: (notificationId: string) => void;
 };
 
 const PING_EVERY_MS = 25_000;
 
 export function useBrain(enabled: boolean): BrainLive {
   const queryClient = useQueryClient();
-  const [live, setLive] = useState<BrainLive>({ status: "connecting", devices: [], tasks: [], lastEventSeq: 0, replies: [], send: () => {} });
+  const [live, setLive] = useState<BrainLive>({ status: "connecting", devices: [], tasks: [], lastEventSeq: 0, replies: [], notifications: [], send: () => {}, ack: () => {} });
 
   useEffect(() => {
     if (!enabled) return;
@@ -83,6 +86,13 @@ export function useBrain(enabled: boolean): BrainLive {
       const parsed = ServerFrameSchema.safeParse(JSON.parse(raw));
       if (!parsed.success) return;
       const frame = parsed.data;
+      if (frame.type === "notification") {
+        const n = frame.notification;
+        setLive((s) => ({ ...s, notifications: [...s.notifications.filter((x) => x.id !== n.id), n] }));
+      }
+      if (frame.type === "notification.cleared") {
+        setLive((s) => ({ ...s, notifications: s.notifications.filter((x) => x.id !== frame.notificationId) }));
+      }
       if (frame.type === "llm.token") {
         if (resume?.turnId === frame.turnId && frame.seq <= resume.seq) return;
         resume = { turnId: frame.turnId, seq: frame.seq };
@@ -104,7 +114,8 @@ export function useBrain(enabled: boolean): BrainLive {
     const ping = setInterval(() => provider.wsconnected && provider.sendMessage(JSON.stringify({ type: "ping" })), PING_EVERY_MS);
     const send = (text: string) =>
       provider.sendMessage(JSON.stringify({ type: "message.send", command: { text, channel: "chat", clientActionId: `web-${crypto.randomUUID()}` } }));
-    setLive((s) => ({ ...s, send }));
+    const ack = (notificationId: string) => provider.sendMessage(JSON.stringify({ type: "notification.ack", notificationId }));
+    setLive((s) => ({ ...s, send, ack }));
     window.addEventListener("focus", onFocus);
     window.addEventListener("blur", onFocus);
     return () => {

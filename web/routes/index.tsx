@@ -65,6 +65,15 @@ function Brain({ onLogout }: { onLogout: () => void }) {
         Signed in as <strong>{state.data?.userId ?? "…"}</strong> · socket <strong data-testid="status">{live.status}</strong> ·
         event #{live.lastEventSeq} <button onClick={onLogout}>Log out</button>
       </p>
+      {live.notifications.length > 0 && (
+        <aside role="status" data-testid="notifications">
+          {live.notifications.map((n) => (
+            <p key={n.id}>
+              🔔 <strong>{n.title}</strong> — {n.body} <button onClick={() => live.ack(n.id)}>Dismiss</button>
+            </p>
+          ))}
+        </aside>
+      )}
       <h2>Assistant</h2>
       <form onSubmit={ask}>
         <input name="message" placeholder="remind me to call John tomorrow at 3pm" value={message} onChange={(e) => setMessage(e.target.value)} size={48} />{" "}
