@@ -16,7 +16,7 @@ import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { buildContext, estimateTokens } from "./context.ts";
-import { ChatStore, type TurnRow } from "./store.ts";
+import { ChatStore, endFrame, type TurnRow } from "./store.ts";
 import { buildTools, type ToolHost } from "./tools.ts";
 import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
 
@@ -198,7 +198,7 @@ export class ChatEngine {
       this.#active.tokens.forEach((token, seq) => sink({ type: "llm.token", turnId, seq, token }));
     } else if (row.status !== "queued") {
       this.#store.tokens(turnId).forEach((token, seq) => sink({ type: "llm.token", turnId, seq, token }));
-      sink(this.#endFrame(row));
+      sink(endFrame(row, this.#deps.ledger.state.recentMessages));
       return () => {};
     }
     let sinks = this.#sinks.get(turnId);
@@ -210,19 +210,6 @@ export class ChatEngine {
   /** Resolves when the current queue has drained (tests and benchmarks). */
   async idle(): Promise<void> {
     while (this.#running) await this.#running;
-  }
-
-  #endFrame(row: TurnRow): LlmFrame {
-    if (row.status === "completed") {
-      const assistant = this.#assistantMessageId(row.id);
-      return { type: "llm.completed", turnId: row.id, messageId: assistant ?? row.message_id, text: row.text };
-    }
-    if (row.status === "interrupted") return { type: "llm.interrupted", turnId: row.id, text: row.text, reason: "restart" };
-    return { type: "llm.failed", turnId: row.id, code: "failed", message: "the assistant could not answer" };
-  }
-
-  #assistantMessageId(turnId: string): string | undefined {
-    return this.#deps.ledger.state.recentMessages.find((m) => m.turnId === turnId && m.role === "assistant")?.id;
   }
 
   #emit(frame: LlmFrame): void {

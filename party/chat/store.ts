@@ -3,6 +3,7 @@
  * awaiting confirmation, and the message archive (docs/PROTOCOL.md C4–C6,
  * C8, C12).
  */
+import type { LlmFrame } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
 import type { Message } from "../../shared/domain.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -172,4 +173,14 @@ export class ChatStore {
   prune(cutoff: string): number {
     return this.#sql.exec<{ id: string }>("DELETE FROM chat_archive WHERE created_at < ? RETURNING id", cutoff).toArray().length;
   }
+}
+
+/** The last frame of a finished turn, for readers replaying it (C11). */
+export function endFrame(row: TurnRow, recent: Message[]): LlmFrame {
+  if (row.status === "completed") {
+    const assistant = recent.find((m) => m.turnId === row.id && m.role === "assistant")?.id;
+    return { type: "llm.completed", turnId: row.id, messageId: assistant ?? row.message_id, text: row.text };
+  }
+  if (row.status === "interrupted") return { type: "llm.interrupted", turnId: row.id, text: row.text, reason: "restart" };
+  return { type: "llm.failed", turnId: row.id, code: "failed", message: "the assistant could not answer" };
 }
