@@ -22,7 +22,7 @@ import type { Schedule } from "./schedule/runner.ts";
 import { buildEngines, chatLimits } from "./services.ts";
 import { Ledger } from "./core/ledger.ts";
 import type { SocketPresence } from "./core/presence.ts";
-import { type Bucket, type BucketConfig, fullBucket, take } from "./core/rate-limit.ts";
+import { Buckets } from "./core/rate-limit.ts";
 import {
   broadcast,
   broadcastPresence,
@@ -40,12 +40,6 @@ import { errorResponse, TRUSTED } from "./http.ts";
 export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 
 type SocketState = { mc?: SocketPresence | null } & Record<string, unknown>;
-
-const perMinute = (raw: string | undefined, fallback: number): BucketConfig => {
-  const n = Number(raw);
-  const rate = Number.isFinite(n) && n > 0 ? n : fallback;
-  return { capacity: rate, perMinute: rate };
-};
 
 const isActorOrigin = (origin: unknown): origin is { actorLabel: string } =>
   typeof origin === "object" && origin !== null && "actorLabel" in origin && typeof origin.actorLabel === "string";
@@ -74,9 +68,9 @@ export class Brain extends YServer {
   #fixedNow: number | null = null;
   #now = () => this.#fixedNow ?? Date.now();
   #tickets = new TicketStore(this.#sql);
-  #writeBuckets = new Map<string, Bucket>();
-  #frameBuckets = new Map<string, Bucket>();
-  #yjsBuckets = new Map<string, Bucket>();
+  #writeBuckets = new Buckets();
+  #frameBuckets = new Buckets();
+  #yjsBuckets = new Buckets();
 
   /** Loads projections and the document from SQLite; from here on every doc update is persisted in its turn. */
   override async onLoad(): Promise<void> {
@@ -198,7 +192,7 @@ export class Brain extends YServer {
         issueTicket: () => this.#tickets.issue(this.name),
         chat: this.#chat,
         limits: chatLimits(this.env),
-        admitWrite: () => this.#admit(this.#writeBuckets, "user", this.env.RATE_LIMIT_WRITES_PER_MINUTE, 120),
+        admitWrite: () => this.#writeBuckets.admit("user", this.env.RATE_LIMIT_WRITES_PER_MINUTE, 120, this.#now()),
         schedule: this.#schedule,
       });
       if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => {});
@@ -211,6 +205,7 @@ export class Brain extends YServer {
 
   override onConnect(connection: Connection, ctx: ConnectionContext): void {
     try {
+      this.#clientCache = null;
       super.onConnect(connection, ctx);
       log("info", { event: "socket.connected", userId: this.name, connectionId: connection.id });
     } catch (error) {
@@ -225,7 +220,7 @@ export class Brain extends YServer {
           this.#reject(connection, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` });
           return;
         }
-        const retryAfter = this.#admit(this.#yjsBuckets, connection.id, this.env.RATE_LIMIT_YJS_FRAMES_PER_MINUTE, 3_000);
+        const retryAfter = this.#yjsBuckets.admit(connection.id, this.env.RATE_LIMIT_YJS_FRAMES_PER_MINUTE, 3_000, this.#now());
         if (retryAfter !== null) {
           this.#reject(connection, { code: "rate_limited", message: "too many Yjs frames", retryAfter });
           return;
@@ -258,9 +253,10 @@ export class Brain extends YServer {
 
   override onClose(connection: Connection, code: number, reason: string, wasClean: boolean): void {
     try {
+      this.#clientCache = null;
       super.onClose(connection, code, reason, wasClean);
-      this.#frameBuckets.delete(connection.id);
-      this.#yjsBuckets.delete(connection.id);
+      this.#frameBuckets.forget(connection.id);
+      this.#yjsBuckets.forget(connection.id);
       const deps = this.#socketDeps((c) => c.id !== connection.id);
       broadcastPresence(deps);
       this.#schedule.deliver();
@@ -343,29 +339,32 @@ export class Brain extends YServer {
     if (command.kind === "preferences.update") this.#schedule.deliver();
   }
 
-  /** A token bucket per key (STYLE.md 4: the bucket math is pure, in core/rate-limit.ts). */
-  #admit(buckets: Map<string, Bucket>, key: string, raw: string | undefined, fallback: number): number | null {
-    const config = perMinute(raw, fallback);
-    const now = this.#now();
-    const result = take(buckets.get(key) ?? fullBucket(config, now), config, now);
-    buckets.set(key, result.bucket);
-    return result.allowed ? null : result.retryAfterSeconds;
-  }
-
   #socketDeps(filter: (c: Client) => boolean = () => true): SocketDeps {
     return {
       userId: this.name,
       ledger: this.#ledger,
-      clients: () => [...this.getConnections()].map((c) => this.#client(c)).filter(filter),
+      clients: () => this.#clients().filter(filter),
       execute: (command, ctx) => this.#execute(command, ctx),
       chat: this.#chat,
-      admit: (client) => this.#admit(this.#frameBuckets, client.id, this.env.RATE_LIMIT_FRAMES_PER_MINUTE, 600),
+      admit: (client) => this.#frameBuckets.admit(client.id, this.env.RATE_LIMIT_FRAMES_PER_MINUTE, 600, this.#now()),
       onPresence: () => this.#schedule.deliver(),
       now: this.#now,
       newRequestId: uuidv7,
       onError: (client, requestId, error, frameType) =>
         log("warn", { event: "frame.rejected", requestId, userId: this.name, connectionId: client.id, code: error.code, frameType }),
     };
+  }
+
+  /**
+   * The room's sockets as Clients, cached between connects and closes: a reply
+   * broadcasts every token, and re-listing hibernatable sockets per token cost
+   * measurable fan-out time at 50 devices.
+   */
+  #clientCache: Client[] | null = null;
+
+  #clients(): Client[] {
+    this.#clientCache ??= [...this.getConnections()].map((c) => this.#client(c));
+    return this.#clientCache;
   }
 
   #client(connection: Connection): Client {

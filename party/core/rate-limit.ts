@@ -16,3 +16,22 @@ export function take(bucket: Bucket, config: BucketConfig, now: number): Take {
   const retryAfterSeconds = Math.max(1, Math.ceil(((1 - tokens) / config.perMinute) * 60));
   return { allowed: false, bucket: { tokens, updatedAt: now }, retryAfterSeconds };
 }
+
+/** Per-key buckets at a rate read from configuration (a string var; a bad value falls back). */
+export class Buckets {
+  #buckets = new Map<string, Bucket>();
+
+  /** Takes one token for `key`; null when allowed, else seconds to wait. */
+  admit(key: string, rawPerMinute: string | undefined, fallback: number, now: number): number | null {
+    const n = Number(rawPerMinute);
+    const rate = Number.isFinite(n) && n > 0 ? n : fallback;
+    const config = { capacity: rate, perMinute: rate };
+    const result = take(this.#buckets.get(key) ?? fullBucket(config, now), config, now);
+    this.#buckets.set(key, result.bucket);
+    return result.allowed ? null : result.retryAfterSeconds;
+  }
+
+  forget(key: string): void {
+    this.#buckets.delete(key);
+  }
+}
