@@ -74,6 +74,15 @@ function Brain({ onLogout }: { onLogout: () => void }) {
           ))}
         </aside>
       )}
+      <h2>Conversation</h2>
+      <ol data-testid="history">
+        {state.data?.recentMessages.slice(-20).map((m) => (
+          <li key={m.id}>
+            <strong>{m.role === "user" ? "You" : "Assistant"}:</strong> {m.text}
+            {m.status !== "complete" && <em> ({m.status})</em>}
+          </li>
+        ))}
+      </ol>
       <h2>Assistant</h2>
       <form onSubmit={ask}>
         <input name="message" placeholder="remind me to call John tomorrow at 3pm" value={message} onChange={(e) => setMessage(e.target.value)} size={48} />{" "}
