@@ -6,7 +6,7 @@ import { type DevServer, startDevServer } from "./dev-server.ts";
 describe("Brain — chat on a running dev server", () => {
   let server: DevServer;
   beforeAll(async () => {
-    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "40" });
+    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "40", LOG_LEVEL: "info" });
   });
   afterAll(async () => {
     await server?.stop();
@@ -44,5 +44,24 @@ describe("Brain — chat on a running dev server", () => {
       phone.close();
       late.close();
     }
+  });
+
+  it("[O1] the worker and room log structured JSON lines with request ids — never tokens, tickets or message text", async () => {
+    const token = await login(server, "gwen");
+    const ticketRes = await http(server, token)<{ ticket: string }>("POST", "/api/v1/socket/ticket");
+    const secret = "my secret plan is to buy a sailboat";
+    const sent = await http(server, token)<{ turnId: string }>("POST", "/api/v1/message", { text: `remember that my ${secret.slice(3)} is soon` });
+    expect(sent.status).toBe(202);
+    await until(() => server.output().includes('"event":"turn.completed"'), "the turn to complete and be logged", 20_000);
+    const lines = server.output().split("\n").filter((l) => l.startsWith('{"level"'));
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = parsed.filter((l) => l.event === "http.request");
+    expect(requests.length).toBeGreaterThan(2);
+    for (const r of requests) expect(r).toMatchObject({ level: expect.any(String), requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), durationMs: expect.any(Number) });
+    const all = server.output();
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(token.split(".")[2]!);
+    expect(all).not.toContain(ticketRes.body.ticket.split(".")[1]!);
+    expect(all).not.toContain("sailboat");
   });
 });

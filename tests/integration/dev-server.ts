@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type DevServer = { url: string; host: string; stateDir: string; stop(): Promise<void> };
+export type DevServer = { url: string; host: string; stateDir: string; output(): string; stop(): Promise<void> };
 
 export const newStateDir = () => mkdtempSync(join(tmpdir(), "micro-cos-state-"));
 
@@ -57,6 +57,7 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
     url: `http://${host}`,
     host,
     stateDir,
+    output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
