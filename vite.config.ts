@@ -1,4 +1,5 @@
 import { cloudflare } from "@cloudflare/vite-plugin";
+import tailwindcss from "@tailwindcss/vite";
 import { tanstackRouter } from "@tanstack/router-plugin/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
@@ -22,6 +23,7 @@ export default defineConfig(({ command }) => ({
   plugins: [
     tanstackRouter({ target: "react", routesDirectory: "web/routes", generatedRouteTree: "web/route-tree.gen.ts", autoCodeSplitting: true }),
     react(),
+    tailwindcss(),
     cloudflare({
       inspectorPort: false,
       // Offline by default: the AI binding is remote-only; `npm start` uses the offline assistant.

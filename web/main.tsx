@@ -3,9 +3,10 @@ import { createRouter, RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { routeTree } from "./route-tree.gen.ts";
+import "./styles.css";
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000 } } });
-const router = createRouter({ routeTree, context: { queryClient } });
+const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } });
+const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent" });
 
 declare module "@tanstack/react-router" {
   interface Register {

@@ -15,52 +15,108 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await server?.stop();
   });
 
-  async function signIn(userId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  async function signIn(userId: string, width = 1200): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}/login`);
     await page.getByLabel("User id").fill(userId);
     await page.getByRole("button", { name: /log in/i }).click();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ timeout: 30_000 });
+    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
     return page;
   }
 
-  it("[C1][P9][G3] a reply streams into both, its task appears in both, presence shows both devices", async () => {
+  const lastReply = (page: Page) => page.getByTestId("reply").last();
+  const settled = async (page: Page, includes: string) =>
+    expect
+      .poll(async () => {
+        const text = await lastReply(page).innerText().catch(() => "");
+        return text.includes(includes) && !text.includes("Thinking");
+      }, { timeout: 20_000 })
+      .toBe(true);
+
+  it("[C1][P9][G3] a reply streams into both devices, its task appears in both, presence shows both", async () => {
     const laptop = await signIn("erin");
     const phone = await signIn("erin");
-    await expect.poll(() => laptop.getByTestId("devices").locator("li").count(), { timeout: 15_000 }).toBe(2);
-    await screenshot(laptop, "01-signed-in");
-
-    await laptop.getByPlaceholder("remind me to call John tomorrow at 3pm").fill("remind me to call John tomorrow at 3pm");
+    await screenshot(laptop, "01-chat-empty");
+    await laptop.getByLabel("Message").fill("remind me to call John tomorrow at 3pm");
     await laptop.keyboard.press("Enter");
-    for (const page of [laptop, phone]) {
-      // The whole reply, finished streaming, on both devices.
-      await expect.poll(async () => {
-        const text = await page.getByTestId("replies").innerText();
-        return text.includes("Done — I added “Call John”") && !text.includes("(streaming)");
-      }, { timeout: 20_000 }).toBe(true);
-      await page.getByTestId("tasks").filter({ hasText: "Call John" }).waitFor({ timeout: 20_000 });
-    }
-    const replies = await Promise.all([laptop, phone].map((p) => p.getByTestId("replies").innerText()));
-    expect(replies[1]).toBe(replies[0]);
-    expect(replies[0]).toMatch(/I'll remind you then\./);
-    await screenshot(phone, "02-reply-on-second-device");
+    await settled(laptop, "I'll remind you then.");
+    await settled(phone, "I'll remind you then.");
+    expect(await lastReply(phone).innerText()).toBe(await lastReply(laptop).innerText());
+    await screenshot(phone, "02-chat-reply-on-second-device");
 
-    // A task added in one tab appears in the other.
-    await phone.getByPlaceholder("New task").fill("Buy flowers");
+    for (const page of [laptop, phone]) {
+      await page.getByRole("link", { name: "Tasks" }).click();
+      await page.getByTestId("tasks").filter({ hasText: "Call John" }).waitFor({ timeout: 15_000 });
+    }
+    await phone.getByLabel("New task").fill("Buy flowers");
     await phone.getByRole("button", { name: "Add" }).click();
     await laptop.getByTestId("tasks").filter({ hasText: "Buy flowers" }).waitFor({ timeout: 15_000 });
-    await screenshot(laptop, "03-task-from-other-device");
+    await screenshot(laptop, "03-tasks");
+
+    await laptop.getByRole("link", { name: "Devices" }).click();
+    await expect.poll(() => laptop.getByTestId("devices").locator("li").count(), { timeout: 15_000 }).toBe(2);
+    await screenshot(laptop, "04-devices");
+    for (const view of ["Memory", "Activity"]) {
+      await laptop.getByRole("link", { name: view }).click();
+      await laptop.getByRole("heading", { name: view }).waitFor();
+      await screenshot(laptop, `05-${view.toLowerCase()}`);
+    }
+  });
+
+  it("[D4] a note edited from two windows at once converges to one text", async () => {
+    const a = await signIn("gina");
+    const b = await signIn("gina");
+    await a.getByRole("link", { name: "Notes" }).click();
+    await a.getByRole("button", { name: "New note" }).click();
+    await a.waitForURL(/note=/);
+    await b.goto(a.url());
+    await b.getByTestId("note-editor").waitFor();
+    await a.locator(".cm-content").click();
+    await a.keyboard.type("Alpha from laptop. ");
+    await b.locator(".cm-content").click();
+    await b.keyboard.press("End");
+    await b.keyboard.type("Beta from phone.");
+    // The note's text, without the other device's cursor and name label drawn into it.
+    const noteText = (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll(".cm-line")]
+          .map((line) => {
+            const copy = line.cloneNode(true) as HTMLElement;
+            copy.querySelectorAll(".cm-ySelectionCaret, .cm-ySelectionInfo, .cm-widgetBuffer").forEach((x) => x.remove());
+            return copy.textContent ?? "";
+          })
+          .join("\n"),
+      );
+    for (const page of [a, b]) {
+      await expect
+        .poll(async () => {
+          const text = await noteText(page);
+          return text.includes("Alpha from laptop.") && text.includes("Beta from phone.");
+        }, { timeout: 15_000 })
+        .toBe(true);
+    }
+    expect(await noteText(a)).toBe(await noteText(b));
+    // Each window shows the other's cursor.
+    await a.locator(".cm-ySelectionCaret").first().waitFor({ state: "attached", timeout: 10_000 });
+    await screenshot(a, "06-notes-together");
   });
 
   it("[C5] a reload mid-stream still shows the whole reply", async () => {
     const page = await signIn("frank");
-    await page.getByPlaceholder("remind me to call John tomorrow at 3pm").fill("what is the meaning of life?");
+    await page.getByLabel("Message").fill("what is the meaning of life?");
     await page.keyboard.press("Enter");
-    await page.getByTestId("replies").filter({ hasText: "offline assistant" }).waitFor({ timeout: 15_000 });
+    await lastReply(page).filter({ hasText: "offline" }).waitFor({ timeout: 15_000 });
     await page.reload();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ timeout: 30_000 });
-    // The complete reply is in the state after the reload (history), whether or not it was still streaming.
-    await expect.poll(async () => (await page.getByTestId("history").innerText()).includes("plan my day"), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+    await settled(page, "plan my day");
+  });
+
+  it("looks right on a phone-sized screen", async () => {
+    const phone = await signIn("hana", 390);
+    await phone.getByLabel("Message").fill("plan my day");
+    await phone.keyboard.press("Enter");
+    await settled(phone, "plan");
+    await screenshot(phone, "07-phone-chat");
   });
 });

@@ -1,6 +1,7 @@
-/** Typed calls to the HTTP API (docs/PROTOCOL.md H1–H9). */
-import type { TaskAction } from "../../shared/commands.ts";
-import type { BrainState, Task } from "../../shared/domain.ts";
+/** Typed calls to the HTTP API (docs/PROTOCOL.md). Errors become ApiError with the server's code and request id. */
+import type { Accepted } from "../../shared/chat.ts";
+import type { NoteAction, TaskAction } from "../../shared/commands.ts";
+import type { BrainState, LedgerEvent, Memory, Message, Note, Plan, Preferences, PreferencesPatch, Task } from "../../shared/domain.ts";
 import type { ErrorBody } from "../../shared/errors.ts";
 
 const TOKEN_KEY = "micro-cos.token";
@@ -16,11 +17,12 @@ export const session = {
 };
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ErrorBody["error"],
-  ) {
-    super(`${body.code}: ${body.message} (request ${body.requestId})`);
+  readonly status: number;
+  readonly body: ErrorBody["error"];
+  constructor(status: number, body: ErrorBody["error"]) {
+    super(body.message);
+    this.status = status;
+    this.body = body;
   }
 }
 
@@ -30,6 +32,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = (await res.json()) as unknown;
+  if (res.status === 401 && path !== "/api/v1/dev/login") session.token = null;
   if (!res.ok) throw new ApiError(res.status, (json as ErrorBody).error);
   return json as T;
 }
@@ -37,6 +40,17 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   devLogin: (userId: string) => call<{ token: string; userId: string }>("POST", "/api/v1/dev/login", { userId }),
   state: () => call<BrainState>("GET", "/api/v1/state"),
+  events: (since = 0, limit = 200) => call<{ events: LedgerEvent[]; lastEventSeq: number }>("GET", `/api/v1/events?since=${since}&limit=${limit}`),
+  history: (before?: string) => call<{ messages: Message[]; nextBefore: string | null }>("GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
   task: (action: TaskAction) => call<Task>("POST", "/api/v1/tasks", action),
+  note: (action: NoteAction) => call<Note>("POST", "/api/v1/notes", action),
+  pin: (pin: { type: Memory["type"]; key: string; value: string }) => call<Memory>("POST", "/api/v1/memory/pin", pin),
+  preferences: (patch: PreferencesPatch) => call<Preferences>("PUT", "/api/v1/preferences", patch),
+  message: (text: string, clientActionId: string) => call<Accepted>("POST", "/api/v1/message", { text, channel: "chat", clientActionId }),
+  stop: (turnId: string) => call<unknown>("POST", `/api/v1/turns/${turnId}/stop`),
+  proposal: (id: string, decision: "confirm" | "reject") => call<unknown>("POST", `/api/v1/proposals/${id}/${decision}`),
+  undo: (turnId: string) => call<unknown>("POST", "/api/v1/undo", { turnId }),
+  planItem: (date: string, itemId: string, action: "accept" | "reject") => call<unknown>("POST", "/api/v1/plan/items", { date, itemId, action }),
+  plan: (date?: string) => call<Plan>("GET", `/api/v1/plan${date ? `?date=${date}` : ""}`),
   socketTicket: () => call<{ ticket: string; expiresAt: string; path: string }>("POST", "/api/v1/socket/ticket"),
 };

@@ -1,0 +1,214 @@
+/**
+ * The one live connection of a tab to the user's brain (STYLE.md 9): a
+ * y-partyserver provider on /api/v1/socket (fresh single-use ticket per
+ * reconnect), hello first, then presence, ledger events, streamed replies and
+ * notifications. The task/note document is also kept in IndexedDB, so edits
+ * made offline survive a reload and merge on reconnect; chat messages written
+ * offline wait in an outbox and are sent exactly once (client action ids).
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { toast } from "sonner";
+import { IndexeddbPersistence } from "y-indexeddb";
+import YProvider from "y-partyserver/provider";
+import * as Y from "yjs";
+import type { ActionCardFrame } from "../../shared/chat.ts";
+import type { Device, Notification } from "../../shared/domain.ts";
+import { PROTOCOL_VERSION, ServerFrameSchema } from "../../shared/protocol.ts";
+import { api, session } from "./api.ts";
+import { brainKeys } from "./queries.ts";
+
+export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCardFrame[]; error?: string };
+export type Outgoing = { text: string; clientActionId: string; createdAt: string };
+
+export type Brain = {
+  status: "connecting" | "live" | "offline";
+  deviceId: string;
+  doc: Y.Doc;
+  provider: YProvider | null;
+  devices: Device[];
+  replies: Reply[];
+  outbox: Outgoing[];
+  notifications: Notification[];
+  send: (text: string) => void;
+  stop: (turnId: string) => void;
+  ack: (notificationId: string) => void;
+};
+
+export const BrainContext = createContext<Brain | null>(null);
+
+const DEVICE_KEY = "micro-cos.device";
+const OUTBOX_KEY = "micro-cos.outbox";
+const PING_EVERY_MS = 25_000;
+
+function deviceId(): string {
+  let id = localStorage.getItem(DEVICE_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem(DEVICE_KEY, id);
+  }
+  return id;
+}
+
+function deviceName(): string {
+  const ua = navigator.userAgent;
+  const os = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac/.test(ua) ? "Mac" : /Windows/.test(ua) ? "Windows" : /Linux/.test(ua) ? "Linux" : "device";
+  const browser = /Firefox/.test(ua) ? "Firefox" : /Edg\//.test(ua) ? "Edge" : /Chrome/.test(ua) ? "Chrome" : /Safari/.test(ua) ? "Safari" : "Browser";
+  return `${browser} on ${os}`;
+}
+
+const readOutbox = (): Outgoing[] => {
+  try {
+    return JSON.parse(localStorage.getItem(OUTBOX_KEY) ?? "[]") as Outgoing[];
+  } catch {
+    return [];
+  }
+};
+
+/** The user id inside the (already verified by the server) token, to name the local database. */
+const tokenUser = (token: string) => {
+  try {
+    return (JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sub?: string }).sub ?? "me";
+  } catch {
+    return "me";
+  }
+};
+
+export function BrainProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const doc = useMemo(() => new Y.Doc(), []);
+  const [status, setStatus] = useState<Brain["status"]>("connecting");
+  const [devices, setDevices] = useState<Device[]>([]);
+  const [replies, setReplies] = useState<Reply[]>([]);
+  const [outbox, setOutbox] = useState<Outgoing[]>(readOutbox);
+  const [notifications, setNotifications] = useState<Notification[]>([]);
+  const [provider, setProvider] = useState<YProvider | null>(null);
+  const providerRef = useRef<YProvider | null>(null);
+  const id = useMemo(deviceId, []);
+
+  const frame = (f: unknown) => {
+    const p = providerRef.current;
+    if (p?.wsconnected) p.sendMessage(JSON.stringify(f));
+    return Boolean(p?.wsconnected);
+  };
+
+  useEffect(() => {
+    const token = session.token;
+    if (!token) return;
+    const local = new IndexeddbPersistence(`micro-cos-${tokenUser(token)}`, doc);
+    let resume: { turnId: string; seq: number } | undefined;
+    let lastEventSeq: number | undefined;
+    const p = new YProvider(location.host, "me", doc, {
+      prefix: "/api/v1/socket",
+      protocol: location.protocol === "https:" ? "wss" : "ws",
+      params: async () => ({ ticket: (await api.socketTicket()).ticket }),
+      disableBc: true,
+    });
+    providerRef.current = p;
+    setProvider(p);
+    const reply = (turnId: string, change: (r: Reply) => Reply) =>
+      setReplies((all) => {
+        const found = all.find((r) => r.turnId === turnId) ?? { turnId, text: "", status: "streaming" as const, actions: [] };
+        return [...all.filter((r) => r.turnId !== turnId), change(found)].slice(-50);
+      });
+    p.on("status", ({ status: s }: { status: string }) => {
+      if (s === "connected") {
+        p.sendMessage(JSON.stringify({ type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume }));
+        // The outbox: sent again on every connect; the room applies each clientActionId once.
+        for (const m of readOutbox()) p.sendMessage(JSON.stringify({ type: "message.send", rid: m.clientActionId, command: { text: m.text, channel: "chat", clientActionId: m.clientActionId } }));
+      }
+      setStatus(s === "connected" ? "live" : s === "connecting" ? "connecting" : "offline");
+    });
+    p.on("custom-message", (raw: string) => {
+      const parsed = ServerFrameSchema.safeParse(JSON.parse(raw));
+      if (!parsed.success) return;
+      const f = parsed.data;
+      switch (f.type) {
+        case "welcome":
+          lastEventSeq ??= f.lastEventSeq;
+          return;
+        case "presence":
+          return setDevices(f.devices);
+        case "event":
+        case "events":
+        case "snapshot":
+          if (f.type === "event") lastEventSeq = f.event.seq;
+          if (f.type === "events") lastEventSeq = f.lastEventSeq;
+          void queryClient.invalidateQueries({ queryKey: brainKeys.all });
+          return;
+        case "ack":
+          if (readOutbox().some((m) => m.clientActionId === f.rid)) {
+            const left = readOutbox().filter((m) => m.clientActionId !== f.rid);
+            localStorage.setItem(OUTBOX_KEY, JSON.stringify(left));
+            setOutbox(left);
+          }
+          return;
+        case "llm.token":
+          if (resume?.turnId === f.turnId && f.seq <= resume.seq) return;
+          resume = { turnId: f.turnId, seq: f.seq };
+          return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
+        case "llm.action":
+          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => a.id !== f.action.id), f.action as ActionCardFrame] }));
+        case "llm.completed":
+          void queryClient.invalidateQueries({ queryKey: brainKeys.all });
+          return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
+        case "llm.interrupted":
+          return reply(f.turnId, (r) => ({ ...r, text: f.text || r.text, status: "interrupted" }));
+        case "llm.failed":
+          return reply(f.turnId, (r) => ({ ...r, status: "failed", error: f.message }));
+        case "notification": {
+          const n = f.notification;
+          setNotifications((all) => [...all.filter((x) => x.id !== n.id), n]);
+          toast(n.title, { id: n.id, description: n.body, duration: Infinity, action: { label: "Done", onClick: () => frame({ type: "notification.ack", notificationId: n.id }) } });
+          if (document.hidden && "Notification" in window && Notification.permission === "granted") new Notification(n.title, { body: n.body, tag: n.id });
+          return;
+        }
+        case "notification.cleared":
+          toast.dismiss(f.notificationId);
+          return setNotifications((all) => all.filter((x) => x.id !== f.notificationId));
+        case "plan.available":
+          void queryClient.invalidateQueries({ queryKey: brainKeys.all });
+          return;
+        case "error":
+          if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
+          else if (f.code !== "invalid_request" || !f.rid?.startsWith("web-")) toast.error(f.message);
+          return;
+        default:
+          return;
+      }
+    });
+    const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
+    const ping = setInterval(() => frame({ type: "ping" }), PING_EVERY_MS);
+    window.addEventListener("focus", onFocus);
+    window.addEventListener("blur", onFocus);
+    return () => {
+      clearInterval(ping);
+      window.removeEventListener("focus", onFocus);
+      window.removeEventListener("blur", onFocus);
+      p.destroy();
+      void local.destroy();
+      providerRef.current = null;
+    };
+  }, [doc, id, queryClient]);
+
+  const value: Brain = {
+    status,
+    deviceId: id,
+    doc,
+    provider,
+    devices,
+    replies,
+    outbox,
+    notifications,
+    send: (text) => {
+      const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
+      const next = [...readOutbox(), m];
+      localStorage.setItem(OUTBOX_KEY, JSON.stringify(next));
+      setOutbox(next);
+      frame({ type: "message.send", rid: m.clientActionId, command: { text, channel: "chat", clientActionId: m.clientActionId } });
+    },
+    stop: (turnId) => void frame({ type: "turn.stop", turnId }),
+    ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
+  };
+  return <BrainContext.Provider value={value}>{children}</BrainContext.Provider>;
+}

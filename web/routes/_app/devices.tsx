@@ -1,0 +1,31 @@
+/** Which of the user's devices are online, which one is in use, and this one. */
+import { createFileRoute } from "@tanstack/react-router";
+import { Laptop, Smartphone, Terminal } from "lucide-react";
+import { useBrain } from "../../hooks/use-brain.ts";
+
+export const Route = createFileRoute("/_app/devices")({ component: Devices });
+
+function Devices() {
+  const brain = useBrain();
+  return (
+    <div className="mx-auto max-w-3xl p-4 md:p-8">
+      <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
+      <p className="mt-1 text-sm text-stone-500">Notifications go to the device in use — the focused one, else the most recently active.</p>
+      <ul data-testid="devices" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
+        {brain.devices.map((d) => {
+          const Icon = d.kind === "mobile" ? Smartphone : d.kind === "cli" ? Terminal : Laptop;
+          return (
+            <li key={d.deviceId} className="flex items-center gap-3 px-4 py-3">
+              <Icon className="size-5 text-stone-500" aria-hidden />
+              <span className="flex-1">
+                {d.name}
+                {d.deviceId === brain.deviceId && <span className="ml-2 text-xs text-indigo-600">this device</span>}
+              </span>
+              <span className={`text-xs ${d.focused ? "text-emerald-600" : "text-stone-500"}`}>{d.focused ? "in use" : `seen ${new Date(d.lastSeen).toLocaleTimeString()}`}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+/** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
+import { createFileRoute, Link } from "@tanstack/react-router";
+import { Bot, Plus } from "lucide-react";
+import { type FormEvent, useState } from "react";
+import * as Y from "yjs";
+import { type Task, TaskSchema } from "../../../shared/domain.ts";
+import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
+import { useBrain } from "../../hooks/use-brain.ts";
+import { useDocMap } from "../../hooks/use-doc-map.ts";
+import { api } from "../../lib/api.ts";
+
+export const Route = createFileRoute("/_app/tasks")({
+  validateSearch: TasksSearchSchema,
+  component: Tasks,
+});
+
+const readTasks = (map: Y.Map<Y.Map<unknown>>): Task[] =>
+  [...map.values()]
+    .map((m) => (m instanceof Y.Map ? TaskSchema.safeParse(m.toJSON()) : null))
+    .flatMap((r) => (r?.success ? [r.data] : []))
+    .sort((a, b) => a.order - b.order);
+
+const FILTERS: TaskFilter[] = ["all", "today", "upcoming", "overdue", "done"];
+
+function matches(task: Task, filter: TaskFilter, today: string): boolean {
+  const day = task.due?.slice(0, 10) ?? null;
+  switch (filter) {
+    case "all":
+      return task.status === "open";
+    case "done":
+      return task.status === "done";
+    case "today":
+      return task.status === "open" && day === today;
+    case "overdue":
+      return task.status === "open" && day !== null && day < today;
+    case "upcoming":
+      return task.status === "open" && day !== null && day > today;
+  }
+}
+
+function Tasks() {
+  const { filter } = Route.useSearch();
+  const brain = useBrain();
+  const tasks = useDocMap(brain.doc, "tasks", readTasks);
+  const [title, setTitle] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const today = new Date().toISOString().slice(0, 10);
+  const shown = tasks.filter((t) => matches(t, filter, today));
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!title.trim()) return;
+    try {
+      await api.task({ action: "create", task: { title: title.trim() } });
+      setTitle("");
+      setError(null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <div className="mx-auto max-w-3xl p-4 md:p-8">
+      <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
+      <div role="tablist" aria-label="Filter" className="mt-4 flex flex-wrap gap-1">
+        {FILTERS.map((f) => (
+          <Link key={f} to="/tasks" search={{ filter: f }} role="tab" aria-selected={f === filter} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
+            {f}
+          </Link>
+        ))}
+      </div>
+      <form onSubmit={add} className="mt-4 flex gap-2">
+        <label className="sr-only" htmlFor="new-task">
+          New task
+        </label>
+        <input id="new-task" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="New task" className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900" />
+        <button type="submit" className="flex items-center gap-1 rounded-lg bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500">
+          <Plus className="size-4" /> Add
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="mt-2 text-sm text-red-600">
+          {error}
+        </p>
+      )}
+      <ul data-testid="tasks" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
+        {shown.length === 0 && <li className="p-4 text-sm text-stone-500">Nothing here.</li>}
+        {shown.map((t) => (
+          <TaskRow key={t.id} task={t} doc={brain.doc} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function TaskRow({ task, doc }: { task: Task; doc: Y.Doc }) {
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(task.title);
+  const save = () => {
+    setEditing(false);
+    const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
+    if (entry && title.trim() && title.trim() !== task.title) {
+      doc.transact(() => {
+        entry.set("title", title.trim());
+        entry.set("updatedAt", new Date().toISOString());
+      });
+    }
+  };
+  const toggle = () => {
+    const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
+    entry?.doc?.transact(() => {
+      entry.set("status", task.status === "done" ? "open" : "done");
+      entry.set("updatedAt", new Date().toISOString());
+    });
+  };
+  const byAssistant = task.createdBy.startsWith("assistant:");
+  return (
+    <li className="flex items-center gap-3 px-4 py-3">
+      <input type="checkbox" aria-label={`Done: ${task.title}`} checked={task.status === "done"} onChange={toggle} className="size-4 accent-indigo-600" />
+      {editing ? (
+        <input autoFocus value={title} onChange={(e) => setTitle(e.target.value)} onBlur={save} onKeyDown={(e) => e.key === "Enter" && save()} className="flex-1 rounded border border-stone-300 px-2 py-1 dark:border-stone-700 dark:bg-stone-800" />
+      ) : (
+        <button onDoubleClick={() => setEditing(true)} onKeyDown={(e) => e.key === "Enter" && setEditing(true)} className={`flex-1 text-left ${task.status === "done" ? "text-stone-400 line-through" : ""}`}>
+          {task.title}
+        </button>
+      )}
+      {task.due && <span className="text-xs text-stone-500">{task.due.length === 10 ? task.due : new Date(task.due).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}</span>}
+      {task.tags.map((tag) => (
+        <span key={tag} className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
+          {tag}
+        </span>
+      ))}
+      {byAssistant && <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" />}
+    </li>
+  );
+}
