@@ -54,7 +54,14 @@ export function agendaOf(host: Pick<ToolHost, "tasks" | "preferences" | "now">) 
   return { date: today, timezone: tz, tasks: due };
 }
 
+/** A due date or time as the user reads it, in their zone. */
+function when(value: string, timeZone: string): string {
+  if (value.length === 10) return value;
+  return new Date(value).toLocaleString("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+}
+
 export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void) {
+  const tz = () => host.preferences().timezone;
   const resolve = (ref: z.infer<typeof taskRef>): Task | null => {
     const open = host.tasks();
     if (ref.taskId) return open.find((t) => t.id === ref.taskId) ?? null;
@@ -86,13 +93,13 @@ export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void)
         remindAt: z.iso.datetime({ offset: true }).optional(),
       }),
       execute: (input, { toolCallId }) => {
-        const created = act(toolCallId, "create_task", `Added “${input.title}”${input.due ? ` (due ${input.due})` : ""}`, {
+        const created = act(toolCallId, "create_task", `Added “${input.title}”${input.due ? `, due ${when(input.due, tz())}` : ""}`, {
           kind: "task",
           action: { action: "create", task: { title: input.title, due: input.due ?? null, tags: input.tags } },
         });
         if (!created.ok || !input.remindAt) return created;
         const task = created.result as Task;
-        const reminder = act(`${toolCallId}-reminder`, "set_reminder", `Reminder for “${task.title}” at ${input.remindAt}`, { kind: "reminder.set", at: input.remindAt, taskId: task.id });
+        const reminder = act(`${toolCallId}-reminder`, "set_reminder", `Reminder for “${task.title}”, ${when(input.remindAt, tz())}`, { kind: "reminder.set", at: input.remindAt, taskId: task.id });
         return { ...created, reminder: reminder.ok ? reminder.result : null };
       },
     }),
@@ -101,7 +108,7 @@ export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void)
       inputSchema: taskRef.extend({ at: z.iso.datetime({ offset: true }), text: z.string().min(1).max(LIMITS.title).optional() }),
       execute: (input, { toolCallId }) => {
         const task = input.taskId || input.title ? resolve(input) : null;
-        return act(toolCallId, "set_reminder", `Reminder at ${input.at}`, { kind: "reminder.set", at: input.at, ...(task ? { taskId: task.id } : { title: input.text ?? input.title ?? "Reminder" }) });
+        return act(toolCallId, "set_reminder", `Reminder, ${when(input.at, tz())}`, { kind: "reminder.set", at: input.at, ...(task ? { taskId: task.id } : { title: input.text ?? input.title ?? "Reminder" }) });
       },
     }),
     update_task: tool({

@@ -102,6 +102,70 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await screenshot(a, "06-notes-together");
   });
 
+  it("[D5][G3] going offline, editing, and coming back merges", async () => {
+    const a = await signIn("ivan");
+    const b = await signIn("ivan");
+    await a.getByRole("link", { name: "Notes" }).click();
+    await a.getByRole("button", { name: "New note" }).click();
+    await a.waitForURL(/note=/);
+    await b.goto(a.url());
+    await b.getByTestId("note-editor").waitFor();
+    await b.context().setOffline(true);
+    await b.getByTestId("status").filter({ hasText: /offline|connecting/ }).waitFor({ state: "attached", timeout: 20_000 });
+    await b.locator(".cm-content").click();
+    await b.keyboard.type("Written offline. ");
+    await a.locator(".cm-content").click();
+    await a.keyboard.press("End");
+    await a.keyboard.type("Written online.");
+    await b.context().setOffline(false);
+    await b.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+    for (const page of [a, b]) {
+      await expect
+        .poll(async () => {
+          const text = await page.locator(".cm-content").innerText();
+          return text.includes("Written offline.") && text.includes("Written online.");
+        }, { timeout: 20_000 })
+        .toBe(true);
+    }
+  });
+
+  it("[C2] a message written offline waits in the outbox and is sent exactly once when back online", async () => {
+    const page = await signIn("kim");
+    await page.context().setOffline(true);
+    await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached", timeout: 20_000 });
+    await page.getByLabel("Message").fill("remember that my dog is Rex");
+    await page.keyboard.press("Enter");
+    await page.getByText("· sending").waitFor();
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox") ?? "[]").length)).toBe(1);
+    await page.context().setOffline(false);
+    await settled(page, "your dog is Rex");
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox") ?? "[]").length), { timeout: 10_000 }).toBe(0);
+    const token = await page.evaluate(() => localStorage.getItem("micro-cos.token"));
+    const state = (await (await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { recentMessages: { role: string; text: string }[] };
+    expect(state.recentMessages.filter((m) => m.role === "user" && m.text === "remember that my dog is Rex")).toHaveLength(1);
+  });
+
+  it("[S6] a plan proposed in chat is accepted item by item from the Tasks view", async () => {
+    const page = await signIn("judy");
+    await page.getByRole("link", { name: "Tasks" }).click();
+    for (const title of ["Write the report", "Call the bank"]) {
+      await page.getByLabel("New task").fill(title);
+      await page.getByRole("button", { name: "Add" }).click();
+      await page.getByTestId("tasks").filter({ hasText: title }).waitFor();
+    }
+    await page.getByRole("link", { name: "Chat" }).click();
+    await page.getByLabel("Message").fill("plan my day");
+    await page.keyboard.press("Enter");
+    await settled(page, "Top priorities");
+    await page.getByRole("link", { name: "Tasks" }).click();
+    const plan = page.getByTestId("plan");
+    await plan.waitFor();
+    await plan.getByRole("button", { name: "Accept: Write the report" }).click();
+    await plan.getByRole("button", { name: "Reject: Call the bank" }).click();
+    await expect.poll(async () => (await plan.innerText()).match(/accepted|rejected/g)?.length ?? 0, { timeout: 10_000 }).toBe(2);
+    await screenshot(page, "08-plan");
+  });
+
   it("[C5] a reload mid-stream still shows the whole reply", async () => {
     const page = await signIn("frank");
     await page.getByLabel("Message").fill("what is the meaning of life?");

@@ -178,6 +178,15 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       }
     });
     const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
+    // Follow the browser's network state: drop the socket when offline (edits stay in the
+    // document and IndexedDB), reconnect at once when the network is back.
+    const onOffline = () => {
+      p.disconnect();
+      setStatus("offline");
+    };
+    const onOnline = () => void p.connect();
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("online", onOnline);
     const ping = setInterval(() => frame({ type: "ping" }), PING_EVERY_MS);
     window.addEventListener("focus", onFocus);
     window.addEventListener("blur", onFocus);
@@ -185,6 +194,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       clearInterval(ping);
       window.removeEventListener("focus", onFocus);
       window.removeEventListener("blur", onFocus);
+      window.removeEventListener("offline", onOffline);
+      window.removeEventListener("online", onOnline);
       p.destroy();
       void local.destroy();
       providerRef.current = null;

@@ -41,11 +41,17 @@ const describe = (e: LedgerEvent): string => {
   }
 };
 
+/** Bookkeeping the user need not read in a timeline. */
+const HIDDEN = new Set(["usage.charged", "tool.used", "notification.created", "notification.acked"]);
+
 function ActivityView() {
   const { actor } = Route.useSearch();
   const { data } = useSuspenseQuery(eventsQuery());
   const queryClient = useQueryClient();
-  const events = [...data.events].reverse().filter((e) => actor === "all" || e.actor.kind === actor);
+  const events = [...data.events]
+    .reverse()
+    .filter((e) => !HIDDEN.has(e.type))
+    .filter((e) => actor === "all" || e.actor.kind === actor);
   const undo = async (turnId: string) => {
     try {
       await api.undo(turnId);

@@ -7,10 +7,14 @@ import { type Task, TaskSchema } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { PlanCard } from "../../components/plan-card.tsx";
 import { api } from "../../lib/api.ts";
+import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/tasks")({
   validateSearch: TasksSearchSchema,
+  loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
   component: Tasks,
 });
 
@@ -41,6 +45,7 @@ function matches(task: Task, filter: TaskFilter, today: string): boolean {
 function Tasks() {
   const { filter } = Route.useSearch();
   const brain = useBrain();
+  const { data } = useSuspenseQuery(stateQuery());
   const tasks = useDocMap(brain.doc, "tasks", readTasks);
   const [title, setTitle] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -62,6 +67,7 @@ function Tasks() {
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
+      {data.plan && <PlanCard plan={data.plan} />}
       <div role="tablist" aria-label="Filter" className="mt-4 flex flex-wrap gap-1">
         {FILTERS.map((f) => (
           <Link key={f} to="/tasks" search={{ filter: f }} role="tab" aria-selected={f === filter} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
