@@ -98,6 +98,11 @@ export const MemoryPinSchema = z.strictObject({
 });
 export type MemoryPin = z.infer<typeof MemoryPinSchema>;
 
+export const MemoryUnpinSchema = z.strictObject({
+  memoryId: z.string().min(1).max(LIMITS.id),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
 export const PreferencesUpdateSchema = PreferencesPatchSchema.extend({
   clientActionId: ClientActionIdSchema.optional(),
 });
@@ -113,6 +118,7 @@ export type Command =
   | { kind: "notification.ack"; notificationId: string }
   | { kind: "plan.item"; date: string; itemId: string; action: "accept" | "reject" | "edit"; text?: string }
   | { kind: "memory.pin"; pin: MemoryPin }
+  | { kind: "memory.unpin"; memoryId: string }
   | { kind: "preferences.update"; patch: z.infer<typeof PreferencesPatchSchema> };
 
 /**

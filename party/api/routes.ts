@@ -9,6 +9,7 @@ import {
   ClientActionIdSchema,
   type Command,
   MemoryPinSchema,
+  MemoryUnpinSchema,
   NoteActionSchema,
   PreferencesUpdateSchema,
   splitClientActionId,
@@ -85,6 +86,11 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
       return write(request, deps, MemoryPinSchema, (body) => {
         const { value: pin, clientActionId } = splitClientActionId(body);
         return { command: { kind: "memory.pin", pin }, clientActionId, created: false };
+      });
+    case "POST /api/v1/memory/unpin":
+      return write(request, deps, MemoryUnpinSchema, (body) => {
+        const { value, clientActionId } = splitClientActionId(body);
+        return { command: { kind: "memory.unpin", memoryId: value.memoryId }, clientActionId, created: false };
       });
     case "PUT /api/v1/preferences":
       return write(request, deps, PreferencesUpdateSchema, (body) => {

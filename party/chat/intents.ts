@@ -3,7 +3,9 @@
  * user's words, with natural-language dates from chrono-node read in the
  * user's time zone. Deterministic and honest about its limits.
  */
-import * as chrono from "chrono-node";
+import { capitalize, clean, extractDue } from "../../shared/dates.ts";
+
+export { extractDue, localDate, zonedToUtc, zoneOffsetMinutes } from "../../shared/dates.ts";
 
 export type Intent =
   | { kind: "create_task"; title: string; due: string | null; remind: boolean }
@@ -15,53 +17,6 @@ export type Intent =
   | { kind: "plan_day" }
   | { kind: "greeting" }
   | { kind: "unknown" };
-
-/** Minutes east of UTC that `timeZone` is at `instant`. */
-export function zoneOffsetMinutes(timeZone: string, instant: Date): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The UTC instant of a wall-clock time in `timeZone` (DST-aware: the offset is taken at that time). */
-export function zonedToUtc(timeZone: string, y: number, m: number, d: number, hh: number, mm: number): Date {
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  const first = guess - zoneOffsetMinutes(timeZone, new Date(guess)) * 60_000;
-  return new Date(guess - zoneOffsetMinutes(timeZone, new Date(first)) * 60_000);
-}
-
-/** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
-export function localDate(timeZone: string, instant: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-}
-
-const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
-const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,.:;-]+|[\s,.!?:;-]+$/g, "").trim();
-
-/** Reads a due date from `text`; returns it and the text without the date words. */
-export function extractDue(text: string, timeZone: string, now: Date): { due: string | null; rest: string } {
-  const [result] = chrono.parse(text, { instant: now, timezone: zoneOffsetMinutes(timeZone, now) }, { forwardDate: true });
-  if (!result) return { due: null, rest: text };
-  const rest = text.slice(0, result.index) + text.slice(result.index + result.text.length);
-  const start = result.start;
-  const relative = /\bin\s+\d+|\bin\s+(an?|one|two|three|few)\b/i.test(result.text);
-  if (!start.isCertain("hour") && !relative) {
-    return { due: localDate(timeZone, start.date()), rest };
-  }
-  if (relative) return { due: start.date().toISOString(), rest };
-  const due = zonedToUtc(timeZone, start.get("year")!, start.get("month")!, start.get("day")!, start.get("hour")!, start.get("minute") ?? 0);
-  return { due: due.toISOString(), rest };
-}
 
 export function understand(text: string, timeZone: string, now: Date): Intent {
   const t = text.trim();

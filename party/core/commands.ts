@@ -123,6 +123,11 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
         : { id: uuidv7(), type, key, value, pinnedAt: now, updatedAt: now };
       return ok({ type: "memory.pinned", payload: { memory }, result: memory });
     }
+    case "memory.unpin": {
+      const memory = Object.values(deps.ledger.state.memories).find((m) => m.id === command.memoryId);
+      if (!memory) return fail("not_found", `memory ${command.memoryId} is not pinned`);
+      return ok({ type: "memory.unpinned", payload: { memoryId: memory.id, slot: memorySlot(memory) }, result: memory });
+    }
     case "preferences.update": {
       const merged = PreferencesSchema.safeParse(applyPreferencesPatch(deps.ledger.state.preferences, command.patch));
       if (!merged.success) return fail("invalid_request", "preferences would be invalid after this change");

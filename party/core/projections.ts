@@ -80,6 +80,11 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const { memory } = event.payload as MemoryPinnedPayload;
       return { ...next, memories: { ...state.memories, [memorySlot(memory)]: memory } };
     }
+    case "memory.unpinned": {
+      const { slot } = event.payload as { slot: string };
+      const { [slot]: _gone, ...memories } = state.memories;
+      return { ...next, memories };
+    }
     case "preferences.updated": {
       const { patch } = event.payload as PreferencesUpdatedPayload;
       return { ...next, preferences: applyPreferencesPatch(state.preferences, patch) };

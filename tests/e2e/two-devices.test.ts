@@ -166,6 +166,29 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await screenshot(page, "08-plan");
   });
 
+  it("tasks take natural-language due dates, reorder from the keyboard; memories can be forgotten", async () => {
+    const page = await signIn("leo");
+    await page.getByRole("link", { name: "Tasks" }).click();
+    await page.getByLabel("New task").fill("Call mom tomorrow at 5pm");
+    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByLabel("New task").fill("Water plants");
+    await page.getByRole("button", { name: "Add" }).click();
+    const list = page.getByTestId("tasks");
+    await list.filter({ hasText: "Water plants" }).waitFor();
+    expect(await list.innerText()).toMatch(/Call mom[\s\S]*5:00/);
+    expect(await list.innerText()).not.toContain("tomorrow");
+    await page.getByRole("button", { name: "Move up: Water plants" }).click();
+    await expect.poll(async () => (await list.locator("li").first().innerText()).includes("Water plants"), { timeout: 10_000 }).toBe(true);
+    await page.getByRole("link", { name: "Memory" }).click();
+    await page.getByLabel("What").fill("coffee");
+    await page.getByLabel("Value").fill("oat flat white");
+    await page.getByRole("button", { name: "Pin" }).click();
+    await page.getByTestId("memories").filter({ hasText: "oat flat white" }).waitFor();
+    await screenshot(page, "09-memory");
+    await page.getByRole("button", { name: "Forget coffee" }).click();
+    await expect.poll(async () => (await page.getByTestId("memories").innerText()).includes("oat flat white"), { timeout: 10_000 }).toBe(false);
+  });
+
   it("[C5] a reload mid-stream still shows the whole reply", async () => {
     const page = await signIn("frank");
     await page.getByLabel("Message").fill("what is the meaning of life?");

@@ -62,6 +62,14 @@ describe("Brain — HTTP API", () => {
     expect(state.memories).toEqual([second]);
   });
 
+  it("[H5] unpins a memory; unpinning it again is not_found", async () => {
+    const http = api(await login(freshUser("unpin")));
+    const memory = (await (await http.post("/api/v1/memory/pin", { type: "fact", key: "dog", value: "Rex" })).json()) as Memory;
+    expect((await http.post("/api/v1/memory/unpin", { memoryId: memory.id })).status).toBe(200);
+    expect(((await (await http.get("/api/v1/state")).json()) as { memories: Memory[] }).memories).toEqual([]);
+    await expectError(await http.post("/api/v1/memory/unpin", { memoryId: memory.id }), 404, "not_found");
+  });
+
   it("[H6] updates preferences partially and returns the whole", async () => {
     const http = api(await login(freshUser("prefs")));
     const res = await http.put("/api/v1/preferences", { timezone: "America/New_York", notifications: { quietHours: null } });

@@ -45,6 +45,7 @@ export const api = {
   task: (action: TaskAction) => call<Task>("POST", "/api/v1/tasks", action),
   note: (action: NoteAction) => call<Note>("POST", "/api/v1/notes", action),
   pin: (pin: { type: Memory["type"]; key: string; value: string }) => call<Memory>("POST", "/api/v1/memory/pin", pin),
+  unpin: (memoryId: string) => call<Memory>("POST", "/api/v1/memory/unpin", { memoryId }),
   preferences: (patch: PreferencesPatch) => call<Preferences>("PUT", "/api/v1/preferences", patch),
   message: (text: string, clientActionId: string) => call<Accepted>("POST", "/api/v1/message", { text, channel: "chat", clientActionId }),
   stop: (turnId: string) => call<unknown>("POST", `/api/v1/turns/${turnId}/stop`),

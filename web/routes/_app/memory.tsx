@@ -4,6 +4,8 @@ import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
 import type { Memory } from "../../../shared/domain.ts";
+import { Trash2 } from "lucide-react";
+import { useUnpin } from "../../hooks/use-unpin.ts";
 import { api } from "../../lib/api.ts";
 import { brainKeys, stateQuery } from "../../lib/queries.ts";
 
@@ -21,6 +23,7 @@ function MemoryView() {
   const [value, setValue] = useState("");
   const [type, setType] = useState<Memory["type"]>("fact");
   const prefs = data.preferences;
+  const unpin = useUnpin();
   const refresh = () => queryClient.invalidateQueries({ queryKey: brainKeys.all });
   const pin = async (e: FormEvent) => {
     e.preventDefault();
@@ -52,7 +55,10 @@ function MemoryView() {
             <li key={m.id} className="flex items-baseline gap-3 px-4 py-3">
               <span className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">{m.type}</span>
               <span className="font-medium">{m.key}</span>
-              <span className="text-stone-600 dark:text-stone-300">{m.value}</span>
+              <span className="flex-1 text-stone-600 dark:text-stone-300">{m.value}</span>
+              <button aria-label={`Forget ${m.key}`} onClick={() => unpin.mutate(m.id)} className="text-stone-400 hover:text-red-600">
+                <Trash2 className="size-4" />
+              </button>
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 /** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
 import { createFileRoute, Link } from "@tanstack/react-router";
-import { Bot, Plus } from "lucide-react";
+import { ArrowDown, ArrowUp, Bot, Plus } from "lucide-react";
+import { parseTaskInput } from "../../../shared/dates.ts";
 import { type FormEvent, useState } from "react";
 import * as Y from "yjs";
 import { type Task, TaskSchema } from "../../../shared/domain.ts";
@@ -54,12 +55,17 @@ function Tasks() {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    if (!title.trim()) return;
+    const typed = title.trim();
+    if (!typed) return;
+    // Cleared at once, so the next task can be typed while this one is saved; restored on failure.
+    setTitle("");
     try {
-      await api.task({ action: "create", task: { title: title.trim() } });
-      setTitle("");
+      // Natural language: "Call mom tomorrow at 5pm" → title and due date, in the user's zone.
+      const parsed = parseTaskInput(typed, data.preferences.timezone, new Date());
+      await api.task({ action: "create", task: { title: parsed.title, due: parsed.due } });
       setError(null);
     } catch (err) {
+      setTitle(typed);
       setError(err instanceof Error ? err.message : String(err));
     }
   };
@@ -79,7 +85,7 @@ function Tasks() {
         <label className="sr-only" htmlFor="new-task">
           New task
         </label>
-        <input id="new-task" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="New task" className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900" />
+        <input id="new-task" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="New task — e.g. “Call mom tomorrow at 5pm”" className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900" />
         <button type="submit" className="flex items-center gap-1 rounded-lg bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500">
           <Plus className="size-4" /> Add
         </button>
@@ -91,15 +97,26 @@ function Tasks() {
       )}
       <ul data-testid="tasks" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
         {shown.length === 0 && <li className="p-4 text-sm text-stone-500">Nothing here.</li>}
-        {shown.map((t) => (
-          <TaskRow key={t.id} task={t} doc={brain.doc} />
+        {shown.map((t, i) => (
+          <TaskRow key={t.id} task={t} doc={brain.doc} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
         ))}
       </ul>
     </div>
   );
 }
 
-function TaskRow({ task, doc }: { task: Task; doc: Y.Doc }) {
+/** Moves a task between its neighbours by giving it an order key halfway between theirs. */
+function move(doc: Y.Doc, task: Task, neighbour: Task | undefined, beyond: Task | undefined, direction: -1 | 1) {
+  if (!neighbour) return;
+  const far = beyond ? beyond.order : neighbour.order + direction;
+  const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
+  doc.transact(() => {
+    entry?.set("order", (neighbour.order + far) / 2);
+    entry?.set("updatedAt", new Date().toISOString());
+  });
+}
+
+function TaskRow({ task, doc, above, above2, below, below2 }: { task: Task; doc: Y.Doc; above?: Task; above2?: Task; below?: Task; below2?: Task }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(task.title);
   const save = () => {
@@ -137,6 +154,14 @@ function TaskRow({ task, doc }: { task: Task; doc: Y.Doc }) {
         </span>
       ))}
       {byAssistant && <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" />}
+      <span className="flex">
+        <button aria-label={`Move up: ${task.title}`} disabled={!above} onClick={() => move(doc, task, above, above2, -1)} className="p-1 text-stone-400 hover:text-stone-700 disabled:opacity-30">
+          <ArrowUp className="size-3.5" />
+        </button>
+        <button aria-label={`Move down: ${task.title}`} disabled={!below} onClick={() => move(doc, task, below, below2, 1)} className="p-1 text-stone-400 hover:text-stone-700 disabled:opacity-30">
+          <ArrowDown className="size-3.5" />
+        </button>
+      </span>
     </li>
   );
 }
