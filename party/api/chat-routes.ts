@@ -10,7 +10,7 @@ import type { Result } from "../../shared/errors.ts";
 import type { ChatEngine } from "../chat/engine.ts";
 import { errorResponse, json } from "../http.ts";
 import type { Ledger } from "../core/ledger.ts";
-import { readInput } from "./routes.ts";
+import { readInput, userActor } from "./routes.ts";
 
 export type ChatApiDeps = {
   requestId: string;
@@ -30,7 +30,7 @@ export async function handleChatApi(request: Request, url: URL, deps: ChatApiDep
     if (!input.ok) return errorResponse(input.error.code, input.error.message, requestId);
     const key = deps.idempotencyKey(request, input.value.clientActionId);
     if (!key.ok) return errorResponse(key.error.code, key.error.message, requestId);
-    const result = chat.submit({ ...input.value, clientActionId: key.value }, { kind: "user" }, requestId);
+    const result = chat.submit({ ...input.value, clientActionId: key.value }, userActor(request), requestId);
     if (!result.ok) return errorResponse(result.error.code, result.error.message, requestId, result.error.retryAfter);
     const { duplicate, ...accepted } = result.value;
     return json(accepted, 202, requestId, duplicate ? { "idempotent-replayed": "true" } : {});

@@ -153,7 +153,7 @@ export async function write<S extends z.ZodType>(
   const key = idempotencyKey(request, bodyKey);
   if (!key.ok) return errorResponse(key.error.code, key.error.message, deps.requestId);
   const result = deps.execute(command, {
-    actor: { kind: "user" },
+    actor: userActor(request),
     correlationId: deps.requestId,
     clientActionId: key.value,
   });
@@ -163,6 +163,15 @@ export async function write<S extends z.ZodType>(
     "x-event-seq": String(seq),
     ...(duplicate ? { "idempotent-replayed": "true" } : {}),
   });
+}
+
+/**
+ * H13: the caller's device, if it names one (`X-Device-Id`), so HTTP changes are
+ * attributed like socket ones. A claim within the user's own room: it labels, it grants nothing.
+ */
+export function userActor(request: Request): { kind: "user"; deviceId?: string } {
+  const deviceId = request.headers.get("x-device-id");
+  return deviceId && /^[A-Za-z0-9_-]{1,128}$/.test(deviceId) ? { kind: "user", deviceId } : { kind: "user" };
 }
 
 export async function readInput<S extends z.ZodType>(request: Request, schema: S): Promise<Result<z.infer<S>>> {

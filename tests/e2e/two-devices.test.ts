@@ -15,8 +15,8 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await server?.stop();
   });
 
-  async function signIn(userId: string, width = 1200): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
+  async function signIn(userId: string, width = 1200, colorScheme: "light" | "dark" = "light"): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
     await page.getByLabel("User id").fill(userId);
@@ -171,12 +171,14 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await page.getByRole("link", { name: "Tasks" }).click();
     await page.getByLabel("New task").fill("Call mom tomorrow at 5pm");
     await page.getByRole("button", { name: "Add" }).click();
-    await page.getByLabel("New task").fill("Water plants");
+    await page.getByLabel("New task").fill("Water plants #home");
     await page.getByRole("button", { name: "Add" }).click();
     const list = page.getByTestId("tasks");
     await list.filter({ hasText: "Water plants" }).waitFor();
     expect(await list.innerText()).toMatch(/Call mom[\s\S]*5:00/);
     expect(await list.innerText()).not.toContain("tomorrow");
+    expect(await list.innerText()).toMatch(/Water plants[\s\S]*home/);
+    expect(await list.innerText()).not.toContain("#home");
     await page.getByRole("button", { name: "Move up: Water plants" }).click();
     await expect.poll(async () => (await list.locator("li").first().innerText()).includes("Water plants"), { timeout: 10_000 }).toBe(true);
     await page.getByRole("link", { name: "Memory" }).click();
@@ -197,6 +199,23 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await page.reload();
     await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
     await settled(page, "plan my day");
+  });
+
+  it("[P9] renaming this device shows on the user's other devices", async () => {
+    const a = await signIn("mia");
+    const b = await signIn("mia");
+    await a.getByRole("link", { name: "Devices" }).click();
+    await b.getByRole("link", { name: "Devices" }).click();
+    await a.getByLabel("This device's name").fill("Mia's laptop");
+    await a.getByRole("button", { name: "Rename" }).click();
+    await b.getByTestId("devices").filter({ hasText: "Mia's laptop" }).waitFor({ timeout: 15_000 });
+  });
+
+  it("has a dark theme that follows the system", async () => {
+    const page = await signIn("nora", 1200, "dark");
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).not.toBe("rgb(250, 250, 249)");
+    await screenshot(page, "10-dark");
   });
 
   it("looks right on a phone-sized screen", async () => {

@@ -48,6 +48,14 @@ describe("Brain — HTTP API", () => {
     expect(state2.lastEventSeq).toBe(4);
   });
 
+  it("[H13] X-Device-Id attributes an HTTP change to that device; a malformed one is ignored", async () => {
+    const http = api(await login(freshUser("devhdr")));
+    const named = (await (await http.post("/api/v1/tasks", { action: "create", task: { title: "From my phone" } }, { "x-device-id": "phone-1" })).json()) as Task;
+    const bogus = (await (await http.post("/api/v1/tasks", { action: "create", task: { title: "Odd" } }, { "x-device-id": "no/such device" })).json()) as Task;
+    expect(named.createdBy).toBe("user:phone-1");
+    expect(bogus.createdBy).toBe("user:api");
+  });
+
   it("[H4] an unknown task id is not_found", async () => {
     const http = api(await login(freshUser("missing")));
     await expectError(await http.post("/api/v1/tasks", { action: "complete", taskId: "nope" }), 404, "not_found");

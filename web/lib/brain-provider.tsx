@@ -33,6 +33,8 @@ export type Brain = {
   send: (text: string) => void;
   stop: (turnId: string) => void;
   ack: (notificationId: string) => void;
+  /** Renames this device; the room learns it on the next hello (a reconnect). */
+  rename: (name: string) => void;
 };
 
 export const BrainContext = createContext<Brain | null>(null);
@@ -50,7 +52,11 @@ function deviceId(): string {
   return id;
 }
 
+const NAME_KEY = "micro-cos.device-name";
+
 function deviceName(): string {
+  const chosen = localStorage.getItem(NAME_KEY);
+  if (chosen) return chosen;
   const ua = navigator.userAgent;
   const os = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac/.test(ua) ? "Mac" : /Windows/.test(ua) ? "Windows" : /Linux/.test(ua) ? "Linux" : "device";
   const browser = /Firefox/.test(ua) ? "Firefox" : /Edg\//.test(ua) ? "Edge" : /Chrome/.test(ua) ? "Chrome" : /Safari/.test(ua) ? "Safari" : "Browser";
@@ -220,6 +226,12 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     },
     stop: (turnId) => void frame({ type: "turn.stop", turnId }),
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
+    rename: (name) => {
+      localStorage.setItem(NAME_KEY, name.trim().slice(0, 100) || deviceName());
+      const p = providerRef.current;
+      p?.disconnect();
+      void p?.connect();
+    },
   };
   return <BrainContext.Provider value={value}>{children}</BrainContext.Provider>;
 }

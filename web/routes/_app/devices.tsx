@@ -1,12 +1,20 @@
 /** Which of the user's devices are online, which one is in use, and this one. */
 import { createFileRoute } from "@tanstack/react-router";
 import { Laptop, Smartphone, Terminal } from "lucide-react";
+import { type FormEvent, useState } from "react";
 import { useBrain } from "../../hooks/use-brain.ts";
 
 export const Route = createFileRoute("/_app/devices")({ component: Devices });
 
 function Devices() {
   const brain = useBrain();
+  const mine = brain.devices.find((d) => d.deviceId === brain.deviceId);
+  const [name, setName] = useState("");
+  const rename = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) brain.rename(name);
+    setName("");
+  };
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
@@ -26,6 +34,15 @@ function Devices() {
           );
         })}
       </ul>
+      <form onSubmit={rename} className="mt-6 flex gap-2">
+        <label className="sr-only" htmlFor="device-name">
+          This device's name
+        </label>
+        <input id="device-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={mine ? `Rename “${mine.name}”` : "Name this device"} className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 dark:border-stone-700 dark:bg-stone-900" />
+        <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500">
+          Rename
+        </button>
+      </form>
     </div>
   );
 }

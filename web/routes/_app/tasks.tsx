@@ -61,8 +61,10 @@ function Tasks() {
     setTitle("");
     try {
       // Natural language: "Call mom tomorrow at 5pm" → title and due date, in the user's zone.
-      const parsed = parseTaskInput(typed, data.preferences.timezone, new Date());
-      await api.task({ action: "create", task: { title: parsed.title, due: parsed.due } });
+      // "#words" become tags.
+      const tags = [...typed.matchAll(/#([\p{L}\p{N}_-]{1,64})/gu)].map((m) => m[1]!.toLowerCase());
+      const parsed = parseTaskInput(typed.replace(/#[\p{L}\p{N}_-]{1,64}/gu, " "), data.preferences.timezone, new Date());
+      await api.task({ action: "create", task: { title: parsed.title, due: parsed.due, tags: [...new Set(tags)] } });
       setError(null);
     } catch (err) {
       setTitle(typed);
@@ -85,7 +87,7 @@ function Tasks() {
         <label className="sr-only" htmlFor="new-task">
           New task
         </label>
-        <input id="new-task" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="New task — e.g. “Call mom tomorrow at 5pm”" className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900" />
+        <input id="new-task" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="New task — e.g. “Call mom tomorrow at 5pm #family”" className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900" />
         <button type="submit" className="flex items-center gap-1 rounded-lg bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500">
           <Plus className="size-4" /> Add
         </button>
@@ -98,7 +100,7 @@ function Tasks() {
       <ul data-testid="tasks" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
         {shown.length === 0 && <li className="p-4 text-sm text-stone-500">Nothing here.</li>}
         {shown.map((t, i) => (
-          <TaskRow key={t.id} task={t} doc={brain.doc} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
+          <TaskRow key={t.id} task={t} doc={brain.doc} author={authorOf(t.createdBy, brain.devices, brain.deviceId)} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
         ))}
       </ul>
     </div>
@@ -116,7 +118,15 @@ function move(doc: Y.Doc, task: Task, neighbour: Task | undefined, beyond: Task 
   });
 }
 
-function TaskRow({ task, doc, above, above2, below, below2 }: { task: Task; doc: Y.Doc; above?: Task; above2?: Task; below?: Task; below2?: Task }) {
+/** Who made a task, for the list: the assistant, this device, another of the user's devices. */
+function authorOf(createdBy: string, devices: { deviceId: string; name: string }[], me: string): string | null {
+  if (createdBy.startsWith("assistant:")) return "assistant";
+  const deviceId = createdBy.startsWith("user:") ? createdBy.slice(5) : "";
+  if (deviceId === me || deviceId === "api" || !deviceId) return null;
+  return devices.find((d) => d.deviceId === deviceId)?.name ?? "another device";
+}
+
+function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Task; doc: Y.Doc; author: string | null; above?: Task; above2?: Task; below?: Task; below2?: Task }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(task.title);
   const save = () => {
@@ -153,7 +163,7 @@ function TaskRow({ task, doc, above, above2, below, below2 }: { task: Task; doc:
           {tag}
         </span>
       ))}
-      {byAssistant && <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" />}
+      {byAssistant ? <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" /> : author && <span className="text-xs text-stone-400">by {author}</span>}
       <span className="flex">
         <button aria-label={`Move up: ${task.title}`} disabled={!above} onClick={() => move(doc, task, above, above2, -1)} className="p-1 text-stone-400 hover:text-stone-700 disabled:opacity-30">
           <ArrowUp className="size-3.5" />
