@@ -55,7 +55,15 @@ function MemoryView() {
             <li key={m.id} className="flex items-baseline gap-3 px-4 py-3">
               <span className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">{m.type}</span>
               <span className="font-medium">{m.key}</span>
-              <span className="flex-1 text-stone-600 dark:text-stone-300">{m.value}</span>
+              <input
+                aria-label={`Value of ${m.key}`}
+                defaultValue={m.value}
+                onBlur={(e) => {
+                  const value = e.target.value.trim();
+                  if (value && value !== m.value) void api.pin({ type: m.type, key: m.key, value }).then(refresh, (err: unknown) => toast.error(err instanceof Error ? err.message : String(err)));
+                }}
+                className="flex-1 rounded bg-transparent px-1 text-stone-600 outline-none focus:ring-2 focus:ring-indigo-500 dark:text-stone-300"
+              />
               <button aria-label={`Forget ${m.key}`} onClick={() => unpin.mutate(m.id)} className="text-stone-400 hover:text-red-600">
                 <Trash2 className="size-4" />
               </button>

@@ -132,9 +132,13 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
   const save = () => {
     setEditing(false);
     const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
-    if (entry && title.trim() && title.trim() !== task.title) {
+    // "#words" typed while renaming become the task's tags.
+    const tags = [...title.matchAll(/#([\p{L}\p{N}_-]{1,64})/gu)].map((m) => m[1]!.toLowerCase());
+    const text = title.replace(/#[\p{L}\p{N}_-]{1,64}/gu, " ").replace(/\s+/g, " ").trim();
+    if (entry && text && (text !== task.title || tags.length > 0)) {
       doc.transact(() => {
-        entry.set("title", title.trim());
+        entry.set("title", text);
+        if (tags.length > 0) entry.set("tags", [...new Set([...task.tags, ...tags])].slice(0, 32));
         entry.set("updatedAt", new Date().toISOString());
       });
     }
