@@ -181,14 +181,28 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     expect(await list.innerText()).not.toContain("#home");
     await page.getByRole("button", { name: "Move up: Water plants" }).click();
     await expect.poll(async () => (await list.locator("li").first().innerText()).includes("Water plants"), { timeout: 10_000 }).toBe(true);
+    // Rename inline, adding a tag.
+    await list.getByRole("button", { name: "Call mom", exact: true }).dblclick();
+    await list.locator("input:not([type=checkbox])").fill("Call mom back #family");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await list.innerText()).includes("Call mom back") && (await list.innerText()).includes("family"), { timeout: 10_000 }).toBe(true);
     await page.getByRole("link", { name: "Memory" }).click();
     await page.getByLabel("What").fill("coffee");
     await page.getByLabel("Value").fill("oat flat white");
     await page.getByRole("button", { name: "Pin" }).click();
-    await page.getByTestId("memories").filter({ hasText: "oat flat white" }).waitFor();
+    await page.getByLabel("Value of coffee").waitFor();
+    await page.getByLabel("Value of coffee").fill("espresso");
+    await page.getByLabel("What").click();
+    const token = await page.evaluate(() => localStorage.getItem("micro-cos.token"));
+    await expect
+      .poll(async () => {
+        const state = (await (await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { memories: { key: string; value: string }[] };
+        return state.memories.find((m) => m.key === "coffee")?.value;
+      }, { timeout: 10_000 })
+      .toBe("espresso");
     await screenshot(page, "09-memory");
     await page.getByRole("button", { name: "Forget coffee" }).click();
-    await expect.poll(async () => (await page.getByTestId("memories").innerText()).includes("oat flat white"), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => page.getByLabel("Value of coffee").count(), { timeout: 10_000 }).toBe(0);
   });
 
   it("[C5] a reload mid-stream still shows the whole reply", async () => {
