@@ -234,6 +234,8 @@ export type BrainState = {
   reminders: Reminder[];
   /** Notifications not yet acknowledged: the inbox (S9). */
   notifications: Notification[];
+  /** The assistant's proposals still waiting for confirmation (C8). */
+  proposals: { id: string; turnId: string; tool: string; summary: string; expiresAt: string }[];
   /** Today's plan in the user's time zone, if any (S6). */
   plan: Plan | null;
   /** Today's (UTC) assistant usage against the daily budget (G6). */

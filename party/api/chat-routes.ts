@@ -84,17 +84,19 @@ function stream(turnId: string, deps: ChatApiDeps): Response {
 
 /** C12: messages before `before` (ISO time), newest first — the hot ones, then the archive. */
 function history(url: URL, deps: ChatApiDeps): Response {
-  const before = url.searchParams.get("before") ?? "9999-12-31T23:59:59.999Z";
+  // The cursor is `createdAt|id`: messages of the same millisecond are not lost at a page edge.
+  const [before = "9999-12-31T23:59:59.999Z", beforeId = "\uffff"] = (url.searchParams.get("before") ?? "").split("|").filter(Boolean);
   const limitRaw = url.searchParams.get("limit") ?? "50";
   if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > HISTORY_MAX) {
     return errorResponse("invalid_request", `limit must be an integer from 1 to ${HISTORY_MAX}`, deps.requestId);
   }
   if (Number.isNaN(Date.parse(before))) return errorResponse("invalid_request", "before must be an ISO date-time", deps.requestId);
   const limit = Number(limitRaw);
-  const hot = deps.ledger.state.recentMessages.filter((msg) => msg.createdAt < before);
+  const older = (msg: Message) => msg.createdAt < before || (msg.createdAt === before && msg.id < beforeId);
+  const hot = deps.ledger.state.recentMessages.filter(older);
   const seen = new Set(hot.map((msg) => msg.id));
-  const archived = deps.chat.store.history(before, limit + hot.length).filter((msg) => !seen.has(msg.id));
+  const archived = deps.chat.store.history(before, beforeId, limit + hot.length).filter((msg) => !seen.has(msg.id));
   const messages: Message[] = [...hot, ...archived].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
   const oldest = messages.at(-1);
-  return json({ messages, nextBefore: messages.length === limit && oldest ? oldest.createdAt : null }, 200, deps.requestId);
+  return json({ messages, nextBefore: messages.length === limit && oldest ? `${oldest.createdAt}|${oldest.id}` : null }, 200, deps.requestId);
 }

@@ -102,7 +102,7 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
   }
 }
 
-export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits" | "now">): BrainState {
+export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits" | "now" | "chat">): BrainState {
   const state = deps.ledger.state;
   const today = new Date(deps.now()).toISOString().slice(0, 10);
   const localToday = localDate(state.preferences.timezone, new Date(deps.now()));
@@ -119,6 +119,7 @@ export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devic
     reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
     notifications: Object.values(state.notifications).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     plan: state.plans[localToday] ?? null,
+    proposals: deps.chat.store.pendingProposals(deps.now()),
     lastEventSeq: state.lastEventSeq,
   };
 }

@@ -15,9 +15,10 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { buildContext, estimateTokens } from "./context.ts";
+import { buildContext, dayOf, estimateTokens, secondsToMidnightUtc } from "./context.ts";
 import { ChatStore, endFrame, type TurnRow } from "./store.ts";
-import { buildTools, type ToolHost } from "./tools.ts";
+import { toolHost } from "./tool-host.ts";
+import { buildTools } from "./tools.ts";
 import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
 
 /** Tokens between checkpoints of a streaming turn's text (C4). */
@@ -55,6 +56,7 @@ type Sink = (frame: LlmFrame) => void;
 
 type Active = {
   turnId: string;
+  actions: Map<string, ActionCardFrame>;
   messageId: string;
   tokens: string[];
   text: string;
@@ -63,8 +65,6 @@ type Active = {
   stopReason: "stopped" | "timeout" | null;
 };
 
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const secondsToMidnightUtc = (ms: number) => Math.max(1, Math.ceil((Date.UTC(new Date(ms).getUTCFullYear(), new Date(ms).getUTCMonth(), new Date(ms).getUTCDate() + 1) - ms) / 1000));
 
 export class ChatEngine {
   #deps: ChatDeps;
@@ -130,7 +130,7 @@ export class ChatEngine {
     const message: Message = { id: messageId, role: "user", text: input.text, channel: input.channel, turnId, status: "complete", createdAt: new Date(now).toISOString() };
     const accepted: Accepted = { status: "accepted", messageId, turnId, streamUrl: `/api/v1/stream/${turnId}` };
     const recorded = this.#deps.sql.transactionSync(() => {
-      this.#store.createTurn(turnId, messageId, now);
+      this.#store.createTurn(turnId, messageId, now, input.contextIds ?? []);
       return this.#deps.ledger.append({
         type: "message.added",
         actor,
@@ -184,7 +184,9 @@ export class ChatEngine {
     const active = this.#active;
     if (!active) return [];
     const from = resume?.turnId === active.turnId ? resume.seq + 1 : 0;
-    return active.tokens.slice(from).map((token, i) => ({ type: "llm.token", turnId: active.turnId, seq: from + i, token }));
+    const tokens: LlmFrame[] = active.tokens.slice(from).map((token, i) => ({ type: "llm.token", turnId: active.turnId, seq: from + i, token }));
+    const actions: LlmFrame[] = [...active.actions.values()].map((action) => ({ type: "llm.action", turnId: active.turnId, action }));
+    return [...tokens, ...actions];
   }
 
   /**
@@ -198,7 +200,7 @@ export class ChatEngine {
       this.#active.tokens.forEach((token, seq) => sink({ type: "llm.token", turnId, seq, token }));
     } else if (row.status !== "queued") {
       this.#store.tokens(turnId).forEach((token, seq) => sink({ type: "llm.token", turnId, seq, token }));
-      sink(endFrame(row, this.#deps.ledger.state.recentMessages));
+      sink(this.#store.end(row.id) ?? endFrame(row, this.#deps.ledger.state.recentMessages));
       return () => {};
     }
     let sinks = this.#sinks.get(turnId);
@@ -208,9 +210,7 @@ export class ChatEngine {
   }
 
   /** Resolves when the current queue has drained (tests and benchmarks). */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
-  }
+  idle = async (): Promise<void> => void (await this.#running);
 
   #emit(frame: LlmFrame): void {
     this.#deps.broadcast(frame);
@@ -220,6 +220,7 @@ export class ChatEngine {
   }
 
   #action(turnId: string, action: ActionCardFrame): void {
+    if (this.#active?.turnId === turnId) this.#active.actions.set(action.id, action);
     this.#emit({ type: "llm.action", turnId, action });
   }
 
@@ -230,7 +231,14 @@ export class ChatEngine {
         while (this.#queue.length > 0) {
           const turnId = this.#queue.shift()!;
           const row = this.#store.turn(turnId);
-          if (row && row.status === "queued") await this.#run(row);
+          if (row && row.status === "queued") {
+            await this.#run(row).catch((error: unknown) => {
+              // A bug before the model call: the turn must still end, and the queue go on.
+              this.#deps.log("turn.failed", { detail: error instanceof Error ? error.message : String(error) });
+              if (this.#active?.turnId === row.id) this.#active = null;
+              this.#record(row, "failed", "", uuidv7(), "restart", { code: "internal", message: "the assistant could not answer; your message is saved — try again" });
+            });
+          }
         }
       } finally {
         this.#running = null;
@@ -265,9 +273,14 @@ export class ChatEngine {
     });
     events.forEach((e) => this.#deps.announce(e));
     this.#deps.onTurnEnd?.({ turnId: row.id, status, text });
-    if (status === "completed") this.#emit({ type: "llm.completed", turnId: row.id, messageId: message.id, text });
-    else if (status === "interrupted") this.#emit({ type: "llm.interrupted", turnId: row.id, text, reason });
-    else this.#emit({ type: "llm.failed", turnId: row.id, code: failure?.code ?? "failed", message: failure?.message ?? "failed", ...(failure?.retryAfter ? { retryAfter: failure.retryAfter } : {}) });
+    const end: LlmFrame =
+      status === "completed"
+        ? { type: "llm.completed", turnId: row.id, messageId: message.id, text }
+        : status === "interrupted"
+          ? { type: "llm.interrupted", turnId: row.id, text, reason }
+          : { type: "llm.failed", turnId: row.id, code: failure?.code ?? "failed", message: failure?.message ?? "failed", ...(failure?.retryAfter ? { retryAfter: failure.retryAfter } : {}) };
+    this.#store.setEnd(row.id, end);
+    this.#emit(end);
   }
 
   #charge(kind: "usage.charged" | "tool.used", payload: Record<string, unknown>, turnId: string, requestId: string): void {
@@ -275,36 +288,14 @@ export class ChatEngine {
     this.#deps.announce(event.event);
   }
 
-  /** What the tools of one turn may do: act as the assistant, propose, read state, count their uses (C8, C13). */
-  #toolHost(turnId: string, requestId: string, day: string): ToolHost {
-    const actor = { kind: "assistant" as const, turnId };
-    return {
-      run: (command) => this.#deps.execute(command, { actor, correlationId: requestId }),
-      propose: (tool, command, summary) => {
-        const proposalId = uuidv7();
-        const expiresAt = new Date(this.#store.propose(proposalId, turnId, tool, command, summary, this.#deps.now())).toISOString();
-        this.#deps.announce(this.#deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } }).event);
-        return { proposalId, expiresAt };
-      },
-      tasks: () => this.#deps.tasks(),
-      proposePlan: () => this.#deps.proposePlan(),
-      memories: () => memoriesOf(this.#deps.ledger.state),
-      preferences: () => this.#deps.ledger.state.preferences,
-      now: () => new Date(this.#deps.now()),
-      charge: (tool) => {
-        const usage = this.#deps.ledger.state.usage;
-        if ((usage.day === day ? (usage.tools[tool] ?? 0) : 0) >= this.#deps.limits.toolDailyCap) return false;
-        this.#charge("tool.used", { tool }, turnId, requestId);
-        return true;
-      },
-    };
-  }
-
   async #run(row: TurnRow): Promise<void> {
     const requestId = uuidv7();
     const started = this.#deps.now();
     const state = this.#deps.ledger.state;
-    const messages = state.recentMessages;
+    // The conversation up to this turn's message: messages queued after it are not its business.
+    const all = state.recentMessages;
+    const at = all.findIndex((m) => m.id === row.message_id);
+    const messages = at >= 0 ? all.slice(0, at + 1) : all;
     const user = messages.find((m) => m.id === row.message_id);
     const context = buildContext({
       now: new Date(started),
@@ -313,6 +304,7 @@ export class ChatEngine {
       tasks: this.#deps.tasks(),
       notes: this.#deps.notes(),
       messages: messages.filter((m) => m.status !== "failed"),
+      contextIds: this.#store.contextIds(row.id),
     });
     // G6: the daily token budget is checked before the call, with the prompt's estimated size.
     const today = dayOf(started);
@@ -327,7 +319,7 @@ export class ChatEngine {
       });
       return;
     }
-    const active: Active = { turnId: row.id, messageId: row.message_id, tokens: [], text: "", checkpointed: 0, abort: new AbortController(), stopReason: null };
+    const active: Active = { turnId: row.id, actions: new Map(), messageId: row.message_id, tokens: [], text: "", checkpointed: 0, abort: new AbortController(), stopReason: null };
     this.#active = active;
     this.#store.setStatus(row.id, "streaming", started);
     let idle = setTimeout(() => {
@@ -342,7 +334,8 @@ export class ChatEngine {
       }, TURN_IDLE_TIMEOUT_MS);
     };
     const toolDay = dayOf(started);
-    const tools = buildTools(this.#toolHost(row.id, requestId, toolDay), (card) => {
+    const host = toolHost({ ...this.#deps, store: this.#store, charge: (tool) => this.#charge("tool.used", { tool }, row.id, requestId) }, row.id, requestId, toolDay);
+    const tools = buildTools(host, (card) => {
       touch();
       this.#action(row.id, card);
     });
@@ -383,6 +376,8 @@ export class ChatEngine {
       this.#record(row, "completed", active.text, requestId);
       this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });
     } catch (error) {
+      // Tokens spent count against the budget however the turn ended (G6).
+      this.#charge("usage.charged", { tokens: estimate + estimateTokens(active.text) }, row.id, requestId);
       if (active.stopReason === "stopped") {
         this.#record(row, "interrupted", active.text, requestId, "stopped");
       } else if (active.stopReason === "timeout") {
@@ -390,7 +385,12 @@ export class ChatEngine {
       } else {
         const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         this.#deps.log("turn.failed", { requestId, detail: detail.slice(0, 300) });
-        this.#record(row, "failed", active.text, requestId, "restart", { code: "provider_error", message: "the assistant is unavailable right now; your message is saved — try again" });
+        // A configuration error is the operator's to see and fix; anything else from a provider stays in the logs.
+        const config = /LLM provider settings are invalid|needs the AI binding/.test(detail);
+        this.#record(row, "failed", active.text, requestId, "restart", {
+          code: config ? "misconfigured" : "provider_error",
+          message: config ? detail.replace(/^Error: /, "") : "the assistant is unavailable right now; your message is saved — try again",
+        });
       }
     } finally {
       clearTimeout(idle);

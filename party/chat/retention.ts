@@ -16,11 +16,19 @@ export const ARCHIVE_BATCH = 1_000;
 export const PRUNED_TEXT = "[removed after 90 days]";
 
 export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number }): { archived: number; pruned: number; redacted: number } {
+  // The seq of the oldest hot message: everything before it belongs in the archive.
+  const hot = deps.sql
+    .exec<{ seq: number }>("SELECT seq FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT 1 OFFSET ?", RECENT_MESSAGES - 1)
+    .toArray()[0]?.seq;
+  if (hot === undefined) return { archived: 0, pruned: deps.store.prune(new Date(deps.now - ARCHIVE_RETENTION_MS).toISOString()), redacted: 0 };
+  // Not yet archived, whatever their position: a burst between two runs is not skipped.
   const rows = deps.sql
     .exec<{ payload: string }>(
-      "SELECT payload FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT ? OFFSET ?",
+      `SELECT payload FROM ledger_events WHERE type = 'message.added' AND seq < ?
+         AND json_extract(payload, '$.message.id') NOT IN (SELECT id FROM chat_archive)
+       ORDER BY seq DESC LIMIT ?`,
+      hot,
       ARCHIVE_BATCH,
-      RECENT_MESSAGES,
     )
     .toArray();
   const cutoff = new Date(deps.now - ARCHIVE_RETENTION_MS).toISOString();
@@ -31,9 +39,10 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
     const redacted = deps.sql
       .exec<{ seq: number }>(
         `UPDATE ledger_events SET payload = json_set(payload, '$.message.text', ?)
-         WHERE type = 'message.added' AND json_extract(payload, '$.message.createdAt') < ? AND json_extract(payload, '$.message.text') != ?
+         WHERE type = 'message.added' AND seq < ? AND json_extract(payload, '$.message.createdAt') < ? AND json_extract(payload, '$.message.text') != ?
          RETURNING seq`,
         PRUNED_TEXT,
+        hot,
         cutoff,
         PRUNED_TEXT,
       )

@@ -44,6 +44,11 @@ const SCHEMA = [
     updated_at INTEGER NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS chat_turns_status ON chat_turns(status)`,
+  `CREATE TABLE IF NOT EXISTS chat_turn_meta (
+    turn_id TEXT PRIMARY KEY,
+    context TEXT NOT NULL DEFAULT '[]',
+    end_frame TEXT
+  )`,
   `CREATE TABLE IF NOT EXISTS chat_tokens (
     turn_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -75,7 +80,28 @@ export class ChatStore {
     for (const statement of SCHEMA) sql.exec(statement);
   }
 
-  createTurn(id: string, messageId: string, now: number): void {
+  /** Ids the user pointed at with the message (C9). */
+  contextIds(turnId: string): string[] {
+    const row = this.#sql.exec<{ context: string }>("SELECT context FROM chat_turn_meta WHERE turn_id = ?", turnId).toArray()[0];
+    return row ? (JSON.parse(row.context) as string[]) : [];
+  }
+
+  /** The frame a turn ended with, so a replay ends the same way (C11). */
+  setEnd(turnId: string, frame: LlmFrame): void {
+    this.#sql.exec(
+      "INSERT INTO chat_turn_meta (turn_id, end_frame) VALUES (?, ?) ON CONFLICT(turn_id) DO UPDATE SET end_frame = excluded.end_frame",
+      turnId,
+      JSON.stringify(frame),
+    );
+  }
+
+  end(turnId: string): LlmFrame | null {
+    const row = this.#sql.exec<{ end_frame: string | null }>("SELECT end_frame FROM chat_turn_meta WHERE turn_id = ?", turnId).toArray()[0];
+    return row?.end_frame ? (JSON.parse(row.end_frame) as LlmFrame) : null;
+  }
+
+  createTurn(id: string, messageId: string, now: number, contextIds: string[] = []): void {
+    if (contextIds.length > 0) this.#sql.exec("INSERT INTO chat_turn_meta (turn_id, context) VALUES (?, ?)", id, JSON.stringify(contextIds));
     this.#sql.exec(
       "INSERT INTO chat_turns (id, message_id, status, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?)",
       id,
@@ -133,6 +159,14 @@ export class ChatStore {
     return this.#sql.exec<ProposalRow>("SELECT * FROM chat_proposals WHERE id = ?", id).toArray()[0] ?? null;
   }
 
+  /** Proposals still waiting for the user, so any device (or a reload) can settle them (C8). */
+  pendingProposals(now: number): { id: string; turnId: string; tool: string; summary: string; expiresAt: string }[] {
+    return this.#sql
+      .exec<ProposalRow>("SELECT * FROM chat_proposals WHERE status = 'pending' AND expires_at >= ? ORDER BY expires_at", now)
+      .toArray()
+      .map((p) => ({ id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString() }));
+  }
+
   settleProposal(id: string, status: ProposalRow["status"]): void {
     this.#sql.exec("UPDATE chat_proposals SET status = ? WHERE id = ? AND status = 'pending'", status, id);
   }
@@ -161,10 +195,16 @@ export class ChatStore {
     return added;
   }
 
-  /** Archived messages older than `before`, newest first. */
-  history(before: string, limit: number): Message[] {
+  /** Archived messages before the cursor (`createdAt`, then `id`), newest first. */
+  history(before: string, beforeId: string, limit: number): Message[] {
     return this.#sql
-      .exec<{ message: string }>("SELECT message FROM chat_archive WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?", before, limit)
+      .exec<{ message: string }>(
+        "SELECT message FROM chat_archive WHERE created_at < ? OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+        before,
+        before,
+        beforeId,
+        limit,
+      )
       .toArray()
       .map((r) => JSON.parse(r.message) as Message);
   }

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Command } from "../../shared/commands.ts";
 import type { Actor, Reminder, Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { type ActorOrigin, nextOrder, readTask, writeNote, writeTask } from "../core/doc-schema.ts";
+import { type ActorOrigin, nextOrder, patchTask, readTask, writeNote, writeTask } from "../core/doc-schema.ts";
 import type * as Y from "yjs";
 import type { Projection } from "../core/projections.ts";
 
@@ -79,7 +79,11 @@ export function planSchedule(
         type: "plan.item.settled",
         payload: { date: plan.date, itemId: item.id, status: "accepted", text, taskId, ...(task ? { task } : {}) },
         result: { ...item, status: "accepted", text, taskId },
-        write: task ? (o) => writeTask(deps.doc, task, o) : undefined,
+        write: task
+          ? (o) => writeTask(deps.doc, task, o)
+          : command.action === "edit" && existing && existing.title !== text
+            ? (o) => patchTask(deps.doc, existing.id, { title: text, updatedAt: now }, o)
+            : undefined,
       });
     }
   }

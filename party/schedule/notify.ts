@@ -7,11 +7,9 @@
 import type { Device, Notification, Preferences } from "../../shared/domain.ts";
 import { quietHours } from "./scheduler.ts";
 
-/** The device in use: focused (latest seen among focused), else the latest seen online; null if none. */
-export function deviceInUse(devices: Device[]): string | null {
-  const latest = (list: Device[]) => list.reduce<Device | null>((best, d) => (!best || d.lastSeen > best.lastSeen ? d : best), null);
-  return (latest(devices.filter((d) => d.focused)) ?? latest(devices))?.deviceId ?? null;
-}
+import { deviceInUse } from "../../shared/presence.ts";
+
+export { deviceInUse };
 
 export type Decision = { push: true } | { push: false; why: "disabled" | "quiet" };
 

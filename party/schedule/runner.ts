@@ -57,11 +57,15 @@ export class Schedule {
     const now = this.#deps.now();
     const fired = this.fireReminders(now);
     let planned: string | null = null;
-    const due = planDue(this.#deps.ledger.state, now);
+    const due = planDue(this.#deps.ledger.state, now, this.#failedPlanDate());
     if (due) {
       const plan = await this.proposePlan(due, "schedule");
       planned = plan.ok ? due : null;
-      if (!plan.ok) this.#deps.log("plan.failed", plan.error.message);
+      if (!plan.ok) {
+        // S7: a clear failure, once — not a retry loop for the rest of the day.
+        this.#deps.sql.exec("INSERT INTO schedule_meta (key, value) VALUES ('plan_failed', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", Date.parse(`${due}T00:00:00Z`));
+        this.#deps.log("plan.failed", plan.error.message);
+      }
     }
     let maintenance = false;
     const maintenanceAt = this.#meta("maintenance_at") ?? 0;
@@ -91,15 +95,20 @@ export class Schedule {
     return fired;
   }
 
-  /** S5–S6: builds and stores a plan for `date` (once), tells every device, notifies the one in use. */
+  #failedPlanDate(): string | null {
+    const at = this.#meta("plan_failed");
+    return at === null ? null : new Date(at).toISOString().slice(0, 10);
+  }
+
+  /** S5–S6: builds and stores a plan for `date` — once: a date's plan, settled item by item, is never replaced. */
   async proposePlan(date: string, source: Plan["source"]): Promise<Result<Plan>> {
     const existing = this.#deps.ledger.state.plans[date];
-    if (existing && source === "schedule") return ok(existing);
+    if (existing) return ok(existing);
     const composed = await this.#deps.composePlan(date, source);
     if (!composed.ok) return composed;
     // Another path may have planned this date while the model was thinking.
     const now = this.#deps.ledger.state.plans[date];
-    if (now && source === "schedule") return ok(now);
+    if (now) return ok(now);
     const plan = composed.value;
     const requestId = uuidv7();
     const notification: Notification = { id: uuidv7(), kind: "plan", title: `Your plan for ${date}`, body: plan.items.filter((i) => i.kind === "priority").map((i) => i.text).join(" · ") || "Nothing open today.", ref: date, createdAt: new Date(this.#deps.now()).toISOString() };
@@ -119,6 +128,8 @@ export class Schedule {
     const event = this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: uuidv7(), payload: { notification } }).event;
     this.#deps.announce(event);
     this.deliver();
+    // Held by quiet hours? The alarm must wake when they end.
+    this.reschedule();
     return notification;
   }
 
@@ -149,7 +160,7 @@ export class Schedule {
     const maintenanceAt = this.#meta("maintenance_at") ?? this.#deps.now() + MAINTENANCE_EVERY_MS;
     if (this.#meta("maintenance_at") === null) this.#setMeta("maintenance_at", maintenanceAt);
     const undelivered = Object.keys(state.notifications).length > 0;
-    this.#deps.setAlarm(nextWake(state, this.#deps.now(), maintenanceAt, undelivered));
+    this.#deps.setAlarm(nextWake(state, this.#deps.now(), maintenanceAt, undelivered, this.#failedPlanDate()));
   }
 
   #append<T>(fn: () => T): T {

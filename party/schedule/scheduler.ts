@@ -39,13 +39,14 @@ export function nextPlanTime(prefs: Preferences, from: number): number | null {
 }
 
 /** The local date whose plan is due now (its time has come, none made yet), or null (S5). */
-export function planDue(state: Projection, now: number): string | null {
+export function planDue(state: Projection, now: number, failedDate: string | null = null): string | null {
   const prefs = state.preferences;
   if (!prefs.notifications.dailyPlan) return null;
   const p = localParts(prefs.timezone, now);
   if (!prefs.workHours.days.includes(p.weekday)) return null;
   const date = localDate(prefs.timezone, new Date(now));
-  if (state.plans[date]) return null;
+  // A date whose plan failed is not retried in a loop; "plan my day" can still make it.
+  if (state.plans[date] || date === failedDate) return null;
   const [h, m] = hm(prefs.notifications.dailyPlanTime);
   const at = zonedToUtc(prefs.timezone, p.y, p.m, p.d, h, m).getTime();
   return now >= at ? date : null;
@@ -68,10 +69,10 @@ export function quietHours(prefs: Preferences, now: number): { quiet: boolean; e
 }
 
 /** When the alarm must next run: the earliest pending job. */
-export function nextWake(state: Projection, now: number, maintenanceAt: number, undelivered: boolean): number {
+export function nextWake(state: Projection, now: number, maintenanceAt: number, undelivered: boolean, failedPlanDate: string | null = null): number {
   const times = [maintenanceAt];
   for (const r of Object.values(state.reminders)) if (r.status === "pending") times.push(Math.max(now, Date.parse(r.at)));
-  const plan = planDue(state, now) ? now : nextPlanTime(state.preferences, now);
+  const plan = planDue(state, now, failedPlanDate) ? now : nextPlanTime(state.preferences, failedPlanDate ? now + 60_000 : now);
   if (plan !== null) times.push(plan);
   if (undelivered) {
     const q = quietHours(state.preferences, now);

@@ -15,7 +15,7 @@ describe("Assistant — retention", () => {
     const first = maintain({ sql: room.sql, ledger: room.ledger, store: room.chat.store, now });
     expect(first).toEqual({ archived: 30, pruned: 0, redacted: 20 });
     expect(maintain({ sql: room.sql, ledger: room.ledger, store: room.chat.store, now })).toEqual({ archived: 0, pruned: 0, redacted: 0 });
-    const archived = room.chat.store.history("9999", 1000);
+    const archived = room.chat.store.history("9999", "\uffff", 1000);
     expect(archived.map((m) => m.id)).toEqual(Array.from({ length: 30 }, (_, i) => `m${String(49 - i).padStart(3, "0")}`));
     const texts = room.sql.exec<{ t: string }>("SELECT json_extract(payload, '$.message.text') AS t FROM ledger_events ORDER BY seq LIMIT 20").toArray();
     expect(new Set(texts.map((r) => r.t))).toEqual(new Set([PRUNED_TEXT]));

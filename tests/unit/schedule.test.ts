@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_PREFERENCES, type Device, type Preferences } from "../../shared/domain.ts";
 import { deviceInUse, shouldPush } from "../../party/schedule/notify.ts";
 import { modelDraft } from "../../party/schedule/plan.ts";
-import { nextPlanTime, quietHours } from "../../party/schedule/scheduler.ts";
+import { nextPlanTime, nextWake, quietHours } from "../../party/schedule/scheduler.ts";
+import { INITIAL_PROJECTION } from "../../party/core/projections.ts";
 import { scriptedModel } from "../support/fake-models.ts";
 
 const prefs = (over: Partial<Preferences["notifications"]> = {}, tz = "UTC"): Preferences => ({
@@ -34,6 +35,13 @@ describe("Schedule — pure rules", () => {
     // Saturday 21 Nov 2026: next work day is Monday 23 Nov, 09:30 EST = 14:30Z.
     expect(new Date(nextPlanTime(p, Date.parse("2026-11-21T12:00:00Z"))!).toISOString()).toBe("2026-11-23T14:30:00.000Z");
     expect(nextPlanTime(prefs({ dailyPlan: false }), 0)).toBeNull();
+  });
+
+  it("[S7] a date whose plan failed does not wake the alarm again and again", () => {
+    const state = { ...INITIAL_PROJECTION, preferences: prefs({ dailyPlan: true, dailyPlanTime: "09:30", quietHours: null }) };
+    const monday = Date.parse("2026-11-23T10:00:00Z");
+    expect(nextWake(state, monday, monday + 3_600_000, false)).toBe(monday);
+    expect(nextWake(state, monday, monday + 3_600_000, false, "2026-11-23")).toBe(monday + 3_600_000);
   });
 
   it("[S7] a model's plan must be strict JSON: one retry, then a clear failure", async () => {

@@ -193,7 +193,12 @@ describe("Brain — chat streaming", () => {
     await s.hello();
     const turns = [];
     for (const text of ["what's on my agenda today?", "remember that my dog is Rex", "plan my day"]) turns.push((await send(s, text)).turnId);
-    for (const t of turns) await s.next("llm.completed", (f) => f.turnId === t);
+    const done = [];
+    for (const t of turns) done.push(await s.next("llm.completed", (f) => f.turnId === t));
+    // Each turn answers its own message, not one queued after it.
+    expect(done[0]!.text).toMatch(/agenda|Nothing is due/);
+    expect(done[1]!.text).toContain("your dog is Rex");
+    expect(done[2]!.text).toMatch(/plan/i);
     const order = s.frames.filter((f) => f.type === "llm.token").map((f) => (f.type === "llm.token" ? f.turnId : ""));
     const firstIndex = turns.map((t) => order.indexOf(t));
     const lastIndex = turns.map((t) => order.lastIndexOf(t));

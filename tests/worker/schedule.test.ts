@@ -227,6 +227,11 @@ describe("Brain — reminders, daily plan and notifications", () => {
     const done = await s.next("llm.completed");
     expect(done.text).toContain("Write report");
     expect((await state(token)).plan?.source).toBe("chat");
+    // Asking again shows the same plan; it never replaces one being settled item by item.
+    s.send({ type: "message.send", rid: "again", command: { text: "plan my day" } });
+    await s.next("ack", (f) => f.rid === "again");
+    await s.next("llm.completed");
+    expect(await events(token, "plan.proposed")).toHaveLength(1);
     s.close();
   });
 

@@ -34,7 +34,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = (await res.json()) as unknown;
-  if (res.status === 401 && path !== "/api/v1/dev/login") session.token = null;
+  if (res.status === 401 && path !== "/api/v1/dev/login" && session.token) {
+    // The session expired or was revoked: back to sign-in (the outbox stays for this user).
+    session.token = null;
+    location.assign("/login");
+  }
   if (!res.ok) throw new ApiError(res.status, (json as ErrorBody).error);
   return json as T;
 }

@@ -40,7 +40,8 @@ export type Brain = {
 export const BrainContext = createContext<Brain | null>(null);
 
 const DEVICE_KEY = "micro-cos.device";
-const OUTBOX_KEY = "micro-cos.outbox";
+/** One outbox per user: a message queued by Alice is never sent as Bob. */
+const outboxKey = () => `micro-cos.outbox.${session.token ? tokenUser(session.token) : "anonymous"}`;
 const PING_EVERY_MS = 25_000;
 
 function deviceId(): string {
@@ -65,11 +66,13 @@ function deviceName(): string {
 
 const readOutbox = (): Outgoing[] => {
   try {
-    return JSON.parse(localStorage.getItem(OUTBOX_KEY) ?? "[]") as Outgoing[];
+    return JSON.parse(localStorage.getItem(outboxKey()) ?? "[]") as Outgoing[];
   } catch {
     return [];
   }
 };
+
+const writeOutbox = (items: Outgoing[]) => localStorage.setItem(outboxKey(), JSON.stringify(items));
 
 /** The user id inside the (already verified by the server) token, to name the local database. */
 const tokenUser = (token: string) => {
@@ -102,12 +105,19 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     const token = session.token;
     if (!token) return;
     const local = new IndexeddbPersistence(`micro-cos-${tokenUser(token)}`, doc);
+    // React may mount, unmount and mount again (StrictMode): a provider whose effect was
+    // cleaned up while it fetched its ticket must not open a socket afterwards.
+    let cancelled = false;
     let resume: { turnId: string; seq: number } | undefined;
     let lastEventSeq: number | undefined;
     const p = new YProvider(location.host, "me", doc, {
       prefix: "/api/v1/socket",
       protocol: location.protocol === "https:" ? "wss" : "ws",
-      params: async () => ({ ticket: (await api.socketTicket()).ticket }),
+      params: async () => {
+        const { ticket } = await api.socketTicket();
+        if (cancelled) throw new Error("this connection was closed before it opened");
+        return { ticket };
+      },
       disableBc: true,
     });
     providerRef.current = p;
@@ -145,7 +155,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         case "ack":
           if (readOutbox().some((m) => m.clientActionId === f.rid)) {
             const left = readOutbox().filter((m) => m.clientActionId !== f.rid);
-            localStorage.setItem(OUTBOX_KEY, JSON.stringify(left));
+            writeOutbox(left);
             setOutbox(left);
           }
           return;
@@ -175,10 +185,22 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         case "plan.available":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return;
-        case "error":
-          if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
-          else if (f.code !== "invalid_request" || !f.rid?.startsWith("web-")) toast.error(f.message);
+        case "error": {
+          const queued = readOutbox().find((m) => m.clientActionId === f.rid);
+          if (queued && f.code === "rate_limited") {
+            // Still queued: sent again once the limit allows.
+            toast.warning(`Sending again in ${f.retryAfter ?? 60} s — ${f.message}`);
+            setTimeout(() => frame({ type: "message.send", rid: queued.clientActionId, command: { text: queued.text, channel: "chat", clientActionId: queued.clientActionId } }), (f.retryAfter ?? 60) * 1000);
+          } else if (queued) {
+            // Refused for good (too long, invalid, conflict): drop it from the outbox, say why.
+            const left = readOutbox().filter((m) => m.clientActionId !== f.rid);
+            writeOutbox(left);
+            setOutbox(left);
+            toast.error(`Not sent: ${f.message}`);
+          } else if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
+          else toast.error(f.message);
           return;
+        }
         default:
           return;
       }
@@ -197,6 +219,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     window.addEventListener("focus", onFocus);
     window.addEventListener("blur", onFocus);
     return () => {
+      cancelled = true;
       clearInterval(ping);
       window.removeEventListener("focus", onFocus);
       window.removeEventListener("blur", onFocus);
@@ -220,7 +243,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     send: (text) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
       const next = [...readOutbox(), m];
-      localStorage.setItem(OUTBOX_KEY, JSON.stringify(next));
+      writeOutbox(next);
       setOutbox(next);
       frame({ type: "message.send", rid: m.clientActionId, command: { text, channel: "chat", clientActionId: m.clientActionId } });
     },

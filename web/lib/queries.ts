@@ -9,4 +9,12 @@ export const brainKeys = {
 };
 
 export const stateQuery = () => queryOptions({ queryKey: brainKeys.state(), queryFn: api.state });
-export const eventsQuery = () => queryOptions({ queryKey: brainKeys.events(), queryFn: () => api.events(0, 500) });
+/** The latest 500 events (the ledger pages from the oldest; start 500 before the end). */
+export const eventsQuery = () =>
+  queryOptions({
+    queryKey: brainKeys.events(),
+    queryFn: async () => {
+      const { lastEventSeq } = await api.events(0, 1);
+      return api.events(Math.max(0, lastEventSeq - 500), 500);
+    },
+  });

@@ -1,4 +1,5 @@
 /** The signed-in app: one live connection (BrainProvider) and the shell around every view. */
+import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute, Link, Outlet, redirect, useNavigate } from "@tanstack/react-router";
 import { Activity, Brain, CheckSquare, LogOut, MessageSquare, MonitorSmartphone, NotebookPen } from "lucide-react";
 import { useEffect } from "react";
@@ -31,10 +32,11 @@ const VIEWS = [
 function Shell() {
   const brain = useBrain();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   useEffect(() => {
-    // Alt+1…6 switch views.
+    // Alt+1…6 switch views (by key position: on a Mac, Option+digit types a symbol).
     const onKey = (e: KeyboardEvent) => {
-      const view = VIEWS.find((v) => v.key === e.key);
+      const view = VIEWS.find((v) => e.code === `Digit${v.key}`);
       if (e.altKey && view) {
         e.preventDefault();
         void navigate({ to: view.to });
@@ -64,18 +66,20 @@ function Shell() {
             activeProps={{ className: "bg-indigo-50 font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300" }}
           >
             <Icon className="size-4" aria-hidden />
-            {label}
+            <span className="sr-only sm:not-sr-only">{label}</span>
           </Link>
         ))}
         <button
           onClick={() => {
             session.token = null;
+            queryClient.clear();
             void navigate({ to: "/login" });
           }}
-          className="mt-auto flex items-center gap-2 rounded-lg px-3 py-2 text-sm text-stone-500 hover:bg-stone-100 dark:hover:bg-stone-800"
+          className="flex items-center gap-2 rounded-lg px-3 py-2 text-sm text-stone-600 hover:bg-stone-100 md:mt-auto dark:text-stone-400 dark:hover:bg-stone-800"
         >
-          <LogOut className="size-4" aria-hidden /> Log out
+          <LogOut className="size-4" aria-hidden /> <span className="sr-only sm:not-sr-only">Log out</span>
         </button>
+        <span className={`ml-auto inline-block size-2 shrink-0 rounded-full md:hidden ${statusColor}`} aria-label={`connection ${brain.status}`} />
       </nav>
       {brain.status !== "live" && (
         <div role="status" className="bg-amber-100 px-4 py-1 text-center text-xs text-amber-900 md:hidden dark:bg-amber-900 dark:text-amber-100">

@@ -1,0 +1,51 @@
+/**
+ * What the tools of one turn may do (docs/PROTOCOL.md C8, C13): act as the
+ * assistant through the command path, propose destructive actions, read the
+ * user's state, and count their daily uses.
+ */
+import { v7 as uuidv7 } from "uuid";
+import type { Command } from "../../shared/commands.ts";
+import type { LedgerEvent, Plan, Task } from "../../shared/domain.ts";
+import type { Result } from "../../shared/errors.ts";
+import type { Applied, CommandContext } from "../core/commands.ts";
+import type { Ledger } from "../core/ledger.ts";
+import { memoriesOf } from "../core/projections.ts";
+import type { ChatStore } from "./store.ts";
+import type { ToolHost } from "./tools.ts";
+
+export type ToolHostDeps = {
+  ledger: Ledger;
+  store: ChatStore;
+  now: () => number;
+  limits: { toolDailyCap: number };
+  execute: (command: Command, ctx: CommandContext) => Result<Applied>;
+  tasks: () => Task[];
+  proposePlan: () => Promise<Result<Plan>>;
+  announce: (event: LedgerEvent) => void;
+  /** Records one use of a tool today (a `tool.used` event). */
+  charge: (tool: string) => void;
+};
+
+export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
+  const actor = { kind: "assistant" as const, turnId };
+  return {
+    run: (command) => deps.execute(command, { actor, correlationId: requestId }),
+    propose: (tool, command, summary) => {
+      const proposalId = uuidv7();
+      const expiresAt = new Date(deps.store.propose(proposalId, turnId, tool, command, summary, deps.now())).toISOString();
+      deps.announce(deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } }).event);
+      return { proposalId, expiresAt };
+    },
+    tasks: deps.tasks,
+    proposePlan: deps.proposePlan,
+    memories: () => memoriesOf(deps.ledger.state),
+    preferences: () => deps.ledger.state.preferences,
+    now: () => new Date(deps.now()),
+    charge: (tool) => {
+      const usage = deps.ledger.state.usage;
+      if ((usage.day === day ? (usage.tools[tool] ?? 0) : 0) >= deps.limits.toolDailyCap) return false;
+      deps.charge(tool);
+      return true;
+    },
+  };
+}
