@@ -136,10 +136,10 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await page.getByLabel("Message").fill("remember that my dog is Rex");
     await page.keyboard.press("Enter");
     await page.getByText("· sending").waitFor();
-    expect(await page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox") ?? "[]").length)).toBe(1);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox.kim") ?? "[]").length)).toBe(1);
     await page.context().setOffline(false);
     await settled(page, "your dog is Rex");
-    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox") ?? "[]").length), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox.kim") ?? "[]").length), { timeout: 10_000 }).toBe(0);
     const token = await page.evaluate(() => localStorage.getItem("micro-cos.token"));
     const state = (await (await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { recentMessages: { role: string; text: string }[] };
     expect(state.recentMessages.filter((m) => m.role === "user" && m.text === "remember that my dog is Rex")).toHaveLength(1);
@@ -203,6 +203,28 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await screenshot(page, "09-memory");
     await page.getByRole("button", { name: "Forget coffee" }).click();
     await expect.poll(() => page.getByLabel("Value of coffee").count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it("[C8][G7] a deletion waits for confirmation, also after a reload, and happens only when confirmed", async () => {
+    const page = await signIn("olga");
+    await page.getByRole("link", { name: "Tasks" }).click();
+    await page.getByLabel("New task").fill("Cancel gym membership");
+    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByTestId("tasks").filter({ hasText: "Cancel gym membership" }).waitFor();
+    await page.getByRole("link", { name: "Chat" }).click();
+    await page.getByLabel("Message").fill("delete cancel gym membership");
+    await page.keyboard.press("Enter");
+    await settled(page, "confirm it on your device");
+    await page.reload();
+    const confirm = page.getByRole("button", { name: "Confirm" });
+    await confirm.waitFor({ timeout: 20_000 });
+    await page.getByRole("link", { name: "Tasks" }).click();
+    await page.getByTestId("tasks").filter({ hasText: "Cancel gym membership" }).waitFor();
+    await page.getByRole("link", { name: "Chat" }).click();
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByTestId("action-card").filter({ hasText: "confirmed" }).waitFor({ timeout: 10_000 });
+    await page.getByRole("link", { name: "Tasks" }).click();
+    await page.getByTestId("tasks").filter({ hasText: "Nothing here." }).waitFor({ timeout: 10_000 });
   });
 
   it("[C5] a reload mid-stream still shows the whole reply", async () => {

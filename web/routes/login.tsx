@@ -1,5 +1,5 @@
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { api, session } from "../lib/api.ts";
 
 export const Route = createFileRoute("/login")({ component: Login });
@@ -11,8 +11,13 @@ export const Route = createFileRoute("/login")({ component: Login });
 function Login() {
   const navigate = useNavigate();
   const [token, setToken] = useState(() => new URLSearchParams(location.hash.slice(1)).get("token") ?? "");
-  const signInWithToken = async (e: FormEvent) => {
-    e.preventDefault();
+  // An identity provider that redirects back with `#token=…` signs the user in at once.
+  useEffect(() => {
+    if (new URLSearchParams(location.hash.slice(1)).get("token")) void signInWithToken();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on arrival
+  }, []);
+  async function signInWithToken(e?: FormEvent) {
+    e?.preventDefault();
     session.token = token.trim();
     history.replaceState(null, "", location.pathname);
     try {
@@ -22,7 +27,7 @@ function Login() {
       session.token = null;
       setError(err instanceof Error ? err.message : String(err));
     }
-  };
+  }
   const [userId, setUserId] = useState("alice");
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {

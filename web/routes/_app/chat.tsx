@@ -23,11 +23,16 @@ function Chat() {
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
   const bottom = useRef<HTMLDivElement>(null);
   const messages = [...older.filter((m) => !data.recentMessages.some((r) => r.id === m.id)), ...data.recentMessages];
-  const streaming = brain.replies.find((r) => r.status === "streaming");
+  const assistantFor = (turnId?: string) => messages.find((m) => m.role === "assistant" && m.turnId === turnId);
+  // A reply is streaming only until the room has stored the final message (which wins after a reconnect).
+  const streaming = brain.replies.find((r) => r.status === "streaming" && !assistantFor(r.turnId));
+  const scroller = useRef<HTMLDivElement>(null);
+  const nearBottom = useRef(true);
 
   useEffect(() => {
-    // Braces matter: newer browsers return a promise from scrollIntoView, and an effect may return only a cleanup.
-    void bottom.current?.scrollIntoView({ block: "end" });
+    // Follow the conversation only while the user is at its end (not while reading older messages).
+    // Braces matter: newer browsers return a promise from scrollIntoView; an effect may return only a cleanup.
+    if (nearBottom.current) void bottom.current?.scrollIntoView({ block: "end" });
   }, [messages.length, brain.replies]);
 
   const submit = (e: FormEvent) => {
@@ -43,11 +48,18 @@ function Chat() {
   };
 
   const users = messages.filter((m) => m.role === "user");
-  const assistantFor = (turnId?: string) => messages.find((m) => m.role === "assistant" && m.turnId === turnId);
 
   return (
     <div className="mx-auto flex h-full max-w-3xl flex-col">
-      <div className="flex-1 space-y-4 overflow-y-auto p-4 md:p-8" data-testid="history">
+      <div
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          nearBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        }}
+        className="flex-1 space-y-4 overflow-y-auto p-4 md:p-8"
+        data-testid="history"
+      >
         {nextBefore !== null && messages.length >= 20 && (
           <button onClick={() => void loadEarlier()} className="mx-auto block text-sm text-indigo-600 hover:underline">
             Load earlier messages
@@ -62,14 +74,17 @@ function Chat() {
         {users.map((m) => {
           const live = brain.replies.find((r) => r.turnId === m.turnId);
           const stored = assistantFor(m.turnId);
-          const replyText = live?.text || stored?.text || "";
-          const status = live?.status ?? (stored ? (stored.status === "complete" ? "completed" : stored.status) : "streaming");
+          const replyText = stored?.text || live?.text || "";
+          const status = stored ? (stored.status === "complete" ? "completed" : stored.status) : (live?.status ?? "streaming");
+          // Cards seen live, plus proposals still pending after a reload or on a device that joined later.
+          const pending = data.proposals.filter((p) => p.turnId === m.turnId && !live?.actions.some((a) => a.proposalId === p.id));
+          const cards = [...(live?.actions ?? []), ...pending.map((p) => ({ id: p.id, tool: p.tool, status: "proposed" as const, summary: p.summary, proposalId: p.id, expiresAt: p.expiresAt }))];
           return (
             <div key={m.id} className="space-y-2">
               <div className="ml-auto w-fit max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-white">{m.text}</div>
               <div data-testid="reply" className="w-fit max-w-[85%] rounded-2xl rounded-bl-sm bg-white px-4 py-2 shadow-sm dark:bg-stone-900">
                 {replyText ? <Markdown text={replyText} /> : <span className="animate-pulse text-stone-400">Thinking…</span>}
-                {live?.actions.map((a) => <ActionCard key={a.id} action={a} />)}
+                {cards.map((a) => <ActionCard key={a.id} action={a} />)}
                 {status === "interrupted" && <p className="mt-1 text-xs text-stone-500">Stopped.</p>}
                 {status === "failed" && (
                   <p className="mt-1 flex items-center gap-2 text-sm text-red-600">
@@ -98,6 +113,7 @@ function Chat() {
         </label>
         <input
           id="message"
+          maxLength={4000}
           autoFocus
           value={text}
           onChange={(e) => setText(e.target.value)}

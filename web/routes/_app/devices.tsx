@@ -2,6 +2,7 @@
 import { createFileRoute } from "@tanstack/react-router";
 import { Laptop, Smartphone, Terminal } from "lucide-react";
 import { type FormEvent, useState } from "react";
+import { deviceInUse } from "../../../shared/presence.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
 
 export const Route = createFileRoute("/_app/devices")({ component: Devices });
@@ -9,6 +10,7 @@ export const Route = createFileRoute("/_app/devices")({ component: Devices });
 function Devices() {
   const brain = useBrain();
   const mine = brain.devices.find((d) => d.deviceId === brain.deviceId);
+  const inUse = deviceInUse(brain.devices);
   const [name, setName] = useState("");
   const rename = (e: FormEvent) => {
     e.preventDefault();
@@ -29,7 +31,9 @@ function Devices() {
                 {d.name}
                 {d.deviceId === brain.deviceId && <span className="ml-2 text-xs text-indigo-600">this device</span>}
               </span>
-              <span className={`text-xs ${d.focused ? "text-emerald-600" : "text-stone-500"}`}>{d.focused ? "in use" : `seen ${new Date(d.lastSeen).toLocaleTimeString()}`}</span>
+              <span className={`text-xs ${d.deviceId === inUse ? "text-emerald-600" : "text-stone-500"}`}>
+                {d.deviceId === inUse ? "in use — notifications go here" : d.focused ? "focused" : `seen ${new Date(d.lastSeen).toLocaleTimeString()}`}
+              </span>
             </li>
           );
         })}

@@ -56,6 +56,7 @@ function MemoryView() {
               <span className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">{m.type}</span>
               <span className="font-medium">{m.key}</span>
               <input
+                key={m.value}
                 aria-label={`Value of ${m.key}`}
                 defaultValue={m.value}
                 onBlur={(e) => {
@@ -105,7 +106,20 @@ function MemoryView() {
           }}
           className="mt-4 grid grid-cols-1 gap-4 rounded-xl border border-stone-200 bg-white p-4 md:grid-cols-2 dark:border-stone-800 dark:bg-stone-900"
         >
-          <label className="text-sm">Time zone<input name="timezone" defaultValue={prefs.timezone} className={field} /></label>
+          <label className="text-sm">
+            Time zone
+            <input name="timezone" defaultValue={prefs.timezone} list="zones" className={field} />
+            <datalist id="zones">
+              {Intl.supportedValuesOf("timeZone").map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+            {prefs.timezone !== Intl.DateTimeFormat().resolvedOptions().timeZone && (
+              <button type="button" onClick={() => void save({ timezone: Intl.DateTimeFormat().resolvedOptions().timeZone })} className="mt-1 text-xs text-indigo-600 hover:underline">
+                Use this device's time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone})
+              </button>
+            )}
+          </label>
           <div className="grid grid-cols-2 gap-2">
             <label className="text-sm">Work starts<input type="time" name="start" defaultValue={prefs.workHours.start} className={field} /></label>
             <label className="text-sm">Work ends<input type="time" name="end" defaultValue={prefs.workHours.end} className={field} /></label>

@@ -6,7 +6,6 @@ import { NotesSearchSchema } from "../../../shared/search.ts";
 import { NoteEditor } from "../../components/note-editor.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
-import { api } from "../../lib/api.ts";
 
 export const Route = createFileRoute("/_app/notes")({
   validateSearch: NotesSearchSchema,
@@ -31,10 +30,19 @@ function Notes() {
   const notes = useDocMap(brain.doc, "notes", readNotes);
   const entry = selected ? brain.doc.getMap<Y.Map<unknown>>("notes").get(selected) : undefined;
   const body = entry?.get("body");
+  // Written into the document: works offline, syncs when back, validated by the room (D6).
   const create = async () => {
-    const note = await api.note({ action: "create", note: { title: "Untitled", body: "" } });
-    await navigate({ to: "/notes", search: { note: note.id } });
+    const id = crypto.randomUUID();
+    const now = new Date().toISOString();
+    brain.doc.transact(() => {
+      const note = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries({ id, title: "Untitled", pinned: false, createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` })) note.set(k, v);
+      note.set("body", new Y.Text(""));
+      brain.doc.getMap<Y.Map<unknown>>("notes").set(id, note);
+    });
+    await navigate({ to: "/notes", search: { note: id } });
   };
+  const title = notes.find((n) => n.id === selected)?.title ?? "";
   return (
     <div className="flex h-full flex-col md:flex-row">
       <aside className="border-b border-stone-200 p-3 md:w-64 md:border-r md:border-b-0 dark:border-stone-800">
@@ -57,13 +65,14 @@ function Notes() {
           <>
             <input
               aria-label="Note title"
-              defaultValue={String(entry.get("title") ?? "")}
-              key={selected}
-              onBlur={(e) => entry.doc?.transact(() => {
-                entry.set("title", e.target.value.slice(0, 500));
-                entry.set("updatedAt", new Date().toISOString());
-              })}
-              className="mb-3 w-full bg-transparent text-2xl font-semibold outline-none"
+              value={title}
+              onChange={(e) =>
+                entry.doc?.transact(() => {
+                  entry.set("title", e.target.value.slice(0, 500));
+                  entry.set("updatedAt", new Date().toISOString());
+                })
+              }
+              className="mb-3 w-full rounded bg-transparent text-2xl font-semibold outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             />
             <NoteEditor key={selected} text={body} provider={brain.provider} name={`${navigator.platform || "device"} · ${brain.deviceId.slice(0, 4)}`} />
           </>

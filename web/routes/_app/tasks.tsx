@@ -1,7 +1,7 @@
 /** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
 import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowDown, ArrowUp, Bot, Plus } from "lucide-react";
-import { parseTaskInput } from "../../../shared/dates.ts";
+import { localDate, parseTaskInput } from "../../../shared/dates.ts";
 import { type FormEvent, useState } from "react";
 import * as Y from "yjs";
 import { type Task, TaskSchema } from "../../../shared/domain.ts";
@@ -10,7 +10,6 @@ import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { PlanCard } from "../../components/plan-card.tsx";
-import { api } from "../../lib/api.ts";
 import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/tasks")({
@@ -50,7 +49,7 @@ function Tasks() {
   const tasks = useDocMap(brain.doc, "tasks", readTasks);
   const [title, setTitle] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = localDate(data.preferences.timezone, new Date());
   const shown = tasks.filter((t) => matches(t, filter, today));
 
   const add = async (e: FormEvent) => {
@@ -64,7 +63,15 @@ function Tasks() {
       // "#words" become tags.
       const tags = [...typed.matchAll(/#([\p{L}\p{N}_-]{1,64})/gu)].map((m) => m[1]!.toLowerCase());
       const parsed = parseTaskInput(typed.replace(/#[\p{L}\p{N}_-]{1,64}/gu, " "), data.preferences.timezone, new Date());
-      await api.task({ action: "create", task: { title: parsed.title, due: parsed.due, tags: [...new Set(tags)] } });
+      // Written into the document: shown at once, kept offline, synced and validated by the room (D6).
+      const now = new Date().toISOString();
+      const entry = new Y.Map<unknown>();
+      const order = tasks.reduce((max, t) => Math.max(max, t.order), 0) + 1;
+      const task: Task = { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags: [...new Set(tags)], order, createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` };
+      brain.doc.transact(() => {
+        for (const [k, v] of Object.entries(task)) entry.set(k, v);
+        brain.doc.getMap<Y.Map<unknown>>("tasks").set(task.id, entry);
+      });
       setError(null);
     } catch (err) {
       setTitle(typed);
@@ -157,7 +164,19 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
       {editing ? (
         <input autoFocus value={title} onChange={(e) => setTitle(e.target.value)} onBlur={save} onKeyDown={(e) => e.key === "Enter" && save()} className="flex-1 rounded border border-stone-300 px-2 py-1 dark:border-stone-700 dark:bg-stone-800" />
       ) : (
-        <button onDoubleClick={() => setEditing(true)} onKeyDown={(e) => e.key === "Enter" && setEditing(true)} className={`flex-1 text-left ${task.status === "done" ? "text-stone-400 line-through" : ""}`}>
+        <button
+          title="Double-click or press Enter to rename"
+          onDoubleClick={() => {
+            setTitle(task.title);
+            setEditing(true);
+          }}
+          onKeyDown={(e) => {
+            if (e.key !== "Enter") return;
+            setTitle(task.title);
+            setEditing(true);
+          }}
+          className={`flex-1 text-left ${task.status === "done" ? "text-stone-500 line-through" : ""}`}
+        >
           {task.title}
         </button>
       )}
@@ -167,12 +186,12 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
           {tag}
         </span>
       ))}
-      {byAssistant ? <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" /> : author && <span className="text-xs text-stone-400">by {author}</span>}
+      {byAssistant ? <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" /> : author && <span className="text-xs text-stone-500">by {author}</span>}
       <span className="flex">
-        <button aria-label={`Move up: ${task.title}`} disabled={!above} onClick={() => move(doc, task, above, above2, -1)} className="p-1 text-stone-400 hover:text-stone-700 disabled:opacity-30">
+        <button aria-label={`Move up: ${task.title}`} disabled={!above} onClick={() => move(doc, task, above, above2, -1)} className="p-1 text-stone-500 hover:text-stone-800 disabled:opacity-30 dark:hover:text-stone-200">
           <ArrowUp className="size-3.5" />
         </button>
-        <button aria-label={`Move down: ${task.title}`} disabled={!below} onClick={() => move(doc, task, below, below2, 1)} className="p-1 text-stone-400 hover:text-stone-700 disabled:opacity-30">
+        <button aria-label={`Move down: ${task.title}`} disabled={!below} onClick={() => move(doc, task, below, below2, 1)} className="p-1 text-stone-500 hover:text-stone-800 disabled:opacity-30 dark:hover:text-stone-200">
           <ArrowDown className="size-3.5" />
         </button>
       </span>
