@@ -139,6 +139,9 @@ export class Schedule {
     const deliveredTo = (id: string) =>
       this.#deps.sql.exec<{ device_id: string }>("SELECT device_id FROM notification_delivery WHERE id = ?", id).toArray()[0]?.device_id ?? null;
     for (const { notification, deviceId } of deliveries(Object.values(state.notifications), this.#deps.devices(), state.preferences, this.#deps.now(), deliveredTo)) {
+      // It follows the user to the device now in use; the one it leaves stops showing it (never twice).
+      const previous = deliveredTo(notification.id);
+      if (previous) this.#deps.sendToDevice(previous, { type: "notification.cleared", notificationId: notification.id });
       this.#deps.sql.exec(
         "INSERT INTO notification_delivery (id, device_id) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id",
         notification.id,

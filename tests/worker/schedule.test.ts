@@ -119,6 +119,8 @@ describe("Brain — reminders, daily plan and notifications", () => {
     laptop.send({ type: "focus", focused: true });
     const moved = await laptop.next("notification");
     expect(moved.notification.id).toBe(got.notification.id);
+    // The phone, no longer in use, stops showing it.
+    await phone.next("notification.cleared", (f) => f.notificationId === got.notification.id);
     laptop.send({ type: "notification.ack", rid: "ack", notificationId: moved.notification.id });
     await laptop.next("ack", (f) => f.rid === "ack");
     await phone.next("notification.cleared", (f) => f.notificationId === got.notification.id);
