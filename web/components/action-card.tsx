@@ -31,7 +31,7 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
             Confirm
           </button>
           <button disabled={busy} onClick={() => void decide("reject")} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-xs dark:border-stone-600">
-            <X className="size-3" /> Keep
+            <X className="size-3" /> Cancel
           </button>
         </span>
       ) : (

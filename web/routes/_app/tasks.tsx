@@ -83,13 +83,13 @@ function Tasks() {
     <div className="mx-auto max-w-3xl p-4 md:p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
       {data.plan && <PlanCard plan={data.plan} />}
-      <div role="tablist" aria-label="Filter" className="mt-4 flex flex-wrap gap-1">
+      <nav aria-label="Filter tasks" className="mt-4 flex flex-wrap gap-1">
         {FILTERS.map((f) => (
-          <Link key={f} to="/tasks" search={{ filter: f }} role="tab" aria-selected={f === filter} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
+          <Link key={f} to="/tasks" search={{ filter: f }} aria-current={f === filter ? "page" : undefined} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
             {f}
           </Link>
         ))}
-      </div>
+      </nav>
       <form onSubmit={add} className="mt-4 flex gap-2">
         <label className="sr-only" htmlFor="new-task">
           New task
@@ -182,9 +182,21 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
       )}
       {task.due && <span className="text-xs text-stone-500">{task.due.length === 10 ? task.due : new Date(task.due).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}</span>}
       {task.tags.map((tag) => (
-        <span key={tag} className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 dark:bg-stone-800 dark:text-stone-300">
-          {tag}
-        </span>
+        <button
+          key={tag}
+          title={`Remove tag ${tag}`}
+          aria-label={`Remove tag ${tag} from ${task.title}`}
+          onClick={() => {
+            const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
+            doc.transact(() => {
+              entry?.set("tags", task.tags.filter((t) => t !== tag));
+              entry?.set("updatedAt", new Date().toISOString());
+            });
+          }}
+          className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 hover:line-through dark:bg-stone-800 dark:text-stone-300"
+        >
+          #{tag}
+        </button>
       ))}
       {byAssistant ? <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" /> : author && <span className="text-xs text-stone-500">by {author}</span>}
       <span className="flex">
