@@ -62,6 +62,7 @@ function Shell() {
             key={to}
             to={to}
             title={`${label} (Alt+${key})`}
+            activeOptions={{ includeSearch: false }}
             className="flex items-center gap-2 rounded-lg px-3 py-2 text-sm text-stone-600 hover:bg-stone-100 dark:text-stone-300 dark:hover:bg-stone-800"
             activeProps={{ className: "bg-indigo-50 font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300" }}
           >
