@@ -40,10 +40,8 @@ export const MAX_FRAME_CHARS = 64 * 1024;
 
 /** WebSocket close codes the room uses; 4000–4999 is the application range. */
 export const CLOSE_CODES = {
-  /** The client speaks another protocol version. */
+  /** The client speaks another protocol version. (Bad tickets are refused before the upgrade: no close code.) */
   protocolMismatch: 4400,
-  /** The socket ticket was missing, expired or already used. */
-  unauthorized: 4401,
 } as const;
 
 /** Correlation id a client puts on a frame; echoed on the ack or error it causes (P5). */
