@@ -36,11 +36,16 @@ export function localDate(timeZone: string, instant: Date): string {
 export const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 export const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,.:;-]+|[\s,.!?:;-]+$/g, "").trim();
 
-/** A task typed as a sentence — "Call mom tomorrow at 5pm" — split into title and due date. */
-export function parseTaskInput(text: string, timeZone: string, now: Date): { title: string; due: string | null } {
+/** A task said as a sentence — "call mom tomorrow at 5pm" — as a title and a due date; the title may come out empty. */
+export function splitTitleAndDue(text: string, timeZone: string, now: Date): { title: string; due: string | null } {
   const { due, rest } = extractDue(text, timeZone, now);
-  const title = capitalize(clean(rest.replace(/\b(at|on|by|in|due)\s*$/i, "")));
-  return title ? { title, due } : { title: capitalize(clean(text)), due: null };
+  return { title: capitalize(clean(rest.replace(/\b(at|on|by|in|due)\s*$/i, ""))), due };
+}
+
+/** What the web app's task input makes of a line: never an empty title. */
+export function parseTaskInput(text: string, timeZone: string, now: Date): { title: string; due: string | null } {
+  const parsed = splitTitleAndDue(text, timeZone, now);
+  return parsed.title ? parsed : { title: capitalize(clean(text)), due: null };
 }
 
 /** Reads a due date from `text`; returns it and the text without the date words. */

@@ -3,7 +3,7 @@
  * user's words, with natural-language dates from chrono-node read in the
  * user's time zone. Deterministic and honest about its limits.
  */
-import { capitalize, clean, extractDue } from "../../shared/dates.ts";
+import { clean, splitTitleAndDue } from "../../shared/dates.ts";
 
 export { extractDue, localDate, zonedToUtc, zoneOffsetMinutes } from "../../shared/dates.ts";
 
@@ -51,8 +51,7 @@ export function understand(text: string, timeZone: string, now: Date): Intent {
     /^(?:todo|to-do|task)\s*[:-]\s*(.+)$/i.exec(t) ??
     /^i (?:need|have) to\s+(.+)$/i.exec(t);
   if (task) {
-    const { due, rest } = extractDue(task[1]!, timeZone, now);
-    const title = capitalize(clean(rest.replace(/\b(at|on|by|in)\s*$/i, "")));
+    const { title, due } = splitTitleAndDue(task[1]!, timeZone, now);
     if (title) return { kind: "create_task", title, due, remind: /\bremind\b/i.test(t) };
   }
   return { kind: "unknown" };
