@@ -29,6 +29,8 @@ type Touched = {
   fields: Map<string, FieldChange>;
   /** The entry this batch replaced at the root, as it was (read before Yjs collects it). */
   replaced?: Record<string, unknown>;
+  /** Set by `repair`: whether the entry is valid now (checked once, reused by `describe`). */
+  valid?: boolean;
 };
 
 export type Batch = { origin: unknown; touched: Touched[] };
@@ -104,24 +106,28 @@ export class DocWatch {
   /** Makes every entry touched in `batch` valid again; returns what it did. Runs as one REPAIR transaction, if any is needed. */
   repair(batch: Batch): Repair[] {
     const repairs: Repair[] = [];
-    const needed = batch.touched.some((t) => {
-      if (t.deleted) return false;
-      const entry = (t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc)).get(t.id);
-      return entry !== undefined && (!(entry instanceof Y.Map) || invalid(t.kind, t.id, entry) !== null);
-    });
-    if (!needed) return repairs;
+    // Each touched entry is checked once; `describe` reuses the verdict.
+    const problems = new Map<Touched, string>();
+    for (const t of batch.touched) {
+      const entry = t.deleted ? undefined : (t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc)).get(t.id);
+      const problem = entry === undefined ? null : entry instanceof Y.Map ? invalid(t.kind, t.id, entry) : `a ${t.kind} must be a Y.Map`;
+      t.valid = entry !== undefined && problem === null;
+      if (problem !== null) problems.set(t, problem);
+    }
+    if (problems.size === 0) return repairs;
     this.#doc.transact(() => {
       for (const t of batch.touched) {
         if (t.deleted) continue;
         const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
         const entry = root.get(t.id);
         if (entry === undefined) continue;
-        const problem = entry instanceof Y.Map ? invalid(t.kind, t.id, entry) : `a ${t.kind} must be a Y.Map`;
-        if (problem === null) continue;
+        const problem = problems.get(t);
+        if (problem === undefined) continue;
         if (t.created) {
           // A valid entry the client replaced with an invalid one comes back as it was.
           if (t.replaced && (t.kind === "task" ? TaskSchema : NoteSchema).safeParse(t.replaced).success) {
             root.set(t.id, rebuild(t.kind, t.replaced));
+            t.valid = true;
             repairs.push({ kind: t.kind, id: t.id, action: "reverted", reason: problem });
           } else {
             root.delete(t.id);
@@ -148,6 +154,7 @@ export class DocWatch {
           root.delete(t.id);
           repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: still });
         } else {
+          t.valid = true;
           repairs.push({ kind: t.kind, id: t.id, action: problem.startsWith("body") ? "truncated" : "reverted", reason: problem });
         }
       }
@@ -166,10 +173,9 @@ export class DocWatch {
         if (t.deleted && !t.created) events.push({ type: `${t.kind}.deleted`, payload: { [idKey]: t.id } });
         continue;
       }
-      if (!(entry instanceof Y.Map) || invalid(t.kind, t.id, entry) !== null) continue;
-      const value = plain(t.kind, entry);
+      if (!(entry instanceof Y.Map) || !(t.valid ?? invalid(t.kind, t.id, entry) === null)) continue;
       if (t.created) {
-        events.push({ type: `${t.kind}.created`, payload: { [t.kind]: value } });
+        events.push({ type: `${t.kind}.created`, payload: { [t.kind]: plain(t.kind, entry) } });
         continue;
       }
       const changed = [...t.fields.keys()].filter((f) => f !== "updatedAt");
@@ -179,7 +185,7 @@ export class DocWatch {
         if (changed.length === 1) continue;
       }
       // A note's body can be 100k characters: events name it as changed, they do not copy it.
-      const changes = Object.fromEntries(changed.filter((f) => f !== "body").map((f) => [f, (value as Record<string, unknown>)[f]]));
+      const changes = Object.fromEntries(changed.filter((f) => f !== "body").map((f) => [f, entry.get(f)]));
       events.push({ type: `${t.kind}.updated`, payload: { [idKey]: t.id, changes, fields: changed } });
     }
     return events;
@@ -217,8 +223,17 @@ function rebuild(kind: Kind, json: Record<string, unknown>): Y.Map<unknown> {
   return entry;
 }
 
+/** The entry's fields as JSON, as `toJSON` gives them, leaving out `skip` (a note's long body). */
+function fieldsOf(entry: Y.Map<unknown>, skip?: string): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  for (const [key, value] of entry.entries()) {
+    if (key !== skip) json[key] = value instanceof Y.AbstractType ? value.toJSON() : value;
+  }
+  return json;
+}
+
 function plain(kind: Kind, entry: Y.Map<unknown>): unknown {
-  const json = entry.toJSON() as Record<string, unknown>;
+  const json = fieldsOf(entry, kind === "note" ? "body" : undefined);
   if (kind === "note") {
     const body = entry.get("body");
     json.body = body instanceof Y.Text ? body.toString() : "";
@@ -233,7 +248,8 @@ export function invalid(kind: Kind, id: string, entry: Y.Map<unknown>): string |
     if (!(body instanceof Y.Text)) return "body must be a Y.Text";
     if (body.length > LIMITS.noteBody) return `body exceeds ${LIMITS.noteBody} characters`;
   }
-  const parsed = (kind === "task" ? TaskSchema : NoteSchema).safeParse(plain(kind, entry));
+  // The body was checked above; the schema sees the other fields (no copy of a long text per keystroke).
+  const parsed = (kind === "task" ? TaskSchema : NoteSchema).safeParse(kind === "note" ? { ...fieldsOf(entry, "body"), body: "" } : fieldsOf(entry));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return `${issue?.path.join(".") || kind}: ${issue?.message ?? "invalid"}`;
