@@ -13,7 +13,7 @@ import { localDate } from "./chat/intents.ts";
 import { languageModel, type ProviderEnv, providerConfig } from "./chat/providers.ts";
 import { maintain } from "./chat/retention.ts";
 import type { Applied, CommandContext } from "./core/commands.ts";
-import { readNotes, readTasks } from "./core/doc-schema.ts";
+import { readNotes, readTasks } from "../shared/doc-schema.ts";
 import type { Ledger } from "./core/ledger.ts";
 import { memoriesOf } from "./core/projections.ts";
 import { broadcast, type Client, currentDevices } from "./core/sockets.ts";

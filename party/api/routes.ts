@@ -19,7 +19,7 @@ import {
 import type { BrainState, Device } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
-import { readNotes, readTasks } from "../core/doc-schema.ts";
+import { readNotes, readTasks } from "../../shared/doc-schema.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import { errorResponse, json, parseJson, readBody } from "../http.ts";

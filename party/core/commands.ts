@@ -34,7 +34,7 @@ import {
   TASKS,
   writeNote,
   writeTask,
-} from "./doc-schema.ts";
+} from "../../shared/doc-schema.ts";
 import type { DocStore } from "./doc-store.ts";
 import { isScheduleCommand, planSchedule } from "../schedule/commands.ts";
 import type { Ledger } from "./ledger.ts";

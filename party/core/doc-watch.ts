@@ -12,7 +12,7 @@
  */
 import * as Y from "yjs";
 import { LIMITS, NoteSchema, TaskSchema } from "../../shared/domain.ts";
-import { notesOf, tasksOf } from "./doc-schema.ts";
+import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
 
 /** Origin of the room's repair transactions. */
 export const REPAIR_ORIGIN = { actorLabel: "system:repair" } as const;

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Command } from "../../shared/commands.ts";
 import type { Actor, Reminder, Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { type ActorOrigin, nextOrder, patchTask, readTask, writeNote, writeTask } from "../core/doc-schema.ts";
+import { type ActorOrigin, nextOrder, patchTask, readTask, writeNote, writeTask } from "../../shared/doc-schema.ts";
 import type * as Y from "yjs";
 import type { Projection } from "../core/projections.ts";
 

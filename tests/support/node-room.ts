@@ -7,7 +7,7 @@ import * as Y from "yjs";
 import type { LlmFrame } from "../../shared/chat.ts";
 import { ChatEngine, type ChatLimits } from "../../party/chat/engine.ts";
 import { executeCommand } from "../../party/core/commands.ts";
-import { readNotes, readTasks } from "../../party/core/doc-schema.ts";
+import { readNotes, readTasks } from "../../shared/doc-schema.ts";
 import { DocStore } from "../../party/core/doc-store.ts";
 import { Ledger } from "../../party/core/ledger.ts";
 import { nodeSql } from "./node-sql.ts";

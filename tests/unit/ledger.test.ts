@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import type { Command } from "../../shared/commands.ts";
 import type { LedgerEvent } from "../../shared/domain.ts";
 import { type CommandDeps, executeCommand } from "../../party/core/commands.ts";
-import { readTasks } from "../../party/core/doc-schema.ts";
+import { readTasks } from "../../shared/doc-schema.ts";
 import { DocStore } from "../../party/core/doc-store.ts";
 import { Ledger } from "../../party/core/ledger.ts";
 import { nodeSql } from "../support/node-sql.ts";

@@ -2,6 +2,7 @@
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
 import { Plus } from "lucide-react";
 import * as Y from "yjs";
+import { patchNote, writeNote } from "../../../shared/doc-schema.ts";
 import { NotesSearchSchema } from "../../../shared/search.ts";
 import { NoteEditor } from "../../components/note-editor.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
@@ -34,12 +35,7 @@ function Notes() {
   const create = async () => {
     const id = crypto.randomUUID();
     const now = new Date().toISOString();
-    brain.doc.transact(() => {
-      const note = new Y.Map<unknown>();
-      for (const [k, v] of Object.entries({ id, title: "Untitled", pinned: false, createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` })) note.set(k, v);
-      note.set("body", new Y.Text(""));
-      brain.doc.getMap<Y.Map<unknown>>("notes").set(id, note);
-    });
+    writeNote(brain.doc, { id, title: "Untitled", body: "", pinned: false, createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
     await navigate({ to: "/notes", search: { note: id } });
   };
   const title = notes.find((n) => n.id === selected)?.title ?? "";
@@ -66,12 +62,7 @@ function Notes() {
             <input
               aria-label="Note title"
               value={title}
-              onChange={(e) =>
-                entry.doc?.transact(() => {
-                  entry.set("title", e.target.value.slice(0, 500));
-                  entry.set("updatedAt", new Date().toISOString());
-                })
-              }
+              onChange={(e) => patchNote(brain.doc, selected!, { title: e.target.value.slice(0, 500), updatedAt: new Date().toISOString() })}
               className="mb-3 w-full rounded bg-transparent text-2xl font-semibold outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             />
             <NoteEditor key={selected} text={body} provider={brain.provider} name={`${navigator.platform || "device"} · ${brain.deviceId.slice(0, 4)}`} />

@@ -3,8 +3,9 @@ import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowDown, ArrowUp, Bot, Plus } from "lucide-react";
 import { localDate, parseTaskInput } from "../../../shared/dates.ts";
 import { type FormEvent, useState } from "react";
-import * as Y from "yjs";
-import { type Task, TaskSchema } from "../../../shared/domain.ts";
+import type * as Y from "yjs";
+import { nextOrder, patchTask, readTasks, writeTask } from "../../../shared/doc-schema.ts";
+import type { Task } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
@@ -18,11 +19,15 @@ export const Route = createFileRoute("/_app/tasks")({
   component: Tasks,
 });
 
-const readTasks = (map: Y.Map<Y.Map<unknown>>): Task[] =>
-  [...map.values()]
-    .map((m) => (m instanceof Y.Map ? TaskSchema.safeParse(m.toJSON()) : null))
-    .flatMap((r) => (r?.success ? [r.data] : []))
-    .sort((a, b) => a.order - b.order);
+const TAG = /#([\p{L}\p{N}_-]{1,64})/gu;
+
+/** "#words" in what the user typed become tags; the rest is the text. */
+function splitTags(typed: string): { text: string; tags: string[] } {
+  const tags = [...new Set([...typed.matchAll(TAG)].map((m) => m[1]!.toLowerCase()))];
+  return { text: typed.replace(TAG, " ").replace(/\s+/g, " ").trim(), tags };
+}
+
+const touch = () => ({ updatedAt: new Date().toISOString() });
 
 const FILTERS: TaskFilter[] = ["all", "today", "upcoming", "overdue", "done"];
 
@@ -46,7 +51,7 @@ function Tasks() {
   const { filter } = Route.useSearch();
   const brain = useBrain();
   const { data } = useSuspenseQuery(stateQuery());
-  const tasks = useDocMap(brain.doc, "tasks", readTasks);
+  const tasks = useDocMap(brain.doc, "tasks", () => readTasks(brain.doc));
   const [title, setTitle] = useState("");
   const [error, setError] = useState<string | null>(null);
   const today = localDate(data.preferences.timezone, new Date());
@@ -59,19 +64,12 @@ function Tasks() {
     // Cleared at once, so the next task can be typed while this one is saved; restored on failure.
     setTitle("");
     try {
-      // Natural language: "Call mom tomorrow at 5pm" → title and due date, in the user's zone.
-      // "#words" become tags.
-      const tags = [...typed.matchAll(/#([\p{L}\p{N}_-]{1,64})/gu)].map((m) => m[1]!.toLowerCase());
-      const parsed = parseTaskInput(typed.replace(/#[\p{L}\p{N}_-]{1,64}/gu, " "), data.preferences.timezone, new Date());
+      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags.
+      const { text, tags } = splitTags(typed);
+      const parsed = parseTaskInput(text, data.preferences.timezone, new Date());
       // Written into the document: shown at once, kept offline, synced and validated by the room (D6).
-      const now = new Date().toISOString();
-      const entry = new Y.Map<unknown>();
-      const order = tasks.reduce((max, t) => Math.max(max, t.order), 0) + 1;
-      const task: Task = { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags: [...new Set(tags)], order, createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` };
-      brain.doc.transact(() => {
-        for (const [k, v] of Object.entries(task)) entry.set(k, v);
-        brain.doc.getMap<Y.Map<unknown>>("tasks").set(task.id, entry);
-      });
+      const { updatedAt: now } = touch();
+      writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
       setError(null);
     } catch (err) {
       setTitle(typed);
@@ -118,11 +116,7 @@ function Tasks() {
 function move(doc: Y.Doc, task: Task, neighbour: Task | undefined, beyond: Task | undefined, direction: -1 | 1) {
   if (!neighbour) return;
   const far = beyond ? beyond.order : neighbour.order + direction;
-  const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
-  doc.transact(() => {
-    entry?.set("order", (neighbour.order + far) / 2);
-    entry?.set("updatedAt", new Date().toISOString());
-  });
+  patchTask(doc, task.id, { order: (neighbour.order + far) / 2, ...touch() });
 }
 
 /** Who made a task, for the list: the assistant, this device, another of the user's devices. */
@@ -138,25 +132,13 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
   const [title, setTitle] = useState(task.title);
   const save = () => {
     setEditing(false);
-    const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
     // "#words" typed while renaming become the task's tags.
-    const tags = [...title.matchAll(/#([\p{L}\p{N}_-]{1,64})/gu)].map((m) => m[1]!.toLowerCase());
-    const text = title.replace(/#[\p{L}\p{N}_-]{1,64}/gu, " ").replace(/\s+/g, " ").trim();
-    if (entry && text && (text !== task.title || tags.length > 0)) {
-      doc.transact(() => {
-        entry.set("title", text);
-        if (tags.length > 0) entry.set("tags", [...new Set([...task.tags, ...tags])].slice(0, 32));
-        entry.set("updatedAt", new Date().toISOString());
-      });
+    const { text, tags } = splitTags(title);
+    if (text && (text !== task.title || tags.length > 0)) {
+      patchTask(doc, task.id, { title: text, ...(tags.length > 0 ? { tags: [...new Set([...task.tags, ...tags])].slice(0, 32) } : {}), ...touch() });
     }
   };
-  const toggle = () => {
-    const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
-    entry?.doc?.transact(() => {
-      entry.set("status", task.status === "done" ? "open" : "done");
-      entry.set("updatedAt", new Date().toISOString());
-    });
-  };
+  const toggle = () => patchTask(doc, task.id, { status: task.status === "done" ? "open" : "done", ...touch() });
   const byAssistant = task.createdBy.startsWith("assistant:");
   return (
     <li className="flex items-center gap-3 px-4 py-3">
@@ -186,13 +168,7 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
           key={tag}
           title={`Remove tag ${tag}`}
           aria-label={`Remove tag ${tag} from ${task.title}`}
-          onClick={() => {
-            const entry = doc.getMap<Y.Map<unknown>>("tasks").get(task.id);
-            doc.transact(() => {
-              entry?.set("tags", task.tags.filter((t) => t !== tag));
-              entry?.set("updatedAt", new Date().toISOString());
-            });
-          }}
+          onClick={() => patchTask(doc, task.id, { tags: task.tags.filter((t) => t !== tag), ...touch() })}
           className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 hover:line-through dark:bg-stone-800 dark:text-stone-300"
         >
           #{tag}

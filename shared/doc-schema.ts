@@ -4,10 +4,11 @@
  * `tasks` and `notes` are root maps of id → Y.Map. The room's HTTP API and
  * the assistant change them only through these functions, inside one
  * `doc.transact` with an origin naming the actor, so every device sees the
- * change live and the ledger can attribute it.
+ * change live and the ledger can attribute it. The web app edits its local
+ * copy with the same functions (no origin: the room attributes it to the device).
  */
 import * as Y from "yjs";
-import { type Note, NoteSchema, type Task, TaskSchema } from "../../shared/domain.ts";
+import { type Note, NoteSchema, type Task, TaskSchema } from "./domain.ts";
 
 export const TASKS = "tasks";
 export const NOTES = "notes";
@@ -57,7 +58,7 @@ export function nextOrder(doc: Y.Doc): number {
   return max + 1;
 }
 
-export function writeTask(doc: Y.Doc, task: Task, origin: ActorOrigin): void {
+export function writeTask(doc: Y.Doc, task: Task, origin?: ActorOrigin): void {
   doc.transact(() => {
     const entry = new Y.Map<unknown>();
     for (const [key, value] of Object.entries(task)) entry.set(key, value);
@@ -66,7 +67,7 @@ export function writeTask(doc: Y.Doc, task: Task, origin: ActorOrigin): void {
 }
 
 /** Sets the given fields of an existing task; `tags` is a plain array, replaced whole (D2). */
-export function patchTask(doc: Y.Doc, id: string, fields: Partial<Task>, origin: ActorOrigin): void {
+export function patchTask(doc: Y.Doc, id: string, fields: Partial<Task>, origin?: ActorOrigin): void {
   const entry = tasksOf(doc).get(id);
   if (!(entry instanceof Y.Map)) throw new Error(`patchTask: task ${id} is missing; check readTask first`);
   doc.transact(() => {
@@ -88,7 +89,7 @@ export function readNote(doc: Y.Doc, id: string): Note | null {
   return readNotes(doc).find((n) => n.id === id) ?? null;
 }
 
-export function writeNote(doc: Y.Doc, note: Note, origin: ActorOrigin): void {
+export function writeNote(doc: Y.Doc, note: Note, origin?: ActorOrigin): void {
   doc.transact(() => {
     const entry = new Y.Map<unknown>();
     for (const [key, value] of Object.entries(note)) entry.set(key, key === "body" ? new Y.Text(note.body) : value);
@@ -100,7 +101,7 @@ export function writeNote(doc: Y.Doc, note: Note, origin: ActorOrigin): void {
  * Sets a note's fields. A new body is applied as the smallest edit (common
  * prefix and suffix kept), so concurrent edits elsewhere in the text survive.
  */
-export function patchNote(doc: Y.Doc, id: string, fields: NoteFields, origin: ActorOrigin): void {
+export function patchNote(doc: Y.Doc, id: string, fields: NoteFields, origin?: ActorOrigin): void {
   const entry = notesOf(doc).get(id);
   if (!(entry instanceof Y.Map)) throw new Error(`patchNote: note ${id} is missing; check readNote first`);
   doc.transact(() => {
