@@ -1,26 +1,29 @@
-import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
-import { getServerByName } from "partyserver";
+import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Memory, Message, Task } from "../../shared/domain.ts";
-import type { Brain } from "../../party/brain.ts";
 import type { ChatEngine } from "../../party/chat/engine.ts";
 import { gatedModel, scriptedModel } from "../support/fake-models.ts";
-import { api, BASE, connect, freshUser, login, type TestSocket } from "./helpers.ts";
-
-type Internals = { __unsafe_ensureInitialized(): Promise<void> };
+import { api, BASE, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
 
 async function chatOf(user: string): Promise<ChatEngine> {
-  const stub = await getServerByName(env.Brain, user);
-  return runInDurableObject(stub, async (brain: Brain) => {
-    await (brain as unknown as Internals).__unsafe_ensureInitialized();
-    return brain.debugChat();
-  });
+  return inRoom(await stubOf(user), (brain) => brain.debugChat());
 }
 
-/** Runs `fn` inside the user's room: streams a gated model feeds belong to the room's I/O context. */
-async function inRoom<T>(user: string, fn: () => T | Promise<T>): Promise<T> {
-  const stub = await getServerByName(env.Brain, user);
-  return runInDurableObject(stub, () => fn());
+/** A new user whose room answers with a gated model: the test releases the reply token by token, inside the room. */
+async function gatedUser(label: string) {
+  const user = freshUser(label);
+  const token = await login(user);
+  const stub = await stubOf(user);
+  const gate = gatedModel();
+  (await chatOf(user)).useModel(() => gate.model);
+  return {
+    user,
+    token,
+    stub,
+    started: () => inRoom(stub, () => gate.ready),
+    push: (...tokens: string[]) => inRoom(stub, () => gate.push(...tokens)),
+    end: () => inRoom(stub, () => gate.end()),
+  };
 }
 
 async function state(token: string) {
@@ -91,22 +94,19 @@ describe("Brain — chat streaming", () => {
   });
 
   it("[C5][C11] a device and an SSE reader joining mid-stream get the text so far, then the rest: no gap, no duplicate", async () => {
-    const user = freshUser("join");
-    const token = await login(user);
-    const chat = await chatOf(user);
-    const gate = gatedModel();
-    chat.useModel(() => gate.model);
+    const g = await gatedUser("join");
+    const { token } = g;
     const first = await connect(token, "first");
     await first.hello();
     const { turnId, streamUrl } = await send(first, "tell me a story");
-    await inRoom(user, () => gate.ready);
-    await inRoom(user, () => gate.push("Once", " upon", " a"));
+    await g.started();
+    await g.push("Once", " upon", " a");
     await first.next("llm.token", (f) => f.seq === 2);
     const late = await connect(token, "late");
     await late.hello();
     const sse = await api(token).get(streamUrl);
-    await inRoom(user, () => gate.push(" time", " there", " was"));
-    await inRoom(user, () => gate.end());
+    await g.push(" time", " there", " was");
+    await g.end();
     const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
     let body = "";
     while (!body.includes("llm.completed")) body += (await reader.read()).value ?? "";
@@ -120,22 +120,19 @@ describe("Brain — chat streaming", () => {
   });
 
   it("[C5] a reconnecting device that says how far it got receives only the rest", async () => {
-    const user = freshUser("resume");
-    const token = await login(user);
-    const chat = await chatOf(user);
-    const gate = gatedModel();
-    chat.useModel(() => gate.model);
+    const g = await gatedUser("resume");
+    const { token } = g;
     const s = await connect(token, "d");
     await s.hello();
     const { turnId } = await send(s, "go");
-    await inRoom(user, () => gate.ready);
-    await inRoom(user, () => gate.push("a", "b", "c"));
+    await g.started();
+    await g.push("a", "b", "c");
     await s.next("llm.token", (f) => f.seq === 2);
     s.close();
     const again = await connect(token, "d");
     await again.hello({ resume: { turnId, seq: 1 } });
-    await inRoom(user, () => gate.push("d"));
-    await inRoom(user, () => gate.end());
+    await g.push("d");
+    await g.end();
     await again.next("llm.completed");
     expect(tokensOf(again, turnId)).toEqual([
       [2, "c"],
@@ -145,23 +142,19 @@ describe("Brain — chat streaming", () => {
   });
 
   it("[C6][G1] eviction mid-stream ends the turn interrupted with its checkpointed text; the user's message is kept", async () => {
-    const user = freshUser("evict");
-    const token = await login(user);
-    const chat = await chatOf(user);
-    const gate = gatedModel();
-    chat.useModel(() => gate.model);
+    const g = await gatedUser("evict");
+    const { token } = g;
     const s = await connect(token, "d");
     await s.hello();
     const { turnId } = await send(s, "write me something long");
-    await inRoom(user, () => gate.ready);
+    await g.started();
     const words = Array.from({ length: 11 }, (_, i) => ` w${i}`);
-    await inRoom(user, () => gate.push(...words));
+    await g.push(...words);
     await s.next("llm.token", (f) => f.seq === 10);
     s.close();
     // The runtime drops the object mid-stream, as on a deploy or a crash (evictDurableObject would
     // wait for the stream, which never ends: the gated model is never released).
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, (_brain, st) => st.abort("simulated restart")).catch(() => {});
+    await inRoom(g.stub, (_brain, st) => st.abort("simulated restart")).catch(() => {});
     const after = await state(token);
     expect(after.recentMessages.map((m) => [m.role, m.status, m.text])).toEqual([
       ["user", "complete", "write me something long"],
@@ -209,18 +202,15 @@ describe("Brain — chat streaming", () => {
   });
 
   it("[C7] the user can stop a turn from another device; it ends interrupted with the text so far", async () => {
-    const user = freshUser("stop");
-    const token = await login(user);
-    const chat = await chatOf(user);
-    const gate = gatedModel();
-    chat.useModel(() => gate.model);
+    const g = await gatedUser("stop");
+    const { token } = g;
     const phone = await connect(token, "phone");
     const laptop = await connect(token, "laptop");
     await phone.hello();
     await laptop.hello();
     const { turnId } = await send(phone, "go on and on");
-    await inRoom(user, () => gate.ready);
-    await inRoom(user, () => gate.push("one", " two"));
+    await g.started();
+    await g.push("one", " two");
     await laptop.next("llm.token", (f) => f.seq === 1);
     laptop.send({ type: "turn.stop", rid: "stop", turnId });
     await laptop.next("ack", (f) => f.rid === "stop");
@@ -271,9 +261,8 @@ describe("Brain — chat streaming", () => {
   it("[G6] the daily token budget is checked before the call; the caller is told when to retry", async () => {
     const user = freshUser("budget");
     const token = await login(user);
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: Brain) => {
-      await (brain as unknown as Internals).__unsafe_ensureInitialized();
+    const stub = await stubOf(user);
+    await inRoom(stub, async (brain) => {
       brain.debugLedger().append({ type: "usage.charged", actor: { kind: "system" }, correlationId: "t", payload: { day: new Date().toISOString().slice(0, 10), tokens: 99_990 } });
     });
     let called = false;
@@ -333,9 +322,8 @@ describe("Brain — chat streaming", () => {
     await s.hello();
     await send(s, "delete old task");
     const card = await s.next("llm.action", (f) => f.action.status === "proposed");
-    await inRoom(user, () => chat.store.proposal(card.action.proposalId!));
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, (_b, st) => void st.storage.sql.exec("UPDATE chat_proposals SET expires_at = 0"));
+    const stub = await stubOf(user);
+    await inRoom(stub, (_b, st) => void st.storage.sql.exec("UPDATE chat_proposals SET expires_at = 0"));
     const res = await api(token).post(`/api/v1/proposals/${card.action.proposalId}/confirm`, undefined);
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("expired");
@@ -364,9 +352,8 @@ describe("Brain — chat streaming", () => {
   it("[C12] retention: the alarm archives messages beyond the hot 100, idempotently; history pages through them", async () => {
     const user = freshUser("archive");
     const token = await login(user);
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: Brain) => {
-      await (brain as unknown as Internals).__unsafe_ensureInitialized();
+    const stub = await stubOf(user);
+    await inRoom(stub, async (brain) => {
       const ledger = brain.debugLedger();
       for (let i = 0; i < 130; i++) {
         const createdAt = new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString();
@@ -374,11 +361,11 @@ describe("Brain — chat streaming", () => {
       }
     });
     // Maintenance is due hourly; move the room's clock past it, then run the alarm twice (idempotent).
-    await runInDurableObject(stub, (brain: Brain) => brain.debugSetClock(Date.now() + 2 * 60 * 60 * 1000));
+    await inRoom(stub, (brain) => brain.debugSetClock(Date.now() + 2 * 60 * 60 * 1000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    await runInDurableObject(stub, (brain: Brain) => brain.debugSetClock(Date.now() + 4 * 60 * 60 * 1000));
+    await inRoom(stub, (brain) => brain.debugSetClock(Date.now() + 4 * 60 * 60 * 1000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const archived = await runInDurableObject(stub, (_b, st) => [...st.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_archive")][0]!.n);
+    const archived = await inRoom(stub, (_b, st) => [...st.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_archive")][0]!.n);
     expect(archived).toBe(30);
     const seen: string[] = [];
     let before: string | null = "9999-12-31T23:59:59.999Z";

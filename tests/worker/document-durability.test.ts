@@ -1,22 +1,12 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { getServerByName } from "partyserver";
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import type { Brain } from "../../party/brain.ts";
 import { CHUNK_BYTES, DocStore } from "../../party/core/doc-store.ts";
 import { seededRng } from "../support/random.ts";
-import { freshUser, login } from "./helpers.ts";
+import { freshUser, inRoom, login, stubOf } from "./helpers.ts";
 import { YjsDevice } from "./yjs-client.ts";
 
-type Internals = { document: Y.Doc; __unsafe_ensureInitialized(): Promise<void> };
-const docOf = async (user: string) => {
-  const stub = await getServerByName(env.Brain, user);
-  return runInDurableObject(stub, async (brain: Brain) => {
-    const internals = brain as unknown as Internals;
-    await internals.__unsafe_ensureInitialized();
-    return Y.encodeStateAsUpdate(internals.document);
-  });
-};
+const docOf = async (user: string) => inRoom(await stubOf(user), (brain) => Y.encodeStateAsUpdate(brain.document));
 const json = (update: Uint8Array) => {
   const d = new Y.Doc();
   Y.applyUpdate(d, update);
@@ -30,7 +20,7 @@ describe("Brain — document durability", () => {
   it("[D5][G1] edit, disconnect every client, evict, reconnect a fresh client: the edit is there, 100 times out of 100", async () => {
     const user = freshUser("hundred");
     const token = await login(user);
-    const stub = await getServerByName(env.Brain, user);
+    const stub = await stubOf(user);
     let present = 0;
     for (let run = 0; run < 100; run++) {
       const editor = new YjsDevice(token, "editor");
@@ -61,8 +51,8 @@ describe("Brain — document durability", () => {
     await d.settle();
     d.disconnect();
     const before = await docOf(user);
-    const stub = await getServerByName(env.Brain, user);
-    const layout = await runInDurableObject(stub, async (_brain: Brain, state) => {
+    const stub = await stubOf(user);
+    const layout = await inRoom(stub, (_brain, state) => {
       const sql = { exec: state.storage.sql.exec.bind(state.storage.sql), transactionSync: state.storage.transactionSync.bind(state.storage) } as never;
       const store = new DocStore(sql);
       const rowsBefore = store.rowCount;
@@ -93,7 +83,7 @@ describe("Brain — document durability", () => {
     const rng = seededRng("document convergence", seed);
     const user = freshUser("converge");
     const token = await login(user);
-    const stub = await getServerByName(env.Brain, user);
+    const stub = await stubOf(user);
     const devices = ["a", "b", "c"].map((id) => new YjsDevice(token, id));
     for (const d of devices) await d.connect();
     devices[0]!.addNote("shared", "");

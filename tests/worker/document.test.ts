@@ -1,18 +1,10 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { getServerByName } from "partyserver";
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { LedgerEvent, Note, Task } from "../../shared/domain.ts";
-import type { Brain } from "../../party/brain.ts";
 import { MAX_UPDATE_OPS } from "../../party/core/yjs-guard.ts";
-import { api, connect, freshUser, login } from "./helpers.ts";
+import { api, connect, freshUser, inRoom, login, stubOf } from "./helpers.ts";
 import { YjsDevice } from "./yjs-client.ts";
-
-type Internals = { document: Y.Doc; __unsafe_ensureInitialized(): Promise<void> };
-const ready = async (brain: Brain) => {
-  await (brain as unknown as Internals).__unsafe_ensureInitialized();
-  return brain;
-};
 
 async function until(check: () => boolean, what: string, timeoutMs = 5_000) {
   const deadline = Date.now() + timeoutMs;
@@ -64,9 +56,8 @@ describe("Brain — the live document", () => {
     await a.connect();
     await b.connect();
     await api(token).post("/api/v1/tasks", { action: "create", task: { title: "From HTTP" } });
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: Brain) => {
-      await ready(brain);
+    const stub = await stubOf(user);
+    await inRoom(stub, (brain) => {
       brain.runTool("turn-1", { kind: "task", action: { action: "create", task: { title: "From the assistant" } } }, "req-t1");
     });
     for (const device of [a, b]) {
@@ -225,9 +216,8 @@ describe("Brain — the live document", () => {
     const http = api(token);
     const mine = (await (await http.post("/api/v1/tasks", { action: "create", task: { title: "My task" } })).json()) as Task;
     const note = (await (await http.post("/api/v1/notes", { action: "create", note: { title: "Plan", body: "Draft" } })).json()) as Note;
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: Brain) => {
-      await ready(brain);
+    const stub = await stubOf(user);
+    await inRoom(stub, (brain) => {
       for (const command of [
         { kind: "task", action: { action: "create", task: { title: "Assistant's task" } } },
         { kind: "task", action: { action: "complete", taskId: mine.id } },
@@ -267,9 +257,8 @@ describe("Brain — the live document", () => {
   it("[D9] undo is available over the socket too", async () => {
     const user = freshUser("undo-socket");
     const token = await login(user);
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: Brain) => {
-      await ready(brain);
+    const stub = await stubOf(user);
+    await inRoom(stub, (brain) => {
       brain.runTool("turn-9", { kind: "task", action: { action: "create", task: { title: "Oops" } } }, "r");
     });
     const s = await connect(token);

@@ -1,17 +1,7 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { getServerByName } from "partyserver";
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Memory, Task } from "../../shared/domain.ts";
-import type { Brain } from "../../party/brain.ts";
-import { api, connect, freshUser, login } from "./helpers.ts";
-
-type Internals = { document: import("yjs").Doc; __unsafe_ensureInitialized(): Promise<void> };
-
-/** runInDurableObject bypasses fetch, where partyserver would run onStart; do it explicitly. */
-const ready = async (brain: Brain) => {
-  await (brain as unknown as Internals).__unsafe_ensureInitialized();
-  return brain;
-};
+import { api, connect, freshUser, inRoom, login, stubOf } from "./helpers.ts";
 
 describe("Brain — durability", () => {
   it("[L8][G1] every acknowledged event and task survives eviction with no client connected", async () => {
@@ -26,7 +16,7 @@ describe("Brain — durability", () => {
     await (await http.post("/api/v1/memory/pin", { type: "fact", key: "dog", value: "Rex" })).body?.cancel();
     const before = (await (await http.get("/api/v1/state")).json()) as { tasks: Task[]; memories: Memory[]; lastEventSeq: number };
 
-    const stub = await getServerByName(env.Brain, user);
+    const stub = await stubOf(user);
     await evictDurableObject(stub);
 
     const after = (await (await http.get("/api/v1/state")).json()) as typeof before;
@@ -44,11 +34,10 @@ describe("Brain — durability", () => {
     s.send({ type: "task", rid: "x", command: { action: "create", task: { title: "Through the socket" } } });
     await s.next("ack");
     s.close();
-    const stub = await getServerByName(env.Brain, user);
+    const stub = await stubOf(user);
     await evictDurableObject(stub);
-    const titles = await runInDurableObject(stub, async (brain: Brain) => {
-      await ready(brain);
-      const doc = (brain as unknown as Internals).document;
+    const titles = await inRoom(stub, async (brain) => {
+      const doc = brain.document;
       return [...doc.getMap<import("yjs").Map<unknown>>("tasks").values()].map((m) => m.get("title"));
     });
     expect(titles).toEqual(["Through the socket"]);
@@ -66,9 +55,8 @@ describe("Brain — durability", () => {
       expect(res.status).toBe(200);
       await res.body?.cancel();
     }
-    const stub = await getServerByName(env.Brain, user);
-    const { live, replayed } = await runInDurableObject(stub, async (brain: Brain) => {
-      await ready(brain);
+    const stub = await stubOf(user);
+    const { live, replayed } = await inRoom(stub, async (brain) => {
       const ledger = brain.debugLedger();
       return { live: ledger.state, replayed: ledger.replayFromZero() };
     });
@@ -79,17 +67,15 @@ describe("Brain — durability", () => {
   it("[L6] hydration after eviction starts from the latest snapshot and equals replay from zero", async () => {
     const user = freshUser("snapshot");
     await login(user);
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: Brain) => {
-      await ready(brain);
+    const stub = await stubOf(user);
+    await inRoom(stub, async (brain) => {
       const ledger = brain.debugLedger();
       for (let i = 0; i < 2_100; i++) {
         ledger.append({ type: "memory.pinned", actor: { kind: "system" }, correlationId: "bulk", payload: { memory: { id: `m${i % 7}`, type: "fact", key: `k${i % 7}`, value: `v${i}`, pinnedAt: "2026-11-21T09:00:00.000Z", updatedAt: "2026-11-21T09:00:00.000Z" } } });
       }
     });
     await evictDurableObject(stub);
-    const result = await runInDurableObject(stub, async (brain: Brain, state) => {
-      await ready(brain);
+    const result = await inRoom(stub, async (brain, state) => {
       const ledger = brain.debugLedger();
       const snaps = [...state.storage.sql.exec<{ seq: number }>("SELECT seq FROM ledger_snapshots ORDER BY seq")].map((r) => r.seq);
       return { snaps, live: ledger.state, replayed: ledger.replayFromZero() };

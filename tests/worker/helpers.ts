@@ -1,5 +1,7 @@
 /** Helpers for tests that run inside workerd against the real worker (SELF) and Brain rooms. */
-import { SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { getServerByName } from "partyserver";
+import type { Brain } from "../../party/brain.ts";
 import { PROTOCOL_VERSION, type ServerFrame } from "../../shared/protocol.ts";
 
 export const BASE = "https://cos.test";
@@ -102,4 +104,21 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
     waiters.splice(0).forEach((w) => w());
   });
   return socket;
+}
+
+/** The user's Brain stub. */
+export const stubOf = (user: string) => getServerByName(env.Brain, user);
+
+type Initializable = { __unsafe_ensureInitialized(): Promise<void> };
+
+/**
+ * Runs `fn` inside the user's room. runInDurableObject bypasses fetch, where
+ * partyserver would run onStart, so the room is initialized first. Streams a
+ * test feeds a gated model from also belong to the room's I/O context.
+ */
+export function inRoom<T>(stub: DurableObjectStub<Brain>, fn: (brain: Brain, state: DurableObjectState) => T | Promise<T>): Promise<T> {
+  return runInDurableObject(stub, async (brain: Brain, state) => {
+    await (brain as unknown as Initializable).__unsafe_ensureInitialized();
+    return fn(brain, state);
+  });
 }

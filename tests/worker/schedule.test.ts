@@ -1,24 +1,16 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { getServerByName } from "partyserver";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LedgerEvent, Notification, Plan, Reminder, Task } from "../../shared/domain.ts";
 import type { Brain } from "../../party/brain.ts";
-import { api, connect, freshUser, login, type TestSocket } from "./helpers.ts";
+import { api, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
 
-type Internals = { __unsafe_ensureInitialized(): Promise<void> };
-
+/** The user's room with a clock the test sets, and its alarm run on demand (S11). */
 async function room(user: string) {
-  const stub = await getServerByName(env.Brain, user);
-  const inRoom = <T>(fn: (brain: Brain) => T | Promise<T>) =>
-    runInDurableObject(stub, async (brain: Brain) => {
-      await (brain as unknown as Internals).__unsafe_ensureInitialized();
-      return fn(brain);
-    });
+  const stub = await stubOf(user);
   return {
-    stub,
-    setClock: (iso: string) => inRoom((b) => b.debugSetClock(Date.parse(iso))),
+    setClock: (iso: string) => inRoom(stub, (b) => b.debugSetClock(Date.parse(iso))),
     alarm: () => runDurableObjectAlarm(stub),
-    inRoom,
+    inRoom: <T>(fn: (brain: Brain) => T | Promise<T>) => inRoom(stub, fn),
   };
 }
 

@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../shared/domain.ts";
 import { CLOSE_CODES, MAX_FRAME_CHARS } from "../../shared/protocol.ts";
-import { api, BASE, connect, freshUser, login, ticket } from "./helpers.ts";
+import { api, BASE, connect, freshUser, inRoom, login, stubOf, ticket } from "./helpers.ts";
 
 describe("Brain — socket protocol", () => {
   it("[P1][P2] hello gets a welcome; Yjs sync starts on its own binary frames", async () => {
@@ -167,11 +167,7 @@ describe("Brain — socket protocol", () => {
   it("[P8][L7] events.backfill pages through any distance; only hello falls back to a snapshot", async () => {
     const user = freshUser("far");
     const token = await login(user);
-    const { env, runInDurableObject } = await import("cloudflare:test");
-    const { getServerByName } = await import("partyserver");
-    const stub = await getServerByName(env.Brain, user);
-    await runInDurableObject(stub, async (brain: import("../../party/brain.ts").Brain) => {
-      await (brain as unknown as { __unsafe_ensureInitialized(): Promise<void> }).__unsafe_ensureInitialized();
+    await inRoom(await stubOf(user), (brain) => {
       for (let i = 0; i < 700; i++) brain.debugLedger().append({ type: "note.test", actor: { kind: "system" }, correlationId: "bulk", payload: { i } });
     });
     const s = await connect(token);
