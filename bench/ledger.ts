@@ -83,21 +83,17 @@ export function ledgerBench(repeats = 5) {
       hydrate.push(time(() => void ledger.hydrate()));
     }
     const ref = percentile(scan, 50);
-    results[`ledger.replay_${size / 1000}k`] = {
+    const versusScan = (samples: number[]) => ({
       unit: "ms",
-      p50: round(percentile(replay, 50)),
-      p99: round(percentile(replay, 99)),
+      p50: round(percentile(samples, 50)),
+      p99: round(percentile(samples, 99)),
       reference: round(ref),
       referenceName: "plain SELECT scan of the same rows",
-      ratio: round(percentile(replay, 50) / ref),
-    };
+      ratio: round(percentile(samples, 50) / ref),
+    });
+    results[`ledger.replay_${size / 1000}k`] = versusScan(replay);
     results[`ledger.hydrate_${size / 1000}k`] = {
-      unit: "ms",
-      p50: round(percentile(hydrate, 50)),
-      p99: round(percentile(hydrate, 99)),
-      reference: round(ref),
-      referenceName: "plain SELECT scan of the same rows",
-      ratio: round(percentile(hydrate, 50) / ref),
+      ...versusScan(hydrate),
       eventsAfterSnapshot: ledger.lastSeq % SNAPSHOT_EVERY,
       target: "10k: ≤ 50 ms with snapshot; grows with events since snapshot",
     };
