@@ -96,7 +96,7 @@ export class Brain extends YServer {
       ledger: this.#ledger,
       doc: this.document,
       now: this.#now,
-      clients: () => [...this.#socketDeps().clients()],
+      clients: () => this.#clients(),
       execute: (command, ctx) => this.#execute(command, ctx),
       setAlarm: (at) => void this.ctx.storage.setAlarm(at),
       afterMaintenance: () => this.#maybeCompact(),

@@ -34,9 +34,6 @@ export type ToolHost = {
   charge(tool: string): boolean;
 };
 
-/** Tools that change or remove data beyond recovery by a simple edit: proposal first (G7). */
-export const DESTRUCTIVE_TOOLS = new Set(["delete_task"]);
-
 const taskRef = z.object({
   taskId: z.string().max(LIMITS.id).optional().describe("id of the task, if known"),
   title: z.string().max(LIMITS.title).optional().describe("words from the task's title, if the id is not known"),
@@ -178,5 +175,3 @@ export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void)
     }),
   };
 }
-
-export type Tools = ReturnType<typeof buildTools>;

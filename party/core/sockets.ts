@@ -19,7 +19,7 @@ import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "./commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { memoriesOf } from "./projections.ts";
-import { devicesOf, LAST_SEEN_RESOLUTION_MS, type SocketPresence } from "./presence.ts";
+import { devicesOf, LAST_SEEN_RESOLUTION_MS, samePresence, type SocketPresence } from "./presence.ts";
 
 /** A client further behind than this gets a snapshot instead of events (P8). */
 export const BACKFILL_MAX_EVENTS = 500;
@@ -100,7 +100,7 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
     case "focus": {
       const before = currentDevices(deps);
       client.setPresence({ ...client.presence, focused: frame.focused });
-      if (JSON.stringify(before) !== JSON.stringify(currentDevices(deps))) {
+      if (!samePresence(before, currentDevices(deps))) {
         broadcastPresence(deps);
         deps.onPresence?.();
       }

@@ -1,7 +1,5 @@
 /** Typed calls to the HTTP API (docs/PROTOCOL.md). Errors become ApiError with the server's code and request id. */
-import type { Accepted } from "../../shared/chat.ts";
-import type { NoteAction, TaskAction } from "../../shared/commands.ts";
-import type { BrainState, LedgerEvent, Memory, Message, Note, Plan, Preferences, PreferencesPatch, Task } from "../../shared/domain.ts";
+import type { BrainState, LedgerEvent, Memory, Message, Preferences, PreferencesPatch } from "../../shared/domain.ts";
 import type { ErrorBody } from "../../shared/errors.ts";
 
 const TOKEN_KEY = "micro-cos.token";
@@ -48,16 +46,11 @@ export const api = {
   state: () => call<BrainState>("GET", "/api/v1/state"),
   events: (since = 0, limit = 200) => call<{ events: LedgerEvent[]; lastEventSeq: number }>("GET", `/api/v1/events?since=${since}&limit=${limit}`),
   history: (before?: string) => call<{ messages: Message[]; nextBefore: string | null }>("GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
-  task: (action: TaskAction) => call<Task>("POST", "/api/v1/tasks", action),
-  note: (action: NoteAction) => call<Note>("POST", "/api/v1/notes", action),
   pin: (pin: { type: Memory["type"]; key: string; value: string }) => call<Memory>("POST", "/api/v1/memory/pin", pin),
   unpin: (memoryId: string) => call<Memory>("POST", "/api/v1/memory/unpin", { memoryId }),
   preferences: (patch: PreferencesPatch) => call<Preferences>("PUT", "/api/v1/preferences", patch),
-  message: (text: string, clientActionId: string) => call<Accepted>("POST", "/api/v1/message", { text, channel: "chat", clientActionId }),
-  stop: (turnId: string) => call<unknown>("POST", `/api/v1/turns/${turnId}/stop`),
   proposal: (id: string, decision: "confirm" | "reject") => call<unknown>("POST", `/api/v1/proposals/${id}/${decision}`),
   undo: (turnId: string) => call<unknown>("POST", "/api/v1/undo", { turnId }),
   planItem: (date: string, itemId: string, action: "accept" | "reject") => call<unknown>("POST", "/api/v1/plan/items", { date, itemId, action }),
-  plan: (date?: string) => call<Plan>("GET", `/api/v1/plan${date ? `?date=${date}` : ""}`),
   socketTicket: () => call<{ ticket: string; expiresAt: string; path: string }>("POST", "/api/v1/socket/ticket"),
 };

@@ -3,6 +3,7 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { RotateCcw, SendHorizontal, Square } from "lucide-react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { MAX_MESSAGE_CHARS } from "../../../shared/chat.ts";
 import type { Message } from "../../../shared/domain.ts";
 import { ActionCard } from "../../components/action-card.tsx";
 import { Markdown } from "../../components/markdown.tsx";
@@ -113,7 +114,7 @@ function Chat() {
         </label>
         <input
           id="message"
-          maxLength={4000}
+          maxLength={MAX_MESSAGE_CHARS}
           autoFocus
           value={text}
           onChange={(e) => setText(e.target.value)}
