@@ -26,6 +26,7 @@ import { errorResponse, json, parseJson, readBody } from "../http.ts";
 import type * as Y from "yjs";
 import type { ChatEngine } from "../chat/engine.ts";
 import { handleChatApi } from "./chat-routes.ts";
+import { dayOf } from "../chat/context.ts";
 import type { Schedule } from "../schedule/runner.ts";
 import { handleScheduleApi } from "./schedule-routes.ts";
 import { localDate } from "../chat/intents.ts";
@@ -104,7 +105,7 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
 
 export function stateOf(deps: Pick<ApiDeps, "userId" | "ledger" | "doc" | "devices" | "limits" | "now" | "chat">): BrainState {
   const state = deps.ledger.state;
-  const today = new Date(deps.now()).toISOString().slice(0, 10);
+  const today = dayOf(deps.now());
   const localToday = localDate(state.preferences.timezone, new Date(deps.now()));
   const usage = state.usage.day === today ? state.usage : { day: today, tokens: 0, tools: {} };
   return {
