@@ -72,11 +72,6 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await a.waitForURL(/note=/);
     await b.goto(a.url());
     await b.getByTestId("note-editor").waitFor();
-    await a.locator(".cm-content").click();
-    await a.keyboard.type("Alpha from laptop. ");
-    await b.locator(".cm-content").click();
-    await b.keyboard.press("End");
-    await b.keyboard.type("Beta from phone.");
     // The note's text, without the other device's cursor and name label drawn into it.
     const noteText = (page: Page) =>
       page.evaluate(() =>
@@ -88,6 +83,14 @@ describe("Web app — two browser contexts as two devices of one user", () => {
           })
           .join("\n"),
       );
+    await a.locator(".cm-content").click();
+    await a.keyboard.type("Alpha from laptop. ");
+    // Typed at the same spot at the same moment, two people's letters would interleave (a CRDT keeps
+    // both, in some order); the phone types at the end once the laptop's words have reached it.
+    await expect.poll(() => noteText(b), { timeout: 15_000 }).toContain("Alpha from laptop.");
+    await b.locator(".cm-content").click();
+    await b.keyboard.press("End");
+    await b.keyboard.type("Beta from phone.");
     for (const page of [a, b]) {
       await expect
         .poll(async () => {
