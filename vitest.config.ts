@@ -18,6 +18,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
+            // Production's worker, with the Brain binding served by a subclass that adds test hooks (a fixed clock, an injected fault).
+            main: "./tests/worker/test-worker.ts",
             // Offline: the AI binding would need a Cloudflare account. Tests use the offline assistant and fakes.
             remoteBindings: false,
             miniflare: {

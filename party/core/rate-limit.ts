@@ -17,15 +17,13 @@ export function take(bucket: Bucket, config: BucketConfig, now: number): Take {
   return { allowed: false, bucket: { tokens, updatedAt: now }, retryAfterSeconds };
 }
 
-/** Per-key buckets at a rate read from configuration (a string var; a bad value falls back). */
+/** Per-key buckets, each holding a minute's worth of requests at `perMinute`. */
 export class Buckets {
   #buckets = new Map<string, Bucket>();
 
   /** Takes one token for `key`; null when allowed, else seconds to wait. */
-  admit(key: string, rawPerMinute: string | undefined, fallback: number, now: number): number | null {
-    const n = Number(rawPerMinute);
-    const rate = Number.isFinite(n) && n > 0 ? n : fallback;
-    const config = { capacity: rate, perMinute: rate };
+  admit(key: string, perMinute: number, now: number): number | null {
+    const config = { capacity: perMinute, perMinute };
     const result = take(this.#buckets.get(key) ?? fullBucket(config, now), config, now);
     this.#buckets.set(key, result.bucket);
     return result.allowed ? null : result.retryAfterSeconds;

@@ -5,7 +5,8 @@
  * every failure becomes a typed error frame and the socket stays up.
  */
 import { type Command, splitClientActionId } from "../../shared/commands.ts";
-import type { Device } from "../../shared/domain.ts";
+import type { Accepted, LlmFrame, MessageSend } from "../../shared/chat.ts";
+import type { Actor, Device } from "../../shared/domain.ts";
 import type { AppError, Result } from "../../shared/errors.ts";
 import {
   CLOSE_CODES,
@@ -15,7 +16,6 @@ import {
   PROTOCOL_VERSION,
   type ServerFrame,
 } from "../../shared/protocol.ts";
-import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "./commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { memoriesOf } from "./projections.ts";
@@ -35,12 +35,22 @@ export interface Client {
   close(code: number, reason: string): void;
 }
 
+/** What the socket protocol asks of the assistant (C1–C8); the chat engine provides it. */
+export interface ChatPort {
+  submit(input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }>;
+  stop(turnId: string): Result<{ turnId: string; status: string }>;
+  confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }>;
+  reject(proposalId: string): Result<{ proposalId: string }>;
+  /** The frames a device joining mid-stream needs (C5). */
+  catchUp(resume?: { turnId: string; seq: number }): LlmFrame[];
+}
+
 export type SocketDeps = {
   userId: string;
   ledger: Ledger;
   clients: () => Iterable<Client>;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
-  chat: Pick<ChatEngine, "submit" | "stop" | "confirm" | "reject" | "catchUp">;
+  chat: ChatPort;
   /** Rate limit per socket; returns seconds to wait when over. */
   admit: (client: Client) => number | null;
   now: () => number;

@@ -1,7 +1,7 @@
 /** Helpers for tests that run inside workerd against the real worker (SELF) and Brain rooms. */
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { getServerByName } from "partyserver";
-import type { Brain } from "../../party/brain.ts";
+import { TestBrain } from "./test-brain.ts";
 import { PROTOCOL_VERSION, type ServerFrame } from "../../shared/protocol.ts";
 
 export const BASE = "https://cos.test";
@@ -109,16 +109,15 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
 /** The user's Brain stub. */
 export const stubOf = (user: string) => getServerByName(env.Brain, user);
 
-type Initializable = { __unsafe_ensureInitialized(): Promise<void> };
-
 /**
  * Runs `fn` inside the user's room. runInDurableObject bypasses fetch, where
  * partyserver would run onStart, so the room is initialized first. Streams a
  * test feeds a gated model from also belong to the room's I/O context.
  */
-export function inRoom<T>(stub: DurableObjectStub<Brain>, fn: (brain: Brain, state: DurableObjectState) => T | Promise<T>): Promise<T> {
-  return runInDurableObject(stub, async (brain: Brain, state) => {
-    await (brain as unknown as Initializable).__unsafe_ensureInitialized();
+export function inRoom<T>(stub: DurableObjectStub, fn: (brain: TestBrain, state: DurableObjectState) => T | Promise<T>): Promise<T> {
+  return runInDurableObject(stub, async (brain, state) => {
+    if (!(brain instanceof TestBrain)) throw new Error("worker tests bind Brain to TestBrain (tests/worker/test-worker.ts)");
+    await brain.__unsafe_ensureInitialized();
     return fn(brain, state);
   });
 }

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LedgerEvent, Notification, Plan, Reminder, Task } from "../../shared/domain.ts";
-import type { Brain } from "../../party/brain.ts";
+import type { TestBrain } from "./test-brain.ts";
 import { api, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
 
 /** The user's room with a clock the test sets, and its alarm run on demand (S11). */
@@ -10,7 +10,7 @@ async function room(user: string) {
   return {
     setClock: (iso: string) => inRoom(stub, (b) => b.debugSetClock(Date.parse(iso))),
     alarm: () => runDurableObjectAlarm(stub),
-    inRoom: <T>(fn: (brain: Brain) => T | Promise<T>) => inRoom(stub, fn),
+    inRoom: <T>(fn: (brain: TestBrain) => T | Promise<T>) => inRoom(stub, fn),
   };
 }
 

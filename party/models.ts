@@ -1,0 +1,46 @@
+/**
+ * The configured language model, for a chat turn and for the daily plan
+ * (C10, S5–S7). The provider settings were parsed once, with the rest of the
+ * room's configuration (config.ts).
+ */
+import type { LanguageModel } from "ai";
+import type { Plan, Task } from "../shared/domain.ts";
+import { fail, ok, type Result } from "../shared/errors.ts";
+import { languageModel } from "./chat/providers.ts";
+import type { RoomConfig } from "./config.ts";
+import type { Ledger } from "./core/ledger.ts";
+import { memoriesOf } from "./core/projections.ts";
+import { modelDraft, ruleDraft, toPlan } from "./schedule/plan.ts";
+
+/** The configured model for a turn; a bad configuration throws a clear error the turn reports as failed. */
+export function modelFor(config: Pick<RoomConfig, "provider" | "providerEnv">, timeZone: string, now: () => number): LanguageModel {
+  if (!config.provider.ok) throw new Error(config.provider.error.message);
+  return languageModel(config.provider.value, config.providerEnv, { timeZone, now: () => new Date(now()) });
+}
+
+/**
+ * S5–S7: the plan for `date`. The offline assistant plans by rule; a model
+ * must answer strict JSON (one retry), or the plan fails clearly.
+ */
+export async function composePlan(
+  deps: { config: Pick<RoomConfig, "provider" | "providerEnv">; ledger: Ledger; tasks: () => Task[]; now: () => number; model?: () => LanguageModel },
+  date: string,
+  source: Plan["source"],
+): Promise<Result<Plan>> {
+  const state = deps.ledger.state;
+  const input = { tasks: deps.tasks(), memories: memoriesOf(state), preferences: state.preferences, now: deps.now() };
+  const config = deps.config.provider;
+  if (!config.ok) return fail("internal", config.error.message);
+  if (config.value.provider === "offline" && !deps.model) {
+    const rule = ruleDraft(input);
+    const draft = rule ?? { draft: { priorities: [], todos: [], note: "Nothing open today — a good day to get ahead." }, taskIds: [] };
+    return ok(toPlan(date, draft.draft, draft.taskIds, source, input.now));
+  }
+  const model = deps.model ? deps.model() : modelFor(deps.config, state.preferences.timezone, deps.now);
+  const drafted = await modelDraft(model, input);
+  if (!drafted.ok) return drafted;
+  // Link items to tasks whose titles they repeat, so accepting keeps the task.
+  const byTitle = new Map(input.tasks.map((t) => [t.title.toLowerCase(), t.id]));
+  const ids = [...drafted.value.priorities, ...drafted.value.todos].map((t) => byTitle.get(t.toLowerCase()) ?? null);
+  return ok(toPlan(date, drafted.value, ids, source, input.now));
+}

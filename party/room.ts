@@ -1,0 +1,316 @@
+/**
+ * The room core of one user's brain (DESIGN.md §1, STYLE.md 3 and 14): the
+ * room's whole behaviour — a socket connects, sends a JSON frame or a Yjs
+ * frame, closes; an HTTP request; the alarm — built once from one ports object.
+ * Plain code: no `cloudflare:*` or `partyserver` import. The Durable Object
+ * (brain.ts) only adapts the platform to these ports and hooks; tests in Node
+ * drive the same class with node:sqlite and fake sockets (tests/unit).
+ */
+import type * as Y from "yjs";
+import type { Command } from "../shared/commands.ts";
+import { localDate } from "../shared/dates.ts";
+import { readNotes, readTasks } from "../shared/doc-schema.ts";
+import type { LedgerEvent } from "../shared/domain.ts";
+import type { AppError, Result } from "../shared/errors.ts";
+import type { ServerFrame } from "../shared/protocol.ts";
+import { handleApi } from "./api/routes.ts";
+import { ChatEngine } from "./chat/engine.ts";
+import { maintain } from "./chat/retention.ts";
+import { type Applied, actorLabel, type CommandContext, executeCommand } from "./core/commands.ts";
+import { DeviceEdits } from "./core/device-edits.ts";
+import { DocStore } from "./core/doc-store.ts";
+import { DocWatch } from "./core/doc-watch.ts";
+import { Ledger } from "./core/ledger.ts";
+import { Buckets } from "./core/rate-limit.ts";
+import { broadcast, broadcastPresence, type Client, currentDevices, handleFrame, type SocketDeps } from "./core/sockets.ts";
+import type { SqlStore } from "./core/sql.ts";
+import { checkBinaryFrame } from "./core/yjs-guard.ts";
+import type { RoomConfig } from "./config.ts";
+import { describeError as describe, type LogFields } from "./log.ts";
+import { composePlan, modelFor } from "./models.ts";
+import { Schedule } from "./schedule/runner.ts";
+
+/** Largest binary (Yjs) frame the room applies, in bytes (P4). */
+export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
+/** Binary frames between two checks of whether the document should compact (D7). */
+const COMPACT_CHECK_EVERY = 100;
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Everything the room needs from its host, and nothing more. */
+export type RoomPorts = {
+  /** The user this room belongs to (the Durable Object's name). */
+  userId: string;
+  sql: SqlStore;
+  /** The live document; the host's sync protocol applies device updates to it. */
+  doc: Y.Doc;
+  /** The room's clock. Tests pass a fixed one (S11). */
+  now: () => number;
+  /** The sockets connected now, as Clients; the host caches the list between connects and closes. */
+  clients: () => readonly Client[];
+  /** The socket behind a Yjs transaction origin (a device edit), if it is still connected. */
+  clientOf: (origin: unknown) => Client | null;
+  /** Sets the room's one alarm (S2). */
+  setAlarm: (at: number) => void;
+  log: (level: LogLevel, fields: LogFields) => void;
+  /** An invariant broke mid-write: memory may not match storage; the host restarts the room from storage. */
+  abort: (reason: string) => void;
+  /** A fresh request id (uuid v7). */
+  newId: () => string;
+  /** Issues a single-use socket ticket for this user (A3); the host redeems it before the upgrade. */
+  issueTicket: () => { ticket: string; expiresAt: string };
+  config: RoomConfig;
+};
+
+export class Room {
+  readonly ledger: Ledger;
+  readonly docs: DocStore;
+  readonly chat: ChatEngine;
+  readonly schedule: Schedule;
+  #ports: RoomPorts;
+  #edits: DeviceEdits;
+  #sockets: SocketDeps;
+  #writeBuckets = new Buckets();
+  #frameBuckets = new Buckets();
+  #yjsBuckets = new Buckets();
+  #binarySinceCompactCheck = 0;
+  /** The socket being closed: still listed by the host while its close hook runs. */
+  #closing: string | null = null;
+
+  /** Loads projections and the document from storage; from here on every document update is persisted in its turn. */
+  constructor(ports: RoomPorts) {
+    this.#ports = ports;
+    const { sql, doc, now, userId } = ports;
+    for (const problem of ports.config.problems) ports.log("error", { event: "config.invalid", userId, detail: problem });
+    this.ledger = new Ledger(sql, { now });
+    this.docs = new DocStore(sql, now);
+    this.docs.attach(doc, (origin) => this.#labelOrigin(origin));
+    this.#edits = new DeviceEdits({
+      watch: new DocWatch(doc, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin)),
+      ledger: this.ledger,
+      sql,
+      now,
+      deviceOf: (batch) => {
+        const client = ports.clientOf(batch.origin);
+        if (!client) return null;
+        return { deviceId: deviceIdOf(client), reject: (error, requestId) => reject(client, error, requestId) };
+      },
+      log: (event, requestId, detail) => ports.log("warn", { event, requestId, userId, detail }),
+    });
+    this.#maybeCompact();
+    const clients = () => this.#clients();
+    const sockets = { clients };
+    const tasks = () => readTasks(doc);
+    const config = ports.config;
+    this.schedule = new Schedule({
+      sql,
+      ledger: this.ledger,
+      now,
+      devices: () => currentDevices(sockets),
+      sendToDevice: (deviceId, frame) => {
+        for (const client of clients()) if (client.presence?.deviceId === deviceId) client.send(frame);
+      },
+      broadcast: (frame) => broadcast(sockets, frame),
+      composePlan: (date, source) => composePlan({ config, ledger: this.ledger, tasks, now }, date, source),
+      maintain: () => {
+        const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
+        this.#maybeCompact();
+        ports.log("info", { event: "maintenance", userId, detail: JSON.stringify(done) });
+      },
+      setAlarm: ports.setAlarm,
+      log: (event, detail) => ports.log("warn", { event, userId, detail }),
+    });
+    this.chat = new ChatEngine({
+      userId,
+      sql,
+      ledger: this.ledger,
+      now,
+      limits: config.chat,
+      model: ({ timeZone }) => modelFor(config, timeZone, now),
+      execute: (command, ctx) => this.execute(command, ctx),
+      tasks,
+      notes: () => readNotes(doc),
+      proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
+      onTurnEnd: ({ turnId, status, text }) => {
+        // S8: the assistant finished while the user was elsewhere — tell the device in use.
+        if (status === "completed" && !currentDevices(sockets).some((d) => d.focused)) {
+          this.schedule.notify("assistant", "Your assistant replied", text.slice(0, 200), turnId);
+        }
+      },
+      broadcast: (frame) => broadcast(sockets, frame),
+      log: (event, fields) => ports.log(event === "turn.failed" ? "warn" : "info", { event, userId, ...fields }),
+    });
+    this.#sockets = {
+      userId,
+      ledger: this.ledger,
+      clients,
+      execute: (command, ctx) => this.execute(command, ctx),
+      chat: this.chat,
+      admit: (client) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now()),
+      onPresence: () => this.schedule.deliver(),
+      now,
+      newRequestId: ports.newId,
+      onError: (client, requestId, error, frameType) =>
+        ports.log("warn", { event: "frame.rejected", requestId, userId, connectionId: client.id, code: error.code, frameType }),
+    };
+    // The one publish path (L9): every appended event reaches the devices, then its follow-ups run.
+    this.ledger.subscribe((event) => this.#published(event));
+    this.chat.recover();
+    this.schedule.reschedule();
+  }
+
+  /** A socket was accepted (its ticket redeemed): nothing app-level is sent before its hello (P3). */
+  connect(client: Client): void {
+    this.#ports.log("info", { event: "socket.connected", userId: this.#ports.userId, connectionId: client.id });
+  }
+
+  /** One JSON frame from a socket (P1–P14). Never throws: a failure is a typed error frame, the socket stays up. */
+  frame(client: Client, raw: string): void {
+    try {
+      handleFrame(this.#sockets, client, raw);
+    } catch (error) {
+      this.#ports.log("error", { event: "socket.frame_failed", userId: this.#ports.userId, detail: describe(error) });
+      reject(client, { code: "internal", message: "internal error" }, this.#ports.newId());
+    }
+  }
+
+  /**
+   * One binary (Yjs) frame (P4, D1): checked for size, rate and shape before
+   * `apply` hands it to the sync protocol; then the device's edits are
+   * repaired if invalid and recorded in the ledger.
+   */
+  binary(client: Client, bytes: Uint8Array, apply: () => void): void {
+    const { config, now } = this.#ports;
+    if (bytes.byteLength > MAX_YJS_FRAME_BYTES) {
+      return reject(client, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` }, this.#ports.newId());
+    }
+    const retryAfter = this.#yjsBuckets.admit(client.id, config.rates.yjsFramesPerMinute, now());
+    if (retryAfter !== null) {
+      return reject(client, { code: "rate_limited", message: "too many Yjs frames", retryAfter }, this.#ports.newId());
+    }
+    const checked = checkBinaryFrame(bytes);
+    if (!checked.ok) return reject(client, { code: checked.code, message: checked.message }, this.#ports.newId());
+    apply();
+    this.#edits.record();
+    if (++this.#binarySinceCompactCheck >= COMPACT_CHECK_EVERY) this.#maybeCompact();
+  }
+
+  /** A socket closed: the others see the presence change; notifications follow the device in use (S8). */
+  close(client: Client): void {
+    this.#frameBuckets.forget(client.id);
+    this.#yjsBuckets.forget(client.id);
+    this.#closing = client.id;
+    try {
+      broadcastPresence(this.#sockets);
+      this.schedule.deliver();
+    } finally {
+      this.#closing = null;
+    }
+    this.#ports.log("info", { event: "socket.closed", userId: this.#ports.userId, connectionId: client.id });
+  }
+
+  /** The HTTP API inside the room (H1–H13). */
+  request(request: Request, requestId: string): Promise<Response> {
+    const { now, userId, config } = this.#ports;
+    return handleApi(request, {
+      now,
+      userId,
+      requestId,
+      ledger: this.ledger,
+      doc: this.#ports.doc,
+      devices: () => currentDevices(this.#sockets),
+      execute: (command, ctx) => this.execute(command, ctx),
+      issueTicket: this.#ports.issueTicket,
+      chat: this.chat,
+      limits: config.chat,
+      admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
+      schedule: this.schedule,
+    });
+  }
+
+  /** The room's one alarm: reminders, the daily plan, deferred deliveries, maintenance (S2). Retried on failure; every job is idempotent. */
+  async alarm(): Promise<void> {
+    const { userId } = this.#ports;
+    try {
+      const done = await this.schedule.run();
+      this.#ports.log("info", { event: "alarm", userId, detail: JSON.stringify(done) });
+    } catch (error) {
+      this.#ports.log("error", { event: "alarm.failed", userId, detail: describe(error) });
+      throw error;
+    }
+  }
+
+  /** The single write path (L1–L4, D4): the user's actions, the assistant's tools and proposals all come through here. */
+  execute(command: Command, ctx: CommandContext): Result<Applied> {
+    const started = Date.now();
+    const { userId } = this.#ports;
+    try {
+      const result = executeCommand({ sql: this.#ports.sql, doc: this.#ports.doc, ledger: this.ledger, docs: this.docs, now: this.#ports.now }, command, ctx);
+      this.#ports.log(result.ok ? "info" : "warn", {
+        event: "command",
+        requestId: ctx.correlationId,
+        userId,
+        durationMs: Date.now() - started,
+        ...(result.ok ? { seq: result.value.seq } : { code: result.error.code }),
+      });
+      return result;
+    } catch (error) {
+      this.#ports.log("error", { event: "command.invariant", requestId: ctx.correlationId, userId, detail: describe(error) });
+      this.#ports.abort("command failed mid-write; reloading from storage");
+      throw error;
+    }
+  }
+
+  /** Follow-ups of an event, whoever appended it: the alarm moves with reminders and preferences; an ack clears everywhere (S9). */
+  #published(event: LedgerEvent): void {
+    broadcast(this.#sockets, { type: "event", event });
+    switch (event.type) {
+      case "notification.acked":
+        this.schedule.cleared(event.payload.notificationId);
+        this.schedule.reschedule();
+        return;
+      case "reminder.set":
+      case "reminder.snoozed":
+      case "reminder.dismissed":
+        this.schedule.reschedule();
+        return;
+      case "preferences.updated":
+        this.schedule.reschedule();
+        this.schedule.deliver();
+        return;
+      default:
+        return;
+    }
+  }
+
+  #clients(): readonly Client[] {
+    const all = this.#ports.clients();
+    return this.#closing === null ? all : all.filter((c) => c.id !== this.#closing);
+  }
+
+  #maybeCompact(): void {
+    this.#binarySinceCompactCheck = 0;
+    if (!this.docs.shouldCompact()) return;
+    const { folded } = this.docs.compact();
+    this.#ports.log("info", { event: "doc.compacted", userId: this.#ports.userId, detail: `${folded} updates folded` });
+  }
+
+  #labelOrigin(origin: unknown): string {
+    if (isActorOrigin(origin)) return origin.actorLabel;
+    const client = this.#ports.clientOf(origin);
+    return client ? actorLabel({ kind: "user", deviceId: deviceIdOf(client) }) : "system";
+  }
+}
+
+const isActorOrigin = (origin: unknown): origin is { actorLabel: string } =>
+  typeof origin === "object" && origin !== null && "actorLabel" in origin && typeof origin.actorLabel === "string";
+
+/** A socket that has not said hello yet is still a device: named by its connection. */
+const deviceIdOf = (client: Client) => client.presence?.deviceId ?? `socket:${client.id}`;
+
+function reject(client: Client, error: AppError, requestId: string): void {
+  const frame: ServerFrame = { type: "error", requestId, code: error.code, message: error.message };
+  if (error.retryAfter !== undefined) frame.retryAfter = error.retryAfter;
+  client.send(frame);
+}
+

@@ -1,0 +1,59 @@
+/**
+ * The Brain as the worker tests run it: the production class plus the hooks
+ * only tests need — a fixed clock (S11) and an alarm that fails once after
+ * firing (S2) — and access to the room's parts. Bound as `Brain` by
+ * tests/worker/test-worker.ts, so production code carries no test hook
+ * (STYLE.md 14; partyserver's own tests subclass their servers the same way).
+ */
+import type { Command } from "../../shared/commands.ts";
+import type { Result } from "../../shared/errors.ts";
+import { Brain } from "../../party/brain.ts";
+import type { Applied } from "../../party/core/commands.ts";
+import type { ChatEngine } from "../../party/chat/engine.ts";
+import type { Ledger } from "../../party/core/ledger.ts";
+import type { Schedule } from "../../party/schedule/runner.ts";
+
+export class TestBrain extends Brain {
+  #fixedNow: number | null = null;
+  #failNextAlarm = false;
+
+  protected override now(): number {
+    return this.#fixedNow ?? Date.now();
+  }
+
+  /** Fixes the room's clock at `ms`; null returns it to real time. */
+  debugSetClock(ms: number | null): void {
+    this.#fixedNow = ms;
+  }
+
+  /** The next alarm fires the due reminders, then fails, as a crash after the write would. */
+  debugFailNextAlarm(): void {
+    this.#failNextAlarm = true;
+  }
+
+  override async onAlarm(): Promise<void> {
+    if (this.#failNextAlarm) {
+      this.#failNextAlarm = false;
+      this.room.schedule.fireReminders(this.now());
+      throw new Error("injected alarm failure after firing");
+    }
+    await super.onAlarm();
+  }
+
+  /** Applies a command as an assistant turn would, through the room's one write path (D4). */
+  runTool(turnId: string, command: Command, correlationId: string): Result<Applied> {
+    return this.room.execute(command, { actor: { kind: "assistant", turnId }, correlationId });
+  }
+
+  debugLedger(): Ledger {
+    return this.room.ledger;
+  }
+
+  debugChat(): ChatEngine {
+    return this.room.chat;
+  }
+
+  debugSchedule(): Schedule {
+    return this.room.schedule;
+  }
+}
