@@ -10,7 +10,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { LIMITS, type Memory, type Plan, type PlanItem, type Preferences, type Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { localDate } from "../chat/intents.ts";
+import { localDate } from "../../shared/dates.ts";
 
 export const PlanDraftSchema = z.strictObject({
   priorities: z.array(z.string().trim().min(1).max(LIMITS.title)).max(3),

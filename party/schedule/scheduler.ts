@@ -4,7 +4,7 @@
  * every pending reminder, the daily plan, quiet-hours deliveries and maintenance.
  */
 import type { Preferences, Reminder } from "../../shared/domain.ts";
-import { localDate, zonedToUtc } from "../chat/intents.ts";
+import { localDate, zonedToUtc } from "../../shared/dates.ts";
 import type { Projection } from "../core/projections.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
