@@ -203,7 +203,7 @@ export function parseServerFrame(raw: string): ServerFrame | null {
 }
 
 /** What is read from a client frame that failed to parse: its rid to echo (P5) and whether it is a hello of another version (P2). */
-const FrameEnvelopeSchema = z.looseObject({ type: z.unknown(), v: z.unknown(), rid: z.unknown() });
+const FrameEnvelopeSchema = z.looseObject({ type: z.unknown().optional(), v: z.unknown().optional(), rid: z.unknown().optional() });
 
 /** Parses one raw JSON frame from a client. Never throws. */
 export function parseClientFrame(raw: string):
