@@ -44,6 +44,7 @@ export const CLOSE_CODES = {
 
 /** Correlation id a client puts on a frame; echoed on the ack or error it causes (P5). */
 const rid = z.string().min(1).max(128);
+/** An id a frame names (a reminder, notification, turn or proposal). */
 const id = z.string().min(1).max(128);
 
 /** The client's first JSON frame (P2). */
@@ -102,11 +103,14 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 /** A client frame as a client writes it: fields with defaults (`focused`, `channel`) may be left out. */
 export type ClientFrameInput = z.input<typeof ClientFrameSchema>;
+/** A parsed hello (`focused` filled in). */
 export type HelloFrame = z.infer<typeof HelloFrameSchema>;
 
 /** Projection state sent instead of events when a client is too far behind (P8). */
 export const SnapshotSchema = z.strictObject({
+  /** Every pinned memory. */
   memories: z.array(MemorySchema),
+  /** The whole preferences, defaults filled in. */
   preferences: PreferencesSchema,
   /** The hot messages (C12), oldest first. */
   recentMessages: z.array(MessageSchema),
@@ -188,6 +192,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("plan.available"), date: z.iso.date(), plan: PlanSchema }),
   ...LlmFrameSchema.options,
 ]);
+/** A frame the room sends; build it with this type, parse it with ServerFrameSchema. */
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
 /** Parses one raw JSON frame from the room, for clients (web, tests). Null for anything else; never throws. */
