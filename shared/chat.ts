@@ -1,5 +1,7 @@
 /**
  * Chat schemas shared by the room and clients (docs/PROTOCOL.md C1–C14).
+ * The room → client frames of a turn are zod schemas; their types are
+ * inferred, so what the room builds and what clients parse cannot drift.
  */
 import { z } from "zod";
 import { ClientActionIdSchema } from "./commands.ts";
@@ -17,23 +19,82 @@ export const MessageSendSchema = z.strictObject({
 });
 export type MessageSend = z.infer<typeof MessageSendSchema>;
 
-/** The answer to an accepted message (HTTP 202 body, socket ack result). */
-export type Accepted = { status: "accepted"; messageId: string; turnId: string; streamUrl: string };
+/** The answer to an accepted message (C1): the HTTP 202 body and the socket ack's `result`. */
+export const AcceptedSchema = z.strictObject({
+  status: z.literal("accepted"),
+  /** Id of the user's message, stored before the model is called. */
+  messageId: z.string(),
+  /** The turn that answers it; names the `llm.*` frames of its reply. */
+  turnId: z.string(),
+  /** `/api/v1/stream/<turnId>`: the same frames as server-sent events (C11). */
+  streamUrl: z.string(),
+});
+export type Accepted = z.infer<typeof AcceptedSchema>;
 
-/** An action card: what the assistant did or proposes to do. */
-export type ActionCardFrame = {
-  id: string;
-  tool: string;
-  status: "done" | "proposed" | "failed" | "confirmed" | "rejected" | "expired";
-  summary: string;
-  proposalId?: string;
-  expiresAt?: string;
-};
+/**
+ * Where an action card stands (C3, C8): `done` and `failed` for a tool that ran;
+ * `proposed` waits for the user, then `confirmed`, `rejected` or `expired`.
+ */
+export const ActionStatusSchema = z.enum(["done", "proposed", "failed", "confirmed", "rejected", "expired"]);
 
-/** Room → client frames of a turn. Also the SSE events of GET /api/v1/stream/:turnId. */
-export type LlmFrame =
-  | { type: "llm.token"; turnId: string; seq: number; token: string }
-  | { type: "llm.action"; turnId: string; action: ActionCardFrame }
-  | { type: "llm.completed"; turnId: string; messageId: string; text: string }
-  | { type: "llm.interrupted"; turnId: string; text: string; reason: "stopped" | "restart" | "timeout" }
-  | { type: "llm.failed"; turnId: string; code: string; message: string; retryAfter?: number };
+/** An action card: what the assistant did or proposes to do (C3). */
+export const ActionCardSchema = z.strictObject({
+  /** The tool call's id; a later card with the same id replaces the earlier one. */
+  id: z.string(),
+  /** The tool's name, e.g. `create_task`. */
+  tool: z.string(),
+  status: ActionStatusSchema,
+  /** One line for people, e.g. `Created task “Call John”`. */
+  summary: z.string(),
+  /** With `proposed`: what `proposal.confirm` / `proposal.reject` name (C8). */
+  proposalId: z.string().optional(),
+  /** With `proposed`: ISO date-time after which the proposal can no longer be confirmed. */
+  expiresAt: z.iso.datetime().optional(),
+});
+export type ActionCard = z.infer<typeof ActionCardSchema>;
+/** The card's earlier name; engine and proposals still import it (drop once every branch uses `ActionCard`). */
+export type ActionCardFrame = ActionCard;
+
+/** Why a turn ended early (C3, C6, C7). */
+export const InterruptReasonSchema = z.enum(["stopped", "restart", "timeout"]);
+
+/** Room → client frames of a turn (C3). Also the SSE events of `GET /api/v1/stream/:turnId` (C11). */
+export const LlmFrameSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("llm.token"),
+    turnId: z.string(),
+    /** Counts from 0 within the turn; a client that resumes skips the seqs it has (C5). */
+    seq: z.number().int().min(0),
+    token: z.string(),
+  }),
+  z.strictObject({ type: z.literal("llm.action"), turnId: z.string(), action: ActionCardSchema }),
+  z.strictObject({
+    type: z.literal("llm.completed"),
+    turnId: z.string(),
+    /** The assistant's stored message (a `message.added` event). */
+    messageId: z.string(),
+    /** The whole reply; replaces the streamed tokens. */
+    text: z.string(),
+  }),
+  z.strictObject({
+    type: z.literal("llm.interrupted"),
+    turnId: z.string(),
+    /** The reply up to the interruption (may be empty). */
+    text: z.string(),
+    reason: InterruptReasonSchema,
+  }),
+  z.strictObject({
+    type: z.literal("llm.failed"),
+    turnId: z.string(),
+    /**
+     * For programs: `provider_error`, `timeout`, `rate_limited` (budget), `misconfigured`,
+     * `internal`, `failed`. Open on purpose: clients show `message` and need not know every code.
+     */
+    code: z.string(),
+    /** For people; says the user's message is saved (C7). */
+    message: z.string(),
+    /** Seconds until the budget allows another turn; only with `rate_limited`. */
+    retryAfter: z.number().optional(),
+  }),
+]);
+export type LlmFrame = z.infer<typeof LlmFrameSchema>;

@@ -220,25 +220,3 @@ export const LedgerEventSchema = z.strictObject({
   payload: z.unknown(),
 });
 export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
-
-/** Everything a client needs to render the user's brain (`GET /api/v1/state`). */
-export type BrainState = {
-  userId: string;
-  tasks: Task[];
-  notes: Note[];
-  memories: Memory[];
-  preferences: Preferences;
-  recentMessages: Message[];
-  devices: Device[];
-  /** Reminders not dismissed, soonest first (S1). */
-  reminders: Reminder[];
-  /** Notifications not yet acknowledged: the inbox (S9). */
-  notifications: Notification[];
-  /** The assistant's proposals still waiting for confirmation (C8). */
-  proposals: { id: string; turnId: string; tool: string; summary: string; expiresAt: string }[];
-  /** Today's plan in the user's time zone, if any (S6). */
-  plan: Plan | null;
-  /** Today's (UTC) assistant usage against the daily budget (G6). */
-  usage: { day: string; tokens: number; tokenBudget: number; tools: Record<string, number> };
-  lastEventSeq: number;
-};

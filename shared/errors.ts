@@ -2,8 +2,9 @@
  * Typed errors shared by the HTTP API and the socket protocol
  * (docs/PROTOCOL.md E1–E4).
  */
+import { z } from "zod";
 
-/** Error codes and the HTTP status each maps to. */
+/** Error codes and the HTTP status each maps to (E2). The one list of codes: `ErrorCodeSchema` is derived from its keys. */
 export const ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
@@ -17,16 +18,26 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** The JSON body of every HTTP error response. */
-export type ErrorBody = {
-  error: {
-    code: ErrorCode;
-    message: string;
-    requestId: string;
+/** `Object.keys` is typed `string[]` by design; this guard narrows it without a cast. */
+const isErrorCode = (key: string): key is ErrorCode => Object.hasOwn(ERROR_STATUS, key);
+
+/** One of the codes of ERROR_STATUS (E2); anything else is refused, so a client can switch over it exhaustively. */
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_STATUS).filter(isErrorCode));
+
+/** The JSON body of every HTTP error response (E1). */
+export const ErrorBodySchema = z.strictObject({
+  error: z.strictObject({
+    /** For programs: one of E2's codes. */
+    code: ErrorCodeSchema,
+    /** For people; never a stack trace or internal detail (E3). */
+    message: z.string(),
+    /** The id the room logged the failure under; also the `x-request-id` header (H1). */
+    requestId: z.string(),
     /** Seconds to wait before retrying; only with `rate_limited`. */
-    retryAfter?: number;
-  };
-};
+    retryAfter: z.number().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** An expected failure, carried as a value (STYLE.md 5). */
 export type AppError = { code: ErrorCode; message: string; retryAfter?: number };

@@ -23,14 +23,12 @@ import {
   LedgerEventSchema,
   MemorySchema,
   MessageSchema,
-  type Notification,
   NotificationSchema,
-  type Plan,
   PlanSchema,
   PreferencesSchema,
 } from "./domain.ts";
-import type { ErrorCode } from "./errors.ts";
-import { type LlmFrame, MessageSendSchema } from "./chat.ts";
+import { ErrorCodeSchema } from "./errors.ts";
+import { LlmFrameSchema, MessageSendSchema } from "./chat.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
 export const PROTOCOL_VERSION = 1;
@@ -46,7 +44,10 @@ export const CLOSE_CODES = {
 
 /** Correlation id a client puts on a frame; echoed on the ack or error it causes (P5). */
 const rid = z.string().min(1).max(128);
+/** An id a frame names (a reminder, notification, turn or proposal). */
+const id = z.string().min(1).max(128);
 
+/** The client's first JSON frame (P2). */
 export const HelloFrameSchema = z.strictObject({
   type: z.literal("hello"),
   /** Must equal PROTOCOL_VERSION. */
@@ -54,8 +55,10 @@ export const HelloFrameSchema = z.strictObject({
   rid: rid.optional(),
   /** Stable per device (e.g. kept in localStorage); tabs of one device may share it. */
   deviceId: z.string().min(1).max(128),
+  /** Shown to the user's other devices (P9). */
   name: z.string().trim().min(1).max(100),
   kind: DeviceKindSchema,
+  /** Optional; defaults to false. Later changes come as `focus` frames. */
   focused: z.boolean().default(false),
   /** Highest ledger seq the client has applied; the room backfills from there (P8). Omit on first connect. */
   lastEventSeq: z.number().int().min(0).optional(),
@@ -63,9 +66,15 @@ export const HelloFrameSchema = z.strictObject({
   resume: z.strictObject({ turnId: z.string().max(128), seq: z.number().int().min(-1) }).optional(),
 });
 
+/**
+ * Client → room: every JSON frame a client may send (P2–P13). Command frames
+ * carry the HTTP bodies of H4–H6, H11, H12, C1, S1–S9 as `command` (P6).
+ */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
   HelloFrameSchema,
+  /** Liveness; answered with `pong` (P10). */
   z.strictObject({ type: z.literal("ping"), rid: rid.optional() }),
+  /** The tab gained or lost focus (P10, S8). */
   z.strictObject({ type: z.literal("focus"), rid: rid.optional(), focused: z.boolean() }),
   z.strictObject({ type: z.literal("task"), rid: rid.optional(), command: TaskActionSchema }),
   z.strictObject({ type: z.literal("note"), rid: rid.optional(), command: NoteActionSchema }),
@@ -74,71 +83,132 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("preferences.update"), rid: rid.optional(), command: PreferencesUpdateSchema }),
   z.strictObject({ type: z.literal("message.send"), rid: rid.optional(), command: MessageSendSchema }),
   z.strictObject({ type: z.literal("reminder.set"), rid: rid.optional(), command: ReminderSetSchema }),
-  z.strictObject({ type: z.literal("reminder.snooze"), rid: rid.optional(), reminderId: z.string().min(1).max(128), command: ReminderSnoozeSchema }),
-  z.strictObject({ type: z.literal("reminder.dismiss"), rid: rid.optional(), reminderId: z.string().min(1).max(128) }),
-  z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: z.string().min(1).max(128) }),
+  z.strictObject({ type: z.literal("reminder.snooze"), rid: rid.optional(), reminderId: id, command: ReminderSnoozeSchema }),
+  z.strictObject({ type: z.literal("reminder.dismiss"), rid: rid.optional(), reminderId: id }),
+  z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: id }),
   z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
-  z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: z.string().min(1).max(128) }),
-  z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: z.string().min(1).max(128) }),
-  z.strictObject({ type: z.literal("proposal.reject"), rid: rid.optional(), proposalId: z.string().min(1).max(128) }),
+  z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: id }),
+  z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: id }),
+  z.strictObject({ type: z.literal("proposal.reject"), rid: rid.optional(), proposalId: id }),
+  /** A page of ledger events after `since` (P13). */
   z.strictObject({
     type: z.literal("events.backfill"),
     rid: rid.optional(),
     since: z.number().int().min(0),
+    /** At most this many events; default 500, at most 1000. */
     limit: z.number().int().min(1).max(1000).optional(),
   }),
 ]);
+/** A client frame as the room handles it: defaults applied. */
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+/** A client frame as a client writes it: fields with defaults (`focused`, `channel`) may be left out. */
+export type ClientFrameInput = z.input<typeof ClientFrameSchema>;
+/** A parsed hello (`focused` filled in). */
 export type HelloFrame = z.infer<typeof HelloFrameSchema>;
 
 /** Projection state sent instead of events when a client is too far behind (P8). */
 export const SnapshotSchema = z.strictObject({
+  /** Every pinned memory. */
   memories: z.array(MemorySchema),
+  /** The whole preferences, defaults filled in. */
   preferences: PreferencesSchema,
+  /** The hot messages (C12), oldest first. */
   recentMessages: z.array(MessageSchema),
+  /** The seq the snapshot is at; events after it follow live. */
   lastEventSeq: z.number().int().min(0),
 });
 
-export type ServerFrame =
-  | { type: "welcome"; v: number; rid?: string; userId: string; connectionId: string; lastEventSeq: number }
-  | { type: "events"; rid?: string; events: z.infer<typeof LedgerEventSchema>[]; lastEventSeq: number; hasMore: boolean }
-  | { type: "snapshot"; rid?: string; snapshot: z.infer<typeof SnapshotSchema> }
-  | { type: "event"; event: z.infer<typeof LedgerEventSchema> }
-  | { type: "presence"; devices: z.infer<typeof DeviceSchema>[] }
-  | { type: "ack"; rid: string; result: unknown; duplicate: boolean; seq: number }
-  | { type: "pong"; rid?: string; ts: string }
-  | { type: "error"; rid?: string; requestId: string; code: ErrorCode; message: string; retryAfter?: number }
-  | { type: "notification"; notification: Notification }
-  | { type: "notification.cleared"; notificationId: string }
-  | { type: "plan.available"; date: string; plan: Plan }
-  | LlmFrame;
+/** A ledger seq as sent to clients: 0 before the first event. */
+const seq = z.number().int().min(0);
 
-/** Parses a JSON frame the room sent, for clients (web, tests). Unknown types are rejected. */
+/**
+ * Room → client: every JSON frame the room sends (P2–P13, C3, S6–S9). The one
+ * declaration of this direction: the room builds `ServerFrame` values and
+ * clients parse with this schema. Strict, like the domain schemas inside it:
+ * the web ships with the room, so a new field is added here for both at once.
+ */
 export const ServerFrameSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("welcome"), v: z.number(), rid: z.string().optional(), userId: z.string(), connectionId: z.string(), lastEventSeq: z.number() }),
-  z.object({ type: z.literal("events"), rid: z.string().optional(), events: z.array(LedgerEventSchema), lastEventSeq: z.number(), hasMore: z.boolean() }),
-  z.object({ type: z.literal("snapshot"), rid: z.string().optional(), snapshot: SnapshotSchema }),
-  z.object({ type: z.literal("event"), event: LedgerEventSchema }),
-  z.object({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
-  z.object({ type: z.literal("ack"), rid: z.string(), result: z.unknown(), duplicate: z.boolean(), seq: z.number() }),
-  z.object({ type: z.literal("pong"), rid: z.string().optional(), ts: z.string() }),
-  z.object({ type: z.literal("notification"), notification: NotificationSchema }),
-  z.object({ type: z.literal("notification.cleared"), notificationId: z.string() }),
-  z.object({ type: z.literal("plan.available"), date: z.string(), plan: PlanSchema }),
-  z.object({ type: z.literal("llm.token"), turnId: z.string(), seq: z.number(), token: z.string() }),
-  z.object({ type: z.literal("llm.action"), turnId: z.string(), action: z.object({ id: z.string(), tool: z.string(), status: z.string(), summary: z.string(), proposalId: z.string().optional(), expiresAt: z.string().optional() }) }),
-  z.object({ type: z.literal("llm.completed"), turnId: z.string(), messageId: z.string(), text: z.string() }),
-  z.object({ type: z.literal("llm.interrupted"), turnId: z.string(), text: z.string(), reason: z.string() }),
-  z.object({ type: z.literal("llm.failed"), turnId: z.string(), code: z.string(), message: z.string(), retryAfter: z.number().optional() }),
-  z.object({
+  /** The answer to hello (P2). */
+  z.strictObject({
+    type: z.literal("welcome"),
+    /** PROTOCOL_VERSION of the room. */
+    v: z.number().int(),
+    rid: rid.optional(),
+    userId: z.string(),
+    /** This socket's id; presence merges a device's sockets (P9). */
+    connectionId: z.string(),
+    /** The room's latest ledger seq at the time of hello. */
+    lastEventSeq: seq,
+  }),
+  /** Missed events after hello, or one `events.backfill` page (P8, P13). */
+  z.strictObject({
+    type: z.literal("events"),
+    rid: rid.optional(),
+    /** In seq order. */
+    events: z.array(LedgerEventSchema),
+    /** The room's latest seq, which may be past the page's last event. */
+    lastEventSeq: seq,
+    /** More events follow `events`: ask again from the last one's seq. */
+    hasMore: z.boolean(),
+  }),
+  /** Instead of `events`, for a client more than 500 events behind (P8). */
+  z.strictObject({ type: z.literal("snapshot"), rid: rid.optional(), snapshot: SnapshotSchema }),
+  /** One new ledger event, pushed to every device of the user (P7). */
+  z.strictObject({ type: z.literal("event"), event: LedgerEventSchema }),
+  /** The user's connected devices, after a hello, a leave or a focus change (P9). */
+  z.strictObject({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
+  /** A command frame was applied (P6, L3). */
+  z.strictObject({
+    type: z.literal("ack"),
+    /** The frame's `rid`, or the request id when it had none. */
+    rid: z.string(),
+    /** What the HTTP route of the same command answers (e.g. the task, or C1's `Accepted`). */
+    result: z.unknown(),
+    /** The command was applied before under the same `clientActionId`; `result` is the original (L3). */
+    duplicate: z.boolean(),
+    /** The ledger seq after the command. */
+    seq,
+  }),
+  /** The answer to `ping` (P10). */
+  z.strictObject({ type: z.literal("pong"), rid: rid.optional(), ts: z.iso.datetime() }),
+  /** A refused frame, or a failure it caused (P5, P11, E1). */
+  z.strictObject({
     type: z.literal("error"),
-    rid: z.string().optional(),
+    /** The refused frame's `rid`, when it had a valid one. */
+    rid: rid.optional(),
+    /** The id the room logged the failure under. */
     requestId: z.string(),
-    code: z.string(),
+    code: ErrorCodeSchema,
+    /** For people (E3: never a stack trace). */
     message: z.string(),
+    /** Seconds to wait; only with `rate_limited` (P12). */
     retryAfter: z.number().optional(),
   }),
+  /** Something for the device in use (S8). */
+  z.strictObject({ type: z.literal("notification"), notification: NotificationSchema }),
+  /** The notification was acknowledged, or moved to another device (S8, S9). */
+  z.strictObject({ type: z.literal("notification.cleared"), notificationId: z.string() }),
+  /** A daily plan is ready to be settled (S6). */
+  z.strictObject({ type: z.literal("plan.available"), date: z.iso.date(), plan: PlanSchema }),
+  ...LlmFrameSchema.options,
 ]);
+/** A frame the room sends; build it with this type, parse it with ServerFrameSchema. */
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** Parses one raw JSON frame from the room, for clients (web, tests). Null for anything else; never throws. */
+export function parseServerFrame(raw: string): ServerFrame | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const parsed = ServerFrameSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+/** What is read from a client frame that failed to parse: its rid to echo (P5) and whether it is a hello of another version (P2). */
+const FrameEnvelopeSchema = z.looseObject({ type: z.unknown().optional(), v: z.unknown().optional(), rid: z.unknown().optional() });
 
 /** Parses one raw JSON frame from a client. Never throws. */
 export function parseClientFrame(raw: string):
@@ -155,11 +225,11 @@ export function parseClientFrame(raw: string):
   }
   const parsed = ClientFrameSchema.safeParse(json);
   if (!parsed.success) {
-    const candidate = (json as { rid?: unknown } | null)?.rid;
+    const envelope = FrameEnvelopeSchema.safeParse(json);
+    const { type, v, rid: candidate } = envelope.success ? envelope.data : {};
     const echo = typeof candidate === "string" && candidate.length <= 128 ? candidate : undefined;
     // P2: a hello from another protocol version may carry fields this one does not know; still a hello.
-    const hello = json as { type?: unknown; v?: unknown } | null;
-    const helloVersion = hello?.type === "hello" && typeof hello.v === "number" ? hello.v : undefined;
+    const helloVersion = type === "hello" && typeof v === "number" ? v : undefined;
     return { ok: false, code: "invalid_request", message: z.prettifyError(parsed.error), rid: echo, helloVersion };
   }
   return { ok: true, frame: parsed.data };

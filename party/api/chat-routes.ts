@@ -3,6 +3,7 @@
  * read a turn's stream as server-sent events, stop a turn, settle a proposal,
  * page through history.
  */
+import type { HistoryPage } from "../../shared/api.ts";
 import type { LlmFrame } from "../../shared/chat.ts";
 import { MessageSendSchema } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
@@ -98,5 +99,5 @@ function history(url: URL, deps: ChatApiDeps): Response {
   const archived = deps.chat.store.history(before, beforeId, limit + hot.length).filter((msg) => !seen.has(msg.id));
   const messages: Message[] = [...hot, ...archived].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
   const oldest = messages.at(-1);
-  return json({ messages, nextBefore: messages.length === limit && oldest ? `${oldest.createdAt}|${oldest.id}` : null }, 200, deps.requestId);
+  return json({ messages, nextBefore: messages.length === limit && oldest ? `${oldest.createdAt}|${oldest.id}` : null } satisfies HistoryPage, 200, deps.requestId);
 }

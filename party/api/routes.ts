@@ -16,7 +16,8 @@ import {
   TaskActionSchema,
   UndoTurnSchema,
 } from "../../shared/commands.ts";
-import type { BrainState, Device } from "../../shared/domain.ts";
+import type { BrainState, EventsPage, Ticket } from "../../shared/api.ts";
+import type { Device } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import { readNotes, readTasks } from "../../shared/doc-schema.ts";
@@ -67,7 +68,7 @@ export async function handleApi(request: Request, deps: ApiDeps): Promise<Respon
     case "GET /api/v1/events":
       return events(url, deps);
     case "POST /api/v1/socket/ticket":
-      return json({ ...deps.issueTicket(), path: "/api/v1/socket" }, 201, deps.requestId);
+      return json({ ...deps.issueTicket(), path: "/api/v1/socket" } satisfies Ticket, 201, deps.requestId);
     case "POST /api/v1/tasks":
       return write(request, deps, TaskActionSchema, (body) => {
         const { value: action, clientActionId } = splitClientActionId(body);
@@ -132,7 +133,7 @@ function events(url: URL, deps: ApiDeps): Response {
   if (limit === null || limit < 1 || limit > EVENTS_MAX_LIMIT) {
     return errorResponse("invalid_request", `limit must be an integer from 1 to ${EVENTS_MAX_LIMIT}`, deps.requestId);
   }
-  return json({ events: deps.ledger.since(since, limit), lastEventSeq: deps.ledger.lastSeq }, 200, deps.requestId);
+  return json({ events: deps.ledger.since(since, limit), lastEventSeq: deps.ledger.lastSeq } satisfies EventsPage, 200, deps.requestId);
 }
 
 function intParam(url: URL, name: string, fallback: number): number | null {

@@ -6,21 +6,12 @@
  */
 import { tool } from "ai";
 import { z } from "zod";
+import type { ActionCard } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, type Memory, type Plan, type Preferences, PreferencesPatchSchema, type Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import { findTask, localDate } from "./intents.ts";
-
-/** What the devices are shown about a tool call: an action card. */
-export type ActionCard = {
-  id: string;
-  tool: string;
-  status: "done" | "proposed" | "failed";
-  summary: string;
-  proposalId?: string;
-  expiresAt?: string;
-};
 
 export type ToolHost = {
   run(command: Command): Result<Applied>;

@@ -38,7 +38,7 @@ export class FrameLog {
   push(raw: string) {
     const parsed = ServerFrameSchema.safeParse(JSON.parse(raw));
     if (!parsed.success) throw new Error(`server sent a frame outside the protocol: ${raw}`);
-    this.frames.push(parsed.data as ServerFrame);
+    this.frames.push(parsed.data);
     for (const w of this.#waiters) w();
   }
   async waitFor<T extends ServerFrame["type"]>(

@@ -1,6 +1,22 @@
-/** Typed calls to the HTTP API (docs/PROTOCOL.md). Errors become ApiError with the server's code and request id. */
-import type { BrainState, LedgerEvent, Memory, Message, Preferences, PreferencesPatch } from "../../shared/domain.ts";
-import type { ErrorBody } from "../../shared/errors.ts";
+/**
+ * Typed calls to the HTTP API (docs/PROTOCOL.md). Every response is parsed with
+ * its schema from `shared/api.ts` (never `json as T`); errors become ApiError
+ * with the server's code and request id.
+ */
+import type { z } from "zod";
+import {
+  BrainStateSchema,
+  DevSessionSchema,
+  EventsPageSchema,
+  HistoryPageSchema,
+  ProposalConfirmedSchema,
+  ProposalRejectedSchema,
+  TicketSchema,
+  UndoneSchema,
+} from "../../shared/api.ts";
+import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, UndoTurnSchema } from "../../shared/commands.ts";
+import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema } from "../../shared/domain.ts";
+import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 
 const TOKEN_KEY = "micro-cos.token";
 
@@ -24,33 +40,54 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** What a response that matches no schema (a proxy's HTML page, a newer or broken server) becomes. */
+const unexpected = (res: Response) =>
+  new ApiError(res.status, { code: "internal", message: "unexpected response from the server", requestId: res.headers.get("x-request-id") ?? "" });
+
+async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
   const headers: Record<string, string> = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   const device = localStorage.getItem("micro-cos.device");
   if (device) headers["x-device-id"] = device;
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = (await res.json()) as unknown;
+  const json = await readJson(res);
   if (res.status === 401 && path !== "/api/v1/dev/login" && session.token) {
     // The session expired or was revoked: back to sign-in (the outbox stays for this user).
     session.token = null;
     location.assign("/login");
   }
-  if (!res.ok) throw new ApiError(res.status, (json as ErrorBody).error);
-  return json as T;
+  if (!res.ok) {
+    const error = ErrorBodySchema.safeParse(json);
+    throw error.success ? new ApiError(res.status, error.data.error) : unexpected(res);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw unexpected(res);
+  return parsed.data;
+}
+
+/** The body as JSON, or undefined when it is not JSON (which no schema accepts). */
+async function readJson(res: Response): Promise<unknown> {
+  try {
+    return await res.json();
+  } catch {
+    return undefined;
+  }
 }
 
 export const api = {
-  devLogin: (userId: string) => call<{ token: string; userId: string }>("POST", "/api/v1/dev/login", { userId }),
-  state: () => call<BrainState>("GET", "/api/v1/state"),
-  events: (since = 0, limit = 200) => call<{ events: LedgerEvent[]; lastEventSeq: number }>("GET", `/api/v1/events?since=${since}&limit=${limit}`),
-  history: (before?: string) => call<{ messages: Message[]; nextBefore: string | null }>("GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
-  pin: (pin: { type: Memory["type"]; key: string; value: string }) => call<Memory>("POST", "/api/v1/memory/pin", pin),
-  unpin: (memoryId: string) => call<Memory>("POST", "/api/v1/memory/unpin", { memoryId }),
-  preferences: (patch: PreferencesPatch) => call<Preferences>("PUT", "/api/v1/preferences", patch),
-  proposal: (id: string, decision: "confirm" | "reject") => call<unknown>("POST", `/api/v1/proposals/${id}/${decision}`),
-  undo: (turnId: string) => call<unknown>("POST", "/api/v1/undo", { turnId }),
-  planItem: (date: string, itemId: string, action: "accept" | "reject") => call<unknown>("POST", "/api/v1/plan/items", { date, itemId, action }),
-  socketTicket: () => call<{ ticket: string; expiresAt: string; path: string }>("POST", "/api/v1/socket/ticket"),
+  devLogin: (userId: string) => call(DevSessionSchema, "POST", "/api/v1/dev/login", { userId }),
+  state: () => call(BrainStateSchema, "GET", "/api/v1/state"),
+  events: (since = 0, limit = 200) => call(EventsPageSchema, "GET", `/api/v1/events?since=${since}&limit=${limit}`),
+  history: (before?: string) => call(HistoryPageSchema, "GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
+  pin: (pin: MemoryPin) => call(MemorySchema, "POST", "/api/v1/memory/pin", pin),
+  unpin: (memoryId: string) => call(MemorySchema, "POST", "/api/v1/memory/unpin", { memoryId } satisfies z.input<typeof MemoryUnpinSchema>),
+  preferences: (patch: PreferencesPatch) => call(PreferencesSchema, "PUT", "/api/v1/preferences", patch),
+  proposal: (id: string, decision: "confirm" | "reject") =>
+    decision === "confirm"
+      ? call(ProposalConfirmedSchema, "POST", `/api/v1/proposals/${id}/confirm`)
+      : call(ProposalRejectedSchema, "POST", `/api/v1/proposals/${id}/reject`),
+  undo: (turnId: string) => call(UndoneSchema, "POST", "/api/v1/undo", { turnId } satisfies z.input<typeof UndoTurnSchema>),
+  planItem: (date: string, itemId: string, action: "accept" | "reject") => call(PlanItemSchema, "POST", "/api/v1/plan/items", { date, itemId, action } satisfies z.input<typeof PlanItemActionSchema>),
+  socketTicket: () => call(TicketSchema, "POST", "/api/v1/socket/ticket"),
 };

@@ -12,14 +12,18 @@ import { toast } from "sonner";
 import { IndexeddbPersistence } from "y-indexeddb";
 import YProvider from "y-partyserver/provider";
 import * as Y from "yjs";
-import type { ActionCardFrame } from "../../shared/chat.ts";
+import { z } from "zod";
+import type { ActionCard } from "../../shared/chat.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
-import { PROTOCOL_VERSION, ServerFrameSchema } from "../../shared/protocol.ts";
+import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
 
-export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCardFrame[]; error?: string };
-export type Outgoing = { text: string; clientActionId: string; createdAt: string };
+export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
+
+/** A chat message waiting in the outbox (kept in localStorage, so read back through this schema). */
+const OutgoingSchema = z.object({ text: z.string(), clientActionId: z.string(), createdAt: z.string() });
+export type Outgoing = z.infer<typeof OutgoingSchema>;
 
 export type Brain = {
   status: "connecting" | "live" | "offline";
@@ -66,7 +70,8 @@ function deviceName(): string {
 
 const readOutbox = (): Outgoing[] => {
   try {
-    return JSON.parse(localStorage.getItem(outboxKey()) ?? "[]") as Outgoing[];
+    const parsed = z.array(OutgoingSchema).safeParse(JSON.parse(localStorage.getItem(outboxKey()) ?? "[]"));
+    return parsed.success ? parsed.data : [];
   } catch {
     return [];
   }
@@ -74,14 +79,27 @@ const readOutbox = (): Outgoing[] => {
 
 const writeOutbox = (items: Outgoing[]) => localStorage.setItem(outboxKey(), JSON.stringify(items));
 
+const TokenClaimsSchema = z.object({ sub: z.string().optional() });
+
 /** The user id inside the (already verified by the server) token, to name the local database. */
 const tokenUser = (token: string) => {
   try {
-    return (JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sub?: string }).sub ?? "me";
+    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))));
+    return (claims.success ? claims.data.sub : undefined) ?? "me";
   } catch {
     return "me";
   }
 };
+
+/** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
+const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
+
+/** The outbox entry as the frame that sends it; its client action id is also its rid, so the ack or error names it. */
+const messageFrame = (m: Outgoing): ClientFrameInput => ({
+  type: "message.send",
+  rid: m.clientActionId,
+  command: { text: m.text, channel: "chat", clientActionId: m.clientActionId },
+});
 
 export function BrainProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -95,9 +113,10 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const providerRef = useRef<YProvider | null>(null);
   const id = useMemo(deviceId, []);
 
-  const frame = (f: unknown) => {
+  /** Sends when the socket is open; otherwise drops the frame (the outbox and the next hello cover what matters). */
+  const frame = (f: ClientFrameInput) => {
     const p = providerRef.current;
-    if (p?.wsconnected) p.sendMessage(JSON.stringify(f));
+    if (p?.wsconnected) send(p, f);
     return Boolean(p?.wsconnected);
   };
 
@@ -129,16 +148,15 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       });
     p.on("status", ({ status: s }: { status: string }) => {
       if (s === "connected") {
-        p.sendMessage(JSON.stringify({ type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume }));
+        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume });
         // The outbox: sent again on every connect; the room applies each clientActionId once.
-        for (const m of readOutbox()) p.sendMessage(JSON.stringify({ type: "message.send", rid: m.clientActionId, command: { text: m.text, channel: "chat", clientActionId: m.clientActionId } }));
+        for (const m of readOutbox()) send(p, messageFrame(m));
       }
       setStatus(s === "connected" ? "live" : s === "connecting" ? "connecting" : "offline");
     });
     p.on("custom-message", (raw: string) => {
-      const parsed = ServerFrameSchema.safeParse(JSON.parse(raw));
-      if (!parsed.success) return;
-      const f = parsed.data;
+      const f = parseServerFrame(raw);
+      if (!f) return;
       switch (f.type) {
         case "welcome":
           lastEventSeq ??= f.lastEventSeq;
@@ -164,7 +182,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
         case "llm.action":
-          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => a.id !== f.action.id), f.action as ActionCardFrame] }));
+          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => a.id !== f.action.id), f.action] }));
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
@@ -190,7 +208,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           if (queued && f.code === "rate_limited") {
             // Still queued: sent again once the limit allows.
             toast.warning(`Sending again in ${f.retryAfter ?? 60} s — ${f.message}`);
-            setTimeout(() => frame({ type: "message.send", rid: queued.clientActionId, command: { text: queued.text, channel: "chat", clientActionId: queued.clientActionId } }), (f.retryAfter ?? 60) * 1000);
+            setTimeout(() => frame(messageFrame(queued)), (f.retryAfter ?? 60) * 1000);
           } else if (queued) {
             // Refused for good (too long, invalid, conflict): drop it from the outbox, say why.
             const left = readOutbox().filter((m) => m.clientActionId !== f.rid);
@@ -201,8 +219,12 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           else toast.error(f.message);
           return;
         }
-        default:
+        case "pong":
           return;
+        default: {
+          const unhandled: never = f;
+          return unhandled;
+        }
       }
     });
     const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
@@ -245,7 +267,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       const next = [...readOutbox(), m];
       writeOutbox(next);
       setOutbox(next);
-      frame({ type: "message.send", rid: m.clientActionId, command: { text, channel: "chat", clientActionId: m.clientActionId } });
+      frame(messageFrame(m));
     },
     stop: (turnId) => void frame({ type: "turn.stop", turnId }),
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),

@@ -3,7 +3,7 @@ import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
-import type { Memory } from "../../../shared/domain.ts";
+import { type Memory, MemoryTypeSchema } from "../../../shared/domain.ts";
 import { Trash2 } from "lucide-react";
 import { useUnpin } from "../../hooks/use-unpin.ts";
 import { api } from "../../lib/api.ts";
@@ -72,8 +72,11 @@ function MemoryView() {
           ))}
         </ul>
         <form onSubmit={pin} className="mt-4 grid grid-cols-1 gap-2 md:grid-cols-[8rem_1fr_1fr_auto]">
-          <select aria-label="Kind" value={type} onChange={(e) => setType(e.target.value as Memory["type"])} className={field}>
-            {["fact", "preference", "person", "place", "other"].map((t) => (
+          <select aria-label="Kind" value={type} onChange={(e) => {
+              const picked = MemoryTypeSchema.safeParse(e.target.value);
+              if (picked.success) setType(picked.data);
+            }} className={field}>
+            {MemoryTypeSchema.options.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>

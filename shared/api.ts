@@ -1,0 +1,139 @@
+/**
+ * The bodies the HTTP API answers with (docs/PROTOCOL.md H1–H13, C1, C7, C8,
+ * C12, S1–S9). The room builds values of these inferred types and clients parse
+ * responses with the schemas (never `json as T`); error bodies are
+ * `ErrorBodySchema` in `errors.ts`. Request bodies are the commands of
+ * `commands.ts` and `chat.ts`.
+ */
+import { z } from "zod";
+import {
+  DeviceSchema,
+  LedgerEventSchema,
+  MemorySchema,
+  MessageSchema,
+  NoteSchema,
+  NotificationSchema,
+  PlanSchema,
+  PreferencesSchema,
+  ReminderSchema,
+  TaskSchema,
+} from "./domain.ts";
+
+/** A proposal of the assistant waiting for the user's confirmation (C8). */
+export const PendingProposalSchema = z.strictObject({
+  /** What `POST /api/v1/proposals/:id/confirm` and `…/reject` name. */
+  id: z.string(),
+  /** The turn that proposed it. */
+  turnId: z.string(),
+  /** The tool it would run, e.g. `delete_task`. */
+  tool: z.string(),
+  /** One line for people, as on its action card. */
+  summary: z.string(),
+  /** ISO date-time; after it, confirming is `409 conflict`. */
+  expiresAt: z.iso.datetime(),
+});
+export type PendingProposal = z.infer<typeof PendingProposalSchema>;
+
+/** Today's (UTC) assistant usage against the daily budget (C13, G6). */
+export const UsageSchema = z.strictObject({
+  /** The UTC day counted, `YYYY-MM-DD`. */
+  day: z.iso.date(),
+  /** Tokens charged today. */
+  tokens: z.number().min(0),
+  /** `LLM_DAILY_TOKEN_BUDGET`. */
+  tokenBudget: z.number().min(0),
+  /** Uses of each tool today, by tool name (capped by `TOOL_DAILY_CAP`). */
+  tools: z.record(z.string(), z.number().int().min(0)),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** Everything a client needs to render the user's brain: `GET /api/v1/state` (H9). */
+export const BrainStateSchema = z.strictObject({
+  userId: z.string(),
+  /** In manual order (`order`, then `createdAt`); invalid entries of the document are skipped (D6). */
+  tasks: z.array(TaskSchema),
+  notes: z.array(NoteSchema),
+  memories: z.array(MemorySchema),
+  preferences: PreferencesSchema,
+  /** The hot messages, oldest first (C12). */
+  recentMessages: z.array(MessageSchema),
+  /** Connected devices, as in P9. */
+  devices: z.array(DeviceSchema),
+  /** Reminders not dismissed, soonest first (S1). */
+  reminders: z.array(ReminderSchema),
+  /** Notifications not yet acknowledged: the inbox (S9). */
+  notifications: z.array(NotificationSchema),
+  /** The assistant's proposals still waiting for confirmation (C8). */
+  proposals: z.array(PendingProposalSchema),
+  /** Today's plan in the user's time zone, if any (S6). */
+  plan: PlanSchema.nullable(),
+  usage: UsageSchema,
+  /** The latest ledger seq the state includes. */
+  lastEventSeq: z.number().int().min(0),
+});
+export type BrainState = z.infer<typeof BrainStateSchema>;
+
+/** `GET /api/v1/events` (H8, L7). */
+export const EventsPageSchema = z.strictObject({
+  /** The events after `since`, in seq order, at most `limit`. */
+  events: z.array(LedgerEventSchema),
+  /** The room's latest seq; more pages follow while it is past the last event's. */
+  lastEventSeq: z.number().int().min(0),
+});
+export type EventsPage = z.infer<typeof EventsPageSchema>;
+
+/** `GET /api/v1/messages` (C12). */
+export const HistoryPageSchema = z.strictObject({
+  /** Newest first. */
+  messages: z.array(MessageSchema),
+  /** The cursor for the next (older) page as `before`; null on the last page. */
+  nextBefore: z.string().nullable(),
+});
+export type HistoryPage = z.infer<typeof HistoryPageSchema>;
+
+/** `POST /api/v1/socket/ticket` (A3, A4). */
+export const TicketSchema = z.strictObject({
+  /** Single use: `?ticket=` on the socket's URL. */
+  ticket: z.string(),
+  /** ISO date-time, 60 s after issue. */
+  expiresAt: z.iso.datetime(),
+  /** Where to open the socket: `/api/v1/socket`. */
+  path: z.string(),
+});
+export type Ticket = z.infer<typeof TicketSchema>;
+
+/** `POST /api/v1/dev/login`, development only (A5). */
+export const DevSessionSchema = z.strictObject({
+  /** A bearer token (HS256, 12 h). */
+  token: z.string(),
+  userId: z.string(),
+});
+export type DevSession = z.infer<typeof DevSessionSchema>;
+
+/** `POST /api/v1/undo` (H12, D9). */
+export const UndoneSchema = z.strictObject({
+  turnId: z.string(),
+  /** How many document changes of the turn were reverted. */
+  steps: z.number().int().min(0),
+});
+export type Undone = z.infer<typeof UndoneSchema>;
+
+/** `POST /api/v1/turns/:turnId/stop` (C7). */
+export const TurnStoppedSchema = z.strictObject({
+  turnId: z.string(),
+  /** `stopping` for the streaming turn (its `llm.interrupted` follows), `interrupted` for a queued one. */
+  status: z.enum(["stopping", "interrupted"]),
+});
+export type TurnStopped = z.infer<typeof TurnStoppedSchema>;
+
+/** `POST /api/v1/proposals/:id/confirm` (C8). */
+export const ProposalConfirmedSchema = z.strictObject({
+  proposalId: z.string(),
+  /** What the proposed command returns (e.g. the deleted task). */
+  result: z.unknown(),
+});
+export type ProposalConfirmed = z.infer<typeof ProposalConfirmedSchema>;
+
+/** `POST /api/v1/proposals/:id/reject` (C8). */
+export const ProposalRejectedSchema = z.strictObject({ proposalId: z.string() });
+export type ProposalRejected = z.infer<typeof ProposalRejectedSchema>;
