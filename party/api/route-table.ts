@@ -11,7 +11,7 @@ import type { z } from "zod";
 import { splitClientActionId } from "../../shared/commands.ts";
 import type { Command } from "../../shared/commands.ts";
 import type { Device } from "../../shared/domain.ts";
-import type { Result } from "../../shared/errors.ts";
+import { ok, type Result } from "../../shared/errors.ts";
 import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ids } from "../core/inputs.ts";
@@ -103,22 +103,25 @@ export function write<const P extends string, B>(decl: WriteDecl<P, B> | Bodiles
       if (params === null) return null;
       const retryAfter = deps.admitWrite();
       if (retryAfter !== null) return errorResponse("rate_limited", "too many writes", deps.requestId, retryAfter);
-      const action = (bodyKey: string | undefined): Result<CommandContext> => {
-        const key = idempotencyKey(request, bodyKey);
-        return key.ok ? { ok: true, value: { actor: userActor(request), correlationId: deps.requestId, clientActionId: key.value } } : key;
-      };
       if (decl.body === null) {
-        const ctx = action(undefined);
-        if (!ctx.ok) return errorResponse(ctx.error.code, ctx.error.message, deps.requestId);
-        return decl.handle({ deps, request, url, params, body: undefined, action: ctx.value });
+        const action = commandContext(request, deps.requestId, undefined);
+        if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);
+        return decl.handle({ deps, request, url, params, body: undefined, action: action.value });
       }
       const body = await readInput(request, decl.body);
       if (!body.ok) return errorResponse(body.error.code, body.error.message, deps.requestId);
-      const ctx = action(splitClientActionId(body.value).clientActionId);
-      if (!ctx.ok) return errorResponse(ctx.error.code, ctx.error.message, deps.requestId);
-      return decl.handle({ deps, request, url, params, body: body.value, action: ctx.value });
+      const action = commandContext(request, deps.requestId, splitClientActionId(body.value).clientActionId);
+      if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);
+      return decl.handle({ deps, request, url, params, body: body.value, action: action.value });
     },
   };
+}
+
+/** H1, H7, H13: the request that writes, under which key, from which device. */
+function commandContext(request: Request, requestId: string, bodyKey: string | undefined): Result<CommandContext> {
+  const key = idempotencyKey(request, bodyKey);
+  if (!key.ok) return key;
+  return ok({ actor: userActor(request), correlationId: requestId, clientActionId: key.value });
 }
 
 /**
