@@ -65,18 +65,16 @@ export type BodyInput<B, K extends string> = { readonly command: B } & Ids<K>;
 export type BodySpec<B, K extends string> = Spec<BodyInput<B, K>, B, K> & { readonly body: z.ZodType<B> };
 export type IdsSpec<K extends string> = Spec<Ids<K>, undefined, K> & { readonly body: null };
 
-const execute = (ports: InputPorts, command: Command, ctx: CommandContext) => ports.execute(command, ctx);
-
-function command<B, const K extends string = never>(
+function commandInput<B, const K extends string = never>(
   body: z.ZodType<B>,
   ids: readonly K[],
   toCommand: (input: BodyInput<B, K>) => Command,
 ): BodySpec<B, K> {
-  return { kind: "command", body, ids, apply: (ports, input, ctx) => execute(ports, toCommand(input), ctx) };
+  return { kind: "command", body, ids, apply: (ports, input, ctx) => ports.execute(toCommand(input), ctx) };
 }
 
-function idsCommand<const K extends string>(ids: readonly K[], toCommand: (input: Ids<K>) => Command): IdsSpec<K> {
-  return { kind: "command", body: null, ids, apply: (ports, input, ctx) => execute(ports, toCommand(input), ctx) };
+function idsCommandInput<const K extends string>(ids: readonly K[], toCommand: (input: Ids<K>) => Command): IdsSpec<K> {
+  return { kind: "command", body: null, ids, apply: (ports, input, ctx) => ports.execute(toCommand(input), ctx) };
 }
 
 type ChatAnswer = Result<{ value: unknown; duplicate: boolean }>;
@@ -90,7 +88,7 @@ function once<T>(result: Result<T>): ChatAnswer {
   return result.ok ? ok({ value: result.value, duplicate: false }) : result;
 }
 
-function chatIds<const K extends string>(ids: readonly K[], run: (chat: ChatPort, input: Ids<K>, ctx: CommandContext) => ChatAnswer): IdsSpec<K> {
+function chatIdsInput<const K extends string>(ids: readonly K[], run: (chat: ChatPort, input: Ids<K>, ctx: CommandContext) => ChatAnswer): IdsSpec<K> {
   return { kind: "chat", body: null, ids, apply: (ports, input, ctx) => answered(ports, run(ports.chat, input, ctx)) };
 }
 
@@ -107,30 +105,32 @@ const messageSend: BodySpec<MessageSend, never> = {
 };
 
 /**
- * Every input, keyed by its socket frame type. The command each one builds is
- * also its idempotency fingerprint (L4): keep the key order of these objects.
+ * Every input, keyed by its socket frame type (`memory.unpin` is HTTP-only:
+ * shared/protocol.ts has no frame for it yet). The command each one builds is
+ * also its idempotency fingerprint (L4), stored with every keyed event: keep
+ * the key order of these objects, or repeats from before a change conflict.
  */
 const DECLARED = {
-  task: command(TaskActionSchema, [], ({ command }) => ({ kind: "task", action: command })),
-  note: command(NoteActionSchema, [], ({ command }) => ({ kind: "note", action: command })),
-  undo: command(UndoTurnSchema, [], ({ command }) => ({ kind: "undo.turn", turnId: command.turnId })),
-  "memory.pin": command(MemoryPinSchema, [], ({ command }) => ({ kind: "memory.pin", pin: command })),
-  "memory.unpin": command(MemoryUnpinSchema, [], ({ command }) => ({ kind: "memory.unpin", memoryId: command.memoryId })),
-  "preferences.update": command(PreferencesUpdateSchema, [], ({ command }) => ({ kind: "preferences.update", patch: command })),
-  "reminder.set": command(ReminderSetSchema, [], ({ command }) => ({ kind: "reminder.set", ...command })),
-  "reminder.snooze": command(ReminderSnoozeSchema, ["reminderId"], ({ reminderId, command }) => ({
+  task: commandInput(TaskActionSchema, [], ({ command }) => ({ kind: "task", action: command })),
+  note: commandInput(NoteActionSchema, [], ({ command }) => ({ kind: "note", action: command })),
+  undo: commandInput(UndoTurnSchema, [], ({ command }) => ({ kind: "undo.turn", turnId: command.turnId })),
+  "memory.pin": commandInput(MemoryPinSchema, [], ({ command }) => ({ kind: "memory.pin", pin: command })),
+  "memory.unpin": commandInput(MemoryUnpinSchema, [], ({ command }) => ({ kind: "memory.unpin", memoryId: command.memoryId })),
+  "preferences.update": commandInput(PreferencesUpdateSchema, [], ({ command }) => ({ kind: "preferences.update", patch: command })),
+  "reminder.set": commandInput(ReminderSetSchema, [], ({ command }) => ({ kind: "reminder.set", ...command })),
+  "reminder.snooze": commandInput(ReminderSnoozeSchema, ["reminderId"], ({ reminderId, command }) => ({
     kind: "reminder.snooze",
     reminderId,
     minutes: command.minutes,
   })),
-  "reminder.dismiss": idsCommand(["reminderId"], ({ reminderId }) => ({ kind: "reminder.dismiss", reminderId })),
-  "notification.ack": idsCommand(["notificationId"], ({ notificationId }) => ({ kind: "notification.ack", notificationId })),
-  "plan.item": command(PlanItemActionSchema, [], ({ command }) => ({ kind: "plan.item", ...command })),
+  "reminder.dismiss": idsCommandInput(["reminderId"], ({ reminderId }) => ({ kind: "reminder.dismiss", reminderId })),
+  "notification.ack": idsCommandInput(["notificationId"], ({ notificationId }) => ({ kind: "notification.ack", notificationId })),
+  "plan.item": commandInput(PlanItemActionSchema, [], ({ command }) => ({ kind: "plan.item", ...command })),
   "message.send": messageSend,
   // Stop, confirm and reject are single-use by nature (C7, C8): a repeat is a conflict, never a replay.
-  "turn.stop": chatIds(["turnId"], (chat, { turnId }) => once(chat.stop(turnId))),
-  "proposal.confirm": chatIds(["proposalId"], (chat, { proposalId }, ctx) => once(chat.confirm(proposalId, ctx.actor, ctx.correlationId))),
-  "proposal.reject": chatIds(["proposalId"], (chat, { proposalId }) => once(chat.reject(proposalId))),
+  "turn.stop": chatIdsInput(["turnId"], (chat, { turnId }) => once(chat.stop(turnId))),
+  "proposal.confirm": chatIdsInput(["proposalId"], (chat, { proposalId }, ctx) => once(chat.confirm(proposalId, ctx.actor, ctx.correlationId))),
+  "proposal.reject": chatIdsInput(["proposalId"], (chat, { proposalId }) => once(chat.reject(proposalId))),
 };
 
 type Declared = typeof DECLARED;
