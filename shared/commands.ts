@@ -124,9 +124,11 @@ export type Command =
 /**
  * Separates the idempotency key from a command body so that the same action
  * compares equal whether its key came in the body, a header or a frame (G2).
- * The returned value keeps its type: `clientActionId` is optional in it.
+ * The returned value keeps its type (`clientActionId` is optional in every
+ * body); anything that is not an object is returned as it is.
  */
-export function splitClientActionId<T extends { clientActionId?: string }>(input: T): { value: T; clientActionId?: string } {
+export function splitClientActionId<T>(input: T): { value: T; clientActionId?: string } {
+  if (typeof input !== "object" || input === null || !("clientActionId" in input)) return { value: input };
   const { clientActionId, ...rest } = input;
-  return { value: rest as T, clientActionId };
+  return { value: rest as T, clientActionId: typeof clientActionId === "string" ? clientActionId : undefined };
 }

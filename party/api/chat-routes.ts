@@ -3,57 +3,48 @@
  * read a turn's stream as server-sent events, stop a turn, settle a proposal,
  * page through history.
  */
+import { z } from "zod";
 import type { HistoryPage } from "../../shared/api.ts";
 import type { LlmFrame } from "../../shared/chat.ts";
-import { MessageSendSchema } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
-import type { Result } from "../../shared/errors.ts";
-import type { ChatEngine } from "../chat/engine.ts";
+import { INPUTS } from "../core/inputs.ts";
 import { errorResponse, json } from "../http.ts";
-import type { Ledger } from "../core/ledger.ts";
-import { readInput, userActor } from "./routes.ts";
-
-export type ChatApiDeps = {
-  requestId: string;
-  chat: ChatEngine;
-  ledger: Ledger;
-  idempotencyKey: (request: Request, bodyKey: string | undefined) => Result<string | undefined>;
-};
+import { inputRoute } from "./input-route.ts";
+import { type ApiDeps, read, type Route } from "./route-table.ts";
 
 const HISTORY_MAX = 200;
+const HISTORY_LIMIT_MESSAGE = `limit must be an integer from 1 to ${HISTORY_MAX}`;
 
-/** Handles the chat routes; null when the path is not one of them. */
-export async function handleChatApi(request: Request, url: URL, deps: ChatApiDeps): Promise<Response | null> {
-  const path = url.pathname.replace(/\/+$/, "");
-  const { requestId, chat } = deps;
-  if (request.method === "POST" && path === "/api/v1/message") {
-    const input = await readInput(request, MessageSendSchema);
-    if (!input.ok) return errorResponse(input.error.code, input.error.message, requestId);
-    const key = deps.idempotencyKey(request, input.value.clientActionId);
-    if (!key.ok) return errorResponse(key.error.code, key.error.message, requestId);
-    const result = chat.submit({ ...input.value, clientActionId: key.value }, userActor(request), requestId);
-    if (!result.ok) return errorResponse(result.error.code, result.error.message, requestId, result.error.retryAfter);
-    const { duplicate, ...accepted } = result.value;
-    return json(accepted, 202, requestId, duplicate ? { "idempotent-replayed": "true" } : {});
-  }
-  let m = /^\/api\/v1\/stream\/([A-Za-z0-9-]{1,64})$/.exec(path);
-  if (request.method === "GET" && m) return stream(m[1]!, deps);
-  m = /^\/api\/v1\/turns\/([A-Za-z0-9-]{1,64})\/stop$/.exec(path);
-  if (request.method === "POST" && m) {
-    const result = chat.stop(m[1]!);
-    return result.ok ? json(result.value, 200, requestId) : errorResponse(result.error.code, result.error.message, requestId);
-  }
-  m = /^\/api\/v1\/proposals\/([A-Za-z0-9-]{1,64})\/(confirm|reject)$/.exec(path);
-  if (request.method === "POST" && m) {
-    const result = m[2] === "confirm" ? chat.confirm(m[1]!, { kind: "user" }, requestId) : chat.reject(m[1]!);
-    return result.ok ? json(result.value, 200, requestId) : errorResponse(result.error.code, result.error.message, requestId);
-  }
-  if (request.method === "GET" && path === "/api/v1/messages") return history(url, deps);
-  return null;
-}
+/** C12: `before` is the cursor `createdAt|id`, so that messages of the same millisecond are not lost at a page edge. */
+const HistoryQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, HISTORY_LIMIT_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().min(1, HISTORY_LIMIT_MESSAGE).max(HISTORY_MAX, HISTORY_LIMIT_MESSAGE))
+    .default(50),
+  before: z
+    .string()
+    .default("")
+    .transform((cursor) => {
+      const [before = "9999-12-31T23:59:59.999Z", beforeId = "\uffff"] = cursor.split("|").filter(Boolean);
+      return { before, beforeId };
+    })
+    .refine((cursor) => !Number.isNaN(Date.parse(cursor.before)), "before must be an ISO date-time"),
+});
+type HistoryQuery = z.output<typeof HistoryQuerySchema>;
+
+export const CHAT_ROUTES: readonly Route[] = [
+  inputRoute("POST", "/api/v1/message", INPUTS["message.send"], { accepted: true }),
+  read({ method: "GET", path: "/api/v1/stream/:turnId", handle: ({ deps, params }) => stream(params.turnId, deps) }),
+  inputRoute("POST", "/api/v1/turns/:turnId/stop", INPUTS["turn.stop"]),
+  inputRoute("POST", "/api/v1/proposals/:proposalId/confirm", INPUTS["proposal.confirm"]),
+  inputRoute("POST", "/api/v1/proposals/:proposalId/reject", INPUTS["proposal.reject"]),
+  read({ method: "GET", path: "/api/v1/messages", query: HistoryQuerySchema, handle: ({ deps, query }) => history(query, deps) }),
+];
 
 /** C11: `text/event-stream` of one turn: the tokens so far, then live ones, then its end. */
-function stream(turnId: string, deps: ChatApiDeps): Response {
+function stream(turnId: string, deps: ApiDeps): Response {
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
@@ -83,16 +74,8 @@ function stream(turnId: string, deps: ChatApiDeps): Response {
   });
 }
 
-/** C12: messages before `before` (ISO time), newest first — the hot ones, then the archive. */
-function history(url: URL, deps: ChatApiDeps): Response {
-  // The cursor is `createdAt|id`: messages of the same millisecond are not lost at a page edge.
-  const [before = "9999-12-31T23:59:59.999Z", beforeId = "\uffff"] = (url.searchParams.get("before") ?? "").split("|").filter(Boolean);
-  const limitRaw = url.searchParams.get("limit") ?? "50";
-  if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > HISTORY_MAX) {
-    return errorResponse("invalid_request", `limit must be an integer from 1 to ${HISTORY_MAX}`, deps.requestId);
-  }
-  if (Number.isNaN(Date.parse(before))) return errorResponse("invalid_request", "before must be an ISO date-time", deps.requestId);
-  const limit = Number(limitRaw);
+/** C12: messages before the cursor, newest first — the hot ones, then the archive. */
+function history({ limit, before: { before, beforeId } }: HistoryQuery, deps: ApiDeps): Response {
   const older = (msg: Message) => msg.createdAt < before || (msg.createdAt === before && msg.id < beforeId);
   const hot = deps.ledger.state.recentMessages.filter(older);
   const seen = new Set(hot.map((msg) => msg.id));

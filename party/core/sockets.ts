@@ -4,9 +4,9 @@
  * `handleFrame` for every custom message. No frame can throw out of here;
  * every failure becomes a typed error frame and the socket stays up.
  */
-import { type Command, splitClientActionId } from "../../shared/commands.ts";
-import type { Accepted, LlmFrame, MessageSend } from "../../shared/chat.ts";
-import type { Actor, Device } from "../../shared/domain.ts";
+import type { Command } from "../../shared/commands.ts";
+import type { LlmFrame } from "../../shared/chat.ts";
+import type { Device } from "../../shared/domain.ts";
 import type { AppError, Result } from "../../shared/errors.ts";
 import {
   CLOSE_CODES,
@@ -17,6 +17,7 @@ import {
   type ServerFrame,
 } from "../../shared/protocol.ts";
 import type { Applied, CommandContext } from "./commands.ts";
+import { applyInput, type ChatPort, clientActionIdOf, type InputName, isInputName } from "./inputs.ts";
 import type { Ledger } from "./ledger.ts";
 import { memoriesOf } from "./projections.ts";
 import { devicesOf, LAST_SEEN_RESOLUTION_MS, samePresence, type SocketPresence } from "./presence.ts";
@@ -35,22 +36,13 @@ export interface Client {
   close(code: number, reason: string): void;
 }
 
-/** What the socket protocol asks of the assistant (C1–C8); the chat engine provides it. */
-export interface ChatPort {
-  submit(input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }>;
-  stop(turnId: string): Result<{ turnId: string; status: string }>;
-  confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }>;
-  reject(proposalId: string): Result<{ proposalId: string }>;
-  /** The frames a device joining mid-stream needs (C5). */
-  catchUp(resume?: { turnId: string; seq: number }): LlmFrame[];
-}
-
 export type SocketDeps = {
   userId: string;
   ledger: Ledger;
   clients: () => Iterable<Client>;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
-  chat: ChatPort;
+  /** The chat engine: the chat inputs (C1–C8) and the catch-up of a device joining mid-stream (C5). */
+  chat: ChatPort & { catchUp(resume?: { turnId: string; seq: number }): LlmFrame[] };
   /** Rate limit per socket; returns seconds to wait when over. */
   admit: (client: Client) => number | null;
   now: () => number;
@@ -104,6 +96,19 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
   }
   touch(deps, client);
 
+  if (isInputFrame(frame)) {
+    // G2: the same table as the HTTP routes; the frame's own key is the action's key.
+    const ctx: CommandContext = {
+      actor: { kind: "user", deviceId: client.presence.deviceId },
+      correlationId: requestId,
+      clientActionId: clientActionIdOf(frame),
+    };
+    const result = applyInput(deps, frame.type, frame, ctx);
+    if (!result.ok) return reject(result.error, frame.rid, frame.type);
+    const { result: value, duplicate, seq } = result.value;
+    return client.send({ type: "ack", rid: frame.rid ?? requestId, result: value, duplicate, seq });
+  }
+
   switch (frame.type) {
     case "ping":
       return client.send(withRid({ type: "pong", ts: new Date(deps.now()).toISOString() }, frame.rid));
@@ -118,49 +123,6 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
     }
     case "events.backfill":
       return page(deps, client, frame.since, frame.limit ?? BACKFILL_MAX_EVENTS, frame.rid);
-    case "message.send":
-    case "turn.stop":
-    case "proposal.confirm":
-    case "proposal.reject": {
-      const actor = { kind: "user" as const, deviceId: client.presence.deviceId };
-      const result =
-        frame.type === "message.send"
-          ? deps.chat.submit(frame.command, actor, requestId)
-          : frame.type === "turn.stop"
-            ? deps.chat.stop(frame.turnId)
-            : frame.type === "proposal.confirm"
-              ? deps.chat.confirm(frame.proposalId, actor, requestId)
-              : deps.chat.reject(frame.proposalId);
-      if (!result.ok) return reject(result.error, frame.rid, frame.type);
-      const { duplicate = false, ...value } = result.value as { duplicate?: boolean };
-      return client.send({ type: "ack", rid: frame.rid ?? requestId, result: value, duplicate, seq: deps.ledger.lastSeq });
-    }
-    case "task":
-    case "note":
-    case "undo":
-    case "memory.pin":
-    case "preferences.update":
-    case "reminder.set":
-    case "reminder.snooze":
-    case "reminder.dismiss":
-    case "notification.ack":
-    case "plan.item": {
-      const { command, clientActionId } = toCommand(frame);
-      const ctx: CommandContext = {
-        actor: { kind: "user", deviceId: client.presence.deviceId },
-        correlationId: requestId,
-        clientActionId,
-      };
-      const result = deps.execute(command, ctx);
-      if (!result.ok) return reject(result.error, frame.rid, frame.type);
-      return client.send({
-        type: "ack",
-        rid: frame.rid ?? requestId,
-        result: result.value.result,
-        duplicate: result.value.duplicate,
-        seq: result.value.seq,
-      });
-    }
     default: {
       const unknown: never = frame;
       throw new Error(`unhandled frame ${JSON.stringify(unknown)}`);
@@ -168,49 +130,9 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
   }
 }
 
-/** Turns a command frame into a command and its idempotency key (G2: same shape as the HTTP path). */
-export function toCommand(
-  frame: Extract<ClientFrame, { type: "task" | "note" | "undo" | "memory.pin" | "preferences.update" | "reminder.set" | "reminder.snooze" | "reminder.dismiss" | "notification.ack" | "plan.item" }>,
-): { command: Command; clientActionId?: string } {
-  switch (frame.type) {
-    case "task": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "task", action: value }, clientActionId };
-    }
-    case "note": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "note", action: value }, clientActionId };
-    }
-    case "undo": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "undo.turn", turnId: value.turnId }, clientActionId };
-    }
-    case "memory.pin": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "memory.pin", pin: value }, clientActionId };
-    }
-    case "preferences.update": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "preferences.update", patch: value }, clientActionId };
-    }
-    case "reminder.set": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "reminder.set", ...value }, clientActionId };
-    }
-    case "reminder.snooze": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "reminder.snooze", reminderId: frame.reminderId, minutes: value.minutes }, clientActionId };
-    }
-    case "reminder.dismiss":
-      return { command: { kind: "reminder.dismiss", reminderId: frame.reminderId } };
-    case "notification.ack":
-      return { command: { kind: "notification.ack", notificationId: frame.notificationId } };
-    case "plan.item": {
-      const { value, clientActionId } = splitClientActionId(frame.command);
-      return { command: { kind: "plan.item", ...value }, clientActionId };
-    }
-  }
-}
+/** A frame that is one of the inputs (P6, C1, C7, C8, S4, S6, S9); the rest are the socket's own. */
+type InputFrame = Extract<ClientFrame, { type: InputName }>;
+const isInputFrame = (frame: ClientFrame): frame is InputFrame => isInputName(frame.type);
 
 function withRid<F extends ServerFrame>(frame: F, rid: string | undefined): F {
   return rid === undefined ? frame : { ...frame, rid };

@@ -256,3 +256,106 @@ describe("Brain — reminders, daily plan and notifications", () => {
     laptop.close();
   });
 });
+
+describe("Brain — schedule writes over HTTP are writes like any other (H14)", () => {
+  it("[H14][H10] reminder, snooze, dismiss, ack and plan-item writes share the write rate limit", async () => {
+    const user = freshUser("schedrate");
+    const token = await login(user);
+    const r = await room(user);
+    // A fixed clock: the write bucket does not refill while the test runs.
+    await r.setClock("2026-11-21T10:00:00Z");
+    const http = api(token);
+    let created = 0;
+    let limited: Response | null = null;
+    for (let i = 0; i < 60; i++) {
+      const res = await http.post("/api/v1/reminders", { at: "2026-11-22T10:00:00Z", title: `r${i}` });
+      if (res.status === 429) {
+        limited = res;
+        break;
+      }
+      expect(res.status).toBe(201);
+      created++;
+      await res.body?.cancel();
+    }
+    expect(limited).not.toBeNull();
+    const body = (await limited!.json()) as { error: { code: string; retryAfter: number } };
+    expect(body.error).toMatchObject({ code: "rate_limited", retryAfter: expect.any(Number) });
+    expect(limited!.headers.get("retry-after")).toBe(String(body.error.retryAfter));
+    // Unknown ids would be 404: the limit is checked first, for every schedule write.
+    for (const [path, payload] of [
+      ["/api/v1/reminders/nope/snooze", { minutes: 5 }],
+      ["/api/v1/reminders/nope/dismiss", undefined],
+      ["/api/v1/notifications/nope/ack", undefined],
+      ["/api/v1/plan/items", { date: "2026-11-21", itemId: "nope", action: "accept" }],
+    ] as const) {
+      const res = await http.post(path, payload);
+      expect(res.status, path).toBe(429);
+      await res.body?.cancel();
+    }
+    expect(await events(token, "reminder.set")).toHaveLength(created);
+    expect((await http.get("/api/v1/plan")).status).toBe(404);
+  });
+
+  it("[H14][H7][L3] schedule writes honour Idempotency-Key: a repeat replays the original, bodiless writes included", async () => {
+    const user = freshUser("schedidem");
+    const token = await login(user);
+    const r = await room(user);
+    await r.setClock("2026-11-21T10:00:00Z");
+    const http = api(token);
+    const set = { at: "2026-11-21T11:00:00Z", title: "Tea" };
+    const a = await http.post("/api/v1/reminders", set, { "idempotency-key": "rem-00000001" });
+    const b = await http.post("/api/v1/reminders", set, { "idempotency-key": "rem-00000001" });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(200);
+    expect(b.headers.get("idempotent-replayed")).toBe("true");
+    expect(b.headers.get("x-event-seq")).toBe(a.headers.get("x-event-seq"));
+    const made = (await a.json()) as Reminder;
+    expect(await b.json()).toEqual(made);
+    expect(await events(token, "reminder.set")).toHaveLength(1);
+    const other = await http.post("/api/v1/reminders", { ...set, title: "Coffee" }, { "idempotency-key": "rem-00000001" });
+    expect(other.status).toBe(409);
+
+    const dismiss = () => http.post(`/api/v1/reminders/${made.id}/dismiss`, undefined, { "idempotency-key": "dis-00000001" });
+    const first = await dismiss();
+    const again = await dismiss();
+    expect(first.status).toBe(200);
+    // Without the key a second dismiss is 404; with it, the original answer.
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.json()).toEqual(await first.json());
+    expect(await events(token, "reminder.dismissed")).toHaveLength(1);
+    expect((await http.post(`/api/v1/reminders/${made.id}/dismiss`, undefined)).status).toBe(404);
+  });
+
+  it("[H14][H13] schedule writes are attributed to the device named by X-Device-Id", async () => {
+    const user = freshUser("schedev");
+    const token = await login(user);
+    const r = await room(user);
+    await r.setClock("2026-11-21T10:00:00Z");
+    const http = api(token);
+    const made = (await (await http.post("/api/v1/reminders", { at: "2026-11-21T11:00:00Z", title: "Call" }, { "x-device-id": "phone-7" })).json()) as Reminder;
+    await http.post(`/api/v1/reminders/${made.id}/snooze`, { minutes: 5 }, { "x-device-id": "watch-2" });
+    await http.post(`/api/v1/reminders/${made.id}/dismiss`, undefined, { "x-device-id": "laptop-3" });
+    expect((await events(token, "reminder.set"))[0]!.actor).toEqual({ kind: "user", deviceId: "phone-7" });
+    expect((await events(token, "reminder.snoozed"))[0]!.actor).toEqual({ kind: "user", deviceId: "watch-2" });
+    expect((await events(token, "reminder.dismissed"))[0]!.actor).toEqual({ kind: "user", deviceId: "laptop-3" });
+  });
+
+  it("[H14][G2][L3] the same snooze sent over HTTP and then over the socket is applied once", async () => {
+    const user = freshUser("schedboth");
+    const token = await login(user);
+    const r = await room(user);
+    await r.setClock("2026-11-21T10:00:00Z");
+    const http = api(token);
+    const made = (await (await http.post("/api/v1/reminders", { at: "2026-11-21T10:01:00Z", title: "Tea" })).json()) as Reminder;
+    const viaHttp = await http.post(`/api/v1/reminders/${made.id}/snooze`, { minutes: 10 }, { "idempotency-key": "snz-00000001" });
+    expect(viaHttp.status).toBe(200);
+    const phone = await connect(token, "phone");
+    await phone.hello();
+    phone.send({ type: "reminder.snooze", rid: "z", reminderId: made.id, command: { minutes: 10, clientActionId: "snz-00000001" } });
+    const ack = await phone.next("ack", (f) => f.rid === "z");
+    expect(ack).toMatchObject({ duplicate: true, seq: Number(viaHttp.headers.get("x-event-seq")), result: await viaHttp.json() });
+    expect(await events(token, "reminder.snoozed")).toHaveLength(1);
+    phone.close();
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The brain's own data over HTTP (docs/PROTOCOL.md H4–H13): state, events,
+ * socket tickets, and the writes the socket takes as frames too (P6).
+ */
+import { z } from "zod";
+import type { BrainState, EventsPage, Ticket } from "../../shared/api.ts";
+import { localDate } from "../../shared/dates.ts";
+import { readNotes, readTasks } from "../../shared/doc-schema.ts";
+import { dayOf } from "../chat/context.ts";
+import { INPUTS } from "../core/inputs.ts";
+import { memoriesOf } from "../core/projections.ts";
+import { json } from "../http.ts";
+import { inputRoute } from "./input-route.ts";
+import { type ApiDeps, read, type Route } from "./route-table.ts";
+
+const EVENTS_DEFAULT_LIMIT = 100;
+const EVENTS_MAX_LIMIT = 1_000;
+
+/** An integer query parameter: up to 15 digits, so that it stays exact as a number. */
+const digits = (message: string) => z.string().regex(/^\d{1,15}$/, message).transform(Number);
+
+const LIMIT_MESSAGE = `limit must be an integer from 1 to ${EVENTS_MAX_LIMIT}`;
+
+/** H8 */
+const EventsQuerySchema = z.object({
+  since: digits("since must be an integer ≥ 0").default(0),
+  limit: digits(LIMIT_MESSAGE).pipe(z.number().min(1, LIMIT_MESSAGE).max(EVENTS_MAX_LIMIT, LIMIT_MESSAGE)).default(EVENTS_DEFAULT_LIMIT),
+});
+
+export const BRAIN_ROUTES: readonly Route[] = [
+  read({ method: "GET", path: "/api/v1/state", handle: ({ deps }) => json(stateOf(deps), 200, deps.requestId) }),
+  read({
+    method: "GET",
+    path: "/api/v1/events",
+    query: EventsQuerySchema,
+    handle: ({ deps, query }) =>
+      json({ events: deps.ledger.since(query.since, query.limit), lastEventSeq: deps.ledger.lastSeq } satisfies EventsPage, 200, deps.requestId),
+  }),
+  // A3: issues a credential and changes none of the user's data: not a write, never starved by the write limit.
+  read({
+    method: "POST",
+    path: "/api/v1/socket/ticket",
+    handle: ({ deps }) => json({ ...deps.issueTicket(), path: "/api/v1/socket" } satisfies Ticket, 201, deps.requestId),
+  }),
+  inputRoute("POST", "/api/v1/tasks", INPUTS.task, { created: (body) => body.action === "create" }),
+  inputRoute("POST", "/api/v1/notes", INPUTS.note, { created: (body) => body.action === "create" }),
+  inputRoute("POST", "/api/v1/undo", INPUTS.undo),
+  inputRoute("POST", "/api/v1/memory/pin", INPUTS["memory.pin"]),
+  inputRoute("POST", "/api/v1/memory/unpin", INPUTS["memory.unpin"]),
+  inputRoute("PUT", "/api/v1/preferences", INPUTS["preferences.update"]),
+];
+
+/** H9 */
+function stateOf(deps: ApiDeps): BrainState {
+  const state = deps.ledger.state;
+  const today = dayOf(deps.now());
+  const localToday = localDate(state.preferences.timezone, new Date(deps.now()));
+  const usage = state.usage.day === today ? state.usage : { day: today, tokens: 0, tools: {} };
+  return {
+    usage: { ...usage, tokenBudget: deps.limits.dailyTokens },
+    userId: deps.userId,
+    tasks: readTasks(deps.doc),
+    notes: readNotes(deps.doc),
+    memories: memoriesOf(state),
+    preferences: state.preferences,
+    recentMessages: state.recentMessages,
+    devices: deps.devices(),
+    reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
+    notifications: Object.values(state.notifications).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    plan: state.plans[localToday] ?? null,
+    proposals: deps.chat.store.pendingProposals(deps.now()),
+    lastEventSeq: state.lastEventSeq,
+  };
+}
