@@ -224,7 +224,6 @@ export class Room {
       chat: this.chat,
       limits: config.chat,
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
-      schedule: this.schedule,
     });
   }
 

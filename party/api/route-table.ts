@@ -22,8 +22,6 @@ import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 export type ApiDeps = {
   now: () => number;
   chat: ChatEngine;
-  /** Unused by the routes; optional so that callers which still pass it keep compiling. */
-  schedule?: unknown;
   limits: { dailyTokens: number };
   userId: string;
   requestId: string;
