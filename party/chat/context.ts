@@ -66,3 +66,17 @@ export function buildContext(input: ContextInput, budget = CONTEXT_TOKEN_BUDGET)
   );
   return { system, messages };
 }
+
+/**
+ * The context of the turn that answers `messageId`: the conversation up to
+ * that message (messages queued after it are not its business), and never no
+ * message at all — a model needs one to answer.
+ */
+export function turnContext(input: Omit<ContextInput, "messages"> & { messages: Message[]; messageId: string }): { system: string; messages: ModelMessage[] } {
+  const { messageId, messages: all, ...rest } = input;
+  const at = all.findIndex((m) => m.id === messageId);
+  const messages = at >= 0 ? all.slice(0, at + 1) : all;
+  const context = buildContext({ ...rest, messages: messages.filter((m) => m.status !== "failed") });
+  if (context.messages.length > 0) return context;
+  return { ...context, messages: [{ role: "user", content: messages.find((m) => m.id === messageId)?.text ?? "" }] };
+}
