@@ -10,8 +10,7 @@ import type { Plan, Task } from "../shared/domain.ts";
 import { fail, ok, type Result } from "../shared/errors.ts";
 import { ChatEngine, type ChatLimits } from "./chat/engine.ts";
 import { localDate } from "./chat/intents.ts";
-import { ProviderConfigError } from "./chat/provider-errors.ts";
-import { languageModel, type ProviderEnv, providerConfig } from "./chat/providers.ts";
+import { configuredModel, type ProviderEnv, providerConfig } from "./chat/providers.ts";
 import { maintain } from "./chat/retention.ts";
 import type { Applied, CommandContext } from "./core/commands.ts";
 import { readNotes, readTasks } from "../shared/doc-schema.ts";
@@ -96,9 +95,7 @@ export function chatLimits(env: LimitsEnv): ChatLimits {
 
 /** The configured model for a turn; a bad configuration throws a clear error the turn reports as failed. */
 export function modelFor(env: ProviderEnv, timeZone: string, now: () => number): LanguageModel {
-  const config = providerConfig(env);
-  if (!config.ok) throw new ProviderConfigError(config.error.message);
-  return languageModel(config.value, env, { timeZone, now: () => new Date(now()) });
+  return configuredModel(env, { timeZone, now: () => new Date(now()) });
 }
 
 /**

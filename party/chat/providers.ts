@@ -11,6 +11,7 @@ import { createWorkersAI } from "workers-ai-provider";
 import { z } from "zod";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { offlineModel } from "./offline-model.ts";
+import { ProviderConfigError } from "./provider-errors.ts";
 
 export const WORKERS_AI_DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 
@@ -55,4 +56,11 @@ export function languageModel(config: ProviderConfig, env: ProviderEnv, options:
     case "offline":
       return offlineModel({ timeZone: options.timeZone, now: options.now, tokenDelayMs: config.tokenDelayMs });
   }
+}
+
+/** The configured model; invalid settings throw a ProviderConfigError, which fails the turn with a clear message (C7). */
+export function configuredModel(env: ProviderEnv, options: { timeZone: string; now: () => Date }): LanguageModel {
+  const config = providerConfig(env);
+  if (!config.ok) throw new ProviderConfigError(config.error.message);
+  return languageModel(config.value, env, options);
 }
