@@ -11,7 +11,7 @@ import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import type { ToolRegistry } from "./registry.ts";
+import type { ToolEntry, ToolRegistry } from "./registry.ts";
 
 export type ChatLimits = { messagesPerMinute: number; dailyTokens: number; toolDailyCap: number };
 
@@ -21,8 +21,8 @@ export type ChatDeps = {
   ledger: Ledger;
   now: () => number;
   limits: ChatLimits;
-  /** The model for a turn; the time zone lets the offline assistant read dates. */
-  model: (options: { timeZone: string }) => LanguageModel;
+  /** The model for a turn; the time zone and the turn's tools let the offline assistant read dates and phrases. */
+  model: (options: { timeZone: string; tools: () => readonly ToolEntry[] }) => LanguageModel;
   /** The assistant's tools, read every turn; the built-in ones when absent. */
   tools?: ToolRegistry;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;

@@ -223,7 +223,7 @@ export class ChatEngine {
     };
     try {
       const reported = await streamTurn({
-        model: () => this.#deps.model({ timeZone: at.timeZone }),
+        model: () => this.#deps.model({ timeZone: at.timeZone, tools: () => this.#tools.tools() }),
         prompt,
         tools: modelTools(this.#tools.tools(), host, { defaultCap: this.#deps.limits.toolDailyCap, onAction }),
         signal: run.abort.signal,

@@ -15,7 +15,7 @@ export type OfflineOptions = {
   now: () => Date;
   tokenDelayMs: number;
   /** The tools whose phrases it understands; the built-in ones when absent. */
-  tools?: () => readonly ToolEntry[];
+  tools?: (() => readonly ToolEntry[]) | undefined;
 };
 
 type Prompt = LanguageModelV4CallOptions["prompt"];
