@@ -6,16 +6,17 @@
 import type { LanguageModel } from "ai";
 import type { Plan, Task } from "../shared/domain.ts";
 import { fail, ok, type Result } from "../shared/errors.ts";
-import { languageModel } from "./chat/providers.ts";
+import { ProviderConfigError } from "./chat/provider-errors.ts";
+import { languageModel, type ModelOptions } from "./chat/providers.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Ledger } from "./core/ledger.ts";
 import { memoriesOf } from "./core/projections.ts";
 import { modelDraft, ruleDraft, toPlan } from "./schedule/plan.ts";
 
 /** The configured model for a turn; a bad configuration throws a clear error the turn reports as failed. */
-export function modelFor(config: Pick<RoomConfig, "provider" | "providerEnv">, timeZone: string, now: () => number): LanguageModel {
-  if (!config.provider.ok) throw new Error(config.provider.error.message);
-  return languageModel(config.provider.value, config.providerEnv, { timeZone, now: () => new Date(now()) });
+export function modelFor(config: Pick<RoomConfig, "provider" | "providerEnv">, options: ModelOptions): LanguageModel {
+  if (!config.provider.ok) throw new ProviderConfigError(config.provider.error.message);
+  return languageModel(config.provider.value, config.providerEnv, options);
 }
 
 /**
@@ -36,7 +37,7 @@ export async function composePlan(
     const draft = rule ?? { draft: { priorities: [], todos: [], note: "Nothing open today — a good day to get ahead." }, taskIds: [] };
     return ok(toPlan(date, draft.draft, draft.taskIds, source, input.now));
   }
-  const model = deps.model ? deps.model() : modelFor(deps.config, state.preferences.timezone, deps.now);
+  const model = deps.model ? deps.model() : modelFor(deps.config, { timeZone: state.preferences.timezone, now: () => new Date(deps.now()) });
   const drafted = await modelDraft(model, input);
   if (!drafted.ok) return drafted;
   // Link items to tasks whose titles they repeat, so accepting keeps the task.

@@ -126,7 +126,7 @@ export class Room {
       ledger: this.ledger,
       now,
       limits: config.chat,
-      model: ({ timeZone }) => modelFor(config, timeZone, now),
+      model: ({ timeZone, tools }) => modelFor(config, { timeZone, tools, now: () => new Date(now()) }),
       execute: (command, ctx) => this.execute(command, ctx),
       tasks,
       notes: () => readNotes(doc),

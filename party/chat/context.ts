@@ -6,6 +6,7 @@
  */
 import type { ModelMessage } from "ai";
 import type { Memory, Message, Note, Preferences, Task } from "../../shared/domain.ts";
+import { memoriesOf, type Projection } from "../core/projections.ts";
 
 /** Rough size of the context given to the model, in tokens (≈ 4 characters each). */
 export const CONTEXT_TOKEN_BUDGET = 6_000;
@@ -65,4 +66,29 @@ export function buildContext(input: ContextInput, budget = CONTEXT_TOKEN_BUDGET)
     m.role === "user" ? { role: "user", content: m.text } : { role: "assistant", content: m.text },
   );
   return { system, messages };
+}
+
+/**
+ * The context of the turn that answers `turn.messageId`, from the room's
+ * state: the conversation up to that message (messages queued after it are not
+ * its business), and never no message at all — a model needs one to answer.
+ */
+export function turnContext(
+  state: Projection,
+  turn: { now: Date; messageId: string; contextIds: string[]; tasks: Task[]; notes: Note[] },
+): { system: string; messages: ModelMessage[] } {
+  const all = state.recentMessages;
+  const at = all.findIndex((m) => m.id === turn.messageId);
+  const messages = at >= 0 ? all.slice(0, at + 1) : all;
+  const context = buildContext({
+    now: turn.now,
+    preferences: state.preferences,
+    memories: memoriesOf(state),
+    tasks: turn.tasks,
+    notes: turn.notes,
+    messages: messages.filter((m) => m.status !== "failed"),
+    contextIds: turn.contextIds,
+  });
+  if (context.messages.length > 0) return context;
+  return { ...context, messages: [{ role: "user", content: messages.find((m) => m.id === turn.messageId)?.text ?? "" }] };
 }

@@ -11,6 +11,8 @@ import { createWorkersAI } from "workers-ai-provider";
 import { z } from "zod";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { offlineModel } from "./offline-model.ts";
+import { ProviderConfigError } from "./provider-errors.ts";
+import type { ToolEntry } from "./registry.ts";
 
 export const WORKERS_AI_DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 
@@ -46,13 +48,23 @@ export function providerConfig(env: ProviderEnv): Result<ProviderConfig> {
   return ok(parsed.data);
 }
 
-export function languageModel(config: ProviderConfig, env: ProviderEnv, options: { timeZone: string; now: () => Date }): LanguageModel {
+/** What a turn tells its model: the user's zone, and — for the offline assistant, which reads phrases per tool — the turn's tools. */
+export type ModelOptions = { timeZone: string; now: () => Date; tools?: () => readonly ToolEntry[] };
+
+export function languageModel(config: ProviderConfig, env: ProviderEnv, options: ModelOptions): LanguageModel {
   switch (config.provider) {
     case "workers-ai":
       return createWorkersAI({ binding: env.AI! })(config.model);
     case "openai":
       return createOpenAICompatible({ name: "openai-compatible", baseURL: config.baseURL, apiKey: config.apiKey })(config.model);
     case "offline":
-      return offlineModel({ timeZone: options.timeZone, now: options.now, tokenDelayMs: config.tokenDelayMs });
+      return offlineModel({ timeZone: options.timeZone, now: options.now, tokenDelayMs: config.tokenDelayMs, tools: options.tools });
   }
+}
+
+/** The configured model; invalid settings throw a ProviderConfigError, which fails the turn with a clear message (C7). */
+export function configuredModel(env: ProviderEnv, options: ModelOptions): LanguageModel {
+  const config = providerConfig(env);
+  if (!config.ok) throw new ProviderConfigError(config.error.message);
+  return languageModel(config.value, env, options);
 }

@@ -11,13 +11,13 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import type { ChatStore } from "./store.ts";
-import type { ToolHost } from "./tools.ts";
+import { toolUses } from "./budget.ts";
+import type { ToolHost } from "./registry.ts";
 
 export type ToolHostDeps = {
   ledger: Ledger;
   store: ChatStore;
   now: () => number;
-  limits: { toolDailyCap: number };
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
   tasks: () => Task[];
   proposePlan: () => Promise<Result<Plan>>;
@@ -41,9 +41,8 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     memories: () => memoriesOf(deps.ledger.state),
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),
-    charge: (tool) => {
-      const usage = deps.ledger.state.usage;
-      if ((usage.day === day ? (usage.tools[tool] ?? 0) : 0) >= deps.limits.toolDailyCap) return false;
+    charge: (tool, cap) => {
+      if (toolUses(deps.ledger.state.usage, day, tool) >= cap) return false;
       deps.charge(tool);
       return true;
     },

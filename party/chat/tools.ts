@@ -1,29 +1,15 @@
 /**
- * The assistant's tools (docs/PROTOCOL.md C7–C9). Each runs through the same
- * command path as the user's own actions, with the assistant turn as actor;
- * destructive ones only produce a proposal the user must confirm (G7). What a
- * tool returns goes back to the model as data, never as instructions.
+ * The assistant's built-in tools (docs/PROTOCOL.md C7–C10), one declaration
+ * each (registry.ts derives the rest). Each runs through the same command path
+ * as the user's own actions, with the assistant turn as actor; destructive ones
+ * only produce a proposal the user must confirm (G7). What a tool returns goes
+ * back to the model as data, never as instructions.
  */
-import { tool } from "ai";
 import { z } from "zod";
-import type { ActionCard } from "../../shared/chat.ts";
-import type { Command } from "../../shared/commands.ts";
-import { DueSchema, LIMITS, MemoryTypeSchema, type Memory, type Plan, type Preferences, PreferencesPatchSchema, type Task } from "../../shared/domain.ts";
-import type { Result } from "../../shared/errors.ts";
-import type { Applied } from "../core/commands.ts";
-import { findTask, localDate } from "./intents.ts";
-
-export type ToolHost = {
-  run(command: Command): Result<Applied>;
-  propose(tool: string, command: Command, summary: string): { proposalId: string; expiresAt: string };
-  tasks(): Task[];
-  proposePlan(): Promise<Result<Plan>>;
-  memories(): Memory[];
-  preferences(): Preferences;
-  now(): Date;
-  /** Counts one use of `tool` today; false when its daily cap is reached (G6). */
-  charge(tool: string): boolean;
-};
+import { clean, localDate, splitTitleAndDue } from "../../shared/dates.ts";
+import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
+import { defineTool, type ToolEntry, type ToolHost } from "./registry.ts";
+import { field, formatDue } from "./wording.ts";
 
 const taskRef = z.object({
   taskId: z.string().max(LIMITS.id).optional().describe("id of the task, if known"),
@@ -42,127 +28,224 @@ export function agendaOf(host: Pick<ToolHost, "tasks" | "preferences" | "now">) 
   return { date: today, timezone: tz, tasks: due };
 }
 
-/** A due date or time as the user reads it, in their zone. */
-function when(value: string, timeZone: string): string {
-  if (value.length === 10) return value;
-  return new Date(value).toLocaleString("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
-}
+const CreatedSchema = z.object({ id: z.string(), title: z.string() });
+const AgendaSchema = z.array(z.object({ title: z.string(), due: z.string(), overdue: z.boolean() })).catch([]);
+const Strings = z.array(z.string()).catch([]);
 
-export function buildTools(host: ToolHost, onAction: (card: ActionCard) => void) {
-  const tz = () => host.preferences().timezone;
-  const resolve = (ref: z.infer<typeof taskRef>): Task | null => {
-    const open = host.tasks();
-    if (ref.taskId) return open.find((t) => t.id === ref.taskId) ?? null;
-    return ref.title ? findTask(open, ref.title) : null;
-  };
+export const setReminder = defineTool({
+  name: "set_reminder",
+  description: "Remind the user at a date-time (ISO with offset), about a task or a short text.",
+  input: taskRef.extend({ at: z.iso.datetime({ offset: true }), text: z.string().min(1).max(LIMITS.title).optional() }),
+  effect: {
+    kind: "command",
+    plan: (input, ctx) => {
+      const task = input.taskId || input.title ? ctx.resolve(input) : null;
+      return { summary: `Reminder, ${ctx.when(input.at)}`, command: { kind: "reminder.set", at: input.at, ...(task ? { taskId: task.id } : { title: input.text ?? input.title ?? "Reminder" }) } };
+    },
+  },
+});
 
-  /** Runs a command as the assistant and reports it as an action card. */
-  const act = (id: string, name: string, summary: string, command: Command) => {
-    if (!host.charge(name)) {
-      onAction({ id, tool: name, status: "failed", summary: `daily limit for ${name} reached` });
-      return { ok: false, error: `daily limit for ${name} reached; try again tomorrow` };
-    }
-    const result = host.run(command);
-    if (!result.ok) {
-      onAction({ id, tool: name, status: "failed", summary: `${summary} — ${result.error.message}` });
-      return { ok: false, error: result.error.message };
-    }
-    onAction({ id, tool: name, status: "done", summary });
-    return { ok: true, result: result.value.result };
-  };
+export const createTask = defineTool({
+  name: "create_task",
+  description: "Create a task for the user. `due` is an ISO date or date-time with offset; `remindAt` (date-time) also sets a reminder.",
+  input: z.object({
+    title: z.string().min(1).max(LIMITS.title),
+    due: DueSchema.nullable().optional(),
+    tags: z.array(z.string().max(LIMITS.tag)).max(LIMITS.tags).optional(),
+    remindAt: z.iso.datetime({ offset: true }).optional(),
+  }),
+  effect: {
+    kind: "command",
+    plan: (input, ctx) => ({
+      summary: `Added “${input.title}”${input.due ? `, due ${ctx.when(input.due)}` : ""}`,
+      command: { kind: "task", action: { action: "create", task: { title: input.title, due: input.due ?? null, tags: input.tags } } },
+    }),
+    followUp: (input, created, ctx) => {
+      const task = CreatedSchema.safeParse(created);
+      if (!input.remindAt || !task.success) return null;
+      return { key: "reminder", tool: setReminder.name, action: { summary: `Reminder for “${task.data.title}”, ${ctx.when(input.remindAt)}`, command: { kind: "reminder.set", at: input.remindAt, taskId: task.data.id } } };
+    },
+  },
+  offline: {
+    rank: 70,
+    parse: (text, at) => {
+      const t = text.trim();
+      const task =
+        /^(?:please\s+)?remind me (?:to|that i need to|about)\s+(.+)$/i.exec(t) ??
+        /^(?:please\s+)?(?:add|create|new)\s+(?:a\s+)?(?:task|todo|to-do)\s*(?:to|:|-)?\s*(.+)$/i.exec(t) ??
+        /^(?:todo|to-do|task)\s*[:-]\s*(.+)$/i.exec(t) ??
+        /^i (?:need|have) to\s+(.+)$/i.exec(t);
+      if (!task) return null;
+      const { title, due } = splitTitleAndDue(task[1]!, at.timeZone, at.now);
+      return title ? { title, due, remind: /\bremind\b/i.test(t) } : null;
+    },
+    // "remind me …" at a time: the task, and a reminder at that time (S1).
+    input: ({ title, due, remind }) => ({ title, due, ...(remind && due && due.length > 10 ? { remindAt: due } : {}) }),
+    reply: ({ title, due }, out, at) =>
+      `Done — I added “${String(field(out.result, "title") ?? title)}”${due ? `, due ${formatDue(due, at.timeZone)}` : ""}${out.reminder ? ", and I'll remind you then" : ""}.`,
+  },
+});
 
-  return {
-    create_task: tool({
-      description: "Create a task for the user. `due` is an ISO date or date-time with offset; `remindAt` (date-time) also sets a reminder.",
-      inputSchema: z.object({
-        title: z.string().min(1).max(LIMITS.title),
-        due: DueSchema.nullable().optional(),
-        tags: z.array(z.string().max(LIMITS.tag)).max(LIMITS.tags).optional(),
-        remindAt: z.iso.datetime({ offset: true }).optional(),
-      }),
-      execute: (input, { toolCallId }) => {
-        const created = act(toolCallId, "create_task", `Added “${input.title}”${input.due ? `, due ${when(input.due, tz())}` : ""}`, {
-          kind: "task",
-          action: { action: "create", task: { title: input.title, due: input.due ?? null, tags: input.tags } },
-        });
-        if (!created.ok || !input.remindAt) return created;
-        const task = created.result as Task;
-        const reminder = act(`${toolCallId}-reminder`, "set_reminder", `Reminder for “${task.title}”, ${when(input.remindAt, tz())}`, { kind: "reminder.set", at: input.remindAt, taskId: task.id });
-        return { ...created, reminder: reminder.ok ? reminder.result : null };
-      },
-    }),
-    set_reminder: tool({
-      description: "Remind the user at a date-time (ISO with offset), about a task or a short text.",
-      inputSchema: taskRef.extend({ at: z.iso.datetime({ offset: true }), text: z.string().min(1).max(LIMITS.title).optional() }),
-      execute: (input, { toolCallId }) => {
-        const task = input.taskId || input.title ? resolve(input) : null;
-        return act(toolCallId, "set_reminder", `Reminder, ${when(input.at, tz())}`, { kind: "reminder.set", at: input.at, ...(task ? { taskId: task.id } : { title: input.text ?? input.title ?? "Reminder" }) });
-      },
-    }),
-    update_task: tool({
-      description: "Change a task's title, due date or tags.",
-      inputSchema: taskRef.extend({ newTitle: z.string().min(1).max(LIMITS.title).optional(), due: DueSchema.nullable().optional() }),
-      execute: (input, { toolCallId }) => {
-        const task = resolve(input);
-        if (!task) return { ok: false, error: "no such task" };
-        const patch = { ...(input.newTitle ? { title: input.newTitle } : {}), ...(input.due !== undefined ? { due: input.due } : {}) };
-        if (Object.keys(patch).length === 0) return { ok: false, error: "nothing to change" };
-        return act(toolCallId, "update_task", `Updated “${task.title}”`, { kind: "task", action: { action: "update", taskId: task.id, patch } });
-      },
-    }),
-    complete_task: tool({
-      description: "Mark one of the user's open tasks as done.",
-      inputSchema: taskRef,
-      execute: (input, { toolCallId }) => {
-        const task = resolve(input);
-        if (!task || task.status !== "open") return { ok: false, error: "no such open task" };
-        return act(toolCallId, "complete_task", `Completed “${task.title}”`, { kind: "task", action: { action: "complete", taskId: task.id } });
-      },
-    }),
-    delete_task: tool({
-      description: "Delete a task. Needs the user's confirmation: this only proposes it.",
-      inputSchema: taskRef,
-      execute: (input, { toolCallId }) => {
-        const task = resolve(input);
-        if (!task) return { ok: false, error: "no such task" };
-        if (!host.charge("delete_task")) return { ok: false, error: "daily limit for delete_task reached" };
-        const summary = `Delete “${task.title}”?`;
-        const proposal = host.propose("delete_task", { kind: "task", action: { action: "delete", taskId: task.id } }, summary);
-        onAction({ id: toolCallId, tool: "delete_task", status: "proposed", summary, ...proposal });
-        return { ok: true, status: "proposed — waiting for the user's confirmation", ...proposal };
-      },
-    }),
-    add_note: tool({
-      description: "Save a note for the user.",
-      inputSchema: z.object({ title: z.string().max(LIMITS.title).optional(), body: z.string().min(1).max(LIMITS.noteBody) }),
-      execute: (input, { toolCallId }) =>
-        act(toolCallId, "add_note", `Saved a note`, { kind: "note", action: { action: "create", note: { title: input.title ?? input.body.slice(0, 60), body: input.body } } }),
-    }),
-    pin_memory: tool({
-      description: "Remember a fact about the user for later conversations.",
-      inputSchema: z.object({ type: MemoryTypeSchema.default("fact"), key: z.string().min(1).max(LIMITS.memoryKey), value: z.string().min(1).max(LIMITS.memoryValue) }),
-      execute: (input, { toolCallId }) =>
-        act(toolCallId, "pin_memory", `Remembered: ${input.key} — ${input.value}`, { kind: "memory.pin", pin: input }),
-    }),
-    set_preference: tool({
-      description: "Change the user's preferences (time zone, work hours, notifications).",
-      inputSchema: PreferencesPatchSchema,
-      execute: (input, { toolCallId }) => act(toolCallId, "set_preference", "Updated your preferences", { kind: "preferences.update", patch: input }),
-    }),
-    get_agenda: tool({
-      description: "List the user's open tasks due today or overdue.",
-      inputSchema: z.object({}),
-      execute: () => agendaOf(host),
-    }),
-    plan_day: tool({
-      description: "Build today's prioritized plan (3 priorities, todos, a note) and propose it to the user item by item.",
-      inputSchema: z.object({}),
-      execute: async () => {
-        const plan = await host.proposePlan();
-        if (!plan.ok) return { ok: false, error: plan.error.message };
-        const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => i.text);
-        return { ok: true, date: plan.value.date, priorities: texts("priority"), todos: texts("todo"), note: texts("note")[0] ?? "" };
-      },
-    }),
-  };
-}
+export const updateTask = defineTool({
+  name: "update_task",
+  description: "Change a task's title, due date or tags.",
+  input: taskRef.extend({ newTitle: z.string().min(1).max(LIMITS.title).optional(), due: DueSchema.nullable().optional() }),
+  effect: {
+    kind: "command",
+    plan: (input, ctx) => {
+      const task = ctx.resolve(input);
+      if (!task) return { refused: "no such task" };
+      const patch = { ...(input.newTitle ? { title: input.newTitle } : {}), ...(input.due !== undefined ? { due: input.due } : {}) };
+      if (Object.keys(patch).length === 0) return { refused: "nothing to change" };
+      return { summary: `Updated “${task.title}”`, command: { kind: "task", action: { action: "update", taskId: task.id, patch } } };
+    },
+  },
+});
+
+export const completeTask = defineTool({
+  name: "complete_task",
+  description: "Mark one of the user's open tasks as done.",
+  input: taskRef,
+  effect: {
+    kind: "command",
+    plan: (input, ctx) => {
+      const task = ctx.resolve(input);
+      if (!task || task.status !== "open") return { refused: "no such open task" };
+      return { summary: `Completed “${task.title}”`, command: { kind: "task", action: { action: "complete", taskId: task.id } } };
+    },
+  },
+  offline: {
+    rank: 50,
+    parse: (text) => {
+      const t = text.trim();
+      const done =
+        /^(?:please\s+)?(?:mark|set)\s+(.+?)\s+(?:as\s+)?(?:done|complete|completed|finished)$/i.exec(t) ??
+        /^(?:please\s+)?(?:complete|finish|check off|tick off|close)\s+(?:the\s+task\s+)?(.+)$/i.exec(t) ??
+        /^(?:i(?:'ve| have)?\s+)?(?:done|finished|completed)(?:\s+with)?\s+(.+)$/i.exec(t);
+      return done ? { query: clean(done[1]!.replace(/^(the\s+)?task\s+/i, "")) } : null;
+    },
+    input: ({ query }) => ({ title: query }),
+    reply: ({ query }, out) => `Marked “${String(field(out.result, "title") ?? query)}” as done.`,
+  },
+});
+
+export const deleteTask = defineTool({
+  name: "delete_task",
+  description: "Delete a task. Needs the user's confirmation: this only proposes it.",
+  input: taskRef,
+  needsConfirmation: true,
+  effect: {
+    kind: "command",
+    plan: (input, ctx) => {
+      const task = ctx.resolve(input);
+      if (!task) return { refused: "no such task" };
+      return { summary: `Delete “${task.title}”?`, command: { kind: "task", action: { action: "delete", taskId: task.id } } };
+    },
+  },
+  offline: {
+    rank: 60,
+    parse: (text) => {
+      const del = /^(?:please\s+)?(?:delete|remove|drop|cancel)\s+(?:the\s+task\s+)?(.+)$/i.exec(text.trim());
+      return del ? { query: clean(del[1]!) } : null;
+    },
+    input: ({ query }) => ({ title: query }),
+    reply: () => `I can delete that task, but I need your go-ahead: confirm it on your device.`,
+  },
+});
+
+export const addNote = defineTool({
+  name: "add_note",
+  description: "Save a note for the user.",
+  input: z.object({ title: z.string().max(LIMITS.title).optional(), body: z.string().min(1).max(LIMITS.noteBody) }),
+  effect: {
+    kind: "command",
+    plan: (input) => ({ summary: `Saved a note`, command: { kind: "note", action: { action: "create", note: { title: input.title ?? input.body.slice(0, 60), body: input.body } } } }),
+  },
+  offline: {
+    rank: 40,
+    parse: (text) => {
+      const t = text.trim();
+      const note = /^(?:please\s+)?(?:add|take|make|write)?\s*(?:a\s+)?note(?:\s+that)?\s*[:,-]?\s*(.+)$/i.exec(t) ?? /^jot down\s*[:,-]?\s*(.+)$/i.exec(t);
+      return note && clean(note[1]!) ? { body: clean(note[1]!) } : null;
+    },
+    input: ({ body }) => ({ body }),
+    reply: ({ body }) => `Noted: “${body.slice(0, 200)}”.`,
+  },
+});
+
+export const pinMemory = defineTool({
+  name: "pin_memory",
+  description: "Remember a fact about the user for later conversations.",
+  input: z.object({ type: MemoryTypeSchema.default("fact"), key: z.string().min(1).max(LIMITS.memoryKey), value: z.string().min(1).max(LIMITS.memoryValue) }),
+  effect: {
+    kind: "command",
+    plan: (input) => ({ summary: `Remembered: ${input.key} — ${input.value}`, command: { kind: "memory.pin", pin: input } }),
+  },
+  offline: {
+    rank: 30,
+    parse: (text) => {
+      const remember = /^(?:please\s+)?remember(?: that)?\s+(?:my\s+)?(.+?)\s+(?:is|are|=)\s+(.+)$/i.exec(text.trim());
+      return remember ? { key: clean(remember[1]!), value: clean(remember[2]!) } : null;
+    },
+    input: ({ key, value }) => ({ type: "fact" as const, key, value }),
+    reply: ({ key, value }) => `Got it — I'll remember that your ${key} is ${value}.`,
+  },
+});
+
+export const setPreference = defineTool({
+  name: "set_preference",
+  description: "Change the user's preferences (time zone, work hours, notifications).",
+  input: PreferencesPatchSchema,
+  effect: { kind: "command", plan: (input) => ({ summary: "Updated your preferences", command: { kind: "preferences.update", patch: input } }) },
+});
+
+export const getAgenda = defineTool({
+  name: "get_agenda",
+  description: "List the user's open tasks due today or overdue.",
+  input: z.object({}),
+  effect: { kind: "read", read: (_input, ctx) => agendaOf(ctx) },
+  offline: {
+    // Tests and logs have always called this intent "agenda".
+    intent: "agenda",
+    rank: 20,
+    parse: (text) =>
+      /\b(agenda|schedule)\b|what('| i)?s on (my plate|today)|what do i have (today|on)|what('| i)?s due (today|now)/i.test(text.trim().toLowerCase()) ? {} : null,
+    input: () => ({}),
+    reply: (_fields, out, at) => {
+      const tasks = AgendaSchema.parse(out.tasks ?? []);
+      if (tasks.length === 0) return "Nothing is due today and nothing is overdue. Enjoy the breathing room.";
+      const lines = tasks.map((t) => `• ${t.title}${t.overdue ? " (overdue)" : ` (${formatDue(t.due, at.timeZone)})`}`);
+      return `Here's what's on your agenda today:\n${lines.join("\n")}`;
+    },
+  },
+});
+
+export const planDay = defineTool({
+  name: "plan_day",
+  description: "Build today's prioritized plan (3 priorities, todos, a note) and propose it to the user item by item.",
+  input: z.object({}),
+  effect: {
+    kind: "read",
+    read: async (_input, ctx) => {
+      const plan = await ctx.proposePlan();
+      if (!plan.ok) return { ok: false, error: plan.error.message };
+      const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => i.text);
+      return { ok: true, date: plan.value.date, priorities: texts("priority"), todos: texts("todo"), note: texts("note")[0] ?? "" };
+    },
+  },
+  offline: {
+    rank: 10,
+    parse: (text) => (/\bplan (my|the) day\b|\bdaily plan\b|\bplan for today\b/i.test(text.trim()) ? {} : null),
+    input: () => ({}),
+    reply: (_fields, out) => {
+      const priorities = Strings.parse(out.priorities ?? []);
+      const todos = Strings.parse(out.todos ?? []);
+      if (priorities.length === 0) return `Here's your plan for today: nothing is open. ${String(out.note ?? "")}`.trim();
+      const top = priorities.map((p, i) => `${i + 1}. ${p}`).join("\n");
+      return `Here's your plan for today.\nTop priorities:\n${top}${todos.length ? `\nAlso on the list: ${todos.join(", ")}.` : ""}\n${String(out.note ?? "")}`.trim();
+    },
+  },
+});
+
+/** The built-in tools, in the order the model is offered them. */
+export const BUILT_IN_TOOLS: readonly ToolEntry[] = [createTask, setReminder, updateTask, completeTask, deleteTask, addNote, pinMemory, setPreference, getAgenda, planDay];

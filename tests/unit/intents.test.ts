@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { extractDue, findTask, understand, zonedToUtc } from "../../party/chat/intents.ts";
+import { z } from "zod";
+import { extractDue, findTask, interpret, understand, zonedToUtc } from "../../party/chat/intents.ts";
+import { defineTool } from "../../party/chat/registry.ts";
+import { BUILT_IN_TOOLS } from "../../party/chat/tools.ts";
 
 // Saturday 2026-11-21, 10:00 in New York (15:00 UTC).
 const NOW = new Date("2026-11-21T15:00:00Z");
@@ -63,5 +66,65 @@ describe("Assistant — offline understanding", () => {
     expect(findTask(tasks, "call john")?.id).toBe("1");
     expect(findTask(tasks, "the milk")?.id).toBe("2");
     expect(findTask(tasks, "walk the dog")).toBeNull();
+  });
+});
+
+describe("Assistant — offline understanding, derived from the tool registry", () => {
+  const calls: [string, string, unknown][] = [
+    ["remind me to call John tomorrow at 3pm", "create_task", { title: "Call John", due: "2026-11-22T20:00:00.000Z", remindAt: "2026-11-22T20:00:00.000Z" }],
+    ["todo: file taxes tomorrow", "create_task", { title: "File taxes", due: "2026-11-22" }],
+    ["what's on my agenda today?", "get_agenda", {}],
+    ["remember that my favorite airport is JFK", "pin_memory", { type: "fact", key: "favorite airport", value: "JFK" }],
+    ["mark call John as done", "complete_task", { title: "call John" }],
+    ["delete call John", "delete_task", { title: "call John" }],
+    ["add a note: the wifi password is hunter2", "add_note", { body: "the wifi password is hunter2" }],
+    ["plan my day", "plan_day", {}],
+  ];
+  for (const [text, toolName, input] of calls) {
+    it(`[C10] "${text}" calls ${toolName} with ${JSON.stringify(input)}`, () => {
+      const understood = interpret(text, NY, NOW);
+      expect(understood.kind === "tool" ? understood.match.call : understood).toEqual({ toolName, input });
+    });
+  }
+
+  it("[C10] every built-in tool that declares offline phrases is reached by one of them", () => {
+    const understood = BUILT_IN_TOOLS.filter((t) => t.offline).map((t) => t.name);
+    expect(new Set(calls.map(([, tool]) => tool))).toEqual(new Set(understood));
+  });
+
+  it("[C10] a greeting and words it does not know call no tool", () => {
+    expect(interpret("Good morning!", NY, NOW)).toEqual({ kind: "greeting" });
+    expect(interpret("what is the meaning of life?", NY, NOW)).toEqual({ kind: "unknown" });
+  });
+
+  it("[C10] where phrasings overlap, rank decides as the rules always did: a plan before the agenda, a note before completing", () => {
+    expect(understand("plan my day and show my agenda", NY, NOW)).toEqual({ kind: "plan_day" });
+    expect(understand("note: mark the report as done", NY, NOW)).toEqual({ kind: "add_note", body: "mark the report as done" });
+  });
+
+  it("[C10] a new tool with its phrases is understood from its one entry", () => {
+    const water = defineTool({
+      name: "water_plants",
+      description: "Log that the plants were watered (a test tool).",
+      input: z.object({ room: z.string() }),
+      effect: { kind: "read", read: () => ({ ok: true }) },
+      offline: {
+        rank: 1,
+        parse: (text) => {
+          const watered = /^i watered the (\w+) plants$/i.exec(text);
+          return watered ? { room: watered[1]! } : null;
+        },
+        input: ({ room }) => ({ room }),
+        reply: ({ room }) => `Logged the ${room} plants.`,
+      },
+    });
+    const tools = [...BUILT_IN_TOOLS, water];
+    expect(understand("I watered the kitchen plants", NY, NOW, tools)).toEqual({ kind: "water_plants", room: "kitchen" });
+    const understood = interpret("I watered the kitchen plants", NY, NOW, tools);
+    expect(understood.kind === "tool" ? [understood.match.call, understood.match.reply({ ok: true }, { timeZone: NY, now: NOW })] : understood).toEqual([
+      { toolName: "water_plants", input: { room: "kitchen" } },
+      "Logged the kitchen plants.",
+    ]);
+    expect(understand("I watered the kitchen plants", NY, NOW)).toEqual({ kind: "unknown" });
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * What the chat engine of a room is lent (docs/PROTOCOL.md C1–C14): storage,
+ * the ledger, the clock, the command path, the user's tasks and notes, the
+ * model, its limits, and where its frames and logs go.
+ */
+import type { LanguageModel } from "ai";
+import type { LlmFrame } from "../../shared/chat.ts";
+import type { Command } from "../../shared/commands.ts";
+import type { LedgerEvent, Note, Plan, Task } from "../../shared/domain.ts";
+import type { Result } from "../../shared/errors.ts";
+import type { Applied, CommandContext } from "../core/commands.ts";
+import type { Ledger } from "../core/ledger.ts";
+import type { SqlStore } from "../core/sql.ts";
+import type { ToolEntry, ToolRegistry } from "./registry.ts";
+
+export type ChatLimits = { messagesPerMinute: number; dailyTokens: number; toolDailyCap: number };
+
+export type ChatDeps = {
+  userId: string;
+  sql: SqlStore;
+  ledger: Ledger;
+  now: () => number;
+  limits: ChatLimits;
+  /** The model for a turn; the time zone and the turn's tools let the offline assistant read dates and phrases. */
+  model: (options: { timeZone: string; tools: () => readonly ToolEntry[] }) => LanguageModel;
+  /** The assistant's tools, read every turn; the built-in ones when absent. */
+  tools?: ToolRegistry;
+  execute: (command: Command, ctx: CommandContext) => Result<Applied>;
+  tasks: () => Task[];
+  notes: () => Note[];
+  /** Sends a turn frame to every device of the user. */
+  broadcast: (frame: LlmFrame) => void;
+  /** S6: builds, stores and announces today's plan ("plan my day" in chat). */
+  proposePlan: () => Promise<Result<Plan>>;
+  /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
+  onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
+  /** Tells the ledger's listeners about an event appended outside the command path. */
+  announce: (event: LedgerEvent) => void;
+  log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
+};

@@ -1,0 +1,241 @@
+/**
+ * The assistant's tool registry (docs/PROTOCOL.md C8, C10, C13; STYLE.md 13).
+ * A tool is declared once — name, description, input schema, whether it only
+ * proposes (G7), its daily cap, the command it issues with the card that says
+ * so, and how the offline assistant recognizes it — and the rest is derived
+ * here: the AI SDK tool set of a turn, the proposal rule, the cap check, and
+ * the offline assistant's phrase → tool mapping. Built-in tools are one static
+ * list (tools.ts); tools that come and go at run time (MCP servers) register
+ * the same shape on a `ToolRegistry`, which the engine reads every turn.
+ */
+import { tool, type ToolSet } from "ai";
+import type { z } from "zod";
+import type { ActionCardFrame } from "../../shared/chat.ts";
+import type { Command } from "../../shared/commands.ts";
+import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
+import type { Result } from "../../shared/errors.ts";
+import type { Applied } from "../core/commands.ts";
+import { findTask } from "./find-task.ts";
+import { when } from "./wording.ts";
+
+/** What the devices are shown about a tool call when it runs: an action card. */
+export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
+
+/** What the tools of one turn may do (tool-host.ts builds it). */
+export type ToolHost = {
+  run(command: Command): Result<Applied>;
+  propose(tool: string, command: Command, summary: string): { proposalId: string; expiresAt: string };
+  tasks(): Task[];
+  proposePlan(): Promise<Result<Plan>>;
+  memories(): Memory[];
+  preferences(): Preferences;
+  now(): Date;
+  /** Counts one use of `tool` today; false when `cap` uses are already counted (G6). */
+  charge(tool: string, cap: number): boolean;
+};
+
+/** A task named by id, or by words of its title. */
+export type TaskRef = { taskId?: string | undefined; title?: string | undefined };
+
+/** What a declaration may read while it decides what to do. */
+export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan"> & {
+  resolve(ref: TaskRef): Task | null;
+  /** A date or time as an action card words it, in the user's zone. */
+  when(value: string): string;
+};
+
+/** One command a tool issues and the action card's words for it. */
+export type ToolAction = { command: Command; summary: string };
+/** Refused before anything ran (no such task, nothing to change): the model is told; no card, no use counted. */
+export type Refusal = { refused: string };
+/** A second command issued under another tool's name and cap (a task's reminder); its result is added under `key`. */
+export type FollowUp = { key: string; tool: string; action: ToolAction };
+
+export type ToolEffect<I> =
+  | { kind: "command"; plan(input: I, ctx: ToolContext): ToolAction | Refusal; followUp?(input: I, result: unknown, ctx: ToolContext): FollowUp | null }
+  | { kind: "read"; read(input: I, ctx: ToolContext): unknown };
+
+/** When and where the offline assistant reads the user's words. */
+export type Moment = { timeZone: string; now: Date };
+/** A tool's result as the model received it (JSON), when it did not fail. */
+export type ToolOutput = Record<string, unknown>;
+
+/** The offline assistant's understanding of one tool (C10). */
+export type OfflineUnderstanding<I, F extends Record<string, unknown>> = {
+  /** The intent's name in `understand()`; the tool's name when absent. */
+  intent?: string;
+  /** Lower is tried first: "add a task to schedule X" is read by the earlier-ranked rule. */
+  rank: number;
+  /** The fields the user's words give, or null when they do not ask for this tool. */
+  parse(text: string, at: Moment): F | null;
+  input(fields: F): I;
+  reply(fields: F, out: ToolOutput, at: Moment): string;
+};
+
+export type ToolDef<I, F extends Record<string, unknown> = Record<string, never>> = {
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  /** Deletes, or acts outside the room: never runs, only proposes; the user confirms (C8, G7). */
+  needsConfirmation?: boolean;
+  /** Uses a day (C13); the configured `toolDailyCap` when absent. Reads are not counted. */
+  dailyCap?: number;
+  effect: ToolEffect<I>;
+  offline?: OfflineUnderstanding<I, F>;
+};
+
+/** What the offline assistant understood, as `understand()` reports it. */
+export type Intent = { kind: string } & Record<string, unknown>;
+
+/** A phrase matched to a tool: the call to make, and how to word its result. */
+export type OfflineMatch = {
+  intent: Intent;
+  call: { toolName: string; input: unknown };
+  reply(out: ToolOutput, at: Moment): string;
+};
+
+export const PROPOSED = "proposed — waiting for the user's confirmation";
+
+/** What one command step tells the model. */
+export type Performed =
+  | { ok: true; result: unknown }
+  | { ok: true; status: typeof PROPOSED; proposalId: string; expiresAt: string }
+  | { ok: false; error: string };
+
+type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed };
+
+/** A declared tool with its input type closed over, so tools of any input fit one list. */
+export type ToolEntry = {
+  readonly name: string;
+  readonly description: string;
+  readonly needsConfirmation: boolean;
+  readonly dailyCap: number | undefined;
+  bind(turn: ToolTurn): ToolSet[string];
+  readonly offline: { rank: number; match(text: string, at: Moment): OfflineMatch | null } | undefined;
+};
+
+export function defineTool<I, F extends Record<string, unknown> = Record<string, never>>(def: ToolDef<I, F>): ToolEntry {
+  const offline = def.offline;
+  return {
+    name: def.name,
+    description: def.description,
+    needsConfirmation: def.needsConfirmation ?? false,
+    dailyCap: def.dailyCap,
+    bind: (turn) =>
+      tool({
+        description: def.description,
+        inputSchema: def.input,
+        execute: (input: I, { toolCallId }) => execute(def.name, def.effect, input, toolCallId, turn),
+      }),
+    offline: offline && {
+      rank: offline.rank,
+      match: (text, at) => {
+        const fields = offline.parse(text, at);
+        if (!fields) return null;
+        return {
+          intent: { kind: offline.intent ?? def.name, ...fields },
+          call: { toolName: def.name, input: offline.input(fields) },
+          reply: (out, replyAt) => offline.reply(fields, out, replyAt),
+        };
+      },
+    },
+  };
+}
+
+function execute<I>(name: string, effect: ToolEffect<I>, input: I, id: string, turn: ToolTurn): unknown {
+  if (effect.kind === "read") return effect.read(input, turn.ctx);
+  const planned = effect.plan(input, turn.ctx);
+  if ("refused" in planned) return { ok: false, error: planned.refused };
+  const done = turn.perform(name, id, planned);
+  if (!("result" in done) || !effect.followUp) return done;
+  const next = effect.followUp(input, done.result, turn.ctx);
+  if (!next) return done;
+  const more = turn.perform(next.tool, `${id}-${next.key}`, next.action);
+  return { ...done, [next.key]: "result" in more ? more.result : null };
+}
+
+/** Where a turn gets its tools: the built-in list, plus whatever registered since. */
+export type ToolSource = { tools(): readonly ToolEntry[] };
+
+export class ToolRegistry implements ToolSource {
+  #entries = new Map<string, ToolEntry>();
+
+  constructor(entries: readonly ToolEntry[] = []) {
+    for (const entry of entries) this.register(entry);
+  }
+
+  register(entry: ToolEntry): void {
+    if (this.#entries.has(entry.name)) throw new Error(`a tool named ${entry.name} is already registered: unregister it first, or give the new one another name`);
+    this.#entries.set(entry.name, entry);
+  }
+
+  unregister(name: string): boolean {
+    return this.#entries.delete(name);
+  }
+
+  tools(): ToolEntry[] {
+    return [...this.#entries.values()];
+  }
+}
+
+export type ToolSetOptions = {
+  /** The cap of a tool whose entry names none (config `toolDailyCap`). */
+  defaultCap: number;
+  onAction: (card: ActionCard) => void;
+};
+
+/**
+ * The AI SDK tools of one turn. Every command goes through one step: count the
+ * use against the tool's cap, then propose it if the tool needs confirmation,
+ * else run it — and show a card either way.
+ */
+export function modelTools(entries: readonly ToolEntry[], host: ToolHost, options: ToolSetOptions): ToolSet {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const perform = (name: string, id: string, { command, summary }: ToolAction): Performed => {
+    const entry = byName.get(name);
+    if (!host.charge(name, entry?.dailyCap ?? options.defaultCap)) {
+      options.onAction({ id, tool: name, status: "failed", summary: `daily limit for ${name} reached` });
+      return { ok: false, error: `daily limit for ${name} reached; try again tomorrow` };
+    }
+    if (entry?.needsConfirmation) {
+      const proposal = host.propose(name, command, summary);
+      options.onAction({ id, tool: name, status: "proposed", summary, ...proposal });
+      return { ok: true, status: PROPOSED, ...proposal };
+    }
+    const result = host.run(command);
+    if (!result.ok) {
+      options.onAction({ id, tool: name, status: "failed", summary: `${summary} — ${result.error.message}` });
+      return { ok: false, error: result.error.message };
+    }
+    options.onAction({ id, tool: name, status: "done", summary });
+    return { ok: true, result: result.value.result };
+  };
+  const turn: ToolTurn = { ctx: toolContext(host), perform };
+  return Object.fromEntries(entries.map((e) => [e.name, e.bind(turn)]));
+}
+
+function toolContext(host: ToolHost): ToolContext {
+  return {
+    tasks: () => host.tasks(),
+    memories: () => host.memories(),
+    preferences: () => host.preferences(),
+    now: () => host.now(),
+    proposePlan: () => host.proposePlan(),
+    resolve: (ref) => {
+      const tasks = host.tasks();
+      if (ref.taskId) return tasks.find((t) => t.id === ref.taskId) ?? null;
+      return ref.title ? findTask(tasks, ref.title) : null;
+    },
+    when: (value) => when(value, host.preferences().timezone),
+  };
+}
+
+/** The offline assistant's reading of `text`: the first tool, by rank, whose phrases match. */
+export function matchTool(entries: readonly ToolEntry[], text: string, at: Moment): OfflineMatch | null {
+  const ranked = entries.flatMap((e) => (e.offline ? [e.offline] : [])).sort((a, b) => a.rank - b.rank);
+  for (const offline of ranked) {
+    const match = offline.match(text, at);
+    if (match) return match;
+  }
+  return null;
+}

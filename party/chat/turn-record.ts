@@ -1,0 +1,54 @@
+/**
+ * Writing down how a turn ended (docs/PROTOCOL.md C3, C4, C6, C7): its status,
+ * text and tokens, the assistant's message (`message.added`) and, for a
+ * failure, `turn.failed` — in one transaction — and the end frame a later SSE
+ * reader is replayed (C11).
+ */
+import type { LlmFrame } from "../../shared/chat.ts";
+import type { LedgerEvent, Message } from "../../shared/domain.ts";
+import type { Ledger } from "../core/ledger.ts";
+import type { SqlStore } from "../core/sql.ts";
+import type { ChatStore, TurnRow } from "./store.ts";
+import type { EndedTurn } from "./turn.ts";
+
+export type RecordDeps = { sql: SqlStore; ledger: Ledger; store: ChatStore; now: () => number; newId: () => string };
+
+/** What the turn streamed, when it streamed at all: stored whole at the end (C4). */
+export type Streamed = { tokens: string[]; checkpointed: number };
+
+export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text: string, requestId: string, streamed: Streamed | null): { events: LedgerEvent[]; end: LlmFrame } {
+  const now = deps.now();
+  const { status } = ended;
+  const message: Message = { id: deps.newId(), role: "assistant", text, channel: "chat", turnId: row.id, status: status === "completed" ? "complete" : status, createdAt: new Date(now).toISOString() };
+  const events = deps.sql.transactionSync(() => {
+    if (streamed) deps.store.finish(row.id, status, streamed.tokens, streamed.checkpointed, text, now);
+    else deps.store.setStatus(row.id, status, now);
+    const out: LedgerEvent[] = [];
+    // A failure with nothing said leaves no assistant message, only the failure.
+    if (status !== "failed" || text) {
+      out.push(deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message } }).event);
+    }
+    if (ended.status === "failed") {
+      out.push(deps.ledger.append({ type: "turn.failed", actor: { kind: "system" }, correlationId: requestId, payload: { turnId: row.id, ...ended.failure } }).event);
+    }
+    return out;
+  });
+  const end = endFrameOf(ended, message.id, text);
+  deps.store.setEnd(row.id, end);
+  return { events, end };
+}
+
+/** The frame that tells every device how the turn ended. */
+export function endFrameOf(ended: EndedTurn, messageId: string, text: string): LlmFrame {
+  const turnId = ended.turnId;
+  switch (ended.status) {
+    case "completed":
+      return { type: "llm.completed", turnId, messageId, text };
+    case "interrupted":
+      return { type: "llm.interrupted", turnId, text, reason: ended.reason };
+    case "failed": {
+      const { code, message, retryAfter } = ended.failure;
+      return { type: "llm.failed", turnId, code, message, ...(retryAfter ? { retryAfter } : {}) };
+    }
+  }
+}
