@@ -76,16 +76,16 @@ export class Brain extends YServer {
   override async onLoad(): Promise<void> {
     configureLog(this.env.LOG_LEVEL);
     this.#ledger = new Ledger(this.#sql, { now: this.#now });
+    // The one path by which devices learn of new events, whichever code appended them (L9).
+    this.#ledger.subscribe((event) => broadcast({ clients: () => this.#clients() }, { type: "event", event }));
     this.#docs = new DocStore(this.#sql, this.#now);
     this.#docs.attach(this.document, (origin) => this.#labelOrigin(origin));
     const watch = new DocWatch(this.document, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin));
     this.#edits = new DeviceEdits({
       watch,
       ledger: this.#ledger,
-      sql: this.#sql,
       now: this.#now,
       deviceOf: (batch) => this.#deviceOf(batch),
-      announce: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
       log: (event, requestId, detail) => log("warn", { event, requestId, userId: this.name, detail }),
     });
     this.#maybeCompact();
@@ -304,14 +304,7 @@ export class Brain extends YServer {
     const started = Date.now();
     try {
       const result = executeCommand(
-        {
-          sql: this.#sql,
-          doc: this.document,
-          ledger: this.#ledger,
-          docs: this.#docs,
-          now: this.#now,
-          onEvent: (event) => broadcast(this.#socketDeps(), { type: "event", event }),
-        },
+        { doc: this.document, ledger: this.#ledger, docs: this.#docs, now: this.#now },
         command,
         ctx,
       );

@@ -39,7 +39,6 @@ export type EnginePorts = {
 export function buildEngines(p: EnginePorts): { chat: ChatEngine; schedule: Schedule } {
   const sockets = { clients: p.clients };
   const tasks = () => readTasks(p.doc);
-  const announce = (event: import("../shared/domain.ts").LedgerEvent) => broadcast(sockets, { type: "event", event });
   let chat: ChatEngine | null = null;
   const schedule = new Schedule({
     sql: p.sql,
@@ -50,7 +49,6 @@ export function buildEngines(p: EnginePorts): { chat: ChatEngine; schedule: Sche
       for (const client of p.clients()) if (client.presence?.deviceId === deviceId) client.send(frame);
     },
     broadcast: (frame) => broadcast(sockets, frame),
-    announce,
     composePlan: (date, source) => composePlan({ env: p.env, ledger: p.ledger, tasks, now: p.now }, date, source),
     maintain: () => {
       const done = maintain({ sql: p.sql, ledger: p.ledger, store: chat!.store, now: p.now() });
@@ -76,7 +74,6 @@ export function buildEngines(p: EnginePorts): { chat: ChatEngine; schedule: Sche
       if (status === "completed" && !currentDevices(sockets).some((d) => d.focused)) schedule.notify("assistant", "Your assistant replied", text.slice(0, 200), turnId);
     },
     broadcast: (frame) => broadcast(sockets, frame),
-    announce,
     log: (event, fields) => log(event === "turn.failed" ? "warn" : "info", { event, userId: p.userId, ...fields }),
   });
   return { chat, schedule };

@@ -20,7 +20,6 @@ import {
 import {
   DeviceKindSchema,
   DeviceSchema,
-  LedgerEventSchema,
   MemorySchema,
   MessageSchema,
   type Notification,
@@ -30,6 +29,7 @@ import {
   PreferencesSchema,
 } from "./domain.ts";
 import type { ErrorCode } from "./errors.ts";
+import { EventEnvelopeSchema, LedgerEventSchema } from "./events.ts";
 import { type LlmFrame, MessageSendSchema } from "./chat.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
@@ -116,9 +116,10 @@ export type ServerFrame =
 /** Parses a JSON frame the room sent, for clients (web, tests). Unknown types are rejected. */
 export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("welcome"), v: z.number(), rid: z.string().optional(), userId: z.string(), connectionId: z.string(), lastEventSeq: z.number() }),
-  z.object({ type: z.literal("events"), rid: z.string().optional(), events: z.array(LedgerEventSchema), lastEventSeq: z.number(), hasMore: z.boolean() }),
+  // Events stay envelopes here: a client skips those it cannot read (`parseLedgerEvent`), not the whole frame (L9).
+  z.object({ type: z.literal("events"), rid: z.string().optional(), events: z.array(EventEnvelopeSchema), lastEventSeq: z.number(), hasMore: z.boolean() }),
   z.object({ type: z.literal("snapshot"), rid: z.string().optional(), snapshot: SnapshotSchema }),
-  z.object({ type: z.literal("event"), event: LedgerEventSchema }),
+  z.object({ type: z.literal("event"), event: EventEnvelopeSchema }),
   z.object({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
   z.object({ type: z.literal("ack"), rid: z.string(), result: z.unknown(), duplicate: z.boolean(), seq: z.number() }),
   z.object({ type: z.literal("pong"), rid: z.string().optional(), ts: z.string() }),

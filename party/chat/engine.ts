@@ -47,8 +47,6 @@ export type ChatDeps = {
   proposePlan: () => Promise<Result<import("../../shared/domain.ts").Plan>>;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
-  /** Tells the ledger's listeners about an event appended outside the command path. */
-  announce: (event: import("../../shared/domain.ts").LedgerEvent) => void;
   log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
 };
 
@@ -129,9 +127,9 @@ export class ChatEngine {
     const messageId = uuidv7();
     const message: Message = { id: messageId, role: "user", text: input.text, channel: input.channel, turnId, status: "complete", createdAt: new Date(now).toISOString() };
     const accepted: Accepted = { status: "accepted", messageId, turnId, streamUrl: `/api/v1/stream/${turnId}` };
-    const recorded = this.#deps.sql.transactionSync(() => {
+    this.#deps.ledger.transaction(() => {
       this.#store.createTurn(turnId, messageId, now, input.contextIds ?? []);
-      return this.#deps.ledger.append({
+      this.#deps.ledger.append({
         type: "message.added",
         actor,
         correlationId: requestId,
@@ -141,7 +139,6 @@ export class ChatEngine {
         result: accepted,
       });
     });
-    this.#deps.announce(recorded.event);
     this.#queue.push(turnId);
     this.#kick();
     return ok({ ...accepted, duplicate: false });
@@ -259,19 +256,16 @@ export class ChatEngine {
       status: status === "completed" ? "complete" : status,
       createdAt: new Date(now).toISOString(),
     };
-    const events = this.#deps.sql.transactionSync(() => {
+    this.#deps.ledger.transaction(() => {
       if (active) this.#store.finish(row.id, status, active.tokens, active.checkpointed, text, now);
       else this.#store.setStatus(row.id, status, now);
-      const out = [];
       if (status !== "failed" || text) {
-        out.push(this.#deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message } }).event);
+        this.#deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message } });
       }
       if (status === "failed") {
-        out.push(this.#deps.ledger.append({ type: "turn.failed", actor: { kind: "system" }, correlationId: requestId, payload: { turnId: row.id, ...failure } }).event);
+        this.#deps.ledger.append({ type: "turn.failed", actor: { kind: "system" }, correlationId: requestId, payload: { turnId: row.id, ...failure } });
       }
-      return out;
     });
-    events.forEach((e) => this.#deps.announce(e));
     this.#deps.onTurnEnd?.({ turnId: row.id, status, text });
     const end: LlmFrame =
       status === "completed"
@@ -283,9 +277,11 @@ export class ChatEngine {
     this.#emit(end);
   }
 
-  #charge(kind: "usage.charged" | "tool.used", payload: Record<string, unknown>, turnId: string, requestId: string): void {
-    const event = this.#deps.ledger.append({ type: kind, actor: { kind: "assistant", turnId }, correlationId: requestId, payload: { day: dayOf(this.#deps.now()), ...payload } });
-    this.#deps.announce(event.event);
+  #charge(charge: { type: "usage.charged"; tokens: number } | { type: "tool.used"; tool: string }, turnId: string, requestId: string): void {
+    const actor = { kind: "assistant" as const, turnId };
+    const day = dayOf(this.#deps.now());
+    if (charge.type === "usage.charged") this.#deps.ledger.append({ type: charge.type, actor, correlationId: requestId, payload: { day, tokens: charge.tokens } });
+    else this.#deps.ledger.append({ type: charge.type, actor, correlationId: requestId, payload: { day, tool: charge.tool } });
   }
 
   async #run(row: TurnRow): Promise<void> {
@@ -334,7 +330,7 @@ export class ChatEngine {
       }, TURN_IDLE_TIMEOUT_MS);
     };
     const toolDay = dayOf(started);
-    const host = toolHost({ ...this.#deps, store: this.#store, charge: (tool) => this.#charge("tool.used", { tool }, row.id, requestId) }, row.id, requestId, toolDay);
+    const host = toolHost({ ...this.#deps, store: this.#store, charge: (tool) => this.#charge({ type: "tool.used", tool }, row.id, requestId) }, row.id, requestId, toolDay);
     const tools = buildTools(host, (card) => {
       touch();
       this.#action(row.id, card);
@@ -372,12 +368,12 @@ export class ChatEngine {
         }
       }
       if (active.abort.signal.aborted) throw active.abort.signal.reason;
-      this.#charge("usage.charged", { tokens: usageTokens || estimate + estimateTokens(active.text) }, row.id, requestId);
+      this.#charge({ type: "usage.charged", tokens: usageTokens || estimate + estimateTokens(active.text) }, row.id, requestId);
       this.#record(row, "completed", active.text, requestId);
       this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });
     } catch (error) {
       // Tokens spent count against the budget however the turn ended (G6).
-      this.#charge("usage.charged", { tokens: estimate + estimateTokens(active.text) }, row.id, requestId);
+      this.#charge({ type: "usage.charged", tokens: estimate + estimateTokens(active.text) }, row.id, requestId);
       if (active.stopReason === "stopped") {
         this.#record(row, "interrupted", active.text, requestId, "stopped");
       } else if (active.stopReason === "timeout") {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Command } from "../../shared/commands.ts";
-import type { LedgerEvent } from "../../shared/domain.ts";
+import type { Memory } from "../../shared/domain.ts";
+import type { LedgerEvent } from "../../shared/events.ts";
 import { type CommandDeps, executeCommand } from "../../party/core/commands.ts";
 import { readTasks } from "../../shared/doc-schema.ts";
 import { DocStore } from "../../party/core/doc-store.ts";
@@ -18,7 +19,8 @@ function room(options: { snapshotEvery?: number; path?: string } = {}) {
   const docs = new DocStore(sql, now);
   docs.attach(doc, (o) => (o && typeof o === "object" && "actorLabel" in o ? String(o.actorLabel) : "system"));
   const announced: LedgerEvent[] = [];
-  const deps: CommandDeps = { sql, doc, ledger, docs, now, onEvent: (e) => announced.push(e) };
+  ledger.subscribe((e) => announced.push(e));
+  const deps: CommandDeps = { doc, ledger, docs, now };
   const run = (command: Command, clientActionId?: string) =>
     executeCommand(deps, command, { actor: { kind: "user", deviceId: "d1" }, correlationId: "req-1", clientActionId });
   return { sql, ledger, doc, deps, announced, run };
@@ -42,8 +44,9 @@ describe("Brain — ledger", () => {
 
   it("[L2] an event id already stored is applied once and returned as duplicate", () => {
     const r = room();
-    const first = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c", payload: { memory: { id: "m", type: "fact", key: "k", value: "v", pinnedAt: "2026-11-21T09:00:00.000Z", updatedAt: "2026-11-21T09:00:00.000Z" } } });
-    const again = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c2", payload: {} });
+    const memory: Memory = { id: "m", type: "fact", key: "k", value: "v", pinnedAt: "2026-11-21T09:00:00.000Z", updatedAt: "2026-11-21T09:00:00.000Z" };
+    const first = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c", payload: { memory } });
+    const again = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c2", payload: { memory: { ...memory, value: "other" } } });
     expect(first.duplicate).toBe(false);
     expect(again.duplicate).toBe(true);
     expect(again.event).toEqual(first.event);
