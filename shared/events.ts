@@ -1,5 +1,5 @@
 /**
- * Every ledger event type and its payload, declared once (docs/PROTOCOL.md L1–L9).
+ * Every ledger event type and its payload, declared once (docs/PROTOCOL.md L1–L10).
  *
  * `EVENT_PAYLOADS` is the table: adding an event type is one entry here plus
  * one line in `LedgerEventSchema`; the compiler then asks every exhaustive
@@ -12,7 +12,7 @@
  * ignored by older readers; an unknown type does not parse at all, and
  * readers skip it (`parseLedgerEvent` returns null) rather than fail: the room
  * folds it as a no-op that still advances `lastEventSeq`, and clients skip it
- * while still moving their cursor past its `seq` (L9). Changing the meaning or
+ * while still moving their cursor past its `seq` (L10). Changing the meaning or
  * the required fields of an existing type is therefore a new type.
  */
 import { z } from "zod";
@@ -153,7 +153,7 @@ void _everyTypeInUnion;
 
 /**
  * Any event, typed or not: what a reader that may be older than the writer
- * accepts on the wire, before `parseLedgerEvent` narrows each event (L9).
+ * accepts on the wire, before `parseLedgerEvent` narrows each event (L10).
  */
 export const EventEnvelopeSchema = z.strictObject({ ...ENVELOPE, type: z.string(), payload: z.unknown() });
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;

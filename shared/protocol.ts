@@ -116,7 +116,7 @@ export type ServerFrame =
 /** Parses a JSON frame the room sent, for clients (web, tests). Unknown types are rejected. */
 export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("welcome"), v: z.number(), rid: z.string().optional(), userId: z.string(), connectionId: z.string(), lastEventSeq: z.number() }),
-  // Events stay envelopes here: a client skips those it cannot read (`parseLedgerEvent`), not the whole frame (L9).
+  // Events stay envelopes here: a client skips those it cannot read (`parseLedgerEvent`), not the whole frame (L10).
   z.object({ type: z.literal("events"), rid: z.string().optional(), events: z.array(EventEnvelopeSchema), lastEventSeq: z.number(), hasMore: z.boolean() }),
   z.object({ type: z.literal("snapshot"), rid: z.string().optional(), snapshot: SnapshotSchema }),
   z.object({ type: z.literal("event"), event: EventEnvelopeSchema }),

@@ -3,9 +3,9 @@
  *
  * A command is checked for a prior run of its client action id, validated
  * against current state, then applied — document change and ledger event in
- * one ledger transaction, which publishes the event once it committed (L9). Everything that can
- * reject a command happens before the first write, so a rejection leaves
- * nothing behind.
+ * one ledger transaction, which publishes the event once it committed (L9).
+ * Everything that can reject a command happens before the first write, so a
+ * rejection leaves nothing behind.
  */
 import { v7 as uuidv7 } from "uuid";
 import * as Y from "yjs";

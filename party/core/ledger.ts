@@ -1,6 +1,6 @@
 /**
  * The append-only, idempotent event ledger of one room (DESIGN.md §2,
- * docs/PROTOCOL.md L1–L9).
+ * docs/PROTOCOL.md L1–L10).
  *
  * Writes are synchronous SQLite statements, so a caller that appends and then
  * sends in the same turn is covered by the Durable Object output gate: the
@@ -82,7 +82,7 @@ const EVENT_COLUMNS = "seq, id, type, ts, actor, client_action_id, correlation_i
 
 /**
  * The typed event of a row, or null when this build does not know its type or
- * payload (a row written by a newer build, before a rollback): readers skip it (L9).
+ * payload (a row written by a newer build, before a rollback): readers skip it (L10).
  */
 function toEvent(row: Omit<EventRow, "request" | "result">): LedgerEvent | null {
   return parseLedgerEvent({
@@ -249,7 +249,7 @@ export class Ledger {
     this.#state = this.hydrate();
   }
 
-  /** Events with `seq > since`, oldest first, at most `limit` rows read (L7); rows this build cannot read are skipped (L9). */
+  /** Events with `seq > since`, oldest first, at most `limit` rows read (L7); rows this build cannot read are skipped (L10). */
   since(since: number, limit: number): LedgerEvent[] {
     const events: LedgerEvent[] = [];
     for (const row of this.#rows(since, limit)) {
@@ -286,7 +286,7 @@ export class Ledger {
     return this.#fold(INITIAL_PROJECTION);
   }
 
-  /** Folds every event after `base` into it; an event this build cannot read only advances the seq (L9). */
+  /** Folds every event after `base` into it; an event this build cannot read only advances the seq (L10). */
   #fold(base: Projection, batch = 2_000): Projection {
     let state = base;
     for (;;) {

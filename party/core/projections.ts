@@ -7,7 +7,7 @@
  * projected state (tasks and notes live in the Yjs document) are listed as
  * no-ops, so a new type does not compile until it is given a meaning here.
  * Types this build does not know never reach the reducer: the ledger skips
- * them (L9), so old code can still replay new ledgers.
+ * them (L10), so old code can still replay new ledgers.
  */
 import {
   DEFAULT_PREFERENCES,

@@ -19,7 +19,7 @@ function ActivityView() {
   const { actor } = Route.useSearch();
   const { data } = useSuspenseQuery(eventsQuery());
   const queryClient = useQueryClient();
-  // Events of types this build does not know are left out, not fatal (L9).
+  // Events of types this build does not know are left out, not fatal (L10).
   const events = data.events
     .flatMap((raw) => parseLedgerEvent(raw) ?? [])
     .reverse()
