@@ -9,13 +9,13 @@
 import * as Y from "yjs";
 import { executeCommand } from "../party/core/commands.ts";
 import { DocStore } from "../party/core/doc-store.ts";
-import { Ledger, SCHEMA_WITHOUT_IDEMPOTENCY, SNAPSHOT_EVERY } from "../party/core/ledger.ts";
+import { Ledger, type NewEvent, SCHEMA_WITHOUT_IDEMPOTENCY, SNAPSHOT_EVERY } from "../party/core/ledger.ts";
 import { nodeSql } from "../tests/support/node-sql.ts";
 import { percentile, round, time } from "./stats.ts";
 
-const memoryEvent = (i: number) => ({
+const memoryEvent = (i: number): NewEvent => ({
   type: "memory.pinned",
-  actor: { kind: "user" as const, deviceId: "bench" },
+  actor: { kind: "user", deviceId: "bench" },
   correlationId: `bench-${i}`,
   payload: { memory: { id: `m${i % 50}`, type: "fact", key: `k${i % 50}`, value: `value ${i}`, pinnedAt: "2026-11-21T09:00:00.000Z", updatedAt: "2026-11-21T09:00:00.000Z" } },
 });
@@ -26,7 +26,7 @@ function appendRate(withIdempotency: boolean, n: number): number {
   const doc = new Y.Doc();
   const docs = new DocStore(sql);
   docs.attach(doc, () => "bench");
-  const deps = { sql, doc, ledger, docs, now: Date.now, onEvent: () => {} };
+  const deps = { doc, ledger, docs, now: Date.now };
   const ms = time(() => {
     for (let i = 0; i < n; i++) {
       executeCommand(deps, { kind: "memory.pin", pin: { type: "fact", key: `k${i % 50}`, value: `v${i}` } }, {
@@ -42,12 +42,12 @@ function appendRate(withIdempotency: boolean, n: number): number {
 function seeded(n: number) {
   const sql = nodeSql();
   const ledger = new Ledger(sql);
-  sql.transactionSync(() => {
+  ledger.transaction(() => {
     for (let i = 0; i < n; i++) ledger.append(memoryEvent(i));
   });
   // Leave a tail after the last snapshot, as a live room has.
   const tail = Math.floor(SNAPSHOT_EVERY / 2);
-  sql.transactionSync(() => {
+  ledger.transaction(() => {
     for (let i = 0; i < tail; i++) ledger.append(memoryEvent(n + i));
   });
   return { sql, ledger };

@@ -88,7 +88,6 @@ export class Room {
     this.#edits = new DeviceEdits({
       watch: new DocWatch(doc, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin)),
       ledger: this.ledger,
-      sql,
       now,
       deviceOf: (batch) => {
         const client = ports.clientOf(batch.origin);
@@ -244,7 +243,7 @@ export class Room {
     const started = Date.now();
     const { userId } = this.#ports;
     try {
-      const result = executeCommand({ sql: this.#ports.sql, doc: this.#ports.doc, ledger: this.ledger, docs: this.docs, now: this.#ports.now }, command, ctx);
+      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, docs: this.docs, now: this.#ports.now }, command, ctx);
       this.#ports.log(result.ok ? "info" : "warn", {
         event: "command",
         requestId: ctx.correlationId,

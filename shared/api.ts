@@ -6,9 +6,9 @@
  * `commands.ts` and `chat.ts`.
  */
 import { z } from "zod";
+import { EventEnvelopeSchema } from "./events.ts";
 import {
   DeviceSchema,
-  LedgerEventSchema,
   MemorySchema,
   MessageSchema,
   NoteSchema,
@@ -76,7 +76,8 @@ export type BrainState = z.infer<typeof BrainStateSchema>;
 /** `GET /api/v1/events` (H8, L7). */
 export const EventsPageSchema = z.strictObject({
   /** The events after `since`, in seq order, at most `limit`. */
-  events: z.array(LedgerEventSchema),
+  /** Envelopes: a client skips a type it does not know (L10). */
+  events: z.array(EventEnvelopeSchema),
   /** The room's latest seq; more pages follow while it is past the last event's. */
   lastEventSeq: z.number().int().min(0),
 });

@@ -208,15 +208,9 @@ export const DeviceSchema = z.strictObject({
 });
 export type Device = z.infer<typeof DeviceSchema>;
 
-/** A ledger event (DESIGN.md §2). `seq` is dense and increasing within one user's room. */
-export const LedgerEventSchema = z.strictObject({
-  id: z.string(),
-  seq: z.number().int().positive(),
-  type: z.string(),
-  ts: z.iso.datetime(),
-  actor: ActorSchema,
-  clientActionId: z.string().optional(),
-  correlationId: z.string(),
-  payload: z.unknown(),
-});
-export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
+/**
+ * Ledger events are declared in `events.ts` (one union of every type and its
+ * payload). Only the type is re-exported here: `events.ts` builds on this
+ * module's schemas, so a value re-export would be an import cycle.
+ */
+export type { LedgerEvent } from "./events.ts";

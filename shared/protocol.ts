@@ -20,7 +20,6 @@ import {
 import {
   DeviceKindSchema,
   DeviceSchema,
-  LedgerEventSchema,
   MemorySchema,
   MessageSchema,
   NotificationSchema,
@@ -28,6 +27,7 @@ import {
   PreferencesSchema,
 } from "./domain.ts";
 import { ErrorCodeSchema } from "./errors.ts";
+import { EventEnvelopeSchema } from "./events.ts";
 import { LlmFrameSchema, MessageSendSchema } from "./chat.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
@@ -144,8 +144,8 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("events"),
     rid: rid.optional(),
-    /** In seq order. */
-    events: z.array(LedgerEventSchema),
+    /** In seq order. Envelopes: a client skips an event type it does not know (`parseLedgerEvent`), not the whole frame (L10). */
+    events: z.array(EventEnvelopeSchema),
     /** The room's latest seq, which may be past the page's last event. */
     lastEventSeq: seq,
     /** More events follow `events`: ask again from the last one's seq. */
@@ -154,7 +154,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   /** Instead of `events`, for a client more than 500 events behind (P8). */
   z.strictObject({ type: z.literal("snapshot"), rid: rid.optional(), snapshot: SnapshotSchema }),
   /** One new ledger event, pushed to every device of the user (P7). */
-  z.strictObject({ type: z.literal("event"), event: LedgerEventSchema }),
+  z.strictObject({ type: z.literal("event"), event: EventEnvelopeSchema }),
   /** The user's connected devices, after a hello, a leave or a focus change (P9). */
   z.strictObject({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
   /** A command frame was applied (P6, L3). */

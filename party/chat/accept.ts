@@ -4,7 +4,7 @@
  * `message.added` event and its turn as queued — before any model is called.
  */
 import type { Accepted, MessageSend } from "../../shared/chat.ts";
-import type { Actor, LedgerEvent, Message } from "../../shared/domain.ts";
+import type { Actor, Message } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -17,7 +17,6 @@ export type AcceptDeps = {
   now: () => number;
   newId: () => string;
   limits: { messagesPerMinute: number };
-  announce: (event: LedgerEvent) => void;
 };
 
 export function acceptMessage(deps: AcceptDeps, input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }> {
@@ -37,9 +36,9 @@ export function acceptMessage(deps: AcceptDeps, input: MessageSend, actor: Actor
   const messageId = deps.newId();
   const message: Message = { id: messageId, role: "user", text: input.text, channel: input.channel, turnId, status: "complete", createdAt: new Date(now).toISOString() };
   const accepted: Accepted = { status: "accepted", messageId, turnId, streamUrl: `/api/v1/stream/${turnId}` };
-  const recorded = deps.sql.transactionSync(() => {
+  deps.ledger.transaction(() => {
     deps.store.createTurn(turnId, messageId, now, input.contextIds ?? []);
-    return deps.ledger.append({
+    deps.ledger.append({
       type: "message.added",
       actor,
       correlationId: requestId,
@@ -49,6 +48,5 @@ export function acceptMessage(deps: AcceptDeps, input: MessageSend, actor: Actor
       result: accepted,
     });
   });
-  deps.announce(recorded.event);
   return ok({ ...accepted, duplicate: false });
 }

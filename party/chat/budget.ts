@@ -4,7 +4,6 @@
  * each tool's uses. Both count per UTC day from the ledger's projection, so an
  * eviction resets nothing.
  */
-import type { LedgerEvent } from "../../shared/domain.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { dayOf, estimateTokens, secondsToMidnightUtc } from "./context.ts";
 import type { TurnFailure } from "./turn.ts";
@@ -34,11 +33,12 @@ export function tokensToCharge(turn: { completed: boolean; reported: number; est
 /** Uses of `tool` counted on `day` (the day a turn started: a turn crossing midnight counts on one day). */
 export const toolUses = (usage: Usage, day: string, tool: string): number => (usage.day === day ? (usage.tools[tool] ?? 0) : 0);
 
-export type ChargeDeps = { ledger: Ledger; now: () => number; announce: (event: LedgerEvent) => void };
+export type ChargeDeps = { ledger: Ledger; now: () => number };
 
 /** Records tokens spent (`usage.charged`) or one tool use (`tool.used`) by a turn, on today's UTC day. */
 export function charge(deps: ChargeDeps, turnId: string, requestId: string, what: { tokens: number } | { tool: string }): void {
-  const type = "tokens" in what ? "usage.charged" : "tool.used";
-  const recorded = deps.ledger.append({ type, actor: { kind: "assistant", turnId }, correlationId: requestId, payload: { day: dayOf(deps.now()), ...what } });
-  deps.announce(recorded.event);
+  const actor = { kind: "assistant" as const, turnId };
+  const day = dayOf(deps.now());
+  if ("tokens" in what) deps.ledger.append({ type: "usage.charged", actor, correlationId: requestId, payload: { day, tokens: what.tokens } });
+  else deps.ledger.append({ type: "tool.used", actor, correlationId: requestId, payload: { day, tool: what.tool } });
 }

@@ -6,7 +6,7 @@
 import type { LanguageModel } from "ai";
 import type { LlmFrame } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
-import type { LedgerEvent, Note, Plan, Task } from "../../shared/domain.ts";
+import type { Note, Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -35,6 +35,5 @@ export type ChatDeps = {
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** Tells the ledger's listeners about an event appended outside the command path. */
-  announce: (event: LedgerEvent) => void;
   log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
 };

@@ -184,7 +184,6 @@ export class ChatEngine {
   #record(row: TurnRow, ended: EndedTurn, text: string, requestId: string): void {
     const run = this.#active?.turnId === row.id ? this.#active : null;
     const { events, end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run);
-    events.forEach((e) => this.#deps.announce(e));
     this.#deps.onTurnEnd?.({ turnId: row.id, status: ended.status, text });
     this.#feed.emit(end);
   }

@@ -4,7 +4,7 @@
  */
 import type { ActionCardFrame } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
-import type { Actor, LedgerEvent } from "../../shared/domain.ts";
+import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -15,7 +15,6 @@ export type ProposalDeps = {
   ledger: Ledger;
   now: () => number;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
-  announce: (event: LedgerEvent) => void;
   action: (turnId: string, card: ActionCardFrame) => void;
 };
 
@@ -32,8 +31,7 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
   const result = deps.execute(JSON.parse(p.command) as Command, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
   deps.store.settleProposal(proposalId, result.ok ? "confirmed" : "failed");
   if (!result.ok) return result;
-  const confirmed = deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
-  deps.announce(confirmed.event);
+  deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
   deps.action(p.turn_id, { id: proposalId, tool: p.tool, status: "confirmed", summary: p.summary, proposalId });
   return ok({ proposalId, result: result.value.result });
 }

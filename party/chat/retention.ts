@@ -4,7 +4,7 @@
  * older than 90 days are deleted, and the text of such old messages is
  * removed from the ledger too. Idempotent: running twice changes nothing more.
  */
-import type { Message } from "../../shared/domain.ts";
+import { EVENT_PAYLOADS } from "../../shared/events.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -32,7 +32,9 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
     )
     .toArray();
   const cutoff = new Date(deps.now - ARCHIVE_RETENTION_MS).toISOString();
-  const older = rows.map((r) => (JSON.parse(r.payload) as { message: Message }).message).filter((m) => m.createdAt >= cutoff);
+  const older = rows
+    .flatMap((r) => EVENT_PAYLOADS["message.added"].safeParse(JSON.parse(r.payload)).data?.message ?? [])
+    .filter((m) => m.createdAt >= cutoff);
   return deps.sql.transactionSync(() => {
     const archived = deps.store.archive(older);
     const pruned = deps.store.prune(cutoff);

@@ -5,7 +5,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import type { Command } from "../../shared/commands.ts";
-import type { LedgerEvent, Plan, Task } from "../../shared/domain.ts";
+import type { Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -21,7 +21,6 @@ export type ToolHostDeps = {
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
   tasks: () => Task[];
   proposePlan: () => Promise<Result<Plan>>;
-  announce: (event: LedgerEvent) => void;
   /** Records one use of a tool today (a `tool.used` event). */
   charge: (tool: string) => void;
 };
@@ -33,7 +32,7 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     propose: (tool, command, summary) => {
       const proposalId = uuidv7();
       const expiresAt = new Date(deps.store.propose(proposalId, turnId, tool, command, summary, deps.now())).toISOString();
-      deps.announce(deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } }).event);
+      deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } });
       return { proposalId, expiresAt };
     },
     tasks: deps.tasks,

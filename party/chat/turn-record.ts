@@ -20,7 +20,7 @@ export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text
   const now = deps.now();
   const { status } = ended;
   const message: Message = { id: deps.newId(), role: "assistant", text, channel: "chat", turnId: row.id, status: status === "completed" ? "complete" : status, createdAt: new Date(now).toISOString() };
-  const events = deps.sql.transactionSync(() => {
+  const events = deps.ledger.transaction(() => {
     if (streamed) deps.store.finish(row.id, status, streamed.tokens, streamed.checkpointed, text, now);
     else deps.store.setStatus(row.id, status, now);
     const out: LedgerEvent[] = [];

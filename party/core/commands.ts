@@ -3,16 +3,15 @@
  *
  * A command is checked for a prior run of its client action id, validated
  * against current state, then applied — document change and ledger event in
- * one SQLite transaction — and only then announced. Everything that can
- * reject a command happens before the first write, so a rejection leaves
- * nothing behind.
+ * one ledger transaction, which publishes the event once it committed (L9).
+ * Everything that can reject a command happens before the first write, so a
+ * rejection leaves nothing behind.
  */
 import { v7 as uuidv7 } from "uuid";
 import * as Y from "yjs";
 import type { Command } from "../../shared/commands.ts";
 import {
   type Actor,
-  type LedgerEvent,
   type Memory,
   type Preferences,
   PreferencesSchema,
@@ -21,6 +20,7 @@ import {
   TaskSchema,
 } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
+import type { NewEventBody } from "../../shared/events.ts";
 import {
   type ActorOrigin,
   NOTES,
@@ -39,7 +39,6 @@ import type { DocStore } from "./doc-store.ts";
 import { isScheduleCommand, planSchedule } from "../schedule/commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
-import type { SqlStore } from "./sql.ts";
 
 export type CommandContext = {
   actor: Actor;
@@ -52,20 +51,17 @@ export type CommandContext = {
 export type Applied = { result: unknown; duplicate: boolean; seq: number };
 
 export type CommandDeps = {
-  sql: SqlStore;
   doc: Y.Doc;
   ledger: Ledger;
   docs: DocStore;
   now: () => number;
-  /** Called once per new event, after its transaction committed. */
-  onEvent: (event: LedgerEvent) => void;
 };
 
 export const actorLabel = (actor: Actor): string =>
   actor.kind === "user" ? `user:${actor.deviceId ?? "api"}` : actor.kind === "assistant" ? `assistant:${actor.turnId}` : "system";
 
 /** A validated plan: the event to record and the document change that goes with it. */
-type Plan = { type: string; payload: unknown; result: unknown; write?: (origin: ActorOrigin) => void };
+type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
 
 export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
   const request = JSON.stringify(command);
@@ -80,28 +76,20 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
   }
   const planned = plan(deps, command, ctx.actor);
   if (!planned.ok) return planned;
-  const { type, payload, result, write } = planned.value;
+  const { result, write, ...body } = planned.value;
   const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
-  let recorded;
-  try {
-    recorded = deps.sql.transactionSync(() => {
-      write?.(origin);
-      return deps.ledger.append({
-        type,
-        actor: ctx.actor,
-        correlationId: ctx.correlationId,
-        payload,
-        clientActionId: ctx.clientActionId,
-        request: ctx.clientActionId === undefined ? undefined : request,
-        result,
-      });
+  // A throw here is a broken invariant: the ledger rolls back and re-reads its projections; the room resets.
+  const recorded = deps.ledger.transaction(() => {
+    write?.(origin);
+    return deps.ledger.append({
+      ...body,
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      clientActionId: ctx.clientActionId,
+      request: ctx.clientActionId === undefined ? undefined : request,
+      result,
     });
-  } catch (error) {
-    // The SQL rolled back; the in-memory projections may not have. Re-read them, then let the room reset.
-    deps.ledger.reload();
-    throw error;
-  }
-  deps.onEvent(recorded.event);
+  });
   return ok({ result, duplicate: false, seq: recorded.event.seq });
 }
 

@@ -3,11 +3,10 @@
  * record readable ledger events for what it changed (docs/PROTOCOL.md D6, D8).
  */
 import { v7 as uuidv7 } from "uuid";
-import type { LedgerEvent } from "../../shared/domain.ts";
 import type { AppError } from "../../shared/errors.ts";
+import type { NewEventBody } from "../../shared/events.ts";
 import type { Batch, DocWatch } from "./doc-watch.ts";
 import type { Ledger } from "./ledger.ts";
-import type { SqlStore } from "./sql.ts";
 
 /** One body-only `note.updated` ledger event per note and device per this many ms of typing (D8). */
 export const NOTE_EDIT_COALESCE_MS = 30_000;
@@ -15,11 +14,9 @@ export const NOTE_EDIT_COALESCE_MS = 30_000;
 export type DeviceEditDeps = {
   watch: DocWatch;
   ledger: Ledger;
-  sql: SqlStore;
   now: () => number;
   /** The device behind a batch's origin (a connection), if still connected. */
   deviceOf: (batch: Batch) => { deviceId: string; reject: (error: AppError, requestId: string) => void } | null;
-  announce: (event: LedgerEvent) => void;
   log: (event: string, requestId: string, detail: string) => void;
 };
 
@@ -32,7 +29,7 @@ export class DeviceEdits {
   }
 
   record(): void {
-    const { watch, ledger, sql } = this.#deps;
+    const { watch, ledger } = this.#deps;
     for (const batch of watch.take()) {
       const device = this.#deps.deviceOf(batch);
       const requestId = uuidv7();
@@ -45,18 +42,11 @@ export class DeviceEdits {
       const now = this.#deps.now();
       const derived = watch.describe(batch).filter((d) => this.#worthRecording(d, device?.deviceId, now));
       if (derived.length === 0) continue;
-      const events = sql.transactionSync(() =>
-        derived.map(
-          (d) =>
-            ledger.append({
-              type: d.type,
-              actor: device ? { kind: "user", deviceId: device.deviceId } : { kind: "system" },
-              correlationId: requestId,
-              payload: d.payload,
-            }).event,
-        ),
-      );
-      events.forEach((e) => this.#deps.announce(e));
+      ledger.transaction(() => {
+        for (const body of derived) {
+          ledger.append({ ...body, actor: device ? { kind: "user", deviceId: device.deviceId } : { kind: "system" }, correlationId: requestId });
+        }
+      });
     }
   }
 
@@ -66,10 +56,9 @@ export class DeviceEdits {
    * Title and pinned changes are always recorded; the document rows keep
    * every update with its actor regardless.
    */
-  #worthRecording(derived: { type: string; payload: unknown }, deviceId: string | undefined, now: number): boolean {
-    const fields = (derived.payload as { fields?: string[] }).fields ?? [];
-    if (derived.type !== "note.updated" || fields.some((f) => f !== "body")) return true;
-    const key = `${(derived.payload as { noteId: string }).noteId}|${deviceId ?? "system"}`;
+  #worthRecording(derived: NewEventBody, deviceId: string | undefined, now: number): boolean {
+    if (derived.type !== "note.updated" || derived.payload.fields.some((f) => f !== "body")) return true;
+    const key = `${derived.payload.noteId}|${deviceId ?? "system"}`;
     const last = this.#noteEdits.get(key);
     if (last !== undefined && now - last < NOTE_EDIT_COALESCE_MS) return false;
     this.#noteEdits.set(key, now);

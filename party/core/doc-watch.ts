@@ -13,6 +13,7 @@
 import * as Y from "yjs";
 import { LIMITS, NoteSchema, TaskSchema } from "../../shared/domain.ts";
 import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
+import { EVENT_PAYLOADS, type NewEventBody } from "../../shared/events.ts";
 
 /** Origin of the room's repair transactions. */
 export const REPAIR_ORIGIN = { actorLabel: "system:repair" } as const;
@@ -35,7 +36,6 @@ type Touched = {
 
 export type Batch = { origin: unknown; touched: Touched[] };
 
-export type DerivedEvent = { type: string; payload: unknown };
 export type Repair = { kind: Kind; id: string; action: "reverted" | "removed" | "truncated"; reason: string };
 
 export class DocWatch {
@@ -163,19 +163,21 @@ export class DocWatch {
   }
 
   /** The readable events for a batch, read after repairs: only what is valid now is reported. */
-  describe(batch: Batch): DerivedEvent[] {
-    const events: DerivedEvent[] = [];
+  describe(batch: Batch): NewEventBody[] {
+    const events: NewEventBody[] = [];
     for (const t of batch.touched) {
       const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
       const entry = root.get(t.id);
-      const idKey = t.kind === "task" ? "taskId" : "noteId";
       if (t.deleted || entry === undefined) {
-        if (t.deleted && !t.created) events.push({ type: `${t.kind}.deleted`, payload: { [idKey]: t.id } });
+        if (t.deleted && !t.created) {
+          events.push(t.kind === "task" ? { type: "task.deleted", payload: { taskId: t.id } } : { type: "note.deleted", payload: { noteId: t.id } });
+        }
         continue;
       }
       if (!(entry instanceof Y.Map) || !(t.valid ?? invalid(t.kind, t.id, entry) === null)) continue;
       if (t.created) {
-        events.push({ type: `${t.kind}.created`, payload: { [t.kind]: plain(t.kind, entry) } });
+        const created = createdEvent(t.kind, entry);
+        if (created) events.push(created);
         continue;
       }
       const changed = [...t.fields.keys()].filter((f) => f !== "updatedAt");
@@ -184,12 +186,35 @@ export class DocWatch {
         events.push({ type: "task.completed", payload: { taskId: t.id } });
         if (changed.length === 1) continue;
       }
-      // A note's body can be 100k characters: events name it as changed, they do not copy it.
-      const changes = Object.fromEntries(changed.filter((f) => f !== "body").map((f) => [f, entry.get(f)]));
-      events.push({ type: `${t.kind}.updated`, payload: { [idKey]: t.id, changes, fields: changed } });
+      // A note's body can be 100k characters: events name it as changed, they do not copy it. A removed field has no value to copy.
+      const changes = Object.fromEntries(
+        changed.filter((f) => f !== "body" && entry.get(f) !== undefined).map((f) => [f, plainValue(entry.get(f))]),
+      );
+      const updated = updatedEvent(t.kind, t.id, changes, changed);
+      if (updated) events.push(updated);
     }
     return events;
   }
+}
+
+/** The entry, valid by now, as a `*.created` event; parsed, so the payload is typed. */
+function createdEvent(kind: Kind, entry: Y.Map<unknown>): NewEventBody | null {
+  if (kind === "task") {
+    const task = TaskSchema.safeParse(fieldsOf(entry));
+    return task.success ? { type: "task.created", payload: { task: task.data } } : null;
+  }
+  const body = entry.get("body");
+  const note = NoteSchema.safeParse({ ...fieldsOf(entry, "body"), body: body instanceof Y.Text ? body.toString() : "" });
+  return note.success ? { type: "note.created", payload: { note: note.data } } : null;
+}
+
+function updatedEvent(kind: Kind, id: string, changes: Record<string, unknown>, fields: string[]): NewEventBody | null {
+  if (kind === "task") {
+    const payload = EVENT_PAYLOADS["task.updated"].safeParse({ taskId: id, changes, fields });
+    return payload.success ? { type: "task.updated", payload: payload.data } : null;
+  }
+  const payload = EVENT_PAYLOADS["note.updated"].safeParse({ noteId: id, changes, fields });
+  return payload.success ? { type: "note.updated", payload: payload.data } : null;
 }
 
 /**
@@ -227,19 +252,12 @@ function rebuild(kind: Kind, json: Record<string, unknown>): Y.Map<unknown> {
 function fieldsOf(entry: Y.Map<unknown>, skip?: string): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   for (const [key, value] of entry.entries()) {
-    if (key !== skip) json[key] = value instanceof Y.AbstractType ? value.toJSON() : value;
+    if (key !== skip) json[key] = plainValue(value);
   }
   return json;
 }
 
-function plain(kind: Kind, entry: Y.Map<unknown>): unknown {
-  const json = fieldsOf(entry, kind === "note" ? "body" : undefined);
-  if (kind === "note") {
-    const body = entry.get("body");
-    json.body = body instanceof Y.Text ? body.toString() : "";
-  }
-  return json;
-}
+const plainValue = (value: unknown): unknown => (value instanceof Y.AbstractType ? value.toJSON() : value);
 
 /** Null when the entry matches the schema (D2, D3); otherwise what is wrong with it. */
 export function invalid(kind: Kind, id: string, entry: Y.Map<unknown>): string | null {

@@ -1,26 +1,29 @@
 /**
  * The append-only, idempotent event ledger of one room (DESIGN.md §2,
- * docs/PROTOCOL.md L1–L8).
+ * docs/PROTOCOL.md L1–L10).
  *
  * Writes are synchronous SQLite statements, so a caller that appends and then
  * sends in the same turn is covered by the Durable Object output gate: the
  * message leaves only once the row is durable.
+ *
+ * The ledger is also the one place new events are announced (L9): each event
+ * appended (not a duplicate) goes to the room's single subscriber — at once
+ * outside a transaction, after the commit inside `transaction`.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { Actor, LedgerEvent } from "../../shared/domain.ts";
-import { INITIAL_PROJECTION, type Projection, reduce, replay } from "./projections.ts";
+import type { Actor } from "../../shared/domain.ts";
+import { type EventType, type LedgerEvent, LedgerEventSchema, type NewEventBody, parseLedgerEvent } from "../../shared/events.ts";
+import { INITIAL_PROJECTION, type Projection, reduce } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
 
 /** A snapshot of the projections is written after this many events (L6). */
 export const SNAPSHOT_EVERY = 1_000;
 
-export type NewEvent = {
+export type NewEvent = NewEventBody & {
   /** Supply to make the append idempotent by event id (L2); generated (uuid v7) otherwise. */
   id?: string;
-  type: string;
   actor: Actor;
   correlationId: string;
-  payload: unknown;
   /** Client action this event answers; with `request`, makes the append idempotent (L3). */
   clientActionId?: string;
   /** Canonical JSON of the client's request, compared on a repeat of `clientActionId` (L4). */
@@ -74,22 +77,29 @@ export const SCHEMA_WITHOUT_IDEMPOTENCY = SCHEMA.replace(" UNIQUE,\n  type", ",\
   "client_action_id TEXT",
 );
 
-function toEvent(row: EventRow): LedgerEvent {
-  const event: LedgerEvent = {
+/** The columns an event is read from (not the request and result kept for L3). */
+const EVENT_COLUMNS = "seq, id, type, ts, actor, client_action_id, correlation_id, payload";
+
+/**
+ * The typed event of a row, or null when this build does not know its type or
+ * payload (a row written by a newer build, before a rollback): readers skip it (L10).
+ */
+function toEvent(row: Omit<EventRow, "request" | "result">): LedgerEvent | null {
+  return parseLedgerEvent({
     id: row.id,
     seq: row.seq,
     type: row.type,
     ts: new Date(row.ts).toISOString(),
-    actor: JSON.parse(row.actor) as Actor,
+    actor: JSON.parse(row.actor),
     correlationId: row.correlation_id,
-    payload: JSON.parse(row.payload) as unknown,
-  };
-  if (row.client_action_id !== null) event.clientActionId = row.client_action_id;
-  return event;
+    payload: JSON.parse(row.payload),
+    ...(row.client_action_id === null ? {} : { clientActionId: row.client_action_id }),
+  });
 }
 
 function toRecorded(row: EventRow, duplicate: boolean): Recorded {
   const event = toEvent(row);
+  if (!event) throw new Error(`ledger event ${row.id} (${row.type}) does not parse; was it written by a newer build?`);
   return { event, result: row.result === null ? event : (JSON.parse(row.result) as unknown), duplicate };
 }
 
@@ -98,6 +108,9 @@ export class Ledger {
   #now: () => number;
   #state: Projection;
   #snapshotEvery: number;
+  #subscriber: ((event: LedgerEvent) => void) | null = null;
+  /** Events appended inside the open `transaction`, published once it commits; null outside one. */
+  #uncommitted: LedgerEvent[] | null = null;
 
   constructor(sql: SqlStore, options: { now?: () => number; snapshotEvery?: number; schema?: string } = {}) {
     this.#sql = sql;
@@ -116,6 +129,42 @@ export class Ledger {
     return this.#state.lastEventSeq;
   }
 
+  /**
+   * Registers the one listener told of each new event (L9): the room, which
+   * broadcasts it. One, so that the order of effects of an event is written in
+   * one place; a second registration is a wiring bug and throws.
+   */
+  subscribe(fn: (event: LedgerEvent) => void): void {
+    if (this.#subscriber) throw new Error("the ledger already has its subscriber; the room registers exactly one");
+    this.#subscriber = fn;
+  }
+
+  /**
+   * Runs `fn` in one SQLite transaction. Events it appends are published after
+   * the commit, in order; if it throws, SQLite rolls back, the events are
+   * dropped unpublished and the projections are re-read from storage. Nested
+   * calls join the outer transaction (an inner failure drops only its own events).
+   */
+  transaction<T>(fn: () => T): T {
+    const outer = this.#uncommitted === null;
+    const pending = this.#uncommitted ?? [];
+    const mark = pending.length;
+    this.#uncommitted = pending;
+    let result: T;
+    try {
+      result = this.#sql.transactionSync(fn);
+    } catch (error) {
+      pending.length = mark;
+      // The SQL rolled back; the in-memory projections had already folded the events.
+      this.reload();
+      throw error;
+    } finally {
+      if (outer) this.#uncommitted = null;
+    }
+    if (outer) for (const event of pending) this.#publish(event);
+    return result;
+  }
+
   /** What a repeat of `clientActionId` with this `request` should get (L3, L4). */
   checkAction(clientActionId: string, request: string): PriorAction {
     const [row] = this.#sql
@@ -127,9 +176,10 @@ export class Ledger {
   }
 
   /**
-   * Appends one event and folds it into the projections. A known event id
-   * returns the stored event marked duplicate (L2). Callers check
-   * `clientActionId` with `checkAction` first, before any side effect.
+   * Appends one event, folds it into the projections and publishes it (L9).
+   * A known event id returns the stored event marked duplicate, unpublished
+   * (L2). Callers check `clientActionId` with `checkAction` first, before any
+   * side effect. Appends that belong with other writes go inside `transaction`.
    */
   append(input: NewEvent): Recorded {
     if (input.id !== undefined) {
@@ -138,7 +188,19 @@ export class Ledger {
     }
     const id = input.id ?? uuidv7();
     const ts = this.#now();
-    const payload = JSON.stringify(input.payload ?? null);
+    const payload = JSON.stringify(input.payload);
+    // Checked before the insert, as it will be read back (seq aside), so a row that would not parse on replay is never written.
+    const parsed = LedgerEventSchema.safeParse({
+      id,
+      seq: this.#state.lastEventSeq + 1,
+      type: input.type,
+      ts: new Date(ts).toISOString(),
+      actor: input.actor,
+      correlationId: input.correlationId,
+      payload: JSON.parse(payload),
+      ...(input.clientActionId === undefined ? {} : { clientActionId: input.clientActionId }),
+    });
+    if (!parsed.success) throw new Error(`invalid ${input.type} event: ${parsed.error.message}`);
     const [row] = this.#sql
       .exec<{ seq: number }>(
         `INSERT INTO ledger_events (id, type, ts, actor, client_action_id, correlation_id, payload, request, result)
@@ -155,23 +217,21 @@ export class Ledger {
       )
       .toArray();
     if (!row) throw new Error("ledger insert returned no seq; is ledger_events a rowid table?");
-    const event: LedgerEvent = {
-      id,
-      seq: row.seq,
-      type: input.type,
-      ts: new Date(ts).toISOString(),
-      actor: input.actor,
-      correlationId: input.correlationId,
-      payload: JSON.parse(payload) as unknown,
-    };
-    if (input.clientActionId !== undefined) event.clientActionId = input.clientActionId;
+    const event = parsed.data;
+    event.seq = row.seq;
     this.#state = reduce(this.#state, event);
     if (event.seq % this.#snapshotEvery === 0) this.writeSnapshot();
+    if (this.#uncommitted) this.#uncommitted.push(event);
+    else this.#publish(event);
     return { event, result: input.result ?? event, duplicate: false };
   }
 
+  #publish(event: LedgerEvent): void {
+    this.#subscriber?.(event);
+  }
+
   /** Whether an event of `type` whose payload has `key` = `value` is stored. */
-  hasEvent(type: string, key: string, value: string): boolean {
+  hasEvent(type: EventType, key: string, value: string): boolean {
     return (
       this.#sql
         .exec<{ one: number }>(
@@ -189,12 +249,14 @@ export class Ledger {
     this.#state = this.hydrate();
   }
 
-  /** Events with `seq > since`, oldest first, at most `limit` (L7). */
+  /** Events with `seq > since`, oldest first, at most `limit` rows read (L7); rows this build cannot read are skipped (L10). */
   since(since: number, limit: number): LedgerEvent[] {
-    return this.#sql
-      .exec<EventRow>("SELECT * FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT ?", since, limit)
-      .toArray()
-      .map(toEvent);
+    const events: LedgerEvent[] = [];
+    for (const row of this.#rows(since, limit)) {
+      const event = toEvent(row);
+      if (event) events.push(event);
+    }
+    return events;
   }
 
   /** Persists the current projection state so later hydrations start from here (L6). */
@@ -216,21 +278,30 @@ export class Ledger {
       .exec<{ seq: number; state: string }>("SELECT seq, state FROM ledger_snapshots ORDER BY seq DESC LIMIT 1")
       .toArray();
     const base = snap ? (JSON.parse(snap.state) as Projection) : INITIAL_PROJECTION;
-    return replay(this.#scan(base.lastEventSeq), base);
+    return this.#fold(base);
   }
 
   /** The projections rebuilt from event zero, ignoring snapshots (L5). */
   replayFromZero(): Projection {
-    return replay(this.#scan(0));
+    return this.#fold(INITIAL_PROJECTION);
   }
 
-  *#scan(after: number, batch = 2_000): Generator<LedgerEvent> {
-    let cursor = after;
+  /** Folds every event after `base` into it; an event this build cannot read only advances the seq (L10). */
+  #fold(base: Projection, batch = 2_000): Projection {
+    let state = base;
     for (;;) {
-      const rows = this.since(cursor, batch);
-      yield* rows;
-      if (rows.length < batch) return;
-      cursor = rows[rows.length - 1]!.seq;
+      const rows = this.#rows(state.lastEventSeq, batch);
+      for (const row of rows) {
+        const event = toEvent(row);
+        state = event ? reduce(state, event) : { ...state, lastEventSeq: row.seq };
+      }
+      if (rows.length < batch) return state;
     }
+  }
+
+  #rows(since: number, limit: number) {
+    return this.#sql
+      .exec<Omit<EventRow, "request" | "result">>(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT ?`, since, limit)
+      .toArray();
   }
 }

@@ -3,13 +3,14 @@
  *
  * The live state of a room is `events.reduce(reduce, INITIAL_PROJECTION)`;
  * snapshots store this value at a seq so hydration replays only the tail.
- * Events this reducer does not know (tasks live in the Yjs document; later
- * features add types) leave the state unchanged, so old code can replay new
- * ledgers.
+ * The switch covers every event type of `shared/events.ts`: types with no
+ * projected state (tasks and notes live in the Yjs document) are listed as
+ * no-ops, so a new type does not compile until it is given a meaning here.
+ * Types this build does not know never reach the reducer: the ledger skips
+ * them (L10), so old code can still replay new ledgers.
  */
 import {
   DEFAULT_PREFERENCES,
-  type LedgerEvent,
   type Memory,
   type Message,
   type Notification,
@@ -18,6 +19,7 @@ import {
   type PreferencesPatch,
   type Reminder,
 } from "../../shared/domain.ts";
+import type { LedgerEvent } from "../../shared/events.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
@@ -54,13 +56,6 @@ export const INITIAL_PROJECTION: Projection = {
   lastEventSeq: 0,
 };
 
-/** Payloads of the event types the projections fold. */
-export type MemoryPinnedPayload = { memory: Memory };
-export type PreferencesUpdatedPayload = { patch: PreferencesPatch };
-export type MessageAddedPayload = { message: Message };
-export type UsageChargedPayload = { day: string; tokens: number };
-export type ToolUsedPayload = { day: string; tool: string };
-
 const onDay = (usage: Usage, day: string): Usage => (usage.day === day ? usage : { day, tokens: 0, tools: {} });
 
 export const memorySlot = (memory: Pick<Memory, "type" | "key">) => `${memory.type}:${memory.key.toLowerCase()}`;
@@ -77,86 +72,89 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
   const next = { ...state, lastEventSeq: event.seq };
   switch (event.type) {
     case "memory.pinned": {
-      const { memory } = event.payload as MemoryPinnedPayload;
+      const { memory } = event.payload;
       return { ...next, memories: { ...state.memories, [memorySlot(memory)]: memory } };
     }
     case "memory.unpinned": {
-      const { slot } = event.payload as { slot: string };
-      const { [slot]: _gone, ...memories } = state.memories;
+      const { [event.payload.slot]: _gone, ...memories } = state.memories;
       return { ...next, memories };
     }
-    case "preferences.updated": {
-      const { patch } = event.payload as PreferencesUpdatedPayload;
-      return { ...next, preferences: applyPreferencesPatch(state.preferences, patch) };
-    }
-    case "message.added": {
-      const { message } = event.payload as MessageAddedPayload;
-      return { ...next, recentMessages: [...state.recentMessages, message].slice(-RECENT_MESSAGES) };
-    }
+    case "preferences.updated":
+      return { ...next, preferences: applyPreferencesPatch(state.preferences, event.payload.patch) };
+    case "message.added":
+      return { ...next, recentMessages: [...state.recentMessages, event.payload.message].slice(-RECENT_MESSAGES) };
     case "usage.charged": {
-      const { day, tokens } = event.payload as UsageChargedPayload;
-      const usage = onDay(state.usage, day);
-      return { ...next, usage: { ...usage, tokens: usage.tokens + tokens } };
+      const usage = onDay(state.usage, event.payload.day);
+      return { ...next, usage: { ...usage, tokens: usage.tokens + event.payload.tokens } };
     }
     case "tool.used": {
-      const { day, tool } = event.payload as ToolUsedPayload;
+      const { day, tool } = event.payload;
       const usage = onDay(state.usage, day);
       return { ...next, usage: { ...usage, tools: { ...usage.tools, [tool]: (usage.tools[tool] ?? 0) + 1 } } };
     }
-    case "reminder.set":
-    case "reminder.fired":
-    case "reminder.snoozed":
-    case "reminder.dismissed":
-      return { ...next, reminders: reduceReminders(state.reminders, event) };
+    case "reminder.set": {
+      const { reminder } = event.payload;
+      return { ...next, reminders: { ...recentReminders(state.reminders, event.ts), [reminder.id]: reminder } };
+    }
+    case "reminder.fired": {
+      const kept = recentReminders(state.reminders, event.ts);
+      const r = kept[event.payload.reminderId];
+      return { ...next, reminders: r ? { ...kept, [r.id]: { ...r, status: "fired", firedAt: event.payload.firedAt } } : kept };
+    }
+    case "reminder.snoozed": {
+      const kept = recentReminders(state.reminders, event.ts);
+      const r = kept[event.payload.reminderId];
+      return { ...next, reminders: r ? { ...kept, [r.id]: { ...r, status: "pending", at: event.payload.at, firedAt: null } } : kept };
+    }
+    case "reminder.dismissed": {
+      const { [event.payload.reminderId]: _gone, ...reminders } = recentReminders(state.reminders, event.ts);
+      return { ...next, reminders };
+    }
     case "notification.created": {
-      const { notification } = event.payload as { notification: Notification };
+      const { notification } = event.payload;
       return { ...next, notifications: { ...state.notifications, [notification.id]: notification } };
     }
     case "notification.acked": {
-      const { notificationId } = event.payload as { notificationId: string };
-      const { [notificationId]: _acked, ...rest } = state.notifications;
+      const { [event.payload.notificationId]: _acked, ...rest } = state.notifications;
       return { ...next, notifications: rest };
     }
     case "plan.proposed": {
-      const { plan } = event.payload as { plan: Plan };
+      const { plan } = event.payload;
       const dates = Object.keys({ ...state.plans, [plan.date]: plan }).sort().slice(-PLANS_KEPT);
       const plans = { ...state.plans, [plan.date]: plan };
       return { ...next, plans: Object.fromEntries(dates.map((d) => [d, plans[d]!])) };
     }
     case "plan.item.settled": {
-      const { date, itemId, status, text, taskId } = event.payload as { date: string; itemId: string; status: "accepted" | "rejected"; text?: string; taskId?: string };
+      const { date, itemId, status, text, taskId } = event.payload;
       const plan = state.plans[date];
       if (!plan) return next;
       const items = plan.items.map((i) => (i.id === itemId ? { ...i, status, text: text ?? i.text, taskId: taskId ?? i.taskId } : i));
       return { ...next, plans: { ...state.plans, [date]: { ...plan, items } } };
     }
-    default:
+    // Recorded for the timeline, undo and audit; their state lives in the document or the chat store.
+    case "task.created":
+    case "task.updated":
+    case "task.completed":
+    case "task.deleted":
+    case "note.created":
+    case "note.updated":
+    case "note.deleted":
+    case "turn.undone":
+    case "turn.failed":
+    case "proposal.created":
+    case "proposal.confirmed":
       return next;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`reduce: no case for ${JSON.stringify(unhandled)}; add the event type to the switch`);
+    }
   }
 }
 
-function reduceReminders(reminders: Record<string, Reminder>, event: LedgerEvent): Record<string, Reminder> {
-  const cutoff = new Date(Date.parse(event.ts) - WEEK_MS).toISOString();
-  const kept = Object.fromEntries(Object.entries(reminders).filter(([, r]) => !(r.status === "fired" && r.firedAt !== null && r.firedAt < cutoff)));
-  const p = event.payload as { reminder?: Reminder; reminderId?: string; at?: string; firedAt?: string };
-  switch (event.type) {
-    case "reminder.set":
-      return { ...kept, [p.reminder!.id]: p.reminder! };
-    case "reminder.fired": {
-      const r = kept[p.reminderId!];
-      return r ? { ...kept, [r.id]: { ...r, status: "fired", firedAt: p.firedAt! } } : kept;
-    }
-    case "reminder.snoozed": {
-      const r = kept[p.reminderId!];
-      return r ? { ...kept, [r.id]: { ...r, status: "pending", at: p.at!, firedAt: null } } : kept;
-    }
-    case "reminder.dismissed": {
-      const { [p.reminderId!]: _gone, ...rest } = kept;
-      return rest;
-    }
-    default:
-      return kept;
-  }
+/** Fired reminders are kept a week (S1): each reminder event drops those fired before `ts` minus a week. */
+function recentReminders(reminders: Record<string, Reminder>, ts: string): Record<string, Reminder> {
+  const cutoff = new Date(Date.parse(ts) - WEEK_MS).toISOString();
+  return Object.fromEntries(Object.entries(reminders).filter(([, r]) => !(r.status === "fired" && r.firedAt !== null && r.firedAt < cutoff)));
 }
 
 export const replay = (events: Iterable<LedgerEvent>, from: Projection = INITIAL_PROJECTION): Projection => {

@@ -7,11 +7,12 @@ import { v7 as uuidv7 } from "uuid";
 import type { Command } from "../../shared/commands.ts";
 import type { Actor, Reminder, Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
+import type { NewEventBody } from "../../shared/events.ts";
 import { type ActorOrigin, nextOrder, patchTask, readTask, writeNote, writeTask } from "../../shared/doc-schema.ts";
 import type * as Y from "yjs";
 import type { Projection } from "../core/projections.ts";
 
-export type SchedulePlan = { type: string; payload: unknown; result: unknown; write?: (origin: ActorOrigin) => void };
+export type SchedulePlan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
 
 type ScheduleCommand = Extract<Command, { kind: "reminder.set" | "reminder.snooze" | "reminder.dismiss" | "notification.ack" | "plan.item" }>;
 

@@ -24,7 +24,6 @@ export type ScheduleDeps = {
   /** Sends a frame to every socket of one device. */
   sendToDevice: (deviceId: string, frame: ServerFrame) => void;
   broadcast: (frame: ServerFrame) => void;
-  announce: (event: import("../../shared/domain.ts").LedgerEvent) => void;
   composePlan: (date: string, source: Plan["source"]) => Promise<Result<Plan>>;
   maintain: () => void;
   setAlarm: (at: number) => void;
@@ -85,11 +84,11 @@ export class Schedule {
     for (const reminder of dueReminders(this.#deps.ledger.state, now)) {
       const requestId = uuidv7();
       const notification: Notification = { id: uuidv7(), kind: "reminder", title: reminder.title, body: `Reminder: ${reminder.title}`, ref: reminder.id, createdAt: new Date(now).toISOString() };
-      const events = this.#append(() => [
-        this.#deps.ledger.append({ type: "reminder.fired", actor: { kind: "system" }, correlationId: requestId, payload: { reminderId: reminder.id, at: reminder.at, firedAt: new Date(now).toISOString() } }).event,
-        this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } }).event,
-      ]);
-      events.forEach((e) => this.#deps.announce(e));
+      const { ledger } = this.#deps;
+      ledger.transaction(() => {
+        ledger.append({ type: "reminder.fired", actor: { kind: "system" }, correlationId: requestId, payload: { reminderId: reminder.id, at: reminder.at, firedAt: new Date(now).toISOString() } });
+        ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } });
+      });
       fired++;
     }
     return fired;
@@ -112,11 +111,11 @@ export class Schedule {
     const plan = composed.value;
     const requestId = uuidv7();
     const notification: Notification = { id: uuidv7(), kind: "plan", title: `Your plan for ${date}`, body: plan.items.filter((i) => i.kind === "priority").map((i) => i.text).join(" · ") || "Nothing open today.", ref: date, createdAt: new Date(this.#deps.now()).toISOString() };
-    const events = this.#append(() => [
-      this.#deps.ledger.append({ type: "plan.proposed", actor: source === "chat" ? { kind: "system" } : { kind: "system" }, correlationId: requestId, payload: { plan } }).event,
-      ...(source === "schedule" ? [this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } }).event] : []),
-    ]);
-    events.forEach((e) => this.#deps.announce(e));
+    const { ledger } = this.#deps;
+    ledger.transaction(() => {
+      ledger.append({ type: "plan.proposed", actor: { kind: "system" }, correlationId: requestId, payload: { plan } });
+      if (source === "schedule") ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } });
+    });
     this.#deps.broadcast({ type: "plan.available", date, plan });
     this.deliver();
     return ok(plan);
@@ -125,8 +124,7 @@ export class Schedule {
   /** Creates a notification (S8) and delivers it if a device is in use. */
   notify(kind: Notification["kind"], title: string, body: string, ref: string | null): Notification {
     const notification: Notification = { id: uuidv7(), kind, title, body, ref, createdAt: new Date(this.#deps.now()).toISOString() };
-    const event = this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: uuidv7(), payload: { notification } }).event;
-    this.#deps.announce(event);
+    this.#deps.ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: uuidv7(), payload: { notification } });
     this.deliver();
     // Held by quiet hours? The alarm must wake when they end.
     this.reschedule();
@@ -164,15 +162,6 @@ export class Schedule {
     if (this.#meta("maintenance_at") === null) this.#setMeta("maintenance_at", maintenanceAt);
     const undelivered = Object.keys(state.notifications).length > 0;
     this.#deps.setAlarm(nextWake(state, this.#deps.now(), maintenanceAt, undelivered, this.#failedPlanDate()));
-  }
-
-  #append<T>(fn: () => T): T {
-    try {
-      return this.#deps.sql.transactionSync(fn);
-    } catch (error) {
-      this.#deps.ledger.reload();
-      throw error;
-    }
   }
 }
 

@@ -20,7 +20,7 @@ export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits>
   docs.attach(doc, () => "test");
   const frames: LlmFrame[] = [];
   const listeners = new Set<(f: LlmFrame) => void>();
-  const deps = { sql, doc, ledger, docs, now: Date.now, onEvent: () => {} };
+  const deps = { doc, ledger, docs, now: Date.now };
   const chat = new ChatEngine({
     userId: "node",
     sql,
@@ -36,7 +36,6 @@ export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits>
       frames.push(f);
       listeners.forEach((l) => l(f));
     },
-    announce: () => {},
     log: () => {},
   });
   return { sql, ledger, doc, chat, frames, listeners, tasks: () => readTasks(doc) };

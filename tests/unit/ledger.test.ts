@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Command } from "../../shared/commands.ts";
-import type { LedgerEvent } from "../../shared/domain.ts";
+import type { Memory } from "../../shared/domain.ts";
+import { EventEnvelopeSchema, type LedgerEvent, parseLedgerEvent } from "../../shared/events.ts";
 import { type CommandDeps, executeCommand } from "../../party/core/commands.ts";
 import { readTasks } from "../../shared/doc-schema.ts";
 import { DocStore } from "../../party/core/doc-store.ts";
@@ -18,7 +19,8 @@ function room(options: { snapshotEvery?: number; path?: string } = {}) {
   const docs = new DocStore(sql, now);
   docs.attach(doc, (o) => (o && typeof o === "object" && "actorLabel" in o ? String(o.actorLabel) : "system"));
   const announced: LedgerEvent[] = [];
-  const deps: CommandDeps = { sql, doc, ledger, docs, now, onEvent: (e) => announced.push(e) };
+  ledger.subscribe((e) => announced.push(e));
+  const deps: CommandDeps = { doc, ledger, docs, now };
   const run = (command: Command, clientActionId?: string) =>
     executeCommand(deps, command, { actor: { kind: "user", deviceId: "d1" }, correlationId: "req-1", clientActionId });
   return { sql, ledger, doc, deps, announced, run };
@@ -42,8 +44,9 @@ describe("Brain — ledger", () => {
 
   it("[L2] an event id already stored is applied once and returned as duplicate", () => {
     const r = room();
-    const first = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c", payload: { memory: { id: "m", type: "fact", key: "k", value: "v", pinnedAt: "2026-11-21T09:00:00.000Z", updatedAt: "2026-11-21T09:00:00.000Z" } } });
-    const again = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c2", payload: {} });
+    const memory: Memory = { id: "m", type: "fact", key: "k", value: "v", pinnedAt: "2026-11-21T09:00:00.000Z", updatedAt: "2026-11-21T09:00:00.000Z" };
+    const first = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c", payload: { memory } });
+    const again = r.ledger.append({ id: "01890000-0000-7000-8000-000000000001", type: "memory.pinned", actor: { kind: "system" }, correlationId: "c2", payload: { memory: { ...memory, value: "other" } } });
     expect(first.duplicate).toBe(false);
     expect(again.duplicate).toBe(true);
     expect(again.event).toEqual(first.event);
@@ -114,5 +117,74 @@ describe("Brain — ledger", () => {
     expect(b.ledger.lastSeq).toBe(2);
     expect(readTasks(b.doc).map((t) => t.title)).toEqual(["Survive restart"]);
     expect(Object.values(b.ledger.state.memories).map((m) => m.value)).toEqual(["Rex"]);
+  });
+
+  it("[L9] each new event is published once, after its transaction commits; duplicates are not", () => {
+    const r = room();
+    const seen: number[] = [];
+    r.ledger.transaction(() => {
+      r.ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "c", payload: { taskId: "a" } });
+      r.ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "c", payload: { taskId: "b" } });
+      seen.push(r.announced.length);
+    });
+    expect(seen).toEqual([0]);
+    expect(r.announced.map((e) => e.seq)).toEqual([1, 2]);
+    const id = r.announced[0]!.id;
+    expect(r.ledger.append({ id, type: "task.completed", actor: { kind: "system" }, correlationId: "c", payload: { taskId: "a" } }).duplicate).toBe(true);
+    r.ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "c", payload: { taskId: "c" } });
+    expect(r.announced.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("[L9][E4] a transaction that throws publishes nothing and leaves the projections as stored", () => {
+    const r = room();
+    r.run({ kind: "memory.pin", pin: { type: "fact", key: "dog", value: "Rex" } });
+    const before = r.ledger.state;
+    expect(() =>
+      r.ledger.transaction(() => {
+        r.ledger.append({ type: "preferences.updated", actor: { kind: "system" }, correlationId: "c", payload: { patch: { timezone: "Asia/Tokyo" } } });
+        throw new Error("invariant broken mid-write");
+      }),
+    ).toThrow("invariant broken");
+    expect(r.announced).toHaveLength(1);
+    expect(r.ledger.state).toEqual(before);
+    expect(r.ledger.since(0, 10)).toHaveLength(1);
+  });
+
+  it("[L9] the ledger has one subscriber; registering a second is a wiring bug", () => {
+    const r = room();
+    expect(() => r.ledger.subscribe(() => {})).toThrow(/subscriber/);
+  });
+
+  it("[L1] an event whose payload breaks its schema is refused before it is written", () => {
+    const r = room();
+    const memory: Memory = { id: "m", type: "fact", key: "k", value: "v", pinnedAt: "yesterday", updatedAt: "2026-11-21T09:00:00.000Z" };
+    expect(() => r.ledger.append({ type: "memory.pinned", actor: { kind: "system" }, correlationId: "c", payload: { memory } })).toThrow(/invalid memory.pinned/);
+    expect(r.ledger.lastSeq).toBe(0);
+    expect(r.announced).toHaveLength(0);
+  });
+
+  it("[L10] a stored event of a type this build does not know is skipped by readers but still counts", () => {
+    const r = room();
+    r.run(create("before"));
+    r.sql.exec(
+      "INSERT INTO ledger_events (id, type, ts, actor, correlation_id, payload) VALUES (?, ?, ?, ?, ?, ?)",
+      "01890000-0000-7000-8000-0000000000ff",
+      "calendar.linked",
+      Date.UTC(2026, 10, 21, 10),
+      JSON.stringify({ kind: "system" }),
+      "future",
+      JSON.stringify({ calendarId: "c1" }),
+    );
+    r.run(create("after"));
+    expect(r.ledger.since(0, 10).map((e) => [e.seq, e.type])).toEqual([
+      [1, "task.created"],
+      [3, "task.created"],
+    ]);
+    expect(r.ledger.replayFromZero().lastEventSeq).toBe(3);
+    expect(r.ledger.hydrate()).toEqual(r.ledger.state);
+    // On the wire: the envelope parses, the typed event does not — a client skips it and keeps its cursor moving.
+    const raw = { id: "x", seq: 2, type: "calendar.linked", ts: "2026-11-21T10:00:00.000Z", actor: { kind: "system" }, correlationId: "future", payload: { calendarId: "c1" } };
+    expect(EventEnvelopeSchema.safeParse(raw).success).toBe(true);
+    expect(parseLedgerEvent(raw)).toBeNull();
   });
 });

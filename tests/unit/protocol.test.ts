@@ -68,7 +68,7 @@ describe("Protocol — client frame parsing", () => {
 });
 
 const ts = "2026-11-21T09:00:00.000Z";
-const event: LedgerEvent = { id: "e1", seq: 1, type: "task.created", ts, actor: { kind: "user", deviceId: "d1" }, correlationId: "r1", payload: { task: { id: "t1" } } };
+const event: LedgerEvent = { id: "e1", seq: 1, type: "task.created", ts, actor: { kind: "user", deviceId: "d1" }, correlationId: "r1", payload: { task: { id: "t1", title: "Call John", status: "open", due: null, tags: [], order: 1, createdAt: ts, updatedAt: ts, createdBy: "user:d1" } } };
 const device: Device = { deviceId: "d1", name: "Laptop", kind: "web", connectedAt: ts, lastSeen: ts, focused: true };
 const memory: Memory = { id: "m1", type: "place", key: "airport", value: "JFK", pinnedAt: ts, updatedAt: ts };
 const message: Message = { id: "msg1", role: "assistant", text: "Done.", channel: "chat", turnId: "turn1", status: "complete", createdAt: ts };

@@ -65,7 +65,7 @@ describe("Brain — reminders, daily plan and notifications", () => {
     await r.alarm();
     await r.alarm();
     expect(await events(token, "reminder.fired")).toHaveLength(1);
-    expect((await events(token, "notification.created")).filter((e) => (e.payload as { notification: Notification }).notification.kind === "reminder")).toHaveLength(1);
+    expect((await events(token, "notification.created")).filter((e) => e.type === "notification.created" && e.payload.notification.kind === "reminder")).toHaveLength(1);
   });
 
   it("[S4] snooze and dismiss from any device", async () => {

@@ -168,7 +168,7 @@ describe("Brain — socket protocol", () => {
     const user = freshUser("far");
     const token = await login(user);
     await inRoom(await stubOf(user), (brain) => {
-      for (let i = 0; i < 700; i++) brain.debugLedger().append({ type: "note.test", actor: { kind: "system" }, correlationId: "bulk", payload: { i } });
+      for (let i = 0; i < 700; i++) brain.debugLedger().append({ type: "task.completed", actor: { kind: "system" }, correlationId: "bulk", payload: { taskId: `bulk-${i}` } });
     });
     const s = await connect(token);
     await s.hello({ lastEventSeq: 0 });

@@ -3,8 +3,9 @@ import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute, Link } from "@tanstack/react-router";
 import { Bot, Cog, Undo2, User } from "lucide-react";
 import { toast } from "sonner";
-import type { LedgerEvent } from "../../../shared/domain.ts";
+import { parseLedgerEvent } from "../../../shared/events.ts";
 import { ActivitySearchSchema } from "../../../shared/search.ts";
+import { describeEvent, isBookkeeping } from "../../lib/activity.ts";
 import { api } from "../../lib/api.ts";
 import { brainKeys, eventsQuery } from "../../lib/queries.ts";
 
@@ -14,43 +15,15 @@ export const Route = createFileRoute("/_app/activity")({
   component: ActivityView,
 });
 
-const describe = (e: LedgerEvent): string => {
-  const p = e.payload as Record<string, { title?: string; key?: string; value?: string; text?: string } | string | undefined>;
-  const title = (x: unknown) => (typeof x === "object" && x && "title" in x ? String((x as { title: unknown }).title) : "");
-  switch (e.type) {
-    case "task.created":
-      return `added task “${title(p.task)}”`;
-    case "task.completed":
-      return "completed a task";
-    case "task.updated":
-      return "changed a task";
-    case "task.deleted":
-      return `deleted task “${title(p.task)}”`;
-    case "note.created":
-      return `added note “${title(p.note)}”`;
-    case "note.updated":
-      return "edited a note";
-    case "memory.pinned":
-      return `remembered ${typeof p.memory === "object" ? `${p.memory?.key} = ${p.memory?.value}` : ""}`;
-    case "message.added":
-      return typeof p.message === "object" ? `said “${String(p.message?.text ?? "").slice(0, 80)}”` : "sent a message";
-    case "turn.undone":
-      return "undid an assistant turn";
-    default:
-      return e.type.replace(".", " ");
-  }
-};
-
-/** Bookkeeping the user need not read in a timeline. */
-const HIDDEN = new Set(["usage.charged", "tool.used", "notification.created", "notification.acked"]);
-
 function ActivityView() {
   const { actor } = Route.useSearch();
   const { data } = useSuspenseQuery(eventsQuery());
   const queryClient = useQueryClient();
-  const events = [...data.events]
+  // Events of types this build does not know are left out, not fatal (L10).
+  const events = data.events
+    .flatMap((raw) => parseLedgerEvent(raw) ?? [])
     .reverse()
-    .filter((e) => !HIDDEN.has(e.type))
+    .filter((e) => !isBookkeeping(e))
     .filter((e) => actor === "all" || e.actor.kind === actor);
   const undo = async (turnId: string) => {
     try {
@@ -80,7 +53,7 @@ function ActivityView() {
             <li key={e.id} className="flex items-start gap-3 rounded-lg bg-white px-4 py-2 text-sm shadow-sm dark:bg-stone-900">
               <Icon className="mt-0.5 size-4 text-stone-500" aria-hidden />
               <span className="flex-1">
-                <strong>{who}</strong> {describe(e)}
+                <strong>{who}</strong> {describeEvent(e)}
               </span>
               <time className="text-xs text-stone-500">{new Date(e.ts).toLocaleString([], { dateStyle: "short", timeStyle: "short" })}</time>
               {undoable && (

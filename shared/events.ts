@@ -1,0 +1,166 @@
+/**
+ * Every ledger event type and its payload, declared once (docs/PROTOCOL.md L1–L10).
+ *
+ * `EVENT_PAYLOADS` is the table: adding an event type is one entry here plus
+ * one line in `LedgerEventSchema`; the compiler then asks every exhaustive
+ * switch over the union — the projections, the Activity summary — what the
+ * new type means to it.
+ *
+ * Compatibility: a reader meets event types and payload fields newer than
+ * itself (an older web tab, a room after a rolled-back deploy). Payload
+ * objects strip fields they do not know, so an added optional field is
+ * ignored by older readers; an unknown type does not parse at all, and
+ * readers skip it (`parseLedgerEvent` returns null) rather than fail: the room
+ * folds it as a no-op that still advances `lastEventSeq`, and clients skip it
+ * while still moving their cursor past its `seq` (L10). Changing the meaning or
+ * the required fields of an existing type is therefore a new type.
+ */
+import { z } from "zod";
+import {
+  ActorSchema,
+  MemorySchema,
+  MessageSchema,
+  NoteSchema,
+  NotificationSchema,
+  PlanSchema,
+  PreferencesPatchSchema,
+  ReminderSchema,
+  TaskSchema,
+} from "./domain.ts";
+
+/** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
+const TaskChangesSchema = TaskSchema.partial();
+const NoteChangesSchema = NoteSchema.omit({ body: true }).partial();
+
+/** The payload schema of each event type. */
+export const EVENT_PAYLOADS = {
+  /** A task was created, by a command or by a device's document edit (then `task` is read back from the document). */
+  "task.created": z.object({ task: TaskSchema }),
+  /** Commands carry the patch as `changes`; device edits carry `changes` (the new values) and `fields` (every changed field). */
+  "task.updated": z.object({ taskId: z.string(), changes: TaskChangesSchema, fields: z.array(z.string()).optional() }),
+  "task.completed": z.object({ taskId: z.string() }),
+  /** `task` is the task as it was; device edits omit it (the entry is gone when the room sees the edit). */
+  "task.deleted": z.object({ taskId: z.string(), task: TaskSchema.optional() }),
+  "note.created": z.object({ note: NoteSchema }),
+  /** `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other fields. */
+  "note.updated": z.object({ noteId: z.string(), fields: z.array(z.string()), changes: NoteChangesSchema.optional() }),
+  "note.deleted": z.object({ noteId: z.string(), note: NoteSchema.optional() }),
+  /** D9: the document changes of one assistant turn were reverted; `steps` is how many were undone. */
+  "turn.undone": z.object({ turnId: z.string(), steps: z.number().int() }),
+  /** Replaces the memory in the same `type:key` slot (H5). */
+  "memory.pinned": z.object({ memory: MemorySchema }),
+  /** `slot` is the `type:key` the projections key memories by. */
+  "memory.unpinned": z.object({ memoryId: z.string(), slot: z.string() }),
+  /** Merged level by level into the current preferences (H6). */
+  "preferences.updated": z.object({ patch: PreferencesPatchSchema }),
+  /** A chat message, the user's or the assistant's; the user's carries the context they pointed at (C1). */
+  "message.added": z.object({ message: MessageSchema, contextIds: z.array(z.string()).optional() }),
+  /** A turn ended in failure; code and message are what the devices were told (C7). */
+  "turn.failed": z.object({
+    turnId: z.string(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+    retryAfter: z.number().optional(),
+  }),
+  /** Tokens a turn spent, counted against the daily budget of UTC `day` (G6). */
+  "usage.charged": z.object({ day: z.string(), tokens: z.number() }),
+  /** One use of a tool on UTC `day`, counted against its daily cap (G6). */
+  "tool.used": z.object({ day: z.string(), tool: z.string() }),
+  /** The assistant asked to run a destructive tool; the user confirms or rejects it (C8). */
+  "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string() }),
+  /** The user confirmed a proposal (actor: the user); the effect itself is the assistant's own event. */
+  "proposal.confirmed": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string() }),
+  "reminder.set": z.object({ reminder: ReminderSchema }),
+  /** `at` is when it was due, `firedAt` when the alarm fired it (S2). */
+  "reminder.fired": z.object({ reminderId: z.string(), at: z.string(), firedAt: z.string() }),
+  /** `at` is the new time; the reminder is pending again (S3). */
+  "reminder.snoozed": z.object({ reminderId: z.string(), at: z.string() }),
+  "reminder.dismissed": z.object({ reminderId: z.string() }),
+  "notification.created": z.object({ notification: NotificationSchema }),
+  "notification.acked": z.object({ notificationId: z.string() }),
+  /** A date's plan; never replaced once stored (S6). */
+  "plan.proposed": z.object({ plan: PlanSchema }),
+  /** One plan item accepted (with its final `text` and the task it became or kept) or rejected (S6). */
+  "plan.item.settled": z.object({
+    date: z.string(),
+    itemId: z.string(),
+    status: z.enum(["accepted", "rejected"]),
+    text: z.string().optional(),
+    taskId: z.string().optional(),
+    /** The task an accepted item created, if it did not name an existing one. */
+    task: TaskSchema.optional(),
+  }),
+};
+
+type Payloads = typeof EVENT_PAYLOADS;
+
+/** What every stored event carries besides its type and payload. */
+const ENVELOPE = {
+  /** uuid v7; appending a known id stores nothing (L2). */
+  id: z.string(),
+  /** Dense and increasing within one user's room. */
+  seq: z.number().int().positive(),
+  ts: z.iso.datetime(),
+  actor: ActorSchema,
+  /** Present when the event answers a client action (L3). */
+  clientActionId: z.string().optional(),
+  /** The request id of the HTTP call or socket frame that caused it. */
+  correlationId: z.string(),
+};
+
+const stored = <T extends keyof Payloads>(type: T) =>
+  z.strictObject({ ...ENVELOPE, type: z.literal(type), payload: EVENT_PAYLOADS[type] });
+
+/** A ledger event as stored and sent (DESIGN.md §2), one member per type in EVENT_PAYLOADS. */
+export const LedgerEventSchema = z.discriminatedUnion("type", [
+  stored("task.created"),
+  stored("task.updated"),
+  stored("task.completed"),
+  stored("task.deleted"),
+  stored("note.created"),
+  stored("note.updated"),
+  stored("note.deleted"),
+  stored("turn.undone"),
+  stored("memory.pinned"),
+  stored("memory.unpinned"),
+  stored("preferences.updated"),
+  stored("message.added"),
+  stored("turn.failed"),
+  stored("usage.charged"),
+  stored("tool.used"),
+  stored("proposal.created"),
+  stored("proposal.confirmed"),
+  stored("reminder.set"),
+  stored("reminder.fired"),
+  stored("reminder.snoozed"),
+  stored("reminder.dismissed"),
+  stored("notification.created"),
+  stored("notification.acked"),
+  stored("plan.proposed"),
+  stored("plan.item.settled"),
+]);
+export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
+export type EventType = LedgerEvent["type"];
+export type EventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;
+export type PayloadOf<T extends EventType> = EventOf<T>["payload"];
+
+/** What a caller appends: a type with its own payload, correlated (the ledger adds the envelope). */
+export type NewEventBody = { [T in EventType]: { type: T; payload: PayloadOf<T> } }[EventType];
+
+// Every table entry must be in the union: a type missing from LedgerEventSchema fails to compile here.
+const _everyTypeInUnion: Exclude<keyof Payloads, EventType> extends never ? true : never = true;
+void _everyTypeInUnion;
+
+/**
+ * Any event, typed or not: what a reader that may be older than the writer
+ * accepts on the wire, before `parseLedgerEvent` narrows each event (L10).
+ */
+export const EventEnvelopeSchema = z.strictObject({ ...ENVELOPE, type: z.string(), payload: z.unknown() });
+export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
+
+/** The typed event, or null for a type or payload this build does not know (skip it; never fail the batch). */
+export function parseLedgerEvent(raw: unknown): LedgerEvent | null {
+  const parsed = LedgerEventSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
