@@ -3,7 +3,7 @@
  * client action id, rate limited per minute, and stored — the message as a
  * `message.added` event and its turn as queued — before any model is called.
  */
-import type { Accepted, MessageSend } from "../../shared/chat.ts";
+import { type Accepted, AcceptedSchema, type MessageSend } from "../../shared/chat.ts";
 import type { Actor, Message } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -25,7 +25,7 @@ export function acceptMessage(deps: AcceptDeps, input: MessageSend, actor: Actor
   if (clientActionId !== undefined) {
     const prior = deps.ledger.checkAction(clientActionId, request);
     if (prior.status === "conflict") return fail("conflict", `clientActionId ${clientActionId} was already used for a different request`);
-    if (prior.status === "duplicate") return ok({ ...(prior.recorded.result as Accepted), duplicate: true });
+    if (prior.status === "duplicate") return ok({ ...AcceptedSchema.parse(prior.recorded.result), duplicate: true });
   }
   const now = deps.now();
   const recent = deps.store.recentUserMessages(now);

@@ -3,9 +3,9 @@
  * awaiting confirmation, and the message archive (docs/PROTOCOL.md C4–C6,
  * C8, C12).
  */
-import type { LlmFrame } from "../../shared/chat.ts";
+import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
-import type { Message } from "../../shared/domain.ts";
+import { type Message, MessageSchema } from "../../shared/domain.ts";
 import type { SqlStore } from "../core/sql.ts";
 
 export type TurnStatus = "queued" | "streaming" | "completed" | "interrupted" | "failed";
@@ -97,7 +97,7 @@ export class ChatStore {
 
   end(turnId: string): LlmFrame | null {
     const row = this.#sql.exec<{ end_frame: string | null }>("SELECT end_frame FROM chat_turn_meta WHERE turn_id = ?", turnId).toArray()[0];
-    return row?.end_frame ? (JSON.parse(row.end_frame) as LlmFrame) : null;
+    return row?.end_frame ? LlmFrameSchema.parse(JSON.parse(row.end_frame)) : null;
   }
 
   createTurn(id: string, messageId: string, now: number, contextIds: string[] = []): void {
@@ -206,7 +206,7 @@ export class ChatStore {
         limit,
       )
       .toArray()
-      .map((r) => JSON.parse(r.message) as Message);
+      .map((r) => MessageSchema.parse(JSON.parse(r.message)));
   }
 
   /** Deletes archive entries created before `cutoff` (ISO); returns how many. */

@@ -36,7 +36,7 @@ import {
   writeTask,
 } from "../../shared/doc-schema.ts";
 import type { DocStore } from "./doc-store.ts";
-import { isScheduleCommand, planSchedule } from "../schedule/commands.ts";
+import { isScheduleCommand, planSchedule } from "./schedule-commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
 

@@ -12,7 +12,7 @@
  * written since, so load time grows with recent edits, not with history.
  */
 import * as Y from "yjs";
-import type { SqlStore, SqlValue } from "./sql.ts";
+import { SqlTables, type SqlStore, type SqlValue } from "./sql.ts";
 
 /** Compact once this many update rows sit beyond the ones kept for undo. */
 export const COMPACT_AFTER_ROWS = 500;
@@ -61,14 +61,9 @@ function applyAll(doc: Y.Doc, updates: Uint8Array[], origin: unknown): void {
   }, origin);
 }
 
-export class DocStore {
-  #sql: SqlStore;
-  #now: () => number;
-
+export class DocStore extends SqlTables {
   constructor(sql: SqlStore, now: () => number = Date.now) {
-    this.#sql = sql;
-    this.#now = now;
-    for (const statement of SCHEMA) sql.exec(statement);
+    super(sql, SCHEMA, now);
   }
 
   /** Loads base and rows into `doc`, then persists each later update as it happens. */
@@ -76,11 +71,11 @@ export class DocStore {
     this.load(doc);
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === DocStore.LOAD_ORIGIN) return;
-      this.#sql.exec(
+      this.sql.exec(
         "INSERT INTO doc_updates (data, origin, ts) VALUES (?, ?, ?)",
         toBlob(update),
         labelOrigin(origin),
-        this.#now(),
+        this.now(),
       );
     });
   }
@@ -88,25 +83,25 @@ export class DocStore {
   /** Applies the stored state to `doc`: the base, then every row since. */
   load(doc: Y.Doc): void {
     const base = this.#base();
-    const rows = this.#sql.exec<{ data: SqlValue }>("SELECT data FROM doc_updates ORDER BY id").toArray();
+    const rows = this.sql.exec<{ data: SqlValue }>("SELECT data FROM doc_updates ORDER BY id").toArray();
     applyAll(doc, [...(base ? [base] : []), ...rows.map((r) => toBytes(r.data))], DocStore.LOAD_ORIGIN);
   }
 
   get rowCount(): number {
-    return this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates").toArray()[0]?.n ?? 0;
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates").toArray()[0]?.n ?? 0;
   }
 
   /** Bytes stored for the document: base chunks and update rows. */
   get storedBytes(): number {
     const q = (table: string) =>
-      this.#sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
+      this.sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
     return q("doc_base") + q("doc_updates");
   }
 
   /** Whether compaction has enough to fold (D7). */
   shouldCompact(): boolean {
-    const cutoff = this.#now() - KEEP_FOR_UNDO_MS;
-    const [row] = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates WHERE ts < ?", cutoff).toArray();
+    const cutoff = this.now() - KEEP_FOR_UNDO_MS;
+    const [row] = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates WHERE ts < ?", cutoff).toArray();
     return (row?.n ?? 0) > COMPACT_AFTER_ROWS;
   }
 
@@ -116,9 +111,9 @@ export class DocStore {
    * leaves the old layout. Idempotent.
    */
   compact(options: { everything?: boolean } = {}): { folded: number } {
-    const cutoff = options.everything ? Number.POSITIVE_INFINITY : this.#now() - KEEP_FOR_UNDO_MS;
-    return this.#sql.transactionSync(() => {
-      const rows = this.#sql
+    const cutoff = options.everything ? Number.POSITIVE_INFINITY : this.now() - KEEP_FOR_UNDO_MS;
+    return this.sql.transactionSync(() => {
+      const rows = this.sql
         .exec<{ id: number; data: SqlValue; ts: number }>("SELECT id, data, ts FROM doc_updates ORDER BY id")
         .toArray();
       // Fold a prefix only: later rows may depend on earlier ones, never the reverse.
@@ -132,11 +127,11 @@ export class DocStore {
       const scratch = new Y.Doc({ gc: true });
       applyAll(scratch, [...(base ? [base] : []), ...fold.map((r) => toBytes(r.data))], null);
       const state = Y.encodeStateAsUpdate(scratch);
-      this.#sql.exec("DELETE FROM doc_base");
+      this.sql.exec("DELETE FROM doc_base");
       for (let i = 0, chunk = 0; i < state.byteLength; i += CHUNK_BYTES, chunk++) {
-        this.#sql.exec("INSERT INTO doc_base (chunk, data) VALUES (?, ?)", chunk, toBlob(state.subarray(i, i + CHUNK_BYTES)));
+        this.sql.exec("INSERT INTO doc_base (chunk, data) VALUES (?, ?)", chunk, toBlob(state.subarray(i, i + CHUNK_BYTES)));
       }
-      this.#sql.exec("DELETE FROM doc_updates WHERE id <= ?", fold[fold.length - 1]!.id);
+      this.sql.exec("DELETE FROM doc_updates WHERE id <= ?", fold[fold.length - 1]!.id);
       return { folded: fold.length };
     });
   }
@@ -148,7 +143,7 @@ export class DocStore {
    * actor's rows remain uncompacted.
    */
   replayTracking(track: string, trackOrigin: unknown, onDoc: (doc: Y.Doc) => void): Y.Doc | null {
-    const rows = this.#sql
+    const rows = this.sql
       .exec<{ data: SqlValue; origin: string }>("SELECT data, origin FROM doc_updates ORDER BY id")
       .toArray();
     if (!rows.some((r) => r.origin === track)) return null;
@@ -174,7 +169,7 @@ export class DocStore {
   }
 
   #base(): Uint8Array | null {
-    const chunks = this.#sql.exec<{ data: SqlValue }>("SELECT data FROM doc_base ORDER BY chunk").toArray();
+    const chunks = this.sql.exec<{ data: SqlValue }>("SELECT data FROM doc_base ORDER BY chunk").toArray();
     return chunks.length === 0 ? null : concat(chunks.map((c) => toBytes(c.data)));
   }
 

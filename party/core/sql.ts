@@ -12,3 +12,15 @@ export interface SqlStore {
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none. */
   transactionSync<T>(fn: () => T): T;
 }
+
+/** A store kept in the room's SQLite: creates its tables on construction (idempotent) and reads the room's clock. */
+export abstract class SqlTables {
+  protected readonly sql: SqlStore;
+  protected readonly now: () => number;
+
+  constructor(sql: SqlStore, schema: readonly string[], now: () => number = Date.now) {
+    this.sql = sql;
+    this.now = now;
+    for (const statement of schema) sql.exec(statement);
+  }
+}

@@ -8,7 +8,7 @@
  * the user id only to find the room; the room itself accepts the ticket only
  * if it issued it, so a forged user id reaches a room that refuses it.
  */
-import type { SqlStore } from "./sql.ts";
+import { SqlTables, type SqlStore } from "./sql.ts";
 
 export const TICKET_TTL_MS = 60_000;
 
@@ -34,30 +34,25 @@ export function ticketUserId(ticket: string): string | null {
   }
 }
 
-export class TicketStore {
-  #sql: SqlStore;
-  #now: () => number;
-
+export class TicketStore extends SqlTables {
   constructor(sql: SqlStore, now: () => number = Date.now) {
-    this.#sql = sql;
-    this.#now = now;
-    sql.exec(SCHEMA);
+    super(sql, [SCHEMA], now);
   }
 
   issue(userId: string): { ticket: string; expiresAt: string } {
     const secret = b64url(crypto.getRandomValues(new Uint8Array(32)));
-    const expiresAt = this.#now() + TICKET_TTL_MS;
-    this.#sql.exec("DELETE FROM socket_tickets WHERE expires_at < ?", this.#now());
-    this.#sql.exec("INSERT INTO socket_tickets (secret, expires_at) VALUES (?, ?)", secret, expiresAt);
+    const expiresAt = this.now() + TICKET_TTL_MS;
+    this.sql.exec("DELETE FROM socket_tickets WHERE expires_at < ?", this.now());
+    this.sql.exec("INSERT INTO socket_tickets (secret, expires_at) VALUES (?, ?)", secret, expiresAt);
     return { ticket: `${encodeUserId(userId)}.${secret}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** Consumes a ticket: true once for a live ticket this room issued, false ever after (A4). */
   redeem(ticket: string): boolean {
     const secret = ticket.split(".")[1] ?? "";
-    const rows = this.#sql
+    const rows = this.sql
       .exec<{ expires_at: number }>("DELETE FROM socket_tickets WHERE secret = ? RETURNING expires_at", secret)
       .toArray();
-    return rows.length === 1 && rows[0]!.expires_at >= this.#now();
+    return rows.length === 1 && rows[0]!.expires_at >= this.now();
   }
 }

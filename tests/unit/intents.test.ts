@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { extractDue, findTask, interpret, understand, zonedToUtc } from "../../party/chat/intents.ts";
+import { extractDue, zonedToUtc } from "../../shared/dates.ts";
+import { findTask } from "../../party/chat/find-task.ts";
+import { interpret, understand } from "../../party/chat/intents.ts";
 import { defineTool } from "../../party/chat/registry.ts";
 import { BUILT_IN_TOOLS } from "../../party/chat/tools.ts";
 

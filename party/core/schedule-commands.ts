@@ -10,7 +10,7 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { NewEventBody } from "../../shared/events.ts";
 import { type ActorOrigin, nextOrder, patchTask, readTask, writeNote, writeTask } from "../../shared/doc-schema.ts";
 import type * as Y from "yjs";
-import type { Projection } from "../core/projections.ts";
+import type { Projection } from "./projections.ts";
 
 export type SchedulePlan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
 
