@@ -39,6 +39,8 @@ export default defineConfig(({ command }) => ({
                 ...passThrough(
                   "RATE_LIMIT_WRITES_PER_MINUTE",
                   "RATE_LIMIT_FRAMES_PER_MINUTE",
+                  "RATE_LIMIT_YJS_FRAMES_PER_MINUTE",
+                  "TOOL_DAILY_CAP",
                   "LOG_LEVEL",
                   "OFFLINE_TOKEN_DELAY_MS",
                   "OPENAI_BASE_URL",

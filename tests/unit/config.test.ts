@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../party/config.ts";
+
+describe("Brain — configuration", () => {
+  it("[O2] every setting has its default in one place", () => {
+    const config = parseConfig({});
+    expect(config.rates).toEqual({ writesPerMinute: 120, framesPerMinute: 600, yjsFramesPerMinute: 3_000 });
+    expect(config.chat).toEqual({ messagesPerMinute: 60, dailyTokens: 100_000, toolDailyCap: 200 });
+    expect(config.logLevel).toBe("info");
+    expect(config.provider).toEqual({ ok: true, value: { provider: "offline", tokenDelayMs: 25 } });
+    expect(config.problems).toEqual([]);
+  });
+
+  it("[O2] reads strings from the environment, treats empty as unset", () => {
+    const config = parseConfig({ RATE_LIMIT_WRITES_PER_MINUTE: "40", TOOL_DAILY_CAP: "", LOG_LEVEL: "error", LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "1" });
+    expect(config.rates.writesPerMinute).toBe(40);
+    expect(config.chat.toolDailyCap).toBe(200);
+    expect(config.logLevel).toBe("error");
+    expect(config.provider).toEqual({ ok: true, value: { provider: "offline", tokenDelayMs: 1 } });
+  });
+
+  it("[O2] a bad value falls back to its default and is reported, never crashing the room", () => {
+    const config = parseConfig({ MESSAGES_PER_MINUTE: "lots", RATE_LIMIT_FRAMES_PER_MINUTE: "-5", LOG_LEVEL: "loud" });
+    expect(config.chat.messagesPerMinute).toBe(60);
+    expect(config.rates.framesPerMinute).toBe(600);
+    expect(config.logLevel).toBe("info");
+    expect(config.problems).toHaveLength(3);
+    expect(config.problems.find((p) => p.startsWith("MESSAGES_PER_MINUTE"))).toMatch(/^MESSAGES_PER_MINUTE="lots": .*using the default$/);
+  });
+
+  it("[C10] a bad provider is kept as an error value a turn can report", () => {
+    const config = parseConfig({ LLM_PROVIDER: "openai", OPENAI_MODEL: "x" });
+    expect(config.provider.ok).toBe(false);
+    const workers = parseConfig({ LLM_PROVIDER: "workers-ai" });
+    expect(workers.provider).toMatchObject({ ok: false, error: { message: "LLM_PROVIDER=workers-ai needs the AI binding" } });
+  });
+});
