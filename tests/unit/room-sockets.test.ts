@@ -154,6 +154,7 @@ describe("Room core — frames over fake sockets (Node)", () => {
     expect(created.length).toBe(new Set(created.map((e) => e.clientActionId)).size);
     expect(sent.size).toBeGreaterThan(0);
     const seen = devices.map((d) => d.of("event").map((f) => f.event.seq));
+    expect(seen[0]).toEqual(room.room.ledger.since(0, 10_000).map((e) => e.seq));
     expect(seen[1]).toEqual(seen[0]);
     expect(seen[2]).toEqual(seen[0]);
     expect(room.doc.getMap(TASKS).size).toBe(created.length);
