@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { BACKFILL_MAX_EVENTS } from "../../party/core/sockets.ts";
 import { TASKS } from "../../shared/doc-schema.ts";
+import { gatedModel } from "../support/fake-models.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 import { seededRng } from "../support/random.ts";
 
@@ -109,6 +110,31 @@ describe("Room core — frames over fake sockets (Node)", () => {
       expect(device.of("llm.token").map((t) => t.token).join("")).toBe(completed[0]?.text);
     }
     expect(a.of("llm.completed")[0]?.text).toMatch(/Call John/);
+  });
+
+  it("[C5][C7] a device joining mid-stream catches up, then stops the turn: both see it end interrupted with the text so far", async () => {
+    const room = new FakeRoom();
+    const gate = gatedModel();
+    room.room.chat.useModel(() => gate.model);
+    const a = room.connect();
+    a.hello("laptop");
+    a.sendFrame({ type: "message.send", rid: "m1", command: { text: "tell me a story" } });
+    room.flush();
+    await gate.ready;
+    gate.push("Once", " upon");
+    await vi.waitFor(() => expect(room.room.chat.active?.tokens).toHaveLength(2));
+    room.flush();
+    const b = room.connect();
+    b.hello("phone");
+    expect(b.of("llm.token").map((t) => [t.seq, t.token])).toEqual([[0, "Once"], [1, " upon"]]);
+    const turnId = a.of("llm.token")[0]!.turnId;
+    b.sendFrame({ type: "turn.stop", rid: "stop", turnId });
+    room.flush();
+    await room.room.chat.idle();
+    room.flush();
+    for (const device of [a, b]) expect(device.of("llm.interrupted")).toMatchObject([{ turnId, text: "Once upon", reason: "stopped" }]);
+    expect(b.of("ack").find((f) => f.rid === "stop")).toBeTruthy();
+    expect(room.room.ledger.state.recentMessages.at(-1)).toMatchObject({ role: "assistant", status: "interrupted", text: "Once upon" });
   });
 
   it("[C8][G7] two devices confirm one proposal at the same time: it runs once, the second is told it is settled", async () => {
