@@ -9,9 +9,8 @@
  * value, so each turn can say plainly what is wrong (C10).
  */
 import { z } from "zod";
-import type { Result } from "../shared/errors.ts";
+import { fail, ok, type Result } from "../shared/errors.ts";
 import type { ChatLimits } from "./chat/engine.ts";
-import { type ProviderConfig, type ProviderEnv, providerConfig } from "./chat/providers.ts";
 
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -82,24 +81,58 @@ export function parseConfig(env: object): RoomConfig {
   };
 }
 
-const ProviderEnvSchema = z.object({
-  LLM_PROVIDER: z.string().max(64).optional(),
-  WORKERS_AI_MODEL: z.string().max(256).optional(),
-  OPENAI_BASE_URL: z.string().max(2_048).optional(),
-  OPENAI_API_KEY: z.string().max(4_096).optional(),
-  OPENAI_MODEL: z.string().max(256).optional(),
-  OFFLINE_TOKEN_DELAY_MS: z.string().max(16).optional(),
-});
+export const WORKERS_AI_DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 
+/** The provider's raw settings as strings, and the AI binding. */
+export type ProviderEnv = {
+  LLM_PROVIDER?: string;
+  AI?: Ai;
+  WORKERS_AI_MODEL?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_API_KEY?: string;
+  OPENAI_MODEL?: string;
+  OFFLINE_TOKEN_DELAY_MS?: string;
+};
+
+const PROVIDER_KEYS = ["LLM_PROVIDER", "WORKERS_AI_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "OFFLINE_TOKEN_DELAY_MS"] as const;
+
+const ProviderConfigSchema = z.discriminatedUnion("provider", [
+  z.object({ provider: z.literal("offline"), tokenDelayMs: z.coerce.number().int().min(0).max(2_000).default(25) }),
+  z.object({ provider: z.literal("workers-ai"), model: z.string().min(1).max(256).default(WORKERS_AI_DEFAULT_MODEL) }),
+  z.object({
+    provider: z.literal("openai"),
+    baseURL: z.url().max(2_048),
+    apiKey: z.string().max(4_096).optional(),
+    model: z.string().min(1).max(256),
+  }),
+]);
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+/** Reads and validates the provider settings; a bad setting is a clear error value, never a silent fallback (C10). */
+export function providerConfig(env: ProviderEnv): Result<ProviderConfig> {
+  const provider = env.LLM_PROVIDER || "offline";
+  const raw =
+    provider === "workers-ai"
+      ? { provider, model: env.WORKERS_AI_MODEL || undefined }
+      : provider === "openai"
+        ? { provider, baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY || undefined, model: env.OPENAI_MODEL }
+        : { provider, tokenDelayMs: env.OFFLINE_TOKEN_DELAY_MS || undefined };
+  const parsed = ProviderConfigSchema.safeParse(raw);
+  if (!parsed.success) return fail("internal", `LLM provider settings are invalid: ${z.prettifyError(parsed.error)}`);
+  if (parsed.data.provider === "workers-ai" && !env.AI) return fail("internal", "LLM_PROVIDER=workers-ai needs the AI binding");
+  return ok(parsed.data);
+}
+
+/** The provider's settings from `env`: strings only (a binding or object under those names is not a setting), and the AI binding. */
 function providerEnvOf(env: object): ProviderEnv {
-  const strings: Record<string, unknown> = {};
-  for (const key of Object.keys(ProviderEnvSchema.shape)) {
+  const out: ProviderEnv = {};
+  for (const key of PROVIDER_KEYS) {
     const value = unset(Reflect.get(env, key));
-    if (typeof value === "string") strings[key] = value;
+    if (typeof value === "string") out[key] = value;
   }
-  const parsed = ProviderEnvSchema.safeParse(strings);
   const ai: unknown = Reflect.get(env, "AI");
-  return { ...(parsed.success ? parsed.data : {}), ...(isAi(ai) ? { AI: ai } : {}) };
+  if (isAi(ai)) out.AI = ai;
+  return out;
 }
 
 const isAi = (value: unknown): value is Ai => typeof value === "object" && value !== null && "run" in value;

@@ -18,7 +18,7 @@ export type LogFields = {
 };
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 50 } as const;
-type Level = Exclude<keyof typeof LEVELS, "silent">;
+export type Level = Exclude<keyof typeof LEVELS, "silent">;
 let threshold: number = LEVELS.info;
 
 /** Sets the lowest level written, from the LOG_LEVEL var (debug, info, warn, error, silent). */

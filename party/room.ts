@@ -26,16 +26,14 @@ import { broadcast, broadcastPresence, type Client, currentDevices, handleFrame,
 import type { SqlStore } from "./core/sql.ts";
 import { checkBinaryFrame } from "./core/yjs-guard.ts";
 import type { RoomConfig } from "./config.ts";
-import { describeError as describe, type LogFields } from "./log.ts";
+import { describeError as describe, type Level, type LogFields } from "./log.ts";
 import { composePlan, modelFor } from "./models.ts";
 import { Schedule } from "./schedule/runner.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
-export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
+const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 /** Binary frames between two checks of whether the document should compact (D7). */
 const COMPACT_CHECK_EVERY = 100;
-
-export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Everything the room needs from its host, and nothing more. */
 export type RoomPorts = {
@@ -52,7 +50,7 @@ export type RoomPorts = {
   clientOf: (origin: unknown) => Client | null;
   /** Sets the room's one alarm (S2). */
   setAlarm: (at: number) => void;
-  log: (level: LogLevel, fields: LogFields) => void;
+  log: (level: Level, fields: LogFields) => void;
   /** An invariant broke mid-write: memory may not match storage; the host restarts the room from storage. */
   abort: (reason: string) => void;
   /** A fresh request id (uuid v7). */

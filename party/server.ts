@@ -8,6 +8,7 @@
 import { getServerByName } from "partyserver";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { parseConfig } from "./config.ts";
 import { authConfig, authenticate, isDevelopment, signDevToken, UserIdSchema } from "./auth.ts";
 import { ticketUserId } from "./core/tickets.ts";
 import { errorResponse, json, parseJson, readBody, TRUSTED } from "./http.ts";
@@ -19,7 +20,7 @@ const DevLoginSchema = z.strictObject({ userId: UserIdSchema });
 
 export default {
   async fetch(request, env): Promise<Response> {
-    configureLog(env.LOG_LEVEL);
+    configureLog(parseConfig(env).logLevel);
     const requestId = uuidv7();
     const started = Date.now();
     const url = new URL(request.url);

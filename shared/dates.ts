@@ -28,6 +28,11 @@ export function zonedToUtc(timeZone: string, y: number, m: number, d: number, hh
   return new Date(guess - zoneOffsetMinutes(timeZone, new Date(first)) * 60_000);
 }
 
+/** The UTC day a budget counts in (C13), and the seconds until it ends. */
+export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const secondsToMidnightUtc = (ms: number) =>
+  Math.max(1, Math.ceil((Date.UTC(new Date(ms).getUTCFullYear(), new Date(ms).getUTCMonth(), new Date(ms).getUTCDate() + 1) - ms) / 1000));
+
 /** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
 export function localDate(timeZone: string, instant: Date): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);

@@ -4,9 +4,8 @@
  */
 import { z } from "zod";
 import type { BrainState, EventsPage, Ticket } from "../../shared/api.ts";
-import { localDate } from "../../shared/dates.ts";
+import { dayOf, localDate } from "../../shared/dates.ts";
 import { readNotes, readTasks } from "../../shared/doc-schema.ts";
-import { dayOf } from "../chat/context.ts";
 import { INPUTS } from "../core/inputs.ts";
 import { memoriesOf } from "../core/projections.ts";
 import { json } from "../http.ts";

@@ -5,7 +5,8 @@
  * eviction resets nothing.
  */
 import type { Ledger } from "../core/ledger.ts";
-import { dayOf, estimateTokens, secondsToMidnightUtc } from "./context.ts";
+import { dayOf, secondsToMidnightUtc } from "../../shared/dates.ts";
+import { estimateTokens } from "./context.ts";
 import type { TurnFailure } from "./turn.ts";
 
 /** Headroom for the reply, added to the prompt's estimated size when checking the budget. */

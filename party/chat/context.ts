@@ -12,10 +12,6 @@ import { memoriesOf, type Projection } from "../core/projections.ts";
 export const CONTEXT_TOKEN_BUDGET = 6_000;
 export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
-/** The UTC day a budget counts in (C13), and the seconds until it ends. */
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-export const secondsToMidnightUtc = (ms: number) =>
-  Math.max(1, Math.ceil((Date.UTC(new Date(ms).getUTCFullYear(), new Date(ms).getUTCMonth(), new Date(ms).getUTCDate() + 1) - ms) / 1000));
 
 export type ContextInput = {
   now: Date;

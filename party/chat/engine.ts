@@ -12,7 +12,8 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import { acceptMessage } from "./accept.ts";
 import type { ChatDeps } from "./deps.ts";
 import { charge, estimatePrompt, overBudget, tokensToCharge } from "./budget.ts";
-import { dayOf, turnContext } from "./context.ts";
+import { dayOf } from "../../shared/dates.ts";
+import { turnContext } from "./context.ts";
 import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
 import { classifyProviderError } from "./provider-errors.ts";
 import { type ActionCard, modelTools, ToolRegistry } from "./registry.ts";
@@ -183,7 +184,7 @@ export class ChatEngine {
   /** Ends a turn: stores its text and tokens, records the assistant's message, tells everyone. */
   #record(row: TurnRow, ended: EndedTurn, text: string, requestId: string): void {
     const run = this.#active?.turnId === row.id ? this.#active : null;
-    const { events, end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run);
+    const { end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run);
     this.#deps.onTurnEnd?.({ turnId: row.id, status: ended.status, text });
     this.#feed.emit(end);
   }

@@ -8,7 +8,6 @@
 import { type Intent, matchTool, type OfflineMatch, type ToolEntry } from "./registry.ts";
 import { BUILT_IN_TOOLS } from "./tools.ts";
 
-export type { Intent } from "./registry.ts";
 
 /** What the offline assistant makes of a message: a greeting, a tool to call, or nothing it knows. */
 export type Understanding = { kind: "greeting" } | { kind: "unknown" } | { kind: "tool"; match: OfflineMatch };

@@ -72,17 +72,30 @@ export type OfflineUnderstanding<I, F extends Record<string, unknown>> = {
   reply(fields: F, out: ToolOutput, at: Moment): string;
 };
 
-export type ToolDef<I, F extends Record<string, unknown> = Record<string, never>> = {
+type ToolBase<I, F extends Record<string, unknown>> = {
   name: string;
   description: string;
   input: z.ZodType<I>;
-  /** Deletes, or acts outside the room: never runs, only proposes; the user confirms (C8, G7). */
-  needsConfirmation?: boolean;
-  /** Uses a day (C13); the configured `toolDailyCap` when absent. Reads are not counted. */
-  dailyCap?: number;
-  effect: ToolEffect<I>;
   offline?: OfflineUnderstanding<I, F>;
 };
+
+/**
+ * A tool changes state only by issuing commands, so only a command tool can be
+ * capped or need confirmation; a read changes nothing, is not counted, and
+ * cannot be declared as needing confirmation (the type refuses it, and
+ * `defineTool` checks it for tools declared at run time).
+ */
+export type ToolDef<I, F extends Record<string, unknown> = Record<string, never>> = ToolBase<I, F> &
+  (
+    | {
+        effect: Extract<ToolEffect<I>, { kind: "command" }>;
+        /** Deletes, or acts outside the room: never runs, only proposes; the user confirms (C8, G7). */
+        needsConfirmation?: boolean;
+        /** Uses a day (C13); the configured `toolDailyCap` when absent. */
+        dailyCap?: number;
+      }
+    | { effect: Extract<ToolEffect<I>, { kind: "read" }>; needsConfirmation?: never; dailyCap?: never }
+  );
 
 /** What the offline assistant understood, as `understand()` reports it. */
 export type Intent = { kind: string } & Record<string, unknown>;
@@ -115,6 +128,9 @@ export type ToolEntry = {
 };
 
 export function defineTool<I, F extends Record<string, unknown> = Record<string, never>>(def: ToolDef<I, F>): ToolEntry {
+  if (def.effect.kind === "read" && (def.needsConfirmation !== undefined || def.dailyCap !== undefined)) {
+    throw new Error(`tool ${def.name}: a read changes nothing, so it cannot be capped or need confirmation; declare what it changes as a command effect`);
+  }
   const offline = def.offline;
   return {
     name: def.name,

@@ -61,9 +61,9 @@ export function currentDevices(deps: Pick<SocketDeps, "clients">): Device[] {
 }
 
 /** Sends to every client that said hello (P3: nothing app-level reaches a socket before its welcome). */
-export function broadcast(deps: Pick<SocketDeps, "clients">, frame: ServerFrame, except?: Client): void {
+export function broadcast(deps: Pick<SocketDeps, "clients">, frame: ServerFrame): void {
   const json = JSON.stringify(frame);
-  for (const client of helloedClients(deps)) if (client !== except) client.sendJson(json);
+  for (const client of helloedClients(deps)) client.sendJson(json);
 }
 
 export function broadcastPresence(deps: Pick<SocketDeps, "clients">): void {

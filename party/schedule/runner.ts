@@ -7,7 +7,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import type { Device, Notification, Plan } from "../../shared/domain.ts";
-import { fail, ok, type Result } from "../../shared/errors.ts";
+import { ok, type Result } from "../../shared/errors.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -165,4 +165,3 @@ export class Schedule {
   }
 }
 
-export { fail };

@@ -28,6 +28,17 @@ describe("Brain — configuration", () => {
     expect(config.problems.find((p) => p.startsWith("MESSAGES_PER_MINUTE"))).toMatch(/^MESSAGES_PER_MINUTE="lots": .*using the default$/);
   });
 
+  it("[C10] an oversized provider setting is an error, never a silent switch to the offline assistant", () => {
+    const ai = { run: async () => ({}) };
+    for (const env of [
+      { LLM_PROVIDER: "workers-ai", AI: ai, WORKERS_AI_MODEL: "x".repeat(300) },
+      { LLM_PROVIDER: "openai", OPENAI_BASE_URL: "http://localhost:11434/v1", OPENAI_MODEL: "m".repeat(300) },
+    ]) {
+      expect(parseConfig(env).provider).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^LLM provider settings are invalid/) } });
+    }
+    expect(parseConfig({ LLM_PROVIDER: "workers-ai", AI: ai }).provider).toMatchObject({ ok: true, value: { provider: "workers-ai" } });
+  });
+
   it("[C10] a bad provider is kept as an error value a turn can report", () => {
     const config = parseConfig({ LLM_PROVIDER: "openai", OPENAI_MODEL: "x" });
     expect(config.provider.ok).toBe(false);

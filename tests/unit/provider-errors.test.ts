@@ -1,7 +1,8 @@
 import { APICallError, RetryError } from "ai";
 import { describe, expect, it } from "vitest";
 import { classifyProviderError, ProviderConfigError, UNAVAILABLE } from "../../party/chat/provider-errors.ts";
-import { configuredModel } from "../../party/chat/providers.ts";
+import { parseConfig } from "../../party/config.ts";
+import { modelFor } from "../../party/models.ts";
 import { scriptedModel } from "../support/fake-models.ts";
 import { nodeRoom } from "../support/node-room.ts";
 
@@ -20,7 +21,7 @@ describe("Assistant — provider errors by type (C7, C10)", () => {
   it("[C10] invalid provider settings are a ProviderConfigError: misconfigured, not retryable, the operator's message shown", () => {
     const error = new ProviderConfigError("LLM_PROVIDER=workers-ai needs the AI binding");
     expect(classifyProviderError(error)).toEqual({ code: "misconfigured", message: "LLM_PROVIDER=workers-ai needs the AI binding", retryable: false, detail: "ProviderConfigError: LLM_PROVIDER=workers-ai needs the AI binding" });
-    expect(() => configuredModel({ LLM_PROVIDER: "gpt-from-the-future" }, { timeZone: "UTC", now: () => new Date() })).toThrow(ProviderConfigError);
+    expect(() => modelFor(parseConfig({ LLM_PROVIDER: "gpt-from-the-future" }), { timeZone: "UTC", now: () => new Date() })).toThrow(ProviderConfigError);
   });
 
   it("[C7] an API call error is a provider_error, retryable as the provider says; its detail stays in the logs", () => {
@@ -44,7 +45,7 @@ describe("Assistant — provider errors by type (C7, C10)", () => {
   });
 
   it("[C7][C10] a turn whose provider is misconfigured fails misconfigured with the clear message; the user's message stays", async () => {
-    const { frame, room } = await failedFrame(() => configuredModel({ LLM_PROVIDER: "openai", OPENAI_MODEL: "x" }, { timeZone: "UTC", now: () => new Date() }));
+    const { frame, room } = await failedFrame(() => modelFor(parseConfig({ LLM_PROVIDER: "openai", OPENAI_MODEL: "x" }), { timeZone: "UTC", now: () => new Date() }));
     expect(frame).toMatchObject({ type: "llm.failed", code: "misconfigured", message: expect.stringMatching(/^LLM provider settings are invalid/) });
     expect(room.ledger.state.recentMessages.map((m) => m.text)).toEqual(["hello"]);
   });

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
-import { languageModel, providerConfig } from "../../party/chat/providers.ts";
+import { languageModel } from "../../party/chat/providers.ts";
+import { providerConfig } from "../../party/config.ts";
 import { nodeRoom } from "../support/node-room.ts";
 
 const sse = (events: unknown[]) =>

@@ -121,6 +121,20 @@ describe("Assistant — one tool registry", () => {
     }
   });
 
+  it("[G7] a read tool cannot be declared as needing confirmation or capped: what needs confirmation must be a command", () => {
+    const sneaky = {
+      name: "send_email",
+      description: "sends mail",
+      input: z.object({}),
+      effect: { kind: "read" as const, read: () => ({ sent: true }) },
+      needsConfirmation: true,
+    };
+    // @ts-expect-error the type refuses a read that needs confirmation
+    expect(() => defineTool(sneaky)).toThrow(/cannot be capped or need confirmation/);
+    // @ts-expect-error nor a capped read
+    expect(() => defineTool({ ...sneaky, needsConfirmation: undefined, dailyCap: 3 })).toThrow(/cannot be capped/);
+  });
+
   it("[C8] a tool that needs no confirmation runs through the command path and shows a done card", async () => {
     const { host, log, onAction } = fakeHost();
     const result = await call(modelTools([starTask], host, { defaultCap: 200, onAction }), "star_task", { taskId: "t1" });
