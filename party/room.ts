@@ -259,6 +259,15 @@ export class Room {
 
   /** Follow-ups of an event, whoever appended it: the alarm moves with reminders and preferences; an ack clears everywhere (S9). */
   #published(event: LedgerEvent): void {
+    try {
+      this.#followUp(event);
+    } catch (error) {
+      // The event is stored: a failed follow-up must not undo the caller's success (the alarm retries schedule work).
+      this.#ports.log("error", { event: "event.follow_up_failed", userId: this.#ports.userId, seq: event.seq, detail: describe(error) });
+    }
+  }
+
+  #followUp(event: LedgerEvent): void {
     broadcast(this.#sockets, { type: "event", event });
     switch (event.type) {
       case "notification.acked":

@@ -111,6 +111,8 @@ export class Ledger {
   #subscriber: ((event: LedgerEvent) => void) | null = null;
   /** Events appended inside the open `transaction`, published once it commits; null outside one. */
   #uncommitted: LedgerEvent[] | null = null;
+  #outbox: LedgerEvent[] = [];
+  #publishing = false;
 
   constructor(sql: SqlStore, options: { now?: () => number; snapshotEvery?: number; schema?: string } = {}) {
     this.#sql = sql;
@@ -226,8 +228,20 @@ export class Ledger {
     return { event, result: input.result ?? event, duplicate: false };
   }
 
+  /**
+   * Events reach the subscriber one at a time, in seq order: an event the
+   * subscriber's own follow-ups append while it runs waits its turn in the
+   * queue instead of overtaking the events published before it.
+   */
   #publish(event: LedgerEvent): void {
-    this.#subscriber?.(event);
+    this.#outbox.push(event);
+    if (this.#publishing) return;
+    this.#publishing = true;
+    try {
+      for (let next = this.#outbox.shift(); next; next = this.#outbox.shift()) this.#subscriber?.(next);
+    } finally {
+      this.#publishing = false;
+    }
   }
 
   /** Whether an event of `type` whose payload has `key` = `value` is stored. */

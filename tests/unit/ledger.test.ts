@@ -150,6 +150,21 @@ describe("Brain — ledger", () => {
     expect(r.ledger.since(0, 10)).toHaveLength(1);
   });
 
+  it("[L9] an event a follow-up appends while the subscriber runs waits its turn: publication stays in seq order", () => {
+    const sql = nodeSql();
+    const ledger = new Ledger(sql);
+    const published: number[] = [];
+    ledger.subscribe((event) => {
+      published.push(event.seq);
+      if (event.seq === 1) ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "follow-up", payload: { taskId: "f" } });
+    });
+    ledger.transaction(() => {
+      ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "c", payload: { taskId: "a" } });
+      ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "c", payload: { taskId: "b" } });
+    });
+    expect(published).toEqual([1, 2, 3]);
+  });
+
   it("[L9] the ledger has one subscriber; registering a second is a wiring bug", () => {
     const r = room();
     expect(() => r.ledger.subscribe(() => {})).toThrow(/subscriber/);
