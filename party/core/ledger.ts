@@ -163,7 +163,7 @@ export class Ledger {
     } finally {
       if (outer) this.#uncommitted = null;
     }
-    if (outer) for (const event of pending) this.#publish(event);
+    if (outer) this.#publish(...pending);
     return result;
   }
 
@@ -233,8 +233,8 @@ export class Ledger {
    * subscriber's own follow-ups append while it runs waits its turn in the
    * queue instead of overtaking the events published before it.
    */
-  #publish(event: LedgerEvent): void {
-    this.#outbox.push(event);
+  #publish(...events: LedgerEvent[]): void {
+    this.#outbox.push(...events);
     if (this.#publishing) return;
     this.#publishing = true;
     try {
