@@ -107,19 +107,27 @@ export const PreferencesUpdateSchema = PreferencesPatchSchema.extend({
   clientActionId: ClientActionIdSchema.optional(),
 });
 
-/** A validated command, the single input of the room's command executor. */
-export type Command =
-  | { kind: "task"; action: TaskAction }
-  | { kind: "note"; action: NoteAction }
-  | { kind: "undo.turn"; turnId: string }
-  | { kind: "reminder.set"; at: string; taskId?: string; title?: string }
-  | { kind: "reminder.snooze"; reminderId: string; minutes: number }
-  | { kind: "reminder.dismiss"; reminderId: string }
-  | { kind: "notification.ack"; notificationId: string }
-  | { kind: "plan.item"; date: string; itemId: string; action: "accept" | "reject" | "edit"; text?: string }
-  | { kind: "memory.pin"; pin: MemoryPin }
-  | { kind: "memory.unpin"; memoryId: string }
-  | { kind: "preferences.update"; patch: z.infer<typeof PreferencesPatchSchema> };
+const id = z.string().min(1).max(LIMITS.id);
+
+/**
+ * A validated command, the single input of the room's command executor. The
+ * schema checks a command read back from storage (a proposal waiting for its
+ * confirmation, C8) as strictly as one that came in over the wire.
+ */
+export const CommandSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("task"), action: TaskActionSchema }),
+  z.strictObject({ kind: z.literal("note"), action: NoteActionSchema }),
+  z.strictObject({ kind: z.literal("undo.turn"), turnId: id }),
+  ReminderSetSchema.omit({ clientActionId: true }).extend({ kind: z.literal("reminder.set") }),
+  z.strictObject({ kind: z.literal("reminder.snooze"), reminderId: id, minutes: ReminderSnoozeSchema.shape.minutes }),
+  z.strictObject({ kind: z.literal("reminder.dismiss"), reminderId: id }),
+  z.strictObject({ kind: z.literal("notification.ack"), notificationId: id }),
+  PlanItemActionSchema.omit({ clientActionId: true }).extend({ kind: z.literal("plan.item") }),
+  z.strictObject({ kind: z.literal("memory.pin"), pin: MemoryPinSchema }),
+  z.strictObject({ kind: z.literal("memory.unpin"), memoryId: id }),
+  z.strictObject({ kind: z.literal("preferences.update"), patch: PreferencesPatchSchema }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
 
 /**
  * Separates the idempotency key from a command body so that the same action

@@ -3,7 +3,7 @@
  * only the user, from their own client; once; before it expires.
  */
 import type { ActionCardFrame } from "../../shared/chat.ts";
-import type { Command } from "../../shared/commands.ts";
+import { type Command, CommandSchema } from "../../shared/commands.ts";
 import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
@@ -28,7 +28,7 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
     return fail("conflict", `proposal ${proposalId} expired`);
   }
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
-  const result = deps.execute(JSON.parse(p.command) as Command, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
+  const result = deps.execute(CommandSchema.parse(JSON.parse(p.command)), { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
   deps.store.settleProposal(proposalId, result.ok ? "confirmed" : "failed");
   if (!result.ok) return result;
   deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
