@@ -163,7 +163,7 @@ export class Ledger {
     } finally {
       if (outer) this.#uncommitted = null;
     }
-    if (outer) this.#publish(...pending);
+    if (outer) this.#publish(pending);
     return result;
   }
 
@@ -224,7 +224,7 @@ export class Ledger {
     this.#state = reduce(this.#state, event);
     if (event.seq % this.#snapshotEvery === 0) this.writeSnapshot();
     if (this.#uncommitted) this.#uncommitted.push(event);
-    else this.#publish(event);
+    else this.#publish([event]);
     return { event, result: input.result ?? event, duplicate: false };
   }
 
@@ -233,13 +233,17 @@ export class Ledger {
    * subscriber's own follow-ups append while it runs waits its turn in the
    * queue instead of overtaking the events published before it.
    */
-  #publish(...events: LedgerEvent[]): void {
-    this.#outbox.push(...events);
+  #publish(events: readonly LedgerEvent[]): void {
+    // A loop, not push(...events): a transaction may append 100k events, more than a call's arguments.
+    for (const event of events) this.#outbox.push(event);
     if (this.#publishing) return;
     this.#publishing = true;
+    let next = 0;
     try {
-      for (let next = this.#outbox.shift(); next; next = this.#outbox.shift()) this.#subscriber?.(next);
+      // By index: shift() per event would make a large batch quadratic.
+      for (; next < this.#outbox.length; next++) this.#subscriber?.(this.#outbox[next]!);
     } finally {
+      this.#outbox = this.#outbox.slice(next + 1);
       this.#publishing = false;
     }
   }

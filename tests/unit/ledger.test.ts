@@ -165,6 +165,16 @@ describe("Brain — ledger", () => {
     expect(published).toEqual([1, 2, 3]);
   });
 
+  it("[L9] a transaction of 150k events publishes every one (no argument spread, no quadratic queue)", () => {
+    const ledger = new Ledger(nodeSql(), { snapshotEvery: 1_000_000 });
+    let published = 0;
+    ledger.subscribe(() => published++);
+    ledger.transaction(() => {
+      for (let i = 0; i < 150_000; i++) ledger.append({ type: "task.completed", actor: { kind: "system" }, correlationId: "bulk", payload: { taskId: "t" } });
+    });
+    expect(published).toBe(150_000);
+  });
+
   it("[L9] the ledger has one subscriber; registering a second is a wiring bug", () => {
     const r = room();
     expect(() => r.ledger.subscribe(() => {})).toThrow(/subscriber/);
