@@ -108,46 +108,52 @@ const ENVELOPE = {
   correlationId: z.string(),
 };
 
-const stored = <T extends keyof Payloads>(type: T) =>
-  z.strictObject({ ...ENVELOPE, type: z.literal(type), payload: EVENT_PAYLOADS[type] });
+const body = <T extends keyof Payloads>(type: T) => z.object({ type: z.literal(type), payload: EVENT_PAYLOADS[type] });
 
-/** A ledger event as stored and sent (DESIGN.md §2), one member per type in EVENT_PAYLOADS. */
-export const LedgerEventSchema = z.discriminatedUnion("type", [
-  stored("task.created"),
-  stored("task.updated"),
-  stored("task.completed"),
-  stored("task.deleted"),
-  stored("note.created"),
-  stored("note.updated"),
-  stored("note.deleted"),
-  stored("turn.undone"),
-  stored("memory.pinned"),
-  stored("memory.unpinned"),
-  stored("preferences.updated"),
-  stored("message.added"),
-  stored("turn.failed"),
-  stored("usage.charged"),
-  stored("tool.used"),
-  stored("proposal.created"),
-  stored("proposal.confirmed"),
-  stored("reminder.set"),
-  stored("reminder.fired"),
-  stored("reminder.snoozed"),
-  stored("reminder.dismissed"),
-  stored("notification.created"),
-  stored("notification.acked"),
-  stored("plan.proposed"),
-  stored("plan.item.settled"),
+/**
+ * An event's type and payload, correlated: one member per type in
+ * EVENT_PAYLOADS. What the ledger checks when it reads a row back (the
+ * envelope comes from typed columns), and what callers append.
+ */
+export const EventBodySchema = z.discriminatedUnion("type", [
+  body("task.created"),
+  body("task.updated"),
+  body("task.completed"),
+  body("task.deleted"),
+  body("note.created"),
+  body("note.updated"),
+  body("note.deleted"),
+  body("turn.undone"),
+  body("memory.pinned"),
+  body("memory.unpinned"),
+  body("preferences.updated"),
+  body("message.added"),
+  body("turn.failed"),
+  body("usage.charged"),
+  body("tool.used"),
+  body("proposal.created"),
+  body("proposal.confirmed"),
+  body("reminder.set"),
+  body("reminder.fired"),
+  body("reminder.snoozed"),
+  body("reminder.dismissed"),
+  body("notification.created"),
+  body("notification.acked"),
+  body("plan.proposed"),
+  body("plan.item.settled"),
 ]);
+
+/** A ledger event as stored and sent (DESIGN.md §2): the envelope and one typed body. */
+export const LedgerEventSchema = z.intersection(z.object(ENVELOPE), EventBodySchema);
 export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
 export type EventType = LedgerEvent["type"];
 export type EventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;
 export type PayloadOf<T extends EventType> = EventOf<T>["payload"];
 
 /** What a caller appends: a type with its own payload, correlated (the ledger adds the envelope). */
-export type NewEventBody = { [T in EventType]: { type: T; payload: PayloadOf<T> } }[EventType];
+export type NewEventBody = z.infer<typeof EventBodySchema>;
 
-// Every table entry must be in the union: a type missing from LedgerEventSchema fails to compile here.
+// Every table entry must be in the union: a type missing from EventBodySchema fails to compile here.
 const _everyTypeInUnion: Exclude<keyof Payloads, EventType> extends never ? true : never = true;
 void _everyTypeInUnion;
 

@@ -11,8 +11,8 @@
  * outside a transaction, after the commit inside `transaction`.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { Actor } from "../../shared/domain.ts";
-import { type EventType, type LedgerEvent, LedgerEventSchema, type NewEventBody, parseLedgerEvent } from "../../shared/events.ts";
+import { type Actor, ActorSchema } from "../../shared/domain.ts";
+import { EventBodySchema, type EventType, type LedgerEvent, type NewEventBody } from "../../shared/events.ts";
 import { INITIAL_PROJECTION, type Projection, reduce } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
 
@@ -85,16 +85,20 @@ const EVENT_COLUMNS = "seq, id, type, ts, actor, client_action_id, correlation_i
  * payload (a row written by a newer build, before a rollback): readers skip it (L10).
  */
 function toEvent(row: Omit<EventRow, "request" | "result">): LedgerEvent | null {
-  return parseLedgerEvent({
+  // The envelope comes from typed columns the ledger wrote; the body and the actor are JSON and are checked.
+  const body = EventBodySchema.safeParse({ type: row.type, payload: JSON.parse(row.payload) });
+  const actor = ActorSchema.safeParse(JSON.parse(row.actor));
+  if (!body.success || !actor.success) return null;
+  const event: LedgerEvent = {
+    ...body.data,
     id: row.id,
     seq: row.seq,
-    type: row.type,
     ts: new Date(row.ts).toISOString(),
-    actor: JSON.parse(row.actor),
+    actor: actor.data,
     correlationId: row.correlation_id,
-    payload: JSON.parse(row.payload),
-    ...(row.client_action_id === null ? {} : { clientActionId: row.client_action_id }),
-  });
+  };
+  if (row.client_action_id !== null) event.clientActionId = row.client_action_id;
+  return event;
 }
 
 function toRecorded(row: EventRow, duplicate: boolean): Recorded {
@@ -191,18 +195,11 @@ export class Ledger {
     const id = input.id ?? uuidv7();
     const ts = this.#now();
     const payload = JSON.stringify(input.payload);
-    // Checked before the insert, as it will be read back (seq aside), so a row that would not parse on replay is never written.
-    const parsed = LedgerEventSchema.safeParse({
-      id,
-      seq: this.#state.lastEventSeq + 1,
-      type: input.type,
-      ts: new Date(ts).toISOString(),
-      actor: input.actor,
-      correlationId: input.correlationId,
-      payload: JSON.parse(payload),
-      ...(input.clientActionId === undefined ? {} : { clientActionId: input.clientActionId }),
-    });
-    if (!parsed.success) throw new Error(`invalid ${input.type} event: ${parsed.error.message}`);
+    // Checked before the insert as it will be read back (L1), so a row that would not parse on replay is never written.
+    const body = EventBodySchema.safeParse({ type: input.type, payload: JSON.parse(payload) });
+    if (!body.success) throw new Error(`invalid ${input.type} event: ${body.error.message}`);
+    const actor = ActorSchema.safeParse(input.actor);
+    if (!actor.success) throw new Error(`invalid actor of a ${input.type} event: ${actor.error.message}`);
     const [row] = this.#sql
       .exec<{ seq: number }>(
         `INSERT INTO ledger_events (id, type, ts, actor, client_action_id, correlation_id, payload, request, result)
@@ -219,8 +216,15 @@ export class Ledger {
       )
       .toArray();
     if (!row) throw new Error("ledger insert returned no seq; is ledger_events a rowid table?");
-    const event = parsed.data;
-    event.seq = row.seq;
+    const event: LedgerEvent = {
+      ...body.data,
+      id,
+      seq: row.seq,
+      ts: new Date(ts).toISOString(),
+      actor: actor.data,
+      correlationId: input.correlationId,
+    };
+    if (input.clientActionId !== undefined) event.clientActionId = input.clientActionId;
     this.#state = reduce(this.#state, event);
     if (event.seq % this.#snapshotEvery === 0) this.writeSnapshot();
     if (this.#uncommitted) this.#uncommitted.push(event);
