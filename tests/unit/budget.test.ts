@@ -4,7 +4,7 @@ import type { LlmFrame } from "../../shared/chat.ts";
 import type { LedgerEvent } from "../../shared/domain.ts";
 import { secondsToMidnightUtc } from "../../shared/dates.ts";
 import { Ledger } from "../../party/core/ledger.ts";
-import { scriptedModel, type Step } from "../support/fake-models.ts";
+import { gatedModel, scriptedModel, type Step } from "../support/fake-models.ts";
 import { nodeRoom } from "../support/node-room.ts";
 import { seededRng } from "../support/random.ts";
 
@@ -112,6 +112,27 @@ describe("Assistant — the token budget, reserved per model call (C13, G6)", ()
     expect(frames.some((f) => f.type === "llm.action" || f.type === "llm.token")).toBe(true);
     expect(room.ledger.state.recentMessages.at(-1)).toMatchObject({ role: "assistant", status: "failed", text: "Checking your agenda." });
     expect(room.ledger.state.usage.tokens).toBeLessThanOrEqual(dailyTokens);
+  });
+
+  it("[C13][C7] a call stopped mid-stream is charged its estimate and what it wrote, and holds nothing after", async () => {
+    const gate = gatedModel();
+    const room = nodeRoom(() => gate.model);
+    const accepted = room.chat.submit({ text: "tell me a story", channel: "chat" }, { kind: "user" }, "req-stop");
+    if (!accepted.ok) throw new Error(accepted.error.message);
+    await gate.ready;
+    const heard = new Promise<void>((resolve) => room.listeners.add((f) => f.type === "llm.token" && f.seq === 3 && resolve()));
+    gate.push("Once", " upon", " a", " time");
+    await heard;
+    expect(room.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_reservations").toArray()[0]!.n).toBe(1);
+    room.chat.stop(accepted.value.turnId);
+    await room.chat.idle();
+    expect(room.frames.at(-1)).toMatchObject({ type: "llm.interrupted", text: "Once upon a time" });
+    const charged = charges(room.ledger.since(0, 1_000));
+    console.log(`[budget stop] charged ${JSON.stringify(charged.map((c) => c.tokens))}`);
+    // One charge, for the one call: more than the text alone (the prompt was sent), no reservation left.
+    expect(charged).toHaveLength(1);
+    expect(charged[0]!.tokens).toBeGreaterThan(Math.ceil("Once upon a time".length / 4));
+    expect(room.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_reservations").toArray()[0]!.n).toBe(0);
   });
 
   it("[C13][C6] a call cut off by a restart is charged all it reserved, once", async () => {
