@@ -22,6 +22,8 @@ const NumbersSchema = z.object({
   MESSAGES_PER_MINUTE: perMinute(60),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
   TOOL_DAILY_CAP: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Each model call's answer is capped at this, and reserves it from the daily budget before it starts (C13). */
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(100_000).default(1_024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -73,6 +75,7 @@ export function parseConfig(env: object): RoomConfig {
       messagesPerMinute: n.MESSAGES_PER_MINUTE,
       dailyTokens: n.LLM_DAILY_TOKEN_BUDGET,
       toolDailyCap: n.TOOL_DAILY_CAP,
+      maxOutputTokens: n.LLM_MAX_OUTPUT_TOKENS,
     },
     logLevel: n.LOG_LEVEL,
     provider: providerConfig(providerEnv),

@@ -1,34 +1,50 @@
 /**
  * The assistant's daily limits (docs/PROTOCOL.md C13, G6): a token budget
- * checked before each turn and charged after it however it ended, and a cap on
- * each tool's uses. Both count per UTC day from the ledger's projection, so an
- * eviction resets nothing.
+ * that every model call reserves its upper bound from before it starts and is
+ * charged after it however it ended, and a cap on each tool's uses. Both count
+ * per UTC day from the ledger's projection, so an eviction resets nothing.
  */
 import type { Ledger } from "../core/ledger.ts";
 import { dayOf, secondsToMidnightUtc } from "../../shared/dates.ts";
 import { estimateTokens } from "./context.ts";
 import type { TurnFailure } from "./turn.ts";
 
-/** Headroom for the reply, added to the prompt's estimated size when checking the budget. */
-export const REPLY_TOKENS_ESTIMATE = 500;
-
 type Usage = { day: string; tokens: number; tools: Record<string, number> };
 
-/** A turn's prompt as the budget sees it: its size is an estimate until the provider counts. */
-export function estimatePrompt(prompt: { system: string; messages: readonly { content: unknown }[] }): number {
-  return estimateTokens(prompt.system) + prompt.messages.reduce((n, m) => n + estimateTokens(String(m.content)), 0) + REPLY_TOKENS_ESTIMATE;
+const utf8 = new TextEncoder();
+
+/**
+ * At most how many tokens `text` can be: its UTF-8 size. Byte-level BPE and
+ * byte-fallback SentencePiece tokenizers never make more tokens than bytes, and
+ * the JSON punctuation counted with a serialized prompt (quotes, braces,
+ * `"role"`) outweighs the few special tokens a chat template adds per message.
+ * About four times the usual count: the price of a bound that holds for emoji,
+ * CJK and ids as well as for English.
+ */
+export const tokensAtMost = (text: string): number => utf8.encode(text).length;
+
+/** One model call as the provider gets it: the prompt (system included), the tool schemas, the cap on its answer. */
+export type CallShape = { prompt: unknown; tools: unknown; maxOutputTokens: number };
+
+/**
+ * G6: what one call may cost at most — reserved before it starts — and what it
+ * likely costs, which is charged when the provider does not count.
+ */
+export function callCost(call: CallShape): { bound: number; estimate: number } {
+  const sent = JSON.stringify(call.prompt) + JSON.stringify(call.tools ?? []);
+  return { bound: tokensAtMost(sent) + call.maxOutputTokens, estimate: estimateTokens(sent) };
 }
 
-/** G6: null when the turn fits today's budget; else the failure it ends with, without calling the model. */
-export function overBudget(usage: Usage, now: number, dailyTokens: number, estimate: number): TurnFailure | null {
+/** G6: null when `tokens` more fit today's budget; else the failure the turn ends with, without calling the model. */
+export function overBudget(usage: Usage, now: number, dailyTokens: number, tokens: number): TurnFailure | null {
   const spent = usage.day === dayOf(now) ? usage.tokens : 0;
-  if (spent + estimate <= dailyTokens) return null;
+  if (spent + tokens <= dailyTokens) return null;
   return { code: "rate_limited", message: `today's assistant budget (${dailyTokens} tokens) is used up`, retryAfter: secondsToMidnightUtc(now) };
 }
 
-/** What a turn costs: the provider's count when it completed with one, else the estimate plus the text it produced. */
-export function tokensToCharge(turn: { completed: boolean; reported: number; estimate: number; text: string }): number {
-  return turn.completed && turn.reported > 0 ? turn.reported : turn.estimate + estimateTokens(turn.text);
+/** What a call costs: the provider's count when it completed with one, else the estimate plus the text it produced. */
+export function tokensToCharge(call: { completed: boolean; reported: number; estimate: number; text: string }): number {
+  return call.completed && call.reported > 0 ? call.reported : call.estimate + estimateTokens(call.text);
 }
 
 /** Uses of `tool` counted on `day` (the day a turn started: a turn crossing midnight counts on one day). */
@@ -36,10 +52,7 @@ export const toolUses = (usage: Usage, day: string, tool: string): number => (us
 
 export type ChargeDeps = { ledger: Ledger; now: () => number };
 
-/** Records tokens spent (`usage.charged`) or one tool use (`tool.used`) by a turn, on today's UTC day. */
-export function charge(deps: ChargeDeps, turnId: string, requestId: string, what: { tokens: number } | { tool: string }): void {
-  const actor = { kind: "assistant" as const, turnId };
-  const day = dayOf(deps.now());
-  if ("tokens" in what) deps.ledger.append({ type: "usage.charged", actor, correlationId: requestId, payload: { day, tokens: what.tokens } });
-  else deps.ledger.append({ type: "tool.used", actor, correlationId: requestId, payload: { day, tool: what.tool } });
+/** Records one use of a tool by a turn (`tool.used`), on today's UTC day; tokens are charged through reservations (reservations.ts). */
+export function chargeTool(deps: ChargeDeps, turnId: string, requestId: string, tool: string): void {
+  deps.ledger.append({ type: "tool.used", actor: { kind: "assistant", turnId }, correlationId: requestId, payload: { day: dayOf(deps.now()), tool } });
 }

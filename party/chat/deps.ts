@@ -13,7 +13,13 @@ import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
 import type { ToolEntry, ToolRegistry } from "./registry.ts";
 
-export type ChatLimits = { messagesPerMinute: number; dailyTokens: number; toolDailyCap: number };
+export type ChatLimits = {
+  messagesPerMinute: number;
+  dailyTokens: number;
+  toolDailyCap: number;
+  /** The most tokens one model call may write: part of the bound each call reserves from `dailyTokens` (C13). */
+  maxOutputTokens: number;
+};
 
 export type ChatDeps = {
   userId: string;

@@ -5,27 +5,30 @@
  * cut off. Platform-free: the room passes storage, the ledger, the command
  * path and a broadcast function in.
  */
+import type { ToolSet } from "ai";
 import { v7 as uuidv7 } from "uuid";
 import type { Accepted, ActionCardFrame, LlmFrame, MessageSend } from "../../shared/chat.ts";
 import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { acceptMessage } from "./accept.ts";
 import type { ChatDeps } from "./deps.ts";
-import { charge, estimatePrompt, overBudget, tokensToCharge } from "./budget.ts";
+import { callCost, chargeTool } from "./budget.ts";
+import { BudgetGate } from "./budget-gate.ts";
 import { dayOf } from "../../shared/dates.ts";
 import { turnContext } from "./context.ts";
 import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
 import { classifyProviderError } from "./provider-errors.ts";
 import { type ActionCard, modelTools, ToolRegistry } from "./registry.ts";
+import { TokenReservations } from "./reservations.ts";
 import { ChatStore, endFrame, type TurnRow } from "./store.ts";
 import { toolHost } from "./tool-host.ts";
 import { BUILT_IN_TOOLS } from "./tools.ts";
 import { type EndedTurn, INTERNAL_FAILURE, isEnded, transition, TURN_IDLE_TIMEOUT_MS, type TurnEvent, type TurnState } from "./turn.ts";
 import { recordEnd } from "./turn-record.ts";
-import { streamTurn } from "./turn-stream.ts";
+import { firstCall, streamTurn } from "./turn-stream.ts";
 import { TurnRun } from "./turn-run.ts";
 import { catchUpFrames, type Sink, tokenFrames, TurnFeed } from "./turn-feed.ts";
-import { watchdog } from "./watchdog.ts";
+import { type Watchdog, watchdog } from "./watchdog.ts";
 
 export type { ChatDeps, ChatLimits } from "./deps.ts";
 
@@ -33,6 +36,7 @@ export class ChatEngine {
   #deps: ChatDeps;
   #store: ChatStore;
   #tools: ToolRegistry;
+  #reservations: TokenReservations;
   #queue: string[] = [];
   #active: TurnRun | null = null;
   #feed: TurnFeed;
@@ -42,6 +46,7 @@ export class ChatEngine {
     this.#deps = deps;
     this.#store = new ChatStore(deps.sql);
     this.#tools = deps.tools ?? new ToolRegistry(BUILT_IN_TOOLS);
+    this.#reservations = new TokenReservations(deps.sql, deps.ledger, deps.now, uuidv7);
     this.#feed = new TurnFeed((frame) => this.#deps.broadcast(frame));
   }
 
@@ -67,8 +72,9 @@ export class ChatEngine {
     return this.#active ? { turnId: this.#active.turnId, tokens: this.#active.tokens } : null;
   }
 
-  /** Settles what a restart cut off: streaming turns end interrupted; queued ones run (C6). */
+  /** Settles what a restart cut off: its model calls are charged what they held, streaming turns end interrupted; queued ones run (C6, C13). */
   recover(): void {
+    this.#reservations.recover();
     for (const row of this.#store.unfinished()) {
       if (row.status === "queued") {
         this.#queue.push(row.id);
@@ -194,54 +200,72 @@ export class ChatEngine {
     const started = this.#deps.now();
     const state = this.#deps.ledger.state;
     const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, contextIds: this.#store.contextIds(row.id), tasks: this.#deps.tasks(), notes: this.#deps.notes() });
-    // G6: the daily token budget is checked before the call, with the prompt's estimated size.
-    const estimate = estimatePrompt(prompt);
-    const refused = overBudget(state.usage, started, this.#deps.limits.dailyTokens, estimate);
-    if (refused) return this.#settle(row, { status: "queued", turnId: row.id }, { type: "fail", failure: refused }, "", requestId);
-
     const run = new TurnRun(row.id, started, (tokens, from, text) => this.#store.checkpoint(row.id, tokens, from, text, this.#deps.now()));
-    this.#active = run;
-    this.#store.setStatus(row.id, "streaming", started);
-    const reported = await this.#stream(run, prompt, { requestId, started, timeZone: state.preferences.timezone });
+    const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
+    try {
+      const tools = this.#turnTools(run, stall, requestId, dayOf(started));
+      // G6: a turn whose first call cannot fit fails before a model is built; every call, this one included, is then gated (budget-gate.ts).
+      const { maxOutputTokens, dailyTokens } = this.#deps.limits;
+      const refused = this.#reservations.check(callCost(await firstCall({ prompt, tools, maxOutputTokens })).bound, dailyTokens);
+      if (refused) return this.#settle(row, { status: "queued", turnId: row.id }, { type: "fail", failure: refused }, "", requestId);
+
+      this.#active = run;
+      this.#store.setStatus(row.id, "streaming", started);
+      await this.#stream(run, prompt, tools, stall, { requestId, timeZone: state.preferences.timezone });
+    } finally {
+      stall.cancel();
+    }
     const ended = run.state;
     if (!isEnded(ended)) throw new Error(`turn ${row.id} is still ${ended.status} after its stream: #stream must finish or fail it on every path`);
-    // Tokens spent count against the budget however the turn ended (G6).
-    charge(this.#deps, row.id, requestId, { tokens: tokensToCharge({ completed: ended.status === "completed", reported, estimate, text: run.text }) });
     this.#record(row, ended, run.text, requestId);
     this.#active = null;
     if (ended.status === "completed") this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });
   }
 
-  /** Runs the model with the tools under the stall watchdog; ends `run` finished or failed, and resolves with the provider's token count. */
-  async #stream(run: TurnRun, prompt: ReturnType<typeof turnContext>, at: { requestId: string; started: number; timeZone: string }): Promise<number> {
+  /** The AI SDK tools of a turn: each use counted, each action shown, and each counts as progress for the watchdog. */
+  #turnTools(run: TurnRun, stall: Watchdog, requestId: string, day: string): ToolSet {
     const { turnId } = run;
-    const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
-    const host = toolHost({ ...this.#deps, store: this.#store, charge: (tool) => charge(this.#deps, turnId, at.requestId, { tool }) }, turnId, at.requestId, dayOf(at.started));
+    const host = toolHost({ ...this.#deps, store: this.#store, charge: (tool) => chargeTool(this.#deps, turnId, requestId, tool) }, turnId, requestId, day);
     const onAction = (card: ActionCard) => {
       stall.touch();
       this.#action(turnId, card);
     };
+    return modelTools(this.#tools.tools(), host, { defaultCap: this.#deps.limits.toolDailyCap, onAction });
+  }
+
+  /**
+   * Runs the model with the tools under the stall watchdog, every call gated by
+   * the daily budget, and ends `run` finished or failed. Tokens are charged per
+   * call, however the call ended (G6).
+   */
+  async #stream(run: TurnRun, prompt: ReturnType<typeof turnContext>, tools: ToolSet, stall: Watchdog, at: { requestId: string; timeZone: string }): Promise<void> {
+    const { dailyTokens, maxOutputTokens } = this.#deps.limits;
+    const gate = new BudgetGate(this.#reservations, { turnId: run.turnId, requestId: at.requestId }, {
+      dailyTokens,
+      maxOutputTokens,
+      onOverBound: (detail) => this.#deps.log("budget.over_bound", { requestId: at.requestId, detail }),
+    });
     try {
-      const reported = await streamTurn({
-        model: () => this.#deps.model({ timeZone: at.timeZone, tools: () => this.#tools.tools() }),
+      await streamTurn({
+        model: () => gate.wrap(this.#deps.model({ timeZone: at.timeZone, tools: () => this.#tools.tools() })),
         prompt,
-        tools: modelTools(this.#tools.tools(), host, { defaultCap: this.#deps.limits.toolDailyCap, onAction }),
+        tools,
+        maxOutputTokens,
         signal: run.abort.signal,
         onToken: (token) => {
           stall.touch();
           this.#feed.emit(run.push(token));
         },
       });
-      run.apply({ type: "finish" }, this.#deps.now());
-      return reported;
+      // A call the budget declined ended the loop early: the turn fails with that, keeping what it said (C13).
+      run.apply(gate.refusal ? { type: "fail", failure: gate.refusal } : { type: "finish" }, this.#deps.now());
     } catch (error) {
       const failure = classifyProviderError(error);
       // A stopped or stalled turn was aborted here: its state, not the error, says how it ends.
       if (run.state.status === "streaming") this.#deps.log("turn.failed", { requestId: at.requestId, detail: failure.detail });
       run.apply({ type: "fail", failure: { code: failure.code, message: failure.message } }, this.#deps.now());
-      return 0;
     } finally {
-      stall.cancel();
+      gate.settleAll();
     }
   }
 }

@@ -6,7 +6,7 @@
  * object, so callers can tell "ignored" by identity.
  *
  *   queued ──start──▶ streaming ──finish──▶ completed
- *     │                 │  │ └──fail──▶ failed (provider error, C7)
+ *     │                 │  │ └──fail──▶ failed (provider error C7; a later step over budget C13)
  *     │ fail (budget)   │  └─stop / stall──▶ stopping ──finish/fail──▶ interrupted (stopped) | failed (timeout)
  *     ▼                 └─restart──▶ interrupted (restart, C6)
  *   failed    queued ──stop──▶ interrupted (stopped)

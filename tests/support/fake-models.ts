@@ -3,16 +3,22 @@
  * a scripted model that answers each step from a list, and a gated model whose
  * tokens the test releases one by one.
  */
-import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 
-const usage = (n: number) => ({
-  inputTokens: { total: n, noCache: n, cacheRead: undefined, cacheWrite: undefined },
-  outputTokens: { total: n, text: n, reasoning: undefined },
+const usage = (input: number, output = input) => ({
+  inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: output, text: output, reasoning: undefined },
 });
 
-export type Step = { text?: string[]; toolCalls?: { name: string; input: unknown }[]; fail?: string };
+export type Step = {
+  text?: string[];
+  toolCalls?: { name: string; input: unknown }[];
+  fail?: string;
+  /** What the provider reports for the call (10 in, 10 out when absent): e.g. counted from the call as sent. */
+  usage?: (call: LanguageModelV4CallOptions) => { input: number; output: number };
+};
 
-function model(stream: (stepIndex: number, signal?: AbortSignal) => ReadableStream<LanguageModelV4StreamPart>): LanguageModelV4 {
+function model(stream: (stepIndex: number, signal?: AbortSignal, call?: LanguageModelV4CallOptions) => ReadableStream<LanguageModelV4StreamPart>): LanguageModelV4 {
   let step = 0;
   return {
     specificationVersion: "v4",
@@ -23,14 +29,15 @@ function model(stream: (stepIndex: number, signal?: AbortSignal) => ReadableStre
       throw new Error("stream only");
     },
     async doStream(call) {
-      return { stream: stream(step++, call.abortSignal) };
+      return { stream: stream(step++, call.abortSignal, call) };
     },
   };
 }
 
-/** Answers step i with steps[i]: text tokens and/or tool calls, or an error. */
-export function scriptedModel(steps: Step[]): LanguageModelV4 {
-  return model((i) => {
+/** Answers step i with steps[i]: text tokens and/or tool calls, or an error. Each call's options are pushed to `calls`. */
+export function scriptedModel(steps: Step[], calls: LanguageModelV4CallOptions[] = []): LanguageModelV4 {
+  return model((i, _signal, call) => {
+    if (call) calls.push(call);
     const s = steps[Math.min(i, steps.length - 1)]!;
     return new ReadableStream({
       start(c) {
@@ -47,7 +54,8 @@ export function scriptedModel(steps: Step[]): LanguageModelV4 {
           for (const t of s.text) c.enqueue({ type: "text-delta", id: "t", delta: t });
           c.enqueue({ type: "text-end", id: "t" });
         }
-        c.enqueue({ type: "finish", usage: usage(10), finishReason: { unified: s.toolCalls?.length ? "tool-calls" : "stop", raw: undefined } });
+        const used = s.usage && call ? s.usage(call) : { input: 10, output: 10 };
+        c.enqueue({ type: "finish", usage: usage(used.input, used.output), finishReason: { unified: s.toolCalls?.length ? "tool-calls" : "stop", raw: undefined } });
         c.close();
       },
     });

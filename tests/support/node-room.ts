@@ -14,29 +14,47 @@ import { nodeSql } from "./node-sql.ts";
 
 export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits> = {}) {
   const sql = nodeSql();
-  const ledger = new Ledger(sql);
   const doc = new Y.Doc();
   const docs = new DocStore(sql);
   docs.attach(doc, () => "test");
   const frames: LlmFrame[] = [];
   const listeners = new Set<(f: LlmFrame) => void>();
-  const deps = { doc, ledger, docs, now: Date.now };
-  const chat = new ChatEngine({
-    userId: "node",
+  const engine = (ledger: Ledger) => {
+    const deps = { doc, ledger, docs, now: Date.now };
+    return new ChatEngine({
+      userId: "node",
+      sql,
+      ledger,
+      now: Date.now,
+      limits: { messagesPerMinute: 1_000_000, dailyTokens: 10_000_000, toolDailyCap: 1_000_000, maxOutputTokens: 1_024, ...limits },
+      model: () => model(),
+      execute: (command, ctx) => executeCommand(deps, command, ctx),
+      tasks: () => readTasks(doc),
+      notes: () => readNotes(doc),
+      proposePlan: async () => ({ ok: false as const, error: { code: "internal" as const, message: "no plans in this test room" } }),
+      broadcast: (f) => {
+        frames.push(f);
+        listeners.forEach((l) => l(f));
+      },
+      log: () => {},
+    });
+  };
+  const ledger = new Ledger(sql);
+  const chat = engine(ledger);
+  return {
     sql,
     ledger,
-    now: Date.now,
-    limits: { messagesPerMinute: 1_000_000, dailyTokens: 10_000_000, toolDailyCap: 1_000_000, ...limits },
-    model: () => model(),
-    execute: (command, ctx) => executeCommand(deps, command, ctx),
+    doc,
+    chat,
+    frames,
+    listeners,
     tasks: () => readTasks(doc),
-    notes: () => readNotes(doc),
-    proposePlan: async () => ({ ok: false as const, error: { code: "internal" as const, message: "no plans in this test room" } }),
-    broadcast: (f) => {
-      frames.push(f);
-      listeners.forEach((l) => l(f));
+    /** The room started again on the same storage (C6): the ledger read back from SQLite, a new engine that recovers. */
+    restart: () => {
+      const again = new Ledger(sql);
+      const chatAgain = engine(again);
+      chatAgain.recover();
+      return { ledger: again, chat: chatAgain };
     },
-    log: () => {},
-  });
-  return { sql, ledger, doc, chat, frames, listeners, tasks: () => readTasks(doc) };
+  };
 }

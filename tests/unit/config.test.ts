@@ -5,7 +5,7 @@ describe("Brain — configuration", () => {
   it("[O2] every setting has its default in one place", () => {
     const config = parseConfig({});
     expect(config.rates).toEqual({ writesPerMinute: 120, framesPerMinute: 600, yjsFramesPerMinute: 3_000 });
-    expect(config.chat).toEqual({ messagesPerMinute: 60, dailyTokens: 100_000, toolDailyCap: 200 });
+    expect(config.chat).toEqual({ messagesPerMinute: 60, dailyTokens: 100_000, toolDailyCap: 200, maxOutputTokens: 1_024 });
     expect(config.logLevel).toBe("info");
     expect(config.provider).toEqual({ ok: true, value: { provider: "offline", tokenDelayMs: 25 } });
     expect(config.problems).toEqual([]);
@@ -15,6 +15,7 @@ describe("Brain — configuration", () => {
     const config = parseConfig({ RATE_LIMIT_WRITES_PER_MINUTE: "40", TOOL_DAILY_CAP: "", LOG_LEVEL: "error", LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "1" });
     expect(config.rates.writesPerMinute).toBe(40);
     expect(config.chat.toolDailyCap).toBe(200);
+    expect(parseConfig({ LLM_MAX_OUTPUT_TOKENS: "512" }).chat.maxOutputTokens).toBe(512);
     expect(config.logLevel).toBe("error");
     expect(config.provider).toEqual({ ok: true, value: { provider: "offline", tokenDelayMs: 1 } });
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { overBudget, tokensToCharge, toolUses } from "../../party/chat/budget.ts";
+import { callCost, overBudget, tokensToCharge, toolUses } from "../../party/chat/budget.ts";
 import { isEnded, TIMEOUT_FAILURE, transition, TURN_IDLE_TIMEOUT_MS, type TurnEvent, type TurnFailure, type TurnState } from "../../party/chat/turn.ts";
 import { watchdog } from "../../party/chat/watchdog.ts";
 import { seededRng } from "../support/random.ts";
@@ -127,7 +127,19 @@ describe("Assistant — daily limits (G6)", () => {
     expect(toolUses(usage, "2026-11-22", "create_task")).toBe(0);
   });
 
-  it("[C13] a completed turn is charged the provider's count; any other, the estimate plus the text it produced", () => {
+  it("[C13] a call's bound counts the prompt and the tool schemas as sent, byte by byte, and the output cap", () => {
+    const prompt = [{ role: "system", content: "Be brief." }, { role: "user", content: [{ type: "text", text: "mood: 😀 日本" }] }];
+    const tools = [{ type: "function", name: "get_agenda", inputSchema: { type: "object", properties: {} } }];
+    const bare = callCost({ prompt, tools: undefined, maxOutputTokens: 0 });
+    const full = callCost({ prompt, tools, maxOutputTokens: 1_024 });
+    expect(bare.bound).toBe(new TextEncoder().encode(JSON.stringify(prompt) + "[]").length);
+    expect(full.bound).toBe(bare.bound - 2 + JSON.stringify(tools).length + 1_024);
+    // The estimate (what is charged when the provider does not count) is the usual ≈ 4 characters a token, well under the bound.
+    expect(full.estimate).toBe(Math.ceil((JSON.stringify(prompt) + JSON.stringify(tools)).length / 4));
+    expect(full.estimate * 3).toBeLessThan(full.bound - 1_024);
+  });
+
+  it("[C13] a model call that completed is charged the provider's count; any other, the estimate plus the text it produced", () => {
     expect(tokensToCharge({ completed: true, reported: 129, estimate: 600, text: "abcd" })).toBe(129);
     expect(tokensToCharge({ completed: true, reported: 0, estimate: 600, text: "abcd" })).toBe(601);
     expect(tokensToCharge({ completed: false, reported: 129, estimate: 600, text: "abcdefgh" })).toBe(602);
