@@ -48,6 +48,7 @@ export default defineConfig(({ command }) => ({
                   "OPENAI_MODEL",
                   "MESSAGES_PER_MINUTE",
                   "LLM_DAILY_TOKEN_BUDGET",
+                  "LLM_MAX_OUTPUT_TOKENS",
                 ),
               },
             }

@@ -11,7 +11,7 @@ import { languageModel, type ModelOptions } from "./chat/providers.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Ledger } from "./core/ledger.ts";
 import { memoriesOf } from "./core/projections.ts";
-import { modelDraft, ruleDraft, toPlan } from "./schedule/plan.ts";
+import { modelDraft, type PlanDraft, ruleDraft, toPlan } from "./schedule/plan.ts";
 
 /** The configured model for a turn; a bad configuration throws a clear error the turn reports as failed. */
 export function modelFor(config: Pick<RoomConfig, "provider" | "providerEnv">, options: ModelOptions): LanguageModel {
@@ -24,7 +24,15 @@ export function modelFor(config: Pick<RoomConfig, "provider" | "providerEnv">, o
  * must answer strict JSON (one retry), or the plan fails clearly.
  */
 export async function composePlan(
-  deps: { config: Pick<RoomConfig, "provider" | "providerEnv">; ledger: Ledger; tasks: () => Task[]; now: () => number; model?: () => LanguageModel },
+  deps: {
+    config: Pick<RoomConfig, "provider" | "providerEnv" | "chat">;
+    ledger: Ledger;
+    tasks: () => Task[];
+    now: () => number;
+    model?: () => LanguageModel;
+    /** Gates the model's calls by the daily budget (C13); the plan fails clearly when a call does not fit. */
+    gate?: () => { wrap(model: LanguageModel): LanguageModel; settleAll(): void; readonly refusal: { message: string } | null };
+  },
   date: string,
   source: Plan["source"],
 ): Promise<Result<Plan>> {
@@ -37,8 +45,15 @@ export async function composePlan(
     const draft = rule ?? { draft: { priorities: [], todos: [], note: "Nothing open today — a good day to get ahead." }, taskIds: [] };
     return ok(toPlan(date, draft.draft, draft.taskIds, source, input.now));
   }
-  const model = deps.model ? deps.model() : modelFor(deps.config, { timeZone: state.preferences.timezone, now: () => new Date(deps.now()) });
-  const drafted = await modelDraft(model, input);
+  const bare = deps.model ? deps.model() : modelFor(deps.config, { timeZone: state.preferences.timezone, now: () => new Date(deps.now()) });
+  const gate = deps.gate?.();
+  let drafted: Result<PlanDraft>;
+  try {
+    drafted = await modelDraft(gate ? gate.wrap(bare) : bare, input, deps.config.chat.maxOutputTokens);
+  } finally {
+    gate?.settleAll();
+  }
+  if (gate?.refusal) return fail("rate_limited", gate.refusal.message);
   if (!drafted.ok) return drafted;
   // Link items to tasks whose titles they repeat, so accepting keeps the task.
   const byTitle = new Map(input.tasks.map((t) => [t.title.toLowerCase(), t.id]));

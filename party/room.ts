@@ -108,7 +108,8 @@ export class Room {
         for (const client of clients()) if (client.presence?.deviceId === deviceId) client.send(frame);
       },
       broadcast: (frame) => broadcast(sockets, frame),
-      composePlan: (date, source) => composePlan({ config, ledger: this.ledger, tasks, now }, date, source),
+      composePlan: (date, source) =>
+        composePlan({ config, ledger: this.ledger, tasks, now, gate: () => this.chat.budgetGate({ turnId: `plan-${date}`, requestId: ports.newId() }) }, date, source),
       maintain: () => {
         const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
         this.#maybeCompact();

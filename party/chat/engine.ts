@@ -234,6 +234,21 @@ export class ChatEngine {
   }
 
   /**
+   * A budget gate for model calls made outside a turn (the daily plan, S5):
+   * they reserve and settle against the same daily budget and reservations as
+   * turns, so no call of any kind can pass it (C13, G6). Call `settleAll()`
+   * when the work is done.
+   */
+  budgetGate(holder: { turnId: string; requestId: string }): BudgetGate {
+    const { dailyTokens, maxOutputTokens } = this.#deps.limits;
+    return new BudgetGate(this.#reservations, holder, {
+      dailyTokens,
+      maxOutputTokens,
+      onOverBound: (detail) => this.#deps.log("budget.over_bound", { requestId: holder.requestId, detail }),
+    });
+  }
+
+  /**
    * Runs the model with the tools under the stall watchdog, every call gated by
    * the daily budget, and ends `run` finished or failed. Tokens are charged per
    * call, however the call ended (G6).

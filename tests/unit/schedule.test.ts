@@ -47,9 +47,9 @@ describe("Schedule — pure rules", () => {
   it("[S7] a model's plan must be strict JSON: one retry, then a clear failure", async () => {
     const input = { tasks: [], memories: [], preferences: prefs(), now: Date.parse("2026-11-23T09:00:00Z") };
     const good = '{"priorities":["Ship it"],"todos":["Email Ann"],"note":"Focus before noon."}';
-    const retried = await modelDraft(scriptedModel([{ text: ["Sure! Here is your plan:"] }, { text: [good] }]), input);
+    const retried = await modelDraft(scriptedModel([{ text: ["Sure! Here is your plan:"] }, { text: [good] }]), input, 1024);
     expect(retried).toEqual({ ok: true, value: { priorities: ["Ship it"], todos: ["Email Ann"], note: "Focus before noon." } });
-    const broken = await modelDraft(scriptedModel([{ text: ['{"priorities": "not a list"}'] }]), input);
+    const broken = await modelDraft(scriptedModel([{ text: ['{"priorities": "not a list"}'] }]), input, 1024);
     expect(broken).toMatchObject({ ok: false, error: { code: "internal", message: expect.stringContaining("could not produce a valid plan") } });
   });
 });
