@@ -37,6 +37,8 @@ export default defineConfig(({ command }) => ({
                 LLM_PROVIDER: process.env.LLM_PROVIDER || "offline",
                 AUTH_SECRET: process.env.AUTH_SECRET || DEV_AUTH_SECRET,
                 ...passThrough(
+                  "TICKET_SECRET",
+                  "AUTH_MAX_TOKEN_AGE_S",
                   "RATE_LIMIT_WRITES_PER_MINUTE",
                   "RATE_LIMIT_FRAMES_PER_MINUTE",
                   "RATE_LIMIT_YJS_FRAMES_PER_MINUTE",

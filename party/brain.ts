@@ -12,14 +12,16 @@ import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import { v7 as uuidv7 } from "uuid";
 import type { ServerFrame } from "../shared/protocol.ts";
+import { authConfig } from "./auth.ts";
 import { parseConfig } from "./config.ts";
 import type { SocketPresence } from "./core/presence.ts";
 import type { Client } from "./core/sockets.ts";
 import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
-import { TicketStore } from "./core/tickets.ts";
+import { type IssuedTicket, issueTicket, ticketKey, UsedTickets, verifyTicket } from "./core/tickets.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
 import { configureLog, describeError, log } from "./log.ts";
 import { Room, type RoomPorts } from "./room.ts";
+import { refuseSocket } from "./socket-refusal.ts";
 
 type SocketState = { mc?: SocketPresence | null } & Record<string, unknown>;
 
@@ -40,8 +42,11 @@ export class Brain extends YServer {
       this.ctx.storage.sql.exec(query, ...(bindings as SqlStorageValue[])) as unknown as SqlCursor<T>,
     transactionSync: (fn) => this.ctx.storage.transactionSync(fn),
   };
-  /** Tickets are checked before the socket reaches partyserver, so before the room has started (A3). */
-  #tickets = new TicketStore(this.#sql, () => this.now());
+  /**
+   * Redeemed tickets (A4), checked before the socket reaches partyserver. Made
+   * on the first verified upgrade: constructing the object writes nothing (G8).
+   */
+  #usedTickets: UsedTickets | null = null;
   /**
    * The room's sockets as Clients, cached between connects and closes: a reply
    * broadcasts every token, and re-listing hibernatable sockets per token cost
@@ -77,7 +82,7 @@ export class Brain extends YServer {
       log,
       abort: (reason) => this.ctx.abort(reason),
       newId: uuidv7,
-      issueTicket: () => this.#tickets.issue(this.name),
+      issueTicket: () => this.#issueTicket(),
       config,
     };
   }
@@ -106,19 +111,44 @@ export class Brain extends YServer {
 
   override async fetch(request: Request): Promise<Response> {
     const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
-    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-      const ticket = new URL(request.url).searchParams.get("ticket") ?? "";
-      if (!this.#tickets.redeem(ticket)) {
-        log("warn", { event: "socket.refused", requestId, code: "unauthorized" });
-        return errorResponse("unauthorized", "socket ticket missing, expired or already used", requestId);
-      }
-    }
     try {
+      if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+        const refused = await this.#redeemTicket(new URL(request.url).searchParams.get("ticket") ?? "");
+        if (refused !== null) {
+          log("warn", { event: "socket.refused", requestId, userId: this.name, code: "unauthorized", detail: refused });
+          return refuseSocket(refused, requestId);
+        }
+      }
       return await super.fetch(request);
     } catch (error) {
       log("error", { event: "room.fetch_failed", requestId, detail: describeError(error) });
       return errorResponse("internal", "internal error", requestId);
     }
+  }
+
+  /**
+   * Tickets are signed and verified with the platform's clock, not the room's:
+   * the worker checks their expiry with its own (a test's fixed room clock must
+   * not make them expired or eternal).
+   */
+  async #ticketKey(): Promise<CryptoKey> {
+    const config = authConfig(this.env);
+    // The worker refuses every request while authentication is not configured, so no request gets here without it.
+    if (!config.ok) throw new Error(`socket tickets need authentication configured: ${config.error.message}`);
+    return ticketKey(config.value.ticketSecret);
+  }
+
+  async #issueTicket(): Promise<IssuedTicket> {
+    return issueTicket(await this.#ticketKey(), this.name, Date.now());
+  }
+
+  /** Why the upgrade is refused, or null once the ticket is redeemed (A4): verified again here, for this room, once. */
+  async #redeemTicket(ticket: string): Promise<string | null> {
+    const verified = await verifyTicket(await this.#ticketKey(), ticket, Date.now());
+    if (!verified.ok) return verified.error.message;
+    if (verified.value.userId !== this.name) return "socket ticket is not valid";
+    this.#usedTickets ??= new UsedTickets(this.#sql);
+    return this.#usedTickets.redeem(verified.value) ? null : "socket ticket already used";
   }
 
   override async onRequest(request: Request): Promise<Response> {

@@ -55,8 +55,8 @@ export type RoomPorts = {
   abort: (reason: string) => void;
   /** A fresh request id (uuid v7). */
   newId: () => string;
-  /** Issues a single-use socket ticket for this user (A3); the host redeems it before the upgrade. */
-  issueTicket: () => { ticket: string; expiresAt: string };
+  /** Issues a signed, single-use socket ticket for this user (A3, A7); the host redeems it before the upgrade. */
+  issueTicket: () => Promise<{ ticket: string; expiresAt: string }>;
   config: RoomConfig;
 };
 
@@ -154,7 +154,8 @@ export class Room {
     // The one publish path (L9): every appended event reaches the devices, then its follow-ups run.
     this.ledger.subscribe((event) => this.#published(event));
     this.chat.recover();
-    this.schedule.reschedule();
+    // G8: a room with no events has nothing to schedule and arms no alarm; its first event arms it (#published).
+    if (this.ledger.lastSeq > 0) this.schedule.reschedule();
   }
 
   /** A socket was accepted (its ticket redeemed): nothing app-level is sent before its hello (P3). */
@@ -261,6 +262,7 @@ export class Room {
   /** Follow-ups of an event, whoever appended it: the alarm moves with reminders and preferences; an ack clears everywhere (S9). */
   #published(event: LedgerEvent): void {
     try {
+      if (event.seq === 1) this.schedule.reschedule();
       this.#followUp(event);
     } catch (error) {
       // The event is stored: a failed follow-up must not undo the caller's success (the alarm retries schedule work).

@@ -1,18 +1,20 @@
 /**
- * Worker entry (docs/PROTOCOL.md H1–H3, A1–A6): gives every request an id,
+ * Worker entry (docs/PROTOCOL.md H1–H3, A1–A10): gives every request an id,
  * authenticates it, and hands it to the caller's own Brain — the room is
  * derived from the verified identity, never from anything the client names
- * (G4). Static assets (the web app) are served by the platform before this
- * code runs; only `/api/*` reaches it.
+ * (G4), and no room is reached, so none is created or woken, before that
+ * identity is verified (G8). Static assets (the web app) are served by the
+ * platform before this code runs; only `/api/*` reaches it.
  */
 import { getServerByName } from "partyserver";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { parseConfig } from "./config.ts";
 import { authConfig, authenticate, isDevelopment, signDevToken, UserIdSchema } from "./auth.ts";
-import { ticketUserId } from "./core/tickets.ts";
+import { ticketKey, verifyTicket } from "./core/tickets.ts";
 import { errorResponse, json, parseJson, readBody, TRUSTED } from "./http.ts";
 import { configureLog, describeError, log } from "./log.ts";
+import { refuseSocket } from "./socket-refusal.ts";
 
 export { Brain } from "./brain.ts";
 
@@ -76,16 +78,20 @@ async function route(request: Request, env: Env, url: URL, requestId: string): P
   }
 
   if (path === "/api/v1/socket") {
-    // A3: sockets authenticate with a single-use ticket; the room that issued it redeems it.
+    // A3, A7: sockets authenticate with a ticket whose mac and expiry are checked here, before any room is
+    // touched (G8); the user's room then checks single use (A4).
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return { response: errorResponse("invalid_request", "expected a WebSocket upgrade", requestId) };
     }
     const ticket = url.searchParams.get("ticket") ?? "";
-    const claimed = ticketUserId(ticket);
-    if (claimed === null || !UserIdSchema.safeParse(claimed).success) {
-      return { response: errorResponse("unauthorized", "socket ticket missing or malformed", requestId) };
+    const verified = await verifyTicket(await ticketKey(config.value.ticketSecret), ticket, Date.now());
+    const userId = verified.ok && UserIdSchema.safeParse(verified.value.userId).success ? verified.value.userId : null;
+    if (userId === null) {
+      const reason = verified.ok ? "socket ticket names no valid user" : verified.error.message;
+      log("warn", { event: "socket.refused", requestId, code: "unauthorized", detail: reason });
+      return { response: refuseSocket(reason, requestId) };
     }
-    return { response: await toRoom(request, env, claimed, requestId), userId: claimed };
+    return { response: await toRoom(request, env, userId, requestId), userId };
   }
 
   const auth = await authenticate(request.headers.get("authorization"), config.value);

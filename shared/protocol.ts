@@ -36,10 +36,17 @@ export const PROTOCOL_VERSION = 1;
 /** Largest JSON frame the room parses, in UTF-16 code units (P4). */
 export const MAX_FRAME_CHARS = 64 * 1024;
 
-/** WebSocket close codes the room uses; 4000–4999 is the application range. */
+/** WebSocket close codes the server uses; 4000–4999 is the application range. */
 export const CLOSE_CODES = {
-  /** The client speaks another protocol version. (Bad tickets are refused before the upgrade: no close code.) */
+  /** The client speaks another protocol version. */
   protocolMismatch: 4400,
+  /**
+   * The socket's ticket is missing, malformed, forged, expired or already used
+   * (A4, P15): the upgrade is accepted and closed at once with this code, so a
+   * client can tell it from a dropped connection. Fetch a new ticket; if the
+   * token is refused too, sign in again. No room was reached.
+   */
+  unauthorized: 4401,
 } as const;
 
 /** Correlation id a client puts on a frame; echoed on the ack or error it causes (P5). */

@@ -39,7 +39,7 @@ export const BRAIN_ROUTES: readonly Route[] = [
   read({
     method: "POST",
     path: "/api/v1/socket/ticket",
-    handle: ({ deps }) => json({ ...deps.issueTicket(), path: "/api/v1/socket" } satisfies Ticket, 201, deps.requestId),
+    handle: async ({ deps }) => json({ ...(await deps.issueTicket()), path: "/api/v1/socket" } satisfies Ticket, 201, deps.requestId),
   }),
   inputRoute("POST", "/api/v1/tasks", INPUTS.task, { created: (body) => body.action === "create" }),
   inputRoute("POST", "/api/v1/notes", INPUTS.note, { created: (body) => body.action === "create" }),

@@ -29,7 +29,7 @@ export type ApiDeps = {
   doc: Y.Doc;
   devices: () => Device[];
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
-  issueTicket: () => { ticket: string; expiresAt: string };
+  issueTicket: () => Promise<{ ticket: string; expiresAt: string }>;
   /** Rate limit on writes; seconds to wait when over. */
   admitWrite: () => number | null;
 };

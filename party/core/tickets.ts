@@ -1,58 +1,122 @@
 /**
- * Socket tickets (docs/PROTOCOL.md A3–A4): a browser cannot put an
+ * Socket tickets (docs/PROTOCOL.md A3, A4, A7, A8): a browser cannot put an
  * Authorization header on a WebSocket, and a long-lived token in a URL leaks
  * into logs and history. So a client trades its bearer token for a ticket —
  * single-use, valid for TICKET_TTL_MS — and connects with `?ticket=`.
  *
- * Format: `<base64url(userId)>.<32 random bytes, base64url>`. The worker reads
- * the user id only to find the room; the room itself accepts the ticket only
- * if it issued it, so a forged user id reaches a room that refuses it.
+ * Format: `<base64url(userId)>.<expiresAt, ms>.<nonce>.<mac>`, where the mac
+ * is HMAC-SHA256 over the first three parts under a key derived (HKDF) from a
+ * server secret. The worker checks the mac and the expiry before any room is
+ * touched, so a forged ticket creates, wakes and writes nothing (G8, A7); the
+ * room checks single use by recording the nonce until the ticket expires (A4).
+ * WebCrypto does the cryptography; jose does the base64url.
  */
+import { base64url } from "jose";
+import { fail, ok, type Result } from "../../shared/errors.ts";
 import { SqlTables, type SqlStore } from "./sql.ts";
 
 export const TICKET_TTL_MS = 60_000;
+/** How far a ticket's expiry may lie beyond a fresh ticket's, for clocks of two machines that disagree a little. */
+const CLOCK_SKEW_MS = 30_000;
+const NONCE_BYTES = 16;
+/** Binds the mac to this use and format: a key used elsewhere, or a v2 ticket, cannot pass for a v1 ticket. */
+const MAC_CONTEXT = "micro-cos socket ticket v1.";
+const FORMAT = /^([A-Za-z0-9_-]{1,200})\.(\d{13,15})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS socket_tickets (
-  secret TEXT PRIMARY KEY,
-  expires_at INTEGER NOT NULL
-)`;
+/** What a verified ticket says. */
+export type TicketClaims = { userId: string; expiresAt: number; nonce: string };
 
-const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export type IssuedTicket = { ticket: string; expiresAt: string };
 
-export const encodeUserId = (userId: string) => b64url(new TextEncoder().encode(userId));
+const utf8 = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
 
-/** The user id a ticket claims, or null when the ticket is not well-formed. */
-export function ticketUserId(ticket: string): string | null {
-  const match = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{43})$/.exec(ticket);
-  if (!match) return null;
+/**
+ * The ticket key for a server secret: HKDF-SHA256 with its own `info`, so it
+ * differs from the secret even when the secret also signs JWTs (AUTH_SECRET).
+ * Derived once per isolate and secret.
+ */
+export function ticketKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle
+      .importKey("raw", utf8.encode(secret), "HKDF", false, ["deriveKey"])
+      .then((material) =>
+        crypto.subtle.deriveKey(
+          { name: "HKDF", hash: "SHA-256", salt: utf8.encode("micro-cos"), info: utf8.encode("socket tickets v1") },
+          material,
+          { name: "HMAC", hash: "SHA-256", length: 256 },
+          false,
+          ["sign", "verify"],
+        ),
+      );
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** A fresh ticket for `userId`, valid for TICKET_TTL_MS from `now`. Nothing is stored: the mac is the proof. */
+export async function issueTicket(key: CryptoKey, userId: string, now: number): Promise<IssuedTicket> {
+  const expiresAt = now + TICKET_TTL_MS;
+  const nonce = base64url.encode(crypto.getRandomValues(new Uint8Array(NONCE_BYTES)));
+  const body = `${base64url.encode(userId)}.${expiresAt}.${nonce}`;
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode(MAC_CONTEXT + body)));
+  return { ticket: `${body}.${base64url.encode(mac)}`, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+/**
+ * Checks a ticket's form, mac and expiry (A7). Nothing of a ticket is decoded
+ * before its mac is verified (in constant time, by WebCrypto).
+ */
+export async function verifyTicket(key: CryptoKey, ticket: string, now: number): Promise<Result<TicketClaims>> {
+  const match = FORMAT.exec(ticket);
+  if (!match) return fail("unauthorized", "socket ticket missing or malformed");
+  const [, user = "", expiry = "", nonce = "", mac = ""] = match;
+  // Copied into its own ArrayBuffer, the form WebCrypto's types ask for.
+  const valid = await crypto.subtle.verify("HMAC", key, new Uint8Array(base64url.decode(mac)), utf8.encode(`${MAC_CONTEXT}${user}.${expiry}.${nonce}`));
+  if (!valid) return fail("unauthorized", "socket ticket is not valid");
+  const expiresAt = Number(expiry);
+  if (expiresAt <= now) return fail("unauthorized", "socket ticket expired");
+  if (expiresAt > now + TICKET_TTL_MS + CLOCK_SKEW_MS) return fail("unauthorized", "socket ticket is not valid");
   try {
-    const binary = atob(match[1]!.replace(/-/g, "+").replace(/_/g, "/"));
-    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    const userId = new TextDecoder("utf-8", { fatal: true }).decode(base64url.decode(user));
+    return ok({ userId, expiresAt, nonce });
   } catch {
-    return null;
+    return fail("unauthorized", "socket ticket missing or malformed");
   }
 }
 
-export class TicketStore extends SqlTables {
+const SCHEMA = [
+  // The store of the first ticket format (issued tickets, by secret); superseded by the mac.
+  "DROP TABLE IF EXISTS socket_tickets",
+  `CREATE TABLE IF NOT EXISTS socket_tickets_used (
+    nonce TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  )`,
+];
+
+/**
+ * The nonces of redeemed tickets, kept until the tickets expire (A4). The host
+ * constructs it on the first verified upgrade, so a room that never saw one
+ * has no such table (G8).
+ */
+export class UsedTickets extends SqlTables {
   constructor(sql: SqlStore, now: () => number = Date.now) {
-    super(sql, [SCHEMA], now);
+    super(sql, SCHEMA, now);
   }
 
-  issue(userId: string): { ticket: string; expiresAt: string } {
-    const secret = b64url(crypto.getRandomValues(new Uint8Array(32)));
-    const expiresAt = this.now() + TICKET_TTL_MS;
-    this.sql.exec("DELETE FROM socket_tickets WHERE expires_at < ?", this.now());
-    this.sql.exec("INSERT INTO socket_tickets (secret, expires_at) VALUES (?, ?)", secret, expiresAt);
-    return { ticket: `${encodeUserId(userId)}.${secret}`, expiresAt: new Date(expiresAt).toISOString() };
-  }
-
-  /** Consumes a ticket: true once for a live ticket this room issued, false ever after (A4). */
-  redeem(ticket: string): boolean {
-    const secret = ticket.split(".")[1] ?? "";
+  /** Consumes a verified ticket: true the first time, false ever after. */
+  redeem(claims: TicketClaims): boolean {
+    const now = this.now();
+    if (claims.expiresAt <= now) return false;
+    this.sql.exec("DELETE FROM socket_tickets_used WHERE expires_at <= ?", now);
     const rows = this.sql
-      .exec<{ expires_at: number }>("DELETE FROM socket_tickets WHERE secret = ? RETURNING expires_at", secret)
+      .exec<{ nonce: string }>(
+        "INSERT INTO socket_tickets_used (nonce, expires_at) VALUES (?, ?) ON CONFLICT(nonce) DO NOTHING RETURNING nonce",
+        claims.nonce,
+        claims.expiresAt,
+      )
       .toArray();
-    return rows.length === 1 && rows[0]!.expires_at >= this.now();
+    return rows.length === 1;
   }
 }

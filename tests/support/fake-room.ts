@@ -14,7 +14,7 @@ import { PROTOCOL_VERSION, ServerFrameSchema } from "../../shared/protocol.ts";
 import { parseConfig, type RoomConfig } from "../../party/config.ts";
 import type { SocketPresence } from "../../party/core/presence.ts";
 import type { Client } from "../../party/core/sockets.ts";
-import { TicketStore } from "../../party/core/tickets.ts";
+import { issueTicket, ticketKey } from "../../party/core/tickets.ts";
 import { Room, type RoomPorts } from "../../party/room.ts";
 import { nodeSql } from "./node-sql.ts";
 
@@ -130,7 +130,6 @@ export class FakeRoom {
     this.clock = options.now ?? Date.parse("2026-11-25T10:00:00.000Z");
     this.config = parseConfig({ LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "0", ...options.env });
     const userId = options.userId ?? "alice";
-    const tickets = new TicketStore(this.sql, () => this.clock);
     const ports: RoomPorts = {
       userId,
       sql: this.sql,
@@ -146,7 +145,7 @@ export class FakeRoom {
         throw new Error(`room aborted: ${reason}`);
       },
       newId: () => `req-${++this.#ids}`,
-      issueTicket: () => tickets.issue(userId),
+      issueTicket: async () => issueTicket(await ticketKey("fake-room-ticket-secret-0123456789abcdef"), userId, this.clock),
       config: this.config,
     };
     this.room = new Room(ports);

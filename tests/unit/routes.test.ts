@@ -26,7 +26,7 @@ function apiRoom(overLimit: number | null = null) {
       executed.push({ command, ctx });
       return ok({ result: { applied: command.kind }, duplicate: false, seq: executed.length });
     },
-    issueTicket: () => ({ ticket: "t", expiresAt: "2026-11-21T10:00:00Z" }),
+    issueTicket: async () => ({ ticket: "t", expiresAt: "2026-11-21T10:00:00Z" }),
     admitWrite: () => {
       writesAdmitted++;
       return overLimit;

@@ -112,6 +112,38 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
   return socket;
 }
 
+/**
+ * What a client sees when it opens `/api/v1/socket?<query>`: the status, and
+ * either the close the server sent before anything else (a refusal: A4, P15)
+ * or `opened` once a room spoke first (a room sends Yjs sync step 1 at once).
+ */
+export async function upgradeOutcome(query: string): Promise<{ status: number; close: { code: number; reason: string } | null; opened: boolean }> {
+  const res = await SELF.fetch(`${BASE}/api/v1/socket?${query}`, { headers: { upgrade: "websocket" } });
+  const ws = res.webSocket;
+  if (!ws) return { status: res.status, close: null, opened: false };
+  const first = new Promise<{ close: { code: number; reason: string } | null; opened: boolean }>((resolve) => {
+    ws.addEventListener("close", (e) => resolve({ close: { code: e.code, reason: e.reason }, opened: false }));
+    ws.addEventListener("message", () => resolve({ close: null, opened: true }));
+  });
+  ws.accept();
+  const outcome = await first;
+  if (outcome.opened) ws.close(1000, "done");
+  return { status: res.status, ...outcome };
+}
+
+/**
+ * What the Durable Object named `userId` holds: its SQLite tables (sqlite_master
+ * lists the KV table too) and its alarm. Reading instantiates the object — runs
+ * its constructor — but sends it no request, so an object no request reached
+ * must read as `{ tables: 0, alarm: null }` (G8).
+ */
+export function storageOf(userId: string): Promise<{ tables: number; alarm: number | null }> {
+  return runInDurableObject(env.Brain.get(env.Brain.idFromName(userId)), async (_brain, state) => ({
+    tables: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master").one().n,
+    alarm: await state.storage.getAlarm(),
+  }));
+}
+
 /** The user's Brain stub. */
 export const stubOf = (user: string) => getServerByName(env.Brain, user);
 

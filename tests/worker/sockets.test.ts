@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../shared/domain.ts";
 import { CLOSE_CODES, MAX_FRAME_CHARS } from "../../shared/protocol.ts";
-import { api, BASE, connect, freshUser, inRoom, login, stubOf, ticket } from "./helpers.ts";
+import { api, BASE, connect, freshUser, inRoom, login, storageOf, stubOf, ticket, upgradeOutcome } from "./helpers.ts";
 
 describe("Brain — socket protocol", () => {
   it("[P1][P2] hello gets a welcome; Yjs sync starts on its own binary frames", async () => {
@@ -180,20 +180,36 @@ describe("Brain — socket protocol", () => {
     s.close();
   });
 
-  it("[A3][A4] a ticket opens one socket once; forged, reused and missing tickets are refused before upgrade", async () => {
+  it("[A3][A4][P15] a ticket opens one socket once; reused, tampered, missing and token-for-ticket upgrades are closed with 4401", async () => {
     const aliceToken = await login(freshUser("alice"));
     const bobUser = freshUser("bob");
     const t = await ticket(aliceToken);
-    const open = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { upgrade: "websocket" } });
-    expect(open.status).toBe(101);
-    open.webSocket!.accept();
-    open.webSocket!.close();
-    const forgedUser = `${btoa(bobUser).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${t.split(".")[1]}`;
-    for (const q of [`ticket=${t}`, `ticket=${forgedUser}`, "ticket=", "", `ticket=${aliceToken}`, `token=${aliceToken}`]) {
-      const res = await SELF.fetch(`${BASE}/api/v1/socket?${q}`, { headers: { upgrade: "websocket" } });
-      expect(res.status, q).toBe(401);
-      expect(res.webSocket).toBeNull();
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+    expect(await upgradeOutcome(`ticket=${encodeURIComponent(t)}`)).toMatchObject({ status: 101, opened: true });
+    const tampered = [btoa(bobUser).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_"), ...t.split(".").slice(1)].join(".");
+    const refusals = [
+      [`ticket=${t}`, "socket ticket already used"],
+      [`ticket=${tampered}`, "socket ticket is not valid"],
+      ["ticket=", "socket ticket missing or malformed"],
+      ["", "socket ticket missing or malformed"],
+      [`ticket=${aliceToken}`, "socket ticket missing or malformed"],
+      [`token=${aliceToken}`, "socket ticket missing or malformed"],
+    ] as const;
+    for (const [q, reason] of refusals) {
+      const outcome = await upgradeOutcome(q);
+      expect(outcome, q).toMatchObject({ status: 101, opened: false, close: { code: CLOSE_CODES.unauthorized, reason: `unauthorized: ${reason}` } });
     }
+    // The tampered ticket named bob: bob's room was never reached (G8).
+    expect(await storageOf(bobUser)).toEqual({ tables: 0, alarm: null });
   });
+
+  it("[A4] without an upgrade the socket path answers plain JSON, and touches no room", async () => {
+    const user = freshUser("plain");
+    const t = await ticket(await login(user));
+    const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+    // The ticket was not spent: it still opens a socket.
+    expect(await upgradeOutcome(`ticket=${encodeURIComponent(t)}`)).toMatchObject({ status: 101, opened: true });
+  });
+
 });

@@ -18,6 +18,7 @@ import type { Device, Notification } from "../../shared/domain.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
+import { afterSocketClose } from "./socket-close.ts";
 
 export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
 
@@ -129,6 +130,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     let resume: { turnId: string; seq: number } | undefined;
     let lastEventSeq: number | undefined;
+    /** Tickets refused (4401) since the last welcome (P15). */
+    let refusals = 0;
     const p = new YProvider(location.host, "me", doc, {
       prefix: "/api/v1/socket",
       protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -154,11 +157,31 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       }
       setStatus(s === "connected" ? "live" : s === "connecting" ? "connecting" : "offline");
     });
+    p.on("connection-close", (event: { code?: number } | null) => {
+      const verdict = afterSocketClose(event?.code, refusals);
+      refusals = verdict.refusals;
+      // "new-ticket": the provider reconnects and its params fetch a fresh ticket; a refused token there signs in (api.ts).
+      if (verdict.action !== "stop") return;
+      p.disconnect();
+      setStatus("offline");
+      toast.error("The server keeps refusing this device's live connection.", {
+        id: "socket-refused",
+        duration: Infinity,
+        action: {
+          label: "Sign in again",
+          onClick: () => {
+            session.token = null;
+            location.assign("/login");
+          },
+        },
+      });
+    });
     p.on("custom-message", (raw: string) => {
       const f = parseServerFrame(raw);
       if (!f) return;
       switch (f.type) {
         case "welcome":
+          refusals = 0;
           lastEventSeq ??= f.lastEventSeq;
           return;
         case "presence":
