@@ -63,15 +63,15 @@ export const actorLabel = (actor: Actor): string =>
 /** A validated plan: the event to record and the document change that goes with it. */
 type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
 
-export function executeCommand(deps: CommandDeps, input: Command, ctx: CommandContext): Result<Applied> {
+export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
   // HTTP and socket inputs were parsed at the edge; the assistant's tools build commands from model output. Checking
   // every command here is the one place no path skips: a title no schema allows is a typed refusal, never a ledger throw (D11).
-  const checked = CommandSchema.safeParse(input);
+  // Only checked: the command itself (its key order is the idempotency fingerprint, L4) is what runs.
+  const checked = CommandSchema.safeParse(command);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return fail("invalid_request", `${issue?.message ?? "invalid command"}${issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : ""}`);
   }
-  const command = checked.data;
   const request = JSON.stringify(command);
   if (ctx.clientActionId !== undefined) {
     const prior = deps.ledger.checkAction(ctx.clientActionId, request);

@@ -150,10 +150,13 @@ export class DocWatch {
             entry.set("body", new Y.Text(typeof old === "string" ? old : ""));
           }
         }
-        for (const [field, change] of t.fields) {
-          if (field === "body" && t.kind === "note") continue;
-          if (change.action === "add") entry.delete(field);
-          else entry.set(field, change.oldValue);
+        // A body cleaned of controls is the only problem: the batch's other fields were valid and stay.
+        if (problem !== t.bodyProblem) {
+          for (const [field, change] of t.fields) {
+            if (field === "body" && t.kind === "note") continue;
+            if (change.action === "add") entry.delete(field);
+            else entry.set(field, change.oldValue);
+          }
         }
         const still = invalid(t.kind, t.id, entry);
         if (still !== null) {

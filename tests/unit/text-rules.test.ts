@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { MessageSendSchema } from "../../shared/chat.ts";
 import { MemoryPinSchema, NoteActionSchema, PlanItemActionSchema, ReminderSetSchema, TaskActionSchema } from "../../shared/commands.ts";
 import { DueSchema, NoteSchema, TaskSchema } from "../../shared/domain.ts";
-import { tasksOf } from "../../shared/doc-schema.ts";
+import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
 import { clipText, textProblem, titleProblem } from "../../shared/text.ts";
 import { DocWatch } from "../../party/core/doc-watch.ts";
 import { executeCommand } from "../../party/core/commands.ts";
@@ -84,6 +84,28 @@ describe("Text — what a schema accepts (D11, D12)", () => {
     expect(repairs).toMatchObject([{ kind: "task", id: "t1", action: "reverted" }]);
     expect(repairs[0]!.reason).toMatch(/^title: text contains a lone surrogate/);
     expect(tasksOf(doc).get("t1")!.get("title")).toBe("Valid");
+  });
+
+  it("[D6][D11] controls typed into a body are deleted from it, and only they: what else the batch changed stays", () => {
+    const doc = new Y.Doc();
+    const watch = new DocWatch(doc, (origin) => origin === "trusted");
+    const note = { id: "n1", title: "Old", pinned: false, createdAt: "2026-11-21T10:00:00Z", updatedAt: "2026-11-21T10:00:00Z", createdBy: "user:d" };
+    doc.transact(() => {
+      const entry = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries(note)) entry.set(k, v);
+      entry.set("body", new Y.Text("hello"));
+      notesOf(doc).set("n1", entry);
+    }, "trusted");
+    watch.take();
+    doc.transact(() => {
+      const entry = notesOf(doc).get("n1")!;
+      entry.set("title", "New");
+      (entry.get("body") as Y.Text).insert(5, " \u0000wor\u001bld\t!");
+    }, "device");
+    const repairs = watch.repair(watch.take()[0]!);
+    expect(repairs).toMatchObject([{ kind: "note", id: "n1", action: "cleaned" }]);
+    expect(shown(notesOf(doc).get("n1")!.get("body")!.toString())).toBe(shown("hello world\t!"));
+    expect(notesOf(doc).get("n1")!.get("title")).toBe("New");
   });
 
   it("[D11][E4] a command built by a tool from model output is checked on the one command path: typed refusal, nothing written", () => {
