@@ -6,11 +6,12 @@
 import { z } from "zod";
 import { ClientActionIdSchema } from "./commands.ts";
 import { LIMITS } from "./domain.ts";
+import { plainText } from "./text.ts";
 
 export const MAX_MESSAGE_CHARS = 4_000;
 
 export const MessageSendSchema = z.strictObject({
-  text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).check(plainText),
   channel: z.enum(["chat", "voice", "command"]).default("chat"),
   clientActionId: ClientActionIdSchema.optional(),
   /** Ids of tasks or notes the user points at; given to the assistant as data. */

@@ -4,7 +4,8 @@
  * the same input (docs/PROTOCOL.md H4–H6, P6).
  */
 import { z } from "zod";
-import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "./domain.ts";
+import { DueSchema, IsoDateSchema, IsoDateTimeSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "./domain.ts";
+import { plainText, titleText } from "./text.ts";
 
 /** Client-chosen key that makes a command idempotent (G2). */
 export const ClientActionIdSchema = z
@@ -13,8 +14,9 @@ export const ClientActionIdSchema = z
   .max(LIMITS.id)
   .regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only");
 
-const title = z.string().trim().min(1).max(LIMITS.title);
-const tags = z.array(z.string().trim().min(1).max(LIMITS.tag)).max(LIMITS.tags);
+/** Every text field below carries `titleText` or `plainText` (D11, D12). */
+const title = z.string().trim().min(1).max(LIMITS.title).check(titleText);
+const tags = z.array(z.string().trim().min(1).max(LIMITS.tag).check(titleText)).max(LIMITS.tags);
 const taskId = z.string().min(1).max(LIMITS.id);
 
 export const TaskPatchSchema = z
@@ -45,8 +47,8 @@ export const TaskActionSchema = z.discriminatedUnion("action", [
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
 const noteId = z.string().min(1).max(LIMITS.id);
-const noteTitle = z.string().trim().max(LIMITS.title);
-const noteBody = z.string().max(LIMITS.noteBody);
+const noteTitle = z.string().trim().max(LIMITS.title).check(titleText);
+const noteBody = z.string().max(LIMITS.noteBody).check(plainText);
 
 export const NotePatchSchema = z
   .strictObject({ title: noteTitle.optional(), body: noteBody.optional(), pinned: z.boolean().optional() })
@@ -70,9 +72,9 @@ export const UndoTurnSchema = z.strictObject({
 });
 
 export const ReminderSetSchema = z.strictObject({
-  at: z.iso.datetime({ offset: true }),
+  at: IsoDateTimeSchema,
   taskId: z.string().min(1).max(LIMITS.id).optional(),
-  title: z.string().trim().min(1).max(LIMITS.title).optional(),
+  title: title.optional(),
   clientActionId: ClientActionIdSchema.optional(),
 });
 
@@ -82,18 +84,18 @@ export const ReminderSnoozeSchema = z.strictObject({
 });
 
 export const PlanItemActionSchema = z.strictObject({
-  date: z.iso.date(),
+  date: IsoDateSchema,
   itemId: z.string().min(1).max(LIMITS.id),
   action: z.enum(["accept", "reject", "edit"]),
   /** With `edit`: the new text; the item is then accepted with it. */
-  text: z.string().trim().min(1).max(LIMITS.title).optional(),
+  text: title.optional(),
   clientActionId: ClientActionIdSchema.optional(),
 });
 
 export const MemoryPinSchema = z.strictObject({
   type: MemoryTypeSchema,
-  key: z.string().trim().min(1).max(LIMITS.memoryKey),
-  value: z.string().trim().min(1).max(LIMITS.memoryValue),
+  key: z.string().trim().min(1).max(LIMITS.memoryKey).check(titleText),
+  value: z.string().trim().min(1).max(LIMITS.memoryValue).check(titleText),
   clientActionId: ClientActionIdSchema.optional(),
 });
 export type MemoryPin = z.infer<typeof MemoryPinSchema>;

@@ -9,6 +9,7 @@
  */
 import * as Y from "yjs";
 import { type Note, NoteSchema, type Task, TaskSchema } from "./domain.ts";
+import { textEdit } from "./text-diff.ts";
 
 export const TASKS = "tasks";
 export const NOTES = "notes";
@@ -99,7 +100,8 @@ export function writeNote(doc: Y.Doc, note: Note, origin?: ActorOrigin): void {
 
 /**
  * Sets a note's fields. A new body is applied as the smallest edit (common
- * prefix and suffix kept), so concurrent edits elsewhere in the text survive.
+ * prefix and suffix kept, both ends on character boundaries: D13), so
+ * concurrent edits elsewhere in the text survive and no emoji is split.
  */
 export function patchNote(doc: Y.Doc, id: string, fields: NoteFields, origin?: ActorOrigin): void {
   const entry = notesOf(doc).get(id);
@@ -107,8 +109,8 @@ export function patchNote(doc: Y.Doc, id: string, fields: NoteFields, origin?: A
   doc.transact(() => {
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      if (key === "body") replaceText(entry.get("body") as Y.Text, value as string);
-      else entry.set(key, value);
+      if (key !== "body") entry.set(key, value);
+      else if (typeof value === "string") replaceBody(entry, value);
     }
   }, origin);
 }
@@ -117,14 +119,20 @@ export function removeNote(doc: Y.Doc, id: string, origin: ActorOrigin): void {
   doc.transact(() => notesOf(doc).delete(id), origin);
 }
 
-function replaceText(text: Y.Text, next: string): void {
-  const prev = text.toString();
-  let start = 0;
-  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
-  let end = 0;
-  while (end < prev.length - start && end < next.length - start && prev[prev.length - 1 - end] === next[next.length - 1 - end]) end++;
-  const removed = prev.length - start - end;
-  if (removed > 0) text.delete(start, removed);
-  const inserted = next.slice(start, next.length - end);
-  if (inserted) text.insert(start, inserted);
+function replaceBody(entry: Y.Map<unknown>, next: string): void {
+  const body = entry.get("body");
+  // A body that is not a Y.Text (a client broke it; readers see "") is replaced whole.
+  if (!(body instanceof Y.Text)) {
+    entry.set("body", new Y.Text(next));
+    return;
+  }
+  replaceText(body, next);
+}
+
+/** Turns `text` into `next` with the smallest edit whose ends fall between characters (D13). */
+export function replaceText(text: Y.Text, next: string): void {
+  const edit = textEdit(text.toString(), next);
+  if (!edit) return;
+  if (edit.remove > 0) text.delete(edit.index, edit.remove);
+  if (edit.insert) text.insert(edit.index, edit.insert);
 }

@@ -6,6 +6,7 @@
  * drift apart.
  */
 import { z } from "zod";
+import { plainText, titleText } from "./text.ts";
 
 /** Caps on user-supplied strings. Oversized input is refused, never truncated. */
 export const LIMITS = {
@@ -18,10 +19,29 @@ export const LIMITS = {
   id: 128,
 } as const;
 
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
+/** A required one-line name (a title, a tag, a memory key): trimmed, 1–max characters, visible (D11, D12). */
+const trimmed = (max: number) => z.string().trim().min(1).max(max).check(titleText);
 
-/** An ISO 8601 calendar date (`2026-11-21`) or date-time with offset (`2026-11-21T15:00:00Z`). */
-export const DueSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+/**
+ * H15: the years a date written by a client may name. Years before 1970
+ * would be instants before the Unix epoch (negative alarm times); after 2999
+ * no person plans. "0000-01-01" or "9999-12-31" is a typo or a probe, refused
+ * rather than kept as a task due in year 0.
+ */
+export const YEARS = { min: 1970, max: 2999 } as const;
+const inYears = (iso: string) => {
+  const year = Number(iso.slice(0, 4));
+  return year >= YEARS.min && year <= YEARS.max;
+};
+const yearMessage = `year must be ${YEARS.min}–${YEARS.max}`;
+
+/** A real calendar date, `YYYY-MM-DD` (zod checks month lengths and leap years), in YEARS (H15). */
+export const IsoDateSchema = z.iso.date().refine(inYears, yearMessage);
+/** An ISO date-time with `Z` or an offset, in YEARS (H15). */
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).refine(inYears, yearMessage);
+
+/** An ISO 8601 calendar date (`2026-11-21`) or date-time with offset (`2026-11-21T15:00:00Z`), in YEARS. */
+export const DueSchema = z.union([IsoDateSchema, IsoDateTimeSchema]);
 
 export const TaskStatusSchema = z.enum(["open", "done"]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
@@ -36,7 +56,7 @@ export type Actor = z.infer<typeof ActorSchema>;
 
 /** A task as stored in the Yjs `tasks` map (docs/PROTOCOL.md D2). */
 export const TaskSchema = z.strictObject({
-  id: z.string().min(1).max(LIMITS.id),
+  id: z.string().min(1).max(LIMITS.id).check(plainText),
   title: trimmed(LIMITS.title),
   status: TaskStatusSchema,
   /** ISO date or date-time, or null when the task has no due date. */
@@ -44,22 +64,22 @@ export const TaskSchema = z.strictObject({
   tags: z.array(trimmed(LIMITS.tag)).max(LIMITS.tags),
   /** Manual ordering key; lower sorts first. */
   order: z.number().finite(),
-  createdAt: z.iso.datetime({ offset: true }),
-  updatedAt: z.iso.datetime({ offset: true }),
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
   /** Actor kind and id that created the task, e.g. `user:phone-1` or `assistant:turn-7`. */
-  createdBy: z.string().max(200),
+  createdBy: z.string().max(200).check(plainText),
 });
 export type Task = z.infer<typeof TaskSchema>;
 
 /** A note as read from the Yjs `notes` map; `body` is the text of its `Y.Text`. */
 export const NoteSchema = z.strictObject({
-  id: z.string().min(1).max(LIMITS.id),
-  title: z.string().max(LIMITS.title),
-  body: z.string().max(LIMITS.noteBody),
+  id: z.string().min(1).max(LIMITS.id).check(plainText),
+  title: z.string().max(LIMITS.title).check(titleText),
+  body: z.string().max(LIMITS.noteBody).check(plainText),
   pinned: z.boolean(),
-  createdAt: z.iso.datetime({ offset: true }),
-  updatedAt: z.iso.datetime({ offset: true }),
-  createdBy: z.string().max(200),
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+  createdBy: z.string().max(200).check(plainText),
 });
 export type Note = z.infer<typeof NoteSchema>;
 
@@ -127,8 +147,8 @@ export function planTimeProblem(prefs: Preferences): string | null {
 export const ReminderSchema = z.strictObject({
   id: z.string(),
   taskId: z.string().nullable(),
-  title: z.string().min(1).max(LIMITS.title),
-  at: z.iso.datetime({ offset: true }),
+  title: z.string().min(1).max(LIMITS.title).check(titleText),
+  at: IsoDateTimeSchema,
   status: z.enum(["pending", "fired", "dismissed"]),
   firedAt: z.iso.datetime().nullable(),
 });
@@ -138,14 +158,14 @@ export type Reminder = z.infer<typeof ReminderSchema>;
 export const PlanItemSchema = z.strictObject({
   id: z.string(),
   kind: z.enum(["priority", "todo", "note"]),
-  text: z.string().min(1).max(LIMITS.title),
+  text: z.string().min(1).max(LIMITS.title).check(titleText),
   taskId: z.string().nullable(),
   status: z.enum(["proposed", "accepted", "rejected"]),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
 export const PlanSchema = z.strictObject({
-  date: z.iso.date(),
+  date: IsoDateSchema,
   createdAt: z.iso.datetime(),
   source: z.enum(["schedule", "chat"]),
   items: z.array(PlanItemSchema).max(20),

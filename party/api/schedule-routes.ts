@@ -5,13 +5,20 @@
  */
 import { z } from "zod";
 import { localDate } from "../../shared/dates.ts";
+import { IsoDateSchema, YEARS } from "../../shared/domain.ts";
 import { INPUTS } from "../core/inputs.ts";
 import { errorResponse, json } from "../http.ts";
 import { inputRoute } from "./input-route.ts";
 import { read, type Route } from "./route-table.ts";
 
-/** S6: the day of a plan; today (local) when absent. */
-const PlanQuerySchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD").optional() });
+/** S6, H15: the day of a plan, a real calendar date (2026-13-45 is a 400, not a missing plan); today (local) when absent. */
+const PlanQuerySchema = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD")
+    .refine((date) => IsoDateSchema.safeParse(date).success, `date must be a real calendar date in ${YEARS.min}–${YEARS.max}`)
+    .optional(),
+});
 
 export const SCHEDULE_ROUTES: readonly Route[] = [
   inputRoute("POST", "/api/v1/reminders", INPUTS["reminder.set"], { created: () => true }),

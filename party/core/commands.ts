@@ -9,7 +9,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import * as Y from "yjs";
-import type { Command } from "../../shared/commands.ts";
+import { type Command, CommandSchema } from "../../shared/commands.ts";
 import {
   type Actor,
   type Memory,
@@ -64,6 +64,14 @@ export const actorLabel = (actor: Actor): string =>
 type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
 
 export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
+  // HTTP and socket inputs were parsed at the edge; the assistant's tools build commands from model output. Checking
+  // every command here is the one place no path skips: a title no schema allows is a typed refusal, never a ledger throw (D11).
+  // Only checked: the command itself (its key order is the idempotency fingerprint, L4) is what runs.
+  const checked = CommandSchema.safeParse(command);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return fail("invalid_request", `${issue?.message ?? "invalid command"}${issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : ""}`);
+  }
   const request = JSON.stringify(command);
   if (ctx.clientActionId !== undefined) {
     const prior = deps.ledger.checkAction(ctx.clientActionId, request);

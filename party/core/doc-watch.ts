@@ -14,6 +14,7 @@ import * as Y from "yjs";
 import { LIMITS, NoteSchema, TaskSchema } from "../../shared/domain.ts";
 import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
 import { EVENT_PAYLOADS, type NewEventBody } from "../../shared/events.ts";
+import { CONTROL_CHARS, hasControl, textProblem } from "../../shared/text.ts";
 
 /** Origin of the room's repair transactions. */
 export const REPAIR_ORIGIN = { actorLabel: "system:repair" } as const;
@@ -32,11 +33,13 @@ type Touched = {
   replaced?: Record<string, unknown>;
   /** Set by `repair`: whether the entry is valid now (checked once, reused by `describe`). */
   valid?: boolean;
+  /** What is wrong with text typed into a note's body in this batch (D11), read from the inserts alone: no copy of the body per keystroke. */
+  bodyProblem?: string;
 };
 
 export type Batch = { origin: unknown; touched: Touched[] };
 
-export type Repair = { kind: Kind; id: string; action: "reverted" | "removed" | "truncated"; reason: string };
+export type Repair = { kind: Kind; id: string; action: "reverted" | "removed" | "truncated" | "cleaned"; reason: string };
 
 export class DocWatch {
   #doc: Y.Doc;
@@ -92,6 +95,7 @@ export class DocWatch {
         // Deeper: a note's body (Y.Text) or a nested value.
         const field = String(event.path[1] ?? "body");
         if (!t.fields.has(field)) t.fields.set(field, { action: "update", oldValue: undefined });
+        if (kind === "note" && t.bodyProblem === undefined && event instanceof Y.YTextEvent) t.bodyProblem = insertProblem(event);
       }
     }
   }
@@ -110,7 +114,8 @@ export class DocWatch {
     const problems = new Map<Touched, string>();
     for (const t of batch.touched) {
       const entry = t.deleted ? undefined : (t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc)).get(t.id);
-      const problem = entry === undefined ? null : entry instanceof Y.Map ? invalid(t.kind, t.id, entry) : `a ${t.kind} must be a Y.Map`;
+      const problem =
+        entry === undefined ? null : entry instanceof Y.Map ? (invalid(t.kind, t.id, entry) ?? bodyTextProblem(t, entry)) : `a ${t.kind} must be a Y.Map`;
       t.valid = entry !== undefined && problem === null;
       if (problem !== null) problems.set(t, problem);
     }
@@ -138,16 +143,20 @@ export class DocWatch {
         if (!(entry instanceof Y.Map)) continue;
         if (t.kind === "note") {
           const body = entry.get("body");
+          if (body instanceof Y.Text && t.bodyProblem !== undefined) removeControls(body);
           if (body instanceof Y.Text && body.length > LIMITS.noteBody) body.delete(LIMITS.noteBody, body.length - LIMITS.noteBody);
           if (!(body instanceof Y.Text)) {
             const old = t.fields.get("body")?.oldValue;
             entry.set("body", new Y.Text(typeof old === "string" ? old : ""));
           }
         }
-        for (const [field, change] of t.fields) {
-          if (field === "body" && t.kind === "note") continue;
-          if (change.action === "add") entry.delete(field);
-          else entry.set(field, change.oldValue);
+        // A body cleaned of controls is the only problem: the batch's other fields were valid and stay.
+        if (problem !== t.bodyProblem) {
+          for (const [field, change] of t.fields) {
+            if (field === "body" && t.kind === "note") continue;
+            if (change.action === "add") entry.delete(field);
+            else entry.set(field, change.oldValue);
+          }
         }
         const still = invalid(t.kind, t.id, entry);
         if (still !== null) {
@@ -155,7 +164,8 @@ export class DocWatch {
           repairs.push({ kind: t.kind, id: t.id, action: "removed", reason: still });
         } else {
           t.valid = true;
-          repairs.push({ kind: t.kind, id: t.id, action: problem.startsWith("body") ? "truncated" : "reverted", reason: problem });
+          const action = problem === t.bodyProblem ? "cleaned" : problem.startsWith("body") ? "truncated" : "reverted";
+          repairs.push({ kind: t.kind, id: t.id, action, reason: problem });
         }
       }
     }, REPAIR_ORIGIN);
@@ -258,6 +268,32 @@ function fieldsOf(entry: Y.Map<unknown>, skip?: string): Record<string, unknown>
 }
 
 const plainValue = (value: unknown): unknown => (value instanceof Y.AbstractType ? value.toJSON() : value);
+
+/**
+ * D11 for a note's body, which `invalid` leaves out: a body created in this
+ * batch is read whole (once); an edited one is judged by what was inserted.
+ */
+function bodyTextProblem(t: Touched, entry: Y.Map<unknown>): string | null {
+  if (t.kind !== "note") return null;
+  if (!t.created) return t.bodyProblem ?? null;
+  const body = entry.get("body");
+  const problem = body instanceof Y.Text ? textProblem(body.toString()) : null;
+  return problem === null ? null : `body: text ${problem}`;
+}
+
+function insertProblem(event: Y.YTextEvent): string | undefined {
+  for (const op of event.delta) {
+    // Only controls: lone surrogates cannot arrive, the wire is UTF-8 (the guard refuses malformed bytes, D10).
+    if (typeof op.insert === "string" && hasControl(op.insert)) return "body: text contains a control character (only tab, line feed and carriage return are allowed)";
+  }
+  return undefined;
+}
+
+/** Deletes the control characters D11 refuses, one by one from the end, so what others typed around them stays. */
+function removeControls(body: Y.Text): void {
+  const found = [...body.toString().matchAll(CONTROL_CHARS)];
+  for (let i = found.length - 1; i >= 0; i--) body.delete(found[i]!.index, 1);
+}
 
 /** Null when the entry matches the schema (D2, D3); otherwise what is wrong with it. */
 export function invalid(kind: Kind, id: string, entry: Y.Map<unknown>): string | null {

@@ -4,6 +4,7 @@ import { Plus } from "lucide-react";
 import * as Y from "yjs";
 import { patchNote, writeNote } from "../../../shared/doc-schema.ts";
 import { NotesSearchSchema } from "../../../shared/search.ts";
+import { clipText } from "../../../shared/text.ts";
 import { NoteEditor } from "../../components/note-editor.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
@@ -62,7 +63,7 @@ function Notes() {
             <input
               aria-label="Note title"
               value={title}
-              onChange={(e) => patchNote(brain.doc, selected!, { title: e.target.value.slice(0, 500), updatedAt: new Date().toISOString() })}
+              onChange={(e) => patchNote(brain.doc, selected!, { title: clipText(e.target.value, 500), updatedAt: new Date().toISOString() })}
               className="mb-3 w-full rounded bg-transparent text-2xl font-semibold outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             />
             <NoteEditor key={selected} text={body} provider={brain.provider} name={`${navigator.platform || "device"} · ${brain.deviceId.slice(0, 4)}`} />
