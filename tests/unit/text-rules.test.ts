@@ -157,7 +157,7 @@ describe("Dates — real days in 1970–2999 (H15)", () => {
       doc: room.doc,
       devices: () => [],
       execute: () => ok({ result: null, duplicate: false, seq: 0 }),
-      issueTicket: () => ({ ticket: "t", expiresAt: "2026-11-21T10:00:00Z" }),
+      issueTicket: async () => ({ ticket: "t", expiresAt: "2026-11-21T10:00:00Z" }),
       admitWrite: () => null,
     };
     const get = (path: string) => handleApi(new Request(`https://cos.test${path}`), deps);
