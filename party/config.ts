@@ -22,6 +22,7 @@ const NumbersSchema = z.object({
   MESSAGES_PER_MINUTE: perMinute(60),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
   TOOL_DAILY_CAP: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  DEV_LOGINS_PER_MINUTE: perMinute(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -40,6 +41,8 @@ export type RoomConfig = {
   rates: RateLimits;
   chat: ChatLimits;
   logLevel: Numbers["LOG_LEVEL"];
+  /** Development logins per minute, for the whole worker isolate (W4). */
+  devLoginsPerMinute: number;
   /** The LLM provider, or why its settings are unusable. */
   provider: Result<ProviderConfig>;
   /** The raw provider settings and the AI binding, which the provider needs to build a model. */
@@ -75,6 +78,7 @@ export function parseConfig(env: object): RoomConfig {
       toolDailyCap: n.TOOL_DAILY_CAP,
     },
     logLevel: n.LOG_LEVEL,
+    devLoginsPerMinute: n.DEV_LOGINS_PER_MINUTE,
     provider: providerConfig(providerEnv),
     providerEnv,
     problems,
