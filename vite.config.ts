@@ -45,4 +45,16 @@ export default defineConfig(({ command, isPreview }) => ({
   },
   preview: { host, port, strictPort: true },
   build: { outDir: "dist" },
+  environments: {
+    client: {
+      build: {
+        rolldownOptions: {
+          // zod and the module that configures it share one chunk, zod first: every chunk that
+          // builds a schema imports this one, so the setting is in place before any schema is
+          // built (web/lib/no-eval.ts; the page's policy forbids eval, W1).
+          output: { codeSplitting: { groups: [{ name: "zod", test: /node_modules[\\/]zod[\\/]|web[\\/]lib[\\/]no-eval\.ts/ }] } },
+        },
+      },
+    },
+  },
 }));

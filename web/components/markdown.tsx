@@ -23,8 +23,8 @@ export function Markdown({ text }: { text: string }) {
       if (where.kind === "local") return <img src={src} alt={alt ?? ""} />;
       if (showImages) return where.url === "" ? null : <img src={where.url} alt={alt ?? ""} referrerPolicy="no-referrer" className="max-w-full" />;
       return (
-        <span data-remote-image={where.host} title={alt || undefined} className="inline-flex items-center gap-1 rounded border border-dashed border-stone-300 px-2 py-0.5 text-sm text-stone-500 dark:border-stone-700">
-          Image from {where.host} —
+        <span data-remote-image={where.host} title={alt || undefined} className="rounded border border-dashed border-stone-300 px-2 py-0.5 text-sm text-stone-500 dark:border-stone-700">
+          Image from {where.host} —{" "}
           <button
             type="button"
             className="text-indigo-600 underline"
