@@ -48,7 +48,8 @@ describe("Security — remote images in a reply", () => {
     await page.keyboard.press("Enter");
     const reply = page.getByTestId("reply").last();
     await reply.filter({ hasText: "Done — I added" }).waitFor({ timeout: 20_000 });
-    await reply.locator("[data-remote-image]").first().waitFor();
+    // Rendered: a placeholder, or (what this test must catch) an image.
+    await reply.locator("[data-remote-image], img").first().waitFor();
 
     const remoteImages = () =>
       page.evaluate(() => [...document.images].map((img) => img.src).filter((src) => new URL(src, location.href).origin !== location.origin));
