@@ -3,22 +3,23 @@ import tailwindcss from "@tailwindcss/vite";
 import { tanstackRouter } from "@tanstack/router-plugin/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { developmentVars, stateDir } from "./scripts/local-env.ts";
 
 /**
- * One config for `npm start` (vite dev: web app, API and rooms on one URL,
- * served by workerd through the Cloudflare plugin) and `npm run build`/deploy.
+ * One config for `npm run dev` (the Vite dev server with hot reload: web app, API
+ * and rooms on one URL, served by workerd through the Cloudflare plugin), `npm run
+ * build`/deploy, and `npm start` (scripts/start.mjs: this build, served by `vite
+ * preview` with the worker in workerd — only built assets, W3).
  *
- * In dev the worker runs in development mode: `POST /api/v1/dev/login` exists
- * and tokens are HS256 with a local secret. Production keeps wrangler.jsonc's
- * vars and its secrets.
+ * Locally the worker runs in development mode (scripts/local-env.ts): `POST
+ * /api/v1/dev/login` exists and tokens are HS256 with a secret generated into the
+ * state directory, never into this file. Production keeps wrangler.jsonc's vars and
+ * its secrets; `vite build` always builds production's config.
  */
-const DEV_AUTH_SECRET = "micro-cos-local-development-secret-not-for-production";
+const host = process.env.HOST || "127.0.0.1";
+const port = Number(process.env.PORT) || 8787;
 
-/** Settings a developer (or a test harness) may override from the environment in dev. */
-const passThrough = (...names: string[]) =>
-  Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
-
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command, isPreview }) => ({
   root: ".",
   plugins: [
     tanstackRouter({ target: "react", routesDirectory: "web/routes", generatedRouteTree: "web/route-tree.gen.ts", autoCodeSplitting: true }),
@@ -28,40 +29,32 @@ export default defineConfig(({ command }) => ({
       inspectorPort: false,
       // Offline by default: the AI binding is remote-only; `npm start` uses the offline assistant.
       remoteBindings: false,
-      persistState: { path: process.env.MICROCOS_STATE_DIR || ".wrangler/state" },
-      config:
-        command === "serve"
-          ? {
-              vars: {
-                ENVIRONMENT: "development",
-                LLM_PROVIDER: process.env.LLM_PROVIDER || "offline",
-                AUTH_SECRET: process.env.AUTH_SECRET || DEV_AUTH_SECRET,
-                ...passThrough(
-                  "TICKET_SECRET",
-                  "AUTH_MAX_TOKEN_AGE_S",
-                  "RATE_LIMIT_WRITES_PER_MINUTE",
-                  "RATE_LIMIT_FRAMES_PER_MINUTE",
-                  "RATE_LIMIT_YJS_FRAMES_PER_MINUTE",
-                  "TOOL_DAILY_CAP",
-                  "LOG_LEVEL",
-                  "OFFLINE_TOKEN_DELAY_MS",
-                  "OPENAI_BASE_URL",
-                  "OPENAI_API_KEY",
-                  "OPENAI_MODEL",
-                  "MESSAGES_PER_MINUTE",
-                  "LLM_DAILY_TOKEN_BUDGET",
-                  "LLM_MAX_OUTPUT_TOKENS",
-                ),
-              },
-            }
-          : {},
+      persistState: { path: stateDir() },
+      // The dev server takes development vars here; `vite preview` ignores this option and reads
+      // the build's wrangler.json plus the .dev.vars that scripts/start.mjs writes beside it.
+      config: command === "serve" && !isPreview ? { vars: developmentVars() } : {},
     }),
   ],
   server: {
-    host: process.env.HOST || "127.0.0.1",
-    port: Number(process.env.PORT) || 8787,
+    host,
+    port,
     strictPort: true,
+    // The dev server serves the source tree (that is how hot reload works); at least keep the
+    // local state and secrets out of it. `npm start` serves only the build (W3).
+    fs: { deny: [".env", ".env.*", ".dev.vars*", "**/.wrangler/**", "**/.git/**", "*.{crt,pem,key}"] },
   },
-  preview: { port: Number(process.env.PORT) || 8787, strictPort: true },
+  preview: { host, port, strictPort: true },
   build: { outDir: "dist" },
+  environments: {
+    client: {
+      build: {
+        rolldownOptions: {
+          // zod and the module that configures it share one chunk, zod first: every chunk that
+          // builds a schema imports this one, so the setting is in place before any schema is
+          // built (web/lib/no-eval.ts; the page's policy forbids eval, W1).
+          output: { codeSplitting: { groups: [{ name: "zod", test: /node_modules[\\/]zod[\\/]|web[\\/]lib[\\/]no-eval\.ts/ }] } },
+        },
+      },
+    },
+  },
 }));

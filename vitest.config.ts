@@ -28,6 +28,8 @@ export default defineConfig({
                 AUTH_SECRET: "worker-tests-secret-0123456789abcdef",
                 RATE_LIMIT_WRITES_PER_MINUTE: "40",
                 RATE_LIMIT_FRAMES_PER_MINUTE: "200",
+                // Every test logs in; the dev login's own limit (W4) is tested against `npm start`.
+                DEV_LOGINS_PER_MINUTE: "100000",
                 LLM_PROVIDER: "offline",
                 OFFLINE_TOKEN_DELAY_MS: "1",
                 LOG_LEVEL: process.env.LOG_LEVEL ?? "error",

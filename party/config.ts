@@ -24,6 +24,7 @@ const NumbersSchema = z.object({
   TOOL_DAILY_CAP: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Each model call's answer is capped at this, and reserves it from the daily budget before it starts (C13). */
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(100_000).default(1_024),
+  DEV_LOGINS_PER_MINUTE: perMinute(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -42,6 +43,8 @@ export type RoomConfig = {
   rates: RateLimits;
   chat: ChatLimits;
   logLevel: Numbers["LOG_LEVEL"];
+  /** Development logins per minute, for the whole worker isolate (W4). */
+  devLoginsPerMinute: number;
   /** The LLM provider, or why its settings are unusable. */
   provider: Result<ProviderConfig>;
   /** The raw provider settings and the AI binding, which the provider needs to build a model. */
@@ -78,6 +81,7 @@ export function parseConfig(env: object): RoomConfig {
       maxOutputTokens: n.LLM_MAX_OUTPUT_TOKENS,
     },
     logLevel: n.LOG_LEVEL,
+    devLoginsPerMinute: n.DEV_LOGINS_PER_MINUTE,
     provider: providerConfig(providerEnv),
     providerEnv,
     problems,

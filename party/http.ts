@@ -1,7 +1,7 @@
 /**
  * HTTP helpers shared by the worker entry and the room: JSON responses,
- * typed errors with the request id (docs/PROTOCOL.md E1–E4) and capped body
- * reads (H2).
+ * typed errors with the request id (docs/PROTOCOL.md E1–E4), capped body
+ * reads (H2) and the security headers of every API response (W1).
  */
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, fail, ok, type Result } from "../shared/errors.ts";
 
@@ -11,12 +11,30 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Headers the worker sets when it forwards a request to a room; stripped from client requests. */
 export const TRUSTED = { userId: "x-mc-user-id", requestId: "x-mc-request-id" } as const;
 
+/**
+ * Security headers of every `/api/*` response (W1). An API response is data, never a
+ * page: its policy allows nothing to load or run, and no site may frame it. The web
+ * app's own headers are in public/_headers.
+ */
+export const API_SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+} as const;
+
+/** Sets the API security headers on a response whose headers are mutable (one the worker built). */
+export function secure(response: Response): Response {
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
 export function json(body: unknown, status: number, requestId: string, headers: HeadersInit = {}): Response {
   const h = new Headers(headers);
   h.set("content-type", "application/json; charset=utf-8");
   h.set("x-request-id", requestId);
   h.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { status, headers: h });
+  return secure(new Response(JSON.stringify(body), { status, headers: h }));
 }
 
 export function errorResponse(code: ErrorCode, message: string, requestId: string, retryAfter?: number): Response {

@@ -12,7 +12,8 @@ import { z } from "zod";
 import { parseConfig } from "./config.ts";
 import { authConfig, authenticate, isDevelopment, signDevToken, UserIdSchema } from "./auth.ts";
 import { ticketKey, verifyTicket } from "./core/tickets.ts";
-import { errorResponse, json, parseJson, readBody, TRUSTED } from "./http.ts";
+import { admitDevLogin } from "./dev-login.ts";
+import { errorResponse, json, parseJson, readBody, secure, TRUSTED } from "./http.ts";
 import { configureLog, describeError, log } from "./log.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 
@@ -47,7 +48,8 @@ export default {
       status: response.status,
       durationMs: Date.now() - started,
     });
-    return response;
+    // W1: on every API response, the room's streams and socket upgrades included.
+    return secure(response);
   },
 } satisfies ExportedHandler<Env>;
 
@@ -68,6 +70,8 @@ async function route(request: Request, env: Env, url: URL, requestId: string): P
     if (!isDevelopment(env) || request.method !== "POST") {
       return { response: errorResponse("not_found", `no route ${request.method} ${path}`, requestId) };
     }
+    const wait = admitDevLogin(parseConfig(env).devLoginsPerMinute);
+    if (wait !== null) return { response: errorResponse("rate_limited", "too many development logins; try again later", requestId, wait) };
     const text = await readBody(request);
     if (!text.ok) return { response: errorResponse(text.error.code, text.error.message, requestId) };
     const body = parseJson(text.value);

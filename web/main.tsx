@@ -1,3 +1,5 @@
+// First, and in zod's chunk (vite.config.ts): zod must not probe for eval (W1).
+import "./lib/no-eval.ts";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createRouter, RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";

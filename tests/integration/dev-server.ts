@@ -1,7 +1,9 @@
 /**
- * Starts the real dev server (`node scripts/start.mjs`, what `npm start` runs)
- * on a free port with its own state directory, so tests can restart it and
- * check what survived.
+ * Starts the real local server (`node scripts/start.mjs`, what `npm start` runs:
+ * the production build served by `vite preview`, docs/PROTOCOL.md W3) on a free
+ * port with its own state directory (and so its own local secret), so tests can
+ * restart it and check what survived. Servers started together share one build:
+ * start.mjs builds at most once, under a lock.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
