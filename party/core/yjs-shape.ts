@@ -90,7 +90,8 @@ function misplaced(at: Place, sub: string | null, content: object): string | nul
       if (sub === null) return `it inserts into a ${at.kind} as if it were a list`;
       if (sub.length > MAX_FIELD_NAME) return `a ${at.kind} field name is at most ${MAX_FIELD_NAME} characters`;
       if (content instanceof Y.ContentType) {
-        return at.kind === "note" && sub === "body" && isText(content.type) ? null : `a ${at.kind}'s ${sub.slice(0, 40)} must be a plain value`;
+        if (at.kind === "note" && sub === "body") return isText(content.type) ? null : "a note's body must be a Y.Text";
+        return `a ${at.kind}'s ${sub.slice(0, 40)} must be a plain value`;
       }
       return isPlain(content) ? null : `a ${at.kind}'s ${sub.slice(0, 40)} must be a plain value`;
     case "body":
