@@ -97,7 +97,7 @@ async function seed(token: string) {
   const d = new YjsDevice(token, "seed");
   await d.connect();
   d.doc.transact(() => {
-    for (let i = 0; i < 20; i++) d.addTask(`t${i}`, `task ${i}`);
+    for (let i = 0; i < 200; i++) d.addTask(`t${i}`, `task ${i}`);
     d.addNote("n1", "a note");
   });
   await d.settle();
@@ -189,10 +189,10 @@ describe("Brain — the Yjs cost bomb (security)", () => {
     a.close();
     v.close();
 
-    // The attacker's room reloads as fast as a clean room holding the same tasks (alternating, medians of 5).
+    // The attacker's room reloads as fast as a clean room holding the same tasks (alternating, medians of 9).
     const aLoad: number[] = [];
     const cLoad: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       aLoad.push(await loadTime(attacker, aToken));
       cLoad.push(await loadTime(clean, cToken));
     }
@@ -200,7 +200,7 @@ describe("Brain — the Yjs cost bomb (security)", () => {
     console.log(`[D12] reload after eviction: attacker's room p50 ${round(median(aLoad))} ms, clean room p50 ${round(median(cLoad))} ms (${round(loadRatio)}×)`);
     expect(loadRatio).toBeLessThanOrEqual(2);
     const state = (await (await api(aToken).get("/api/v1/state")).json()) as { tasks: unknown[]; notes: unknown[] };
-    expect(state.tasks).toHaveLength(20);
+    expect(state.tasks).toHaveLength(200);
     expect(state.notes).toHaveLength(1);
   }, 180_000);
 });
