@@ -201,25 +201,35 @@ export class Room {
     if (bytes.byteLength > MAX_YJS_FRAME_BYTES) return { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` };
     const retryAfter = this.#yjsBuckets.admit(client.id, config.rates.yjsFramesPerMinute, now());
     if (retryAfter !== null) return { code: "rate_limited", message: "too many Yjs frames", retryAfter };
-    const overBytes = this.#yjsBudget.take("bytes", bytes.byteLength);
-    if (overBytes) return overBytes;
+    const unread = this.#yjsBudget.admitFrame(bytes.byteLength);
+    if (unread) return unread;
     const read = readBinaryFrame(bytes);
-    if (!read.ok) return { code: read.code, message: read.message };
+    if (!read.ok) {
+      this.#yjsBudget.chargeOps(read.decoded ?? 0);
+      return { code: read.code, message: read.message };
+    }
     const frame = read.frame;
     switch (frame.kind) {
       case "awareness":
-        return this.#yjsBudget.take("ops", frame.states);
+        return this.#yjsBudget.takeOps(frame.states);
       case "state-request":
-        return this.#yjsBudget.take("ops", STATE_REQUEST_OPS);
+        return this.#yjsBudget.takeOps(STATE_REQUEST_OPS);
       case "update": {
         const shape = this.#shapes.check(frame.structs, frame.ds);
-        if (!shape.ok) return { code: "invalid_request", message: `Yjs update refused: ${shape.message}` };
-        const overOps = this.#yjsBudget.take("ops", shape.ops);
-        if (overOps) return overOps;
+        if (!shape.ok) {
+          // Refused after decoding: still charged what was decoded, or a flood of such updates would cost the user nothing.
+          this.#yjsBudget.chargeOps(frame.decoded);
+          return { code: "invalid_request", message: `Yjs update refused: ${shape.message}` };
+        }
+        const overOps = this.#yjsBudget.takeOps(shape.ops);
+        if (overOps) {
+          if (overOps.code === "too_large") this.#yjsBudget.chargeOps(frame.decoded);
+          return overOps;
+        }
         if (shape.grows && this.docs.storedBytes + bytes.byteLength > config.yjs.maxDocBytes) {
           return { code: "too_large", message: `the document would exceed ${config.yjs.maxDocBytes} bytes; delete something first` };
         }
-        return shape.entries > 0 ? this.#yjsBudget.take("entries", shape.entries) : null;
+        return this.#yjsBudget.takeEntries(shape.entries);
       }
     }
   }

@@ -20,6 +20,16 @@ export function take(bucket: Bucket, config: BucketConfig, now: number, cost = 1
   return { allowed: false, bucket: { tokens, updatedAt: now }, retryAfterSeconds };
 }
 
+/**
+ * Takes `cost` tokens whether or not they are there: the work is already done
+ * (a Yjs update refused after decoding, D12). The bucket can go into debt, and
+ * refuses everything until the refill has paid it back.
+ */
+export function charge(bucket: Bucket, config: BucketConfig, now: number, cost: number): Bucket {
+  const refill = ((now - bucket.updatedAt) / 60_000) * config.perMinute;
+  return { tokens: Math.min(config.capacity, bucket.tokens + Math.max(0, refill)) - cost, updatedAt: now };
+}
+
 /** Per-key buckets, each holding a minute's worth of requests at `perMinute`. */
 export class Buckets {
   #buckets = new Map<string, Bucket>();
@@ -30,6 +40,12 @@ export class Buckets {
     const result = take(this.#buckets.get(key) ?? fullBucket(config, now), config, now, cost);
     this.#buckets.set(key, result.bucket);
     return result.allowed ? null : result.retryAfterSeconds;
+  }
+
+  /** Charges `cost` tokens to `key`, into debt if need be (see `charge`). */
+  charge(key: string, perMinute: number, now: number, cost: number): void {
+    const config = { capacity: perMinute, perMinute };
+    this.#buckets.set(key, charge(this.#buckets.get(key) ?? fullBucket(config, now), config, now, cost));
   }
 
   forget(key: string): void {

@@ -4,9 +4,12 @@
  * by all of the user's sockets — the room is the user's, so one bucket per
  * room is one per user. The per-socket frame rate (P12) still applies on top.
  *
- * Bytes are taken before a frame is decoded, so a flood is refused at the cost
- * of reading its length; operations and entries once the update has been
- * measured against the document (yjs-shape.ts), before it is applied.
+ * A frame's bytes and its first operation are taken before it is decoded, so
+ * a flood is refused for the cost of reading its length. The rest of its
+ * operations are taken once the update has been measured against the document
+ * (yjs-shape.ts), before it is applied. An update refused after decoding is
+ * still charged what was decoded, into debt if need be: otherwise a flood of
+ * refused updates would cost the room a decode each and the user nothing.
  */
 import type { AppError } from "../../shared/errors.ts";
 import type { YjsLimits } from "../config.ts";
@@ -36,11 +39,31 @@ export class YjsBudget {
     this.#now = now;
   }
 
-  /** Null when `cost` fits the budget now (and is taken), else the error to send. */
-  take(budget: Budget, cost: number): AppError | null {
+  /** Before a frame is read: its bytes and one operation. Null when admitted, else the error to send. */
+  admitFrame(bytes: number): AppError | null {
+    return this.#take("bytes", bytes, bytes) ?? this.#take("ops", 1, 1);
+  }
+
+  /** After a frame is read: the rest of its `ops` operations (admitFrame took one). */
+  takeOps(ops: number): AppError | null {
+    return this.#take("ops", Math.max(0, ops - 1), ops);
+  }
+
+  /** A frame refused after decoding `ops` operations: charged anyway, into debt if need be. */
+  chargeOps(ops: number): void {
+    if (ops > 1) this.#buckets.charge("ops", this.#limits.opsPerMinute, this.#now(), ops - 1);
+  }
+
+  /** Task and note entries an update creates, deletes or changes outside a note body. */
+  takeEntries(entries: number): AppError | null {
+    return entries > 0 ? this.#take("entries", entries, entries) : null;
+  }
+
+  /** Takes `cost`; `whole` is what the frame needs in all, refused as too large when more than a minute allows. */
+  #take(budget: Budget, cost: number, whole: number): AppError | null {
     const perMinute = this.#perMinute(budget);
-    if (cost > perMinute) {
-      return { code: "too_large", message: `the frame needs ${cost} ${WHAT[budget]}; at most ${perMinute} a minute are allowed` };
+    if (whole > perMinute) {
+      return { code: "too_large", message: `the frame needs ${whole} ${WHAT[budget]}; at most ${perMinute} a minute are allowed` };
     }
     const retryAfter = this.#buckets.admit(budget, perMinute, this.#now(), cost);
     return retryAfter === null ? null : { code: "rate_limited", message: `too many ${WHAT[budget]} (at most ${perMinute} a minute)`, retryAfter };

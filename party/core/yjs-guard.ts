@@ -37,11 +37,12 @@ export type DeleteSet = ReturnType<typeof Y.decodeUpdate>["ds"];
 export type YjsFrame =
   /** A state vector: the room answers with what the device lacks. */
   | { kind: "state-request" }
-  /** Sync step 2 or an update, decoded once. */
-  | { kind: "update"; structs: Struct[]; ds: DeleteSet }
+  /** Sync step 2 or an update, decoded once; `decoded` counts its structs and deleted ranges. */
+  | { kind: "update"; structs: Struct[]; ds: DeleteSet; decoded: number }
   | { kind: "awareness"; states: number };
 
-export type FrameRead = { ok: true; frame: YjsFrame } | { ok: false; code: "invalid_request" | "too_large"; message: string };
+/** A refusal; `decoded` counts the operations decoded before it (the budget charges them, D12). */
+export type FrameRead = { ok: true; frame: YjsFrame } | { ok: false; code: "invalid_request" | "too_large"; message: string; decoded?: number };
 
 const malformed = (message: string): FrameRead => ({ ok: false, code: "invalid_request", message });
 
@@ -58,9 +59,9 @@ export function readBinaryFrame(bytes: Uint8Array): FrameRead {
     let deletes = 0;
     for (const ranges of ds.clients.values()) deletes += ranges.length;
     if (structs.length + deletes > MAX_UPDATE_OPS) {
-      return { ok: false, code: "too_large", message: `update carries ${structs.length + deletes} operations; the limit is ${MAX_UPDATE_OPS}` };
+      return { ok: false, code: "too_large", message: `update carries ${structs.length + deletes} operations; the limit is ${MAX_UPDATE_OPS}`, decoded: structs.length + deletes };
     }
-    return { ok: true, frame: { kind: "update", structs, ds } };
+    return { ok: true, frame: { kind: "update", structs, ds, decoded: structs.length + deletes } };
   } catch {
     // A truncated or garbled frame: lib0 throws on reading past the end, Yjs on unknown content.
     return malformed("malformed Yjs frame");
