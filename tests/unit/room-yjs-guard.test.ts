@@ -152,6 +152,22 @@ describe("Room core — Yjs frames at the door (Node)", () => {
     expect(send(room, a, syncUpdate(typeBackwards(copyOf(room.doc), "n1", 1_001)))).toMatchObject({ code: "too_large" });
   });
 
+  it("[D12] an update refused after decoding is charged what was decoded: the next frames are refused unread", () => {
+    const { room, a, b } = withNote({ RATE_LIMIT_YJS_OPS_PER_MINUTE: "1000" });
+    expect(send(room, a, syncUpdate(junkRootUpdate(800, "junk-a")))).toMatchObject({ code: "invalid_request" });
+    expect(send(room, b, syncUpdate(junkRootUpdate(800, "junk-b")))).toMatchObject({ code: "invalid_request" });
+    // In debt now: garbage is not even parsed (it would be invalid_request), and a valid keystroke waits too.
+    const unread = send(room, a, new Uint8Array([0, 2, 4, 255, 255, 255, 255]));
+    expect(unread).toMatchObject({ code: "rate_limited" });
+    const keystroke = syncUpdate(edit(copyOf(room.doc), (d) => bodyOf(d, "n1").insert(0, "k")));
+    const wait = send(room, b, keystroke);
+    expect(wait).toMatchObject({ code: "rate_limited" });
+    console.log(`[D12] two refused updates of 800 structs put a 1,000/min budget in debt: retry after ${wait?.retryAfter} s`);
+    expect(wait!.retryAfter!).toBeGreaterThan(30);
+    room.clock += wait!.retryAfter! * 1_000;
+    expect(send(room, b, keystroke)).toBeNull();
+  });
+
   it("[D12] bytes of Yjs frames are budgeted per user before the frame is even decoded", () => {
     const { room, a, b } = withNote({ RATE_LIMIT_YJS_BYTES_PER_MINUTE: String(64 * 1024) });
     const paste = (d: Y.Doc) => edit(d, () => bodyOf(d, "n1").insert(0, "p".repeat(40_000)));
