@@ -43,6 +43,7 @@ export default defineConfig(({ command }) => ({
                   "RATE_LIMIT_YJS_BYTES_PER_MINUTE",
                   "RATE_LIMIT_YJS_OPS_PER_MINUTE",
                   "RATE_LIMIT_DEVICE_EDITS_PER_MINUTE",
+                  "RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE",
                   "DOC_MAX_BYTES",
                   "TOOL_DAILY_CAP",
                   "LOG_LEVEL",

@@ -22,6 +22,7 @@ const NumbersSchema = z.object({
   RATE_LIMIT_YJS_OPS_PER_MINUTE: z.coerce.number().int().min(100).max(100_000_000).default(20_000),
   RATE_LIMIT_YJS_BYTES_PER_MINUTE: z.coerce.number().int().min(1_024).max(1_000_000_000).default(2 * 1024 * 1024),
   RATE_LIMIT_DEVICE_EDITS_PER_MINUTE: perMinute(600),
+  RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE: z.coerce.number().int().min(1_000).max(1_000_000_000).default(200_000),
   DOC_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(1_000_000_000).default(5 * 1024 * 1024),
   MESSAGES_PER_MINUTE: perMinute(60),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
@@ -48,6 +49,8 @@ export type YjsLimits = {
   bytesPerMinute: number;
   /** Task and note entries created, deleted or changed by devices (outside note bodies) per user per minute. */
   entryEditsPerMinute: number;
+  /** Structs the room sends per user per minute in answer to state requests (sync step 1). */
+  syncStructsPerMinute: number;
   /** Most bytes the stored document (base chunks and update rows) may reach through device updates. */
   maxDocBytes: number;
 };
@@ -90,6 +93,7 @@ export function parseConfig(env: object): RoomConfig {
       opsPerMinute: n.RATE_LIMIT_YJS_OPS_PER_MINUTE,
       bytesPerMinute: n.RATE_LIMIT_YJS_BYTES_PER_MINUTE,
       entryEditsPerMinute: n.RATE_LIMIT_DEVICE_EDITS_PER_MINUTE,
+      syncStructsPerMinute: n.RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE,
       maxDocBytes: n.DOC_MAX_BYTES,
     },
     chat: {

@@ -24,9 +24,9 @@ import { Ledger } from "./core/ledger.ts";
 import { Buckets } from "./core/rate-limit.ts";
 import { broadcast, broadcastPresence, type Client, currentDevices, handleFrame, type SocketDeps } from "./core/sockets.ts";
 import type { SqlStore } from "./core/sql.ts";
-import { STATE_REQUEST_OPS, YjsBudget } from "./core/yjs-budget.ts";
+import { YjsBudget } from "./core/yjs-budget.ts";
 import { readBinaryFrame } from "./core/yjs-guard.ts";
-import { ShapeChecker } from "./core/yjs-shape.ts";
+import { answerSize, ShapeChecker } from "./core/yjs-shape.ts";
 import type { RoomConfig } from "./config.ts";
 import { describeError as describe, type Level, type LogFields } from "./log.ts";
 import { composePlan, modelFor } from "./models.ts";
@@ -213,7 +213,8 @@ export class Room {
       case "awareness":
         return this.#yjsBudget.takeOps(frame.states);
       case "state-request":
-        return this.#yjsBudget.takeOps(STATE_REQUEST_OPS);
+        // Answering encodes what the device lacks — up to the whole document, for a frame of a few bytes.
+        return this.#yjsBudget.takeSync(answerSize(this.#ports.doc, frame.stateVector));
       case "update": {
         const shape = this.#shapes.check(frame.structs, frame.ds);
         if (!shape.ok) {

@@ -1,6 +1,7 @@
 /**
  * The user's budget of Yjs work over time (docs/PROTOCOL.md D12): bytes,
- * operations and task/note entry edits per minute, each a token bucket shared
+ * operations, task/note entry edits and structs sent in answer to state
+ * requests per minute, each a token bucket shared
  * by all of the user's sockets — the room is the user's, so one bucket per
  * room is one per user. The per-socket frame rate (P12) still applies on top.
  *
@@ -15,18 +16,13 @@ import type { AppError } from "../../shared/errors.ts";
 import type { YjsLimits } from "../config.ts";
 import { Buckets } from "./rate-limit.ts";
 
-/**
- * Operations a state request (sync step 1) costs: answering it encodes what
- * the device lacks, up to the whole document, for a frame of a few bytes.
- */
-export const STATE_REQUEST_OPS = 1_000;
-
-type Budget = "bytes" | "ops" | "entries";
+type Budget = "bytes" | "ops" | "entries" | "sync";
 
 const WHAT: Record<Budget, string> = {
   bytes: "bytes of Yjs frames",
   ops: "Yjs operations",
   entries: "task and note edits from devices",
+  sync: "structs sent in answer to state requests",
 };
 
 export class YjsBudget {
@@ -54,6 +50,19 @@ export class YjsBudget {
     if (ops > 1) this.#buckets.charge("ops", this.#limits.opsPerMinute, this.#now(), ops - 1);
   }
 
+  /**
+   * A state request whose answer carries `structs`: refused while the sync
+   * budget is spent, else charged in full — into debt if need be, so a new
+   * device gets a document larger than a minute's budget, and the requests
+   * after it wait.
+   */
+  takeSync(structs: number): AppError | null {
+    const retryAfter = this.#buckets.admit("sync", this.#limits.syncStructsPerMinute, this.#now(), 1);
+    if (retryAfter !== null) return { code: "rate_limited", message: `too many ${WHAT.sync} (at most ${this.#limits.syncStructsPerMinute} a minute)`, retryAfter };
+    if (structs > 1) this.#buckets.charge("sync", this.#limits.syncStructsPerMinute, this.#now(), structs - 1);
+    return null;
+  }
+
   /** Task and note entries an update creates, deletes or changes outside a note body. */
   takeEntries(entries: number): AppError | null {
     return entries > 0 ? this.#take("entries", entries, entries) : null;
@@ -77,6 +86,8 @@ export class YjsBudget {
         return this.#limits.opsPerMinute;
       case "entries":
         return this.#limits.entryEditsPerMinute;
+      case "sync":
+        return this.#limits.syncStructsPerMinute;
     }
   }
 }

@@ -36,7 +36,7 @@ export type DeleteSet = ReturnType<typeof Y.decodeUpdate>["ds"];
 /** A binary frame, read through. */
 export type YjsFrame =
   /** A state vector: the room answers with what the device lacks. */
-  | { kind: "state-request" }
+  | { kind: "state-request"; stateVector: Map<number, number> }
   /** Sync step 2 or an update, decoded once; `decoded` counts its structs and deleted ranges. */
   | { kind: "update"; structs: Struct[]; ds: DeleteSet; decoded: number }
   | { kind: "awareness"; states: number };
@@ -70,10 +70,11 @@ export function readBinaryFrame(bytes: Uint8Array): FrameRead {
 
 /** What y-protocols' readSyncStep1 reads: a count, then (client, clock) pairs. */
 function readStateVector(sv: Uint8Array): FrameRead {
-  for (const clock of Y.decodeStateVector(sv).values()) {
+  const stateVector = Y.decodeStateVector(sv);
+  for (const clock of stateVector.values()) {
     if (clock > MAX_CLOCK) return malformed(`state vector clock ${clock} is out of range`);
   }
-  return { ok: true, frame: { kind: "state-request" } };
+  return { ok: true, frame: { kind: "state-request", stateVector } };
 }
 
 /** What y-protocols' applyAwarenessUpdate reads: a count, then (client, clock, JSON state) triples. */

@@ -340,3 +340,19 @@ export class ShapeChecker {
     return place;
   }
 }
+
+/**
+ * How many structs the answer to a state request carries: for each client the
+ * document knows, its structs past the clock the device has. One binary search
+ * per client, where encoding the answer costs a write per struct (D12).
+ */
+export function answerSize(doc: Y.Doc, stateVector: Map<number, number>): number {
+  let structs = 0;
+  for (const [client, own] of doc.store.clients) {
+    const clock = stateVector.get(client) ?? 0;
+    const last = own[own.length - 1]!;
+    if (clock >= last.id.clock + last.length) continue;
+    structs += own.length - Y.findIndexSS(own, clock);
+  }
+  return structs;
+}

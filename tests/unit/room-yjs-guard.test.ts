@@ -196,6 +196,22 @@ describe("Room core — Yjs frames at the door (Node)", () => {
     expect(send(room, a, syncUpdate(edit(copyOf(room.doc), (d) => addTask(d, "t-later"))))).toBeNull();
   });
 
+  it("[D12] state requests are charged the structs their answers carry: a full one, then waiting; up-to-date ones cost nothing", () => {
+    const { room, a, b } = withNote({ RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE: "1000" });
+    expect(send(room, a, syncUpdate(typeBackwards(copyOf(room.doc), "n1", 1_500)))).toBeNull();
+    const empty = stateRequest(Y.encodeStateVector(new Y.Doc()));
+    // A new device gets the whole document even though it is more than a minute's budget...
+    expect(send(room, a, empty)).toBeNull();
+    // ...and whoever asks for it again waits: an amplification is refused for the cost of a few bytes.
+    const wait = send(room, b, empty);
+    expect(wait).toMatchObject({ code: "rate_limited", retryAfter: expect.any(Number) });
+    room.clock += wait!.retryAfter! * 1_000 + 60_000;
+    // Fifty tabs reconnecting up to date cost one each, a twentieth of the new device's answer together.
+    const upToDate = stateRequest(Y.encodeStateVector(room.doc));
+    for (let i = 0; i < 50; i++) expect(send(room, i % 2 ? a : b, upToDate)).toBeNull();
+    console.log(`[D12] a full state request of 1,500+ structs put a 1,000/min sync budget in debt for ${wait!.retryAfter} s; a minute later 50 up-to-date requests passed`);
+  });
+
   it("[D14] an update that would take the stored document past its cap is refused as too_large; deletes still pass", () => {
     const { room, a } = withNote({ DOC_MAX_BYTES: String(64 * 1024) });
     const paste = (d: Y.Doc) => edit(d, () => bodyOf(d, "n1").insert(0, "p".repeat(30_000)));
