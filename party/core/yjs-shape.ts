@@ -58,7 +58,11 @@ export type UpdateShape =
 
 const OUTSIDE: Place = { at: "outside" };
 const COLLECTED: Place = { at: "collected" };
-const ROOTS: Record<string, Place> = { [TASKS]: { at: "root", kind: "task" }, [NOTES]: { at: "root", kind: "note" } };
+/** A Map, not an object: a root named `__proto__` or `toString` must not find anything. */
+const ROOTS = new Map<string, Place>([
+  [TASKS, { at: "root", kind: "task" }],
+  [NOTES, { at: "root", kind: "note" }],
+]);
 
 const isMap = (type: Y.AbstractType<unknown>) => type instanceof Y.Map;
 // Y.XmlText extends Y.Text: a note body is the plain kind.
@@ -197,7 +201,7 @@ export class ShapeChecker {
       const parent: unknown = s.parent;
       if (typeof parent === "string") {
         // Cheapest refusal first: a root outside the schema needs nothing else looked at.
-        if (!(parent in ROOTS)) return fail(`root "${parent.slice(0, 40)}" is outside the schema (D1)`);
+        if (!ROOTS.has(parent)) return fail(`root "${parent.slice(0, 40)}" is outside the schema (D1)`);
         parents[i] = parent;
       } else if (parent instanceof Y.ID) {
         const found = locate(parent);
@@ -230,7 +234,7 @@ export class ShapeChecker {
       let at: Place;
       let sub = s.parentSub;
       const p = parents[i]!;
-      if (typeof p === "string") at = ROOTS[p]!;
+      if (typeof p === "string") at = ROOTS.get(p)!;
       else if (p !== null) {
         const parentItem = typeof p === "number" ? structs[p]! : p;
         // A deleted type whose content was collected: Yjs drops what is added to it (a late edit to a deleted note, say).
@@ -334,7 +338,7 @@ export class ShapeChecker {
     if (known) return known;
     let place: Place;
     const item = type._item;
-    if (item === null) place = isMap(type) ? (ROOTS[Y.findRootTypeKey(type)] ?? OUTSIDE) : OUTSIDE;
+    if (item === null) place = isMap(type) ? (ROOTS.get(Y.findRootTypeKey(type)) ?? OUTSIDE) : OUTSIDE;
     else place = placeInside(this.#placeOf(item), item.parentSub, type);
     this.#placeOfChildren.set(type, place);
     return place;

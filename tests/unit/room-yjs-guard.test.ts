@@ -70,6 +70,8 @@ describe("Room core — Yjs frames at the door (Node)", () => {
     const base = copyOf(room.doc);
     const hostile: [string, Uint8Array][] = [
       ["a map under a root outside the schema", junkRootUpdate(50)],
+      ["a root named __proto__", junkRootUpdate(5, "__proto__")],
+      ["a root named toString", junkRootUpdate(5, "toString")],
       ["a 1,000,000-character string under a root outside the schema", hugeTextUpdate(1_000_000)],
       ["a task that is a Y.Text", edit(copyOf(room.doc), (d) => d.getMap(TASKS).set("t1", new Y.Text("x")))],
       ["a note that is a Y.Array", edit(copyOf(room.doc), (d) => d.getMap(NOTES).set("n2", new Y.Array()))],
