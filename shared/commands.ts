@@ -14,7 +14,7 @@ export const ClientActionIdSchema = z
   .max(LIMITS.id)
   .regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only");
 
-/** Every text field below carries `titleText` or `plainText` (D11, D12). */
+/** Every text field below carries `titleText` or `plainText` (D15, D16). */
 const title = z.string().trim().min(1).max(LIMITS.title).check(titleText);
 const tags = z.array(z.string().trim().min(1).max(LIMITS.tag).check(titleText)).max(LIMITS.tags);
 const taskId = z.string().min(1).max(LIMITS.id);

@@ -19,7 +19,7 @@ export const LIMITS = {
   id: 128,
 } as const;
 
-/** A required one-line name (a title, a tag, a memory key): trimmed, 1–max characters, visible (D11, D12). */
+/** A required one-line name (a title, a tag, a memory key): trimmed, 1–max characters, visible (D15, D16). */
 const trimmed = (max: number) => z.string().trim().min(1).max(max).check(titleText);
 
 /**

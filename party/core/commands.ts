@@ -65,7 +65,7 @@ type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => v
 
 export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
   // HTTP and socket inputs were parsed at the edge; the assistant's tools build commands from model output. Checking
-  // every command here is the one place no path skips: a title no schema allows is a typed refusal, never a ledger throw (D11).
+  // every command here is the one place no path skips: a title no schema allows is a typed refusal, never a ledger throw (D15).
   // Only checked: the command itself (its key order is the idempotency fingerprint, L4) is what runs.
   const checked = CommandSchema.safeParse(command);
   if (!checked.success) {

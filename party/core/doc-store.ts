@@ -62,6 +62,9 @@ function applyAll(doc: Y.Doc, updates: Uint8Array[], origin: unknown): void {
 }
 
 export class DocStore extends SqlTables {
+  /** Bytes stored, kept current as rows are written so the size cap (D14) costs no query per update; null until first read. */
+  #bytes: number | null = null;
+
   constructor(sql: SqlStore, now: () => number = Date.now) {
     super(sql, SCHEMA, now);
   }
@@ -71,6 +74,7 @@ export class DocStore extends SqlTables {
     this.load(doc);
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === DocStore.LOAD_ORIGIN) return;
+      if (this.#bytes !== null) this.#bytes += update.byteLength;
       this.sql.exec(
         "INSERT INTO doc_updates (data, origin, ts) VALUES (?, ?, ?)",
         toBlob(update),
@@ -91,11 +95,14 @@ export class DocStore extends SqlTables {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates").toArray()[0]?.n ?? 0;
   }
 
-  /** Bytes stored for the document: base chunks and update rows. */
+  /** Bytes stored for the document: base chunks and update rows. Summed once, then kept current. */
   get storedBytes(): number {
-    const q = (table: string) =>
-      this.sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
-    return q("doc_base") + q("doc_updates");
+    if (this.#bytes === null) {
+      const q = (table: string) =>
+        this.sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
+      this.#bytes = q("doc_base") + q("doc_updates");
+    }
+    return this.#bytes;
   }
 
   /** Whether compaction has enough to fold (D7). */
@@ -112,6 +119,7 @@ export class DocStore extends SqlTables {
    */
   compact(options: { everything?: boolean } = {}): { folded: number } {
     const cutoff = options.everything ? Number.POSITIVE_INFINITY : this.now() - KEEP_FOR_UNDO_MS;
+    this.#bytes = null;
     return this.sql.transactionSync(() => {
       const rows = this.sql
         .exec<{ id: number; data: SqlValue; ts: number }>("SELECT id, data, ts FROM doc_updates ORDER BY id")

@@ -73,6 +73,11 @@ export class FakeSocket implements Client {
     this.#outbound.push({ kind: "binary", bytes: encoding.toUint8Array(encoder) });
   }
 
+  /** Queues a binary frame as it is: hostile or malformed ones included (D10–D14). */
+  sendBinary(bytes: Uint8Array): void {
+    this.#outbound.push({ kind: "binary", bytes });
+  }
+
   /** Delivers what the device sent to the room, in order. Returns how many frames went. */
   flushOut(): number {
     const batch = this.#outbound.splice(0);
@@ -111,11 +116,12 @@ export class FakeSocket implements Client {
   }
 }
 
-export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string> };
+/** `sql`: an existing database, to start a room again over what another one stored (a restart). */
+export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string>; sql?: ReturnType<typeof nodeSql> };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
 export class FakeRoom {
-  readonly sql = nodeSql();
+  readonly sql: ReturnType<typeof nodeSql>;
   readonly doc = new Y.Doc();
   readonly room: Room;
   readonly config: RoomConfig;
@@ -127,6 +133,7 @@ export class FakeRoom {
   #ids = 0;
 
   constructor(options: FakeRoomOptions = {}) {
+    this.sql = options.sql ?? nodeSql();
     this.clock = options.now ?? Date.parse("2026-11-25T10:00:00.000Z");
     this.config = parseConfig({ LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "0", ...options.env });
     const userId = options.userId ?? "alice";
