@@ -132,6 +132,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     let lastEventSeq: number | undefined;
     /** Tickets refused (4401) since the last welcome (P15). */
     let refusals = 0;
+    let resync: ReturnType<typeof setTimeout> | null = null;
     const p = new YProvider(location.host, "me", doc, {
       prefix: "/api/v1/socket",
       protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -238,6 +239,17 @@ export function BrainProvider({ children }: { children: ReactNode }) {
             writeOutbox(left);
             setOutbox(left);
             toast.error(`Not sent: ${f.message}`);
+          } else if (f.rid === undefined && f.code === "rate_limited") {
+            // D12: a refused document update leaves this device's copy behind the room's. Wait as
+            // told, then reconnect once: the sync on connect sends what was refused.
+            toast.warning(`Syncing again in ${f.retryAfter ?? 60} s — ${f.message}`, { id: "yjs-resync" });
+            if (resync === null) {
+              resync = setTimeout(() => {
+                resync = null;
+                p.disconnect();
+                void p.connect();
+              }, (f.retryAfter ?? 60) * 1000);
+            }
           } else if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
           else toast.error(f.message);
           return;
@@ -270,6 +282,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("blur", onFocus);
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
+      if (resync !== null) clearTimeout(resync);
       p.destroy();
       void local.destroy();
       providerRef.current = null;
