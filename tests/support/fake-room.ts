@@ -73,6 +73,11 @@ export class FakeSocket implements Client {
     this.#outbound.push({ kind: "binary", bytes: encoding.toUint8Array(encoder) });
   }
 
+  /** Queues raw binary bytes, for hostile Yjs frames (the room's guard sees them as sent). */
+  sendBinary(bytes: Uint8Array): void {
+    this.#outbound.push({ kind: "binary", bytes });
+  }
+
   /** Delivers what the device sent to the room, in order. Returns how many frames went. */
   flushOut(): number {
     const batch = this.#outbound.splice(0);
@@ -120,6 +125,8 @@ export class FakeRoom {
   readonly room: Room;
   readonly config: RoomConfig;
   readonly logs: { level: string; event: string; code?: string }[] = [];
+  /** Exceptions Yjs threw on a device's frame, which the host would log with their stack (applySync). */
+  readonly yjsErrors: unknown[] = [];
   alarmAt: number | null = null;
   clock: number;
   #sockets: FakeSocket[] = [];
@@ -180,11 +187,20 @@ export class FakeRoom {
     }
   }
 
-  /** What y-partyserver does with a sync frame: apply it to the room's document with the connection as origin. */
+  /**
+   * What y-partyserver does with a sync frame: apply it to the room's document
+   * with the connection as origin. Like y-partyserver (and y-protocols inside
+   * it), a Yjs exception is caught and logged, not thrown: it lands in
+   * `yjsErrors`, which a guarded room keeps empty (D10).
+   */
   applySync(socket: FakeSocket, bytes: Uint8Array): void {
-    const decoder = decoding.createDecoder(bytes);
-    // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
-    if (decoding.readVarUint(decoder) !== 0) return;
-    syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket);
+    try {
+      const decoder = decoding.createDecoder(bytes);
+      // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
+      if (decoding.readVarUint(decoder) !== 0) return;
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket, (error) => this.yjsErrors.push(error));
+    } catch (error) {
+      this.yjsErrors.push(error);
+    }
   }
 }
