@@ -73,7 +73,7 @@ export class FakeSocket implements Client {
     this.#outbound.push({ kind: "binary", bytes: encoding.toUint8Array(encoder) });
   }
 
-  /** Queues raw binary bytes, for hostile Yjs frames (the room's guard sees them as sent). */
+  /** Queues a binary frame as it is: hostile or malformed ones included (D10–D14). */
   sendBinary(bytes: Uint8Array): void {
     this.#outbound.push({ kind: "binary", bytes });
   }
@@ -116,7 +116,8 @@ export class FakeSocket implements Client {
   }
 }
 
-export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string> };
+/** `collectYjsErrors`: Yjs exceptions on device frames are caught like the host catches them, into `yjsErrors`, instead of thrown. */
+export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string>; collectYjsErrors?: boolean };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
 export class FakeRoom {
@@ -125,8 +126,9 @@ export class FakeRoom {
   readonly room: Room;
   readonly config: RoomConfig;
   readonly logs: { level: string; event: string; code?: string }[] = [];
-  /** Exceptions Yjs threw on a device's frame, which the host would log with their stack (applySync). */
+  /** Exceptions Yjs threw on a device's frame, which the host would log with their stack (applySync, with `collectYjsErrors`). */
   readonly yjsErrors: unknown[] = [];
+  #collectYjsErrors: boolean;
   alarmAt: number | null = null;
   clock: number;
   #sockets: FakeSocket[] = [];
@@ -135,6 +137,7 @@ export class FakeRoom {
 
   constructor(options: FakeRoomOptions = {}) {
     this.clock = options.now ?? Date.parse("2026-11-25T10:00:00.000Z");
+    this.#collectYjsErrors = options.collectYjsErrors ?? false;
     this.config = parseConfig({ LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "0", ...options.env });
     const userId = options.userId ?? "alice";
     const tickets = new TicketStore(this.sql, () => this.clock);
@@ -189,18 +192,21 @@ export class FakeRoom {
 
   /**
    * What y-partyserver does with a sync frame: apply it to the room's document
-   * with the connection as origin. Like y-partyserver (and y-protocols inside
-   * it), a Yjs exception is caught and logged, not thrown: it lands in
-   * `yjsErrors`, which a guarded room keeps empty (D10).
+   * with the connection as origin. With `collectYjsErrors`, a Yjs exception is
+   * caught as y-partyserver catches it (and logs it with its stack) and lands
+   * in `yjsErrors`, which a guarded room keeps empty (D10); otherwise it is
+   * thrown to the test.
    */
   applySync(socket: FakeSocket, bytes: Uint8Array): void {
+    const collect = this.#collectYjsErrors ? (error: unknown) => this.yjsErrors.push(error) : undefined;
     try {
       const decoder = decoding.createDecoder(bytes);
       // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
       if (decoding.readVarUint(decoder) !== 0) return;
-      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket, (error) => this.yjsErrors.push(error));
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket, collect);
     } catch (error) {
-      this.yjsErrors.push(error);
+      if (!collect) throw error;
+      collect(error);
     }
   }
 }
