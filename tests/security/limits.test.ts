@@ -143,14 +143,13 @@ describe("Security — limits under bursts, exact (room core, frozen clock)", ()
     a.sendFrame({ type: "ping", rid: "after-wait" });
     room.flush();
 
-    // Sync step 1 with an empty state vector: the cheapest valid Yjs frame.
+    // An awareness message with no states: the cheapest valid Yjs frame, so only the frame limit is measured.
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, 1);
     encoding.writeVarUint8Array(encoder, Uint8Array.of(0));
-    const step1 = encoding.toUint8Array(encoder);
+    const awareness = encoding.toUint8Array(encoder);
     const yjs = room.connect();
-    for (let i = 0; i < LIMITS.RATE_LIMIT_YJS_FRAMES_PER_MINUTE + 10; i++) yjs.sendBinary(step1);
+    for (let i = 0; i < LIMITS.RATE_LIMIT_YJS_FRAMES_PER_MINUTE + 10; i++) yjs.sendBinary(awareness);
     room.flush();
     const yjsLimited = yjs.of("error").filter((e) => e.code === "rate_limited");
     console.log(
