@@ -109,7 +109,8 @@ describe("Security — fuzzed socket frames on the room core (Node)", () => {
     const rng = seededRng("security binary frames");
     const recipes = fc.sample(binaryRecipe, { seed: rng.seed, numRuns: FRAMES });
     // As the host runs it: what Yjs throws is caught and logged by y-partyserver, not thrown to the room.
-    const room = new FakeRoom({ collectYjsErrors: true });
+    const room = new FakeRoom();
+    room.collectYjsErrors = true;
     const t = tally();
     const socket = room.connect();
     socket.hello("fuzz-binary");

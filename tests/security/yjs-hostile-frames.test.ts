@@ -24,7 +24,8 @@ describe("Security — hostile Yjs frames never reach Yjs unchecked (Node)", () 
   it(`[X2][D10] ${FRAMES} seeded hostile binary frames: 0 Yjs exceptions caught and logged by the host, each refused frame answered`, () => {
     const rng = seededRng("security hostile yjs frames");
     const recipes = fc.sample(binaryRecipe, { seed: rng.seed, numRuns: FRAMES });
-    const room = new FakeRoom({ collectYjsErrors: true });
+    const room = new FakeRoom();
+    room.collectYjsErrors = true;
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const socket = room.connect();
     socket.hello("hostile");

@@ -116,8 +116,7 @@ export class FakeSocket implements Client {
   }
 }
 
-/** `collectYjsErrors`: Yjs exceptions on device frames are caught like the host catches them, into `yjsErrors`, instead of thrown. */
-export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string>; collectYjsErrors?: boolean };
+export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string> };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
 export class FakeRoom {
@@ -128,7 +127,8 @@ export class FakeRoom {
   readonly logs: { level: string; event: string; code?: string }[] = [];
   /** Exceptions Yjs threw on a device's frame, which the host would log with their stack (applySync, with `collectYjsErrors`). */
   readonly yjsErrors: unknown[] = [];
-  #collectYjsErrors: boolean;
+  /** Catch Yjs exceptions on device frames as the host does, into `yjsErrors`, instead of throwing them to the test. */
+  collectYjsErrors = false;
   alarmAt: number | null = null;
   clock: number;
   #sockets: FakeSocket[] = [];
@@ -137,7 +137,6 @@ export class FakeRoom {
 
   constructor(options: FakeRoomOptions = {}) {
     this.clock = options.now ?? Date.parse("2026-11-25T10:00:00.000Z");
-    this.#collectYjsErrors = options.collectYjsErrors ?? false;
     this.config = parseConfig({ LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "0", ...options.env });
     const userId = options.userId ?? "alice";
     const tickets = new TicketStore(this.sql, () => this.clock);
@@ -198,7 +197,7 @@ export class FakeRoom {
    * thrown to the test.
    */
   applySync(socket: FakeSocket, bytes: Uint8Array): void {
-    const collect = this.#collectYjsErrors ? (error: unknown) => this.yjsErrors.push(error) : undefined;
+    const collect = this.collectYjsErrors ? (error: unknown) => this.yjsErrors.push(error) : undefined;
     try {
       const decoder = decoding.createDecoder(bytes);
       // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
