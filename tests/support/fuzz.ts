@@ -334,6 +334,8 @@ export function payloadText(body: Payload, pick: (placeholder: string) => string
   }
 }
 
+const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"] as const;
+
 /**
  * Ids the room handed out, harvested from its answers, to aim later inputs at
  * real objects. Picks are made with the run's own random numbers, so a seed
@@ -368,6 +370,8 @@ export class IdPool {
 
   pick(placeholder: string): string {
     if (placeholder === KEY) return `fuzz-key-${Math.floor(this.#next() * 40)}`;
+    // Ids index the room's records: names every plain object already has must find nothing (X2).
+    if (this.#next() < 0.05) return PROTOTYPE_KEYS[Math.floor(this.#next() * PROTOTYPE_KEYS.length)]!;
     if (this.#ids.length === 0 || this.#next() < 0.2) return `made-up-${++this.#made}`;
     // Recent ids are likelier to still exist.
     const recent = Math.min(this.#ids.length, 16);
