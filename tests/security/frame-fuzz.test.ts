@@ -15,6 +15,7 @@ import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 import { hasStack, IdPool, jsonFrame, payloadText } from "../support/fuzz.ts";
 import { seededRng } from "../support/random.ts";
 import { binaryRecipe, FuzzDevice } from "../support/yjs-fuzz.ts";
+import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 
 const FRAMES = 5_000;
@@ -44,6 +45,22 @@ function ping(room: FakeRoom, socket: FakeSocket, t: Tally): void {
   socket.sendFrame({ type: "ping", rid });
   room.flush();
   if (!socket.of("pong").some((f) => f.rid === rid)) t.problems.push(`no pong for ${rid}`);
+}
+
+/**
+ * Whether a binary frame is malformed on its face — empty, an unknown message
+ * type, an unknown sync step — which the room must answer with a typed error
+ * (D10), whatever else it holds.
+ */
+function plainlyMalformed(bytes: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(bytes);
+    const type = decoding.readVarUint(decoder);
+    if (type === 1) return false;
+    return type !== 0 || decoding.readVarUint(decoder) > 2;
+  } catch {
+    return true;
+  }
 }
 
 /** D6: whatever devices sent, every task and note in the document is valid. */
@@ -114,7 +131,7 @@ describe("Security — fuzzed socket frames on the room core (Node)", () => {
     const t = tally();
     const socket = room.connect();
     socket.hello("fuzz-binary");
-    const device = new FuzzDevice();
+    const device = new FuzzDevice(() => Y.encodeStateAsUpdate(room.doc));
     room.doc.on("update", (update: Uint8Array) => device.receive(update));
     // y-protocols logs what Yjs throws with console.error, as the host would; counted in room.yjsErrors instead.
     vi.spyOn(console, "error").mockImplementation(() => {});
@@ -138,7 +155,9 @@ describe("Security — fuzzed socket frames on the room core (Node)", () => {
         thrown++;
         t.problems.push(`frame ${i} (${recipe.kind}) threw out of the room: ${String(error).slice(0, 200)}`);
       }
-      check(t, socket.received.slice(before), `binary frame ${i} (${recipe.kind})`);
+      const answered = socket.received.slice(before);
+      check(t, answered, `binary frame ${i} (${recipe.kind})`);
+      if (plainlyMalformed(bytes) && !answered.some((f) => f.type === "error")) t.problems.push(`malformed binary frame ${i} (${recipe.kind}) got no error`);
       t.sent++;
       if (socket.closed) t.problems.push(`socket closed by binary frame ${i}`);
       if ((i + 1) % PING_EVERY === 0) {

@@ -10,6 +10,7 @@
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import * as Y from "yjs";
 import { FakeRoom } from "../support/fake-room.ts";
 import { seededRng } from "../support/random.ts";
 import { binaryRecipe, FuzzDevice } from "../support/yjs-fuzz.ts";
@@ -29,7 +30,7 @@ describe("Security — hostile Yjs frames never reach Yjs unchecked (Node)", () 
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const socket = room.connect();
     socket.hello("hostile");
-    const device = new FuzzDevice();
+    const device = new FuzzDevice(() => Y.encodeStateAsUpdate(room.doc));
     room.doc.on("update", (update: Uint8Array) => device.receive(update));
     const reached: string[] = [];
     for (const [i, recipe] of recipes.entries()) {

@@ -206,10 +206,14 @@ export class FuzzDevice {
   #mirror: Y.Doc;
   #stale: Y.Doc;
   #clients = 1_000;
+  #mirrorBroken = false;
+  #roomState: (() => Uint8Array) | null;
 
-  constructor() {
+  /** `roomState` is the room's whole document, to rebuild the mirror from when a hostile update has made it diverge. */
+  constructor(roomState: (() => Uint8Array) | null = null) {
     this.#mirror = this.#newDoc();
     this.#stale = this.#newDoc();
+    this.#roomState = roomState;
   }
 
   #newDoc(): Y.Doc {
@@ -218,9 +222,29 @@ export class FuzzDevice {
     return doc;
   }
 
-  /** An update the room applied (its `update` event, or a sync message it sent). */
+  /**
+   * An update the room applied (its `update` event, or a sync message it sent).
+   * Never throws — it may run inside the room's own transaction: a corrupted
+   * frame can give the room structs under the mirror's client id that the
+   * mirror holds differently, and then the mirror is rebuilt before its next use.
+   */
   receive(update: Uint8Array): void {
-    Y.applyUpdate(this.#mirror, update);
+    if (this.#mirrorBroken) return;
+    try {
+      Y.applyUpdate(this.#mirror, update);
+    } catch {
+      this.#mirrorBroken = true;
+    }
+  }
+
+  /** The mirror, rebuilt from the room's whole state if it diverged; that state must load (X2). */
+  #synced(): Y.Doc {
+    if (this.#mirrorBroken && this.#roomState) {
+      this.#mirror = this.#newDoc();
+      Y.applyUpdate(this.#mirror, this.#roomState());
+      this.#mirrorBroken = false;
+    }
+    return this.#mirror;
   }
 
   frame(recipe: BinaryRecipe): Uint8Array {
@@ -265,10 +289,10 @@ export class FuzzDevice {
         let doc: Y.Doc;
         if (recipe.base === "fresh") doc = this.#newDoc();
         else if (recipe.base === "stale") doc = this.#stale;
-        else if (recipe.corrupt === null) doc = this.#mirror;
+        else if (recipe.corrupt === null) doc = this.#synced();
         else {
           doc = this.#newDoc();
-          Y.applyUpdate(doc, Y.encodeStateAsUpdate(this.#mirror));
+          Y.applyUpdate(doc, Y.encodeStateAsUpdate(this.#synced()));
         }
         const before = Y.encodeStateVector(doc);
         doc.transact(() => {
