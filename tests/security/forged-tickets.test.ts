@@ -10,6 +10,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TicketSchema } from "../../shared/api.ts";
 import { login } from "../integration/clients.ts";
 import { type DevServer, newStateDir, startDevServer } from "../integration/dev-server.ts";
 import { seededRng } from "../support/random.ts";
@@ -49,7 +50,7 @@ function upgrade(server: DevServer, ticket: string): Promise<{ connected: boolea
 
 async function ticketOf(server: DevServer, token: string): Promise<string> {
   const res = await fetch(`${server.url}/api/v1/socket/ticket`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
-  return ((await res.json()) as { ticket: string }).ticket;
+  return TicketSchema.parse(await res.json()).ticket;
 }
 
 describe("Security — forged socket tickets against the dev server", () => {

@@ -8,7 +8,9 @@
  * the action a single time: the same events, nothing more.
  */
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { INPUTS, type InputName } from "../../party/core/inputs.ts";
+import { AcceptedSchema } from "../../shared/chat.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { JsonValue } from "../support/fuzz.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
@@ -42,11 +44,14 @@ async function http(room: FakeRoom, method: string, path: string, body?: unknown
   return room.room.request(new Request(`https://room.test${path}`, init), `http-${++requests}`);
 }
 
-async function ok<T>(res: Promise<Response>): Promise<T> {
+/** A setup request's answer, parsed: `{id}` of what it made, or C1's `Accepted`. */
+async function ok<T>(res: Promise<Response>, schema: z.ZodType<T>): Promise<T> {
   const r = await res;
   if (r.status >= 300) throw new Error(`setup: ${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
+  return schema.parse(await r.json());
 }
+
+const Made = z.looseObject({ id: z.string() });
 
 async function settle(room: FakeRoom): Promise<void> {
   room.flush();
@@ -54,11 +59,11 @@ async function settle(room: FakeRoom): Promise<void> {
   room.flush();
 }
 
-const idOf = (value: { id: string }) => value.id;
+const idOf = async (res: Promise<Response>) => (await ok(res, Made)).id;
 
 /** A turn of the offline assistant, run to its end; returns its id. */
 async function turn(room: FakeRoom, text: string): Promise<string> {
-  const { turnId } = await ok<{ turnId: string }>(http(room, "POST", "/api/v1/message", { text }));
+  const { turnId } = await ok(http(room, "POST", "/api/v1/message", { text }), AcceptedSchema);
   await settle(room);
   return turnId;
 }
@@ -69,7 +74,7 @@ const CASES: Case[] = [
     input: "task",
     label: "update",
     prepare: async (room) => {
-      const taskId = idOf(await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Call John" } })));
+      const taskId = await idOf(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Call John" } }));
       return { method: "POST", path: "/api/v1/tasks", body: { action: "update", taskId, patch: { title: "Call John back" } }, frame: { type: "task" } };
     },
   },
@@ -84,7 +89,7 @@ const CASES: Case[] = [
     input: "memory.unpin",
     label: "unpin (HTTP only)",
     prepare: async (room) => {
-      const memoryId = idOf(await ok(http(room, "POST", "/api/v1/memory/pin", { type: "fact", key: "dog", value: "Rex" })));
+      const memoryId = await idOf(http(room, "POST", "/api/v1/memory/pin", { type: "fact", key: "dog", value: "Rex" }));
       return { method: "POST", path: "/api/v1/memory/unpin", body: { memoryId }, frame: null };
     },
   },
@@ -94,7 +99,7 @@ const CASES: Case[] = [
     input: "reminder.snooze",
     label: "snooze",
     prepare: async (room) => {
-      const reminderId = idOf(await ok(http(room, "POST", "/api/v1/reminders", { at: "2026-11-26T09:00:00Z", title: "Tea" })));
+      const reminderId = await idOf(http(room, "POST", "/api/v1/reminders", { at: "2026-11-26T09:00:00Z", title: "Tea" }));
       return { method: "POST", path: `/api/v1/reminders/${reminderId}/snooze`, body: { minutes: 10 }, frame: { type: "reminder.snooze", reminderId } };
     },
   },
@@ -102,7 +107,7 @@ const CASES: Case[] = [
     input: "reminder.dismiss",
     label: "dismiss",
     prepare: async (room) => {
-      const reminderId = idOf(await ok(http(room, "POST", "/api/v1/reminders", { at: "2026-11-26T09:00:00Z", title: "Tea" })));
+      const reminderId = await idOf(http(room, "POST", "/api/v1/reminders", { at: "2026-11-26T09:00:00Z", title: "Tea" }));
       return { method: "POST", path: `/api/v1/reminders/${reminderId}/dismiss`, body: null, frame: { type: "reminder.dismiss", reminderId } };
     },
   },
@@ -110,8 +115,8 @@ const CASES: Case[] = [
     input: "notification.ack",
     label: "ack",
     prepare: async (room) => {
-      await ok(http(room, "PUT", "/api/v1/preferences", { notifications: { quietHours: null } }));
-      await ok(http(room, "POST", "/api/v1/reminders", { at: new Date(room.clock + 60_000).toISOString(), title: "Tea" }));
+      await ok(http(room, "PUT", "/api/v1/preferences", { notifications: { quietHours: null } }), z.unknown());
+      await ok(http(room, "POST", "/api/v1/reminders", { at: new Date(room.clock + 60_000).toISOString(), title: "Tea" }), Made);
       room.clock += 120_000;
       await room.room.alarm();
       room.flush();
@@ -124,7 +129,7 @@ const CASES: Case[] = [
     input: "plan.item",
     label: "accept",
     prepare: async (room) => {
-      await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Call John", due: "2026-11-25" } }));
+      await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Call John", due: "2026-11-25" } }), Made);
       await turn(room, "plan my day");
       const plan = Object.values(room.room.ledger.state.plans)[0];
       const item = plan?.items[0];
@@ -139,7 +144,7 @@ const CASES: Case[] = [
     // The offline assistant, slowed down, so the turn is still streaming when the stops arrive.
     env: { OFFLINE_TOKEN_DELAY_MS: "100" },
     prepare: async (room) => {
-      const { turnId } = await ok<{ turnId: string }>(http(room, "POST", "/api/v1/message", { text: "what's on my agenda today?" }));
+      const { turnId } = await ok(http(room, "POST", "/api/v1/message", { text: "what's on my agenda today?" }), AcceptedSchema);
       while ((room.room.chat.active?.tokens.length ?? 0) < 1) await new Promise((r) => setTimeout(r, 5));
       return { method: "POST", path: `/api/v1/turns/${turnId}/stop`, body: null, frame: { type: "turn.stop", turnId } };
     },
@@ -148,7 +153,7 @@ const CASES: Case[] = [
     input: "proposal.confirm",
     label: "confirm",
     prepare: async (room) => {
-      await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Old report" } }));
+      await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Old report" } }), Made);
       await turn(room, "delete old report");
       const proposalId = room.room.chat.store.pendingProposals(room.clock)[0]?.id;
       if (!proposalId) throw new Error("setup: no proposal");
@@ -159,7 +164,7 @@ const CASES: Case[] = [
     input: "proposal.reject",
     label: "reject",
     prepare: async (room) => {
-      await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Old report" } }));
+      await ok(http(room, "POST", "/api/v1/tasks", { action: "create", task: { title: "Old report" } }), Made);
       await turn(room, "delete old report");
       const proposalId = room.room.chat.store.pendingProposals(room.clock)[0]?.id;
       if (!proposalId) throw new Error("setup: no proposal");

@@ -8,7 +8,8 @@
  * covers the graceful restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LedgerEvent, Message, Task } from "../../shared/domain.ts";
+import { BrainStateSchema, type EventsPage, EventsPageSchema } from "../../shared/api.ts";
+import { AcceptedSchema, LlmFrameSchema } from "../../shared/chat.ts";
 import { login, socketDevice } from "../integration/clients.ts";
 import { type DevServer, newStateDir, startDevServer } from "../integration/dev-server.ts";
 import { seededRng } from "../support/random.ts";
@@ -31,11 +32,11 @@ function http(server: DevServer, token: string) {
     });
 }
 
-async function allEvents(server: DevServer, token: string): Promise<LedgerEvent[]> {
-  const events: LedgerEvent[] = [];
+async function allEvents(server: DevServer, token: string): Promise<EventsPage["events"]> {
+  const events: EventsPage["events"] = [];
   for (;;) {
     const res = await http(server, token)("GET", `/api/v1/events?since=${events.at(-1)?.seq ?? 0}&limit=1000`);
-    const page = (await res.json()) as { events: LedgerEvent[]; lastEventSeq: number };
+    const page = EventsPageSchema.parse(await res.json());
     events.push(...page.events);
     if (page.events.length === 0 || events.at(-1)!.seq >= page.lastEventSeq) return events;
   }
@@ -45,9 +46,10 @@ async function allEvents(server: DevServer, token: string): Promise<LedgerEvent[
 async function ending(server: DevServer, token: string, turnId: string): Promise<{ type: string; text?: string; reason?: string }> {
   const res = await fetch(`${server.url}/api/v1/stream/${turnId}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
   const body = await res.text();
-  const events = [...body.matchAll(/^event: (\S+)\ndata: (.*)$/gm)].map((m) => ({ type: m[1]!, data: JSON.parse(m[2]!) as { text?: string; reason?: string } }));
-  const last = events.at(-1);
-  return last ? { type: last.type, ...last.data } : { type: `no events (${res.status})` };
+  const last = [...body.matchAll(/^data: (.*)$/gm)].map((m) => LlmFrameSchema.parse(JSON.parse(m[1]!))).at(-1);
+  if (!last) return { type: `no events (${res.status})` };
+  if (last.type === "llm.interrupted") return { type: last.type, text: last.text, reason: last.reason };
+  return { type: last.type, text: last.type === "llm.completed" ? last.text : undefined };
 }
 
 describe("Security — kill -9 of the dev server mid-stream and after acks", () => {
@@ -101,7 +103,7 @@ describe("Security — kill -9 of the dev server mid-stream and after acks", () 
       // A long reply starts streaming; once a checkpoint is behind it, a burst of writes goes out and the kill follows the first ack.
       device.send({ type: "message.send", rid: `m${round}`, command: { text: "what's on my agenda today?" } });
       const ack = await device.log.waitFor("ack", (f) => f.rid === `m${round}`);
-      const { turnId } = ack.result as { turnId: string };
+      const { turnId } = AcceptedSchema.parse(ack.result);
       turns.push(turnId);
       await device.log.waitFor("llm.token", (f) => f.turnId === turnId && f.seq >= TOKENS_BEFORE_KILL - 1);
       const burst = Array.from({ length: 8 }, (_, i) => socketWrite(i, "burst"));
@@ -121,7 +123,7 @@ describe("Security — kill -9 of the dev server mid-stream and after acks", () 
 
     const api = http(server, token);
     const events = await allEvents(server, token);
-    const state = (await (await api("GET", "/api/v1/state")).json()) as { tasks: Task[]; recentMessages: Message[] };
+    const state = BrainStateSchema.parse(await (await api("GET", "/api/v1/state")).json());
     const keys = new Set(events.flatMap((e) => (e.clientActionId ? [e.clientActionId] : [])));
     const titles = new Set(state.tasks.map((t) => t.title));
     const acked = writes.filter((w) => w.acked);

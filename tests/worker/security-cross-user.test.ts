@@ -9,7 +9,9 @@
 import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../party/api/routes.ts";
-import type { LedgerEvent, Notification, Plan, Reminder, Task } from "../../shared/domain.ts";
+import { z } from "zod";
+import { BrainStateSchema, EventsPageSchema } from "../../shared/api.ts";
+import { AcceptedSchema } from "../../shared/chat.ts";
 import { ID, INPUT_SEEDS, type JsonValue, KEY, resolve } from "../support/fuzz.ts";
 import { api, BASE, connect, freshUser, inRoom, login, stubOf, ticket } from "./helpers.ts";
 
@@ -31,26 +33,27 @@ async function victim(): Promise<Victim> {
   await inRoom(stub, (b) => b.debugSetClock(CLOCK));
   const http = api(token);
   const ids = new Map<string, string>();
-  const json = async <T>(res: Promise<Response>): Promise<T> => {
+  const json = async <T>(res: Promise<Response>, schema: z.ZodType<T>): Promise<T> => {
     const r = await res;
     if (r.status >= 300) throw new Error(`victim setup: ${r.status} ${await r.text()}`);
-    return (await r.json()) as T;
+    return schema.parse(await r.json());
   };
-  ids.set("task", (await json<Task>(http.post("/api/v1/tasks", { action: "create", task: { title: "Zanzibar trip" } }))).id);
-  ids.set("note", (await json<{ id: string }>(http.post("/api/v1/notes", { action: "create", note: { title: "Kilimanjaro", body: "Kilimanjaro route" } }))).id);
-  ids.set("memory", (await json<{ id: string }>(http.post("/api/v1/memory/pin", { type: "fact", key: "Timbuktu", value: "Timbuktu cousin" }))).id);
-  ids.set("reminder", (await json<Reminder>(http.post("/api/v1/reminders", { at: "2026-11-25T10:05:00Z", title: "Ouagadougou call" }))).id);
-  const turn = await json<{ turnId: string; messageId: string }>(http.post("/api/v1/message", { text: "remind me to call Zanzibar friend tomorrow at 3pm" }));
+  const made = z.looseObject({ id: z.string() });
+  ids.set("task", (await json(http.post("/api/v1/tasks", { action: "create", task: { title: "Zanzibar trip" } }), made)).id);
+  ids.set("note", (await json(http.post("/api/v1/notes", { action: "create", note: { title: "Kilimanjaro", body: "Kilimanjaro route" } }), made)).id);
+  ids.set("memory", (await json(http.post("/api/v1/memory/pin", { type: "fact", key: "Timbuktu", value: "Timbuktu cousin" }), made)).id);
+  ids.set("reminder", (await json(http.post("/api/v1/reminders", { at: "2026-11-25T10:05:00Z", title: "Ouagadougou call" }), made)).id);
+  const turn = await json(http.post("/api/v1/message", { text: "remind me to call Zanzibar friend tomorrow at 3pm" }), AcceptedSchema);
   await streamText(token, turn.turnId);
   ids.set("turn", turn.turnId);
   ids.set("message", turn.messageId);
-  const deletion = await json<{ turnId: string }>(http.post("/api/v1/message", { text: "delete zanzibar trip" }));
+  const deletion = await json(http.post("/api/v1/message", { text: "delete zanzibar trip" }), AcceptedSchema);
   await streamText(token, deletion.turnId);
-  const planned = await json<{ turnId: string }>(http.post("/api/v1/message", { text: "plan my day" }));
+  const planned = await json(http.post("/api/v1/message", { text: "plan my day" }), AcceptedSchema);
   await streamText(token, planned.turnId);
   await inRoom(stub, (b) => b.debugSetClock(CLOCK + 6 * 60_000));
   await runDurableObjectAlarm(stub);
-  const state = await json<{ proposals: { id: string }[]; notifications: Notification[]; plan: Plan | null }>(http.get("/api/v1/state"));
+  const state = await json(http.get("/api/v1/state"), BrainStateSchema);
   const proposal = state.proposals[0];
   const notification = state.notifications[0];
   const item = state.plan?.items[0];
@@ -63,8 +66,8 @@ async function victim(): Promise<Victim> {
 
 /** What of B's room an attack could change: every event and the whole state but presence and the clock-derived usage. */
 async function fingerprint(token: string): Promise<string> {
-  const state = (await (await api(token).get("/api/v1/state")).json()) as Record<string, unknown>;
-  const events = ((await (await api(token).get("/api/v1/events?since=0&limit=1000")).json()) as { events: LedgerEvent[] }).events;
+  const state = BrainStateSchema.parse(await (await api(token).get("/api/v1/state")).json());
+  const { events } = EventsPageSchema.parse(await (await api(token).get("/api/v1/events?since=0&limit=1000")).json());
   const { devices: _devices, usage: _usage, ...rest } = state;
   return JSON.stringify({ rest, events: events.map((e) => e.id) });
 }
@@ -123,7 +126,7 @@ describe("Security — cross-user attempts (workerd)", () => {
           const pointer = sent !== null && typeof sent === "object" && !Array.isArray(sent) && "contextIds" in sent;
           attempts.push({ what: `${route.method} ${path} ${JSON.stringify(sent)}`, status: res.status, text, answer: pointer ? "any" : route.write || params > 0 ? "refused" : "any" });
           if (pointer && res.status === 202) {
-            const { turnId } = JSON.parse(text) as { turnId: string };
+            const { turnId } = AcceptedSchema.parse(JSON.parse(text));
             attempts.push({ what: `reply to ${JSON.stringify(sent)}`, status: "stream", text: await streamText(aToken, turnId), answer: "any" });
           }
         }
