@@ -234,7 +234,8 @@ export function parseClientFrame(raw: string):
   if (!parsed.success) {
     const envelope = FrameEnvelopeSchema.safeParse(json);
     const { type, v, rid: candidate } = envelope.success ? envelope.data : {};
-    const echo = typeof candidate === "string" && candidate.length <= 128 ? candidate : undefined;
+    // Only a rid the room may send back (1–128 characters): an error echoing `""` would fail ServerFrameSchema and be dropped.
+    const echo = rid.safeParse(candidate).success && typeof candidate === "string" ? candidate : undefined;
     // P2: a hello from another protocol version may carry fields this one does not know; still a hello.
     const helloVersion = type === "hello" && typeof v === "number" ? v : undefined;
     return { ok: false, code: "invalid_request", message: z.prettifyError(parsed.error), rid: echo, helloVersion };

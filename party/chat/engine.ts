@@ -100,6 +100,9 @@ export class ChatEngine {
   /** C7: stops a streaming or queued turn, from any device. */
   stop(turnId: string): Result<{ turnId: string; status: string }> {
     if (this.#active?.turnId === turnId) {
+      // Single use (C7, H14): a second stop while the first winds the stream down is a conflict, not another success.
+      const state = this.#active.state;
+      if (state.status === "stopping" && state.reason === "stopped") return fail("conflict", `turn ${turnId} is already stopping`);
       this.#active.apply({ type: "stop" }, this.#deps.now());
       return ok({ turnId, status: "stopping" });
     }

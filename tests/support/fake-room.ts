@@ -126,6 +126,10 @@ export class FakeRoom {
   readonly room: Room;
   readonly config: RoomConfig;
   readonly logs: { level: string; event: string; code?: string }[] = [];
+  /** Exceptions Yjs threw on a device's frame, which the host would log with their stack (applySync, with `collectYjsErrors`). */
+  readonly yjsErrors: unknown[] = [];
+  /** Catch Yjs exceptions on device frames as the host does, into `yjsErrors`, instead of throwing them to the test. */
+  collectYjsErrors = false;
   alarmAt: number | null = null;
   clock: number;
   #sockets: FakeSocket[] = [];
@@ -186,11 +190,23 @@ export class FakeRoom {
     }
   }
 
-  /** What y-partyserver does with a sync frame: apply it to the room's document with the connection as origin. */
+  /**
+   * What y-partyserver does with a sync frame: apply it to the room's document
+   * with the connection as origin. With `collectYjsErrors`, a Yjs exception is
+   * caught as y-partyserver catches it (and logs it with its stack) and lands
+   * in `yjsErrors`, which a guarded room keeps empty (D10); otherwise it is
+   * thrown to the test.
+   */
   applySync(socket: FakeSocket, bytes: Uint8Array): void {
-    const decoder = decoding.createDecoder(bytes);
-    // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
-    if (decoding.readVarUint(decoder) !== 0) return;
-    syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket);
+    const collect = this.collectYjsErrors ? (error: unknown) => this.yjsErrors.push(error) : undefined;
+    try {
+      const decoder = decoding.createDecoder(bytes);
+      // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
+      if (decoding.readVarUint(decoder) !== 0) return;
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket, collect);
+    } catch (error) {
+      if (!collect) throw error;
+      collect(error);
+    }
   }
 }
