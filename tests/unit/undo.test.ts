@@ -9,7 +9,7 @@ import { BrainStateSchema, type Undone, UndoneSchema } from "../../shared/api.ts
 import type { Command } from "../../shared/commands.ts";
 import { patchTask, readTasks } from "../../shared/doc-schema.ts";
 import type { Task } from "../../shared/domain.ts";
-import { scriptedModel } from "../support/fake-models.ts";
+import { gatedModel, scriptedModel } from "../support/fake-models.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -131,6 +131,33 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
     expect(laptop.of("error").at(-1)).toMatchObject({ code: "conflict" });
     expect(undo(room, laptop, "no-such-turn")).toBe("There is nothing to undo for that request.");
     expect(laptop.of("error").at(-1)).toMatchObject({ code: "not_found" });
+  });
+
+  it("[H12] a turn still streaming is not undone yet: a plain sentence says to stop it first", async () => {
+    const { room, laptop } = twoDevices();
+    const gate = gatedModel();
+    room.room.chat.useModel(() => gate.model);
+    laptop.sendFrame({ type: "message.send", rid: "m", command: { text: "think about my week" } });
+    room.flush();
+    await gate.ready;
+    const turnId = room.room.chat.active?.turnId;
+    expect(turnId).toBeDefined();
+    expect(undo(room, laptop, turnId!)).toBe("The assistant is still working on that request: stop it first, then undo.");
+    gate.end();
+    await room.room.chat.idle();
+  });
+
+  it("[D14][L10] a change recorded before undo kept earlier values stays, and the answer says why", () => {
+    const { room, laptop } = twoDevices();
+    const made = room.room.execute({ kind: "task", action: { action: "create", task: { title: "Plan the offsite" } } }, { actor: { kind: "user" }, correlationId: "u" });
+    if (!made.ok) throw new Error(made.error.message);
+    const id = readTasks(room.doc)[0]!.id;
+    // What an older build wrote for the assistant's rename: the new title, no `before`.
+    room.doc.transact(() => patchTask(room.doc, id, { title: "Plan the offsite in May" }), { actorLabel: "assistant:turn-legacy" });
+    room.room.ledger.append({ type: "task.updated", actor: { kind: "assistant", turnId: "turn-legacy" }, correlationId: "old", payload: { taskId: id, changes: { title: "Plan the offsite in May" } } });
+    const answer = undone(undo(room, laptop, "turn-legacy"));
+    expect(answer).toMatchObject({ steps: 0, reverted: [], kept: [{ kind: "task", title: "Plan the offsite in May", reason: "its earlier values were not recorded" }] });
+    expect(readTasks(room.doc)[0]?.title).toBe("Plan the offsite in May");
   });
 
   it("[D14] reverts every kind of change a turn made, field by field, keeping what the user changed since", async () => {
