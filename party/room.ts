@@ -20,6 +20,7 @@ import { type Applied, actorLabel, type CommandContext, executeCommand } from ".
 import { DeviceEdits } from "./core/device-edits.ts";
 import { DocStore } from "./core/doc-store.ts";
 import { DocWatch } from "./core/doc-watch.ts";
+import type { TurnPort } from "./core/undo.ts";
 import { Ledger } from "./core/ledger.ts";
 import { Buckets } from "./core/rate-limit.ts";
 import { broadcast, broadcastPresence, type Client, currentDevices, handleFrame, type SocketDeps } from "./core/sockets.ts";
@@ -70,6 +71,12 @@ export class Room {
   #ports: RoomPorts;
   #edits: DeviceEdits;
   #sockets: SocketDeps;
+  /** What undo asks of the chat (D14): is a turn still running, its pending proposals, cancelling one. */
+  #turns: TurnPort = {
+    running: (turnId) => ["queued", "streaming"].includes(this.chat.store.turn(turnId)?.status ?? ""),
+    pendingProposals: (turnId) => this.chat.store.pendingProposals(this.#ports.now()).filter((p) => p.turnId === turnId),
+    cancelProposal: (proposalId) => this.chat.store.settleProposal(proposalId, "rejected"),
+  };
   #writeBuckets = new Buckets();
   #frameBuckets = new Buckets();
   #yjsBuckets = new Buckets();
@@ -286,7 +293,7 @@ export class Room {
     const started = Date.now();
     const { userId } = this.#ports;
     try {
-      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, docs: this.docs, now: this.#ports.now }, command, ctx);
+      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, now: this.#ports.now, turns: this.#turns }, command, ctx);
       this.#ports.log(result.ok ? "info" : "warn", {
         event: "command",
         requestId: ctx.correlationId,
@@ -326,6 +333,17 @@ export class Room {
         this.schedule.reschedule();
         return;
       case "preferences.updated":
+        this.schedule.reschedule();
+        this.schedule.deliver();
+        return;
+      case "turn.undone":
+        // D14: its reminders are dismissed and its preferences may be restored; its cancelled proposals lose their buttons everywhere.
+        for (const r of event.payload.reverted ?? []) {
+          if (r.kind !== "proposal.cancelled") continue;
+          const tool = this.chat.store.proposal(r.proposalId)?.tool ?? "proposal";
+          const action = { id: r.proposalId, tool, status: "rejected" as const, summary: r.summary, proposalId: r.proposalId };
+          broadcast(this.#sockets, { type: "llm.action", turnId: event.payload.turnId, action });
+        }
         this.schedule.reschedule();
         this.schedule.deliver();
         return;

@@ -27,26 +27,49 @@ import {
   ReminderSchema,
   TaskSchema,
 } from "./domain.ts";
+import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
 const TaskChangesSchema = TaskSchema.partial();
 const NoteChangesSchema = NoteSchema.omit({ body: true }).partial();
+/** What a command's `note.updated` changed, as it was before (the body too: undo puts it back, D14). */
+const NoteBeforeSchema = NoteSchema.pick({ title: true, body: true, pinned: true }).partial();
 
 /** The payload schema of each event type. */
 export const EVENT_PAYLOADS = {
   /** A task was created, by a command or by a device's document edit (then `task` is read back from the document). */
   "task.created": z.object({ task: TaskSchema }),
-  /** Commands carry the patch as `changes`; device edits carry `changes` (the new values) and `fields` (every changed field). */
-  "task.updated": z.object({ taskId: z.string(), changes: TaskChangesSchema, fields: z.array(z.string()).optional() }),
+  /**
+   * Commands carry the patch as `changes` and the old values of those fields as `before` (D14; absent before undo
+   * needed it); device edits carry `changes` (the new values) and `fields` (every changed field).
+   */
+  "task.updated": z.object({
+    taskId: z.string(),
+    changes: TaskChangesSchema,
+    fields: z.array(z.string()).optional(),
+    before: TaskChangesSchema.optional(),
+  }),
   "task.completed": z.object({ taskId: z.string() }),
   /** `task` is the task as it was; device edits omit it (the entry is gone when the room sees the edit). */
   "task.deleted": z.object({ taskId: z.string(), task: TaskSchema.optional() }),
   "note.created": z.object({ note: NoteSchema }),
-  /** `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other fields. */
-  "note.updated": z.object({ noteId: z.string(), fields: z.array(z.string()), changes: NoteChangesSchema.optional() }),
+  /**
+   * `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other
+   * fields; `before` (commands only) the old values of the changed fields, body included (D14).
+   */
+  "note.updated": z.object({ noteId: z.string(), fields: z.array(z.string()), changes: NoteChangesSchema.optional(), before: NoteBeforeSchema.optional() }),
   "note.deleted": z.object({ noteId: z.string(), note: NoteSchema.optional() }),
-  /** D9: the document changes of one assistant turn were reverted; `steps` is how many were undone. */
-  "turn.undone": z.object({ turnId: z.string(), steps: z.number().int() }),
+  /**
+   * D9, D14: one assistant turn undone. `reverted` lists what was changed back (the projections fold it: reminders
+   * dismissed, memories and preferences restored, plan items proposed again), `kept` what was left because someone
+   * built on it since, and why; `steps` is how many were reverted. Events from before D14 carry only `turnId` and `steps`.
+   */
+  "turn.undone": z.object({
+    turnId: z.string(),
+    steps: z.number().int(),
+    reverted: z.array(UndoRevertSchema).optional(),
+    kept: z.array(UndoKeptSchema).optional(),
+  }),
   /** Replaces the memory in the same `type:key` slot (H5). */
   "memory.pinned": z.object({ memory: MemorySchema }),
   /** `slot` is the `type:key` the projections key memories by. */

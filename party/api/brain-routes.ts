@@ -69,5 +69,6 @@ function stateOf(deps: ApiDeps): BrainState {
     plan: state.plans[localToday] ?? null,
     proposals: deps.chat.store.pendingProposals(deps.now()),
     lastEventSeq: state.lastEventSeq,
+    undoneTurns: state.undoneTurns,
   };
 }

@@ -8,7 +8,7 @@
  * rejection leaves nothing behind.
  */
 import { v7 as uuidv7 } from "uuid";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { type Command, CommandSchema } from "../../shared/commands.ts";
 import {
   type Actor,
@@ -23,7 +23,6 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { NewEventBody } from "../../shared/events.ts";
 import {
   type ActorOrigin,
-  NOTES,
   nextOrder,
   patchNote,
   patchTask,
@@ -31,14 +30,13 @@ import {
   readTask,
   removeNote,
   removeTask,
-  TASKS,
   writeNote,
   writeTask,
 } from "../../shared/doc-schema.ts";
-import type { DocStore } from "./doc-store.ts";
 import { isScheduleCommand, planSchedule } from "./schedule-commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
+import { planUndo, type TurnPort } from "./undo.ts";
 
 export type CommandContext = {
   actor: Actor;
@@ -53,8 +51,9 @@ export type Applied = { result: unknown; duplicate: boolean; seq: number };
 export type CommandDeps = {
   doc: Y.Doc;
   ledger: Ledger;
-  docs: DocStore;
   now: () => number;
+  /** The chat's turns and proposals, for undo (D14); without it, undo leaves proposals alone. */
+  turns?: TurnPort;
 };
 
 export const actorLabel = (actor: Actor): string =>
@@ -109,8 +108,11 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
       return planTask(deps, command.action, actor, now);
     case "note":
       return planNote(deps, command.action, actor, now);
-    case "undo.turn":
-      return planUndo(deps, command.turnId);
+    case "undo.turn": {
+      const undo = planUndo(deps, command.turnId);
+      if (!undo.ok) return undo;
+      return ok({ type: "turn.undone", payload: undo.value.payload, result: undo.value.result, write: undo.value.write });
+    }
     case "memory.pin": {
       const { type, key, value } = command.pin;
       const existing = deps.ledger.state.memories[memorySlot({ type, key })];
@@ -162,9 +164,11 @@ function planTask(deps: CommandDeps, action: Extract<Command, { kind: "task" }>[
       const changes = { ...action.patch, updatedAt: now };
       const next = TaskSchema.safeParse({ ...current, ...changes });
       if (!next.success) return fail("invalid_request", "task would be invalid after this change");
+      // D14: the values this replaces, so that undo can put them back however old the change is.
+      const before = TaskSchema.partial().parse(Object.fromEntries(Object.entries(current).filter(([field]) => field in action.patch)));
       return ok({
         type: "task.updated",
-        payload: { taskId: current.id, changes: action.patch },
+        payload: { taskId: current.id, changes: action.patch, before },
         result: next.data,
         write: (o) => patchTask(doc, current.id, changes, o),
       });
@@ -218,39 +222,14 @@ function planNote(deps: CommandDeps, action: Extract<Command, { kind: "note" }>[
   }
   const changes = { ...action.patch, updatedAt: now };
   const next = { ...current, ...changes };
+  const { title, body, pinned } = current;
+  const was = { title, body, pinned };
+  // D14: the values this replaces, the body too, so that undo can put them back.
+  const before = Object.fromEntries(Object.entries(was).filter(([k]) => k in action.patch));
   return ok({
     type: "note.updated",
-    payload: { noteId: current.id, fields: Object.keys(action.patch) },
+    payload: { noteId: current.id, fields: Object.keys(action.patch), before },
     result: next,
     write: (o) => patchNote(doc, current.id, changes, o),
-  });
-}
-
-/**
- * D9: reverts the document changes of one assistant turn and nothing else.
- * The stored updates are replayed into a scratch document, the turn's own
- * under an origin an UndoManager tracks; undoing there yields exactly the
- * inverse of the turn's changes, which is applied to the live document.
- */
-function planUndo(deps: CommandDeps, turnId: string): Result<Plan> {
-  if (deps.ledger.hasEvent("turn.undone", "turnId", turnId)) return fail("conflict", `turn ${turnId} was already undone`);
-  const tracked = Symbol("undo-turn");
-  let undo: Y.UndoManager | null = null;
-  const scratch = deps.docs.replayTracking(`assistant:${turnId}`, tracked, (d) => {
-    undo = new Y.UndoManager([d.getMap(TASKS), d.getMap(NOTES)], { trackedOrigins: new Set([tracked]), captureTimeout: 0 });
-  });
-  if (!scratch || !undo) return fail("not_found", `no document changes of turn ${turnId} to undo (unknown turn, or older than 24 h)`);
-  const manager: Y.UndoManager = undo;
-  const before = Y.encodeStateVector(deps.doc);
-  const steps = manager.undoStack.length;
-  while (manager.undoStack.length > 0) manager.undo();
-  const inverse = Y.encodeStateAsUpdate(scratch, before);
-  manager.destroy();
-  scratch.destroy();
-  return ok({
-    type: "turn.undone",
-    payload: { turnId, steps },
-    result: { turnId, steps },
-    write: (o) => Y.applyUpdate(deps.doc, inverse, o),
   });
 }

@@ -4,8 +4,8 @@
  * Every update is written as a row in the same turn it is applied — before
  * y-partyserver broadcasts it — instead of relying only on the library's
  * debounced `onSave`, which can lose seconds of edits on eviction. Each row
- * keeps the label of the actor whose transaction produced it, so the edits of
- * one actor (an assistant turn) can be found and undone later.
+ * keeps the label of the actor whose transaction produced it (D8). Undo reads
+ * the ledger, not these rows (D14), so compaction never limits it.
  *
  * Compaction folds old rows into a base state stored in chunks far below
  * SQLite's 2 MB row limit; loading reads the base and then only the rows
@@ -14,9 +14,9 @@
 import * as Y from "yjs";
 import { SqlTables, type SqlStore, type SqlValue } from "./sql.ts";
 
-/** Compact once this many update rows sit beyond the ones kept for undo. */
+/** Compact once this many update rows sit beyond the recent ones. */
 export const COMPACT_AFTER_ROWS = 500;
-/** Rows newer than this stay uncompacted, so recent actor edits can be undone (D9). */
+/** Rows newer than this stay uncompacted, each with its actor's label (D7, D8); undo does not depend on them (D14). */
 export const KEEP_FOR_UNDO_MS = 24 * 60 * 60 * 1000;
 /** Size of one chunk of the compacted base state. */
 export const CHUNK_BYTES = 256 * 1024;
@@ -142,38 +142,6 @@ export class DocStore extends SqlTables {
       this.sql.exec("DELETE FROM doc_updates WHERE id <= ?", fold[fold.length - 1]!.id);
       return { folded: fold.length };
     });
-  }
-
-  /**
-   * A scratch document holding exactly the stored state, with the rows whose
-   * origin matches `track` applied under `trackOrigin` — the input an
-   * UndoManager needs to revert one actor's edits (D9). Null when none of the
-   * actor's rows remain uncompacted.
-   */
-  replayTracking(track: string, trackOrigin: unknown, onDoc: (doc: Y.Doc) => void): Y.Doc | null {
-    const rows = this.sql
-      .exec<{ data: SqlValue; origin: string }>("SELECT data, origin FROM doc_updates ORDER BY id")
-      .toArray();
-    if (!rows.some((r) => r.origin === track)) return null;
-    const scratch = new Y.Doc({ gc: false });
-    const base = this.#base();
-    if (base) Y.applyUpdate(scratch, base);
-    onDoc(scratch);
-    let batch: Uint8Array[] = [];
-    const flush = () => {
-      applyAll(scratch, batch, null);
-      batch = [];
-    };
-    for (const row of rows) {
-      if (row.origin === track) {
-        flush();
-        Y.applyUpdate(scratch, toBytes(row.data), trackOrigin);
-      } else {
-        batch.push(toBytes(row.data));
-      }
-    }
-    flush();
-    return scratch;
   }
 
   #base(): Uint8Array | null {

@@ -266,6 +266,21 @@ export class Ledger {
     );
   }
 
+  /** Every event of one assistant turn, oldest first (D14: what undo reverts). */
+  ofTurn(turnId: string): LedgerEvent[] {
+    return this.#select("json_extract(actor, '$.kind') = 'assistant' AND json_extract(actor, '$.turnId') = ?", turnId);
+  }
+
+  /** Events of the given types with `seq > since`, oldest first (D14: what touched an entry after a turn). */
+  ofTypes(types: readonly EventType[], since = 0): LedgerEvent[] {
+    return this.#select(`seq > ? AND type IN (${types.map(() => "?").join(", ")})`, since, ...types);
+  }
+
+  #select(where: string, ...params: (string | number)[]): LedgerEvent[] {
+    const rows = this.#sql.exec<Omit<EventRow, "request" | "result">>(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE ${where} ORDER BY seq`, ...params).toArray();
+    return rows.flatMap((row) => toEvent(row) ?? []);
+  }
+
   /** Re-reads the projections from storage, e.g. after a rolled-back transaction. */
   reload(): void {
     this.#state = this.hydrate();
@@ -299,7 +314,8 @@ export class Ledger {
     const [snap] = this.#sql
       .exec<{ seq: number; state: string }>("SELECT seq, state FROM ledger_snapshots ORDER BY seq DESC LIMIT 1")
       .toArray();
-    const base = snap ? (JSON.parse(snap.state) as Projection) : INITIAL_PROJECTION;
+    // A snapshot written before a projection field existed lacks it: the field starts from its initial value.
+    const base = snap ? { ...INITIAL_PROJECTION, ...(JSON.parse(snap.state) as Partial<Projection>) } : INITIAL_PROJECTION;
     return this.#fold(base);
   }
 

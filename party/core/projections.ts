@@ -19,7 +19,7 @@ import {
   type PreferencesPatch,
   type Reminder,
 } from "../../shared/domain.ts";
-import type { LedgerEvent } from "../../shared/events.ts";
+import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
@@ -39,10 +39,13 @@ export type Projection = {
   notifications: Record<string, Notification>;
   /** Plans by local date, the last PLANS_KEPT (S6). */
   plans: Record<string, Plan>;
+  /** Assistant turns undone, oldest first, the last UNDONE_TURNS_KEPT (D9): shown as undone, offered no Undo. */
+  undoneTurns: string[];
   lastEventSeq: number;
 };
 
 export const PLANS_KEPT = 14;
+export const UNDONE_TURNS_KEPT = 500;
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const INITIAL_PROJECTION: Projection = {
@@ -53,6 +56,7 @@ export const INITIAL_PROJECTION: Projection = {
   reminders: {},
   notifications: {},
   plans: {},
+  undoneTurns: [],
   lastEventSeq: 0,
 };
 
@@ -131,6 +135,8 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const items = plan.items.map((i) => (i.id === itemId ? { ...i, status, text: text ?? i.text, taskId: taskId ?? i.taskId } : i));
       return { ...next, plans: { ...state.plans, [date]: { ...plan, items } } };
     }
+    case "turn.undone":
+      return undone(next, event);
     // Recorded for the timeline, undo and audit; their state lives in the document or the chat store.
     case "task.created":
     case "task.updated":
@@ -139,7 +145,6 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "note.created":
     case "note.updated":
     case "note.deleted":
-    case "turn.undone":
     case "turn.failed":
     case "proposal.created":
     case "proposal.confirmed":
@@ -149,6 +154,42 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       throw new Error(`reduce: no case for ${JSON.stringify(unhandled)}; add the event type to the switch`);
     }
   }
+}
+
+/**
+ * D14: what an undo changed back outside the document. Its document changes
+ * were written with the event; these are the projected ones, folded here so
+ * that replaying the ledger gives the same state as the live room (L5).
+ */
+function undone(state: Projection, event: EventOf<"turn.undone">): Projection {
+  let { reminders, memories, preferences, plans } = state;
+  for (const r of event.payload.reverted ?? []) {
+    switch (r.kind) {
+      case "reminder.dismissed": {
+        const { [r.reminderId]: _gone, ...rest } = reminders;
+        reminders = rest;
+        break;
+      }
+      case "memory.restored": {
+        const { [r.slot]: _replaced, ...rest } = memories;
+        memories = r.memory ? { ...rest, [r.slot]: r.memory } : rest;
+        break;
+      }
+      case "preferences.restored":
+        preferences = applyPreferencesPatch(preferences, r.patch);
+        break;
+      case "plan.item.reopened": {
+        const plan = plans[r.date];
+        if (plan) plans = { ...plans, [r.date]: { ...plan, items: plan.items.map((i) => (i.id === r.item.id ? r.item : i)) } };
+        break;
+      }
+      default:
+        // Tasks, notes (the document) and proposals (the chat store) live elsewhere.
+        break;
+    }
+  }
+  const undoneTurns = [...state.undoneTurns.filter((t) => t !== event.payload.turnId), event.payload.turnId].slice(-UNDONE_TURNS_KEPT);
+  return { ...state, reminders, memories, preferences, plans, undoneTurns };
 }
 
 /** Fired reminders are kept a week (S1): each reminder event drops those fired before `ts` minus a week. */

@@ -77,6 +77,8 @@ class Model {
       reminders: Object.fromEntries(this.reminders),
       notifications: Object.fromEntries(this.notifications),
       plans: Object.fromEntries(this.plans),
+      // No step here undoes a turn (tests/unit/undo.test.ts covers turn.undone and its replay).
+      undoneTurns: [],
       lastEventSeq: this.events,
     };
   }
@@ -90,7 +92,7 @@ function room(snapshotEvery: number) {
   const doc = new Y.Doc();
   const docs = new DocStore(sql, now);
   docs.attach(doc, () => "test");
-  const deps = { doc, ledger, docs, now };
+  const deps = { doc, ledger, now };
   return {
     sql,
     ledger,

@@ -7,7 +7,6 @@ import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
 import { clipText, textProblem, titleProblem } from "../../shared/text.ts";
 import { DocWatch } from "../../party/core/doc-watch.ts";
 import { executeCommand } from "../../party/core/commands.ts";
-import { DocStore } from "../../party/core/doc-store.ts";
 import { handleApi } from "../../party/api/routes.ts";
 import type { ApiDeps } from "../../party/api/route-table.ts";
 import { ok } from "../../shared/errors.ts";
@@ -110,8 +109,7 @@ describe("Text — what a schema accepts (D11, D12)", () => {
 
   it("[D15][E4] a command built by a tool from model output is checked on the one command path: typed refusal, nothing written", () => {
     const room = nodeRoom(() => scriptedModel([{ text: ["x"] }]));
-    // The document store only matters to undo; a second one over the same tables will do.
-    const deps = { doc: room.doc, ledger: room.ledger, docs: new DocStore(room.sql), now: Date.now };
+    const deps = { doc: room.doc, ledger: room.ledger, now: Date.now };
     const ctx = { actor: { kind: "assistant" as const, turnId: "turn-1" }, correlationId: "req-1" };
     const seq = room.ledger.state.lastEventSeq;
     for (const title of ["\u200b", "nul\u0000", "half \ud83d"]) {

@@ -25,8 +25,10 @@ export function describeEvent(e: LedgerEvent): string {
       return `remembered ${e.payload.memory.key} = ${e.payload.memory.value}`;
     case "message.added":
       return `said “${e.payload.message.text.slice(0, 80)}”`;
-    case "turn.undone":
-      return "undid an assistant turn";
+    case "turn.undone": {
+      const kept = e.payload.kept?.length ?? 0;
+      return `undid what the assistant did (${e.payload.steps} change${e.payload.steps === 1 ? "" : "s"} reverted${kept > 0 ? `, ${kept} kept because they were changed since` : ""})`;
+    }
     // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
     case "note.deleted":
     case "memory.unpinned":
@@ -63,5 +65,28 @@ export function isBookkeeping(e: LedgerEvent): boolean {
       return true;
     default:
       return false;
+  }
+}
+
+/** The assistant turn an event's Undo button undoes (H12, D14): its changes, not its bookkeeping. */
+export function undoableTurn(e: LedgerEvent): string | null {
+  if (e.actor.kind !== "assistant") return null;
+  switch (e.type) {
+    case "task.created":
+    case "task.updated":
+    case "task.completed":
+    case "task.deleted":
+    case "note.created":
+    case "note.updated":
+    case "note.deleted":
+    case "memory.pinned":
+    case "memory.unpinned":
+    case "preferences.updated":
+    case "reminder.set":
+    case "plan.item.settled":
+    case "proposal.created":
+      return e.actor.turnId;
+    default:
+      return null;
   }
 }

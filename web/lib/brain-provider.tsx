@@ -205,8 +205,11 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           if (resume?.turnId === f.turnId && f.seq <= resume.seq) return;
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
-        case "llm.action":
-          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => a.id !== f.action.id), f.action] }));
+        case "llm.action": {
+          // A settled proposal (confirmed, rejected, cancelled by an undo) replaces its proposed card, whatever the card's id.
+          const same = (a: ActionCard) => a.id === f.action.id || (f.action.proposalId !== undefined && a.proposalId === f.action.proposalId);
+          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => !same(a)), f.action] }));
+        }
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));

@@ -1,10 +1,10 @@
 /** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
 import { createFileRoute, Link } from "@tanstack/react-router";
-import { ArrowDown, ArrowUp, Bot, Plus } from "lucide-react";
+import { ArrowDown, ArrowUp, Bot, Plus, Trash2 } from "lucide-react";
 import { localDate, parseTaskInput } from "../../../shared/dates.ts";
 import { type FormEvent, useState } from "react";
 import type * as Y from "yjs";
-import { nextOrder, patchTask, readTasks, writeTask } from "../../../shared/doc-schema.ts";
+import { nextOrder, patchTask, readTasks, removeTask, writeTask } from "../../../shared/doc-schema.ts";
 import type { Task } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
@@ -12,6 +12,7 @@ import { useDocMap } from "../../hooks/use-doc-map.ts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { PlanCard } from "../../components/plan-card.tsx";
 import { stateQuery } from "../../lib/queries.ts";
+import { withUndo } from "../../lib/undoable.ts";
 
 export const Route = createFileRoute("/_app/tasks")({
   validateSearch: TasksSearchSchema,
@@ -105,7 +106,7 @@ function Tasks() {
       <ul data-testid="tasks" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
         {shown.length === 0 && <li className="p-4 text-sm text-stone-500">Nothing here.</li>}
         {shown.map((t, i) => (
-          <TaskRow key={t.id} task={t} doc={brain.doc} author={authorOf(t.createdBy, brain.devices, brain.deviceId)} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
+          <TaskRow key={t.id} task={t} doc={brain.doc} deviceId={brain.deviceId} author={authorOf(t.createdBy, brain.devices, brain.deviceId)} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
         ))}
       </ul>
     </div>
@@ -127,7 +128,7 @@ function authorOf(createdBy: string, devices: { deviceId: string; name: string }
   return devices.find((d) => d.deviceId === deviceId)?.name ?? "another device";
 }
 
-function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Task; doc: Y.Doc; author: string | null; above?: Task; above2?: Task; below?: Task; below2?: Task }) {
+function TaskRow({ task, doc, deviceId, author, above, above2, below, below2 }: { task: Task; doc: Y.Doc; deviceId: string; author: string | null; above?: Task; above2?: Task; below?: Task; below2?: Task }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(task.title);
   const save = () => {
@@ -135,10 +136,16 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
     // "#words" typed while renaming become the task's tags.
     const { text, tags } = splitTags(title);
     if (text && (text !== task.title || tags.length > 0)) {
-      patchTask(doc, task.id, { title: text, ...(tags.length > 0 ? { tags: [...new Set([...task.tags, ...tags])].slice(0, 32) } : {}), ...touch() });
+      const fields = { title: text, ...(tags.length > 0 ? { tags: [...new Set([...task.tags, ...tags])].slice(0, 32) } : {}), ...touch() };
+      withUndo(doc, deviceId, "Renamed", (origin) => patchTask(doc, task.id, fields, origin));
     }
   };
-  const toggle = () => patchTask(doc, task.id, { status: task.status === "done" ? "open" : "done", ...touch() });
+  // Completing and deleting offer Undo (D15); reopening a done task is its own undo.
+  const toggle = () =>
+    task.status === "done"
+      ? patchTask(doc, task.id, { status: "open", ...touch() })
+      : withUndo(doc, deviceId, "Completed", (origin) => patchTask(doc, task.id, { status: "done", ...touch() }, origin));
+  const remove = () => withUndo(doc, deviceId, "Deleted", (origin) => removeTask(doc, task.id, origin));
   const byAssistant = task.createdBy.startsWith("assistant:");
   return (
     <li className="flex items-center gap-3 px-4 py-3">
@@ -181,6 +188,9 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
         </button>
         <button aria-label={`Move down: ${task.title}`} disabled={!below} onClick={() => move(doc, task, below, below2, 1)} className="p-1 text-stone-500 hover:text-stone-800 disabled:opacity-30 dark:hover:text-stone-200">
           <ArrowDown className="size-3.5" />
+        </button>
+        <button aria-label={`Delete: ${task.title}`} title="Delete" onClick={remove} className="p-1 text-stone-500 hover:text-red-600">
+          <Trash2 className="size-3.5" />
         </button>
       </span>
     </li>
