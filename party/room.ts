@@ -71,7 +71,7 @@ export class Room {
   #ports: RoomPorts;
   #edits: DeviceEdits;
   #sockets: SocketDeps;
-  /** What undo asks of the chat (D14): is a turn still running, its pending proposals, cancelling one. */
+  /** What undo asks of the chat (D18): is a turn still running, its pending proposals, cancelling one. */
   #turns: TurnPort = {
     running: (turnId) => ["queued", "streaming"].includes(this.chat.store.turn(turnId)?.status ?? ""),
     pendingProposals: (turnId) => this.chat.store.pendingProposals(this.#ports.now()).filter((p) => p.turnId === turnId),
@@ -337,7 +337,7 @@ export class Room {
         this.schedule.deliver();
         return;
       case "turn.undone":
-        // D14: its reminders are dismissed and its preferences may be restored; its cancelled proposals lose their buttons everywhere.
+        // D18: its reminders are dismissed and its preferences may be restored; its cancelled proposals lose their buttons everywhere.
         for (const r of event.payload.reverted ?? []) {
           if (r.kind !== "proposal.cancelled") continue;
           const tool = this.chat.store.proposal(r.proposalId)?.tool ?? "proposal";

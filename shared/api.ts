@@ -114,7 +114,7 @@ export const DevSessionSchema = z.strictObject({
 });
 export type DevSession = z.infer<typeof DevSessionSchema>;
 
-/** `POST /api/v1/undo` (H12, D9, D14). */
+/** `POST /api/v1/undo` (H12, D9, D18). */
 export const UndoneSchema = z.strictObject({
   turnId: z.string(),
   /** How many changes of the turn were reverted. */

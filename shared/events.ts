@@ -32,7 +32,7 @@ import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
 const TaskChangesSchema = TaskSchema.partial();
 const NoteChangesSchema = NoteSchema.omit({ body: true }).partial();
-/** What a command's `note.updated` changed, as it was before (the body too: undo puts it back, D14). */
+/** What a command's `note.updated` changed, as it was before (the body too: undo puts it back, D18). */
 const NoteBeforeSchema = NoteSchema.pick({ title: true, body: true, pinned: true }).partial();
 
 /** The payload schema of each event type. */
@@ -40,7 +40,7 @@ export const EVENT_PAYLOADS = {
   /** A task was created, by a command or by a device's document edit (then `task` is read back from the document). */
   "task.created": z.object({ task: TaskSchema }),
   /**
-   * Commands carry the patch as `changes` and the old values of those fields as `before` (D14; absent before undo
+   * Commands carry the patch as `changes` and the old values of those fields as `before` (D18; absent before undo
    * needed it); device edits carry `changes` (the new values) and `fields` (every changed field).
    */
   "task.updated": z.object({
@@ -55,14 +55,14 @@ export const EVENT_PAYLOADS = {
   "note.created": z.object({ note: NoteSchema }),
   /**
    * `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other
-   * fields; `before` (commands only) the old values of the changed fields, body included (D14).
+   * fields; `before` (commands only) the old values of the changed fields, body included (D18).
    */
   "note.updated": z.object({ noteId: z.string(), fields: z.array(z.string()), changes: NoteChangesSchema.optional(), before: NoteBeforeSchema.optional() }),
   "note.deleted": z.object({ noteId: z.string(), note: NoteSchema.optional() }),
   /**
-   * D9, D14: one assistant turn undone. `reverted` lists what was changed back (the projections fold it: reminders
+   * D9, D18: one assistant turn undone. `reverted` lists what was changed back (the projections fold it: reminders
    * dismissed, memories and preferences restored, plan items proposed again), `kept` what was left because someone
-   * built on it since, and why; `steps` is how many were reverted. Events from before D14 carry only `turnId` and `steps`.
+   * built on it since, and why; `steps` is how many were reverted. Events from before D18 carry only `turnId` and `steps`.
    */
   "turn.undone": z.object({
     turnId: z.string(),

@@ -1,5 +1,5 @@
 /**
- * What undoing an assistant turn did (docs/PROTOCOL.md D9, D14): each change
+ * What undoing an assistant turn did (docs/PROTOCOL.md D9, D18): each change
  * the turn made is either reverted or kept, and a kept one says why. Carried by
  * the `turn.undone` event (the projections fold the reverts, so replaying the
  * ledger gives the same state) and by the answer to `POST /api/v1/undo`.
@@ -46,7 +46,7 @@ export const UndoKeptSchema = z.object({
 });
 export type UndoKept = z.infer<typeof UndoKeptSchema>;
 
-/** The fields a preferences patch sets, keyed like `workHours.start`: the unit undo restores or keeps (D14). */
+/** The fields a preferences patch sets, keyed like `workHours.start`: the unit undo restores or keeps (D18). */
 export function preferenceFields(patch: PreferencesPatch): [string, unknown][] {
   return [
     ...(patch.timezone !== undefined ? [["timezone", patch.timezone] as [string, unknown]] : []),

@@ -52,7 +52,7 @@ export type CommandDeps = {
   doc: Y.Doc;
   ledger: Ledger;
   now: () => number;
-  /** The chat's turns and proposals, for undo (D14); without it, undo leaves proposals alone. */
+  /** The chat's turns and proposals, for undo (D18); without it, undo leaves proposals alone. */
   turns?: TurnPort;
 };
 
@@ -164,7 +164,7 @@ function planTask(deps: CommandDeps, action: Extract<Command, { kind: "task" }>[
       const changes = { ...action.patch, updatedAt: now };
       const next = TaskSchema.safeParse({ ...current, ...changes });
       if (!next.success) return fail("invalid_request", "task would be invalid after this change");
-      // D14: the values this replaces, so that undo can put them back however old the change is.
+      // D18: the values this replaces, so that undo can put them back however old the change is.
       const before = TaskSchema.partial().parse(Object.fromEntries(Object.entries(current).filter(([field]) => field in action.patch)));
       return ok({
         type: "task.updated",
@@ -224,7 +224,7 @@ function planNote(deps: CommandDeps, action: Extract<Command, { kind: "note" }>[
   const next = { ...current, ...changes };
   const { title, body, pinned } = current;
   const was = { title, body, pinned };
-  // D14: the values this replaces, the body too, so that undo can put them back.
+  // D18: the values this replaces, the body too, so that undo can put them back.
   const before = Object.fromEntries(Object.entries(was).filter(([k]) => k in action.patch));
   return ok({
     type: "note.updated",

@@ -5,7 +5,7 @@
  * y-partyserver broadcasts it — instead of relying only on the library's
  * debounced `onSave`, which can lose seconds of edits on eviction. Each row
  * keeps the label of the actor whose transaction produced it (D8). Undo reads
- * the ledger, not these rows (D14), so compaction never limits it.
+ * the ledger, not these rows (D18), so compaction never limits it.
  *
  * Compaction folds old rows into a base state stored in chunks far below
  * SQLite's 2 MB row limit; loading reads the base and then only the rows
@@ -16,7 +16,7 @@ import { SqlTables, type SqlStore, type SqlValue } from "./sql.ts";
 
 /** Compact once this many update rows sit beyond the recent ones. */
 export const COMPACT_AFTER_ROWS = 500;
-/** Rows newer than this stay uncompacted, each with its actor's label (D7, D8); undo does not depend on them (D14). */
+/** Rows newer than this stay uncompacted, each with its actor's label (D7, D8); undo does not depend on them (D18). */
 export const KEEP_FOR_UNDO_MS = 24 * 60 * 60 * 1000;
 /** Size of one chunk of the compacted base state. */
 export const CHUNK_BYTES = 256 * 1024;

@@ -266,12 +266,12 @@ export class Ledger {
     );
   }
 
-  /** Every event of one assistant turn, oldest first (D14: what undo reverts). */
+  /** Every event of one assistant turn, oldest first (D18: what undo reverts). */
   ofTurn(turnId: string): LedgerEvent[] {
     return this.#select("json_extract(actor, '$.kind') = 'assistant' AND json_extract(actor, '$.turnId') = ?", turnId);
   }
 
-  /** Events of the given types with `seq > since`, oldest first (D14: what touched an entry after a turn). */
+  /** Events of the given types with `seq > since`, oldest first (D18: what touched an entry after a turn). */
   ofTypes(types: readonly EventType[], since = 0): LedgerEvent[] {
     return this.#select(`seq > ? AND type IN (${types.map(() => "?").join(", ")})`, since, ...types);
   }

@@ -157,7 +157,7 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
 }
 
 /**
- * D14: what an undo changed back outside the document. Its document changes
+ * D18: what an undo changed back outside the document. Its document changes
  * were written with the event; these are the projected ones, folded here so
  * that replaying the ledger gives the same state as the live room (L5).
  */

@@ -1,5 +1,5 @@
 /**
- * What was built on a turn's work after it (docs/PROTOCOL.md D14): every
+ * What was built on a turn's work after it (docs/PROTOCOL.md D18): every
  * change, read from the ledger, to a task, note, reminder, memory slot or
  * preference field after a given seq, by whom. Changes by the undone turn
  * itself, and by turns undone since, build on nothing.

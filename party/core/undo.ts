@@ -1,5 +1,5 @@
 /**
- * Undo of one assistant turn (docs/PROTOCOL.md D9, D14), read from the ledger:
+ * Undo of one assistant turn (docs/PROTOCOL.md D9, D18), read from the ledger:
  * the turn's own events say what it did, the events after them what others
  * built on since. Everything the turn did is reverted — tasks and notes,
  * reminders, memories, preferences, plan items, pending proposals — except
@@ -189,7 +189,7 @@ class Reverting {
             ? { status: "open" }
             : undefined;
       if (e.type === "task.updated" || e.type === "note.updated") {
-        // Events written before D14 carry no earlier values: those changes stay, and the answer says why.
+        // Events written before D18 carry no earlier values: those changes stay, and the answer says why.
         if (!before) touches.push({ seq: e.seq, actor: { kind: "system" }, fields: "all", verb: "changed", reason: "its earlier values were not recorded" });
       }
       for (const [field, value] of Object.entries(before ?? {})) {

@@ -31,7 +31,7 @@ describe("Web app — undo from the toast, as Todoist does", () => {
   const box = (page: Page, title: string) => page.getByLabel(`Done: ${title}`);
   const toast = (page: Page, label: string) => page.locator("[data-sonner-toast]").filter({ hasText: label });
 
-  it("[D15][G3] complete a task → toast “Completed · Undo” → Undo → the task is open again on both devices", async () => {
+  it("[D19][G3] complete a task → toast “Completed · Undo” → Undo → the task is open again on both devices", async () => {
     const laptop = await signIn("undo-ulla");
     const phone = await signIn("undo-ulla");
     await laptop.getByLabel("New task").fill("Book the hotel");
@@ -54,7 +54,7 @@ describe("Web app — undo from the toast, as Todoist does", () => {
     await screenshot(phone, "undo-02-open-again-on-phone");
   });
 
-  it("[D15] a deleted task comes back with Undo, on the other device too", async () => {
+  it("[D19] a deleted task comes back with Undo, on the other device too", async () => {
     const laptop = await signIn("undo-vera");
     const phone = await signIn("undo-vera");
     await laptop.getByLabel("New task").fill("Renew passport");
@@ -67,7 +67,7 @@ describe("Web app — undo from the toast, as Todoist does", () => {
     await screenshot(phone, "undo-03-deleted-and-back");
   });
 
-  it("[D14][D9] undoing the assistant's turn keeps the task renamed on the phone, says so, and shows “Undone” on both devices", async () => {
+  it("[D18][D9] undoing the assistant's turn keeps the task renamed on the phone, says so, and shows “Undone” on both devices", async () => {
     const laptop = await signIn("undo-wim");
     const phone = await signIn("undo-wim");
     for (const page of [laptop, phone]) await page.getByRole("link", { name: "Chat" }).click();

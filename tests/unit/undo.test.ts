@@ -1,5 +1,5 @@
 /**
- * Undo of an assistant turn in the real room core (docs/PROTOCOL.md D9, D14,
+ * Undo of an assistant turn in the real room core (docs/PROTOCOL.md D9, D18,
  * H12): everything the turn did is reverted except what the user built on
  * since, read from the ledger — so it works however old the turn is.
  */
@@ -78,7 +78,7 @@ async function state(room: FakeRoom) {
 }
 
 describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
-  it("[D9][D14] keeps the task the user renamed (and says so), cancels the turn's reminder: it never fires", async () => {
+  it("[D9][D18] keeps the task the user renamed (and says so), cancels the turn's reminder: it never fires", async () => {
     const { room, laptop, phone } = twoDevices();
     const turnId = await say(room, laptop, "remind me to book the hotel tomorrow at 3pm");
     const created = task(room, "Book the hotel");
@@ -111,7 +111,7 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
     expect(room.room.ledger.replayFromZero()).toEqual(room.room.ledger.state);
   });
 
-  it("[D14][H12] undoes a turn whose document updates were all compacted, days later", () => {
+  it("[D18][H12] undoes a turn whose document updates were all compacted, days later", () => {
     const { room, laptop } = twoDevices();
     const made = asAssistant(room, "turn-old", { kind: "task", action: { action: "create", task: { title: "Draft the memo" } } });
     room.clock += 3 * DAY;
@@ -147,7 +147,7 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
     await room.room.chat.idle();
   });
 
-  it("[D14][L10] a change recorded before undo kept earlier values stays, and the answer says why", () => {
+  it("[D18][L10] a change recorded before undo kept earlier values stays, and the answer says why", () => {
     const { room, laptop } = twoDevices();
     const made = room.room.execute({ kind: "task", action: { action: "create", task: { title: "Plan the offsite" } } }, { actor: { kind: "user" }, correlationId: "u" });
     if (!made.ok) throw new Error(made.error.message);
@@ -160,7 +160,7 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
     expect(readTasks(room.doc)[0]?.title).toBe("Plan the offsite in May");
   });
 
-  it("[D14] reverts every kind of change a turn made, field by field, keeping what the user changed since", async () => {
+  it("[D18] reverts every kind of change a turn made, field by field, keeping what the user changed since", async () => {
     const { room, laptop, phone } = twoDevices();
     const user = (command: Command) => {
       const r = room.room.execute(command, { actor: { kind: "user", deviceId: "laptop" }, correlationId: "user" });
@@ -237,7 +237,7 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
     expect(room.room.ledger.replayFromZero()).toEqual(room.room.ledger.state);
   });
 
-  it("[D14] notes: a body the turn rewrote comes back; a note it deleted is restored; a reminder the user snoozed stays", () => {
+  it("[D18] notes: a body the turn rewrote comes back; a note it deleted is restored; a reminder the user snoozed stays", () => {
     const { room, laptop } = twoDevices();
     const user = room.room.execute({ kind: "note", action: { action: "create", note: { title: "Draft", body: "First thoughts" } } }, { actor: { kind: "user" }, correlationId: "u" });
     const spare = room.room.execute({ kind: "note", action: { action: "create", note: { title: "Spare", body: "Keep me" } } }, { actor: { kind: "user" }, correlationId: "u" });
@@ -258,7 +258,7 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
     expect(room.room.ledger.replayFromZero()).toEqual(room.room.ledger.state);
   });
 
-  it("[D14][S6] a plan item the turn accepted is proposed again and its new task removed — unless the user built on that task", () => {
+  it("[D18][S6] a plan item the turn accepted is proposed again and its new task removed — unless the user built on that task", () => {
     const { room, laptop, phone } = twoDevices();
     const items = ["Write the report", "Email Ann"].map((text, i) => ({ id: `item-${i}`, kind: "priority" as const, text, taskId: null, status: "proposed" as const }));
     room.room.ledger.append({ type: "plan.proposed", actor: { kind: "system" }, correlationId: "plan", payload: { plan: { date: "2026-11-25", createdAt: new Date(room.clock).toISOString(), source: "chat", items } } });

@@ -68,7 +68,7 @@ export function isBookkeeping(e: LedgerEvent): boolean {
   }
 }
 
-/** The assistant turn an event's Undo button undoes (H12, D14): its changes, not its bookkeeping. */
+/** The assistant turn an event's Undo button undoes (H12, D18): its changes, not its bookkeeping. */
 export function undoableTurn(e: LedgerEvent): string | null {
   if (e.actor.kind !== "assistant") return null;
   switch (e.type) {

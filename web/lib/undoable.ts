@@ -1,6 +1,6 @@
 /**
  * The user's own last change to a task, taken back from a toast —
- * "Completed · Undo", the way Todoist does (docs/PROTOCOL.md D15).
+ * "Completed · Undo", the way Todoist does (docs/PROTOCOL.md D19).
  *
  * Each change runs in its own Yjs transaction under an origin made for it, and
  * a `Y.UndoManager` tracking only that origin records it. Undo reverts exactly

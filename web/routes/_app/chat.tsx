@@ -89,7 +89,7 @@ function Chat() {
                 {replyText ? <Markdown text={replyText} /> : <span className="animate-pulse text-stone-400">Thinking…</span>}
                 {cards.map((a) => <ActionCard key={a.id} action={a} />)}
                 {status === "interrupted" && <p className="mt-1 text-xs text-stone-500">Stopped.</p>}
-                {/* D14: an undone turn says so on every device; one that changed something offers Undo until then. */}
+                {/* D18: an undone turn says so on every device; one that changed something offers Undo until then. */}
                 {m.turnId && data.undoneTurns.includes(m.turnId) ? (
                   <p className="mt-1 text-xs text-stone-500">Undone</p>
                 ) : (

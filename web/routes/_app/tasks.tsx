@@ -140,7 +140,7 @@ function TaskRow({ task, doc, deviceId, author, above, above2, below, below2 }: 
       withUndo(doc, deviceId, "Renamed", (origin) => patchTask(doc, task.id, fields, origin));
     }
   };
-  // Completing and deleting offer Undo (D15); reopening a done task is its own undo.
+  // Completing and deleting offer Undo (D19); reopening a done task is its own undo.
   const toggle = () =>
     task.status === "done"
       ? patchTask(doc, task.id, { status: "open", ...touch() })
