@@ -13,7 +13,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { type Actor, ActorSchema } from "../../shared/domain.ts";
 import { EventBodySchema, type EventType, type LedgerEvent, type NewEventBody } from "../../shared/events.ts";
-import { INITIAL_PROJECTION, type Projection, reduce } from "./projections.ts";
+import { INITIAL_PROJECTION, type Projection, reduce, type StoredProjection, upgradeSnapshot } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
 
 /** A snapshot of the projections is written after this many events (L6). */
@@ -299,7 +299,7 @@ export class Ledger {
     const [snap] = this.#sql
       .exec<{ seq: number; state: string }>("SELECT seq, state FROM ledger_snapshots ORDER BY seq DESC LIMIT 1")
       .toArray();
-    const base = snap ? (JSON.parse(snap.state) as Projection) : INITIAL_PROJECTION;
+    const base = snap ? upgradeSnapshot(JSON.parse(snap.state) as StoredProjection) : INITIAL_PROJECTION;
     return this.#fold(base);
   }
 
