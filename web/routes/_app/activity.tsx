@@ -5,6 +5,7 @@ import { Bot, Cog, Undo2, User } from "lucide-react";
 import { toast } from "sonner";
 import { parseLedgerEvent } from "../../../shared/events.ts";
 import { ActivitySearchSchema } from "../../../shared/search.ts";
+import { useZone } from "../../hooks/use-zone.ts";
 import { describeEvent, isBookkeeping } from "../../lib/activity.ts";
 import { api } from "../../lib/api.ts";
 import { brainKeys, eventsQuery } from "../../lib/queries.ts";
@@ -19,6 +20,7 @@ function ActivityView() {
   const { actor } = Route.useSearch();
   const { data } = useSuspenseQuery(eventsQuery());
   const queryClient = useQueryClient();
+  const zone = useZone();
   // Events of types this build does not know are left out, not fatal (L10).
   const events = data.events
     .flatMap((raw) => parseLedgerEvent(raw) ?? [])
@@ -53,9 +55,9 @@ function ActivityView() {
             <li key={e.id} className="flex items-start gap-3 rounded-lg bg-white px-4 py-2 text-sm shadow-sm dark:bg-stone-900">
               <Icon className="mt-0.5 size-4 text-stone-500" aria-hidden />
               <span className="flex-1">
-                <strong>{who}</strong> {describeEvent(e)}
+                <strong>{who}</strong> {describeEvent(e, zone.due)}
               </span>
-              <time className="text-xs text-stone-500">{new Date(e.ts).toLocaleString([], { dateStyle: "short", timeStyle: "short" })}</time>
+              <time dateTime={e.ts} className="text-xs text-stone-500">{zone.moment(e.ts)}</time>
               {undoable && (
                 <button onClick={() => void undo(undoable)} className="flex items-center gap-1 text-xs text-indigo-600 hover:underline">
                   <Undo2 className="size-3" /> Undo
