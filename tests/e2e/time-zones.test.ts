@@ -60,6 +60,9 @@ describe("Web app — time zones", () => {
     await view(ny, "Tasks");
     const row = taskRow(ny, "Call John");
     await row.waitFor({ timeout: 15_000 });
+    // The row's whole text first: before this fix it read "Nov 26, 2026, 10:00 AM" (the device formatted the UTC-read 3pm).
+    console.log(`[time zones] New York task row: ${JSON.stringify(await row.innerText())}`);
+    expect(await row.innerText()).toMatch(THREE_PM);
     await expect.poll(() => row.getByTestId("due").innerText(), { timeout: 10_000 }).toMatch(THREE_PM);
     await expect.poll(() => row.getByTestId("reminder").innerText(), { timeout: 10_000 }).toMatch(THREE_PM);
     // The preference zone is the device's: no zone name is needed, and none is shown.
