@@ -40,6 +40,10 @@ export default defineConfig({
         test: { name: "worker", include: ["tests/worker/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
+        // Attack-style tests in Node; each prints its figure.
+        test: { name: "security", include: ["tests/security/**/*.test.ts"], environment: "node" },
+      },
+      {
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],

@@ -28,9 +28,17 @@ export function zonedToUtc(timeZone: string, y: number, m: number, d: number, hh
   return new Date(guess - zoneOffsetMinutes(timeZone, new Date(first)) * 60_000);
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
 export function localDate(timeZone: string, instant: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  // Building an Intl formatter costs far more than using one; budget checks and task lists ask often.
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /**
