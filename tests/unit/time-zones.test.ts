@@ -224,6 +224,8 @@ describe("Time zones — the daily budget counts the user's local day (C13, G6)"
     const day = dayOf(Date.parse("2026-11-26T00:30:00Z"), NY);
     expect(day).toBe("2026-11-25");
     expect(toolUses(usage, day, "create_task")).toBe(3);
+    // Counted in Tokyo on the 26th, then the zone moved to New York, where it is still the 25th: the uses still count.
+    expect(toolUses({ ...usage, day: "2026-11-26" }, "2026-11-25", "create_task")).toBe(3);
     expect(overBudget({ ...usage, tokens: 999 }, Date.parse("2026-11-26T00:30:00Z"), NY, 1_000, 2)).toMatchObject({ code: "rate_limited" });
   });
 });
