@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Ledger } from "../../party/core/ledger.ts";
+import { BrainStateSchema } from "../../shared/api.ts";
 import { PreferencesSchema } from "../../shared/domain.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 import { nodeSql } from "../support/node-sql.ts";
@@ -84,6 +85,20 @@ describe("Room core — the user's time zone (S12)", () => {
     expect(laptop.hello("laptop", { timeZone: "Mars/Olympus_Mons" }).type).toBe("welcome");
     expect(prefsOf(room)).toMatchObject({ timezone: "UTC", timezoneSource: "default" });
     expect(zoneEvents(room)).toEqual([]);
+  });
+
+  it("[C13][H9] the state's usage is the local day's: at 19:30 in New York, what was spent at 18:00 still shows", async () => {
+    const room = new FakeRoom({ now: Date.parse("2026-11-25T23:00:00.000Z") }); // 18:00 EST
+    room.connect().hello("laptop", { timeZone: NY });
+    room.room.ledger.append({ type: "usage.charged", actor: { kind: "system" }, correlationId: "spent", payload: { day: "2026-11-25", tokens: 700 } });
+    const usage = async () => {
+      const res = await room.room.request(new Request("http://room/api/v1/state"), "req-state");
+      return BrainStateSchema.parse(await res.json()).usage;
+    };
+    room.clock = Date.parse("2026-11-26T00:30:00.000Z"); // 19:30 EST, the 26th in UTC
+    expect(await usage()).toMatchObject({ day: "2026-11-25", tokens: 700 });
+    room.clock = Date.parse("2026-11-26T05:00:00.000Z"); // 00:00 EST on the 26th
+    expect(await usage()).toMatchObject({ day: "2026-11-26", tokens: 0 });
   });
 
   it("[S12][W5] a reminder's notification says its time in the user's zone", async () => {

@@ -211,6 +211,14 @@ describe("Time zones — the daily budget counts the user's local day (C13, G6)"
     expect(room.check("2026-11-26T05:00:00Z", 200)).toBeNull(); // 00:00 EST on the 26th
   });
 
+  it("[C13][G6] on the day clocks fall back, New York's day lasts 25 hours and so does its budget", () => {
+    const room = budgetRoom(NY);
+    room.spend("2026-11-01T04:30:00Z", 900); // 00:30 EDT on Sun Nov 1
+    // 23:30 EST the same day is 24 hours later: another UTC day, the same local one.
+    expect(room.check("2026-11-02T04:30:00Z", 200)).toEqual({ code: "rate_limited", message: "today's assistant budget (1000 tokens) is used up", retryAfter: 30 * 60 });
+    expect(room.check("2026-11-02T05:00:00Z", 200)).toBeNull(); // 00:00 EST on Mon Nov 2
+  });
+
   it("[C13][G6] in Tokyo the budget renews at local midnight, nine hours before UTC's", () => {
     const room = budgetRoom("Asia/Tokyo");
     room.spend("2026-11-25T14:00:00Z", 900); // 23:00 JST
