@@ -25,9 +25,11 @@ describe("Web app — time zones", () => {
     await server?.stop();
   });
 
-  async function signIn(userId: string, timezoneId: string): Promise<Page> {
+  async function signIn(userId: string, timezoneId: string, fakeClock = false): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, timezoneId, locale: "en-US" });
     const page = await context.newPage();
+    // A clock that runs at real pace until the test moves it forward (Playwright's clock API).
+    if (fakeClock) await page.clock.install();
     await page.goto(`${server.url}/login`);
     await page.getByLabel("User id").fill(userId);
     await page.getByRole("button", { name: /log in/i }).click();
@@ -110,5 +112,22 @@ describe("Web app — time zones", () => {
     console.log(`[time zones] New York, after Los Angeles switched: ${JSON.stringify(nyDue)}`);
     expect(nyDue).toMatch(/12:00\sPM\sP[SD]T/);
     await screenshot(ny, "tz-07-new-york-after-switch");
+  });
+
+  it("[S12] a task due in a minute turns overdue as its minute passes, without a reload", async () => {
+    const page = await signIn("omar", "America/New_York", true);
+    await view(page, "Tasks");
+    await page.getByLabel("New task").fill("Pay rent in 1 minute");
+    await page.getByRole("button", { name: "Add" }).click();
+    const row = taskRow(page, "Pay rent");
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.innerText()).not.toMatch(/Overdue/);
+    await page.getByRole("link", { name: "Overdue" }).click();
+    await page.getByTestId("tasks").filter({ hasText: "Nothing here." }).waitFor();
+    // Two minutes later in the page's clock: the view looks at the clock again and lists it as overdue, marked so.
+    await page.clock.fastForward("02:00");
+    await taskRow(page, "Pay rent").waitFor({ timeout: 10_000 });
+    expect(await taskRow(page, "Pay rent").innerText()).toMatch(/Overdue · /);
+    await screenshot(page, "tz-08-overdue");
   });
 });
