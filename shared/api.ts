@@ -35,9 +35,9 @@ export const PendingProposalSchema = z.strictObject({
 });
 export type PendingProposal = z.infer<typeof PendingProposalSchema>;
 
-/** Today's (UTC) assistant usage against the daily budget (C13, G6). */
+/** Today's assistant usage against the daily budget (C13, G6); today is the user's local day. */
 export const UsageSchema = z.strictObject({
-  /** The UTC day counted, `YYYY-MM-DD`. */
+  /** The local day counted, `YYYY-MM-DD`, in the preference zone (UTC days in ledgers written before local days). */
   day: z.iso.date(),
   /** Tokens charged today. */
   tokens: z.number().min(0),

@@ -110,8 +110,19 @@ function isKnownTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Who set `timezone` (S12): `default` — nobody yet (UTC); `device` — adopted
+ * from the first device that said hello with its zone; `user` — chosen (in the
+ * preferences, the traveller offer, by asking the assistant, or any API patch
+ * that names a zone). Only a `default` zone is ever replaced by a device's.
+ */
+export const TimezoneSourceSchema = z.enum(["default", "device", "user"]);
+export type TimezoneSource = z.infer<typeof TimezoneSourceSchema>;
+
 export const PreferencesSchema = z.strictObject({
   timezone: TimeZoneSchema,
+  /** Optional on input: preferences stored before it existed read as `default` (S12). */
+  timezoneSource: TimezoneSourceSchema.default("default"),
   workHours: z.strictObject({
     start: clock,
     end: clock,
@@ -131,6 +142,8 @@ export const PreferencesSchema = z.strictObject({
   }),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
+/** Preferences as stored or sent, before defaults: `timezoneSource` may be missing. */
+export type PreferencesInput = z.input<typeof PreferencesSchema>;
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -185,6 +198,7 @@ export type Notification = z.infer<typeof NotificationSchema>;
 
 export const DEFAULT_PREFERENCES: Preferences = {
   timezone: "UTC",
+  timezoneSource: "default",
   workHours: { start: "09:00", end: "17:00", days: [1, 2, 3, 4, 5] },
   notifications: {
     enabled: true,
@@ -199,6 +213,12 @@ export const DEFAULT_PREFERENCES: Preferences = {
 /** A partial preferences update: every level is optional; given fields replace stored ones. */
 export const PreferencesPatchSchema = z.strictObject({
   timezone: TimeZoneSchema.optional(),
+  /**
+   * Optional (S12): who sets `timezone`, given only with it; a patch that names
+   * a zone without it is the user's choice. `device` is refused (`409`) once a
+   * zone was set. Older servers refuse the field (strict).
+   */
+  timezoneSource: z.enum(["device", "user"]).optional(),
   workHours: PreferencesSchema.shape.workHours.partial().optional(),
   notifications: PreferencesSchema.shape.notifications.partial().optional(),
 });

@@ -85,9 +85,13 @@ export const EVENT_PAYLOADS = {
     message: z.string().optional(),
     retryAfter: z.number().optional(),
   }),
-  /** Tokens a turn spent, counted against the daily budget of UTC `day` (G6). */
+  /**
+   * Tokens a turn spent, counted against the daily budget of `day`: the user's
+   * local date in the preference zone at the time of the call (C13; UTC dates
+   * in ledgers written before local days, which read the same way).
+   */
   "usage.charged": z.object({ day: z.string(), tokens: z.number() }),
-  /** One use of a tool on UTC `day`, counted against its daily cap (G6). */
+  /** One use of a tool on the local `day` (as `usage.charged`), counted against its daily cap (G6). */
   "tool.used": z.object({ day: z.string(), tool: z.string() }),
   /** The assistant asked to run a destructive tool; the user confirms or rejects it (C8). */
   "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string() }),

@@ -71,6 +71,13 @@ export const HelloFrameSchema = z.strictObject({
   lastEventSeq: z.number().int().min(0).optional(),
   /** The streaming turn the client already has tokens of, and the last seq it has (C5). */
   resume: z.strictObject({ turnId: z.string().max(128), seq: z.number().int().min(-1) }).optional(),
+  /**
+   * Optional; older clients omit it. The device's IANA zone
+   * (`Intl.DateTimeFormat().resolvedOptions().timeZone`): the room adopts it
+   * while no zone was ever set (S12). A zone the room does not know is ignored,
+   * never a reason to refuse the hello.
+   */
+  timeZone: z.string().max(64).optional(),
 });
 
 /**

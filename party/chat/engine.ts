@@ -206,7 +206,7 @@ export class ChatEngine {
     const run = new TurnRun(row.id, started, (tokens, from, text) => this.#store.checkpoint(row.id, tokens, from, text, this.#deps.now()));
     const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
     try {
-      const tools = this.#turnTools(run, stall, requestId, dayOf(started));
+      const tools = this.#turnTools(run, stall, requestId, dayOf(started, state.preferences.timezone));
       // G6: a turn whose first call cannot fit fails before a model is built; every call, this one included, is then gated (budget-gate.ts).
       const { maxOutputTokens, dailyTokens } = this.#deps.limits;
       const refused = this.#reservations.check(callCost(await firstCall({ prompt, tools, maxOutputTokens })).bound, dailyTokens);

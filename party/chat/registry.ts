@@ -16,7 +16,7 @@ import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import { findTask } from "./find-task.ts";
-import { when } from "./wording.ts";
+import { formatDue } from "../../shared/format.ts";
 
 /** What the devices are shown about a tool call when it runs: an action card. */
 export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
@@ -242,7 +242,7 @@ function toolContext(host: ToolHost): ToolContext {
       if (ref.taskId) return tasks.find((t) => t.id === ref.taskId) ?? null;
       return ref.title ? findTask(tasks, ref.title) : null;
     },
-    when: (value) => when(value, host.preferences().timezone),
+    when: (value) => formatDue(value, host.preferences().timezone),
   };
 }
 

@@ -6,25 +6,27 @@
  * back to the model as data, never as instructions.
  */
 import { z } from "zod";
-import { clean, localDate, splitTitleAndDue } from "../../shared/dates.ts";
+import { clean, dueDay, isOverdue, localDate, splitTitleAndDue } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
 import { defineTool, type ToolEntry, type ToolHost } from "./registry.ts";
-import { field, formatDue } from "./wording.ts";
+import { formatDue } from "../../shared/format.ts";
+import { field } from "./wording.ts";
 
 const taskRef = z.object({
   taskId: z.string().max(LIMITS.id).optional().describe("id of the task, if known"),
   title: z.string().max(LIMITS.title).optional().describe("words from the task's title, if the id is not known"),
 });
 
+/** Open tasks due today or overdue; overdue is judged by instant (S12): due at 15:01 today, overdue at 15:02. */
 export function agendaOf(host: Pick<ToolHost, "tasks" | "preferences" | "now">) {
   const tz = host.preferences().timezone;
-  const today = localDate(tz, host.now());
-  const open = host.tasks().filter((t) => t.status === "open");
-  const dayOf = (due: string) => (due.length === 10 ? due : localDate(tz, new Date(due)));
+  const now = host.now();
+  const today = localDate(tz, now);
+  const open = host.tasks().flatMap((t) => (t.status === "open" && t.due !== null ? [{ ...t, due: t.due }] : []));
   const due = open
-    .filter((t) => t.due !== null && dayOf(t.due) <= today)
-    .map((t) => ({ id: t.id, title: t.title, due: t.due, overdue: dayOf(t.due!) < today }))
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due!.localeCompare(b.due!));
+    .filter((t) => dueDay(t.due, tz) <= today)
+    .map((t) => ({ id: t.id, title: t.title, due: t.due, overdue: isOverdue(t.due, now, tz) }))
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due.localeCompare(b.due));
   return { date: today, timezone: tz, tasks: due };
 }
 
@@ -195,7 +197,8 @@ export const pinMemory = defineTool({
 export const setPreference = defineTool({
   name: "set_preference",
   description: "Change the user's preferences (time zone, work hours, notifications).",
-  input: PreferencesPatchSchema,
+  // Asked of the assistant, a zone is the user's choice (S12): the model does not pick who set it.
+  input: PreferencesPatchSchema.omit({ timezoneSource: true }),
   effect: { kind: "command", plan: (input) => ({ summary: "Updated your preferences", command: { kind: "preferences.update", patch: input } }) },
 });
 
@@ -214,7 +217,7 @@ export const getAgenda = defineTool({
     reply: (_fields, out, at) => {
       const tasks = AgendaSchema.parse(out.tasks ?? []);
       if (tasks.length === 0) return "Nothing is due today and nothing is overdue. Enjoy the breathing room.";
-      const lines = tasks.map((t) => `• ${t.title}${t.overdue ? " (overdue)" : ` (${formatDue(t.due, at.timeZone)})`}`);
+      const lines = tasks.map((t) => `• ${t.title}${t.overdue ? ` (overdue — ${formatDue(t.due, at.timeZone)})` : ` (${formatDue(t.due, at.timeZone)})`}`);
       return `Here's what's on your agenda today:\n${lines.join("\n")}`;
     },
   },

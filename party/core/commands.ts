@@ -127,7 +127,13 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
       return ok({ type: "memory.unpinned", payload: { memoryId: memory.id, slot: memorySlot(memory) }, result: memory });
     }
     case "preferences.update": {
-      const merged = PreferencesSchema.safeParse(applyPreferencesPatch(deps.ledger.state.preferences, command.patch));
+      const current = deps.ledger.state.preferences;
+      if (command.patch.timezoneSource !== undefined && command.patch.timezone === undefined) return fail("invalid_request", "timezoneSource is given only with a timezone");
+      // S12: a device's zone is adopted only while nobody has set one; later devices are offered a switch instead.
+      if (command.patch.timezoneSource === "device" && current.timezoneSource !== "default") {
+        return fail("conflict", `your time zone is already set to ${current.timezone}`);
+      }
+      const merged = PreferencesSchema.safeParse(applyPreferencesPatch(current, command.patch));
       if (!merged.success) return fail("invalid_request", "preferences would be invalid after this change");
       const planTime = planTimeProblem(merged.data);
       if (planTime) return fail("invalid_request", planTime);

@@ -13,7 +13,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { type Actor, ActorSchema } from "../../shared/domain.ts";
 import { EventBodySchema, type EventType, type LedgerEvent, type NewEventBody } from "../../shared/events.ts";
-import { INITIAL_PROJECTION, type Projection, reduce } from "./projections.ts";
+import { INITIAL_PROJECTION, type Projection, reduce, type StoredProjection, upgradeSnapshot } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
 
 /** A snapshot of the projections is written after this many events (L6). */
@@ -314,8 +314,9 @@ export class Ledger {
     const [snap] = this.#sql
       .exec<{ seq: number; state: string }>("SELECT seq, state FROM ledger_snapshots ORDER BY seq DESC LIMIT 1")
       .toArray();
-    // A snapshot written before a projection field existed lacks it: the field starts from its initial value.
-    const base = snap ? { ...INITIAL_PROJECTION, ...(JSON.parse(snap.state) as Partial<Projection>) } : INITIAL_PROJECTION;
+    // A snapshot written before a projection field existed lacks it (it starts from its initial value), and
+    // one written before `timezoneSource` reads as its events would (S12).
+    const base = snap ? upgradeSnapshot({ ...INITIAL_PROJECTION, ...(JSON.parse(snap.state) as Partial<StoredProjection>) }) : INITIAL_PROJECTION;
     return this.#fold(base);
   }
 

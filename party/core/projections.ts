@@ -16,6 +16,7 @@ import {
   type Notification,
   type Plan,
   type Preferences,
+  type PreferencesInput,
   type PreferencesPatch,
   type Reminder,
 } from "../../shared/domain.ts";
@@ -24,7 +25,7 @@ import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
 
-/** LLM tokens and tool calls used on one UTC day (G6). */
+/** LLM tokens and tool calls used on one local day of the user (G6, C13). */
 export type Usage = { day: string; tokens: number; tools: Record<string, number> };
 
 export type Projection = {
@@ -60,17 +61,38 @@ export const INITIAL_PROJECTION: Projection = {
   lastEventSeq: 0,
 };
 
-const onDay = (usage: Usage, day: string): Usage => (usage.day === day ? usage : { day, tokens: 0, tools: {} });
+/**
+ * C13: the tally a use on `day` counts in. Days only move forward: a use
+ * dated before the current day (the preference zone moved west, so the local
+ * date went back) counts in the current day, so changing zones never opens a
+ * fresh budget for a day already counted.
+ */
+const onDay = (usage: Usage, day: string): Usage => (usage.day >= day ? usage : { day, tokens: 0, tools: {} });
 
 export const memorySlot = (memory: Pick<Memory, "type" | "key">) => `${memory.type}:${memory.key.toLowerCase()}`;
 
 export function applyPreferencesPatch(prefs: Preferences, patch: PreferencesPatch): Preferences {
   return {
     timezone: patch.timezone ?? prefs.timezone,
+    // S12: a zone named without a source is the user's choice — as every zone set before sources existed was.
+    timezoneSource: patch.timezone === undefined ? prefs.timezoneSource : (patch.timezoneSource ?? "user"),
     workHours: { ...prefs.workHours, ...patch.workHours },
     notifications: { ...prefs.notifications, ...patch.notifications },
   };
 }
+
+/**
+ * A snapshot written before `timezoneSource` existed (S12) reads as replaying
+ * its events would: a zone other than the default UTC was set by the user.
+ */
+export function upgradeSnapshot(stored: StoredProjection): Projection {
+  const { timezoneSource, ...prefs } = stored.preferences;
+  const source = timezoneSource ?? (prefs.timezone === DEFAULT_PREFERENCES.timezone ? "default" : "user");
+  return { ...stored, preferences: { ...prefs, timezoneSource: source } };
+}
+
+/** A projection as a snapshot stored it, by this build or an older one. */
+export type StoredProjection = Omit<Projection, "preferences"> & { preferences: PreferencesInput };
 
 export function reduce(state: Projection, event: LedgerEvent): Projection {
   const next = { ...state, lastEventSeq: event.seq };

@@ -15,6 +15,7 @@ import {
   DEFAULT_PREFERENCES,
   type Memory,
   type Preferences,
+  type PreferencesPatch,
   PreferencesPatchSchema,
   PreferencesSchema,
   planTimeProblem,
@@ -255,7 +256,7 @@ class Reverting {
       for (const [field] of preferenceFields(e.payload.patch)) changed.set(field, e.seq);
     }
     if (first === null) return;
-    const earlier = new Map(preferenceFields(prefsBefore(this.#deps.ledger.ofTypes(["preferences.updated", "turn.undone"]), first)));
+    const earlier = new Map(preferenceFields(asPatch(prefsBefore(this.#deps.ledger.ofTypes(["preferences.updated", "turn.undone"]), first))));
     const restored: [string, unknown][] = [];
     const keptFields: string[] = [];
     let touched: Touch | undefined;
@@ -357,4 +358,9 @@ function nest(fields: readonly [string, unknown][]): Record<string, unknown> {
     else (groups[field.slice(0, dot)] ??= {})[field.slice(dot + 1)] = value;
   }
   return { ...out, ...groups };
+}
+
+/** Preferences as a patch that would set them: a zone never chosen ("default") is not something a patch can say (S12). */
+function asPatch({ timezoneSource, ...rest }: Preferences): PreferencesPatch {
+  return timezoneSource === "default" ? rest : { ...rest, timezoneSource };
 }

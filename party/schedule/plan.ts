@@ -10,7 +10,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { LIMITS, type Memory, type Plan, type PlanItem, type Preferences, type Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { localDate } from "../../shared/dates.ts";
+import { dueDay, isOverdue, localDate } from "../../shared/dates.ts";
 
 export const PlanDraftSchema = z.strictObject({
   priorities: z.array(z.string().trim().min(1).max(LIMITS.title)).max(3),
@@ -25,9 +25,8 @@ export type PlanInput = { tasks: Task[]; memories: Memory[]; preferences: Prefer
 export function rankTasks(input: PlanInput): Task[] {
   const tz = input.preferences.timezone;
   const today = localDate(tz, new Date(input.now));
-  const dayOf = (due: string) => (due.length === 10 ? due : localDate(tz, new Date(due)));
   const open = input.tasks.filter((t) => t.status === "open");
-  const dated = open.filter((t) => t.due !== null && dayOf(t.due) <= today).sort((a, b) => a.due!.localeCompare(b.due!));
+  const dated = open.filter((t) => t.due !== null && dueDay(t.due, tz) <= today).sort((a, b) => a.due!.localeCompare(b.due!));
   const undated = open.filter((t) => t.due === null).sort((a, b) => a.order - b.order);
   return [...dated, ...undated];
 }
@@ -37,7 +36,8 @@ export function ruleDraft(input: PlanInput): { draft: PlanDraft; taskIds: (strin
   const ranked = rankTasks(input);
   if (ranked.length === 0) return null;
   const tz = input.preferences.timezone;
-  const overdue = ranked.filter((t) => t.due !== null && (t.due.length === 10 ? t.due : localDate(tz, new Date(t.due))) < localDate(tz, new Date(input.now))).length;
+  // S12: by instant — a task due at 9:00 today is overdue at 9:01.
+  const overdue = ranked.filter((t) => t.due !== null && isOverdue(t.due, new Date(input.now), tz)).length;
   const focus = input.memories.find((m) => /focus|goal|priority/i.test(m.key));
   const { start, end } = input.preferences.workHours;
   const note = `${overdue ? `${overdue} overdue — clear those first. ` : ""}Work hours ${start}–${end}.${focus ? ` Remember: ${focus.value}.` : ""}`.slice(0, LIMITS.title);

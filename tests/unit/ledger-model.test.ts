@@ -57,9 +57,9 @@ class Model {
     }
   }
 
-  /** Usage counts one UTC day; a charge for another day starts the count again. */
+  /** Usage counts one local day; a charge for a later day starts the count again, one for an earlier day counts in the current one (C13). */
   usageOn(day: string) {
-    if (this.usage.day !== day) this.usage = { day, tokens: 0, tools: {} };
+    if (day > this.usage.day) this.usage = { day, tokens: 0, tools: {} };
     return this.usage;
   }
 
@@ -138,7 +138,8 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
       if (rng.int(2)) patch.workHours = { start: rng.pick(["07:00", "08:30", "09:00"]) };
       if (rng.int(2)) patch.notifications = { reminders: rng.int(2) === 0, quietHours: rng.int(2) ? null : { start: "21:00", end: "06:30" } };
       applied(r.run({ kind: "preferences.update", patch }));
-      if (patch.timezone) m.preferences.timezone = patch.timezone;
+      // S12: a zone named without a source is the user's choice.
+      if (patch.timezone) Object.assign(m.preferences, { timezone: patch.timezone, timezoneSource: "user" });
       Object.assign(m.preferences.workHours, patch.workHours);
       Object.assign(m.preferences.notifications, patch.notifications);
       return;

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
 import { toast } from "sonner";
 import type { Plan } from "../../shared/domain.ts";
+import { formatDay } from "../../shared/format.ts";
 import { api } from "../lib/api.ts";
 import { brainKeys } from "../lib/queries.ts";
 
@@ -19,7 +20,7 @@ export function PlanCard({ plan }: { plan: Plan }) {
   const label = { priority: "Priority", todo: "To do", note: "Note" } as const;
   return (
     <section data-testid="plan" className="mt-4 rounded-xl border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40">
-      <h2 className="font-semibold">Plan for {plan.date}</h2>
+      <h2 className="font-semibold">Plan for {formatDay(plan.date)}</h2>
       <ul className="mt-2 space-y-1">
         {plan.items.map((item) => (
           <li key={item.id} className="flex items-center gap-2 text-sm">

@@ -5,11 +5,14 @@
  */
 import type { LedgerEvent } from "../../shared/events.ts";
 
-/** The sentence after the actor's name, e.g. “You added task “Buy milk””. */
-export function describeEvent(e: LedgerEvent): string {
+/**
+ * The sentence after the actor's name, e.g. “You added task “Buy milk””.
+ * `due` words a date or time the way every view does: in the preference zone (W5).
+ */
+export function describeEvent(e: LedgerEvent, due: (value: string) => string): string {
   switch (e.type) {
     case "task.created":
-      return `added task “${e.payload.task.title}”`;
+      return `added task “${e.payload.task.title}”${e.payload.task.due ? `, due ${due(e.payload.task.due)}` : ""}`;
     case "task.completed":
       return "completed a task";
     case "task.updated":
@@ -29,18 +32,21 @@ export function describeEvent(e: LedgerEvent): string {
       const kept = e.payload.kept?.length ?? 0;
       return `undid what the assistant did (${e.payload.steps} change${e.payload.steps === 1 ? "" : "s"} reverted${kept > 0 ? `, ${kept} kept because they were changed since` : ""})`;
     }
+    case "reminder.set":
+      return `set a reminder “${e.payload.reminder.title}” for ${due(e.payload.reminder.at)}`;
+    case "reminder.snoozed":
+      return `snoozed a reminder to ${due(e.payload.at)}`;
+    case "preferences.updated":
+      return e.payload.patch.timezone ? `set the time zone to ${e.payload.patch.timezone}` : "changed the preferences";
     // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
     case "note.deleted":
     case "memory.unpinned":
-    case "preferences.updated":
     case "turn.failed":
     case "usage.charged":
     case "tool.used":
     case "proposal.created":
     case "proposal.confirmed":
-    case "reminder.set":
     case "reminder.fired":
-    case "reminder.snoozed":
     case "reminder.dismissed":
     case "notification.created":
     case "notification.acked":

@@ -152,7 +152,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       });
     p.on("status", ({ status: s }: { status: string }) => {
       if (s === "connected") {
-        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume });
+        // S12: the device's zone; the room adopts it while the user has none, before reading any later frame.
+        const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume, timeZone });
         // The outbox: sent again on every connect; the room applies each clientActionId once.
         for (const m of readOutbox()) send(p, messageFrame(m));
       }

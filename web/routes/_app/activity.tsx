@@ -5,6 +5,7 @@ import { Bot, Cog, Undo2, User } from "lucide-react";
 import { parseLedgerEvent } from "../../../shared/events.ts";
 import { ActivitySearchSchema } from "../../../shared/search.ts";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
+import { useZone } from "../../hooks/use-zone.ts";
 import { describeEvent, isBookkeeping, undoableTurn } from "../../lib/activity.ts";
 import { eventsQuery, stateQuery } from "../../lib/queries.ts";
 
@@ -19,6 +20,7 @@ function ActivityView() {
   const { data } = useSuspenseQuery(eventsQuery());
   const { data: state } = useSuspenseQuery(stateQuery());
   const undo = useUndoTurn();
+  const zone = useZone();
   // Events of types this build does not know are left out, not fatal (L10).
   const events = data.events
     .flatMap((raw) => parseLedgerEvent(raw) ?? [])
@@ -44,9 +46,9 @@ function ActivityView() {
             <li key={e.id} className="flex items-start gap-3 rounded-lg bg-white px-4 py-2 text-sm shadow-sm dark:bg-stone-900">
               <Icon className="mt-0.5 size-4 text-stone-500" aria-hidden />
               <span className="flex-1">
-                <strong>{who}</strong> {describeEvent(e)}
+                <strong>{who}</strong> {describeEvent(e, zone.due)}
               </span>
-              <time className="text-xs text-stone-500">{new Date(e.ts).toLocaleString([], { dateStyle: "short", timeStyle: "short" })}</time>
+              <time dateTime={e.ts} className="text-xs text-stone-500">{zone.moment(e.ts)}</time>
               {turnId &&
                 (state.undoneTurns.includes(turnId) ? (
                   <span className="text-xs text-stone-500">Undone</span>
