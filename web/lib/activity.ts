@@ -27,6 +27,13 @@ export function describeEvent(e: LedgerEvent): string {
       return `said “${e.payload.message.text.slice(0, 80)}”`;
     case "turn.undone":
       return "undid an assistant turn";
+    case "proposal.created":
+      return `asked: ${e.payload.summary}${e.payload.items ? ` (${e.payload.items.length})` : ""}`;
+    case "proposal.confirmed":
+      return "confirmed a proposal";
+    case "proposal.settled":
+      // Actor: the user for `rejected` and `failed` (their click), the system for `expired`.
+      return e.payload.status === "rejected" ? "cancelled a proposal" : e.payload.status === "expired" ? "expired a proposal" : "confirmed a proposal that could no longer apply; nothing changed";
     // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
     case "note.deleted":
     case "memory.unpinned":
@@ -34,8 +41,6 @@ export function describeEvent(e: LedgerEvent): string {
     case "turn.failed":
     case "usage.charged":
     case "tool.used":
-    case "proposal.created":
-    case "proposal.confirmed":
     case "reminder.set":
     case "reminder.fired":
     case "reminder.snoozed":
