@@ -173,56 +173,66 @@ describe("Brain — bulk proposals (C14)", () => {
 });
 
 describe("Brain — one proposal state on every device (C15)", () => {
-  async function proposed() {
+  // The same rules for a proposal of one task and a bulk one.
+  const REQUESTS = [
+    { text: "delete call john", deleted: 1 },
+    { text: "delete all my tasks", deleted: 3 },
+  ];
+
+  async function proposed(text: string) {
     const { room, a, b } = twoDevices();
     addTasks(room, a, THREE);
-    await say(room, a, "delete all my tasks");
-    const proposalId = proposedCard(a)!.proposalId!;
-    return { room, a, b, proposalId };
+    await say(room, a, text);
+    const card = proposedCard(a);
+    if (!card?.proposalId) throw new Error(`“${text}” proposed nothing`);
+    return { room, a, b, proposalId: card.proposalId, card };
   }
 
-  it("[C15][G7] confirmed on device A, a late confirm on device B is told “Already done on another device”; both show the one card, confirmed", async () => {
-    const { room, a, b, proposalId } = await proposed();
-    a.sendFrame({ type: "proposal.confirm", rid: "a-yes", proposalId });
-    a.flushOut();
-    // B clicks before the update reached it: its frame crosses A's confirmation.
-    b.sendFrame({ type: "proposal.confirm", rid: "b-yes", proposalId });
-    room.flush();
-    expect(outcome(a, "a-yes")?.type).toBe("ack");
-    const late = outcome(b, "b-yes");
-    expect(late).toMatchObject({ type: "error", code: "conflict", message: "Already done on another device" });
-    expect(JSON.stringify(late)).not.toContain(proposalId);
-    expect(events(room, "task.deleted")).toHaveLength(3);
-    // One card per proposal on each device, in the same state: no stale Confirm, no duplicate.
-    for (const device of [a, b]) expect(cards(device)).toEqual([expect.objectContaining({ id: proposalId, proposalId, status: "confirmed", items: ["Buy milk", "Call John", "File taxes"] })]);
-    expect(cards(b)).toEqual(cards(a));
-  });
+  for (const { text, deleted } of REQUESTS) {
+    it(`[C15][G7] “${text}” confirmed on device A, a late confirm on device B is told “Already done on another device”; both show the one card, confirmed`, async () => {
+      const { room, a, b, proposalId, card } = await proposed(text);
+      a.sendFrame({ type: "proposal.confirm", rid: "a-yes", proposalId });
+      a.flushOut();
+      // B clicks before the update reached it: its frame crosses A's confirmation.
+      b.sendFrame({ type: "proposal.confirm", rid: "b-yes", proposalId });
+      room.flush();
+      expect(outcome(a, "a-yes")?.type).toBe("ack");
+      const late = outcome(b, "b-yes");
+      expect(late).toMatchObject({ type: "error", code: "conflict", message: "Already done on another device" });
+      expect(JSON.stringify(late)).not.toContain(proposalId);
+      expect(events(room, "task.deleted")).toHaveLength(deleted);
+      // One card per proposal on each device, in the same state: no stale Confirm, no duplicate.
+      const settled = { id: proposalId, proposalId, status: "confirmed", summary: card.summary, ...(card.items ? { items: card.items } : {}) };
+      for (const device of [a, b]) expect(cards(device)).toEqual([expect.objectContaining(settled)]);
+      expect(cards(b)).toEqual(cards(a));
+    });
 
-  it("[C15] cancelled on one device: cancelled on every device, never confirmed; a late confirm is told “You cancelled this”", async () => {
-    const { room, a, b, proposalId } = await proposed();
-    b.sendFrame({ type: "proposal.reject", rid: "no", proposalId });
-    room.flush();
-    expect(outcome(b, "no")?.type).toBe("ack");
-    for (const device of [a, b]) expect(cards(device)).toMatchObject([{ id: proposalId, status: "rejected" }]);
-    expect(events(room, "proposal.settled")).toMatchObject([{ actor: { kind: "user" }, payload: { proposalId, status: "rejected" } }]);
-    expect((await state(room)).proposals).toEqual([]);
-    a.sendFrame({ type: "proposal.confirm", rid: "late", proposalId });
-    room.flush();
-    expect(outcome(a, "late")).toMatchObject({ type: "error", code: "conflict", message: "You cancelled this" });
-    expect(titles(room)).toHaveLength(3);
-    for (const device of [a, b]) expect(cards(device)).toMatchObject([{ id: proposalId, status: "rejected" }]);
-  });
+    it(`[C15] “${text}” cancelled on one device: cancelled on every device, never confirmed; a late confirm is told “You cancelled this”`, async () => {
+      const { room, a, b, proposalId } = await proposed(text);
+      b.sendFrame({ type: "proposal.reject", rid: "no", proposalId });
+      room.flush();
+      expect(outcome(b, "no")?.type).toBe("ack");
+      for (const device of [a, b]) expect(cards(device)).toMatchObject([{ id: proposalId, status: "rejected" }]);
+      expect(events(room, "proposal.settled")).toMatchObject([{ actor: { kind: "user" }, payload: { proposalId, status: "rejected" } }]);
+      expect((await state(room)).proposals).toEqual([]);
+      a.sendFrame({ type: "proposal.confirm", rid: "late", proposalId });
+      room.flush();
+      expect(outcome(a, "late")).toMatchObject({ type: "error", code: "conflict", message: "You cancelled this" });
+      expect(titles(room)).toHaveLength(3);
+      for (const device of [a, b]) expect(cards(device)).toMatchObject([{ id: proposalId, status: "rejected" }]);
+    });
 
-  it("[C15] past its time a proposal expires: “This expired — ask again”, expired on every device, nothing deleted", async () => {
-    const { room, a, b, proposalId } = await proposed();
-    room.clock += PROPOSAL_TTL_MS + 1;
-    b.sendFrame({ type: "proposal.confirm", rid: "late", proposalId });
-    room.flush();
-    expect(outcome(b, "late")).toMatchObject({ type: "error", code: "conflict", message: "This expired — ask again" });
-    for (const device of [a, b]) expect(cards(device)).toMatchObject([{ id: proposalId, status: "expired" }]);
-    expect(titles(room)).toHaveLength(3);
-    a.sendFrame({ type: "proposal.reject", rid: "cancel-late", proposalId });
-    room.flush();
-    expect(outcome(a, "cancel-late")).toMatchObject({ type: "error", message: "This expired — ask again" });
-  });
+    it(`[C15] “${text}” past its time expires: “This expired — ask again”, expired on every device, nothing deleted`, async () => {
+      const { room, a, b, proposalId } = await proposed(text);
+      room.clock += PROPOSAL_TTL_MS + 1;
+      b.sendFrame({ type: "proposal.confirm", rid: "late", proposalId });
+      room.flush();
+      expect(outcome(b, "late")).toMatchObject({ type: "error", code: "conflict", message: "This expired — ask again" });
+      for (const device of [a, b]) expect(cards(device)).toMatchObject([{ id: proposalId, status: "expired" }]);
+      expect(titles(room)).toHaveLength(3);
+      a.sendFrame({ type: "proposal.reject", rid: "cancel-late", proposalId });
+      room.flush();
+      expect(outcome(a, "cancel-late")).toMatchObject({ type: "error", message: "This expired — ask again" });
+    });
+  }
 });

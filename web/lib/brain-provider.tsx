@@ -18,6 +18,7 @@ import type { Device, Notification } from "../../shared/domain.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
+import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
 
 export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
@@ -205,7 +206,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
         case "llm.action":
-          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => a.id !== f.action.id), f.action] }));
+          return reply(f.turnId, (r) => ({ ...r, actions: placeCard(r.actions, f.action) }));
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
