@@ -207,6 +207,21 @@ describe("Brain — one proposal state on every device (C15)", () => {
       expect(cards(b)).toEqual(cards(a));
     });
 
+    it(`[C15] “${text}”: a device that was away when it was confirmed is shown the card's state again when it clicks`, async () => {
+      const { room, a, b, proposalId } = await proposed(text);
+      b.close(1000, "gone into a tunnel");
+      a.sendFrame({ type: "proposal.confirm", rid: "a-yes", proposalId });
+      room.flush();
+      // Back with a new socket: the stale card it still shows gets a click.
+      const back = room.connect();
+      back.hello("phone");
+      back.sendFrame({ type: "proposal.confirm", rid: "stale", proposalId });
+      room.flush();
+      expect(outcome(back, "stale")).toMatchObject({ type: "error", message: "Already done on another device" });
+      expect(cards(back)).toMatchObject([{ id: proposalId, status: "confirmed" }]);
+      expect(events(room, "task.deleted")).toHaveLength(deleted);
+    });
+
     it(`[C15] “${text}” cancelled on one device: cancelled on every device, never confirmed; a late confirm is told “You cancelled this”`, async () => {
       const { room, a, b, proposalId } = await proposed(text);
       b.sendFrame({ type: "proposal.reject", rid: "no", proposalId });
