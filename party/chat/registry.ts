@@ -114,11 +114,13 @@ export type OfflineMatch = {
 };
 
 export const PROPOSED = "proposed — waiting for the user's confirmation";
+/** How many of a bulk proposal's entries the model is told (with their count). */
+export const ITEMS_TOLD = 20;
 
 /** What one command step tells the model. */
 export type Performed =
   | { ok: true; result: unknown }
-  | { ok: true; status: typeof PROPOSED; proposalId: string; expiresAt: string; items?: string[] }
+  | { ok: true; status: typeof PROPOSED; proposalId: string; expiresAt: string; count?: number; items?: string[] }
   | { ok: true; nothing: string }
   | { ok: false; error: string };
 
@@ -226,7 +228,9 @@ export function modelTools(entries: readonly ToolEntry[], host: ToolHost, option
       const listed = items && items.length > 0 ? { items } : {};
       // The card's id is the proposal's: its confirmation or cancellation, sent under that id, replaces it on every device (C15).
       options.onAction({ id: proposal.proposalId, tool: name, status: "proposed", summary, ...proposal, ...listed });
-      return { ok: true, status: PROPOSED, ...proposal, ...listed };
+      // The model hears how many and the first few, not a list of 500 titles on its token budget; the card shows them all.
+      const told = items && items.length > 0 ? { count: items.length, items: items.slice(0, ITEMS_TOLD) } : {};
+      return { ok: true, status: PROPOSED, ...proposal, ...told };
     }
     const result = host.run(command);
     if (!result.ok) {

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { MAX_BATCH } from "../../shared/commands.ts";
 import { capitalize, clean, localDate, splitTitleAndDue } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
-import { defineTool, type ToolEntry, type ToolHost } from "./registry.ts";
+import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
 import { field, formatDue } from "./wording.ts";
 import {
   bulkVerb,
@@ -167,9 +167,13 @@ export const deleteTask = defineTool({
 });
 
 const LISTED_IN_REPLY = 5;
-/** The first few entries of a proposal, quoted, for the offline reply; the card lists them all. */
-const listed = (items: string[]) =>
-  `${items.slice(0, LISTED_IN_REPLY).map((i) => `“${i}”`).join(", ")}${items.length > LISTED_IN_REPLY ? ` and ${items.length - LISTED_IN_REPLY} more` : ""}`;
+/** A proposal's size and first few entries, quoted, for the offline reply; the card lists them all. */
+function listed(out: ToolOutput, one: string, many: string): string {
+  const items = Strings.parse(out.items ?? []);
+  const count = typeof out.count === "number" ? out.count : items.length;
+  const more = count > LISTED_IN_REPLY ? ` and ${count - LISTED_IN_REPLY} more` : "";
+  return `${count} ${count === 1 ? one : many}: ${items.slice(0, LISTED_IN_REPLY).map((i) => `“${i}”`).join(", ")}${more}`;
+}
 
 export const bulkTasks = defineTool({
   name: "bulk_tasks",
@@ -201,8 +205,7 @@ export const bulkTasks = defineTool({
     input: (fields) => fields,
     reply: ({ action, select }, out) => {
       if (typeof out.nothing === "string") return out.nothing;
-      const items = Strings.parse(out.items ?? []);
-      return `That would ${bulkVerb(select, action)} ${items.length} ${items.length === 1 ? "task" : "tasks"}: ${listed(items)}. Nothing changes until you confirm on your device.`;
+      return `That would ${bulkVerb(select, action)} ${listed(out, "task", "tasks")}. Nothing changes until you confirm on your device.`;
     },
   },
 });
@@ -234,8 +237,7 @@ export const forgetMemories = defineTool({
     input: (fields) => fields,
     reply: (_fields, out) => {
       if (typeof out.nothing === "string") return out.nothing;
-      const items = Strings.parse(out.items ?? []);
-      return `That would forget ${items.length} ${items.length === 1 ? "memory" : "memories"}: ${listed(items)}. Nothing changes until you confirm on your device.`;
+      return `That would forget ${listed(out, "memory", "memories")}. Nothing changes until you confirm on your device.`;
     },
   },
 });

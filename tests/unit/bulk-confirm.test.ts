@@ -92,6 +92,16 @@ describe("Brain — bulk proposals (C14)", () => {
     expect(events(room, "task.deleted")).toHaveLength(3);
   });
 
+  it("[C14] a long selection: the card lists every entry; the reply, and the model, get the count and the first few", async () => {
+    const { room, a } = twoDevices();
+    const many = Array.from({ length: 30 }, (_, i) => ({ title: `Chore ${i + 1}`, tags: ["home"] }));
+    addTasks(room, a, [...many, { title: "Board meeting", tags: ["work"] }]);
+    const { reply } = await say(room, a, "delete all tasks tagged #home");
+    expect(proposedCard(a)).toMatchObject({ summary: "Delete 30 tasks tagged #home?", items: many.map((t) => t.title) });
+    expect(reply).toBe("That would delete 30 tasks: “Chore 1”, “Chore 2”, “Chore 3”, “Chore 4”, “Chore 5” and 25 more. Nothing changes until you confirm on your device.");
+    expect(titles(room)).toHaveLength(31);
+  });
+
   it("[C14] an empty selection proposes nothing and says so plainly", async () => {
     const { room, a } = twoDevices();
     addTasks(room, a, [{ title: "Still open" }]);
@@ -169,6 +179,8 @@ describe("Brain — bulk proposals (C14)", () => {
     expect(offered).toEqual(expect.arrayContaining(["bulk_tasks", "forget_memories"]));
     expect(proposedCard(a)).toMatchObject({ tool: "bulk_tasks", summary: "Complete 2 tasks tagged #work?", items: ["Draft memo", "Send deck"] });
     expect(readTasks(room.doc).every((t) => t.status === "open")).toBe(true);
+    // The model is told what it proposed: how many, and which.
+    expect(JSON.stringify(calls[1]?.prompt)).toContain('"count":2,"items":["Draft memo","Send deck"]');
   });
 });
 
