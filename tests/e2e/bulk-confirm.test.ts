@@ -33,7 +33,7 @@ describe("Web app — a bulk proposal on two devices", () => {
     return page;
   }
 
-  const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks?" });
+  const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" });
   const items = (page: Page) => card(page).getByTestId("action-items").locator("li").allInnerTexts();
 
   it("[C14][C15][G7] “delete all my tasks” lists them on both devices; confirming on one resolves the card on both, and the tasks go", async () => {
@@ -67,7 +67,7 @@ describe("Web app — a bulk proposal on two devices", () => {
     await card(phone).getByRole("button", { name: "Confirm" }).click();
     for (const page of [phone, laptop]) {
       await card(page).and(page.locator('[data-status="confirmed"]')).waitFor({ timeout: 15_000 });
-      expect(await page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks?" }).count()).toBe(1);
+      expect(await page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" }).count()).toBe(1);
       expect(await page.getByRole("button", { name: "Confirm" }).count()).toBe(0);
       expect(await items(page)).toEqual(TITLES);
     }
