@@ -32,6 +32,8 @@ export const PendingProposalSchema = z.strictObject({
   summary: z.string(),
   /** ISO date-time; after it, confirming is `409 conflict`. */
   expiresAt: z.iso.datetime(),
+  /** A bulk proposal's entries, as on its card (C14). Optional; absent for one entry. */
+  items: z.array(z.string()).optional(),
 });
 export type PendingProposal = z.infer<typeof PendingProposalSchema>;
 

@@ -51,6 +51,12 @@ export const ActionCardSchema = z.strictObject({
   proposalId: z.string().optional(),
   /** With `proposed`: ISO date-time after which the proposal can no longer be confirmed. */
   expiresAt: z.iso.datetime().optional(),
+  /**
+   * A bulk proposal's entries, one line each (a task's title, a memory), in the
+   * order they change: exactly what confirming changes (C14). Optional; cards
+   * of one entry, and older servers, omit it.
+   */
+  items: z.array(z.string()).optional(),
 });
 export type ActionCard = z.infer<typeof ActionCardSchema>;
 /** The card's earlier name; engine and proposals still import it (drop once every branch uses `ActionCard`). */

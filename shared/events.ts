@@ -94,9 +94,15 @@ export const EVENT_PAYLOADS = {
   /** One use of a tool on the local `day` (as `usage.charged`), counted against its daily cap (G6). */
   "tool.used": z.object({ day: z.string(), tool: z.string() }),
   /** The assistant asked to run a destructive tool; the user confirms or rejects it (C8). */
-  "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string() }),
+  /** `items` lists a bulk proposal's entries, exactly what confirming would change (C14); absent for one entry. */
+  "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string(), items: z.array(z.string()).optional() }),
   /** The user confirmed a proposal (actor: the user); the effect itself is the assistant's own event. */
   "proposal.confirmed": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string() }),
+  /**
+   * A proposal ended without its effect (C15): `rejected` by the user, `expired` (found so
+   * when a device tried it), or `failed` when its command could not apply (nothing changed).
+   */
+  "proposal.settled": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string(), status: z.enum(["rejected", "expired", "failed"]) }),
   "reminder.set": z.object({ reminder: ReminderSchema }),
   /** `at` is when it was due, `firedAt` when the alarm fired it (S2). */
   "reminder.fired": z.object({ reminderId: z.string(), at: z.string(), firedAt: z.string() }),
@@ -160,6 +166,7 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("tool.used"),
   body("proposal.created"),
   body("proposal.confirmed"),
+  body("proposal.settled"),
   body("reminder.set"),
   body("reminder.fired"),
   body("reminder.snoozed"),

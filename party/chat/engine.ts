@@ -122,8 +122,8 @@ export class ChatEngine {
     return confirmProposal(this.#proposalDeps(), proposalId, actor, requestId);
   }
 
-  reject(proposalId: string): Result<{ proposalId: string }> {
-    return rejectProposal(this.#proposalDeps(), proposalId);
+  reject(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }> {
+    return rejectProposal(this.#proposalDeps(), proposalId, actor, requestId);
   }
 
   #proposalDeps(): ProposalDeps {

@@ -1,6 +1,12 @@
 /**
- * Confirming and rejecting the assistant's proposals (docs/PROTOCOL.md C8, G7):
- * only the user, from their own client; once; before it expires.
+ * Confirming and rejecting the assistant's proposals (docs/PROTOCOL.md C8,
+ * C14, C15, G7): only the user, from their own client; once; before it
+ * expires. A proposal has one state for every device: each settlement is one
+ * ledger event (so every device's state drops it from `proposals`) and one
+ * card update to every device, under the card's own id (so it replaces the
+ * proposed card, never sits beside it). A click on a settled proposal is told
+ * in a sentence what became of it, and its card is sent again, so a device
+ * that missed the update ends in the same state as the others.
  */
 import type { ActionCardFrame } from "../../shared/chat.ts";
 import { type Command, CommandSchema } from "../../shared/commands.ts";
@@ -8,7 +14,7 @@ import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
-import type { ChatStore } from "./store.ts";
+import type { ChatStore, ProposalRow } from "./store.ts";
 
 export type ProposalDeps = {
   store: ChatStore;
@@ -18,29 +24,69 @@ export type ProposalDeps = {
   action: (turnId: string, card: ActionCardFrame) => void;
 };
 
+type Settled = Exclude<ProposalRow["status"], "pending">;
+
+/** C15: what a click on a proposal that is no longer pending is told — for people, never an id. */
+export const LATE_CLICK: Record<Settled, string> = {
+  confirmed: "Already done on another device",
+  rejected: "You cancelled this",
+  expired: "This expired — ask again",
+  failed: "This could not be done, and nothing was changed — ask again",
+};
+
+const NO_SUCH_PROPOSAL = "There is no such proposal";
+
+/** The proposal's card in `status`: same id as the card that proposed it (the proposal id), same entries. */
+export function proposalCard(deps: Pick<ProposalDeps, "store">, p: ProposalRow, status: ActionCardFrame["status"]): ActionCardFrame {
+  const items = deps.store.proposalItems(p.id);
+  return { id: p.id, tool: p.tool, status, summary: p.summary, proposalId: p.id, ...(items.length > 0 ? { items } : {}) };
+}
+
 export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
   const p = deps.store.proposal(proposalId);
-  if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
-  if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
+  if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
+  if (p.status !== "pending") return late(deps, p, p.status);
   if (p.expires_at < deps.now()) {
-    deps.store.settleProposal(proposalId, "expired");
-    deps.action(p.turn_id, { id: proposalId, tool: p.tool, status: "expired", summary: p.summary, proposalId });
-    return fail("conflict", `proposal ${proposalId} expired`);
+    settle(deps, p, "expired", { kind: "system" }, requestId);
+    return fail("conflict", LATE_CLICK.expired);
   }
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
-  const result = deps.execute(CommandSchema.parse(JSON.parse(p.command)), { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
-  deps.store.settleProposal(proposalId, result.ok ? "confirmed" : "failed");
-  if (!result.ok) return result;
-  deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
-  deps.action(p.turn_id, { id: proposalId, tool: p.tool, status: "confirmed", summary: p.summary, proposalId });
+  // Effect, settlement and event commit together: no device can see the effect with the proposal still pending.
+  const result = deps.ledger.transaction(() => {
+    const applied = deps.execute(CommandSchema.parse(JSON.parse(p.command)), { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
+    if (!applied.ok) return applied;
+    deps.store.settleProposal(proposalId, "confirmed");
+    deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
+    return applied;
+  });
+  if (!result.ok) {
+    // A bulk change is all-or-nothing (C14): one entry gone since it was proposed, and none is changed.
+    settle(deps, p, "failed", actor, requestId);
+    return fail("conflict", LATE_CLICK.failed);
+  }
+  deps.action(p.turn_id, proposalCard(deps, p, "confirmed"));
   return ok({ proposalId, result: result.value.result });
 }
 
-export function rejectProposal(deps: ProposalDeps, proposalId: string): Result<{ proposalId: string }> {
+export function rejectProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }> {
   const p = deps.store.proposal(proposalId);
-  if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
-  if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
-  deps.store.settleProposal(proposalId, "rejected");
-  deps.action(p.turn_id, { id: proposalId, tool: p.tool, status: "rejected", summary: p.summary, proposalId });
+  if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
+  if (p.status !== "pending") return late(deps, p, p.status);
+  settle(deps, p, "rejected", actor, requestId);
   return ok({ proposalId });
+}
+
+/** Ends a pending proposal without its effect: its row, one event, one card update to every device. */
+function settle(deps: ProposalDeps, p: ProposalRow, status: Exclude<Settled, "confirmed">, actor: Actor, requestId: string): void {
+  deps.ledger.transaction(() => {
+    if (!deps.store.settleProposal(p.id, status)) return;
+    deps.ledger.append({ type: "proposal.settled", actor, correlationId: requestId, payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool, status } });
+  });
+  deps.action(p.turn_id, proposalCard(deps, p, status));
+}
+
+/** A click on a settled proposal: every device is shown its state again, and the clicker is told it in words. */
+function late(deps: ProposalDeps, p: ProposalRow, status: Settled): Result<never> {
+  deps.action(p.turn_id, proposalCard(deps, p, status));
+  return fail("conflict", LATE_CLICK[status]);
 }

@@ -5,11 +5,12 @@
  * against current state, then applied — document change and ledger event in
  * one ledger transaction, which publishes the event once it committed (L9).
  * Everything that can reject a command happens before the first write, so a
- * rejection leaves nothing behind.
+ * rejection leaves nothing behind. A batch (C14) is checked whole, then
+ * applied in the same one transaction, one event per change.
  */
 import { v7 as uuidv7 } from "uuid";
-import type * as Y from "yjs";
-import { type Command, CommandSchema } from "../../shared/commands.ts";
+import * as Y from "yjs";
+import { type BatchItem, type Command, CommandSchema } from "../../shared/commands.ts";
 import {
   type Actor,
   type Memory,
@@ -81,26 +82,71 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
       return ok({ result: prior.recorded.result, duplicate: true, seq: prior.recorded.event.seq });
     }
   }
-  const planned = plan(deps, command, ctx.actor);
+  const planned = command.kind === "batch" ? planBatch(deps, command.commands, ctx.actor) : plan(deps, command, ctx.actor);
   if (!planned.ok) return planned;
-  const { result, write, ...body } = planned.value;
+  const plans = Array.isArray(planned.value) ? planned.value : [planned.value];
+  const result = Array.isArray(planned.value) ? planned.value.map((p) => p.result) : planned.value.result;
   const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
   // A throw here is a broken invariant: the ledger rolls back and re-reads its projections; the room resets.
   const recorded = deps.ledger.transaction(() => {
-    write?.(origin);
-    return deps.ledger.append({
-      ...body,
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      clientActionId: ctx.clientActionId,
-      request: ctx.clientActionId === undefined ? undefined : request,
-      result,
-    });
+    // One document transaction: devices receive a batch as one update, never half of it (C14).
+    if (plans.some((p) => p.write)) {
+      deps.doc.transact(() => {
+        for (const p of plans) p.write?.(origin);
+      }, origin);
+    }
+    // One event per change, so projections, the activity log and undo read a batch like single commands;
+    // the client action id (unique in the ledger) and the whole result go with the last.
+    const last = plans.length - 1;
+    return plans.map(({ result: _result, write: _write, ...body }, i) =>
+      deps.ledger.append({
+        ...body,
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        ...(i === last ? { clientActionId: ctx.clientActionId, request: ctx.clientActionId === undefined ? undefined : request, result } : {}),
+      }),
+    );
   });
-  return ok({ result, duplicate: false, seq: recorded.event.seq });
+  return ok({ result, duplicate: false, seq: recorded.at(-1)!.event.seq });
 }
 
-function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
+/**
+ * C14: every change of a batch is checked against the state before any is
+ * applied, so one that cannot apply (a task gone since it was proposed)
+ * refuses the whole batch. Two changes of one entry would be checked against
+ * a state the first has not made yet: refused too.
+ */
+function planBatch(deps: CommandDeps, items: readonly BatchItem[], actor: Actor): Result<Plan[]> {
+  const seen = new Set<string>();
+  const plans: Plan[] = [];
+  for (const [i, item] of items.entries()) {
+    const target = batchTarget(item);
+    if (target !== null && seen.has(target)) return fail("invalid_request", `change ${i + 1} of ${items.length} names ${target} again; a batch changes each entry once`);
+    if (target !== null) seen.add(target);
+    const planned = plan(deps, item, actor);
+    if (!planned.ok) return fail(planned.error.code, `change ${i + 1} of ${items.length}: ${planned.error.message}; nothing was changed`);
+    plans.push(planned.value);
+  }
+  return ok(plans);
+}
+
+/** The entry a batch item changes; null for one it creates. */
+function batchTarget(item: BatchItem): string | null {
+  switch (item.kind) {
+    case "task":
+      return item.action.action === "create" ? null : `task ${item.action.taskId}`;
+    case "note":
+      return item.action.action === "create" ? null : `note ${item.action.noteId}`;
+    case "memory.unpin":
+      return `memory ${item.memoryId}`;
+    default: {
+      const unknown: never = item;
+      throw new Error(`unhandled batch item ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function plan(deps: CommandDeps, command: Exclude<Command, { kind: "batch" }>, actor: Actor): Result<Plan> {
   const now = new Date(deps.now()).toISOString();
   if (isScheduleCommand(command)) return planSchedule({ doc: deps.doc, state: deps.ledger.state, now: deps.now(), label: actorLabel }, command, actor);
   switch (command.kind) {

@@ -170,6 +170,7 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "turn.failed":
     case "proposal.created":
     case "proposal.confirmed":
+    case "proposal.settled":
       return next;
     default: {
       const unhandled: never = event;

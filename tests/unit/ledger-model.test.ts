@@ -125,6 +125,21 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
       return;
     }
     case 1: {
+      if (m.memories.size > 0 && rng.int(3) === 0) {
+        // C14: several at once, one event each; a batch naming one unknown memory changes nothing.
+        const all = [...m.memories.values()];
+        const picked = [...new Set(Array.from({ length: 1 + rng.int(3) }, () => rng.pick(all)))];
+        const broken = rng.int(4) === 0;
+        const ids = [...picked.map((x) => x.id), ...(broken ? ["no-such-memory"] : [])];
+        const result = r.run({ kind: "batch", commands: ids.map((memoryId) => ({ kind: "memory.unpin" as const, memoryId })) });
+        if (broken) return void expect(result.ok).toBe(false);
+        expect(result.ok).toBe(true);
+        for (const x of picked) {
+          m.memories.delete(Model.slot(x.type, x.key));
+          m.events++;
+        }
+        return;
+      }
       const memory = someOf(m.memories);
       const result = r.run({ kind: "memory.unpin", memoryId: memory?.id ?? "no-such-memory" });
       if (!memory) return void expect(result.ok).toBe(false);
@@ -262,6 +277,7 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
         { type: "task.completed", payload: { taskId: `t${i}` } },
         { type: "turn.failed", payload: { turnId: `turn-${i}`, code: "timeout" } },
         { type: "proposal.confirmed", payload: { proposalId: `p${i}`, turnId: `turn-${i}`, tool: "delete_task" } },
+        { type: "proposal.settled", payload: { proposalId: `p${i}`, turnId: `turn-${i}`, tool: "bulk_tasks", status: "rejected" } },
       ]));
       m.events++;
       return;

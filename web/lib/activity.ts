@@ -38,14 +38,19 @@ export function describeEvent(e: LedgerEvent, due: (value: string) => string): s
       return `snoozed a reminder to ${due(e.payload.at)}`;
     case "preferences.updated":
       return e.payload.patch.timezone ? `set the time zone to ${e.payload.patch.timezone}` : "changed the preferences";
+    case "proposal.created":
+      return `asked: ${e.payload.summary}${e.payload.items ? ` (${e.payload.items.length})` : ""}`;
+    case "proposal.confirmed":
+      return "confirmed a proposal";
+    case "proposal.settled":
+      // Actor: the user for `rejected` and `failed` (their click), the system for `expired`.
+      return e.payload.status === "rejected" ? "cancelled a proposal" : e.payload.status === "expired" ? "expired a proposal" : "confirmed a proposal that could no longer apply; nothing changed";
     // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
     case "note.deleted":
     case "memory.unpinned":
     case "turn.failed":
     case "usage.charged":
     case "tool.used":
-    case "proposal.created":
-    case "proposal.confirmed":
     case "reminder.fired":
     case "reminder.dismissed":
     case "notification.created":

@@ -18,6 +18,7 @@ import type { Device, Notification } from "../../shared/domain.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
+import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
 
 export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
@@ -207,11 +208,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           if (resume?.turnId === f.turnId && f.seq <= resume.seq) return;
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
-        case "llm.action": {
-          // A settled proposal (confirmed, rejected, cancelled by an undo) replaces its proposed card, whatever the card's id.
-          const same = (a: ActionCard) => a.id === f.action.id || (f.action.proposalId !== undefined && a.proposalId === f.action.proposalId);
-          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => !same(a)), f.action] }));
-        }
+        case "llm.action":
+          return reply(f.turnId, (r) => ({ ...r, actions: placeCard(r.actions, f.action) }));
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));

@@ -81,7 +81,7 @@ function Chat() {
           const status = stored ? (stored.status === "complete" ? "completed" : stored.status) : (live?.status ?? "streaming");
           // Cards seen live, plus proposals still pending after a reload or on a device that joined later.
           const pending = data.proposals.filter((p) => p.turnId === m.turnId && !live?.actions.some((a) => a.proposalId === p.id));
-          const cards = [...(live?.actions ?? []), ...pending.map((p) => ({ id: p.id, tool: p.tool, status: "proposed" as const, summary: p.summary, proposalId: p.id, expiresAt: p.expiresAt }))];
+          const cards = [...(live?.actions ?? []), ...pending.map((p) => ({ id: p.id, tool: p.tool, status: "proposed" as const, summary: p.summary, proposalId: p.id, expiresAt: p.expiresAt, items: p.items }))];
           return (
             <div key={m.id} className="space-y-2">
               <div className="ml-auto w-fit max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-white">{m.text}</div>
