@@ -249,8 +249,7 @@ describe("Brain — chat streaming", () => {
     await s.hello();
     for (let i = 0; i < 100; i++) s.send({ type: "message.send", rid: `b${i}`, command: { text: `message ${i}` } });
     const answers = () => s.frames.filter((f) => (f.type === "ack" || f.type === "error") && f.rid?.startsWith("b"));
-    const deadline = Date.now() + 30_000;
-    while (answers().length < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await s.until(() => answers().length >= 100, "an answer to each of the 100 messages");
     const acks = answers().filter((f) => f.type === "ack");
     const errors = answers().filter((f) => f.type === "error");
     expect([acks.length, errors.length]).toEqual([60, 40]);
