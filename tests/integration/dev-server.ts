@@ -10,8 +10,17 @@ import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { whenTrue } from "../support/wait.ts";
 
-export type DevServer = { url: string; host: string; stateDir: string; output(): string; stop(): Promise<void> };
+export type DevServer = {
+  url: string;
+  host: string;
+  stateDir: string;
+  output(): string;
+  /** Waits until the server's output so far satisfies `check`, re-checked as it writes (tests/support/wait.ts). */
+  untilOutput(check: (output: string) => boolean, what: string): Promise<void>;
+  stop(): Promise<void>;
+};
 
 export const newStateDir = () => mkdtempSync(join(tmpdir(), "micro-cos-state-"));
 
@@ -35,8 +44,13 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const onOutput = new Set<() => void>();
+  const append = (d: Buffer) => {
+    output += d.toString();
+    for (const recheck of [...onOutput]) recheck();
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
   const host = `127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -60,6 +74,15 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
     host,
     stateDir,
     output: () => output,
+    untilOutput: (check, what) =>
+      whenTrue(
+        () => check(output),
+        (recheck) => {
+          onOutput.add(recheck);
+          return () => void onOutput.delete(recheck);
+        },
+        () => what,
+      ),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

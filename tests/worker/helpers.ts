@@ -3,7 +3,7 @@ import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { getServerByName } from "partyserver";
 import { TestBrain } from "./test-brain.ts";
 import { parseServerFrame, PROTOCOL_VERSION, type ServerFrame } from "../../shared/protocol.ts";
-import { whenTrue } from "./wait.ts";
+import { whenTrue } from "../support/wait.ts";
 
 export const BASE = "https://cos.test";
 

@@ -8,7 +8,7 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { connect, type TestSocket } from "./helpers.ts";
-import { whenTrue } from "./wait.ts";
+import { whenTrue } from "../support/wait.ts";
 
 const REMOTE = Symbol("remote");
 
