@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../shared/domain.ts";
-import { http, login, providerDevice, socketDevice, until } from "./clients.ts";
+import { http, login, providerDevice, socketDevice, untilDoc } from "./clients.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 describe("Brain — chat on a running dev server", () => {
@@ -35,7 +35,7 @@ describe("Brain — chat on a running dev server", () => {
       expect(texts).toEqual([done[0]!.text, done[0]!.text, done[0]!.text]);
       const seqs = late.log.frames.filter((f) => f.type === "llm.token").map((f) => (f.type === "llm.token" ? f.seq : -1));
       expect(seqs).toEqual(seqs.map((_, i) => i));
-      await until(() => laptop.tasks().some((t) => t.title === "Call John"), "the assistant's task in the laptop's document");
+      await untilDoc(laptop.doc, () => laptop.tasks().some((t) => t.title === "Call John"), "the assistant's task in the laptop's document");
       await phone.log.waitFor("event", (f) => f.event.type === "task.created");
       const state = await http(server, token)<{ tasks: Task[] }>("GET", "/api/v1/state");
       expect(state.body.tasks.map((t) => t.title)).toEqual(["Call John"]);
@@ -52,7 +52,7 @@ describe("Brain — chat on a running dev server", () => {
     const secret = "my secret plan is to buy a sailboat";
     const sent = await http(server, token)<{ turnId: string }>("POST", "/api/v1/message", { text: `remember that my ${secret.slice(3)} is soon` });
     expect(sent.status).toBe(202);
-    await until(() => server.output().includes('"event":"turn.completed"'), "the turn to complete and be logged", 20_000);
+    await server.untilOutput((output) => output.includes('"event":"turn.completed"'), "the turn to complete and be logged");
     const lines = server.output().split("\n").filter((l) => l.startsWith('{"level"'));
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const requests = parsed.filter((l) => l.event === "http.request");

@@ -3,6 +3,7 @@ import ReconnectingWebSocket from "partysocket/ws";
 import YProvider from "y-partyserver/provider";
 import * as Y from "yjs";
 import { PROTOCOL_VERSION, type ServerFrame, ServerFrameSchema } from "../../shared/protocol.ts";
+import { whenTrue } from "../support/wait.ts";
 import type { DevServer } from "./dev-server.ts";
 
 export async function login(server: DevServer, userId: string): Promise<string> {
@@ -31,34 +32,27 @@ async function ticket(server: DevServer, token: string): Promise<string> {
   return body.ticket;
 }
 
-/** Collects JSON frames and lets a test wait for one. */
+/** Collects JSON frames and lets a test wait for one: re-checked on each frame, never on a clock (tests/support/wait.ts). */
 export class FrameLog {
   frames: ServerFrame[] = [];
-  #waiters = new Set<() => void>();
+  #watchers = new Set<() => void>();
   push(raw: string) {
     const parsed = ServerFrameSchema.safeParse(JSON.parse(raw));
     if (!parsed.success) throw new Error(`server sent a frame outside the protocol: ${raw}`);
     this.frames.push(parsed.data);
-    for (const w of this.#waiters) w();
+    for (const recheck of [...this.#watchers]) recheck();
   }
-  async waitFor<T extends ServerFrame["type"]>(
-    type: T,
-    match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
-    timeoutMs = 10_000,
-  ): Promise<Extract<ServerFrame, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.find((f) => f.type === type && match(f as never));
-      if (found) return found as never;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${type}; saw ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      await new Promise<void>((resolve) => {
-        this.#waiters.add(resolve);
-        setTimeout(() => {
-          this.#waiters.delete(resolve);
-          resolve();
-        }, 100);
-      });
-    }
+  async waitFor<T extends ServerFrame["type"]>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true): Promise<Extract<ServerFrame, { type: T }>> {
+    let found: ServerFrame | undefined;
+    await whenTrue(
+      () => (found = this.frames.find((f) => f.type === type && match(f as never))) !== undefined,
+      (recheck) => {
+        this.#watchers.add(recheck);
+        return () => void this.#watchers.delete(recheck);
+      },
+      () => `${type}; saw ${JSON.stringify(this.frames.map((f) => f.type))}`,
+    );
+    return found as never;
   }
 }
 
@@ -79,7 +73,14 @@ export function providerDevice(server: DevServer, token: string, deviceId: strin
   });
   provider.on("custom-message", (raw: string) => log.push(raw));
   const tasks = () => [...doc.getMap<Y.Map<unknown>>("tasks").values()].map((m) => m.toJSON() as { title: string; status: string });
-  return { doc, provider, log, tasks, close: () => provider.destroy() };
+  let pings = 0;
+  /** A ping's pong: every frame the room sent this device before it has arrived (one socket is ordered). */
+  const roundTrip = async () => {
+    const rid = `round-trip-${++pings}`;
+    provider.sendMessage(JSON.stringify({ type: "ping", rid }));
+    await log.waitFor("pong", (f) => f.rid === rid);
+  };
+  return { doc, provider, log, tasks, roundTrip, close: () => provider.destroy() };
 }
 
 /** A device on plain partysocket: JSON protocol only, fresh ticket on every reconnect. */
@@ -93,10 +94,14 @@ export function socketDevice(server: DevServer, token: string, deviceId: string)
   return { ws, log, send: (frame: unknown) => ws.send(`__YPS:${JSON.stringify(frame)}`), close: () => ws.close() };
 }
 
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Waits until `check` holds over a device's document, re-checked on each update it applies. */
+export function untilDoc(doc: Y.Doc, check: () => boolean, what: string): Promise<void> {
+  return whenTrue(
+    check,
+    (recheck) => {
+      doc.on("update", recheck);
+      return () => doc.off("update", recheck);
+    },
+    () => what,
+  );
 }

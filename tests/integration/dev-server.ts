@@ -10,12 +10,15 @@ import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { whenTrue } from "../support/wait.ts";
 
 export type DevServer = {
   url: string;
   host: string;
   stateDir: string;
   output(): string;
+  /** Waits until the server's output so far satisfies `check`, re-checked as it writes (tests/support/wait.ts). */
+  untilOutput(check: (output: string) => boolean, what: string): Promise<void>;
   /** Graceful: SIGTERM, as Ctrl+C would. */
   stop(): Promise<void>;
   /** A crash: SIGKILL to the whole process group — Node, Vite and the workerd child — at once, nothing flushed. */
@@ -54,8 +57,13 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
     }
   };
   let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const onOutput = new Set<() => void>();
+  const append = (d: Buffer) => {
+    output += d.toString();
+    for (const recheck of [...onOutput]) recheck();
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
   const host = `127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -79,6 +87,15 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
     host,
     stateDir,
     output: () => output,
+    untilOutput: (check, what) =>
+      whenTrue(
+        () => check(output),
+        (recheck) => {
+          onOutput.add(recheck);
+          return () => void onOutput.delete(recheck);
+        },
+        () => what,
+      ),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

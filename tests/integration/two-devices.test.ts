@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Memory, Task } from "../../shared/domain.ts";
-import { http, login, providerDevice, socketDevice, until } from "./clients.ts";
+import { http, login, providerDevice, socketDevice, untilDoc } from "./clients.ts";
 import { type DevServer, newStateDir, startDevServer } from "./dev-server.ts";
 
 describe("Brain — a running dev server with real clients", () => {
@@ -29,7 +29,7 @@ describe("Brain — a running dev server with real clients", () => {
       // The phone creates a task over the JSON protocol; the laptop's Yjs document gets it live.
       phone.send({ type: "task", rid: "t1", command: { action: "create", task: { title: "Call John", due: "2026-11-22T15:00:00Z" } } });
       await phone.log.waitFor("ack", (f) => f.rid === "t1");
-      await until(() => laptop.tasks().some((t) => t.title === "Call John"), "task reaches the laptop's document");
+      await untilDoc(laptop.doc, () => laptop.tasks().some((t) => t.title === "Call John"), "task reaches the laptop's document");
 
       // HTTP writes reach both devices too: the task through Yjs, the memory as a ledger event.
       const api = http(server, alice);
@@ -38,8 +38,8 @@ describe("Brain — a running dev server with real clients", () => {
       await phone.log.waitFor("event", (f) => f.event.type === "memory.pinned");
       await laptop.log.waitFor("event", (f) => f.event.type === "memory.pinned");
 
-      // Bob's device saw none of it.
-      await new Promise((r) => setTimeout(r, 300));
+      // Bob's device saw none of it: checked after his room answered a ping, not after a sleep.
+      await bobs.roundTrip();
       expect(bobs.tasks()).toEqual([]);
       expect(bobs.log.frames.filter((f) => f.type === "event")).toEqual([]);
       expect(bobs.log.frames.filter((f) => f.type === "presence").flatMap((f) => (f.type === "presence" ? f.devices : [])).map((d) => d.deviceId)).toEqual(["bob-laptop"]);
@@ -64,7 +64,7 @@ describe("Brain — a running dev server with real clients", () => {
     // A device that reconnects after the restart receives the same document.
     const laptop = providerDevice(server, token, "alice-laptop");
     try {
-      await until(() => laptop.tasks().length === before.body.tasks.length, "document synced after restart");
+      await untilDoc(laptop.doc, () => laptop.tasks().length === before.body.tasks.length, "document synced after restart");
     } finally {
       laptop.close();
     }

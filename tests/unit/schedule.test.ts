@@ -1,3 +1,4 @@
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PREFERENCES, type Device, type Preferences } from "../../shared/domain.ts";
 import { deviceInUse, shouldPush } from "../../party/schedule/notify.ts";
@@ -47,9 +48,30 @@ describe("Schedule — pure rules", () => {
   it("[S7] a model's plan must be strict JSON: one retry, then a clear failure", async () => {
     const input = { tasks: [], memories: [], preferences: prefs(), now: Date.parse("2026-11-23T09:00:00Z") };
     const good = '{"priorities":["Ship it"],"todos":["Email Ann"],"note":"Focus before noon."}';
-    const retried = await modelDraft(scriptedModel([{ text: ["Sure! Here is your plan:"] }, { text: [good] }]), input, 1024);
+    /** The user's turn of each call, as the model received it. */
+    const asked = (calls: LanguageModelV4CallOptions[]) => calls.map((c) => JSON.stringify(c.prompt.filter((m) => m.role === "user")));
+
+    const retriedCalls: LanguageModelV4CallOptions[] = [];
+    const retried = await modelDraft(scriptedModel([{ text: ["Sure! Here is your plan:"] }, { text: [good] }], retriedCalls), input, 1024);
     expect(retried).toEqual({ ok: true, value: { priorities: ["Ship it"], todos: ["Email Ann"], note: "Focus before noon." } });
-    const broken = await modelDraft(scriptedModel([{ text: ['{"priorities": "not a list"}'] }]), input, 1024);
+    // The retry tells the model what was wrong with its answer.
+    expect(retriedCalls).toHaveLength(2);
+    expect(asked(retriedCalls)[0]).not.toContain("rejected");
+    expect(asked(retriedCalls)[1]).toContain("Your last answer was rejected (not JSON)");
+
+    // One retry, not two: a model that keeps answering badly is asked exactly twice.
+    const brokenCalls: LanguageModelV4CallOptions[] = [];
+    const broken = await modelDraft(scriptedModel([{ text: ['{"priorities": "not a list"}'] }], brokenCalls), input, 1024);
     expect(broken).toMatchObject({ ok: false, error: { code: "internal", message: expect.stringContaining("could not produce a valid plan") } });
+    expect(brokenCalls).toHaveLength(2);
+
+    // A call that fails outright is retried the same way, once.
+    const flakyCalls: LanguageModelV4CallOptions[] = [];
+    const flaky = await modelDraft(scriptedModel([{ fail: "upstream went away" }, { text: [good] }], flakyCalls), input, 1024);
+    expect(flaky).toMatchObject({ ok: true });
+    expect(flakyCalls).toHaveLength(2);
+    const downCalls: LanguageModelV4CallOptions[] = [];
+    expect(await modelDraft(scriptedModel([{ fail: "upstream went away" }], downCalls), input, 1024)).toMatchObject({ ok: false, error: { message: expect.stringContaining("the model did not answer") } });
+    expect(downCalls).toHaveLength(2);
   });
 });

@@ -6,14 +6,6 @@ import { MAX_UPDATE_OPS } from "../../party/core/yjs-guard.ts";
 import { api, connect, freshUser, inRoom, login, stubOf } from "./helpers.ts";
 import { YjsDevice } from "./yjs-client.ts";
 
-async function until(check: () => boolean, what: string, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 async function events(token: string): Promise<LedgerEvent[]> {
   return ((await (await api(token).get("/api/v1/events?since=0&limit=1000")).json()) as { events: LedgerEvent[] }).events;
 }
@@ -31,7 +23,7 @@ describe("Brain — the live document", () => {
     await b.connect();
     a.addNote("n1", "Groceries: ");
     await a.settle();
-    await until(() => b.noteBody("n1") === "Groceries: ", "note reaches b");
+    await YjsDevice.until([b], () => b.noteBody("n1") === "Groceries: ", "note reaches b");
     // Both type at the same time, neither having seen the other's edit.
     a.disconnect();
     b.disconnect();
@@ -41,7 +33,7 @@ describe("Brain — the live document", () => {
     await b.connect();
     await a.settle();
     await b.settle();
-    await until(() => a.noteBody("n1") === b.noteBody("n1") && a.noteBody("n1").includes("milk") && a.noteBody("n1").includes("TODO"), "merge");
+    await YjsDevice.until([a, b], () => a.noteBody("n1") === b.noteBody("n1") && a.noteBody("n1").includes("milk") && a.noteBody("n1").includes("TODO"), "merge");
     expect(a.noteBody("n1")).toBe("TODO Groceries: milk");
     expect((await state(token)).notes.map((n) => n.body)).toEqual(["TODO Groceries: milk"]);
     a.disconnect();
@@ -61,7 +53,7 @@ describe("Brain — the live document", () => {
       brain.runTool("turn-1", { kind: "task", action: { action: "create", task: { title: "From the assistant" } } }, "req-t1");
     });
     for (const device of [a, b]) {
-      await until(() => device.tasks().size === 2, "both tasks on the device");
+      await YjsDevice.until([device], () => device.tasks().size === 2, "both tasks on the device");
       expect([...device.tasks().values()].map((t) => t.get("createdBy")).sort()).toEqual(["assistant:turn-1", "user:api"]);
     }
     a.disconnect();
@@ -101,20 +93,20 @@ describe("Brain — the live document", () => {
     await good.connect();
     bad.addTask("t1", "Valid task");
     await bad.settle();
-    await until(() => good.tasks().has("t1"), "task reaches good");
+    await YjsDevice.until([good], () => good.tasks().has("t1"), "task reaches good");
     bad.tasks().get("t1")!.set("status", "maybe");
     bad.tasks().get("t1")!.set("title", 42);
     await bad.settle();
     const error = await bad.socket!.next("error");
     expect(error).toMatchObject({ code: "invalid_request" });
     expect(error.message).toContain("t1 reverted");
-    await until(() => good.tasks().get("t1")?.get("status") === "open" && bad.tasks().get("t1")?.get("status") === "open", "revert reaches both");
+    await YjsDevice.until([good, bad], () => good.tasks().get("t1")?.get("status") === "open" && bad.tasks().get("t1")?.get("status") === "open", "revert reaches both");
     expect(good.tasks().get("t1")!.get("title")).toBe("Valid task");
     expect((await state(token)).tasks).toMatchObject([{ id: "t1", title: "Valid task", status: "open" }]);
     // The room is healthy: the bad device can go on editing validly.
     bad.tasks().get("t1")!.set("title", "Still editable");
     await bad.settle();
-    await until(() => good.tasks().get("t1")?.get("title") === "Still editable", "later edit");
+    await YjsDevice.until([good], () => good.tasks().get("t1")?.get("title") === "Still editable", "later edit");
     bad.disconnect();
     good.disconnect();
   });
@@ -128,7 +120,7 @@ describe("Brain — the live document", () => {
     d.notes().get("n1")!.set("body", "not a Y.Text");
     await d.settle();
     expect(await d.socket!.next("error")).toMatchObject({ code: "invalid_request" });
-    await until(() => d.notes().get("n1")?.get("body") instanceof Y.Text, "body restored on the client");
+    await YjsDevice.until([d], () => d.notes().get("n1")?.get("body") instanceof Y.Text, "body restored on the client");
     expect((await state(token)).notes.map((n) => n.body)).toEqual(["keep this text"]);
     d.disconnect();
   });
@@ -167,7 +159,7 @@ describe("Brain — the live document", () => {
       edit(d);
       await d.settle();
       expect(await d.socket!.next("error")).toMatchObject({ code: "invalid_request" });
-      await until(() => !d.tasks().has("x") && !d.notes().has("x"), "entry removed on the client");
+      await YjsDevice.until([d], () => !d.tasks().has("x") && !d.notes().has("x"), "entry removed on the client");
       const s = await state(token);
       expect(s.tasks).toEqual([]);
       expect(s.notes).toEqual([]);

@@ -3,6 +3,7 @@ import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { getServerByName } from "partyserver";
 import { TestBrain } from "./test-brain.ts";
 import { parseServerFrame, PROTOCOL_VERSION, type ServerFrame } from "../../shared/protocol.ts";
+import { whenTrue } from "../support/wait.ts";
 
 export const BASE = "https://cos.test";
 
@@ -47,7 +48,18 @@ export type TestSocket = {
   closed: { code: number; reason: string } | null;
   send(frame: unknown): void;
   sendRaw(raw: string | ArrayBuffer): void;
+  /** Takes the first frame of `type` (that `match`es) out of `frames`, waiting for it if need be; rejects if the socket closes first. */
   next<T extends ServerFrame["type"]>(type: T, match?: (f: Extract<ServerFrame, { type: T }>) => boolean): Promise<Extract<ServerFrame, { type: T }>>;
+  /** Waits until `check` holds, re-checked as each frame arrives; rejects if the socket closes first. */
+  until(check: () => boolean, what: string): Promise<void>;
+  /** Waits for the room to close the socket. */
+  whenClosed(): Promise<{ code: number; reason: string }>;
+  /**
+   * A ping's pong: the room handled every frame sent before it, and every
+   * frame it sent on this socket before answering has arrived (one socket is
+   * ordered). What a test asserts did not arrive, it asserts after this.
+   */
+  roundTrip(): Promise<void>;
   hello(over?: Record<string, unknown>): Promise<Extract<ServerFrame, { type: "welcome" }>>;
   close(): void;
 };
@@ -65,9 +77,21 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
   if (!ws) throw new Error(`no websocket: ${res.status} ${await res.text()}`);
   ws.accept();
   (ws as unknown as { binaryType: string }).binaryType = "arraybuffer";
-  const waiters: (() => void)[] = [];
-  /** Frames the room sent that ServerFrameSchema refuses: a protocol bug, reported by the next `next()`. */
+  /** Re-checks of pending waits, run on every frame and on close. */
+  const watchers = new Set<() => void>();
+  // After the event's other listeners (a Yjs device applies its update in its own), so a check sees their effect.
+  const recheckAll = () => queueMicrotask(() => [...watchers].forEach((recheck) => recheck()));
+  const watch = (recheck: () => void) => {
+    watchers.add(recheck);
+    return () => void watchers.delete(recheck);
+  };
+  /** Frames the room sent that ServerFrameSchema refuses: a protocol bug, reported by the next wait. */
   const outside: string[] = [];
+  const guard = (what: string) => {
+    if (outside.length > 0) throw new Error(`the room sent a frame outside the protocol: ${outside[0]}`);
+    if (socket.closed) throw new Error(`socket closed (${socket.closed.code} ${socket.closed.reason}) while waiting for ${what}; have ${JSON.stringify(socket.frames)}`);
+  };
+  let pings = 0;
   const socket: TestSocket = {
     ws,
     frames: [],
@@ -76,20 +100,38 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
     send: (frame) => ws.send(`__YPS:${JSON.stringify(frame)}`),
     sendRaw: (raw) => ws.send(raw),
     async next(type, match = () => true) {
-      const deadline = Date.now() + 5_000;
-      for (;;) {
-        if (outside.length > 0) throw new Error(`the room sent a frame outside the protocol: ${outside[0]}`);
-        const found = socket.frames.find((f) => f.type === type && match(f as never));
-        if (found) {
-          socket.frames.splice(socket.frames.indexOf(found), 1);
-          return found as never;
+      let found: ServerFrame | undefined;
+      const check = () => {
+        // Taken as soon as it is seen, so two waits for one type never get the same frame.
+        const at = socket.frames.findIndex((f) => f.type === type && match(f as never));
+        if (at >= 0) {
+          found = socket.frames.splice(at, 1)[0];
+          return true;
         }
-        if (Date.now() > deadline) throw new Error(`no ${type} frame; have ${JSON.stringify(socket.frames)}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-      }
+        guard(`a ${type} frame`);
+        return false;
+      };
+      await whenTrue(check, watch, () => `a ${type} frame on ${deviceId}; have ${JSON.stringify(socket.frames)}`);
+      return found as never;
+    },
+    until: (check, what) =>
+      whenTrue(
+        () => {
+          if (check()) return true;
+          guard(what);
+          return false;
+        },
+        watch,
+        () => `${what} on ${deviceId}; have ${JSON.stringify(socket.frames)}`,
+      ),
+    async whenClosed() {
+      await whenTrue(() => socket.closed !== null, watch, () => `${deviceId} to be closed`);
+      return socket.closed!;
+    },
+    async roundTrip() {
+      const rid = `round-trip-${++pings}`;
+      socket.send({ type: "ping", rid });
+      await socket.next("pong", (f) => f.rid === rid);
     },
     hello: (over = {}) => {
       socket.send({ type: "hello", v: PROTOCOL_VERSION, deviceId, name: deviceId, kind: "web", ...over });
@@ -103,11 +145,11 @@ export async function connect(token: string, deviceId = "device-1"): Promise<Tes
       if (frame) socket.frames.push(frame);
       else outside.push(e.data.slice(6));
     } else socket.binary++;
-    waiters.splice(0).forEach((w) => w());
+    recheckAll();
   });
   ws.addEventListener("close", (e) => {
     socket.closed = { code: e.code, reason: e.reason };
-    waiters.splice(0).forEach((w) => w());
+    recheckAll();
   });
   return socket;
 }

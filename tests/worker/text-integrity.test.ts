@@ -15,11 +15,8 @@ type State = { tasks: Task[]; notes: Note[]; lastEventSeq: number };
 const shown = (value: unknown) => JSON.stringify(value);
 const stateOf = async (token: string) => (await (await api(token).get("/api/v1/state")).json()) as State;
 
-/** Waits on the device's own frames: the repair arrives as a Yjs update after the error frame. */
-async function until(check: () => boolean, device: YjsDevice, what: string) {
-  for (let round = 0; round < 50 && !check(); round++) await device.settle();
-  if (!check()) throw new Error(`never happened: ${what}`);
-}
+/** Waits on the device's own document: the repair arrives as a Yjs update after the error frame. */
+const until = (check: () => boolean, device: YjsDevice, what: string) => YjsDevice.until([device], check, what);
 
 describe("Brain — text integrity (D11–D13) and dates (H15)", () => {
   for (const [name, before, after] of [

@@ -8,6 +8,7 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { connect, type TestSocket } from "./helpers.ts";
+import { whenTrue } from "../support/wait.ts";
 
 const REMOTE = Symbol("remote");
 
@@ -53,11 +54,8 @@ export class YjsDevice {
     encoding.writeVarUint(encoder, 0);
     syncProtocol.writeSyncStep1(encoder, this.doc);
     socket.sendRaw(encoding.toUint8Array(encoder).slice().buffer);
-    const deadline = Date.now() + 5_000;
-    while (!this.#synced) {
-      if (Date.now() > deadline) throw new Error(`${this.#deviceId} did not sync`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // Synced once the room's sync step 2 is applied: re-checked on each frame, no deadline of our own (wait.ts).
+    await socket.until(() => this.#synced, `${this.#deviceId} to sync`);
   }
 
   disconnect(): void {
@@ -67,10 +65,22 @@ export class YjsDevice {
 
   /** Waits until the room has answered a ping: every frame sent before it has been handled. */
   async settle(): Promise<void> {
-    if (!this.socket) return;
-    const rid = `settle-${Math.random()}`;
-    this.socket.send({ type: "ping", rid });
-    await this.socket.next("pong", (f) => f.rid === rid);
+    await this.socket?.roundTrip();
+  }
+
+  /**
+   * Waits until `check` holds over these devices' documents, re-checked on
+   * each update any of them applies (wait.ts: events, not the clock).
+   */
+  static until(devices: YjsDevice[], check: () => boolean, what: string): Promise<void> {
+    return whenTrue(
+      check,
+      (recheck) => {
+        for (const d of devices) d.doc.on("update", recheck);
+        return () => devices.forEach((d) => d.doc.off("update", recheck));
+      },
+      () => what,
+    );
   }
 
   tasks(): Y.Map<Y.Map<unknown>> {
