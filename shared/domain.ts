@@ -6,6 +6,7 @@
  * drift apart.
  */
 import { z } from "zod";
+import { ActionCardSchema } from "./action-card.ts";
 import { plainText, titleText } from "./text.ts";
 
 /** Caps on user-supplied strings. Oversized input is refused, never truncated. */
@@ -212,6 +213,12 @@ export const MessageSchema = z.strictObject({
   turnId: z.string().optional(),
   status: z.enum(["complete", "interrupted", "failed"]),
   createdAt: z.iso.datetime(),
+  /**
+   * The action cards of an assistant's reply, in the order they happened, each
+   * with its current status (C14, C15). Optional: user messages, replies that
+   * did nothing, and messages stored before cards were kept have none.
+   */
+  actions: z.array(ActionCardSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

@@ -16,6 +16,7 @@
  * the required fields of an existing type is therefore a new type.
  */
 import { z } from "zod";
+import { SettledStatusSchema } from "./action-card.ts";
 import {
   ActorSchema,
   MemorySchema,
@@ -70,6 +71,12 @@ export const EVENT_PAYLOADS = {
   "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string() }),
   /** The user confirmed a proposal (actor: the user); the effect itself is the assistant's own event. */
   "proposal.confirmed": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string() }),
+  /**
+   * C15: a proposal's card changed after it was shown — confirmed, rejected, found expired on a late
+   * click, or failed when run. Folded into the card of turn `turnId`'s message wherever it is kept
+   * (recent messages, the archive), so a reload or a later device sees the card as it stands.
+   */
+  "action.updated": z.object({ turnId: z.string(), proposalId: z.string(), status: SettledStatusSchema }),
   "reminder.set": z.object({ reminder: ReminderSchema }),
   /** `at` is when it was due, `firedAt` when the alarm fired it (S2). */
   "reminder.fired": z.object({ reminderId: z.string(), at: z.string(), firedAt: z.string() }),
@@ -133,6 +140,7 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("tool.used"),
   body("proposal.created"),
   body("proposal.confirmed"),
+  body("action.updated"),
   body("reminder.set"),
   body("reminder.fired"),
   body("reminder.snoozed"),

@@ -3,6 +3,7 @@
  * awaiting confirmation, and the message archive (docs/PROTOCOL.md C4–C6,
  * C8, C12).
  */
+import { type ActionCard, type SettledStatus, withCardStatus } from "../../shared/action-card.ts";
 import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
@@ -167,6 +168,24 @@ export class ChatStore {
       .map((p) => ({ id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString() }));
   }
 
+  /**
+   * C14: the proposal cards of a turn, as they stand — what a turn that ended
+   * without its run (cut off by a restart) still shows with its message.
+   */
+  proposalCards(turnId: string): ActionCard[] {
+    return this.#sql
+      .exec<ProposalRow>("SELECT * FROM chat_proposals WHERE turn_id = ? ORDER BY rowid", turnId)
+      .toArray()
+      .map((p) => ({
+        id: p.id,
+        tool: p.tool,
+        status: p.status === "pending" ? "proposed" : p.status,
+        summary: p.summary,
+        proposalId: p.id,
+        expiresAt: new Date(p.expires_at).toISOString(),
+      }));
+  }
+
   settleProposal(id: string, status: ProposalRow["status"]): void {
     this.#sql.exec("UPDATE chat_proposals SET status = ? WHERE id = ? AND status = 'pending'", status, id);
   }
@@ -207,6 +226,25 @@ export class ChatStore {
       )
       .toArray()
       .map((r) => MessageSchema.parse(JSON.parse(r.message)));
+  }
+
+  /** C15: an `action.updated` for a reply already archived updates its archived copy; returns whether one changed. */
+  settleArchivedCard(turnId: string, proposalId: string, status: SettledStatus): boolean {
+    const rows = this.#sql
+      .exec<{ id: string; message: string }>(
+        "SELECT id, message FROM chat_archive WHERE json_extract(message, '$.turnId') = ? AND json_extract(message, '$.role') = 'assistant'",
+        turnId,
+      )
+      .toArray();
+    let changed = false;
+    for (const row of rows) {
+      const before = MessageSchema.parse(JSON.parse(row.message));
+      const after = withCardStatus(before, proposalId, status);
+      if (after === before) continue;
+      this.#sql.exec("UPDATE chat_archive SET message = ? WHERE id = ?", JSON.stringify(after), row.id);
+      changed = true;
+    }
+    return changed;
   }
 
   /** Deletes archive entries created before `cutoff` (ISO); returns how many. */

@@ -31,7 +31,7 @@ export type ChatPort = {
   submit(input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }>;
   stop(turnId: string): Result<{ turnId: string; status: string }>;
   confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }>;
-  reject(proposalId: string): Result<{ proposalId: string }>;
+  reject(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }>;
 };
 
 /** What applying an input needs; both the socket's and the HTTP API's deps have it. */
@@ -130,7 +130,7 @@ const DECLARED = {
   // Stop, confirm and reject are single-use by nature (C7, C8): a repeat is a conflict, never a replay.
   "turn.stop": chatIdsInput(["turnId"], (chat, { turnId }) => once(chat.stop(turnId))),
   "proposal.confirm": chatIdsInput(["proposalId"], (chat, { proposalId }, ctx) => once(chat.confirm(proposalId, ctx.actor, ctx.correlationId))),
-  "proposal.reject": chatIdsInput(["proposalId"], (chat, { proposalId }) => once(chat.reject(proposalId))),
+  "proposal.reject": chatIdsInput(["proposalId"], (chat, { proposalId }, ctx) => once(chat.reject(proposalId, ctx.actor, ctx.correlationId))),
 };
 
 type Declared = typeof DECLARED;

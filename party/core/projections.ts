@@ -19,6 +19,7 @@ import {
   type PreferencesPatch,
   type Reminder,
 } from "../../shared/domain.ts";
+import { withCardStatus } from "../../shared/action-card.ts";
 import type { LedgerEvent } from "../../shared/events.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
@@ -83,6 +84,12 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       return { ...next, preferences: applyPreferencesPatch(state.preferences, event.payload.patch) };
     case "message.added":
       return { ...next, recentMessages: [...state.recentMessages, event.payload.message].slice(-RECENT_MESSAGES) };
+    case "action.updated": {
+      // C15: the card of an older message, now archived, is updated in the archive by the same event (chat/cards.ts).
+      const { turnId, proposalId, status } = event.payload;
+      const recentMessages = state.recentMessages.map((m) => (m.role === "assistant" && m.turnId === turnId ? withCardStatus(m, proposalId, status) : m));
+      return { ...next, recentMessages };
+    }
     case "usage.charged": {
       const usage = onDay(state.usage, event.payload.day);
       return { ...next, usage: { ...usage, tokens: usage.tokens + event.payload.tokens } };

@@ -27,6 +27,8 @@ export function describeEvent(e: LedgerEvent): string {
       return `said “${e.payload.message.text.slice(0, 80)}”`;
     case "turn.undone":
       return "undid an assistant turn";
+    case "action.updated":
+      return { confirmed: "confirmed a proposal", rejected: "rejected a proposal", expired: "let a proposal expire", failed: "could not carry out a proposal" }[e.payload.status];
     // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
     case "note.deleted":
     case "memory.unpinned":
@@ -61,6 +63,9 @@ export function isBookkeeping(e: LedgerEvent): boolean {
     case "notification.created":
     case "notification.acked":
       return true;
+    // A confirmation already reads as “proposal confirmed”; its card's update adds nothing to the timeline.
+    case "action.updated":
+      return e.payload.status === "confirmed";
     default:
       return false;
   }
