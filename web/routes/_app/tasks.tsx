@@ -1,7 +1,8 @@
 /** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
 import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowDown, ArrowUp, Bot, Plus } from "lucide-react";
-import { localDate, parseTaskInput } from "../../../shared/dates.ts";
+import { localDate } from "../../../shared/dates.ts";
+import { parseTaskInput, splitTags } from "../../../shared/task-input.ts";
 import { type FormEvent, useState } from "react";
 import type * as Y from "yjs";
 import { nextOrder, patchTask, readTasks, writeTask } from "../../../shared/doc-schema.ts";
@@ -18,14 +19,6 @@ export const Route = createFileRoute("/_app/tasks")({
   loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
   component: Tasks,
 });
-
-const TAG = /#([\p{L}\p{N}_-]{1,64})/gu;
-
-/** "#words" in what the user typed become tags; the rest is the text. */
-function splitTags(typed: string): { text: string; tags: string[] } {
-  const tags = [...new Set([...typed.matchAll(TAG)].map((m) => m[1]!.toLowerCase()))];
-  return { text: typed.replace(TAG, " ").replace(/\s+/g, " ").trim(), tags };
-}
 
 const touch = () => ({ updatedAt: new Date().toISOString() });
 
@@ -64,12 +57,11 @@ function Tasks() {
     // Cleared at once, so the next task can be typed while this one is saved; restored on failure.
     setTitle("");
     try {
-      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags.
-      const { text, tags } = splitTags(typed);
-      const parsed = parseTaskInput(text, data.preferences.timezone, new Date());
+      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags — the chat's parser too (C16).
+      const parsed = parseTaskInput(typed, data.preferences.timezone, new Date());
       // Written into the document: shown at once, kept offline, synced and validated by the room (D6).
       const { updatedAt: now } = touch();
-      writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
+      writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags: parsed.tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
       setError(null);
     } catch (err) {
       setTitle(typed);
