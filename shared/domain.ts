@@ -173,6 +173,9 @@ export const PlanSchema = z.strictObject({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
+/** Whether a plan has any priority or todo: one without was made when nothing was open (S12). */
+export const planListsTasks = (plan: Plan): boolean => plan.items.some((i) => i.kind !== "note");
+
 /** Something to tell the user on the device in use (S8–S10). */
 export const NotificationSchema = z.strictObject({
   id: z.string(),

@@ -72,7 +72,7 @@ function Tasks() {
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
-      {data.plan && <PlanCard plan={data.plan} />}
+      {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
       <nav aria-label="Filter tasks" className="mt-4 flex flex-wrap gap-1">
         {FILTERS.map((f) => (
           <Link key={f} to="/tasks" search={{ filter: f }} aria-current={f === filter ? "page" : undefined} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
