@@ -12,6 +12,7 @@ import { BrainStateSchema, HistoryPageSchema } from "../../shared/api.ts";
 import type { ActionCard } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
 import { parseLedgerEvent } from "../../shared/events.ts";
+import { mergeCards, replyCards } from "../../web/lib/cards.ts";
 import { gatedModel, scriptedModel } from "../support/fake-models.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 
@@ -178,5 +179,26 @@ describe("Chat history — a reply's action cards are part of it", () => {
     await vi.waitFor(() => expect(a.of("llm.completed")).toHaveLength(1));
     const cards = replyTo((await stateOf(room)).recentMessages, proposed!.turnId)?.actions;
     expect(statuses(cards)).toEqual([["delete_task", "confirmed"]]);
+  });
+});
+
+describe("Chat history — the web shows each card once, as it stands", () => {
+  const proposed: ActionCard = { id: "call-1", tool: "delete_task", status: "proposed", summary: "Delete “Old report”?", proposalId: "p1", expiresAt: "2026-11-25T10:10:00.000Z" };
+  const confirmed: ActionCard = { id: "p1", tool: "delete_task", status: "confirmed", summary: "Delete “Old report”?", proposalId: "p1" };
+  const done: ActionCard = { id: "call-0", tool: "create_task", status: "done", summary: "Added “Old report”" };
+  const now = Date.parse("2026-11-25T10:05:00.000Z");
+
+  it("[C15] a proposal's settled card replaces its proposed one, in place, whichever copy arrives last", () => {
+    expect(mergeCards([done, proposed], [confirmed])).toEqual([done, confirmed]);
+    // A state read before the confirmation, arriving after the live frame, does not bring the Confirm button back.
+    expect(replyCards([done, proposed], [confirmed], [], now)).toEqual([done, confirmed]);
+    expect(replyCards([done, confirmed], [proposed], [], now)).toEqual([done, confirmed]);
+  });
+
+  it("[C14] a reply stored before cards were kept still shows its pending proposal; one past its time shows expired", () => {
+    const pending = [{ id: "p1", turnId: "t1", tool: "delete_task", summary: "Delete “Old report”?", expiresAt: "2026-11-25T10:10:00.000Z" }];
+    expect(replyCards(undefined, undefined, pending, now).map((c) => c.status)).toEqual(["proposed"]);
+    expect(replyCards([proposed], undefined, pending, now)).toEqual([proposed]);
+    expect(replyCards([proposed], undefined, [], Date.parse("2026-11-25T10:11:00.000Z")).map((c) => c.status)).toEqual(["expired"]);
   });
 });

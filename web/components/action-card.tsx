@@ -7,7 +7,8 @@ import { api } from "../lib/api.ts";
 export function ActionCard({ action }: { action: ActionCardFrame }) {
   const [busy, setBusy] = useState(false);
   const [settled, setSettled] = useState<string | null>(null);
-  const status = settled ?? action.status;
+  // The room's word wins once it has settled the card (here or on another device, C15); until then, this device's click.
+  const status = action.status === "proposed" ? (settled ?? action.status) : action.status;
   const decide = async (decision: "confirm" | "reject") => {
     if (!action.proposalId) return;
     setBusy(true);
@@ -20,9 +21,18 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
       setBusy(false);
     }
   };
-  const icon = status === "failed" ? <CircleAlert className="size-4 text-red-600" /> : status === "proposed" ? <Hourglass className="size-4 text-amber-600" /> : <Check className="size-4 text-emerald-600" />;
+  const icon =
+    status === "done" || status === "confirmed" ? (
+      <Check className="size-4 text-emerald-600" />
+    ) : status === "proposed" || status === "expired" ? (
+      <Hourglass className={`size-4 ${status === "proposed" ? "text-amber-600" : "text-stone-400"}`} />
+    ) : status === "rejected" ? (
+      <X className="size-4 text-stone-400" />
+    ) : (
+      <CircleAlert className="size-4 text-red-600" />
+    );
   return (
-    <div data-testid="action-card" className="mt-2 flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-800/50">
+    <div data-testid="action-card" data-status={status} className="mt-2 flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-800/50">
       {icon}
       <span className="flex-1">{action.summary}</span>
       {status === "proposed" ? (

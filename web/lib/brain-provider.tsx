@@ -17,6 +17,7 @@ import type { ActionCard } from "../../shared/chat.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
+import { mergeCards } from "./cards.ts";
 import { brainKeys } from "./queries.ts";
 import { afterSocketClose } from "./socket-close.ts";
 
@@ -205,7 +206,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
         case "llm.action":
-          return reply(f.turnId, (r) => ({ ...r, actions: [...r.actions.filter((a) => a.id !== f.action.id), f.action] }));
+          // A proposal's later card replaces its first, in place, whatever its id (C15).
+          return reply(f.turnId, (r) => ({ ...r, actions: mergeCards(r.actions, [f.action]) }));
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
