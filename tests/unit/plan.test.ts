@@ -133,7 +133,9 @@ describe("Plan card — follows the tasks", () => {
 
   it("[S13] “Nothing open today” only when nothing is open; with six open tasks the card says so and offers to plan again", () => {
     const empty: Plan = { date: "2026-11-25", createdAt: "2026-11-25T14:00:00.000Z", source: "schedule", items: [item("n", "note", "Nothing open today — a good day to get ahead.", null)] };
-    expect(planView(empty, [task("Old", null, "done")])).toMatchObject({ headline: "Nothing open today.", stale: false, open: 0 });
+    const nothing = planView(empty, [task("Old", null, "done")]);
+    expect(nothing).toMatchObject({ headline: null, stale: false, open: 0 });
+    expect(nothing.items.map((i) => i.text)).toEqual(["Nothing open today — a good day to get ahead."]);
     const six = ["A", "B", "C", "D", "E", "F"].map((t) => task(t, null));
     const view = planView(empty, six);
     expect(view).toMatchObject({ headline: "Nothing was open when this plan was made; 6 tasks open now.", stale: true, open: 6 });

@@ -12,7 +12,7 @@ export type PlanView = {
   items: ShownItem[];
   /** Open tasks now. */
   open: number;
-  /** One line above the items, or null: "Nothing open today.", or how the tasks moved on since the plan. */
+  /** One line above the items on how the tasks moved on since the plan, or null. */
   headline: string | null;
   /** Whether asking for the plan again would give a different one (it listed nothing, and something is open). */
   stale: boolean;
@@ -31,9 +31,10 @@ export function planView(plan: Plan, tasks: readonly Task[]): PlanView {
     .filter((i) => !(stale && i.kind === "note"))
     .map((i): ShownItem => ({ ...i, shown: i.status !== "rejected" && i.taskId && byId.get(i.taskId)?.status === "done" ? "done" : i.status }));
   const unplanned = open.filter((t) => !planned.has(t.id)).length;
+  // A plan made when nothing was open says so in its note, true while nothing is.
   const headline = !listed
     ? open.length === 0
-      ? "Nothing open today."
+      ? null
       : `Nothing was open when this plan was made; ${tasksWord(open.length)} open now.`
     : unplanned > 0
       ? `${tasksWord(unplanned)} open but not in this plan.`
