@@ -37,7 +37,13 @@ describe("Web app — history that stays whole", () => {
   const cardStatuses = (page: Page, hasText: string) =>
     reply(page, hasText)
       .getByTestId("action-card")
-      .evaluateAll((cards) => cards.map((c) => `${c.textContent?.includes("Reminder") ? "reminder" : c.textContent?.includes("Delete") ? "delete" : "task"}:${c.getAttribute("data-status")}`));
+      // What the user reads: a card with buttons waits for them; otherwise its last word is its status.
+      .evaluateAll((cards) =>
+        cards.map((c) => {
+          const kind = c.textContent?.includes("Reminder") ? "reminder" : c.textContent?.includes("Delete") ? "delete" : "task";
+          return `${kind}:${c.querySelector("button") ? "proposed" : (c.lastElementChild?.textContent ?? "")}`;
+        }),
+      );
 
   async function say(page: Page, text: string, until: string): Promise<void> {
     await page.getByLabel("Message").fill(text);
