@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import { maintain } from "../../party/chat/retention.ts";
 import { PROPOSAL_TTL_MS } from "../../party/chat/store.ts";
 import { BrainStateSchema, HistoryPageSchema } from "../../shared/api.ts";
-import type { ActionCard } from "../../shared/chat.ts";
+import { type ActionCard, AcceptedSchema } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
 import { parseLedgerEvent } from "../../shared/events.ts";
 import { mergeCards, replyCards } from "../../web/lib/cards.ts";
@@ -39,9 +39,9 @@ async function turn(room: FakeRoom, device: FakeSocket, text: string): Promise<s
   await room.room.chat.idle();
   room.flush();
   const ack = device.of("ack").find((f) => f.rid === rid);
-  const turnId = (ack?.result as { turnId?: string } | undefined)?.turnId;
-  if (!turnId) throw new Error(`no turn for “${text}”: ${JSON.stringify(device.received.at(-1))}`);
-  return turnId;
+  const accepted = AcceptedSchema.safeParse(ack?.result);
+  if (!accepted.success) throw new Error(`no turn for “${text}”: ${JSON.stringify(device.received.at(-1))}`);
+  return accepted.data.turnId;
 }
 
 function laptop(room = new FakeRoom()): { room: FakeRoom; a: FakeSocket } {
