@@ -6,13 +6,17 @@ import { defineConfig } from "vitest/config";
  * - unit: plain Node — schemas, reducers, the ledger on node:sqlite.
  * - worker: inside workerd via @cloudflare/vitest-plugin — the real Brain, storage, eviction.
  * - integration: a real dev server (`npm start`) and real partysocket / y-partyserver clients.
+ * - security: the standing attack suite (docs/PROTOCOL.md X): the room core in Node at volume, and a real
+ *   dev server for what only a process can show (kill -9, rooms on disk). Its workerd half is
+ *   tests/worker/security-*.test.ts, in the worker project.
  */
 export default defineConfig({
   test: {
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     projects: [
       {
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        // Timeouts only catch a hung test: results never depend on time, and a loaded CI machine is slow.
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
       },
       {
         plugins: [
@@ -33,6 +37,8 @@ export default defineConfig({
                 LLM_PROVIDER: "offline",
                 OFFLINE_TOKEN_DELAY_MS: "1",
                 LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+                // Seeded tests inside workerd read TEST_SEED from here (tests/support/random.ts).
+                ...(process.env.TEST_SEED ? { TEST_SEED: process.env.TEST_SEED } : {}),
               },
             },
           }),
@@ -56,6 +62,17 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "security",
+          include: ["tests/security/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Dev servers and CPU-heavy fuzzing: one file at a time on a 2-CPU machine.
           fileParallelism: false,
         },
       },

@@ -26,7 +26,7 @@ function appendRate(withIdempotency: boolean, n: number): number {
   const doc = new Y.Doc();
   const docs = new DocStore(sql);
   docs.attach(doc, () => "bench");
-  const deps = { doc, ledger, docs, now: Date.now };
+  const deps = { doc, ledger, now: Date.now };
   const ms = time(() => {
     for (let i = 0; i < n; i++) {
       executeCommand(deps, { kind: "memory.pin", pin: { type: "fact", key: `k${i % 50}`, value: `v${i}` } }, {

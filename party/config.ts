@@ -19,6 +19,11 @@ const NumbersSchema = z.object({
   RATE_LIMIT_WRITES_PER_MINUTE: perMinute(120),
   RATE_LIMIT_FRAMES_PER_MINUTE: perMinute(600),
   RATE_LIMIT_YJS_FRAMES_PER_MINUTE: perMinute(3_000),
+  RATE_LIMIT_YJS_OPS_PER_MINUTE: z.coerce.number().int().min(100).max(100_000_000).default(20_000),
+  RATE_LIMIT_YJS_BYTES_PER_MINUTE: z.coerce.number().int().min(1_024).max(1_000_000_000).default(2 * 1024 * 1024),
+  RATE_LIMIT_DEVICE_EDITS_PER_MINUTE: perMinute(600),
+  RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE: z.coerce.number().int().min(1_000).max(1_000_000_000).default(200_000),
+  DOC_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(1_000_000_000).default(5 * 1024 * 1024),
   MESSAGES_PER_MINUTE: perMinute(60),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
   TOOL_DAILY_CAP: z.coerce.number().int().min(1).max(1_000_000).default(200),
@@ -39,8 +44,23 @@ export type RateLimits = {
   yjsFramesPerMinute: number;
 };
 
+/** The user's budget of Yjs work and the document's size cap (D12, D14). */
+export type YjsLimits = {
+  /** Yjs operations (new structs, delete ranges that remove something) per user per minute. */
+  opsPerMinute: number;
+  /** Bytes of binary frames per user per minute. */
+  bytesPerMinute: number;
+  /** Task and note entries created, deleted or changed by devices (outside note bodies) per user per minute. */
+  entryEditsPerMinute: number;
+  /** Structs the room sends per user per minute in answer to state requests (sync step 1). */
+  syncStructsPerMinute: number;
+  /** Most bytes the stored document (base chunks and update rows) may reach through device updates. */
+  maxDocBytes: number;
+};
+
 export type RoomConfig = {
   rates: RateLimits;
+  yjs: YjsLimits;
   chat: ChatLimits;
   logLevel: Numbers["LOG_LEVEL"];
   /** Development logins per minute, for the whole worker isolate (W4). */
@@ -73,6 +93,13 @@ export function parseConfig(env: object): RoomConfig {
       writesPerMinute: n.RATE_LIMIT_WRITES_PER_MINUTE,
       framesPerMinute: n.RATE_LIMIT_FRAMES_PER_MINUTE,
       yjsFramesPerMinute: n.RATE_LIMIT_YJS_FRAMES_PER_MINUTE,
+    },
+    yjs: {
+      opsPerMinute: n.RATE_LIMIT_YJS_OPS_PER_MINUTE,
+      bytesPerMinute: n.RATE_LIMIT_YJS_BYTES_PER_MINUTE,
+      entryEditsPerMinute: n.RATE_LIMIT_DEVICE_EDITS_PER_MINUTE,
+      syncStructsPerMinute: n.RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE,
+      maxDocBytes: n.DOC_MAX_BYTES,
     },
     chat: {
       messagesPerMinute: n.MESSAGES_PER_MINUTE,

@@ -20,11 +20,14 @@ import { type Applied, actorLabel, type CommandContext, executeCommand } from ".
 import { DeviceEdits } from "./core/device-edits.ts";
 import { DocStore } from "./core/doc-store.ts";
 import { DocWatch } from "./core/doc-watch.ts";
+import type { TurnPort } from "./core/undo.ts";
 import { Ledger } from "./core/ledger.ts";
 import { Buckets } from "./core/rate-limit.ts";
 import { broadcast, broadcastPresence, type Client, currentDevices, handleFrame, type SocketDeps } from "./core/sockets.ts";
 import type { SqlStore } from "./core/sql.ts";
-import { checkBinaryFrame } from "./core/yjs-guard.ts";
+import { YjsBudget } from "./core/yjs-budget.ts";
+import { readBinaryFrame } from "./core/yjs-guard.ts";
+import { answerSize, ShapeChecker } from "./core/yjs-shape.ts";
 import type { RoomConfig } from "./config.ts";
 import { describeError as describe, type Level, type LogFields } from "./log.ts";
 import { composePlan, modelFor } from "./models.ts";
@@ -68,9 +71,21 @@ export class Room {
   #ports: RoomPorts;
   #edits: DeviceEdits;
   #sockets: SocketDeps;
+  /** What undo asks of the chat (D18): is a turn still running, its pending proposals, cancelling one. */
+  #turns: TurnPort = {
+    running: (turnId) => ["queued", "streaming"].includes(this.chat.store.turn(turnId)?.status ?? ""),
+    pendingProposals: (turnId) => this.chat.store.pendingProposals(this.#ports.now()).filter((p) => p.turnId === turnId),
+    // C17: the card stored with an archived reply is rejected too; the projection folds the undo's event for recent ones.
+    cancelProposal: (proposalId) => {
+      const turnId = this.chat.store.proposal(proposalId)?.turn_id;
+      if (this.chat.store.settleProposal(proposalId, "rejected") && turnId) this.chat.store.settleArchivedCard(turnId, proposalId, "rejected");
+    },
+  };
   #writeBuckets = new Buckets();
   #frameBuckets = new Buckets();
   #yjsBuckets = new Buckets();
+  #yjsBudget: YjsBudget;
+  #shapes: ShapeChecker;
   #binarySinceCompactCheck = 0;
   /** The socket being closed: still listed by the host while its close hook runs. */
   #closing: string | null = null;
@@ -83,6 +98,8 @@ export class Room {
     this.ledger = new Ledger(sql, { now });
     this.docs = new DocStore(sql, now);
     this.docs.attach(doc, (origin) => this.#labelOrigin(origin));
+    this.#yjsBudget = new YjsBudget(ports.config.yjs, now);
+    this.#shapes = new ShapeChecker(doc);
     this.#edits = new DeviceEdits({
       watch: new DocWatch(doc, (origin) => origin === DocStore.LOAD_ORIGIN || isActorOrigin(origin)),
       ledger: this.ledger,
@@ -174,24 +191,61 @@ export class Room {
   }
 
   /**
-   * One binary (Yjs) frame (P4, D1): checked for size, rate and shape before
-   * `apply` hands it to the sync protocol; then the device's edits are
-   * repaired if invalid and recorded in the ledger.
+   * One binary (Yjs) frame (P4, D10–D14): checked for size, rate, the user's
+   * budget, shape and dependencies before `apply` hands it to the sync
+   * protocol; then the device's edits are repaired if invalid and recorded in
+   * the ledger. A refused frame changes nothing and gets a typed error.
    */
   binary(client: Client, bytes: Uint8Array, apply: () => void): void {
-    const { config, now } = this.#ports;
-    if (bytes.byteLength > MAX_YJS_FRAME_BYTES) {
-      return reject(client, { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` }, this.#ports.newId());
+    const error = this.#admitBinary(client, bytes);
+    if (error) {
+      const requestId = this.#ports.newId();
+      this.#ports.log("warn", { event: "yjs.refused", requestId, userId: this.#ports.userId, connectionId: client.id, code: error.code, detail: error.message.slice(0, 200) });
+      return reject(client, error, requestId);
     }
-    const retryAfter = this.#yjsBuckets.admit(client.id, config.rates.yjsFramesPerMinute, now());
-    if (retryAfter !== null) {
-      return reject(client, { code: "rate_limited", message: "too many Yjs frames", retryAfter }, this.#ports.newId());
-    }
-    const checked = checkBinaryFrame(bytes);
-    if (!checked.ok) return reject(client, { code: checked.code, message: checked.message }, this.#ports.newId());
     apply();
     this.#edits.record();
     if (++this.#binarySinceCompactCheck >= COMPACT_CHECK_EVERY) this.#maybeCompact();
+  }
+
+  /** Null when the frame may be applied; cheapest checks first, so a flood costs little (D12). */
+  #admitBinary(client: Client, bytes: Uint8Array): AppError | null {
+    const { config, now } = this.#ports;
+    if (bytes.byteLength > MAX_YJS_FRAME_BYTES) return { code: "too_large", message: `binary frame exceeds ${MAX_YJS_FRAME_BYTES} bytes` };
+    const retryAfter = this.#yjsBuckets.admit(client.id, config.rates.yjsFramesPerMinute, now());
+    if (retryAfter !== null) return { code: "rate_limited", message: "too many Yjs frames", retryAfter };
+    const unread = this.#yjsBudget.admitFrame(bytes.byteLength);
+    if (unread) return unread;
+    const read = readBinaryFrame(bytes);
+    if (!read.ok) {
+      this.#yjsBudget.chargeOps(read.decoded ?? 0);
+      return { code: read.code, message: read.message };
+    }
+    const frame = read.frame;
+    switch (frame.kind) {
+      case "awareness":
+        return this.#yjsBudget.takeOps(frame.states);
+      case "state-request":
+        // Answering encodes what the device lacks — up to the whole document, for a frame of a few bytes.
+        return this.#yjsBudget.takeSync(answerSize(this.#ports.doc, frame.stateVector));
+      case "update": {
+        const shape = this.#shapes.check(frame.structs, frame.ds);
+        if (!shape.ok) {
+          // Refused after decoding: still charged what was decoded, or a flood of such updates would cost the user nothing.
+          this.#yjsBudget.chargeOps(frame.decoded);
+          return { code: "invalid_request", message: `Yjs update refused: ${shape.message}` };
+        }
+        const overOps = this.#yjsBudget.takeOps(shape.ops);
+        if (overOps) {
+          if (overOps.code === "too_large") this.#yjsBudget.chargeOps(frame.decoded);
+          return overOps;
+        }
+        if (shape.grows && this.docs.storedBytes + bytes.byteLength > config.yjs.maxDocBytes) {
+          return { code: "too_large", message: `the document would exceed ${config.yjs.maxDocBytes} bytes; delete something first` };
+        }
+        return this.#yjsBudget.takeEntries(shape.entries);
+      }
+    }
   }
 
   /** A socket closed: the others see the presence change; notifications follow the device in use (S8). */
@@ -243,7 +297,7 @@ export class Room {
     const started = Date.now();
     const { userId } = this.#ports;
     try {
-      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, docs: this.docs, now: this.#ports.now }, command, ctx);
+      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, now: this.#ports.now, turns: this.#turns }, command, ctx);
       this.#ports.log(result.ok ? "info" : "warn", {
         event: "command",
         requestId: ctx.correlationId,
@@ -283,6 +337,17 @@ export class Room {
         this.schedule.reschedule();
         return;
       case "preferences.updated":
+        this.schedule.reschedule();
+        this.schedule.deliver();
+        return;
+      case "turn.undone":
+        // D18: its reminders are dismissed and its preferences may be restored; its cancelled proposals lose their buttons everywhere.
+        for (const r of event.payload.reverted ?? []) {
+          if (r.kind !== "proposal.cancelled") continue;
+          const tool = this.chat.store.proposal(r.proposalId)?.tool ?? "proposal";
+          const action = { id: r.proposalId, tool, status: "rejected" as const, summary: r.summary, proposalId: r.proposalId };
+          broadcast(this.#sockets, { type: "llm.action", turnId: event.payload.turnId, action });
+        }
         this.schedule.reschedule();
         this.schedule.deliver();
         return;

@@ -1,10 +1,11 @@
 /**
- * Action cards (docs/PROTOCOL.md C3, C8, C14): what the assistant did or
+ * Action cards (docs/PROTOCOL.md C3, C8, C16): what the assistant did or
  * proposes to do in one reply. Declared apart from `chat.ts` because a card
  * is part of a stored message (`MessageSchema.actions` in `domain.ts`), and
  * `chat.ts` already imports `domain.ts`.
  */
 import { z } from "zod";
+import type { NewEventBody } from "./events.ts";
 
 /**
  * Where an action card stands (C3, C8): `done` and `failed` for a tool that ran;
@@ -26,6 +27,12 @@ export const ActionCardSchema = z.strictObject({
   proposalId: z.string().optional(),
   /** With `proposed`: ISO date-time after which the proposal can no longer be confirmed. */
   expiresAt: z.iso.datetime().optional(),
+  /**
+   * A bulk proposal's entries, one line each (a task's title, a memory), in the
+   * order they change: exactly what confirming changes (C14). Optional; cards
+   * of one entry, and older servers, omit it.
+   */
+  items: z.array(z.string()).optional(),
 });
 export type ActionCard = z.infer<typeof ActionCardSchema>;
 
@@ -33,21 +40,44 @@ export type ActionCard = z.infer<typeof ActionCardSchema>;
 export const cardKey = (card: Pick<ActionCard, "id" | "proposalId">): string => card.proposalId ?? card.id;
 
 /**
- * The card as it stands at `now` (C14): a proposal nobody settled before it
+ * The card as it stands at `now` (C16): a proposal nobody settled before it
  * expired is `expired` — a fact of the clock, so no event records it.
  */
 export function cardAt(card: ActionCard, now: number): ActionCard {
   return card.status === "proposed" && card.expiresAt !== undefined && Date.parse(card.expiresAt) < now ? { ...card, status: "expired" } : card;
 }
 
-/** What a proposal's card can become after its message was stored (C15: the `action.updated` event). */
+/** What a proposal's card can become after its message was stored (C17). */
 export const SettledStatusSchema = z.enum(["confirmed", "rejected", "expired", "failed"]);
 export type SettledStatus = z.infer<typeof SettledStatusSchema>;
 
+/** One proposal card's new status, named by the turn whose reply shows it (C17). */
+export type CardUpdate = { turnId: string; proposalId: string; status: SettledStatus };
+
 /**
- * The message with its proposal card `proposalId` set to `status` (C15); the
+ * C17: how a ledger event changes the proposal cards stored with a reply —
+ * `proposal.confirmed` makes its card `confirmed`, `proposal.settled` gives it
+ * its status, and an undo's cancelled proposals are `rejected` (D18). The
+ * projection and the archive fold the same events through here, so a reload
+ * or a later device sees each card as it stands; no event of its own.
+ */
+export function cardUpdatesOf(event: NewEventBody): CardUpdate[] {
+  switch (event.type) {
+    case "proposal.confirmed":
+      return [{ turnId: event.payload.turnId, proposalId: event.payload.proposalId, status: "confirmed" }];
+    case "proposal.settled":
+      return [{ turnId: event.payload.turnId, proposalId: event.payload.proposalId, status: event.payload.status }];
+    case "turn.undone":
+      return (event.payload.reverted ?? []).flatMap((r) => (r.kind === "proposal.cancelled" ? [{ turnId: event.payload.turnId, proposalId: r.proposalId, status: "rejected" as const }] : []));
+    default:
+      return [];
+  }
+}
+
+/**
+ * The message with its proposal card `proposalId` set to `status` (C17); the
  * same message when it has no such card. The projection, the archive and the
- * history page all fold `action.updated` through here.
+ * history page all fold `cardUpdatesOf` through here.
  */
 export function withCardStatus<M extends { actions?: ActionCard[] | undefined }>(message: M, proposalId: string, status: SettledStatus): M {
   if (!message.actions?.some((a) => a.proposalId === proposalId)) return message;

@@ -18,6 +18,7 @@ import {
   ReminderSchema,
   TaskSchema,
 } from "./domain.ts";
+import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 
 /** A proposal of the assistant waiting for the user's confirmation (C8). */
 export const PendingProposalSchema = z.strictObject({
@@ -31,12 +32,14 @@ export const PendingProposalSchema = z.strictObject({
   summary: z.string(),
   /** ISO date-time; after it, confirming is `409 conflict`. */
   expiresAt: z.iso.datetime(),
+  /** A bulk proposal's entries, as on its card (C14). Optional; absent for one entry. */
+  items: z.array(z.string()).optional(),
 });
 export type PendingProposal = z.infer<typeof PendingProposalSchema>;
 
-/** Today's (UTC) assistant usage against the daily budget (C13, G6). */
+/** Today's assistant usage against the daily budget (C13, G6); today is the user's local day. */
 export const UsageSchema = z.strictObject({
-  /** The UTC day counted, `YYYY-MM-DD`. */
+  /** The local day counted, `YYYY-MM-DD`, in the preference zone (UTC days in ledgers written before local days). */
   day: z.iso.date(),
   /** Tokens charged today. */
   tokens: z.number().min(0),
@@ -70,6 +73,8 @@ export const BrainStateSchema = z.strictObject({
   usage: UsageSchema,
   /** The latest ledger seq the state includes. */
   lastEventSeq: z.number().int().min(0),
+  /** Assistant turns undone (D9), the latest 500: their replies show "Undone" and offer no Undo. */
+  undoneTurns: z.array(z.string()),
 });
 export type BrainState = z.infer<typeof BrainStateSchema>;
 
@@ -111,11 +116,17 @@ export const DevSessionSchema = z.strictObject({
 });
 export type DevSession = z.infer<typeof DevSessionSchema>;
 
-/** `POST /api/v1/undo` (H12, D9). */
+/** `POST /api/v1/undo` (H12, D9, D18). */
 export const UndoneSchema = z.strictObject({
   turnId: z.string(),
-  /** How many document changes of the turn were reverted. */
+  /** How many changes of the turn were reverted. */
   steps: z.number().int().min(0),
+  /** What was changed back. */
+  reverted: z.array(UndoRevertSchema),
+  /** What was left because someone built on it since, and why. */
+  kept: z.array(UndoKeptSchema),
+  /** One sentence for people: `Undone: removed “…”. Kept “…” because you edited it.` */
+  message: z.string(),
 });
 export type Undone = z.infer<typeof UndoneSchema>;
 

@@ -33,7 +33,7 @@ export const AcceptedSchema = z.strictObject({
 });
 export type Accepted = z.infer<typeof AcceptedSchema>;
 
-/** Action cards live in `action-card.ts` (a stored message carries them, C14); re-exported for the frames below. */
+/** Action cards live in `action-card.ts` (a stored message carries them, C16); re-exported for the frames below. */
 export { type ActionCard, ActionCardSchema, ActionStatusSchema } from "./action-card.ts";
 /** The card's earlier name; engine and proposals still import it (drop once every branch uses `ActionCard`). */
 export type ActionCardFrame = ActionCard;

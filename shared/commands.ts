@@ -14,7 +14,7 @@ export const ClientActionIdSchema = z
   .max(LIMITS.id)
   .regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only");
 
-/** Every text field below carries `titleText` or `plainText` (D11, D12). */
+/** Every text field below carries `titleText` or `plainText` (D15, D16). */
 const title = z.string().trim().min(1).max(LIMITS.title).check(titleText);
 const tags = z.array(z.string().trim().min(1).max(LIMITS.tag).check(titleText)).max(LIMITS.tags);
 const taskId = z.string().min(1).max(LIMITS.id);
@@ -116,9 +116,24 @@ const id = z.string().min(1).max(LIMITS.id);
  * schema checks a command read back from storage (a proposal waiting for its
  * confirmation, C8) as strictly as one that came in over the wire.
  */
+const taskCommand = z.strictObject({ kind: z.literal("task"), action: TaskActionSchema });
+const noteCommand = z.strictObject({ kind: z.literal("note"), action: NoteActionSchema });
+const memoryUnpinCommand = z.strictObject({ kind: z.literal("memory.unpin"), memoryId: id });
+
+/** Most changes one batch makes (C14): "delete all my tasks" past this asks the user to narrow it down. */
+export const MAX_BATCH = 500;
+
+/**
+ * One change of a batch (C14): a command on one task, note or memory. A batch
+ * holds no batch, and no command of the schedule or preferences, whose effects
+ * are not entries a list can name.
+ */
+export const BatchItemSchema = z.discriminatedUnion("kind", [taskCommand, noteCommand, memoryUnpinCommand]);
+export type BatchItem = z.infer<typeof BatchItemSchema>;
+
 export const CommandSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("task"), action: TaskActionSchema }),
-  z.strictObject({ kind: z.literal("note"), action: NoteActionSchema }),
+  taskCommand,
+  noteCommand,
   z.strictObject({ kind: z.literal("undo.turn"), turnId: id }),
   ReminderSetSchema.omit({ clientActionId: true }).extend({ kind: z.literal("reminder.set") }),
   z.strictObject({ kind: z.literal("reminder.snooze"), reminderId: id, minutes: ReminderSnoozeSchema.shape.minutes }),
@@ -126,8 +141,10 @@ export const CommandSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("notification.ack"), notificationId: id }),
   PlanItemActionSchema.omit({ clientActionId: true }).extend({ kind: z.literal("plan.item") }),
   z.strictObject({ kind: z.literal("memory.pin"), pin: MemoryPinSchema }),
-  z.strictObject({ kind: z.literal("memory.unpin"), memoryId: id }),
+  memoryUnpinCommand,
   z.strictObject({ kind: z.literal("preferences.update"), patch: PreferencesPatchSchema }),
+  /** Several changes applied together or not at all, one event each (C14): what a bulk proposal runs. */
+  z.strictObject({ kind: z.literal("batch"), commands: z.array(BatchItemSchema).min(1).max(MAX_BATCH) }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 

@@ -28,14 +28,59 @@ export function zonedToUtc(timeZone: string, y: number, m: number, d: number, hh
   return new Date(guess - zoneOffsetMinutes(timeZone, new Date(first)) * 60_000);
 }
 
-/** The UTC day a budget counts in (C13), and the seconds until it ends. */
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-export const secondsToMidnightUtc = (ms: number) =>
-  Math.max(1, Math.ceil((Date.UTC(new Date(ms).getUTCFullYear(), new Date(ms).getUTCMonth(), new Date(ms).getUTCDate() + 1) - ms) / 1000));
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
 export function localDate(timeZone: string, instant: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  // Building an Intl formatter costs far more than using one; budget checks and task lists ask often.
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(instant);
+}
+
+/**
+ * The day a daily limit counts on (C13, G6): the user's local day in
+ * `timeZone` — the preference zone when the call is made — not the UTC day.
+ */
+export const dayOf = (ms: number, timeZone: string): string => localDate(timeZone, new Date(ms));
+
+/** The first instant of the local day after the one `ms` falls on, in `timeZone` (DST-aware). */
+export function nextDayStart(ms: number, timeZone: string): number {
+  const today = dayOf(ms, timeZone);
+  const [y, m, d] = today.split("-").map(Number);
+  let at = zonedToUtc(timeZone, y!, m!, d! + 1, 0, 0).getTime();
+  // Where midnight does not exist (a DST change at 00:00, as in America/Santiago) the day begins
+  // after the gap; zonedToUtc may land just before it, still on `today`.
+  while (dayOf(at, timeZone) <= today) at += 60_000;
+  return at;
+}
+
+/**
+ * Seconds until the local day in `timeZone` is past `day` (by default the day
+ * `ms` falls on): the `retryAfter` of a spent daily budget. `day` may be later
+ * than today's local date after the preference zone moved west (C13).
+ */
+export function secondsToNextDay(ms: number, timeZone: string, day = dayOf(ms, timeZone)): number {
+  let at = ms;
+  while (dayOf(at, timeZone) <= day) at = nextDayStart(at, timeZone);
+  return Math.max(1, Math.ceil((at - ms) / 1000));
+}
+
+/** The local calendar date a due value falls on in `timeZone`: a date as it is, a date-time converted. */
+export const dueDay = (due: string, timeZone: string): string => (due.length === 10 ? due : localDate(timeZone, new Date(due)));
+
+/**
+ * Whether `due` has passed at `now` (S12): judged by instant, not calendar
+ * date. A date-time is overdue the moment after it (due 15:01 is overdue at
+ * 15:02); a date without a time is overdue once that local day has ended in
+ * `timeZone`.
+ */
+export function isOverdue(due: string, now: Date, timeZone: string): boolean {
+  if (due.length === 10) return due < localDate(timeZone, now);
+  return new Date(due).getTime() < now.getTime();
 }
 
 export const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);

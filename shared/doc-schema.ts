@@ -100,7 +100,7 @@ export function writeNote(doc: Y.Doc, note: Note, origin?: ActorOrigin): void {
 
 /**
  * Sets a note's fields. A new body is applied as the smallest edit (common
- * prefix and suffix kept, both ends on character boundaries: D13), so
+ * prefix and suffix kept, both ends on character boundaries: D17), so
  * concurrent edits elsewhere in the text survive and no emoji is split.
  */
 export function patchNote(doc: Y.Doc, id: string, fields: NoteFields, origin?: ActorOrigin): void {
@@ -129,7 +129,7 @@ function replaceBody(entry: Y.Map<unknown>, next: string): void {
   replaceText(body, next);
 }
 
-/** Turns `text` into `next` with the smallest edit whose ends fall between characters (D13). */
+/** Turns `text` into `next` with the smallest edit whose ends fall between characters (D17). */
 export function replaceText(text: Y.Text, next: string): void {
   const edit = textEdit(text.toString(), next);
   if (!edit) return;

@@ -20,7 +20,7 @@ export const LIMITS = {
   id: 128,
 } as const;
 
-/** A required one-line name (a title, a tag, a memory key): trimmed, 1–max characters, visible (D11, D12). */
+/** A required one-line name (a title, a tag, a memory key): trimmed, 1–max characters, visible (D15, D16). */
 const trimmed = (max: number) => z.string().trim().min(1).max(max).check(titleText);
 
 /**
@@ -111,8 +111,19 @@ function isKnownTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Who set `timezone` (S12): `default` — nobody yet (UTC); `device` — adopted
+ * from the first device that said hello with its zone; `user` — chosen (in the
+ * preferences, the traveller offer, by asking the assistant, or any API patch
+ * that names a zone). Only a `default` zone is ever replaced by a device's.
+ */
+export const TimezoneSourceSchema = z.enum(["default", "device", "user"]);
+export type TimezoneSource = z.infer<typeof TimezoneSourceSchema>;
+
 export const PreferencesSchema = z.strictObject({
   timezone: TimeZoneSchema,
+  /** Optional on input: preferences stored before it existed read as `default` (S12). */
+  timezoneSource: TimezoneSourceSchema.default("default"),
   workHours: z.strictObject({
     start: clock,
     end: clock,
@@ -132,6 +143,8 @@ export const PreferencesSchema = z.strictObject({
   }),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
+/** Preferences as stored or sent, before defaults: `timezoneSource` may be missing. */
+export type PreferencesInput = z.input<typeof PreferencesSchema>;
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -173,7 +186,7 @@ export const PlanSchema = z.strictObject({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
-/** Whether a plan has any priority or todo: one without was made when nothing was open (S12). */
+/** Whether a plan has any priority or todo: one without was made when nothing was open (S13). */
 export const planListsTasks = (plan: Plan): boolean => plan.items.some((i) => i.kind !== "note");
 
 /** Something to tell the user on the device in use (S8–S10). */
@@ -189,6 +202,7 @@ export type Notification = z.infer<typeof NotificationSchema>;
 
 export const DEFAULT_PREFERENCES: Preferences = {
   timezone: "UTC",
+  timezoneSource: "default",
   workHours: { start: "09:00", end: "17:00", days: [1, 2, 3, 4, 5] },
   notifications: {
     enabled: true,
@@ -203,6 +217,12 @@ export const DEFAULT_PREFERENCES: Preferences = {
 /** A partial preferences update: every level is optional; given fields replace stored ones. */
 export const PreferencesPatchSchema = z.strictObject({
   timezone: TimeZoneSchema.optional(),
+  /**
+   * Optional (S12): who sets `timezone`, given only with it; a patch that names
+   * a zone without it is the user's choice. `device` is refused (`409`) once a
+   * zone was set. Older servers refuse the field (strict).
+   */
+  timezoneSource: z.enum(["device", "user"]).optional(),
   workHours: PreferencesSchema.shape.workHours.partial().optional(),
   notifications: PreferencesSchema.shape.notifications.partial().optional(),
 });
@@ -218,7 +238,7 @@ export const MessageSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   /**
    * The action cards of an assistant's reply, in the order they happened, each
-   * with its current status (C14, C15). Optional: user messages, replies that
+   * with its current status (C16, C17). Optional: user messages, replies that
    * did nothing, and messages stored before cards were kept have none.
    */
   actions: z.array(ActionCardSchema).optional(),

@@ -16,7 +16,6 @@
  * the required fields of an existing type is therefore a new type.
  */
 import { z } from "zod";
-import { SettledStatusSchema } from "./action-card.ts";
 import {
   ActorSchema,
   MemorySchema,
@@ -28,26 +27,49 @@ import {
   ReminderSchema,
   TaskSchema,
 } from "./domain.ts";
+import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
 const TaskChangesSchema = TaskSchema.partial();
 const NoteChangesSchema = NoteSchema.omit({ body: true }).partial();
+/** What a command's `note.updated` changed, as it was before (the body too: undo puts it back, D18). */
+const NoteBeforeSchema = NoteSchema.pick({ title: true, body: true, pinned: true }).partial();
 
 /** The payload schema of each event type. */
 export const EVENT_PAYLOADS = {
   /** A task was created, by a command or by a device's document edit (then `task` is read back from the document). */
   "task.created": z.object({ task: TaskSchema }),
-  /** Commands carry the patch as `changes`; device edits carry `changes` (the new values) and `fields` (every changed field). */
-  "task.updated": z.object({ taskId: z.string(), changes: TaskChangesSchema, fields: z.array(z.string()).optional() }),
+  /**
+   * Commands carry the patch as `changes` and the old values of those fields as `before` (D18; absent before undo
+   * needed it); device edits carry `changes` (the new values) and `fields` (every changed field).
+   */
+  "task.updated": z.object({
+    taskId: z.string(),
+    changes: TaskChangesSchema,
+    fields: z.array(z.string()).optional(),
+    before: TaskChangesSchema.optional(),
+  }),
   "task.completed": z.object({ taskId: z.string() }),
   /** `task` is the task as it was; device edits omit it (the entry is gone when the room sees the edit). */
   "task.deleted": z.object({ taskId: z.string(), task: TaskSchema.optional() }),
   "note.created": z.object({ note: NoteSchema }),
-  /** `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other fields. */
-  "note.updated": z.object({ noteId: z.string(), fields: z.array(z.string()), changes: NoteChangesSchema.optional() }),
+  /**
+   * `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other
+   * fields; `before` (commands only) the old values of the changed fields, body included (D18).
+   */
+  "note.updated": z.object({ noteId: z.string(), fields: z.array(z.string()), changes: NoteChangesSchema.optional(), before: NoteBeforeSchema.optional() }),
   "note.deleted": z.object({ noteId: z.string(), note: NoteSchema.optional() }),
-  /** D9: the document changes of one assistant turn were reverted; `steps` is how many were undone. */
-  "turn.undone": z.object({ turnId: z.string(), steps: z.number().int() }),
+  /**
+   * D9, D18: one assistant turn undone. `reverted` lists what was changed back (the projections fold it: reminders
+   * dismissed, memories and preferences restored, plan items proposed again), `kept` what was left because someone
+   * built on it since, and why; `steps` is how many were reverted. Events from before D18 carry only `turnId` and `steps`.
+   */
+  "turn.undone": z.object({
+    turnId: z.string(),
+    steps: z.number().int(),
+    reverted: z.array(UndoRevertSchema).optional(),
+    kept: z.array(UndoKeptSchema).optional(),
+  }),
   /** Replaces the memory in the same `type:key` slot (H5). */
   "memory.pinned": z.object({ memory: MemorySchema }),
   /** `slot` is the `type:key` the projections key memories by. */
@@ -63,20 +85,24 @@ export const EVENT_PAYLOADS = {
     message: z.string().optional(),
     retryAfter: z.number().optional(),
   }),
-  /** Tokens a turn spent, counted against the daily budget of UTC `day` (G6). */
+  /**
+   * Tokens a turn spent, counted against the daily budget of `day`: the user's
+   * local date in the preference zone at the time of the call (C13; UTC dates
+   * in ledgers written before local days, which read the same way).
+   */
   "usage.charged": z.object({ day: z.string(), tokens: z.number() }),
-  /** One use of a tool on UTC `day`, counted against its daily cap (G6). */
+  /** One use of a tool on the local `day` (as `usage.charged`), counted against its daily cap (G6). */
   "tool.used": z.object({ day: z.string(), tool: z.string() }),
   /** The assistant asked to run a destructive tool; the user confirms or rejects it (C8). */
-  "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string() }),
+  /** `items` lists a bulk proposal's entries, exactly what confirming would change (C14); absent for one entry. */
+  "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string(), items: z.array(z.string()).optional() }),
   /** The user confirmed a proposal (actor: the user); the effect itself is the assistant's own event. */
   "proposal.confirmed": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string() }),
   /**
-   * C15: a proposal's card changed after it was shown — confirmed, rejected, found expired on a late
-   * click, or failed when run. Folded into the card of turn `turnId`'s message wherever it is kept
-   * (recent messages, the archive), so a reload or a later device sees the card as it stands.
+   * A proposal ended without its effect (C15): `rejected` by the user, `expired` (found so
+   * when a device tried it), or `failed` when its command could not apply (nothing changed).
    */
-  "action.updated": z.object({ turnId: z.string(), proposalId: z.string(), status: SettledStatusSchema }),
+  "proposal.settled": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string(), status: z.enum(["rejected", "expired", "failed"]) }),
   "reminder.set": z.object({ reminder: ReminderSchema }),
   /** `at` is when it was due, `firedAt` when the alarm fired it (S2). */
   "reminder.fired": z.object({ reminderId: z.string(), at: z.string(), firedAt: z.string() }),
@@ -85,7 +111,7 @@ export const EVENT_PAYLOADS = {
   "reminder.dismissed": z.object({ reminderId: z.string() }),
   "notification.created": z.object({ notification: NotificationSchema }),
   "notification.acked": z.object({ notificationId: z.string() }),
-  /** A date's plan; never replaced once stored (S6), except one that listed no task, asked for again once something is open (S12). */
+  /** A date's plan; never replaced once stored (S6), except one that listed no task, asked for again once something is open (S13). */
   "plan.proposed": z.object({ plan: PlanSchema }),
   /** One plan item accepted (with its final `text` and the task it became or kept) or rejected (S6). */
   "plan.item.settled": z.object({
@@ -140,7 +166,7 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("tool.used"),
   body("proposal.created"),
   body("proposal.confirmed"),
-  body("action.updated"),
+  body("proposal.settled"),
   body("reminder.set"),
   body("reminder.fired"),
   body("reminder.snoozed"),

@@ -71,6 +71,13 @@ export const HelloFrameSchema = z.strictObject({
   lastEventSeq: z.number().int().min(0).optional(),
   /** The streaming turn the client already has tokens of, and the last seq it has (C5). */
   resume: z.strictObject({ turnId: z.string().max(128), seq: z.number().int().min(-1) }).optional(),
+  /**
+   * Optional; older clients omit it. The device's IANA zone
+   * (`Intl.DateTimeFormat().resolvedOptions().timeZone`): the room adopts it
+   * while no zone was ever set (S12). A zone the room does not know is ignored,
+   * never a reason to refuse the hello.
+   */
+  timeZone: z.string().max(64).optional(),
 });
 
 /**
@@ -234,7 +241,8 @@ export function parseClientFrame(raw: string):
   if (!parsed.success) {
     const envelope = FrameEnvelopeSchema.safeParse(json);
     const { type, v, rid: candidate } = envelope.success ? envelope.data : {};
-    const echo = typeof candidate === "string" && candidate.length <= 128 ? candidate : undefined;
+    // Only a rid the room may send back (1–128 characters): an error echoing `""` would fail ServerFrameSchema and be dropped.
+    const echo = rid.safeParse(candidate).success && typeof candidate === "string" ? candidate : undefined;
     // P2: a hello from another protocol version may carry fields this one does not know; still a hello.
     const helloVersion = type === "hello" && typeof v === "number" ? v : undefined;
     return { ok: false, code: "invalid_request", message: z.prettifyError(parsed.error), rid: echo, helloVersion };

@@ -1,7 +1,7 @@
 /**
  * What a line typed as a task means — "send the budget by Friday #finance" —
  * read the same way by the web's task input and by the offline assistant's
- * "add a task …" (docs/PROTOCOL.md C16): `#tags` first, then the due date
+ * "add a task …" (docs/PROTOCOL.md C18): `#tags` first, then the due date
  * (chrono-node, in the user's zone, dates.ts), then the title, without the
  * "by" or "on" that introduced the date.
  */

@@ -1,6 +1,6 @@
 /**
  * The smallest edit from one text to another whose ends fall between
- * characters as people see them (docs/PROTOCOL.md D13).
+ * characters as people see them (docs/PROTOCOL.md D17).
  *
  * Y.Text counts UTF-16 units. A diff by unit turns "😀" (D83D DE00) into "😁"
  * (D83D DE01) by replacing only the second unit: Yjs then splits the stored

@@ -1,5 +1,5 @@
 /**
- * Text a person could have typed (docs/PROTOCOL.md D11, D12). Every string a
+ * Text a person could have typed (docs/PROTOCOL.md D15, D16). Every string a
  * client or the assistant writes — titles, tags, memory keys and values, note
  * titles and bodies, message text — passes one of two zod checks:
  *
@@ -24,7 +24,7 @@ const VISIBLE = /[^\s\p{Cc}\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
 
-/** What is wrong with `text` as stored text, or null (D11). */
+/** What is wrong with `text` as stored text, or null (D15). */
 export function textProblem(text: string): string | null {
   const lone = LONE_SURROGATE.exec(text);
   if (lone) return `contains a lone surrogate (${hex(lone[0].charCodeAt(0))}) at ${lone.index}: half of a character`;
@@ -33,7 +33,7 @@ export function textProblem(text: string): string | null {
   return null;
 }
 
-/** What is wrong with `text` as a title, or null (D11, D12). Blank ("" or spaces) is for the field's own min length to judge. */
+/** What is wrong with `text` as a title, or null (D15, D16). Blank ("" or spaces) is for the field's own min length to judge. */
 export function titleProblem(text: string): string | null {
   const problem = textProblem(text);
   if (problem) return problem;
@@ -47,9 +47,9 @@ const check = (problemOf: (text: string) => string | null) =>
     if (problem !== null) ctx.addIssue({ code: "custom", message: `text ${problem}`, input: text });
   });
 
-/** D11: `z.string().max(n).check(plainText)`. */
+/** D15: `z.string().max(n).check(plainText)`. */
 export const plainText = check(textProblem);
-/** D11, D12: for titles, tags, memory keys, plan items. */
+/** D15, D16: for titles, tags, memory keys, plan items. */
 export const titleText = check(titleProblem);
 
 /** The first `max` UTF-16 units of `text`, one less when the cut would split a surrogate pair (for inputs with a length cap). */

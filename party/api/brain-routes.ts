@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { cardsAt } from "../../shared/action-card.ts";
 import type { BrainState, EventsPage, Ticket } from "../../shared/api.ts";
-import { dayOf, localDate } from "../../shared/dates.ts";
+import { dayOf } from "../../shared/dates.ts";
 import { readNotes, readTasks } from "../../shared/doc-schema.ts";
 import { INPUTS } from "../core/inputs.ts";
 import { memoriesOf } from "../core/projections.ts";
@@ -53,9 +53,9 @@ export const BRAIN_ROUTES: readonly Route[] = [
 /** H9 */
 function stateOf(deps: ApiDeps): BrainState {
   const state = deps.ledger.state;
-  const today = dayOf(deps.now());
-  const localToday = localDate(state.preferences.timezone, new Date(deps.now()));
-  const usage = state.usage.day === today ? state.usage : { day: today, tokens: 0, tools: {} };
+  // C13: usage counts per local day; a tally of a later day (the zone moved west) is still the current one.
+  const today = dayOf(deps.now(), state.preferences.timezone);
+  const usage = state.usage.day >= today ? state.usage : { day: today, tokens: 0, tools: {} };
   return {
     usage: { ...usage, tokenBudget: deps.limits.dailyTokens },
     userId: deps.userId,
@@ -63,13 +63,14 @@ function stateOf(deps: ApiDeps): BrainState {
     notes: readNotes(deps.doc),
     memories: memoriesOf(state),
     preferences: state.preferences,
-    // C14: each reply with its cards as they stand now (a proposal left past its time shows expired).
+    // C16: each reply with its cards as they stand now (a proposal left past its time shows expired).
     recentMessages: state.recentMessages.map((m) => cardsAt(m, deps.now())),
     devices: deps.devices(),
     reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
     notifications: Object.values(state.notifications).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-    plan: state.plans[localToday] ?? null,
+    plan: state.plans[today] ?? null,
     proposals: deps.chat.store.pendingProposals(deps.now()),
     lastEventSeq: state.lastEventSeq,
+    undoneTurns: state.undoneTurns,
   };
 }

@@ -75,7 +75,7 @@ function stream(turnId: string, deps: ApiDeps): Response {
   });
 }
 
-/** C12: messages before the cursor, newest first — the hot ones, then the archive; each with its action cards (C14). */
+/** C12: messages before the cursor, newest first — the hot ones, then the archive; each with its action cards (C16). */
 function history({ limit, before: { before, beforeId } }: HistoryQuery, deps: ApiDeps): Response {
   const older = (msg: Message) => msg.createdAt < before || (msg.createdAt === before && msg.id < beforeId);
   const hot = deps.ledger.state.recentMessages.filter(older);
@@ -84,7 +84,7 @@ function history({ limit, before: { before, beforeId } }: HistoryQuery, deps: Ap
   const messages: Message[] = [...hot, ...archived]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
     .slice(0, limit)
-    .map((msg) => cardsAt(msg, deps.now())); // C14: with their cards as they stand now
+    .map((msg) => cardsAt(msg, deps.now())); // C16: with their cards as they stand now
   const oldest = messages.at(-1);
   return json({ messages, nextBefore: messages.length === limit && oldest ? `${oldest.createdAt}|${oldest.id}` : null } satisfies HistoryPage, 200, deps.requestId);
 }

@@ -2,10 +2,11 @@
  * The assistant's daily limits (docs/PROTOCOL.md C13, G6): a token budget
  * that every model call reserves its upper bound from before it starts and is
  * charged after it however it ended, and a cap on each tool's uses. Both count
- * per UTC day from the ledger's projection, so an eviction resets nothing.
+ * per local day of the user — in the preference zone at the time of the call —
+ * from the ledger's projection, so an eviction resets nothing.
  */
 import type { Ledger } from "../core/ledger.ts";
-import { dayOf, secondsToMidnightUtc } from "../../shared/dates.ts";
+import { dayOf, secondsToNextDay } from "../../shared/dates.ts";
 import { estimateTokens } from "./context.ts";
 import type { TurnFailure } from "./turn.ts";
 
@@ -35,11 +36,17 @@ export function callCost(call: CallShape): { bound: number; estimate: number } {
   return { bound: tokensAtMost(sent) + call.maxOutputTokens, estimate: estimateTokens(sent) };
 }
 
-/** G6: null when `tokens` more fit today's budget; else the failure the turn ends with, without calling the model. */
-export function overBudget(usage: Usage, now: number, dailyTokens: number, tokens: number): TurnFailure | null {
-  const spent = usage.day === dayOf(now) ? usage.tokens : 0;
+/**
+ * G6: null when `tokens` more fit today's budget (the local day in `timeZone`);
+ * else the failure the turn ends with, without calling the model. A tally of a
+ * later day than today's local date (the zone moved west) is still today's (C13).
+ */
+export function overBudget(usage: Usage, now: number, timeZone: string, dailyTokens: number, tokens: number): TurnFailure | null {
+  const today = dayOf(now, timeZone);
+  const spent = usage.day >= today ? usage.tokens : 0;
   if (spent + tokens <= dailyTokens) return null;
-  return { code: "rate_limited", message: `today's assistant budget (${dailyTokens} tokens) is used up`, retryAfter: secondsToMidnightUtc(now) };
+  const retryAfter = secondsToNextDay(now, timeZone, usage.day > today ? usage.day : today);
+  return { code: "rate_limited", message: `today's assistant budget (${dailyTokens} tokens) is used up`, retryAfter };
 }
 
 /** What a call costs: the provider's count when it completed with one, else the estimate plus the text it produced. */
@@ -47,12 +54,13 @@ export function tokensToCharge(call: { completed: boolean; reported: number; est
   return call.completed && call.reported > 0 ? call.reported : call.estimate + estimateTokens(call.text);
 }
 
-/** Uses of `tool` counted on `day` (the day a turn started: a turn crossing midnight counts on one day). */
-export const toolUses = (usage: Usage, day: string, tool: string): number => (usage.day === day ? (usage.tools[tool] ?? 0) : 0);
+/** Uses of `tool` counted on `day` (the local day a turn started: a turn crossing midnight counts on one day); a later tally counts too (C13). */
+export const toolUses = (usage: Usage, day: string, tool: string): number => (usage.day >= day ? (usage.tools[tool] ?? 0) : 0);
 
 export type ChargeDeps = { ledger: Ledger; now: () => number };
 
-/** Records one use of a tool by a turn (`tool.used`), on today's UTC day; tokens are charged through reservations (reservations.ts). */
+/** Records one use of a tool by a turn (`tool.used`), on today's local day; tokens are charged through reservations (reservations.ts). */
 export function chargeTool(deps: ChargeDeps, turnId: string, requestId: string, tool: string): void {
-  deps.ledger.append({ type: "tool.used", actor: { kind: "assistant", turnId }, correlationId: requestId, payload: { day: dayOf(deps.now()), tool } });
+  const day = dayOf(deps.now(), deps.ledger.state.preferences.timezone);
+  deps.ledger.append({ type: "tool.used", actor: { kind: "assistant", turnId }, correlationId: requestId, payload: { day, tool } });
 }

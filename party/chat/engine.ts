@@ -101,6 +101,9 @@ export class ChatEngine {
   /** C7: stops a streaming or queued turn, from any device. */
   stop(turnId: string): Result<{ turnId: string; status: string }> {
     if (this.#active?.turnId === turnId) {
+      // Single use (C7, H14): a second stop while the first winds the stream down is a conflict, not another success.
+      const state = this.#active.state;
+      if (state.status === "stopping" && state.reason === "stopped") return fail("conflict", `turn ${turnId} is already stopping`);
       this.#active.apply({ type: "stop" }, this.#deps.now());
       return ok({ turnId, status: "stopping" });
     }
@@ -155,7 +158,7 @@ export class ChatEngine {
   idle = async (): Promise<void> => void (await this.#running);
 
   #action(turnId: string, action: ActionCardFrame): void {
-    // Keyed like the web keys them: a proposal's later card replaces its first, whatever its id (C14).
+    // Keyed like the web keys them: a proposal's later card replaces its first, whatever its id (C16).
     if (this.#active?.turnId === turnId) this.#active.actions.set(cardKey(action), action);
     this.#feed.emit({ type: "llm.action", turnId, action });
   }
@@ -192,7 +195,7 @@ export class ChatEngine {
   /** Ends a turn: stores its text and tokens, records the assistant's message, tells everyone. */
   #record(row: TurnRow, ended: EndedTurn, text: string, requestId: string): void {
     const run = this.#active?.turnId === row.id ? this.#active : null;
-    // A turn cut off by a restart lost its run's cards; its proposals are still in the store (C14).
+    // A turn cut off by a restart lost its run's cards; its proposals are still in the store (C16).
     const cards = run ? [...run.actions.values()] : this.#store.proposalCards(row.id);
     const { end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run, cards);
     this.#deps.onTurnEnd?.({ turnId: row.id, status: ended.status, text });
@@ -207,7 +210,7 @@ export class ChatEngine {
     const run = new TurnRun(row.id, started, (tokens, from, text) => this.#store.checkpoint(row.id, tokens, from, text, this.#deps.now()));
     const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
     try {
-      const tools = this.#turnTools(run, stall, requestId, dayOf(started));
+      const tools = this.#turnTools(run, stall, requestId, dayOf(started, state.preferences.timezone));
       // G6: a turn whose first call cannot fit fails before a model is built; every call, this one included, is then gated (budget-gate.ts).
       const { maxOutputTokens, dailyTokens } = this.#deps.limits;
       const refused = this.#reservations.check(callCost(await firstCall({ prompt, tools, maxOutputTokens })).bound, dailyTokens);

@@ -26,7 +26,8 @@ const HELP =
   "I'm the built-in offline assistant, so I understand a few things well: reminders and tasks " +
   "(“remind me to call John tomorrow at 3pm”), your agenda (“what's on my agenda today?”), " +
   "memories (“remember that my favorite airport is JFK”), completing tasks (“mark call John as done”), " +
-  "notes (“add a note: …”) and “plan my day”.";
+  "notes (“add a note: …”), “plan my day”, and changes to several tasks or memories at once, which you confirm first " +
+  "(“clear done tasks”, “delete all my tasks”, “forget everything about Anna”).";
 
 function lastUserText(prompt: Prompt): string {
   for (let i = prompt.length - 1; i >= 0; i--) {

@@ -1,10 +1,13 @@
 /**
- * Confirming and rejecting the assistant's proposals (docs/PROTOCOL.md C8, G7):
- * only the user, from their own client; once; before it expires. Every outcome
- * is also an `action.updated` event (C15), so the card stored with the reply
- * shows it after a reload and on a device that joins later.
+ * Confirming and rejecting the assistant's proposals (docs/PROTOCOL.md C8,
+ * C14, C15, G7): only the user, from their own client; once; before it
+ * expires. A proposal has one state for every device: each settlement is one
+ * ledger event (so every device's state drops it from `proposals`) and one
+ * card update to every device, under the card's own id (so it replaces the
+ * proposed card, never sits beside it). A click on a settled proposal is told
+ * in a sentence what became of it, and its card is sent again, so a device
+ * that missed the update ends in the same state as the others.
  */
-import type { SettledStatus } from "../../shared/action-card.ts";
 import type { ActionCardFrame } from "../../shared/chat.ts";
 import { type Command, CommandSchema } from "../../shared/commands.ts";
 import type { Actor } from "../../shared/domain.ts";
@@ -21,46 +24,71 @@ export type ProposalDeps = {
   action: (turnId: string, card: ActionCardFrame) => void;
 };
 
+type Settled = Exclude<ProposalRow["status"], "pending">;
+
+/** C15: what a click on a proposal that is no longer pending is told — for people, never an id. */
+export const LATE_CLICK: Record<Settled, string> = {
+  confirmed: "Already done on another device",
+  rejected: "You cancelled this",
+  expired: "This expired — ask again",
+  failed: "This could not be done, and nothing was changed — ask again",
+};
+
+const NO_SUCH_PROPOSAL = "There is no such proposal";
+
+/** The proposal's card in `status`: same id as the card that proposed it (the proposal id), same entries. */
+export function proposalCard(deps: Pick<ProposalDeps, "store">, p: ProposalRow, status: ActionCardFrame["status"]): ActionCardFrame {
+  const items = deps.store.proposalItems(p.id);
+  return { id: p.id, tool: p.tool, status, summary: p.summary, proposalId: p.id, ...(items.length > 0 ? { items } : {}) };
+}
+
 export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
   const p = deps.store.proposal(proposalId);
-  if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
-  if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
+  if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
+  if (p.status !== "pending") return late(deps, p, p.status);
   if (p.expires_at < deps.now()) {
-    settle(deps, p, "expired", actor, requestId);
-    return fail("conflict", `proposal ${proposalId} expired`);
+    settle(deps, p, "expired", { kind: "system" }, requestId);
+    return fail("conflict", LATE_CLICK.expired);
   }
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
-  const result = deps.execute(CommandSchema.parse(JSON.parse(p.command)), { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
+  // Effect, settlement and event commit together: no device can see the effect with the proposal still pending.
+  const result = deps.ledger.transaction(() => {
+    const applied = deps.execute(CommandSchema.parse(JSON.parse(p.command)), { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
+    if (!applied.ok) return applied;
+    deps.store.settleProposal(proposalId, "confirmed");
+    deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
+    deps.store.settleArchivedCard(p.turn_id, p.id, "confirmed");
+    return applied;
+  });
   if (!result.ok) {
-    settle(deps, p, "failed", { kind: "system" }, requestId);
-    return result;
+    // A bulk change is all-or-nothing (C14): one entry gone since it was proposed, and none is changed.
+    settle(deps, p, "failed", actor, requestId);
+    return fail("conflict", LATE_CLICK.failed);
   }
-  settle(deps, p, "confirmed", actor, requestId, () =>
-    deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } }),
-  );
+  deps.action(p.turn_id, proposalCard(deps, p, "confirmed"));
   return ok({ proposalId, result: result.value.result });
 }
 
 export function rejectProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }> {
   const p = deps.store.proposal(proposalId);
-  if (!p) return fail("not_found", `proposal ${proposalId} does not exist`);
-  if (p.status !== "pending") return fail("conflict", `proposal ${proposalId} is already ${p.status}`);
+  if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
+  if (p.status !== "pending") return late(deps, p, p.status);
   settle(deps, p, "rejected", actor, requestId);
   return ok({ proposalId });
 }
 
-/**
- * Settles the proposal's row, records how its card changed (C15) — with `also`,
- * the events that belong with it — in one transaction, updates an archived copy
- * of its reply, then tells every device (C3).
- */
-function settle(deps: ProposalDeps, p: ProposalRow, status: SettledStatus, actor: Actor, requestId: string, also?: () => void): void {
-  const payload = { turnId: p.turn_id, proposalId: p.id, status };
+/** Ends a pending proposal without its effect: its row, one event, one card update to every device. */
+function settle(deps: ProposalDeps, p: ProposalRow, status: Exclude<Settled, "confirmed">, actor: Actor, requestId: string): void {
   deps.ledger.transaction(() => {
-    deps.store.settleProposal(p.id, status);
-    also?.();
-    deps.ledger.append({ type: "action.updated", actor, correlationId: requestId, payload });
+    if (!deps.store.settleProposal(p.id, status)) return;
+    deps.ledger.append({ type: "proposal.settled", actor, correlationId: requestId, payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool, status } });
     deps.store.settleArchivedCard(p.turn_id, p.id, status);
   });
-  deps.action(p.turn_id, { id: p.id, tool: p.tool, status, summary: p.summary, proposalId: p.id });
+  deps.action(p.turn_id, proposalCard(deps, p, status));
+}
+
+/** A click on a settled proposal: every device is shown its state again, and the clicker is told it in words. */
+function late(deps: ProposalDeps, p: ProposalRow, status: Settled): Result<never> {
+  deps.action(p.turn_id, proposalCard(deps, p, status));
+  return fail("conflict", LATE_CLICK[status]);
 }

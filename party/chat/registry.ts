@@ -16,7 +16,7 @@ import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import { findTask } from "./find-task.ts";
-import { when } from "./wording.ts";
+import { formatDue } from "../../shared/format.ts";
 
 /** What the devices are shown about a tool call when it runs: an action card. */
 export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
@@ -24,7 +24,7 @@ export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "p
 /** What the tools of one turn may do (tool-host.ts builds it). */
 export type ToolHost = {
   run(command: Command): Result<Applied>;
-  propose(tool: string, command: Command, summary: string): { proposalId: string; expiresAt: string };
+  propose(tool: string, command: Command, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -44,15 +44,21 @@ export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | 
   when(value: string): string;
 };
 
-/** One command a tool issues and the action card's words for it. */
-export type ToolAction = { command: Command; summary: string };
+/** One command a tool issues and the action card's words for it; `items` names each entry a bulk command changes (C14). */
+export type ToolAction = { command: Command; summary: string; items?: string[] };
 /** Refused before anything ran (no such task, nothing to change): the model is told; no card, no use counted. */
 export type Refusal = { refused: string };
+/**
+ * Nothing to do, said plainly ("You have no done tasks to clear"): not a
+ * failure, so the model (and the offline reply) get it as `{ok: true, nothing}`;
+ * no card, no proposal, no use counted (C14).
+ */
+export type Nothing = { nothing: string };
 /** A second command issued under another tool's name and cap (a task's reminder); its result is added under `key`. */
 export type FollowUp = { key: string; tool: string; action: ToolAction };
 
 export type ToolEffect<I> =
-  | { kind: "command"; plan(input: I, ctx: ToolContext): ToolAction | Refusal; followUp?(input: I, result: unknown, ctx: ToolContext): FollowUp | null }
+  | { kind: "command"; plan(input: I, ctx: ToolContext): ToolAction | Refusal | Nothing; followUp?(input: I, result: unknown, ctx: ToolContext): FollowUp | null }
   | { kind: "read"; read(input: I, ctx: ToolContext): unknown };
 
 /** When and where the offline assistant reads the user's words. */
@@ -108,11 +114,14 @@ export type OfflineMatch = {
 };
 
 export const PROPOSED = "proposed — waiting for the user's confirmation";
+/** How many of a bulk proposal's entries the model is told (with their count). */
+export const ITEMS_TOLD = 20;
 
 /** What one command step tells the model. */
 export type Performed =
   | { ok: true; result: unknown }
-  | { ok: true; status: typeof PROPOSED; proposalId: string; expiresAt: string }
+  | { ok: true; status: typeof PROPOSED; proposalId: string; expiresAt: string; count?: number; items?: string[] }
+  | { ok: true; nothing: string }
   | { ok: false; error: string };
 
 type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed };
@@ -162,6 +171,7 @@ function execute<I>(name: string, effect: ToolEffect<I>, input: I, id: string, t
   if (effect.kind === "read") return effect.read(input, turn.ctx);
   const planned = effect.plan(input, turn.ctx);
   if ("refused" in planned) return { ok: false, error: planned.refused };
+  if ("nothing" in planned) return { ok: true, nothing: planned.nothing };
   const done = turn.perform(name, id, planned);
   if (!("result" in done) || !effect.followUp) return done;
   const next = effect.followUp(input, done.result, turn.ctx);
@@ -207,16 +217,20 @@ export type ToolSetOptions = {
  */
 export function modelTools(entries: readonly ToolEntry[], host: ToolHost, options: ToolSetOptions): ToolSet {
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const perform = (name: string, id: string, { command, summary }: ToolAction): Performed => {
+  const perform = (name: string, id: string, { command, summary, items }: ToolAction): Performed => {
     const entry = byName.get(name);
     if (!host.charge(name, entry?.dailyCap ?? options.defaultCap)) {
       options.onAction({ id, tool: name, status: "failed", summary: `daily limit for ${name} reached` });
       return { ok: false, error: `daily limit for ${name} reached; try again tomorrow` };
     }
     if (entry?.needsConfirmation) {
-      const proposal = host.propose(name, command, summary);
-      options.onAction({ id, tool: name, status: "proposed", summary, ...proposal });
-      return { ok: true, status: PROPOSED, ...proposal };
+      const proposal = host.propose(name, command, summary, items);
+      const listed = items && items.length > 0 ? { items } : {};
+      // The card's id is the proposal's: its confirmation or cancellation, sent under that id, replaces it on every device (C15).
+      options.onAction({ id: proposal.proposalId, tool: name, status: "proposed", summary, ...proposal, ...listed });
+      // The model hears how many and the first few, not a list of 500 titles on its token budget; the card shows them all.
+      const told = items && items.length > 0 ? { count: items.length, items: items.slice(0, ITEMS_TOLD) } : {};
+      return { ok: true, status: PROPOSED, ...proposal, ...told };
     }
     const result = host.run(command);
     if (!result.ok) {
@@ -242,7 +256,7 @@ function toolContext(host: ToolHost): ToolContext {
       if (ref.taskId) return tasks.find((t) => t.id === ref.taskId) ?? null;
       return ref.title ? findTask(tasks, ref.title) : null;
     },
-    when: (value) => when(value, host.preferences().timezone),
+    when: (value) => formatDue(value, host.preferences().timezone),
   };
 }
 

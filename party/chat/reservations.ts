@@ -52,7 +52,7 @@ export class TokenReservations extends SqlTables {
 
   /** G6: null when a call of `tokens` would fit today's budget beside what is charged and held; else the failure. */
   check(tokens: number, dailyTokens: number): TurnFailure | null {
-    return overBudget(this.#ledger.state.usage, this.now(), dailyTokens, this.held() + tokens);
+    return overBudget(this.#ledger.state.usage, this.now(), this.#ledger.state.preferences.timezone, dailyTokens, this.held() + tokens);
   }
 
   /** Holds `tokens` for one call of `holder`, or says why the call may not start. */
@@ -72,7 +72,7 @@ export class TokenReservations extends SqlTables {
   }
 
   /**
-   * Turns a hold into a charge of `tokens` on today's UTC day, once: a hold
+   * Turns a hold into a charge of `tokens` on today's local day, once: a hold
    * already charged (by a restart's recovery) charges nothing again.
    */
   settle(reservation: Reservation, tokens: number): void {
@@ -96,7 +96,7 @@ export class TokenReservations extends SqlTables {
       type: "usage.charged",
       actor: { kind: "assistant", turnId: holder.turnId },
       correlationId: holder.requestId,
-      payload: { day: dayOf(this.now()), tokens },
+      payload: { day: dayOf(this.now(), this.#ledger.state.preferences.timezone), tokens },
     });
   }
 }

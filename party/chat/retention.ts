@@ -5,9 +5,9 @@
  * their action cards, whose summaries quote the user's words) is removed
  * from the ledger too. Idempotent: running twice changes nothing more.
  */
-import { withCardStatus } from "../../shared/action-card.ts";
+import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { Message } from "../../shared/domain.ts";
-import { EVENT_PAYLOADS } from "../../shared/events.ts";
+import { EVENT_PAYLOADS, EventBodySchema } from "../../shared/events.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -57,14 +57,19 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
   });
 }
 
-/** C15: the message with the `action.updated` events of its proposal cards folded in, as the projection had it. */
+/** C17: the message with the settlements of its proposal cards folded in, as the projection had it. */
 function withCardUpdates(sql: SqlStore, message: Message): Message {
   if (message.role !== "assistant" || !message.turnId || !message.actions?.some((a) => a.proposalId)) return message;
-  const updates = sql
-    .exec<{ payload: string }>("SELECT payload FROM ledger_events WHERE type = 'action.updated' AND json_extract(payload, '$.turnId') = ? ORDER BY seq", message.turnId)
+  const rows = sql
+    .exec<{ type: string; payload: string }>(
+      "SELECT type, payload FROM ledger_events WHERE type IN ('proposal.confirmed', 'proposal.settled', 'turn.undone') AND json_extract(payload, '$.turnId') = ? ORDER BY seq",
+      message.turnId,
+    )
     .toArray();
-  return updates.reduce((m, row) => {
-    const update = EVENT_PAYLOADS["action.updated"].safeParse(JSON.parse(row.payload));
-    return update.success ? withCardStatus(m, update.data.proposalId, update.data.status) : m;
-  }, message);
+  return rows
+    .flatMap((row) => {
+      const event = EventBodySchema.safeParse({ type: row.type, payload: JSON.parse(row.payload) });
+      return event.success ? cardUpdatesOf(event.data) : [];
+    })
+    .reduce((m, u) => withCardStatus(m, u.proposalId, u.status), message);
 }

@@ -3,11 +3,14 @@
  * awaiting confirmation, and the message archive (docs/PROTOCOL.md C4–C6,
  * C8, C12).
  */
+import { z } from "zod";
 import { type ActionCard, type SettledStatus, withCardStatus } from "../../shared/action-card.ts";
 import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
 import type { SqlStore } from "../core/sql.ts";
+
+const ProposalItemsSchema = z.array(z.string());
 
 export type TurnStatus = "queued" | "streaming" | "completed" | "interrupted" | "failed";
 
@@ -64,6 +67,11 @@ const SCHEMA = [
     summary TEXT NOT NULL,
     status TEXT NOT NULL,
     expires_at INTEGER NOT NULL
+  )`,
+  // Its own table rather than a column of chat_proposals: rooms created before it need no migration (C14).
+  `CREATE TABLE IF NOT EXISTS chat_proposal_items (
+    proposal_id TEXT PRIMARY KEY,
+    items TEXT NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS chat_archive (
     id TEXT PRIMARY KEY,
@@ -142,8 +150,10 @@ export class ChatStore {
     this.setStatus(id, status, now);
   }
 
-  propose(id: string, turnId: string, tool: string, command: Command, summary: string, now: number): number {
+  /** `items` names each entry the proposal would change, for the card and the state (C14). */
+  propose(id: string, turnId: string, tool: string, command: Command, summary: string, now: number, items: readonly string[] = []): number {
     const expiresAt = now + PROPOSAL_TTL_MS;
+    if (items.length > 0) this.#sql.exec("INSERT INTO chat_proposal_items (proposal_id, items) VALUES (?, ?)", id, JSON.stringify(items));
     this.#sql.exec(
       "INSERT INTO chat_proposals (id, turn_id, tool, command, summary, status, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
       id,
@@ -160,16 +170,30 @@ export class ChatStore {
     return this.#sql.exec<ProposalRow>("SELECT * FROM chat_proposals WHERE id = ?", id).toArray()[0] ?? null;
   }
 
+  /** The entries a proposal names, in order; empty for a proposal of one entry (its summary names it). */
+  proposalItems(id: string): string[] {
+    const row = this.#sql.exec<{ items: string }>("SELECT items FROM chat_proposal_items WHERE proposal_id = ?", id).toArray()[0];
+    return row ? ProposalItemsSchema.parse(JSON.parse(row.items)) : [];
+  }
+
+  #itemsOf(id: string): { items?: string[] } {
+    const items = this.proposalItems(id);
+    return items.length > 0 ? { items } : {};
+  }
+
   /** Proposals still waiting for the user, so any device (or a reload) can settle them (C8). */
-  pendingProposals(now: number): { id: string; turnId: string; tool: string; summary: string; expiresAt: string }[] {
+  pendingProposals(now: number): { id: string; turnId: string; tool: string; summary: string; expiresAt: string; items?: string[] }[] {
     return this.#sql
       .exec<ProposalRow>("SELECT * FROM chat_proposals WHERE status = 'pending' AND expires_at >= ? ORDER BY expires_at", now)
       .toArray()
-      .map((p) => ({ id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString() }));
+      .map((p) => {
+        const items = this.proposalItems(p.id);
+        return { id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString(), ...(items.length > 0 ? { items } : {}) };
+      });
   }
 
   /**
-   * C14: the proposal cards of a turn, as they stand — what a turn that ended
+   * C16: the proposal cards of a turn, as they stand — what a turn that ended
    * without its run (cut off by a restart) still shows with its message.
    */
   proposalCards(turnId: string): ActionCard[] {
@@ -183,11 +207,13 @@ export class ChatStore {
         summary: p.summary,
         proposalId: p.id,
         expiresAt: new Date(p.expires_at).toISOString(),
+        ...this.#itemsOf(p.id),
       }));
   }
 
-  settleProposal(id: string, status: ProposalRow["status"]): void {
-    this.#sql.exec("UPDATE chat_proposals SET status = ? WHERE id = ? AND status = 'pending'", status, id);
+  /** Settles a pending proposal; false when it was not pending (C15: one state, settled once). */
+  settleProposal(id: string, status: Exclude<ProposalRow["status"], "pending">): boolean {
+    return this.#sql.exec<{ id: string }>("UPDATE chat_proposals SET status = ? WHERE id = ? AND status = 'pending' RETURNING id", status, id).toArray().length > 0;
   }
 
   /** C13: the user's messages of the last minute, counted from the ledger so eviction cannot reset the limit. */
@@ -228,7 +254,7 @@ export class ChatStore {
       .map((r) => MessageSchema.parse(JSON.parse(r.message)));
   }
 
-  /** C15: an `action.updated` for a reply already archived updates its archived copy; returns whether one changed. */
+  /** C17: a proposal settled after its reply was archived settles the archived card too; returns whether one changed. */
   settleArchivedCard(turnId: string, proposalId: string, status: SettledStatus): boolean {
     const rows = this.#sql
       .exec<{ id: string; message: string }>(

@@ -29,11 +29,15 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
   const actor = { kind: "assistant" as const, turnId };
   return {
     run: (command) => deps.execute(command, { actor, correlationId: requestId }),
-    propose: (tool, command, summary) => {
+    propose: (tool, command, summary, items = []) => {
       const proposalId = uuidv7();
-      const expiresAt = new Date(deps.store.propose(proposalId, turnId, tool, command, summary, deps.now())).toISOString();
-      deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt } });
-      return { proposalId, expiresAt };
+      // The proposal's row and its event commit together: the state's `proposals` and the ledger never disagree (C15).
+      return deps.ledger.transaction(() => {
+        const expiresAt = new Date(deps.store.propose(proposalId, turnId, tool, command, summary, deps.now(), items)).toISOString();
+        const listed = items.length > 0 ? { items: [...items] } : {};
+        deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt, ...listed } });
+        return { proposalId, expiresAt };
+      });
     },
     tasks: deps.tasks,
     proposePlan: deps.proposePlan,

@@ -6,26 +6,41 @@
  * back to the model as data, never as instructions.
  */
 import { z } from "zod";
-import { clean, localDate } from "../../shared/dates.ts";
+import { MAX_BATCH } from "../../shared/commands.ts";
+import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
+import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
+import { formatDue } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
-import { defineTool, type ToolEntry, type ToolHost } from "./registry.ts";
-import { field, formatDue } from "./wording.ts";
+import { field } from "./wording.ts";
+import {
+  bulkVerb,
+  MemorySelectorSchema,
+  memoryLine,
+  parseBulkTasks,
+  parseForget,
+  saysWhich,
+  selectMemories,
+  selectTasks,
+  TaskSelectorSchema,
+  tasksPhrase,
+} from "./selection.ts";
 
 const taskRef = z.object({
   taskId: z.string().max(LIMITS.id).optional().describe("id of the task, if known"),
   title: z.string().max(LIMITS.title).optional().describe("words from the task's title, if the id is not known"),
 });
 
+/** Open tasks due today or overdue; overdue is judged by instant (S12): due at 15:01 today, overdue at 15:02. */
 export function agendaOf(host: Pick<ToolHost, "tasks" | "preferences" | "now">) {
   const tz = host.preferences().timezone;
-  const today = localDate(tz, host.now());
-  const open = host.tasks().filter((t) => t.status === "open");
-  const dayOf = (due: string) => (due.length === 10 ? due : localDate(tz, new Date(due)));
+  const now = host.now();
+  const today = localDate(tz, now);
+  const open = host.tasks().flatMap((t) => (t.status === "open" && t.due !== null ? [{ ...t, due: t.due }] : []));
   const due = open
-    .filter((t) => t.due !== null && dayOf(t.due) <= today)
-    .map((t) => ({ id: t.id, title: t.title, due: t.due, overdue: dayOf(t.due!) < today }))
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due!.localeCompare(b.due!));
+    .filter((t) => dueDay(t.due, tz) <= today)
+    .map((t) => ({ id: t.id, title: t.title, due: t.due, overdue: isOverdue(t.due, now, tz) }))
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due.localeCompare(b.due));
   return { date: today, timezone: tz, tasks: due };
 }
 
@@ -77,7 +92,7 @@ export const createTask = defineTool({
         /^(?:todo|to-do|task)\s*[:-]\s*(.+)$/i.exec(t) ??
         /^i (?:need|have) to\s+(.+)$/i.exec(t);
       if (!task) return null;
-      // The task input's own parser (C16): the same words make the same task here and in the app.
+      // The task input's own parser (C18): the same words make the same task here and in the app.
       const { title, due, tags } = splitTitleAndDue(task[1]!, at.timeZone, at.now);
       return title ? { title, due, remind: /\bremind\b/i.test(t), ...(tags.length > 0 ? { tags } : {}) } : null;
     },
@@ -155,6 +170,82 @@ export const deleteTask = defineTool({
   },
 });
 
+const LISTED_IN_REPLY = 5;
+/** A proposal's size and first few entries, quoted, for the offline reply; the card lists them all. */
+function listed(out: ToolOutput, one: string, many: string): string {
+  const items = Strings.parse(out.items ?? []);
+  const count = typeof out.count === "number" ? out.count : items.length;
+  const more = count > LISTED_IN_REPLY ? ` and ${count - LISTED_IN_REPLY} more` : "";
+  return `${count} ${count === 1 ? one : many}: ${items.slice(0, LISTED_IN_REPLY).map((i) => `“${i}”`).join(", ")}${more}`;
+}
+
+export const bulkTasks = defineTool({
+  name: "bulk_tasks",
+  description:
+    "Delete or complete several of the user's tasks at once (\"delete all my tasks\", \"clear done tasks\", \"complete everything tagged #x\"). " +
+    "The selector's fields combine (all must hold): exact ids, a tag, a status, due on or before a date; `all: true` alone selects every task. " +
+    "Needs the user's confirmation: this only proposes the change, listing every task it would change.",
+  input: z.object({ action: z.enum(["delete", "complete"]), select: TaskSelectorSchema }),
+  needsConfirmation: true,
+  effect: {
+    kind: "command",
+    plan: ({ action, select }, ctx) => {
+      if (!saysWhich(select)) return { refused: "say which tasks: ids, a tag, a status, a due date, or all: true" };
+      const at = { timeZone: ctx.preferences().timezone, now: ctx.now() };
+      const tasks = selectTasks(ctx.tasks(), select, action, at.timeZone);
+      const verb = bulkVerb(select, action);
+      if (tasks.length === 0) return { nothing: `You have no ${tasksPhrase(select, action, 2, at)} to ${verb}.` };
+      if (tasks.length > MAX_BATCH) return { refused: `that is ${tasks.length} tasks, more than ${MAX_BATCH} at once; narrow it down by tag, status or date` };
+      return {
+        summary: `${capitalize(verb)} ${tasks.length} ${tasksPhrase(select, action, tasks.length, at)}?`,
+        items: tasks.map((t) => t.title),
+        command: { kind: "batch", commands: tasks.map((t) => ({ kind: "task" as const, action: action === "delete" ? { action: "delete" as const, taskId: t.id } : { action: "complete" as const, taskId: t.id } })) },
+      };
+    },
+  },
+  offline: {
+    rank: 45,
+    parse: (text, at) => parseBulkTasks(text, at),
+    input: (fields) => fields,
+    reply: ({ action, select }, out) => {
+      if (typeof out.nothing === "string") return out.nothing;
+      return `That would ${bulkVerb(select, action)} ${listed(out, "task", "tasks")}. Nothing changes until you confirm on your device.`;
+    },
+  },
+});
+
+export const forgetMemories = defineTool({
+  name: "forget_memories",
+  description:
+    "Forget (unpin) several of the user's memories at once: by exact ids, by words they mention (`about`), or `all: true`. " +
+    "Needs the user's confirmation: this only proposes it, listing every memory it would forget.",
+  input: MemorySelectorSchema,
+  needsConfirmation: true,
+  effect: {
+    kind: "command",
+    plan: (select, ctx) => {
+      if (!saysWhich(select)) return { refused: "say which memories: ids, words they mention, or all: true" };
+      const memories = selectMemories(ctx.memories(), select);
+      const about = select.about ? ` about ${select.about}` : "";
+      if (memories.length === 0) return { nothing: `I have no memories${about} to forget.` };
+      return {
+        summary: `Forget ${memories.length} ${memories.length === 1 ? "memory" : "memories"}${about}?`,
+        items: memories.map(memoryLine),
+        command: { kind: "batch", commands: memories.map((m) => ({ kind: "memory.unpin" as const, memoryId: m.id })) },
+      };
+    },
+  },
+  offline: {
+    rank: 44,
+    parse: (text) => parseForget(text),
+    input: (fields) => fields,
+    reply: (_fields, out) => {
+      if (typeof out.nothing === "string") return out.nothing;
+      return `That would forget ${listed(out, "memory", "memories")}. Nothing changes until you confirm on your device.`;
+    },
+  },
+});
+
 export const addNote = defineTool({
   name: "add_note",
   description: "Save a note for the user.",
@@ -197,7 +288,8 @@ export const pinMemory = defineTool({
 export const setPreference = defineTool({
   name: "set_preference",
   description: "Change the user's preferences (time zone, work hours, notifications).",
-  input: PreferencesPatchSchema,
+  // Asked of the assistant, a zone is the user's choice (S12): the model does not pick who set it.
+  input: PreferencesPatchSchema.omit({ timezoneSource: true }),
   effect: { kind: "command", plan: (input) => ({ summary: "Updated your preferences", command: { kind: "preferences.update", patch: input } }) },
 });
 
@@ -216,7 +308,7 @@ export const getAgenda = defineTool({
     reply: (_fields, out, at) => {
       const tasks = AgendaSchema.parse(out.tasks ?? []);
       if (tasks.length === 0) return "Nothing is due today and nothing is overdue. Enjoy the breathing room.";
-      const lines = tasks.map((t) => `• ${t.title}${t.overdue ? " (overdue)" : ` (${formatDue(t.due, at.timeZone)})`}`);
+      const lines = tasks.map((t) => `• ${t.title}${t.overdue ? ` (overdue — ${formatDue(t.due, at.timeZone)})` : ` (${formatDue(t.due, at.timeZone)})`}`);
       return `Here's what's on your agenda today:\n${lines.join("\n")}`;
     },
   },
@@ -250,4 +342,17 @@ export const planDay = defineTool({
 });
 
 /** The built-in tools, in the order the model is offered them. */
-export const BUILT_IN_TOOLS: readonly ToolEntry[] = [createTask, setReminder, updateTask, completeTask, deleteTask, addNote, pinMemory, setPreference, getAgenda, planDay];
+export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
+  createTask,
+  setReminder,
+  updateTask,
+  completeTask,
+  deleteTask,
+  bulkTasks,
+  addNote,
+  pinMemory,
+  forgetMemories,
+  setPreference,
+  getAgenda,
+  planDay,
+];

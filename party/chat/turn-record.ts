@@ -18,7 +18,7 @@ export type Streamed = { tokens: string[]; checkpointed: number };
 
 /**
  * `cards` are the turn's action cards as they stand: stored with the message,
- * they are part of it in the state, backfill and history (C14).
+ * they are part of it in the state, backfill and history (C16).
  */
 export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text: string, requestId: string, streamed: Streamed | null, cards: ActionCard[] = []): { events: LedgerEvent[]; end: LlmFrame } {
   const now = deps.now();

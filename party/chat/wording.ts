@@ -1,22 +1,8 @@
 /**
- * How the assistant words times and reads tool results back: shared by the
- * action cards (tools.ts) and the offline assistant's replies.
+ * How the assistant reads tool results back: shared by the action cards
+ * (tools.ts) and the offline assistant's replies. Dates are worded by the one
+ * formatter of shared/format.ts, as every view words them (W5).
  */
-
-/** A due date or time as the user reads it on an action card, in their zone. */
-export function when(value: string, timeZone: string): string {
-  if (value.length === 10) return value;
-  return new Date(value).toLocaleString("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
-}
-
-/** A due date or time as the offline assistant says it: calendar dates get their weekday too. */
-export function formatDue(due: string, timeZone: string): string {
-  if (due.length === 10) {
-    const [y, m, d] = due.split("-").map(Number);
-    return new Date(Date.UTC(y!, m! - 1, d!, 12)).toLocaleDateString("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
-  }
-  return new Date(due).toLocaleString("en-US", { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone });
-}
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 

@@ -5,11 +5,12 @@
  * against current state, then applied — document change and ledger event in
  * one ledger transaction, which publishes the event once it committed (L9).
  * Everything that can reject a command happens before the first write, so a
- * rejection leaves nothing behind.
+ * rejection leaves nothing behind. A batch (C14) is checked whole, then
+ * applied in the same one transaction, one event per change.
  */
 import { v7 as uuidv7 } from "uuid";
 import * as Y from "yjs";
-import { type Command, CommandSchema } from "../../shared/commands.ts";
+import { type BatchItem, type Command, CommandSchema } from "../../shared/commands.ts";
 import {
   type Actor,
   type Memory,
@@ -23,7 +24,6 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { NewEventBody } from "../../shared/events.ts";
 import {
   type ActorOrigin,
-  NOTES,
   nextOrder,
   patchNote,
   patchTask,
@@ -31,14 +31,13 @@ import {
   readTask,
   removeNote,
   removeTask,
-  TASKS,
   writeNote,
   writeTask,
 } from "../../shared/doc-schema.ts";
-import type { DocStore } from "./doc-store.ts";
 import { isScheduleCommand, planSchedule } from "./schedule-commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
+import { planUndo, type TurnPort } from "./undo.ts";
 
 export type CommandContext = {
   actor: Actor;
@@ -53,8 +52,9 @@ export type Applied = { result: unknown; duplicate: boolean; seq: number };
 export type CommandDeps = {
   doc: Y.Doc;
   ledger: Ledger;
-  docs: DocStore;
   now: () => number;
+  /** The chat's turns and proposals, for undo (D18); without it, undo leaves proposals alone. */
+  turns?: TurnPort;
 };
 
 export const actorLabel = (actor: Actor): string =>
@@ -65,7 +65,7 @@ type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => v
 
 export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
   // HTTP and socket inputs were parsed at the edge; the assistant's tools build commands from model output. Checking
-  // every command here is the one place no path skips: a title no schema allows is a typed refusal, never a ledger throw (D11).
+  // every command here is the one place no path skips: a title no schema allows is a typed refusal, never a ledger throw (D15).
   // Only checked: the command itself (its key order is the idempotency fingerprint, L4) is what runs.
   const checked = CommandSchema.safeParse(command);
   if (!checked.success) {
@@ -82,26 +82,71 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
       return ok({ result: prior.recorded.result, duplicate: true, seq: prior.recorded.event.seq });
     }
   }
-  const planned = plan(deps, command, ctx.actor);
+  const planned = command.kind === "batch" ? planBatch(deps, command.commands, ctx.actor) : plan(deps, command, ctx.actor);
   if (!planned.ok) return planned;
-  const { result, write, ...body } = planned.value;
+  const plans = Array.isArray(planned.value) ? planned.value : [planned.value];
+  const result = Array.isArray(planned.value) ? planned.value.map((p) => p.result) : planned.value.result;
   const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
   // A throw here is a broken invariant: the ledger rolls back and re-reads its projections; the room resets.
   const recorded = deps.ledger.transaction(() => {
-    write?.(origin);
-    return deps.ledger.append({
-      ...body,
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      clientActionId: ctx.clientActionId,
-      request: ctx.clientActionId === undefined ? undefined : request,
-      result,
-    });
+    // One document transaction: devices receive a batch as one update, never half of it (C14).
+    if (plans.some((p) => p.write)) {
+      deps.doc.transact(() => {
+        for (const p of plans) p.write?.(origin);
+      }, origin);
+    }
+    // One event per change, so projections, the activity log and undo read a batch like single commands;
+    // the client action id (unique in the ledger) and the whole result go with the last.
+    const last = plans.length - 1;
+    return plans.map(({ result: _result, write: _write, ...body }, i) =>
+      deps.ledger.append({
+        ...body,
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        ...(i === last ? { clientActionId: ctx.clientActionId, request: ctx.clientActionId === undefined ? undefined : request, result } : {}),
+      }),
+    );
   });
-  return ok({ result, duplicate: false, seq: recorded.event.seq });
+  return ok({ result, duplicate: false, seq: recorded.at(-1)!.event.seq });
 }
 
-function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
+/**
+ * C14: every change of a batch is checked against the state before any is
+ * applied, so one that cannot apply (a task gone since it was proposed)
+ * refuses the whole batch. Two changes of one entry would be checked against
+ * a state the first has not made yet: refused too.
+ */
+function planBatch(deps: CommandDeps, items: readonly BatchItem[], actor: Actor): Result<Plan[]> {
+  const seen = new Set<string>();
+  const plans: Plan[] = [];
+  for (const [i, item] of items.entries()) {
+    const target = batchTarget(item);
+    if (target !== null && seen.has(target)) return fail("invalid_request", `change ${i + 1} of ${items.length} names ${target} again; a batch changes each entry once`);
+    if (target !== null) seen.add(target);
+    const planned = plan(deps, item, actor);
+    if (!planned.ok) return fail(planned.error.code, `change ${i + 1} of ${items.length}: ${planned.error.message}; nothing was changed`);
+    plans.push(planned.value);
+  }
+  return ok(plans);
+}
+
+/** The entry a batch item changes; null for one it creates. */
+function batchTarget(item: BatchItem): string | null {
+  switch (item.kind) {
+    case "task":
+      return item.action.action === "create" ? null : `task ${item.action.taskId}`;
+    case "note":
+      return item.action.action === "create" ? null : `note ${item.action.noteId}`;
+    case "memory.unpin":
+      return `memory ${item.memoryId}`;
+    default: {
+      const unknown: never = item;
+      throw new Error(`unhandled batch item ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function plan(deps: CommandDeps, command: Exclude<Command, { kind: "batch" }>, actor: Actor): Result<Plan> {
   const now = new Date(deps.now()).toISOString();
   if (isScheduleCommand(command)) return planSchedule({ doc: deps.doc, state: deps.ledger.state, now: deps.now(), label: actorLabel }, command, actor);
   switch (command.kind) {
@@ -109,8 +154,11 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
       return planTask(deps, command.action, actor, now);
     case "note":
       return planNote(deps, command.action, actor, now);
-    case "undo.turn":
-      return planUndo(deps, command.turnId);
+    case "undo.turn": {
+      const undo = planUndo(deps, command.turnId);
+      if (!undo.ok) return undo;
+      return ok({ type: "turn.undone", payload: undo.value.payload, result: undo.value.result, write: undo.value.write });
+    }
     case "memory.pin": {
       const { type, key, value } = command.pin;
       const existing = deps.ledger.state.memories[memorySlot({ type, key })];
@@ -125,7 +173,13 @@ function plan(deps: CommandDeps, command: Command, actor: Actor): Result<Plan> {
       return ok({ type: "memory.unpinned", payload: { memoryId: memory.id, slot: memorySlot(memory) }, result: memory });
     }
     case "preferences.update": {
-      const merged = PreferencesSchema.safeParse(applyPreferencesPatch(deps.ledger.state.preferences, command.patch));
+      const current = deps.ledger.state.preferences;
+      if (command.patch.timezoneSource !== undefined && command.patch.timezone === undefined) return fail("invalid_request", "timezoneSource is given only with a timezone");
+      // S12: a device's zone is adopted only while nobody has set one; later devices are offered a switch instead.
+      if (command.patch.timezoneSource === "device" && current.timezoneSource !== "default") {
+        return fail("conflict", `your time zone is already set to ${current.timezone}`);
+      }
+      const merged = PreferencesSchema.safeParse(applyPreferencesPatch(current, command.patch));
       if (!merged.success) return fail("invalid_request", "preferences would be invalid after this change");
       const planTime = planTimeProblem(merged.data);
       if (planTime) return fail("invalid_request", planTime);
@@ -162,9 +216,11 @@ function planTask(deps: CommandDeps, action: Extract<Command, { kind: "task" }>[
       const changes = { ...action.patch, updatedAt: now };
       const next = TaskSchema.safeParse({ ...current, ...changes });
       if (!next.success) return fail("invalid_request", "task would be invalid after this change");
+      // D18: the values this replaces, so that undo can put them back however old the change is.
+      const before = TaskSchema.partial().parse(Object.fromEntries(Object.entries(current).filter(([field]) => field in action.patch)));
       return ok({
         type: "task.updated",
-        payload: { taskId: current.id, changes: action.patch },
+        payload: { taskId: current.id, changes: action.patch, before },
         result: next.data,
         write: (o) => patchTask(doc, current.id, changes, o),
       });
@@ -218,39 +274,14 @@ function planNote(deps: CommandDeps, action: Extract<Command, { kind: "note" }>[
   }
   const changes = { ...action.patch, updatedAt: now };
   const next = { ...current, ...changes };
+  const { title, body, pinned } = current;
+  const was = { title, body, pinned };
+  // D18: the values this replaces, the body too, so that undo can put them back.
+  const before = Object.fromEntries(Object.entries(was).filter(([k]) => k in action.patch));
   return ok({
     type: "note.updated",
-    payload: { noteId: current.id, fields: Object.keys(action.patch) },
+    payload: { noteId: current.id, fields: Object.keys(action.patch), before },
     result: next,
     write: (o) => patchNote(doc, current.id, changes, o),
-  });
-}
-
-/**
- * D9: reverts the document changes of one assistant turn and nothing else.
- * The stored updates are replayed into a scratch document, the turn's own
- * under an origin an UndoManager tracks; undoing there yields exactly the
- * inverse of the turn's changes, which is applied to the live document.
- */
-function planUndo(deps: CommandDeps, turnId: string): Result<Plan> {
-  if (deps.ledger.hasEvent("turn.undone", "turnId", turnId)) return fail("conflict", `turn ${turnId} was already undone`);
-  const tracked = Symbol("undo-turn");
-  let undo: Y.UndoManager | null = null;
-  const scratch = deps.docs.replayTracking(`assistant:${turnId}`, tracked, (d) => {
-    undo = new Y.UndoManager([d.getMap(TASKS), d.getMap(NOTES)], { trackedOrigins: new Set([tracked]), captureTimeout: 0 });
-  });
-  if (!scratch || !undo) return fail("not_found", `no document changes of turn ${turnId} to undo (unknown turn, or older than 24 h)`);
-  const manager: Y.UndoManager = undo;
-  const before = Y.encodeStateVector(deps.doc);
-  const steps = manager.undoStack.length;
-  while (manager.undoStack.length > 0) manager.undo();
-  const inverse = Y.encodeStateAsUpdate(scratch, before);
-  manager.destroy();
-  scratch.destroy();
-  return ok({
-    type: "turn.undone",
-    payload: { turnId, steps },
-    result: { turnId, steps },
-    write: (o) => Y.applyUpdate(deps.doc, inverse, o),
   });
 }

@@ -4,8 +4,8 @@
  * Every update is written as a row in the same turn it is applied — before
  * y-partyserver broadcasts it — instead of relying only on the library's
  * debounced `onSave`, which can lose seconds of edits on eviction. Each row
- * keeps the label of the actor whose transaction produced it, so the edits of
- * one actor (an assistant turn) can be found and undone later.
+ * keeps the label of the actor whose transaction produced it (D8). Undo reads
+ * the ledger, not these rows (D18), so compaction never limits it.
  *
  * Compaction folds old rows into a base state stored in chunks far below
  * SQLite's 2 MB row limit; loading reads the base and then only the rows
@@ -14,9 +14,9 @@
 import * as Y from "yjs";
 import { SqlTables, type SqlStore, type SqlValue } from "./sql.ts";
 
-/** Compact once this many update rows sit beyond the ones kept for undo. */
+/** Compact once this many update rows sit beyond the recent ones. */
 export const COMPACT_AFTER_ROWS = 500;
-/** Rows newer than this stay uncompacted, so recent actor edits can be undone (D9). */
+/** Rows newer than this stay uncompacted, each with its actor's label (D7, D8); undo does not depend on them (D18). */
 export const KEEP_FOR_UNDO_MS = 24 * 60 * 60 * 1000;
 /** Size of one chunk of the compacted base state. */
 export const CHUNK_BYTES = 256 * 1024;
@@ -62,6 +62,9 @@ function applyAll(doc: Y.Doc, updates: Uint8Array[], origin: unknown): void {
 }
 
 export class DocStore extends SqlTables {
+  /** Bytes stored, kept current as rows are written so the size cap (D14) costs no query per update; null until first read. */
+  #bytes: number | null = null;
+
   constructor(sql: SqlStore, now: () => number = Date.now) {
     super(sql, SCHEMA, now);
   }
@@ -71,6 +74,7 @@ export class DocStore extends SqlTables {
     this.load(doc);
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === DocStore.LOAD_ORIGIN) return;
+      if (this.#bytes !== null) this.#bytes += update.byteLength;
       this.sql.exec(
         "INSERT INTO doc_updates (data, origin, ts) VALUES (?, ?, ?)",
         toBlob(update),
@@ -91,11 +95,14 @@ export class DocStore extends SqlTables {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates").toArray()[0]?.n ?? 0;
   }
 
-  /** Bytes stored for the document: base chunks and update rows. */
+  /** Bytes stored for the document: base chunks and update rows. Summed once, then kept current. */
   get storedBytes(): number {
-    const q = (table: string) =>
-      this.sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
-    return q("doc_base") + q("doc_updates");
+    if (this.#bytes === null) {
+      const q = (table: string) =>
+        this.sql.exec<{ n: number | null }>(`SELECT SUM(LENGTH(data)) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
+      this.#bytes = q("doc_base") + q("doc_updates");
+    }
+    return this.#bytes;
   }
 
   /** Whether compaction has enough to fold (D7). */
@@ -112,6 +119,7 @@ export class DocStore extends SqlTables {
    */
   compact(options: { everything?: boolean } = {}): { folded: number } {
     const cutoff = options.everything ? Number.POSITIVE_INFINITY : this.now() - KEEP_FOR_UNDO_MS;
+    this.#bytes = null;
     return this.sql.transactionSync(() => {
       const rows = this.sql
         .exec<{ id: number; data: SqlValue; ts: number }>("SELECT id, data, ts FROM doc_updates ORDER BY id")
@@ -134,38 +142,6 @@ export class DocStore extends SqlTables {
       this.sql.exec("DELETE FROM doc_updates WHERE id <= ?", fold[fold.length - 1]!.id);
       return { folded: fold.length };
     });
-  }
-
-  /**
-   * A scratch document holding exactly the stored state, with the rows whose
-   * origin matches `track` applied under `trackOrigin` — the input an
-   * UndoManager needs to revert one actor's edits (D9). Null when none of the
-   * actor's rows remain uncompacted.
-   */
-  replayTracking(track: string, trackOrigin: unknown, onDoc: (doc: Y.Doc) => void): Y.Doc | null {
-    const rows = this.sql
-      .exec<{ data: SqlValue; origin: string }>("SELECT data, origin FROM doc_updates ORDER BY id")
-      .toArray();
-    if (!rows.some((r) => r.origin === track)) return null;
-    const scratch = new Y.Doc({ gc: false });
-    const base = this.#base();
-    if (base) Y.applyUpdate(scratch, base);
-    onDoc(scratch);
-    let batch: Uint8Array[] = [];
-    const flush = () => {
-      applyAll(scratch, batch, null);
-      batch = [];
-    };
-    for (const row of rows) {
-      if (row.origin === track) {
-        flush();
-        Y.applyUpdate(scratch, toBytes(row.data), trackOrigin);
-      } else {
-        batch.push(toBytes(row.data));
-      }
-    }
-    flush();
-    return scratch;
   }
 
   #base(): Uint8Array | null {

@@ -33,7 +33,7 @@ type Touched = {
   replaced?: Record<string, unknown>;
   /** Set by `repair`: whether the entry is valid now (checked once, reused by `describe`). */
   valid?: boolean;
-  /** What is wrong with text typed into a note's body in this batch (D11), read from the inserts alone: no copy of the body per keystroke. */
+  /** What is wrong with text typed into a note's body in this batch (D15), read from the inserts alone: no copy of the body per keystroke. */
   bodyProblem?: string;
 };
 
@@ -270,7 +270,7 @@ function fieldsOf(entry: Y.Map<unknown>, skip?: string): Record<string, unknown>
 const plainValue = (value: unknown): unknown => (value instanceof Y.AbstractType ? value.toJSON() : value);
 
 /**
- * D11 for a note's body, which `invalid` leaves out: a body created in this
+ * D15 for a note's body, which `invalid` leaves out: a body created in this
  * batch is read whole (once); an edited one is judged by what was inserted.
  */
 function bodyTextProblem(t: Touched, entry: Y.Map<unknown>): string | null {
@@ -289,7 +289,7 @@ function insertProblem(event: Y.YTextEvent): string | undefined {
   return undefined;
 }
 
-/** Deletes the control characters D11 refuses, one by one from the end, so what others typed around them stays. */
+/** Deletes the control characters D15 refuses, one by one from the end, so what others typed around them stays. */
 function removeControls(body: Y.Text): void {
   const found = [...body.toString().matchAll(CONTROL_CHARS)];
   for (let i = found.length - 1; i >= 0; i--) body.delete(found[i]!.index, 1);

@@ -13,7 +13,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { type Actor, ActorSchema } from "../../shared/domain.ts";
 import { EventBodySchema, type EventType, type LedgerEvent, type NewEventBody } from "../../shared/events.ts";
-import { INITIAL_PROJECTION, type Projection, reduce } from "./projections.ts";
+import { INITIAL_PROJECTION, type Projection, reduce, type StoredProjection, upgradeSnapshot } from "./projections.ts";
 import type { SqlStore } from "./sql.ts";
 
 /** A snapshot of the projections is written after this many events (L6). */
@@ -266,6 +266,21 @@ export class Ledger {
     );
   }
 
+  /** Every event of one assistant turn, oldest first (D18: what undo reverts). */
+  ofTurn(turnId: string): LedgerEvent[] {
+    return this.#select("json_extract(actor, '$.kind') = 'assistant' AND json_extract(actor, '$.turnId') = ?", turnId);
+  }
+
+  /** Events of the given types with `seq > since`, oldest first (D18: what touched an entry after a turn). */
+  ofTypes(types: readonly EventType[], since = 0): LedgerEvent[] {
+    return this.#select(`seq > ? AND type IN (${types.map(() => "?").join(", ")})`, since, ...types);
+  }
+
+  #select(where: string, ...params: (string | number)[]): LedgerEvent[] {
+    const rows = this.#sql.exec<Omit<EventRow, "request" | "result">>(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE ${where} ORDER BY seq`, ...params).toArray();
+    return rows.flatMap((row) => toEvent(row) ?? []);
+  }
+
   /** Re-reads the projections from storage, e.g. after a rolled-back transaction. */
   reload(): void {
     this.#state = this.hydrate();
@@ -299,7 +314,9 @@ export class Ledger {
     const [snap] = this.#sql
       .exec<{ seq: number; state: string }>("SELECT seq, state FROM ledger_snapshots ORDER BY seq DESC LIMIT 1")
       .toArray();
-    const base = snap ? (JSON.parse(snap.state) as Projection) : INITIAL_PROJECTION;
+    // A snapshot written before a projection field existed lacks it (it starts from its initial value), and
+    // one written before `timezoneSource` reads as its events would (S12).
+    const base = snap ? upgradeSnapshot({ ...INITIAL_PROJECTION, ...(JSON.parse(snap.state) as Partial<StoredProjection>) }) : INITIAL_PROJECTION;
     return this.#fold(base);
   }
 

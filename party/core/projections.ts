@@ -16,16 +16,17 @@ import {
   type Notification,
   type Plan,
   type Preferences,
+  type PreferencesInput,
   type PreferencesPatch,
   type Reminder,
 } from "../../shared/domain.ts";
-import { withCardStatus } from "../../shared/action-card.ts";
-import type { LedgerEvent } from "../../shared/events.ts";
+import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
+import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
 
-/** LLM tokens and tool calls used on one UTC day (G6). */
+/** LLM tokens and tool calls used on one local day of the user (G6, C13). */
 export type Usage = { day: string; tokens: number; tools: Record<string, number> };
 
 export type Projection = {
@@ -40,10 +41,13 @@ export type Projection = {
   notifications: Record<string, Notification>;
   /** Plans by local date, the last PLANS_KEPT (S6). */
   plans: Record<string, Plan>;
+  /** Assistant turns undone, oldest first, the last UNDONE_TURNS_KEPT (D9): shown as undone, offered no Undo. */
+  undoneTurns: string[];
   lastEventSeq: number;
 };
 
 export const PLANS_KEPT = 14;
+export const UNDONE_TURNS_KEPT = 500;
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const INITIAL_PROJECTION: Projection = {
@@ -54,20 +58,42 @@ export const INITIAL_PROJECTION: Projection = {
   reminders: {},
   notifications: {},
   plans: {},
+  undoneTurns: [],
   lastEventSeq: 0,
 };
 
-const onDay = (usage: Usage, day: string): Usage => (usage.day === day ? usage : { day, tokens: 0, tools: {} });
+/**
+ * C13: the tally a use on `day` counts in. Days only move forward: a use
+ * dated before the current day (the preference zone moved west, so the local
+ * date went back) counts in the current day, so changing zones never opens a
+ * fresh budget for a day already counted.
+ */
+const onDay = (usage: Usage, day: string): Usage => (usage.day >= day ? usage : { day, tokens: 0, tools: {} });
 
 export const memorySlot = (memory: Pick<Memory, "type" | "key">) => `${memory.type}:${memory.key.toLowerCase()}`;
 
 export function applyPreferencesPatch(prefs: Preferences, patch: PreferencesPatch): Preferences {
   return {
     timezone: patch.timezone ?? prefs.timezone,
+    // S12: a zone named without a source is the user's choice — as every zone set before sources existed was.
+    timezoneSource: patch.timezone === undefined ? prefs.timezoneSource : (patch.timezoneSource ?? "user"),
     workHours: { ...prefs.workHours, ...patch.workHours },
     notifications: { ...prefs.notifications, ...patch.notifications },
   };
 }
+
+/**
+ * A snapshot written before `timezoneSource` existed (S12) reads as replaying
+ * its events would: a zone other than the default UTC was set by the user.
+ */
+export function upgradeSnapshot(stored: StoredProjection): Projection {
+  const { timezoneSource, ...prefs } = stored.preferences;
+  const source = timezoneSource ?? (prefs.timezone === DEFAULT_PREFERENCES.timezone ? "default" : "user");
+  return { ...stored, preferences: { ...prefs, timezoneSource: source } };
+}
+
+/** A projection as a snapshot stored it, by this build or an older one. */
+export type StoredProjection = Omit<Projection, "preferences"> & { preferences: PreferencesInput };
 
 export function reduce(state: Projection, event: LedgerEvent): Projection {
   const next = { ...state, lastEventSeq: event.seq };
@@ -84,12 +110,6 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       return { ...next, preferences: applyPreferencesPatch(state.preferences, event.payload.patch) };
     case "message.added":
       return { ...next, recentMessages: [...state.recentMessages, event.payload.message].slice(-RECENT_MESSAGES) };
-    case "action.updated": {
-      // C15: the card of an older message, now archived, is updated in the archive by the same event (chat/cards.ts).
-      const { turnId, proposalId, status } = event.payload;
-      const recentMessages = state.recentMessages.map((m) => (m.role === "assistant" && m.turnId === turnId ? withCardStatus(m, proposalId, status) : m));
-      return { ...next, recentMessages };
-    }
     case "usage.charged": {
       const usage = onDay(state.usage, event.payload.day);
       return { ...next, usage: { ...usage, tokens: usage.tokens + event.payload.tokens } };
@@ -138,6 +158,12 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const items = plan.items.map((i) => (i.id === itemId ? { ...i, status, text: text ?? i.text, taskId: taskId ?? i.taskId } : i));
       return { ...next, plans: { ...state.plans, [date]: { ...plan, items } } };
     }
+    case "turn.undone":
+      return withCards(undone(next, event), event);
+    // C17: a settled proposal's card, stored with its reply, takes its status (the proposal itself lives in the chat store).
+    case "proposal.confirmed":
+    case "proposal.settled":
+      return withCards(next, event);
     // Recorded for the timeline, undo and audit; their state lives in the document or the chat store.
     case "task.created":
     case "task.updated":
@@ -146,16 +172,63 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "note.created":
     case "note.updated":
     case "note.deleted":
-    case "turn.undone":
     case "turn.failed":
     case "proposal.created":
-    case "proposal.confirmed":
       return next;
     default: {
       const unhandled: never = event;
       throw new Error(`reduce: no case for ${JSON.stringify(unhandled)}; add the event type to the switch`);
     }
   }
+}
+
+/**
+ * D18: what an undo changed back outside the document. Its document changes
+ * were written with the event; these are the projected ones, folded here so
+ * that replaying the ledger gives the same state as the live room (L5).
+ */
+function undone(state: Projection, event: EventOf<"turn.undone">): Projection {
+  let { reminders, memories, preferences, plans } = state;
+  for (const r of event.payload.reverted ?? []) {
+    switch (r.kind) {
+      case "reminder.dismissed": {
+        const { [r.reminderId]: _gone, ...rest } = reminders;
+        reminders = rest;
+        break;
+      }
+      case "memory.restored": {
+        const { [r.slot]: _replaced, ...rest } = memories;
+        memories = r.memory ? { ...rest, [r.slot]: r.memory } : rest;
+        break;
+      }
+      case "preferences.restored":
+        preferences = applyPreferencesPatch(preferences, r.patch);
+        break;
+      case "plan.item.reopened": {
+        const plan = plans[r.date];
+        if (plan) plans = { ...plans, [r.date]: { ...plan, items: plan.items.map((i) => (i.id === r.item.id ? r.item : i)) } };
+        break;
+      }
+      default:
+        // Tasks, notes (the document) and proposals (the chat store) live elsewhere.
+        break;
+    }
+  }
+  const undoneTurns = [...state.undoneTurns.filter((t) => t !== event.payload.turnId), event.payload.turnId].slice(-UNDONE_TURNS_KEPT);
+  return { ...state, reminders, memories, preferences, plans, undoneTurns };
+}
+
+/**
+ * C17: the cards the event settles, folded into the replies that show them.
+ * A reply already archived is updated in the archive when the event is appended (chat/store.ts).
+ */
+function withCards(state: Projection, event: LedgerEvent): Projection {
+  const updates = cardUpdatesOf(event);
+  if (updates.length === 0) return state;
+  const recentMessages = state.recentMessages.map((m) =>
+    m.role === "assistant" ? updates.reduce((msg, u) => (msg.turnId === u.turnId ? withCardStatus(msg, u.proposalId, u.status) : msg), m) : m,
+  );
+  return { ...state, recentMessages };
 }
 
 /** Fired reminders are kept a week (S1): each reminder event drops those fired before `ts` minus a week. */

@@ -20,6 +20,9 @@ export function isScheduleCommand(command: Command): command is ScheduleCommand 
   return ["reminder.set", "reminder.snooze", "reminder.dismiss", "notification.ack", "plan.item"].includes(command.kind);
 }
 
+/** A projection's own entry: ids come from clients, and `__proto__` or `constructor` must not find Object.prototype's (X2). */
+const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 export function planSchedule(
   deps: { doc: Y.Doc; state: Projection; now: number; label: (actor: Actor) => string },
   command: ScheduleCommand,
@@ -36,23 +39,23 @@ export function planSchedule(
       return ok({ type: "reminder.set", payload: { reminder }, result: reminder });
     }
     case "reminder.snooze": {
-      const r = deps.state.reminders[command.reminderId];
+      const r = own(deps.state.reminders, command.reminderId);
       if (!r) return fail("not_found", `reminder ${command.reminderId} does not exist`);
       const at = new Date(deps.now + command.minutes * 60_000).toISOString();
       return ok({ type: "reminder.snoozed", payload: { reminderId: r.id, at }, result: { ...r, status: "pending", at, firedAt: null } });
     }
     case "reminder.dismiss": {
-      const r = deps.state.reminders[command.reminderId];
+      const r = own(deps.state.reminders, command.reminderId);
       if (!r) return fail("not_found", `reminder ${command.reminderId} does not exist`);
       return ok({ type: "reminder.dismissed", payload: { reminderId: r.id }, result: { ...r, status: "dismissed" } });
     }
     case "notification.ack": {
-      const n = deps.state.notifications[command.notificationId];
+      const n = own(deps.state.notifications, command.notificationId);
       if (!n) return fail("not_found", `notification ${command.notificationId} is not in the inbox (unknown, or already acknowledged)`);
       return ok({ type: "notification.acked", payload: { notificationId: n.id }, result: { notificationId: n.id } });
     }
     case "plan.item": {
-      const plan = deps.state.plans[command.date];
+      const plan = own(deps.state.plans, command.date);
       const item = plan?.items.find((i) => i.id === command.itemId);
       if (!plan || !item) return fail("not_found", `no plan item ${command.itemId} on ${command.date}`);
       if (item.status !== "proposed") return fail("conflict", `plan item ${item.id} is already ${item.status}`);

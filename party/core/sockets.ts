@@ -7,7 +7,7 @@
 import { cardsAt } from "../../shared/action-card.ts";
 import type { Command } from "../../shared/commands.ts";
 import type { LlmFrame } from "../../shared/chat.ts";
-import type { Device } from "../../shared/domain.ts";
+import { type Device, TimeZoneSchema } from "../../shared/domain.ts";
 import type { AppError, Result } from "../../shared/errors.ts";
 import {
   CLOSE_CODES,
@@ -91,7 +91,7 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
   if (!parsed.ok) return reject({ code: parsed.code, message: parsed.message }, parsed.rid);
   const frame = parsed.frame;
 
-  if (frame.type === "hello") return hello(deps, client, frame);
+  if (frame.type === "hello") return hello(deps, client, frame, requestId);
   if (client.presence === null) {
     return reject({ code: "invalid_request", message: "send hello first" }, frame.rid, frame.type);
   }
@@ -139,7 +139,7 @@ function withRid<F extends ServerFrame>(frame: F, rid: string | undefined): F {
   return rid === undefined ? frame : { ...frame, rid };
 }
 
-function hello(deps: SocketDeps, client: Client, frame: HelloFrame): void {
+function hello(deps: SocketDeps, client: Client, frame: HelloFrame, requestId: string): void {
   if (frame.v !== PROTOCOL_VERSION) {
     client.close(CLOSE_CODES.protocolMismatch, `protocol ${frame.v} unsupported; this room speaks ${PROTOCOL_VERSION}`);
     return;
@@ -164,8 +164,25 @@ function hello(deps: SocketDeps, client: Client, frame: HelloFrame): void {
   }
   // C5: a device joining mid-stream gets the reply so far, then the rest as it comes.
   for (const token of deps.chat.catchUp(frame.resume)) client.send(token);
+  adoptZone(deps, frame, requestId);
   broadcastPresence(deps);
   deps.onPresence?.();
+}
+
+/**
+ * S12: the first device to say hello with a zone sets the user's zone, unless
+ * one was already set (by a device or by the user); its `preferences.updated`
+ * is recorded before any later frame of this socket is read, so a message sent
+ * right after the hello is already read in that zone. Later devices in another
+ * zone are not obeyed: the web app offers them the switch (W5).
+ */
+function adoptZone(deps: SocketDeps, frame: HelloFrame, requestId: string): void {
+  const zone = frame.timeZone;
+  const prefs = deps.ledger.state.preferences;
+  if (zone === undefined || prefs.timezoneSource !== "default" || !TimeZoneSchema.safeParse(zone).success) return;
+  const actor = { kind: "user" as const, deviceId: frame.deviceId };
+  // The only refusal possible here is a conflict with a zone set meanwhile: nothing to tell the device, its view shows the zone in force.
+  deps.execute({ kind: "preferences.update", patch: { timezone: zone, timezoneSource: "device" } }, { actor, correlationId: requestId });
 }
 
 /** P8: on hello, the events after `since`, or one snapshot when the client is more than BACKFILL_MAX_EVENTS behind. */

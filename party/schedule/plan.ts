@@ -1,5 +1,5 @@
 /**
- * The daily plan (docs/PROTOCOL.md S5–S7, S12): 3 priorities, the day's todos
+ * The daily plan (docs/PROTOCOL.md S5–S7, S13): 3 priorities, the day's todos
  * and one note, built from every open task — overdue, today's, coming up and
  * undated — due dates, pinned memories and preferences. A model's plan must be strict JSON that passes zod — one retry,
  * then a clear failure; never a broken plan. The offline assistant builds it by
@@ -10,7 +10,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { LIMITS, type Memory, type Plan, type PlanItem, type Preferences, type Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { localDate } from "../../shared/dates.ts";
+import { dueDay, isOverdue, localDate } from "../../shared/dates.ts";
 
 export const PlanDraftSchema = z.strictObject({
   priorities: z.array(z.string().trim().min(1).max(LIMITS.title)).max(3),
@@ -21,7 +21,7 @@ export type PlanDraft = z.infer<typeof PlanDraftSchema>;
 
 export type PlanInput = { tasks: Task[]; memories: Memory[]; preferences: Preferences; now: number };
 
-/** Where an open task stands on the day being planned (S12). */
+/** Where an open task stands on the day being planned (S13). */
 export type Bucket = "overdue" | "today" | "soon" | "undated" | "later";
 
 /** How far ahead a dated task counts as coming up soon, ahead of the undated ones. */
@@ -31,7 +31,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export type RankedTask = { task: Task; bucket: Bucket };
 
 /**
- * S12: every open task, in the order a day's plan takes them — overdue
+ * S13: every open task, in the order a day's plan takes them — overdue
  * (judged by instant for a timed task, by date for a dated one), due today by
  * time, coming up within SOON_DAYS by date, undated in manual order, then the
  * rest by date. Nothing open is left out, so "nothing is open" is said only
@@ -41,11 +41,11 @@ export function rankTasks(input: PlanInput): RankedTask[] {
   const tz = input.preferences.timezone;
   const today = localDate(tz, new Date(input.now));
   const soon = localDate(tz, new Date(input.now + SOON_DAYS * DAY_MS));
-  const dayOf = (due: string) => (due.length === 10 ? due : localDate(tz, new Date(due)));
   const bucketOf = (due: string | null): Bucket => {
     if (due === null) return "undated";
-    const day = dayOf(due);
-    if (day < today || (due.length > 10 && Date.parse(due) < input.now)) return "overdue";
+    // S12: by instant — a task due at 9:00 today is overdue at 9:01.
+    if (isOverdue(due, new Date(input.now), tz)) return "overdue";
+    const day = dueDay(due, tz);
     if (day === today) return "today";
     return day <= soon ? "soon" : "later";
   };
@@ -59,7 +59,7 @@ export function rankTasks(input: PlanInput): RankedTask[] {
       const byBucket = ORDER.indexOf(a.bucket) - ORDER.indexOf(b.bucket);
       if (byBucket !== 0) return byBucket;
       if (a.bucket === "undated") return a.task.order - b.task.order;
-      const byDay = dayOf(a.task.due!).localeCompare(dayOf(b.task.due!));
+      const byDay = dueDay(a.task.due!, tz).localeCompare(dueDay(b.task.due!, tz));
       return byDay !== 0 ? byDay : withinDay(a.task.due!, b.task.due!);
     });
 }
@@ -81,7 +81,7 @@ export function ruleDraft(input: PlanInput): { draft: PlanDraft; taskIds: (strin
   };
 }
 
-/** One line of the model's input per task: its title, where it stands and its due time in the user's zone (S12). */
+/** One line of the model's input per task: its title, where it stands and its due time in the user's zone (S13). */
 function taskLine({ task, bucket }: RankedTask, timeZone: string): string {
   const due = task.due === null ? "none" : task.due.length === 10 ? task.due : `${localDate(timeZone, new Date(task.due))} ${wallClock(timeZone, task.due)}`;
   return `${task.title} | ${bucket} | due ${due}`;
@@ -109,7 +109,7 @@ export async function modelDraft(model: LanguageModel, input: PlanInput, maxOutp
   const ranked = rankTasks(input);
   const data = `<data kind="open_tasks">\n${ranked.slice(0, 30).map((r) => taskLine(r, tz)).join("\n") || "(none)"}\n</data>\n<data kind="memories">\n${input.memories.map((m) => `${m.key}: ${m.value}`).join("\n") || "(none)"}\n</data>`;
   const { start, end } = input.preferences.workHours;
-  // S12: the day's plan fits the work hours; every open task is offered, each marked overdue, today, soon, undated or later.
+  // S13: the day's plan fits the work hours; every open task is offered, each marked overdue, today, soon, undated or later.
   let prompt = `Plan the user's day (${localDate(tz, new Date(input.now))}, now ${wallClock(tz, new Date(input.now).toISOString())}, work hours ${start}–${end}). Fill the work hours: overdue and today's tasks first, then tasks due soon, then undated ones.\n${data}`;
   let problem = "";
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -7,6 +7,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { type Device, type Notification, type Plan, planListsTasks } from "../../shared/domain.ts";
+import { formatDay, formatDue } from "../../shared/format.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -83,7 +84,9 @@ export class Schedule {
     let fired = 0;
     for (const reminder of dueReminders(this.#deps.ledger.state, now)) {
       const requestId = uuidv7();
-      const notification: Notification = { id: uuidv7(), kind: "reminder", title: reminder.title, body: `Reminder: ${reminder.title}`, ref: reminder.id, createdAt: new Date(now).toISOString() };
+      // W5: the time it was set for, worded in the preference zone as every view words it.
+      const body = `Reminder — ${formatDue(reminder.at, this.#deps.ledger.state.preferences.timezone)}`;
+      const notification: Notification = { id: uuidv7(), kind: "reminder", title: reminder.title, body, ref: reminder.id, createdAt: new Date(now).toISOString() };
       const { ledger } = this.#deps;
       ledger.transaction(() => {
         ledger.append({ type: "reminder.fired", actor: { kind: "system" }, correlationId: requestId, payload: { reminderId: reminder.id, at: reminder.at, firedAt: new Date(now).toISOString() } });
@@ -101,7 +104,7 @@ export class Schedule {
 
   /**
    * S5–S6: builds and stores a plan for `date` — once: a date's plan, settled
-   * item by item, is never replaced. S12: except a plan that listed no task
+   * item by item, is never replaced. S13: except a plan that listed no task
    * (nothing was open when it was made), which asking again replaces once
    * something is open.
    */
@@ -115,7 +118,7 @@ export class Schedule {
     if (now && (now !== existing || !planListsTasks(composed.value))) return ok(now);
     const plan = composed.value;
     const requestId = uuidv7();
-    const notification: Notification = { id: uuidv7(), kind: "plan", title: `Your plan for ${date}`, body: plan.items.filter((i) => i.kind === "priority").map((i) => i.text).join(" · ") || "Nothing open today.", ref: date, createdAt: new Date(this.#deps.now()).toISOString() };
+    const notification: Notification = { id: uuidv7(), kind: "plan", title: `Your plan for ${formatDay(date)}`, body: plan.items.filter((i) => i.kind === "priority").map((i) => i.text).join(" · ") || "Nothing open today.", ref: date, createdAt: new Date(this.#deps.now()).toISOString() };
     const { ledger } = this.#deps;
     ledger.transaction(() => {
       ledger.append({ type: "plan.proposed", actor: { kind: "system" }, correlationId: requestId, payload: { plan } });

@@ -1,5 +1,5 @@
 /**
- * History that stays whole, in Chromium (docs/PROTOCOL.md C14–C16, S12–S13):
+ * History that stays whole, in Chromium (docs/PROTOCOL.md C16–C18, S13–S14):
  * a reply's action cards survive a reload and reach a device that joins later,
  * with their current status; the plan card follows the tasks; the task input
  * reads `#tags` and "by Friday" as the chat does.
@@ -57,7 +57,7 @@ describe("Web app — history that stays whole", () => {
     await page.getByTestId("tasks").getByRole("button", { name: shown, exact: true }).waitFor({ timeout: 15_000 });
   }
 
-  it("[C14] a reply's action cards are still there after a reload and on a device that joins later", async () => {
+  it("[C16] a reply's action cards are still there after a reload and on a device that joins later", async () => {
     const laptop = await signIn("hist-cards");
     await say(laptop, "remind me to call John tomorrow at 3pm", "I'll remind you then");
     await expect.poll(() => cardStatuses(laptop, "I'll remind you then"), { timeout: 15_000 }).toEqual(["task:done", "reminder:done"]);
@@ -74,7 +74,7 @@ describe("Web app — history that stays whole", () => {
     await screenshot(phone, "history-02-cards-on-later-device");
   });
 
-  it("[C15] a proposal confirmed on one device shows confirmed there after a reload and on the other device, with no Confirm left", async () => {
+  it("[C17] a proposal confirmed on one device shows confirmed there after a reload and on the other device, with no Confirm left", async () => {
     const laptop = await signIn("hist-confirm");
     const phone = await signIn("hist-confirm");
     await laptop.getByRole("link", { name: "Tasks" }).click();
@@ -97,7 +97,7 @@ describe("Web app — history that stays whole", () => {
     await screenshot(laptop, "history-03-confirmed-after-reload");
   });
 
-  it("[S12][S13] the plan card follows the tasks: “Nothing open” only while nothing is, a done task shows done", async () => {
+  it("[S13][S14] the plan card follows the tasks: “Nothing open” only while nothing is, a done task shows done", async () => {
     const page = await signIn("hist-plan");
     await say(page, "plan my day", "nothing is open");
     await page.getByRole("link", { name: "Tasks" }).click();
@@ -122,7 +122,7 @@ describe("Web app — history that stays whole", () => {
     await screenshot(page, "history-05-plan-live");
   });
 
-  it("[C16] the task input reads “send the budget by Friday #finance” as the chat does", async () => {
+  it("[C18] the task input reads “send the budget by Friday #finance” as the chat does", async () => {
     const page = await signIn("hist-parse");
     await page.getByRole("link", { name: "Tasks" }).click();
     await addTask(page, "send the budget by Friday #finance", "Send the budget");

@@ -11,7 +11,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type DevServer = { url: string; host: string; stateDir: string; output(): string; stop(): Promise<void> };
+export type DevServer = {
+  url: string;
+  host: string;
+  stateDir: string;
+  output(): string;
+  /** Graceful: SIGTERM, as Ctrl+C would. */
+  stop(): Promise<void>;
+  /** A crash: SIGKILL to the whole process group — Node, Vite and the workerd child — at once, nothing flushed. */
+  kill(): Promise<void>;
+};
 
 export const newStateDir = () => mkdtempSync(join(tmpdir(), "micro-cos-state-"));
 
@@ -30,10 +39,20 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
   const port = await freePort();
   // wrangler types narrows process.env to the production vars' literal types; this env is a plain map.
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), MICROCOS_STATE_DIR: stateDir, LOG_LEVEL: "warn", ...extraEnv };
+  // Its own process group, so that kill() takes workerd down with it, as a machine crash would.
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -50,7 +69,7 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
       }
     }
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      killGroup();
       throw new Error(`dev server did not start within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -63,12 +82,16 @@ export async function startDevServer(stateDir = newStateDir(), extraEnv: Record<
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        const timer = setTimeout(killGroup, 10_000);
         child.once("exit", () => {
           clearTimeout(timer);
           resolve();
         });
         child.kill("SIGTERM");
       }),
+    kill: async () => {
+      killGroup();
+      await exited;
+    },
   };
 }

@@ -73,6 +73,11 @@ export class FakeSocket implements Client {
     this.#outbound.push({ kind: "binary", bytes: encoding.toUint8Array(encoder) });
   }
 
+  /** Queues a binary frame as it is: hostile or malformed ones included (D10–D14). */
+  sendBinary(bytes: Uint8Array): void {
+    this.#outbound.push({ kind: "binary", bytes });
+  }
+
   /** Delivers what the device sent to the room, in order. Returns how many frames went. */
   flushOut(): number {
     const batch = this.#outbound.splice(0);
@@ -111,15 +116,20 @@ export class FakeSocket implements Client {
   }
 }
 
-export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string> };
+/** `sql`: an existing database, to start a room again over what another one stored (a restart). */
+export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string>; sql?: ReturnType<typeof nodeSql> };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
 export class FakeRoom {
-  readonly sql = nodeSql();
+  readonly sql: ReturnType<typeof nodeSql>;
   readonly doc = new Y.Doc();
   readonly room: Room;
   readonly config: RoomConfig;
   readonly logs: { level: string; event: string; code?: string }[] = [];
+  /** Exceptions Yjs threw on a device's frame, which the host would log with their stack (applySync, with `collectYjsErrors`). */
+  readonly yjsErrors: unknown[] = [];
+  /** Catch Yjs exceptions on device frames as the host does, into `yjsErrors`, instead of throwing them to the test. */
+  collectYjsErrors = false;
   alarmAt: number | null = null;
   clock: number;
   #sockets: FakeSocket[] = [];
@@ -127,6 +137,7 @@ export class FakeRoom {
   #ids = 0;
 
   constructor(options: FakeRoomOptions = {}) {
+    this.sql = options.sql ?? nodeSql();
     this.clock = options.now ?? Date.parse("2026-11-25T10:00:00.000Z");
     this.config = parseConfig({ LLM_PROVIDER: "offline", OFFLINE_TOKEN_DELAY_MS: "0", ...options.env });
     const userId = options.userId ?? "alice";
@@ -179,11 +190,23 @@ export class FakeRoom {
     }
   }
 
-  /** What y-partyserver does with a sync frame: apply it to the room's document with the connection as origin. */
+  /**
+   * What y-partyserver does with a sync frame: apply it to the room's document
+   * with the connection as origin. With `collectYjsErrors`, a Yjs exception is
+   * caught as y-partyserver catches it (and logs it with its stack) and lands
+   * in `yjsErrors`, which a guarded room keeps empty (D10); otherwise it is
+   * thrown to the test.
+   */
   applySync(socket: FakeSocket, bytes: Uint8Array): void {
-    const decoder = decoding.createDecoder(bytes);
-    // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
-    if (decoding.readVarUint(decoder) !== 0) return;
-    syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket);
+    const collect = this.collectYjsErrors ? (error: unknown) => this.yjsErrors.push(error) : undefined;
+    try {
+      const decoder = decoding.createDecoder(bytes);
+      // The first varuint is the message kind (0 = sync, 1 = awareness); the rest is a y-protocols sync message.
+      if (decoding.readVarUint(decoder) !== 0) return;
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, socket, collect);
+    } catch (error) {
+      if (!collect) throw error;
+      collect(error);
+    }
   }
 }

@@ -20,7 +20,7 @@ export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits>
   const frames: LlmFrame[] = [];
   const listeners = new Set<(f: LlmFrame) => void>();
   const engine = (ledger: Ledger) => {
-    const deps = { doc, ledger, docs, now: Date.now };
+    const deps = { doc, ledger, now: Date.now };
     return new ChatEngine({
       userId: "node",
       sql,

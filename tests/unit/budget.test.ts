@@ -2,7 +2,7 @@ import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import type { LlmFrame } from "../../shared/chat.ts";
 import type { LedgerEvent } from "../../shared/domain.ts";
-import { secondsToMidnightUtc } from "../../shared/dates.ts";
+import { secondsToNextDay } from "../../shared/dates.ts";
 import { Ledger } from "../../party/core/ledger.ts";
 import { gatedModel, scriptedModel, type Step } from "../support/fake-models.ts";
 import { nodeRoom } from "../support/node-room.ts";
@@ -106,8 +106,8 @@ describe("Assistant — the token budget, reserved per model call (C13, G6)", ()
     const end = frames.at(-1)!;
     expect(end).toMatchObject({ type: "llm.failed", code: "rate_limited" });
     if (end.type !== "llm.failed") return;
-    expect(end.retryAfter).toBeLessThanOrEqual(secondsToMidnightUtc(before));
-    expect(end.retryAfter).toBeGreaterThanOrEqual(secondsToMidnightUtc(Date.now()) - 1);
+    expect(end.retryAfter).toBeLessThanOrEqual(secondsToNextDay(before, "UTC"));
+    expect(end.retryAfter).toBeGreaterThanOrEqual(secondsToNextDay(Date.now(), "UTC") - 1);
     // The tool of the first step ran, and the words of the first step stay, as a failed message.
     expect(frames.some((f) => f.type === "llm.action" || f.type === "llm.token")).toBe(true);
     expect(room.ledger.state.recentMessages.at(-1)).toMatchObject({ role: "assistant", status: "failed", text: "Checking your agenda." });

@@ -46,4 +46,17 @@ describe("Brain — configuration", () => {
     const workers = parseConfig({ LLM_PROVIDER: "workers-ai" });
     expect(workers.provider).toMatchObject({ ok: false, error: { message: "LLM_PROVIDER=workers-ai needs the AI binding" } });
   });
+
+  it("[D12][D14] the Yjs budget and the document cap have their defaults here, and can be set", () => {
+    expect(parseConfig({}).yjs).toEqual({ opsPerMinute: 20_000, bytesPerMinute: 2 * 1024 * 1024, entryEditsPerMinute: 600, syncStructsPerMinute: 200_000, maxDocBytes: 5 * 1024 * 1024 });
+    const set = parseConfig({
+      RATE_LIMIT_YJS_OPS_PER_MINUTE: "5000",
+      RATE_LIMIT_YJS_BYTES_PER_MINUTE: "1048576",
+      RATE_LIMIT_DEVICE_EDITS_PER_MINUTE: "50",
+      RATE_LIMIT_YJS_SYNC_STRUCTS_PER_MINUTE: "9000",
+      DOC_MAX_BYTES: "1000000",
+    });
+    expect(set.yjs).toEqual({ opsPerMinute: 5_000, bytesPerMinute: 1_048_576, entryEditsPerMinute: 50, syncStructsPerMinute: 9_000, maxDocBytes: 1_000_000 });
+    expect(parseConfig({ DOC_MAX_BYTES: "12" }).problems).toEqual([expect.stringMatching(/^DOC_MAX_BYTES="12": .*using the default$/)]);
+  });
 });

@@ -55,18 +55,4 @@ describe("Brain — document store", () => {
     store.load(fresh);
     expect((fresh.getMap("notes").get("n") as Y.Text).length).toBe(text.length);
   });
-
-  it("[D9] replays with one actor's rows under a tracked origin, and says when none are left", () => {
-    const { store, doc } = setup();
-    doc.transact(() => doc.getMap("tasks").set("mine", 1), "user:phone");
-    doc.transact(() => doc.getMap("tasks").set("theirs", 2), "assistant:t9");
-    const tracked = Symbol("t");
-    let undo: Y.UndoManager | null = null;
-    const scratch = store.replayTracking("assistant:t9", tracked, (d) => {
-      undo = new Y.UndoManager(d.getMap("tasks"), { trackedOrigins: new Set([tracked]) });
-    })!;
-    (undo as unknown as Y.UndoManager).undo();
-    expect(scratch.getMap("tasks").toJSON()).toEqual({ mine: 1 });
-    expect(store.replayTracking("assistant:nope", tracked, () => {})).toBeNull();
-  });
 });

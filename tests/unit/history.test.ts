@@ -1,5 +1,5 @@
 /**
- * A reply's action cards are part of the reply (docs/PROTOCOL.md C14, C15):
+ * A reply's action cards are part of the reply (docs/PROTOCOL.md C16, C17):
  * stored with the message, served with it by the state, backfill and history
  * paging, with their current status — what a reload or a device that joins
  * later sees. Over the room core in Node (tests/support/fake-room.ts).
@@ -62,7 +62,7 @@ async function proposeDelete(room: FakeRoom, a: FakeSocket): Promise<{ turnId: s
 }
 
 describe("Chat history — a reply's action cards are part of it", () => {
-  it("[C14] a reply's cards survive a reload, reach a device that joins later, and come with history paging", async () => {
+  it("[C16] a reply's cards survive a reload, reach a device that joins later, and come with history paging", async () => {
     const { room, a } = laptop();
     const turnId = await turn(room, a, "remind me to call John tomorrow at 3pm");
     const live = a.of("llm.action").filter((f) => f.turnId === turnId).map((f) => [f.action.tool, f.action.status]);
@@ -83,7 +83,7 @@ describe("Chat history — a reply's action cards are part of it", () => {
     expect(statuses(replyTo((await historyOf(room)).messages, turnId)?.actions)).toEqual(live);
   });
 
-  it("[C15] a proposal confirmed later shows confirmed after a reload, on a later device, in history and on replay — once, not twice", async () => {
+  it("[C17] a proposal confirmed later shows confirmed after a reload, on a later device, in history and on replay — once, not twice", async () => {
     const { room, a } = laptop();
     const { turnId, proposalId } = await proposeDelete(room, a);
     expect(statuses(replyTo((await stateOf(room)).recentMessages, turnId)?.actions)).toEqual([["delete_task", "proposed"]]);
@@ -97,16 +97,16 @@ describe("Chat history — a reply's action cards are part of it", () => {
     expect(statuses(cards)).toEqual([["delete_task", "confirmed"]]);
     expect(cards?.[0]?.proposalId).toBe(proposalId);
     expect(statuses(replyTo((await historyOf(room)).messages, turnId)?.actions)).toEqual([["delete_task", "confirmed"]]);
-    // A device that was away when it was confirmed backfills the change as an event.
+    // A device that was away when it was confirmed backfills the change as the confirmation's event (C17: no other).
     const phone = room.connect();
     phone.hello("phone", { lastEventSeq: seqBefore });
     const missed = phone.of("events").flatMap((f) => f.events).map(parseLedgerEvent);
-    expect(missed.find((e) => e?.type === "action.updated")?.payload).toEqual({ turnId, proposalId, status: "confirmed" });
+    expect(missed.find((e) => e?.type === "proposal.confirmed")?.payload).toEqual({ proposalId, turnId, tool: "delete_task" });
     // The live state is the ledger replayed from zero (L5).
     expect(room.room.ledger.replayFromZero().recentMessages).toEqual(room.room.ledger.state.recentMessages);
   });
 
-  it("[C15] a rejected proposal shows rejected, a late confirm shows expired, and one left past its time shows expired", async () => {
+  it("[C17] a rejected proposal shows rejected, a late confirm shows expired, and one left past its time shows expired", async () => {
     const { room, a } = laptop();
     const rejected = await proposeDelete(room, a);
     a.sendFrame({ type: "proposal.reject", rid: "r", proposalId: rejected.proposalId });
@@ -127,7 +127,7 @@ describe("Chat history — a reply's action cards are part of it", () => {
     expect(room.room.ledger.replayFromZero().recentMessages).toEqual(room.room.ledger.state.recentMessages);
   });
 
-  it("[C12][C15] an archived reply keeps its cards and their status, whether it was settled before or after it was archived", async () => {
+  it("[C12][C17] an archived reply keeps its cards and their status, whether it was settled before or after it was archived", async () => {
     const { room, a } = laptop();
     const before = await proposeDelete(room, a);
     a.sendFrame({ type: "proposal.reject", rid: "r", proposalId: before.proposalId });
@@ -155,7 +155,7 @@ describe("Chat history — a reply's action cards are part of it", () => {
     expect(statuses(replyTo(pages, after.turnId)?.actions)).toEqual([["delete_task", "confirmed"]]);
   });
 
-  it("[C14][C15] a proposal confirmed while its reply still streams is stored confirmed, as one card", async () => {
+  it("[C16][C17] a proposal confirmed while its reply still streams is stored confirmed, as one card", async () => {
     const room = new FakeRoom();
     const gate = gatedModel();
     const first = scriptedModel([{ toolCalls: [{ name: "delete_task", input: { title: "Old report" } }] }]);
@@ -188,14 +188,14 @@ describe("Chat history — the web shows each card once, as it stands", () => {
   const done: ActionCard = { id: "call-0", tool: "create_task", status: "done", summary: "Added “Old report”" };
   const now = Date.parse("2026-11-25T10:05:00.000Z");
 
-  it("[C15] a proposal's settled card replaces its proposed one, in place, whichever copy arrives last", () => {
+  it("[C17] a proposal's settled card replaces its proposed one, in place, whichever copy arrives last", () => {
     expect(mergeCards([done, proposed], [confirmed])).toEqual([done, confirmed]);
     // A state read before the confirmation, arriving after the live frame, does not bring the Confirm button back.
     expect(replyCards([done, proposed], [confirmed], [], now)).toEqual([done, confirmed]);
     expect(replyCards([done, confirmed], [proposed], [], now)).toEqual([done, confirmed]);
   });
 
-  it("[C14] a reply stored before cards were kept still shows its pending proposal; one past its time shows expired", () => {
+  it("[C16] a reply stored before cards were kept still shows its pending proposal; one past its time shows expired", () => {
     const pending = [{ id: "p1", turnId: "t1", tool: "delete_task", summary: "Delete “Old report”?", expiresAt: "2026-11-25T10:10:00.000Z" }];
     expect(replyCards(undefined, undefined, pending, now).map((c) => c.status)).toEqual(["proposed"]);
     expect(replyCards([proposed], undefined, pending, now)).toEqual([proposed]);

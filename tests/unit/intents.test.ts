@@ -81,6 +81,18 @@ describe("Assistant — offline understanding, derived from the tool registry", 
     ["delete call John", "delete_task", { title: "call John" }],
     ["add a note: the wifi password is hunter2", "add_note", { body: "the wifi password is hunter2" }],
     ["plan my day", "plan_day", {}],
+    // C14: bulk phrasings (Saturday 2026-11-21 in New York).
+    ["delete all my tasks", "bulk_tasks", { action: "delete", select: { all: true } }],
+    ["Clear done tasks", "bulk_tasks", { action: "delete", select: { status: "done" } }],
+    ["clear completed", "bulk_tasks", { action: "delete", select: { status: "done" } }],
+    ["complete all tasks tagged #work", "bulk_tasks", { action: "complete", select: { tag: "work", all: true } }],
+    ["mark all my #home tasks as done", "bulk_tasks", { action: "complete", select: { tag: "home", all: true } }],
+    ["delete tasks due today", "bulk_tasks", { action: "delete", select: { dueOn: "2026-11-21" } }],
+    ["remove all tasks due before Friday", "bulk_tasks", { action: "delete", select: { dueBefore: "2026-11-27", all: true } }],
+    ["delete my overdue tasks", "bulk_tasks", { action: "delete", select: { dueBefore: "2026-11-21", status: "open" } }],
+    ["forget everything about Anna", "forget_memories", { about: "Anna" }],
+    ["forget my memories", "forget_memories", { all: true }],
+    ["forget everything", "forget_memories", { all: true }],
   ];
   for (const [text, toolName, input] of calls) {
     it(`[C10] "${text}" calls ${toolName} with ${JSON.stringify(input)}`, () => {
@@ -92,6 +104,18 @@ describe("Assistant — offline understanding, derived from the tool registry", 
   it("[C10] every built-in tool that declares offline phrases is reached by one of them", () => {
     const understood = BUILT_IN_TOOLS.filter((t) => t.offline).map((t) => t.name);
     expect(new Set(calls.map(([, tool]) => tool))).toEqual(new Set(understood));
+  });
+
+  it("[C10][C14] one task named by its words stays a single delete or complete; only a set of tasks is bulk", () => {
+    const tool = (text: string) => {
+      const u = interpret(text, NY, NOW);
+      return u.kind === "tool" ? u.match.call.toolName : u.kind;
+    };
+    expect(tool("delete the task buy milk")).toBe("delete_task");
+    expect(tool("delete my task about the budget")).toBe("delete_task");
+    expect(tool("complete the report task")).toBe("complete_task");
+    expect(tool("mark call John as done")).toBe("complete_task");
+    expect(tool("delete tasks about the budget")).toBe("delete_task");
   });
 
   it("[C10] a greeting and words it does not know call no tool", () => {

@@ -57,9 +57,9 @@ class Model {
     }
   }
 
-  /** Usage counts one UTC day; a charge for another day starts the count again. */
+  /** Usage counts one local day; a charge for a later day starts the count again, one for an earlier day counts in the current one (C13). */
   usageOn(day: string) {
-    if (this.usage.day !== day) this.usage = { day, tokens: 0, tools: {} };
+    if (day > this.usage.day) this.usage = { day, tokens: 0, tools: {} };
     return this.usage;
   }
 
@@ -77,6 +77,8 @@ class Model {
       reminders: Object.fromEntries(this.reminders),
       notifications: Object.fromEntries(this.notifications),
       plans: Object.fromEntries(this.plans),
+      // No step here undoes a turn (tests/unit/undo.test.ts covers turn.undone and its replay).
+      undoneTurns: [],
       lastEventSeq: this.events,
     };
   }
@@ -90,7 +92,7 @@ function room(snapshotEvery: number) {
   const doc = new Y.Doc();
   const docs = new DocStore(sql, now);
   docs.attach(doc, () => "test");
-  const deps = { doc, ledger, docs, now };
+  const deps = { doc, ledger, now };
   return {
     sql,
     ledger,
@@ -123,6 +125,21 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
       return;
     }
     case 1: {
+      if (m.memories.size > 0 && rng.int(3) === 0) {
+        // C14: several at once, one event each; a batch naming one unknown memory changes nothing.
+        const all = [...m.memories.values()];
+        const picked = [...new Set(Array.from({ length: 1 + rng.int(3) }, () => rng.pick(all)))];
+        const broken = rng.int(4) === 0;
+        const ids = [...picked.map((x) => x.id), ...(broken ? ["no-such-memory"] : [])];
+        const result = r.run({ kind: "batch", commands: ids.map((memoryId) => ({ kind: "memory.unpin" as const, memoryId })) });
+        if (broken) return void expect(result.ok).toBe(false);
+        expect(result.ok).toBe(true);
+        for (const x of picked) {
+          m.memories.delete(Model.slot(x.type, x.key));
+          m.events++;
+        }
+        return;
+      }
       const memory = someOf(m.memories);
       const result = r.run({ kind: "memory.unpin", memoryId: memory?.id ?? "no-such-memory" });
       if (!memory) return void expect(result.ok).toBe(false);
@@ -136,7 +153,8 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
       if (rng.int(2)) patch.workHours = { start: rng.pick(["07:00", "08:30", "09:00"]) };
       if (rng.int(2)) patch.notifications = { reminders: rng.int(2) === 0, quietHours: rng.int(2) ? null : { start: "21:00", end: "06:30" } };
       applied(r.run({ kind: "preferences.update", patch }));
-      if (patch.timezone) m.preferences.timezone = patch.timezone;
+      // S12: a zone named without a source is the user's choice.
+      if (patch.timezone) Object.assign(m.preferences, { timezone: patch.timezone, timezoneSource: "user" });
       Object.assign(m.preferences.workHours, patch.workHours);
       Object.assign(m.preferences.notifications, patch.notifications);
       return;
@@ -259,6 +277,7 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
         { type: "task.completed", payload: { taskId: `t${i}` } },
         { type: "turn.failed", payload: { turnId: `turn-${i}`, code: "timeout" } },
         { type: "proposal.confirmed", payload: { proposalId: `p${i}`, turnId: `turn-${i}`, tool: "delete_task" } },
+        { type: "proposal.settled", payload: { proposalId: `p${i}`, turnId: `turn-${i}`, tool: "bulk_tasks", status: "rejected" } },
       ]));
       m.events++;
       return;

@@ -20,7 +20,7 @@ function room(options: { snapshotEvery?: number; path?: string } = {}) {
   docs.attach(doc, (o) => (o && typeof o === "object" && "actorLabel" in o ? String(o.actorLabel) : "system"));
   const announced: LedgerEvent[] = [];
   ledger.subscribe((e) => announced.push(e));
-  const deps: CommandDeps = { doc, ledger, docs, now };
+  const deps: CommandDeps = { doc, ledger, now };
   const run = (command: Command, clientActionId?: string) =>
     executeCommand(deps, command, { actor: { kind: "user", deviceId: "d1" }, correlationId: "req-1", clientActionId });
   return { sql, ledger, doc, deps, announced, run };

@@ -22,10 +22,10 @@ describe("Brain — the daily plan under the daily budget", () => {
     expect(await composePlan(deps(first), "2026-11-25", "chat")).toMatchObject({ ok: true });
     expect(first).toHaveLength(1);
     const charged = room.room.ledger.state.usage;
-    expect(charged.day).toBe(dayOf(room.clock));
+    expect(charged.day).toBe(dayOf(room.clock, room.room.ledger.state.preferences.timezone));
     expect(charged.tokens).toBeGreaterThan(0);
 
-    room.room.ledger.append({ type: "usage.charged", actor: { kind: "system" }, correlationId: "spent", payload: { day: dayOf(room.clock), tokens: 2_900 } });
+    room.room.ledger.append({ type: "usage.charged", actor: { kind: "system" }, correlationId: "spent", payload: { day: dayOf(room.clock, room.room.ledger.state.preferences.timezone), tokens: 2_900 } });
     const second: LanguageModelV4CallOptions[] = [];
     expect(await composePlan(deps(second), "2026-11-26", "chat")).toMatchObject({ ok: false, error: { code: "rate_limited" } });
     expect(second).toHaveLength(0);

@@ -1,6 +1,6 @@
 /**
- * The day's plan takes every open task (docs/PROTOCOL.md S12) and its card
- * follows the tasks (S13).
+ * The day's plan takes every open task (docs/PROTOCOL.md S13) and its card
+ * follows the tasks (S14).
  */
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
@@ -44,7 +44,7 @@ function addTask(room: FakeRoom, device: FakeSocket, title: string, due: string 
 }
 
 describe("Daily plan — every open task, in the order a day takes them", () => {
-  it("[S12] overdue (by instant), today by time, coming up soon, undated in manual order, then later; done tasks never", () => {
+  it("[S13] overdue (by instant), today by time, coming up soon, undated in manual order, then later; done tasks never", () => {
     const tasks = [
       task("Later: renew passport", "2026-12-30"),
       task("Undated A", null),
@@ -72,7 +72,7 @@ describe("Daily plan — every open task, in the order a day takes them", () => 
     expect(rule!.draft.note).toMatch(/^2 overdue — clear those first\. 2 due today\. Work hours 09:00–17:00\./);
   });
 
-  it("[S12] the model is offered the same tasks, each marked where it stands, with the work hours", async () => {
+  it("[S13] the model is offered the same tasks, each marked where it stands, with the work hours", async () => {
     const calls: LanguageModelV4CallOptions[] = [];
     const tasks = [task("Pay the bill", "2026-11-26"), task("Read the book", null), task("Call Ann", "2026-11-25T20:00:00.000Z")];
     const good = '{"priorities":["Call Ann"],"todos":["Pay the bill","Read the book"],"note":"Afternoon call."}';
@@ -84,7 +84,7 @@ describe("Daily plan — every open task, in the order a day takes them", () => 
     expect(prompt).toContain("work hours 09:00–17:00");
   });
 
-  it("[S12] “plan my day” with a task due tomorrow and an undated one plans both — not “nothing is open”", async () => {
+  it("[S13] “plan my day” with a task due tomorrow and an undated one plans both — not “nothing is open”", async () => {
     const room = new FakeRoom({ now: NOW });
     const a = room.connect();
     a.hello("laptop");
@@ -96,7 +96,7 @@ describe("Daily plan — every open task, in the order a day takes them", () => 
     expect(reply).toContain("Read the book");
   });
 
-  it("[S12][S6] a plan made when nothing was open is replaced once tasks are open; a plan that lists tasks is not", async () => {
+  it("[S13][S6] a plan made when nothing was open is replaced once tasks are open; a plan that lists tasks is not", async () => {
     const room = new FakeRoom({ now: NOW });
     const a = room.connect();
     a.hello("laptop");
@@ -118,7 +118,7 @@ describe("Daily plan — every open task, in the order a day takes them", () => 
 describe("Plan card — follows the tasks", () => {
   const item = (id: string, kind: Plan["items"][number]["kind"], text: string, taskId: string | null, status: Plan["items"][number]["status"] = "proposed") => ({ id, kind, text, taskId, status });
 
-  it("[S13] an item whose task was completed shows done; a rejected one stays rejected", () => {
+  it("[S14] an item whose task was completed shows done; a rejected one stays rejected", () => {
     const tasks = [task("Write report", null, "done"), task("Call Ann", null), task("Fix bike", null, "done")];
     const plan: Plan = {
       date: "2026-11-25",
@@ -131,7 +131,7 @@ describe("Plan card — follows the tasks", () => {
     expect(view.headline).toBeNull();
   });
 
-  it("[S13] “Nothing open today” only when nothing is open; with six open tasks the card says so and offers to plan again", () => {
+  it("[S14] “Nothing open today” only when nothing is open; with six open tasks the card says so and offers to plan again", () => {
     const empty: Plan = { date: "2026-11-25", createdAt: "2026-11-25T14:00:00.000Z", source: "schedule", items: [item("n", "note", "Nothing open today — a good day to get ahead.", null)] };
     const nothing = planView(empty, [task("Old", null, "done")]);
     expect(nothing).toMatchObject({ headline: null, stale: false, open: 0 });

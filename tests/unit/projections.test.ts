@@ -44,6 +44,7 @@ describe("Brain — projections", () => {
     expect(state.preferences).toEqual({
       ...DEFAULT_PREFERENCES,
       timezone: "Europe/Paris",
+      timezoneSource: "user",
       workHours: { ...DEFAULT_PREFERENCES.workHours, start: "08:30" },
     });
   });

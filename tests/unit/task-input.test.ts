@@ -1,5 +1,5 @@
 /**
- * One parser for a task typed as words (docs/PROTOCOL.md C16): the web's task
+ * One parser for a task typed as words (docs/PROTOCOL.md C18): the web's task
  * input and the offline assistant's "add a task …" read titles, due dates and
  * `#tags` alike.
  */
@@ -29,12 +29,12 @@ describe("Task input — titles, dates and #tags, one parser", () => {
     ["review notes #monday", { title: "Review notes", due: null, tags: ["monday"] }],
   ];
   for (const [typed, expected] of table) {
-    it(`[C16] “${typed}” → “${expected.title}”, due ${expected.due}, tags [${expected.tags.join(", ")}]`, () => {
+    it(`[C18] “${typed}” → “${expected.title}”, due ${expected.due}, tags [${expected.tags.join(", ")}]`, () => {
       expect(parseTaskInput(typed, NY, NOW)).toEqual(expected);
     });
   }
 
-  it("[C16] the chat's “add a task to send the budget by Friday #finance” makes the task the task input would", () => {
+  it("[C18] the chat's “add a task to send the budget by Friday #finance” makes the task the task input would", () => {
     const typed = "send the budget by Friday #finance";
     const intent = understand(`add a task to ${typed}`, NY, NOW);
     const parsed = parseTaskInput(typed, NY, NOW);
@@ -42,13 +42,13 @@ describe("Task input — titles, dates and #tags, one parser", () => {
     expect(intent).toMatchObject({ title: "Send the budget", tags: ["finance"] });
   });
 
-  it("[C16] a line of only tags still makes a task in the app (never an empty title), and tags are capped", () => {
+  it("[C18] a line of only tags still makes a task in the app (never an empty title), and tags are capped", () => {
     expect(parseTaskInput("#inbox", NY, NOW)).toEqual({ title: "#inbox", due: null, tags: [] });
     expect(splitTitleAndDue("#inbox", NY, NOW).title).toBe("");
     expect(splitTags(Array.from({ length: 40 }, (_, i) => `#t${i}`).join(" ")).tags).toHaveLength(32);
   });
 
-  it("[C16] seeded: a title, a date phrase with its preposition and tags in any order read the same in the app and the chat", () => {
+  it("[C18] seeded: a title, a date phrase with its preposition and tags in any order read the same in the app and the chat", () => {
     const rng = seededRng("task-input phrasings");
     const titles = ["send the budget", "book the hotel near Fenway", "call John", "renew passport", "email Ann the deck", "water the plants"];
     const dates: [string, string][] = [

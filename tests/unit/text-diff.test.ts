@@ -24,13 +24,13 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 const isBoundary = (text: string, i: number) => i === 0 || i === text.length || graphemes.segment(text).containing(i)?.index === i;
 
 describe("Text — the smallest edit, on character boundaries (D13)", () => {
-  it("[D13] 😀 → 😁 is one whole emoji replaced, not its second UTF-16 unit", () => {
+  it("[D17] 😀 → 😁 is one whole emoji replaced, not its second UTF-16 unit", () => {
     expect(textEdit("mood: 😀 ok", "mood: 😁 ok")).toEqual({ index: 6, remove: 2, insert: "😁" });
     expect(textEdit("👍", "👍🏽")).toEqual({ index: 0, remove: 2, insert: "👍🏽" });
     expect(textEdit("same", "same")).toBeNull();
   });
 
-  it("[D13][G1] seeded: random edits of emoji, ZWJ sequences, flags, combining marks and CJK reach the target in a Y.Text, never hold a lone surrogate, and survive a reload", () => {
+  it("[D17][G1] seeded: random edits of emoji, ZWJ sequences, flags, combining marks and CJK reach the target in a Y.Text, never hold a lone surrogate, and survive a reload", () => {
     const rng = seededRng("text diff");
     const word = (n: number) => Array.from({ length: n }, () => rng.pick(ATOMS)).join("");
     /** A new text from `prev`: an atom replaced, inserted or deleted somewhere, at an atom boundary of the generator. */
@@ -74,11 +74,11 @@ describe("Text — the smallest edit, on character boundaries (D13)", () => {
         expect(reloaded.getText("body").toString(), fail(step, "after reload")).toBe(next);
       }
     }
-    console.log(`[D13] ${texts} texts, ${edits} edits, ${unitsMoved} UTF-16 units deleted or inserted, 0 corrupted`);
+    console.log(`[D17] ${texts} texts, ${edits} edits, ${unitsMoved} UTF-16 units deleted or inserted, 0 corrupted`);
     expect(edits).toBeGreaterThan(texts * 10);
   });
 
-  it("[D13] an edit stays local: text typed concurrently before and after it survives the merge", () => {
+  it("[D17] an edit stays local: text typed concurrently before and after it survives the merge", () => {
     const a = new Y.Doc();
     a.getText("body").insert(0, "start 🙂 middle 😀 end");
     const b = new Y.Doc();

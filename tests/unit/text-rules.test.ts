@@ -7,7 +7,6 @@ import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
 import { clipText, textProblem, titleProblem } from "../../shared/text.ts";
 import { DocWatch } from "../../party/core/doc-watch.ts";
 import { executeCommand } from "../../party/core/commands.ts";
-import { DocStore } from "../../party/core/doc-store.ts";
 import { handleApi } from "../../party/api/routes.ts";
 import type { ApiDeps } from "../../party/api/route-table.ts";
 import { ok } from "../../shared/errors.ts";
@@ -23,19 +22,19 @@ const INVISIBLE = ["\u200b", "\u200b\u200c\u200d", "\u2060", "\u3164", "\u115f\u
 const FINE = ["😀", "👨‍👩‍👧", "🇫🇷", "e\u0301", "日本語", "한", "עברית", "a\u200db", "tab\there", "❤️", "👍🏽"];
 
 describe("Text — what a schema accepts (D11, D12)", () => {
-  it("[D11] lone surrogates and C0 controls other than tab, LF and CR are named problems; line breaks and tabs are text", () => {
+  it("[D15] lone surrogates and C0 controls other than tab, LF and CR are named problems; line breaks and tabs are text", () => {
     for (const s of [...LONE, ...CONTROLS]) expect(textProblem(s), shown(s)).not.toBeNull();
     for (const s of [...FINE, "line\nbreak", "crlf\r\n", "", ...INVISIBLE]) expect(textProblem(s), shown(s)).toBeNull();
     expect(textProblem("mood: \ude01")).toBe("contains a lone surrogate (U+DE01) at 6: half of a character");
     expect(textProblem("a\u0000")).toBe("contains the control character U+0000 at 1");
   });
 
-  it("[D12] a title of only zero-width, format or filler characters is refused; blank is left to the field's min length", () => {
+  it("[D16] a title of only zero-width, format or filler characters is refused; blank is left to the field's min length", () => {
     for (const s of INVISIBLE) expect(titleProblem(s), shown(s)).toBe("has only invisible characters (zero-width, format or filler)");
     for (const s of [...FINE, "", "   "]) expect(titleProblem(s), shown(s)).toBeNull();
   });
 
-  it("[D11][D12][H3] every text field of every input refuses them, with the path of the field", () => {
+  it("[D15][D16][H3] every text field of every input refuses them, with the path of the field", () => {
     const bad = [...LONE, ...CONTROLS.filter((c) => c !== "\u000b" && c !== "\u000c")];
     let refused = 0;
     const refuses = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, path: string) => {
@@ -62,10 +61,10 @@ describe("Text — what a schema accepts (D11, D12)", () => {
     // A body may be only invisible characters, or have line breaks and tabs; a note title may be empty.
     expect(NoteActionSchema.safeParse({ action: "create", note: { title: "", body: "\u200b\n\t\r\n" } }).success).toBe(true);
     for (const s of FINE) expect(TaskActionSchema.safeParse({ action: "create", task: { title: s, tags: [s] } }).success, shown(s)).toBe(true);
-    console.log(`[D11][D12] ${refused} invalid inputs refused across 10 fields`);
+    console.log(`[D15][D16] ${refused} invalid inputs refused across 10 fields`);
   });
 
-  it("[D6][D11] the document schemas refuse them too, so a device's edit is repaired: a lone surrogate title made in the room is reverted", () => {
+  it("[D6][D15] the document schemas refuse them too, so a device's edit is repaired: a lone surrogate title made in the room is reverted", () => {
     const task = { id: "t1", title: "Valid", status: "open", due: null, tags: [], order: 1, createdAt: "2026-11-21T10:00:00Z", updatedAt: "2026-11-21T10:00:00Z", createdBy: "user:d" };
     expect(TaskSchema.safeParse({ ...task, title: "\ud83d" }).success).toBe(false);
     expect(NoteSchema.safeParse({ id: "n", title: "", body: "a\u0000", pinned: false, createdAt: task.createdAt, updatedAt: task.createdAt, createdBy: "x" }).success).toBe(false);
@@ -86,7 +85,7 @@ describe("Text — what a schema accepts (D11, D12)", () => {
     expect(tasksOf(doc).get("t1")!.get("title")).toBe("Valid");
   });
 
-  it("[D6][D11] controls typed into a body are deleted from it, and only they: what else the batch changed stays", () => {
+  it("[D6][D15] controls typed into a body are deleted from it, and only they: what else the batch changed stays", () => {
     const doc = new Y.Doc();
     const watch = new DocWatch(doc, (origin) => origin === "trusted");
     const note = { id: "n1", title: "Old", pinned: false, createdAt: "2026-11-21T10:00:00Z", updatedAt: "2026-11-21T10:00:00Z", createdBy: "user:d" };
@@ -108,10 +107,9 @@ describe("Text — what a schema accepts (D11, D12)", () => {
     expect(notesOf(doc).get("n1")!.get("title")).toBe("New");
   });
 
-  it("[D11][E4] a command built by a tool from model output is checked on the one command path: typed refusal, nothing written", () => {
+  it("[D15][E4] a command built by a tool from model output is checked on the one command path: typed refusal, nothing written", () => {
     const room = nodeRoom(() => scriptedModel([{ text: ["x"] }]));
-    // The document store only matters to undo; a second one over the same tables will do.
-    const deps = { doc: room.doc, ledger: room.ledger, docs: new DocStore(room.sql), now: Date.now };
+    const deps = { doc: room.doc, ledger: room.ledger, now: Date.now };
     const ctx = { actor: { kind: "assistant" as const, turnId: "turn-1" }, correlationId: "req-1" };
     const seq = room.ledger.state.lastEventSeq;
     for (const title of ["\u200b", "nul\u0000", "half \ud83d"]) {
@@ -126,7 +124,7 @@ describe("Text — what a schema accepts (D11, D12)", () => {
     expect(executeCommand(deps, { kind: "task", action: { action: "create", task: { title: "Fine 😀" } } }, ctx).ok).toBe(true);
   });
 
-  it("[D11] clipText cuts a title to its cap without splitting an emoji (the web's title input)", () => {
+  it("[D15] clipText cuts a title to its cap without splitting an emoji (the web's title input)", () => {
     expect(clipText("ab😀", 3)).toBe("ab");
     expect(clipText("ab😀", 4)).toBe("ab😀");
     expect(clipText("abc", 2)).toBe("ab");

@@ -103,7 +103,20 @@ describe("Assistant — one tool registry", () => {
     const { host, onAction } = fakeHost();
     const names = BUILT_IN_TOOLS.map((t) => t.name);
     expect(Object.keys(modelTools(BUILT_IN_TOOLS, host, { defaultCap: 200, onAction }))).toEqual(names);
-    expect(names).toEqual(["create_task", "set_reminder", "update_task", "complete_task", "delete_task", "add_note", "pin_memory", "set_preference", "get_agenda", "plan_day"]);
+    expect(names).toEqual([
+      "create_task",
+      "set_reminder",
+      "update_task",
+      "complete_task",
+      "delete_task",
+      "bulk_tasks",
+      "add_note",
+      "pin_memory",
+      "forget_memories",
+      "set_preference",
+      "get_agenda",
+      "plan_day",
+    ]);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -116,7 +129,8 @@ describe("Assistant — one tool registry", () => {
       const result = await call(modelTools([entry], host, { defaultCap: 200, onAction }), entry.name, input);
       expect(log.run).toEqual([]);
       expect(log.proposed).toHaveLength(1);
-      expect(log.cards).toMatchObject([{ id: "call-1", tool: entry.name, status: "proposed", proposalId: "p1" }]);
+      // C15: a proposal's card carries the proposal's id, so its settlement replaces it on every device.
+      expect(log.cards).toMatchObject([{ id: "p1", tool: entry.name, status: "proposed", proposalId: "p1" }]);
       expect(result).toEqual({ ok: true, status: "proposed — waiting for the user's confirmation", proposalId: "p1", expiresAt: "2026-11-21T15:10:00.000Z" });
     }
   });
@@ -230,7 +244,8 @@ describe("Assistant — one tool registry", () => {
       "Sorry — I didn't understand “what is the meaning of life?”. I'm the built-in offline assistant, so I understand a few things well: reminders and tasks " +
         "(“remind me to call John tomorrow at 3pm”), your agenda (“what's on my agenda today?”), " +
         "memories (“remember that my favorite airport is JFK”), completing tasks (“mark call John as done”), " +
-        "notes (“add a note: …”) and “plan my day”.",
+        "notes (“add a note: …”), “plan my day”, and changes to several tasks or memories at once, which you confirm first " +
+        "(“clear done tasks”, “delete all my tasks”, “forget everything about Anna”).",
     ]);
   });
 });

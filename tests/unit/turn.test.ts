@@ -116,13 +116,13 @@ describe("Assistant — daily limits (G6)", () => {
   const usage = { day: "2026-11-21", tokens: 99_000, tools: { create_task: 3 } };
   const noon = Date.parse("2026-11-21T12:00:00Z");
 
-  it("[C13] a turn over today's token budget fails rate_limited, retrying at midnight UTC", () => {
-    expect(overBudget(usage, noon, 100_000, 999)).toBeNull();
-    expect(overBudget(usage, noon, 100_000, 1_001)).toEqual({ code: "rate_limited", message: "today's assistant budget (100000 tokens) is used up", retryAfter: 12 * 60 * 60 });
+  it("[C13] a turn over today's token budget fails rate_limited, retrying at the local midnight (UTC here)", () => {
+    expect(overBudget(usage, noon, "UTC", 100_000, 999)).toBeNull();
+    expect(overBudget(usage, noon, "UTC", 100_000, 1_001)).toEqual({ code: "rate_limited", message: "today's assistant budget (100000 tokens) is used up", retryAfter: 12 * 60 * 60 });
   });
 
   it("[C13] yesterday's spending does not count today", () => {
-    expect(overBudget(usage, Date.parse("2026-11-22T00:00:01Z"), 100_000, 50_000)).toBeNull();
+    expect(overBudget(usage, Date.parse("2026-11-22T00:00:01Z"), "UTC", 100_000, 50_000)).toBeNull();
     expect(toolUses(usage, "2026-11-21", "create_task")).toBe(3);
     expect(toolUses(usage, "2026-11-22", "create_task")).toBe(0);
   });

@@ -28,7 +28,7 @@ describe("Brain — text integrity (D11–D13) and dates (H15)", () => {
     // 🏽 → 🏿 and 𠀋 → 𠀌 keep their first UTF-16 unit: the case a diff by unit splits.
     ["a skin tone and CJK outside the BMP", "👍🏽 𠀋", "👍🏿 𠀌"],
   ] as const) {
-    it(`[D13][G1] editing ${name} in a note over HTTP round-trips through a restart`, async () => {
+    it(`[D17][G1] editing ${name} in a note over HTTP round-trips through a restart`, async () => {
       const user = freshUser("emoji");
       const token = await login(user);
       const http = api(token);
@@ -48,7 +48,7 @@ describe("Brain — text integrity (D11–D13) and dates (H15)", () => {
     });
   }
 
-  it("[D11][H3][E4] lone surrogates, NUL and zero-width-only titles are 400 invalid_request over HTTP and the socket, and change nothing", async () => {
+  it("[D15][H3][E4] lone surrogates, NUL and zero-width-only titles are 400 invalid_request over HTTP and the socket, and change nothing", async () => {
     const token = await login(freshUser("refuse"));
     const http = api(token);
     const note = (await (await http.post("/api/v1/notes", { action: "create", note: { title: "n", body: "b" } })).json()) as Note;
@@ -84,13 +84,13 @@ describe("Brain — text integrity (D11–D13) and dates (H15)", () => {
     expect(after.lastEventSeq).toBe(before.lastEventSeq);
     expect(shown(after.tasks)).toBe(shown(before.tasks));
     expect(shown(after.notes)).toBe(shown(before.notes));
-    console.log(`[D11] ${refused} HTTP bodies + 1 frame refused, ${after.lastEventSeq - before.lastEventSeq} events written`);
+    console.log(`[D15] ${refused} HTTP bodies + 1 frame refused, ${after.lastEventSeq - before.lastEventSeq} events written`);
     // Text people do type is accepted: emoji, ZWJ, combining marks, tabs and line breaks in a body, an empty note title.
     const ok = await http.post("/api/v1/notes", { action: "update", noteId: note.id, patch: { title: "", body: "a\tb\r\nc 👩‍💻 e\u0301 日本語 עברית" } });
     expect(ok.status).toBe(200);
   });
 
-  it("[D6][D11] a device's zero-width or NUL title is reverted, a NUL typed into a body is removed, and the device is told", async () => {
+  it("[D6][D15] a device's zero-width or NUL title is reverted, a NUL typed into a body is removed, and the device is told", async () => {
     const token = await login(freshUser("repair-text"));
     const device = new YjsDevice(token, "dev");
     await device.connect();
@@ -120,7 +120,7 @@ describe("Brain — text integrity (D11–D13) and dates (H15)", () => {
     device.disconnect();
   });
 
-  it("[D10][D11] a device frame whose string is a lone surrogate (WTF-8 bytes) is refused before Yjs; the document is unchanged", async () => {
+  it("[D10][D15] a device frame whose string is a lone surrogate (WTF-8 bytes) is refused before Yjs; the document is unchanged", async () => {
     const token = await login(freshUser("wtf8"));
     const device = new YjsDevice(token, "dev");
     await device.connect();

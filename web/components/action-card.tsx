@@ -1,51 +1,82 @@
-import { Check, CircleAlert, Hourglass, X } from "lucide-react";
-import { useState } from "react";
+import { Check, CircleAlert, Clock, Hourglass, X } from "lucide-react";
+import { type ReactNode, useState } from "react";
 import type { ActionCardFrame } from "../../shared/chat.ts";
-import { api } from "../lib/api.ts";
+import { ApiError, api } from "../lib/api.ts";
 
-/** What the assistant did, or proposes to do and waits for the user to confirm (G7). */
+type Status = ActionCardFrame["status"];
+
+/** How each state reads: a cancelled or expired proposal is never shown with a green check (C15). */
+const LOOK: Record<Status, { icon: ReactNode; label: string }> = {
+  done: { icon: <Check className="size-4 text-emerald-600" />, label: "done" },
+  confirmed: { icon: <Check className="size-4 text-emerald-600" />, label: "confirmed" },
+  proposed: { icon: <Hourglass className="size-4 text-amber-600" />, label: "waiting for you" },
+  failed: { icon: <CircleAlert className="size-4 text-red-600" />, label: "failed" },
+  rejected: { icon: <X className="size-4 text-stone-500" />, label: "cancelled" },
+  expired: { icon: <Clock className="size-4 text-stone-500" />, label: "expired" },
+};
+
+/**
+ * What the assistant did, or proposes to do and waits for the user to confirm
+ * (G7, C14). The state shown is the room's: every device gets each change of it
+ * as an `llm.action` frame under the card's id, so a proposal settled on one
+ * device settles here too. A click on a proposal already settled elsewhere gets
+ * the room's sentence ("Already done on another device"), never an id.
+ */
 export function ActionCard({ action }: { action: ActionCardFrame }) {
   const [busy, setBusy] = useState(false);
-  const [settled, setSettled] = useState<string | null>(null);
-  // The room's word wins once it has settled the card (here or on another device, C15); until then, this device's click.
-  const status = action.status === "proposed" ? (settled ?? action.status) : action.status;
+  // Until the room's frame arrives, the answer to this device's own click (the same state the room broadcasts).
+  const [decided, setDecided] = useState<Status | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const status = action.status === "proposed" ? (decided ?? action.status) : action.status;
   const decide = async (decision: "confirm" | "reject") => {
     if (!action.proposalId) return;
     setBusy(true);
+    setNotice(null);
     try {
       await api.proposal(action.proposalId, decision);
-      setSettled(decision === "confirm" ? "confirmed" : "rejected");
+      setDecided(decision === "confirm" ? "confirmed" : "rejected");
     } catch (error) {
-      setSettled(error instanceof Error ? error.message : "failed");
+      // The room words its refusals for people; anything else (offline, a proxy page) gets a plain line too.
+      setNotice(error instanceof ApiError ? error.body.message : "Could not reach your brain — try again");
     } finally {
       setBusy(false);
     }
   };
-  const icon =
-    status === "done" || status === "confirmed" ? (
-      <Check className="size-4 text-emerald-600" />
-    ) : status === "proposed" || status === "expired" ? (
-      <Hourglass className={`size-4 ${status === "proposed" ? "text-amber-600" : "text-stone-400"}`} />
-    ) : status === "rejected" ? (
-      <X className="size-4 text-stone-400" />
-    ) : (
-      <CircleAlert className="size-4 text-red-600" />
-    );
+  const look = LOOK[status];
   return (
-    <div data-testid="action-card" data-status={status} className="mt-2 flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-800/50">
-      {icon}
-      <span className="flex-1">{action.summary}</span>
-      {status === "proposed" ? (
-        <span className="flex gap-2">
-          <button disabled={busy} onClick={() => void decide("confirm")} className="rounded-md bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500">
-            Confirm
-          </button>
-          <button disabled={busy} onClick={() => void decide("reject")} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-xs dark:border-stone-600">
-            <X className="size-3" /> Cancel
-          </button>
-        </span>
-      ) : (
-        <span className="text-xs text-stone-500">{status}</span>
+    <div
+      data-testid="action-card"
+      data-status={status}
+      className="mt-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-800/50"
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        {look.icon}
+        <span className={`flex-1 ${status === "rejected" || status === "expired" ? "text-stone-500 line-through" : ""}`}>{status === "proposed" ? action.summary : action.summary.replace(/\?$/, "")}</span>
+        {status === "proposed" ? (
+          <span className="flex gap-2">
+            <button disabled={busy} onClick={() => void decide("confirm")} className="rounded-md bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500">
+              Confirm
+            </button>
+            <button disabled={busy} onClick={() => void decide("reject")} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-xs dark:border-stone-600">
+              <X className="size-3" /> Cancel
+            </button>
+          </span>
+        ) : (
+          <span className="text-xs text-stone-500">{look.label}</span>
+        )}
+      </div>
+      {action.items && action.items.length > 0 && (
+        // Exactly what confirming changes, entry by entry (C14).
+        <ul data-testid="action-items" className="mt-2 max-h-48 list-disc space-y-0.5 overflow-y-auto pl-8 text-stone-700 dark:text-stone-300">
+          {action.items.map((item, i) => (
+            <li key={`${i}-${item}`}>{item}</li>
+          ))}
+        </ul>
+      )}
+      {notice && (
+        <p role="status" className="mt-1 text-xs text-stone-600 dark:text-stone-400">
+          {notice}
+        </p>
       )}
     </div>
   );

@@ -1,12 +1,13 @@
 /**
  * Today's plan, proposed by the assistant: accept or reject each item (S6).
- * Live (S13): read against the task list, an item whose task was completed
+ * Live (S14): read against the task list, an item whose task was completed
  * shows done, and a plan made when nothing was open offers to plan again.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
 import { toast } from "sonner";
 import type { Plan, Task } from "../../shared/domain.ts";
+import { formatDay } from "../../shared/format.ts";
 import { useBrain } from "../hooks/use-brain.ts";
 import { api } from "../lib/api.ts";
 import { planView } from "../lib/plan-view.ts";
@@ -27,12 +28,12 @@ export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }
   const label = { priority: "Priority", todo: "To do", note: "Note" } as const;
   return (
     <section data-testid="plan" className="mt-4 rounded-xl border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40">
-      <h2 className="font-semibold">Plan for {plan.date}</h2>
+      <h2 className="font-semibold">Plan for {formatDay(plan.date)}</h2>
       {view.headline && (
         <p data-testid="plan-headline" className="mt-1 flex flex-wrap items-center gap-2 text-sm text-stone-600 dark:text-stone-300">
           {view.headline}
           {view.stale && (
-            // The plan is rebuilt by asking for it, as in chat: the reply says what it planned (S12).
+            // The plan is rebuilt by asking for it, as in chat: the reply says what it planned (S13).
             <button onClick={() => brain.send("plan my day")} className="rounded-md bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-indigo-500">
               Plan my day
             </button>

@@ -5,11 +5,14 @@
  */
 import type { LedgerEvent } from "../../shared/events.ts";
 
-/** The sentence after the actor's name, e.g. “You added task “Buy milk””. */
-export function describeEvent(e: LedgerEvent): string {
+/**
+ * The sentence after the actor's name, e.g. “You added task “Buy milk””.
+ * `due` words a date or time the way every view does: in the preference zone (W5).
+ */
+export function describeEvent(e: LedgerEvent, due: (value: string) => string): string {
   switch (e.type) {
     case "task.created":
-      return `added task “${e.payload.task.title}”`;
+      return `added task “${e.payload.task.title}”${e.payload.task.due ? `, due ${due(e.payload.task.due)}` : ""}`;
     case "task.completed":
       return "completed a task";
     case "task.updated":
@@ -25,22 +28,30 @@ export function describeEvent(e: LedgerEvent): string {
       return `remembered ${e.payload.memory.key} = ${e.payload.memory.value}`;
     case "message.added":
       return `said “${e.payload.message.text.slice(0, 80)}”`;
-    case "turn.undone":
-      return "undid an assistant turn";
-    case "action.updated":
-      return { confirmed: "confirmed a proposal", rejected: "rejected a proposal", expired: "let a proposal expire", failed: "could not carry out a proposal" }[e.payload.status];
+    case "turn.undone": {
+      const kept = e.payload.kept?.length ?? 0;
+      return `undid what the assistant did (${e.payload.steps} change${e.payload.steps === 1 ? "" : "s"} reverted${kept > 0 ? `, ${kept} kept because they were changed since` : ""})`;
+    }
+    case "reminder.set":
+      return `set a reminder “${e.payload.reminder.title}” for ${due(e.payload.reminder.at)}`;
+    case "reminder.snoozed":
+      return `snoozed a reminder to ${due(e.payload.at)}`;
+    case "preferences.updated":
+      return e.payload.patch.timezone ? `set the time zone to ${e.payload.patch.timezone}` : "changed the preferences";
+    case "proposal.created":
+      return `asked: ${e.payload.summary}${e.payload.items ? ` (${e.payload.items.length})` : ""}`;
+    case "proposal.confirmed":
+      return "confirmed a proposal";
+    case "proposal.settled":
+      // Actor: the user for `rejected` and `failed` (their click), the system for `expired`.
+      return e.payload.status === "rejected" ? "cancelled a proposal" : e.payload.status === "expired" ? "expired a proposal" : "confirmed a proposal that could no longer apply; nothing changed";
     // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
     case "note.deleted":
     case "memory.unpinned":
-    case "preferences.updated":
     case "turn.failed":
     case "usage.charged":
     case "tool.used":
-    case "proposal.created":
-    case "proposal.confirmed":
-    case "reminder.set":
     case "reminder.fired":
-    case "reminder.snoozed":
     case "reminder.dismissed":
     case "notification.created":
     case "notification.acked":
@@ -63,10 +74,30 @@ export function isBookkeeping(e: LedgerEvent): boolean {
     case "notification.created":
     case "notification.acked":
       return true;
-    // A confirmation already reads as “proposal confirmed”; its card's update adds nothing to the timeline.
-    case "action.updated":
-      return e.payload.status === "confirmed";
     default:
       return false;
+  }
+}
+
+/** The assistant turn an event's Undo button undoes (H12, D18): its changes, not its bookkeeping. */
+export function undoableTurn(e: LedgerEvent): string | null {
+  if (e.actor.kind !== "assistant") return null;
+  switch (e.type) {
+    case "task.created":
+    case "task.updated":
+    case "task.completed":
+    case "task.deleted":
+    case "note.created":
+    case "note.updated":
+    case "note.deleted":
+    case "memory.pinned":
+    case "memory.unpinned":
+    case "preferences.updated":
+    case "reminder.set":
+    case "plan.item.settled":
+    case "proposal.created":
+      return e.actor.turnId;
+    default:
+      return null;
   }
 }

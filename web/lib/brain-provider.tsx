@@ -17,8 +17,8 @@ import type { ActionCard } from "../../shared/chat.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
-import { mergeCards } from "./cards.ts";
 import { brainKeys } from "./queries.ts";
+import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
 
 export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
@@ -133,6 +133,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     let lastEventSeq: number | undefined;
     /** Tickets refused (4401) since the last welcome (P15). */
     let refusals = 0;
+    let resync: ReturnType<typeof setTimeout> | null = null;
     const p = new YProvider(location.host, "me", doc, {
       prefix: "/api/v1/socket",
       protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -152,7 +153,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       });
     p.on("status", ({ status: s }: { status: string }) => {
       if (s === "connected") {
-        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume });
+        // S12: the device's zone; the room adopts it while the user has none, before reading any later frame.
+        const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume, timeZone });
         // The outbox: sent again on every connect; the room applies each clientActionId once.
         for (const m of readOutbox()) send(p, messageFrame(m));
       }
@@ -206,8 +209,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
         case "llm.action":
-          // A proposal's later card replaces its first, in place, whatever its id (C15).
-          return reply(f.turnId, (r) => ({ ...r, actions: mergeCards(r.actions, [f.action]) }));
+          // A proposal's later card replaces its first, in place, whatever its id (C15, C17).
+          return reply(f.turnId, (r) => ({ ...r, actions: placeCard(r.actions, f.action) }));
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
@@ -240,6 +243,17 @@ export function BrainProvider({ children }: { children: ReactNode }) {
             writeOutbox(left);
             setOutbox(left);
             toast.error(`Not sent: ${f.message}`);
+          } else if (f.rid === undefined && f.code === "rate_limited") {
+            // D12: a refused document update leaves this device's copy behind the room's. Wait as
+            // told, then reconnect once: the sync on connect sends what was refused.
+            toast.warning(`Syncing again in ${f.retryAfter ?? 60} s — ${f.message}`, { id: "yjs-resync" });
+            if (resync === null) {
+              resync = setTimeout(() => {
+                resync = null;
+                p.disconnect();
+                void p.connect();
+              }, (f.retryAfter ?? 60) * 1000);
+            }
           } else if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
           else toast.error(f.message);
           return;
@@ -272,6 +286,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("blur", onFocus);
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
+      if (resync !== null) clearTimeout(resync);
       p.destroy();
       void local.destroy();
       providerRef.current = null;

@@ -1,5 +1,5 @@
 /**
- * What the plan card shows (docs/PROTOCOL.md S13): today's plan read against
+ * What the plan card shows (docs/PROTOCOL.md S14): today's plan read against
  * the live task list, so the card follows the tasks — an item whose task was
  * completed shows done, and "Nothing open" is said only when nothing is.
  */

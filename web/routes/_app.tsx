@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute, Link, Outlet, redirect, useNavigate } from "@tanstack/react-router";
 import { Activity, Brain, CheckSquare, LogOut, MessageSquare, MonitorSmartphone, NotebookPen } from "lucide-react";
 import { useEffect } from "react";
+import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { session } from "../lib/api.ts";
 import { BrainProvider } from "../lib/brain-provider.tsx";
@@ -87,8 +88,11 @@ function Shell() {
           {brain.status === "connecting" ? "Connecting…" : "Offline — your edits are kept and will sync"}
         </div>
       )}
-      <main className="min-w-0 flex-1 overflow-y-auto">
-        <Outlet />
+      <main className="flex min-w-0 flex-1 flex-col">
+        <ZoneOffer />
+        <div className="min-h-0 flex-1 overflow-y-auto">
+          <Outlet />
+        </div>
       </main>
     </div>
   );

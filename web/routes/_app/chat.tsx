@@ -1,13 +1,14 @@
 /** Chat with the assistant: replies stream in as they arrive, on every device. */
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
-import { RotateCcw, SendHorizontal, Square } from "lucide-react";
+import { RotateCcw, SendHorizontal, Square, Undo2 } from "lucide-react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { MAX_MESSAGE_CHARS } from "../../../shared/chat.ts";
 import type { Message } from "../../../shared/domain.ts";
 import { ActionCard } from "../../components/action-card.tsx";
 import { Markdown } from "../../components/markdown.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
+import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { api } from "../../lib/api.ts";
 import { replyCards } from "../../lib/cards.ts";
 import { stateQuery } from "../../lib/queries.ts";
@@ -20,6 +21,7 @@ export const Route = createFileRoute("/_app/chat")({
 function Chat() {
   const { data } = useSuspenseQuery(stateQuery());
   const brain = useBrain();
+  const undo = useUndoTurn();
   const [text, setText] = useState("");
   const [older, setOlder] = useState<Message[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
@@ -78,7 +80,7 @@ function Chat() {
           const stored = assistantFor(m.turnId);
           const replyText = stored?.text || live?.text || "";
           const status = stored ? (stored.status === "complete" ? "completed" : stored.status) : (live?.status ?? "streaming");
-          // C14: the cards stored with the reply (after a reload, on a device that joined later), updated by live frames.
+          // C16: the cards stored with the reply (after a reload, on a device that joined later), updated by live frames.
           const cards = replyCards(stored?.actions, live?.actions, data.proposals.filter((p) => p.turnId === m.turnId), Date.now());
           return (
             <div key={m.id} className="space-y-2">
@@ -87,6 +89,17 @@ function Chat() {
                 {replyText ? <Markdown text={replyText} /> : status === "streaming" ? <span className="animate-pulse text-stone-400">Thinking…</span> : null}
                 {cards.map((a) => <ActionCard key={a.id} action={a} />)}
                 {status === "interrupted" && <p className="mt-1 text-xs text-stone-500">Stopped.</p>}
+                {/* D18: an undone turn says so on every device; one that changed something offers Undo until then. */}
+                {m.turnId && data.undoneTurns.includes(m.turnId) ? (
+                  <p className="mt-1 text-xs text-stone-500">Undone</p>
+                ) : (
+                  m.turnId &&
+                  cards.some((a) => a.status === "done" || a.status === "confirmed") && (
+                    <button disabled={undo.isPending} onClick={() => m.turnId && undo.mutate(m.turnId)} className="mt-1 flex items-center gap-1 text-xs text-indigo-600 hover:underline">
+                      <Undo2 className="size-3" /> Undo
+                    </button>
+                  )
+                )}
                 {status === "failed" && (
                   <p className="mt-1 flex items-center gap-2 text-sm text-red-600">
                     {live?.error ?? "The assistant could not answer."}

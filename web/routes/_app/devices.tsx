@@ -4,6 +4,7 @@ import { Laptop, Smartphone, Terminal } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { deviceInUse } from "../../../shared/presence.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
+import { useZone } from "../../hooks/use-zone.ts";
 
 export const Route = createFileRoute("/_app/devices")({ component: Devices });
 
@@ -11,6 +12,7 @@ function Devices() {
   const brain = useBrain();
   const mine = brain.devices.find((d) => d.deviceId === brain.deviceId);
   const inUse = deviceInUse(brain.devices);
+  const zone = useZone();
   const [name, setName] = useState("");
   const rename = (e: FormEvent) => {
     e.preventDefault();
@@ -32,7 +34,7 @@ function Devices() {
                 {d.deviceId === brain.deviceId && <span className="ml-2 text-xs text-indigo-600">this device</span>}
               </span>
               <span className={`text-xs ${d.deviceId === inUse ? "text-emerald-600" : "text-stone-500"}`}>
-                {d.deviceId === inUse ? "in use — notifications go here" : d.focused ? "focused" : `seen ${new Date(d.lastSeen).toLocaleTimeString()}`}
+                {d.deviceId === inUse ? "in use — notifications go here" : d.focused ? "focused" : `seen ${zone.moment(d.lastSeen)}`}
               </span>
             </li>
           );

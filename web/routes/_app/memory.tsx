@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import { type Memory, MemoryTypeSchema } from "../../../shared/domain.ts";
 import { Trash2 } from "lucide-react";
 import { useUnpin } from "../../hooks/use-unpin.ts";
+import { deviceZone } from "../../hooks/use-zone.ts";
 import { api } from "../../lib/api.ts";
 import { brainKeys, stateQuery } from "../../lib/queries.ts";
 
@@ -95,8 +96,10 @@ function MemoryView() {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
             const quiet = f.get("quiet") === "on";
+            const timezone = String(f.get("timezone"));
             void save({
-              timezone: String(f.get("timezone")),
+              // S12: the zone is sent only when the user changed it: saving work hours is not choosing a zone.
+              ...(timezone !== prefs.timezone ? { timezone, timezoneSource: "user" as const } : {}),
               workHours: { start: String(f.get("start")), end: String(f.get("end")) },
               notifications: {
                 enabled: f.get("enabled") === "on",
@@ -117,9 +120,9 @@ function MemoryView() {
                 <option key={z} value={z} />
               ))}
             </datalist>
-            {prefs.timezone !== Intl.DateTimeFormat().resolvedOptions().timeZone && (
-              <button type="button" onClick={() => void save({ timezone: Intl.DateTimeFormat().resolvedOptions().timeZone })} className="mt-1 text-xs text-indigo-600 hover:underline">
-                Use this device's time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone})
+            {prefs.timezone !== deviceZone() && (
+              <button type="button" onClick={() => void save({ timezone: deviceZone(), timezoneSource: "user" })} className="mt-1 text-xs text-indigo-600 hover:underline">
+                Use this device's time zone ({deviceZone()})
               </button>
             )}
           </label>

@@ -1,18 +1,22 @@
 /** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
 import { createFileRoute, Link } from "@tanstack/react-router";
-import { ArrowDown, ArrowUp, Bot, Plus } from "lucide-react";
-import { localDate } from "../../../shared/dates.ts";
+import { ArrowDown, ArrowUp, Bell, Bot, Plus, Trash2 } from "lucide-react";
+import { isOverdue } from "../../../shared/dates.ts";
 import { parseTaskInput, splitTags } from "../../../shared/task-input.ts";
 import { type FormEvent, useState } from "react";
 import type * as Y from "yjs";
-import { nextOrder, patchTask, readTasks, writeTask } from "../../../shared/doc-schema.ts";
-import type { Task } from "../../../shared/domain.ts";
+import { nextOrder, patchTask, readTasks, removeTask, writeTask } from "../../../shared/doc-schema.ts";
+import type { Reminder, Task } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
+import { useNow } from "../../hooks/use-now.ts";
+import { useZone, type Zone } from "../../hooks/use-zone.ts";
+import { matchesFilter } from "../../lib/task-filter.ts";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { PlanCard } from "../../components/plan-card.tsx";
 import { stateQuery } from "../../lib/queries.ts";
+import { withUndo } from "../../lib/undoable.ts";
 
 export const Route = createFileRoute("/_app/tasks")({
   validateSearch: TasksSearchSchema,
@@ -24,22 +28,6 @@ const touch = () => ({ updatedAt: new Date().toISOString() });
 
 const FILTERS: TaskFilter[] = ["all", "today", "upcoming", "overdue", "done"];
 
-function matches(task: Task, filter: TaskFilter, today: string): boolean {
-  const day = task.due?.slice(0, 10) ?? null;
-  switch (filter) {
-    case "all":
-      return task.status === "open";
-    case "done":
-      return task.status === "done";
-    case "today":
-      return task.status === "open" && day === today;
-    case "overdue":
-      return task.status === "open" && day !== null && day < today;
-    case "upcoming":
-      return task.status === "open" && day !== null && day > today;
-  }
-}
-
 function Tasks() {
   const { filter } = Route.useSearch();
   const brain = useBrain();
@@ -47,8 +35,11 @@ function Tasks() {
   const tasks = useDocMap(brain.doc, "tasks", () => readTasks(brain.doc));
   const [title, setTitle] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const today = localDate(data.preferences.timezone, new Date());
-  const shown = tasks.filter((t) => matches(t, filter, today));
+  const zone = useZone();
+  const now = useNow();
+  const shown = tasks.filter((t) => matchesFilter(t, filter, now, zone.zone));
+  // Pending reminders by task, shown on the task's row in the preference zone.
+  const reminders = new Map(data.reminders.filter((r) => r.status === "pending" && r.taskId).map((r) => [r.taskId, r]));
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -57,8 +48,8 @@ function Tasks() {
     // Cleared at once, so the next task can be typed while this one is saved; restored on failure.
     setTitle("");
     try {
-      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags — the chat's parser too (C16).
-      const parsed = parseTaskInput(typed, data.preferences.timezone, new Date());
+      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags — the chat's parser too (C18).
+      const parsed = parseTaskInput(typed, zone.zone, new Date());
       // Written into the document: shown at once, kept offline, synced and validated by the room (D6).
       const { updatedAt: now } = touch();
       writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags: parsed.tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
@@ -97,7 +88,7 @@ function Tasks() {
       <ul data-testid="tasks" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
         {shown.length === 0 && <li className="p-4 text-sm text-stone-500">Nothing here.</li>}
         {shown.map((t, i) => (
-          <TaskRow key={t.id} task={t} doc={brain.doc} author={authorOf(t.createdBy, brain.devices, brain.deviceId)} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
+          <TaskRow key={t.id} task={t} zone={zone} overdue={t.status === "open" && t.due !== null && isOverdue(t.due, now, zone.zone)} reminder={reminders.get(t.id)} doc={brain.doc} deviceId={brain.deviceId} author={authorOf(t.createdBy, brain.devices, brain.deviceId)} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
         ))}
       </ul>
     </div>
@@ -119,7 +110,9 @@ function authorOf(createdBy: string, devices: { deviceId: string; name: string }
   return devices.find((d) => d.deviceId === deviceId)?.name ?? "another device";
 }
 
-function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Task; doc: Y.Doc; author: string | null; above?: Task; above2?: Task; below?: Task; below2?: Task }) {
+type RowProps = { task: Task; zone: Zone; overdue: boolean; reminder?: Reminder; doc: Y.Doc; deviceId: string; author: string | null; above?: Task; above2?: Task; below?: Task; below2?: Task };
+
+function TaskRow({ task, zone, overdue, reminder, doc, deviceId, author, above, above2, below, below2 }: RowProps) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(task.title);
   const save = () => {
@@ -127,10 +120,16 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
     // "#words" typed while renaming become the task's tags.
     const { text, tags } = splitTags(title);
     if (text && (text !== task.title || tags.length > 0)) {
-      patchTask(doc, task.id, { title: text, ...(tags.length > 0 ? { tags: [...new Set([...task.tags, ...tags])].slice(0, 32) } : {}), ...touch() });
+      const fields = { title: text, ...(tags.length > 0 ? { tags: [...new Set([...task.tags, ...tags])].slice(0, 32) } : {}), ...touch() };
+      withUndo(doc, deviceId, "Renamed", (origin) => patchTask(doc, task.id, fields, origin));
     }
   };
-  const toggle = () => patchTask(doc, task.id, { status: task.status === "done" ? "open" : "done", ...touch() });
+  // Completing and deleting offer Undo (D19); reopening a done task is its own undo.
+  const toggle = () =>
+    task.status === "done"
+      ? patchTask(doc, task.id, { status: "open", ...touch() })
+      : withUndo(doc, deviceId, "Completed", (origin) => patchTask(doc, task.id, { status: "done", ...touch() }, origin));
+  const remove = () => withUndo(doc, deviceId, "Deleted", (origin) => removeTask(doc, task.id, origin));
   const byAssistant = task.createdBy.startsWith("assistant:");
   return (
     <li className="flex items-center gap-3 px-4 py-3">
@@ -154,7 +153,17 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
           {task.title}
         </button>
       )}
-      {task.due && <span className="text-xs text-stone-500">{task.due.length === 10 ? task.due : new Date(task.due).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}</span>}
+      {task.due && (
+        <span data-testid="due" className={`text-xs ${overdue ? "font-medium text-red-600" : "text-stone-500"}`}>
+          {overdue && "Overdue · "}
+          {zone.due(task.due)}
+        </span>
+      )}
+      {reminder && (
+        <span data-testid="reminder" title="Reminder" className="flex items-center gap-0.5 text-xs text-stone-500">
+          <Bell className="size-3" aria-label="Reminder" /> {reminder.at === task.due ? zone.time(reminder.at) : zone.due(reminder.at)}
+        </span>
+      )}
       {task.tags.map((tag) => (
         <button
           key={tag}
@@ -173,6 +182,9 @@ function TaskRow({ task, doc, author, above, above2, below, below2 }: { task: Ta
         </button>
         <button aria-label={`Move down: ${task.title}`} disabled={!below} onClick={() => move(doc, task, below, below2, 1)} className="p-1 text-stone-500 hover:text-stone-800 disabled:opacity-30 dark:hover:text-stone-200">
           <ArrowDown className="size-3.5" />
+        </button>
+        <button aria-label={`Delete: ${task.title}`} title="Delete" onClick={remove} className="p-1 text-stone-500 hover:text-red-600">
+          <Trash2 className="size-3.5" />
         </button>
       </span>
     </li>

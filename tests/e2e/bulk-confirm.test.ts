@@ -1,0 +1,115 @@
+/**
+ * "delete all my tasks" in the browser, on two devices of one user
+ * (docs/PROTOCOL.md C14, C15, G7): the proposal lists the tasks on both,
+ * nothing goes before a confirmation, and confirming on one device resolves
+ * the card on the other at once — no Confirm button left behind.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../integration/dev-server.ts";
+import { launch, screenshot } from "./browser.ts";
+
+const TITLES = ["Buy milk", "Call John", "File taxes"];
+
+describe("Web app — a bulk proposal on two devices", () => {
+  let server: DevServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "5" });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signIn(userId: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("User id").fill(userId);
+    await page.getByRole("button", { name: /log in/i }).click();
+    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+    return page;
+  }
+
+  const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" });
+  const items = (page: Page) => card(page).getByTestId("action-items").locator("li").allInnerTexts();
+
+  it("[C14][C15][G7] “delete all my tasks” lists them on both devices; confirming on one resolves the card on both, and the tasks go", async () => {
+    const laptop = await signIn("bulk-hana");
+    const phone = await signIn("bulk-hana");
+    await laptop.getByRole("link", { name: "Tasks" }).click();
+    for (const title of TITLES) {
+      await laptop.getByLabel("New task").fill(title);
+      await laptop.getByRole("button", { name: "Add" }).click();
+      await laptop.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
+    }
+    await laptop.getByRole("link", { name: "Chat" }).click();
+    await phone.getByRole("link", { name: "Chat" }).click();
+    await laptop.getByLabel("Message").fill("delete all my tasks");
+    await laptop.keyboard.press("Enter");
+
+    // The same list, on both devices, waiting for a confirmation.
+    for (const page of [laptop, phone]) {
+      await card(page).and(page.locator('[data-status="proposed"]')).waitFor({ timeout: 20_000 });
+      expect(await items(page)).toEqual(TITLES);
+    }
+    await expect.poll(() => laptop.getByTestId("reply").last().innerText(), { timeout: 20_000 }).toContain("Nothing changes until you confirm");
+    await screenshot(laptop, "bulk-01-proposal-laptop");
+    await screenshot(phone, "bulk-02-proposal-phone");
+    // G7: nothing deleted yet.
+    await phone.getByRole("link", { name: "Tasks" }).click();
+    for (const title of TITLES) await phone.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
+    await phone.getByRole("link", { name: "Chat" }).click();
+
+    // Confirmed on the phone: the laptop, untouched, shows it confirmed with no Confirm button left.
+    await card(phone).getByRole("button", { name: "Confirm" }).click();
+    for (const page of [phone, laptop]) {
+      await card(page).and(page.locator('[data-status="confirmed"]')).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" }).count()).toBe(1);
+      expect(await page.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+      expect(await items(page)).toEqual(TITLES);
+    }
+    await screenshot(laptop, "bulk-03-confirmed-elsewhere");
+
+    await laptop.getByRole("link", { name: "Tasks" }).click();
+    await laptop.getByTestId("tasks").filter({ hasText: "Nothing here." }).waitFor({ timeout: 15_000 });
+    for (const title of TITLES) expect(await laptop.getByTestId("tasks").filter({ hasText: title }).count()).toBe(0);
+    await screenshot(laptop, "bulk-04-tasks-gone");
+
+    // Asked again with nothing left: a plain sentence, no card.
+    await laptop.getByRole("link", { name: "Chat" }).click();
+    await laptop.getByLabel("Message").fill("delete all my tasks");
+    await laptop.keyboard.press("Enter");
+    await expect.poll(() => laptop.getByTestId("reply").last().innerText(), { timeout: 20_000 }).toBe("You have no tasks to delete.");
+    expect(await laptop.getByTestId("reply").last().getByTestId("action-card").count()).toBe(0);
+  });
+
+  it("[C15] cancelled on one device: the other shows it cancelled, not done, and nothing is deleted", async () => {
+    const laptop = await signIn("bulk-ivo");
+    const phone = await signIn("bulk-ivo");
+    await laptop.getByRole("link", { name: "Tasks" }).click();
+    for (const title of TITLES) {
+      await laptop.getByLabel("New task").fill(title);
+      await laptop.getByRole("button", { name: "Add" }).click();
+      await laptop.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
+    }
+    await laptop.getByRole("link", { name: "Chat" }).click();
+    await laptop.getByLabel("Message").fill("delete all my tasks");
+    await laptop.keyboard.press("Enter");
+    await card(phone).and(phone.locator('[data-status="proposed"]')).waitFor({ timeout: 20_000 });
+    await card(laptop).getByRole("button", { name: "Cancel" }).click();
+    for (const page of [laptop, phone]) {
+      const cancelled = card(page).and(page.locator('[data-status="rejected"]'));
+      await cancelled.waitFor({ timeout: 15_000 });
+      expect(await cancelled.innerText()).toContain("cancelled");
+      // Never a green check on a proposal that did not happen.
+      expect(await cancelled.locator("svg.text-emerald-600").count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+    }
+    await screenshot(phone, "bulk-05-cancelled-elsewhere");
+    await phone.getByRole("link", { name: "Tasks" }).click();
+    for (const title of TITLES) await phone.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
+  });
+});
