@@ -37,11 +37,11 @@ describe("Web app — history that stays whole", () => {
   const cardStatuses = (page: Page, hasText: string) =>
     reply(page, hasText)
       .getByTestId("action-card")
-      // What the user reads: a card with buttons waits for them; otherwise its last word is its status.
+      // What the user reads: a card with buttons waits for them; otherwise the last word of its line is its status.
       .evaluateAll((cards) =>
         cards.map((c) => {
           const kind = c.textContent?.includes("Reminder") ? "reminder" : c.textContent?.includes("Delete") ? "delete" : "task";
-          return `${kind}:${c.querySelector("button") ? "proposed" : (c.lastElementChild?.textContent ?? "")}`;
+          return `${kind}:${c.querySelector("button") ? "proposed" : (c.firstElementChild?.lastElementChild?.textContent ?? "")}`;
         }),
       );
 

@@ -106,6 +106,21 @@ describe("Chat history — a reply's action cards are part of it", () => {
     expect(room.room.ledger.replayFromZero().recentMessages).toEqual(room.room.ledger.state.recentMessages);
   });
 
+  it("[C17][D18] undoing a turn cancels its pending proposal: its stored card shows rejected after a reload, in history and on replay", async () => {
+    const { room, a } = laptop();
+    const { turnId, proposalId } = await proposeDelete(room, a);
+    a.sendFrame({ type: "undo", rid: "u", command: { turnId } });
+    room.flush();
+    expect(a.of("ack").find((f) => f.rid === "u")).toBeTruthy();
+    expect(room.room.chat.store.proposal(proposalId)?.status).toBe("rejected");
+
+    const state = await stateOf(room);
+    expect(state.proposals.map((p) => p.id)).not.toContain(proposalId);
+    expect(statuses(replyTo(state.recentMessages, turnId)?.actions)).toEqual([["delete_task", "rejected"]]);
+    expect(statuses(replyTo((await historyOf(room)).messages, turnId)?.actions)).toEqual([["delete_task", "rejected"]]);
+    expect(room.room.ledger.replayFromZero().recentMessages).toEqual(room.room.ledger.state.recentMessages);
+  });
+
   it("[C17] a rejected proposal shows rejected, a late confirm shows expired, and one left past its time shows expired", async () => {
     const { room, a } = laptop();
     const rejected = await proposeDelete(room, a);
