@@ -75,7 +75,11 @@ export class Room {
   #turns: TurnPort = {
     running: (turnId) => ["queued", "streaming"].includes(this.chat.store.turn(turnId)?.status ?? ""),
     pendingProposals: (turnId) => this.chat.store.pendingProposals(this.#ports.now()).filter((p) => p.turnId === turnId),
-    cancelProposal: (proposalId) => this.chat.store.settleProposal(proposalId, "rejected"),
+    // C17: the card stored with an archived reply is rejected too; the projection folds the undo's event for recent ones.
+    cancelProposal: (proposalId) => {
+      const turnId = this.chat.store.proposal(proposalId)?.turn_id;
+      if (this.chat.store.settleProposal(proposalId, "rejected") && turnId) this.chat.store.settleArchivedCard(turnId, proposalId, "rejected");
+    },
   };
   #writeBuckets = new Buckets();
   #frameBuckets = new Buckets();

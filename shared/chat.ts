@@ -4,6 +4,7 @@
  * inferred, so what the room builds and what clients parse cannot drift.
  */
 import { z } from "zod";
+import { type ActionCard, ActionCardSchema } from "./action-card.ts";
 import { ClientActionIdSchema } from "./commands.ts";
 import { LIMITS } from "./domain.ts";
 import { plainText } from "./text.ts";
@@ -32,33 +33,8 @@ export const AcceptedSchema = z.strictObject({
 });
 export type Accepted = z.infer<typeof AcceptedSchema>;
 
-/**
- * Where an action card stands (C3, C8): `done` and `failed` for a tool that ran;
- * `proposed` waits for the user, then `confirmed`, `rejected` or `expired`.
- */
-export const ActionStatusSchema = z.enum(["done", "proposed", "failed", "confirmed", "rejected", "expired"]);
-
-/** An action card: what the assistant did or proposes to do (C3). */
-export const ActionCardSchema = z.strictObject({
-  /** The tool call's id; a later card with the same id replaces the earlier one. */
-  id: z.string(),
-  /** The tool's name, e.g. `create_task`. */
-  tool: z.string(),
-  status: ActionStatusSchema,
-  /** One line for people, e.g. `Created task “Call John”`. */
-  summary: z.string(),
-  /** With `proposed`: what `proposal.confirm` / `proposal.reject` name (C8). */
-  proposalId: z.string().optional(),
-  /** With `proposed`: ISO date-time after which the proposal can no longer be confirmed. */
-  expiresAt: z.iso.datetime().optional(),
-  /**
-   * A bulk proposal's entries, one line each (a task's title, a memory), in the
-   * order they change: exactly what confirming changes (C14). Optional; cards
-   * of one entry, and older servers, omit it.
-   */
-  items: z.array(z.string()).optional(),
-});
-export type ActionCard = z.infer<typeof ActionCardSchema>;
+/** Action cards live in `action-card.ts` (a stored message carries them, C16); re-exported for the frames below. */
+export { type ActionCard, ActionCardSchema, ActionStatusSchema } from "./action-card.ts";
 /** The card's earlier name; engine and proposals still import it (drop once every branch uses `ActionCard`). */
 export type ActionCardFrame = ActionCard;
 

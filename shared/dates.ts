@@ -86,30 +86,22 @@ export function isOverdue(due: string, now: Date, timeZone: string): boolean {
 export const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 export const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,.:;-]+|[\s,.!?:;-]+$/g, "").trim();
 
-/** A task said as a sentence — "call mom tomorrow at 5pm" — as a title and a due date; the title may come out empty. */
-export function splitTitleAndDue(text: string, timeZone: string, now: Date): { title: string; due: string | null } {
-  const { due, rest } = extractDue(text, timeZone, now);
-  return { title: capitalize(clean(rest.replace(/\b(at|on|by|in|due)\s*$/i, ""))), due };
-}
-
-/** What the web app's task input makes of a line: never an empty title. */
-export function parseTaskInput(text: string, timeZone: string, now: Date): { title: string; due: string | null } {
-  const parsed = splitTitleAndDue(text, timeZone, now);
-  return parsed.title ? parsed : { title: capitalize(clean(text)), due: null };
-}
-
-/** Reads a due date from `text`; returns it and the text without the date words. */
-export function extractDue(text: string, timeZone: string, now: Date): { due: string | null; rest: string } {
+/**
+ * Reads a due date from `text`; returns it, the text without the date words,
+ * and `at`, where in `rest` the date words were (task-input.ts drops the
+ * "by" or "on" left dangling there).
+ */
+export function extractDue(text: string, timeZone: string, now: Date): { due: string | null; rest: string; at: number } {
   const [result] = chrono.parse(text, { instant: now, timezone: zoneOffsetMinutes(timeZone, now) }, { forwardDate: true });
-  if (!result) return { due: null, rest: text };
+  if (!result) return { due: null, rest: text, at: text.length };
   const rest = text.slice(0, result.index) + text.slice(result.index + result.text.length);
   const start = result.start;
   const relative = /\bin\s+\d+|\bin\s+(an?|one|two|three|few)\b/i.test(result.text);
   if (!start.isCertain("hour") && !relative) {
-    return { due: localDate(timeZone, start.date()), rest };
+    return { due: localDate(timeZone, start.date()), rest, at: result.index };
   }
-  if (relative) return { due: start.date().toISOString(), rest };
+  if (relative) return { due: start.date().toISOString(), rest, at: result.index };
   const due = zonedToUtc(timeZone, start.get("year")!, start.get("month")!, start.get("day")!, start.get("hour")!, start.get("minute") ?? 0);
-  return { due: due.toISOString(), rest };
+  return { due: due.toISOString(), rest, at: result.index };
 }
 

@@ -6,6 +6,7 @@
  * drift apart.
  */
 import { z } from "zod";
+import { ActionCardSchema } from "./action-card.ts";
 import { plainText, titleText } from "./text.ts";
 
 /** Caps on user-supplied strings. Oversized input is refused, never truncated. */
@@ -185,6 +186,9 @@ export const PlanSchema = z.strictObject({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
+/** Whether a plan has any priority or todo: one without was made when nothing was open (S13). */
+export const planListsTasks = (plan: Plan): boolean => plan.items.some((i) => i.kind !== "note");
+
 /** Something to tell the user on the device in use (S8–S10). */
 export const NotificationSchema = z.strictObject({
   id: z.string(),
@@ -232,6 +236,12 @@ export const MessageSchema = z.strictObject({
   turnId: z.string().optional(),
   status: z.enum(["complete", "interrupted", "failed"]),
   createdAt: z.iso.datetime(),
+  /**
+   * The action cards of an assistant's reply, in the order they happened, each
+   * with its current status (C16, C17). Optional: user messages, replies that
+   * did nothing, and messages stored before cards were kept have none.
+   */
+  actions: z.array(ActionCardSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

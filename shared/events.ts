@@ -111,7 +111,7 @@ export const EVENT_PAYLOADS = {
   "reminder.dismissed": z.object({ reminderId: z.string() }),
   "notification.created": z.object({ notification: NotificationSchema }),
   "notification.acked": z.object({ notificationId: z.string() }),
-  /** A date's plan; never replaced once stored (S6). */
+  /** A date's plan; never replaced once stored (S6), except one that listed no task, asked for again once something is open (S13). */
   "plan.proposed": z.object({ plan: PlanSchema }),
   /** One plan item accepted (with its final `text` and the task it became or kept) or rejected (S6). */
   "plan.item.settled": z.object({

@@ -3,6 +3,7 @@
  * socket tickets, and the writes the socket takes as frames too (P6).
  */
 import { z } from "zod";
+import { cardsAt } from "../../shared/action-card.ts";
 import type { BrainState, EventsPage, Ticket } from "../../shared/api.ts";
 import { dayOf } from "../../shared/dates.ts";
 import { readNotes, readTasks } from "../../shared/doc-schema.ts";
@@ -62,7 +63,8 @@ function stateOf(deps: ApiDeps): BrainState {
     notes: readNotes(deps.doc),
     memories: memoriesOf(state),
     preferences: state.preferences,
-    recentMessages: state.recentMessages,
+    // C16: each reply with its cards as they stand now (a proposal left past its time shows expired).
+    recentMessages: state.recentMessages.map((m) => cardsAt(m, deps.now())),
     devices: deps.devices(),
     reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
     notifications: Object.values(state.notifications).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),

@@ -4,6 +4,7 @@
  * page through history.
  */
 import { z } from "zod";
+import { cardsAt } from "../../shared/action-card.ts";
 import type { HistoryPage } from "../../shared/api.ts";
 import type { LlmFrame } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
@@ -74,13 +75,16 @@ function stream(turnId: string, deps: ApiDeps): Response {
   });
 }
 
-/** C12: messages before the cursor, newest first — the hot ones, then the archive. */
+/** C12: messages before the cursor, newest first — the hot ones, then the archive; each with its action cards (C16). */
 function history({ limit, before: { before, beforeId } }: HistoryQuery, deps: ApiDeps): Response {
   const older = (msg: Message) => msg.createdAt < before || (msg.createdAt === before && msg.id < beforeId);
   const hot = deps.ledger.state.recentMessages.filter(older);
   const seen = new Set(hot.map((msg) => msg.id));
   const archived = deps.chat.store.history(before, beforeId, limit + hot.length).filter((msg) => !seen.has(msg.id));
-  const messages: Message[] = [...hot, ...archived].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
+  const messages: Message[] = [...hot, ...archived]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    .slice(0, limit)
+    .map((msg) => cardsAt(msg, deps.now())); // C16: with their cards as they stand now
   const oldest = messages.at(-1);
   return json({ messages, nextBefore: messages.length === limit && oldest ? `${oldest.createdAt}|${oldest.id}` : null } satisfies HistoryPage, 200, deps.requestId);
 }

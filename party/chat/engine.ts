@@ -7,6 +7,7 @@
  */
 import type { ToolSet } from "ai";
 import { v7 as uuidv7 } from "uuid";
+import { cardKey } from "../../shared/action-card.ts";
 import type { Accepted, ActionCardFrame, LlmFrame, MessageSend } from "../../shared/chat.ts";
 import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
@@ -157,7 +158,8 @@ export class ChatEngine {
   idle = async (): Promise<void> => void (await this.#running);
 
   #action(turnId: string, action: ActionCardFrame): void {
-    if (this.#active?.turnId === turnId) this.#active.actions.set(action.id, action);
+    // Keyed like the web keys them: a proposal's later card replaces its first, whatever its id (C16).
+    if (this.#active?.turnId === turnId) this.#active.actions.set(cardKey(action), action);
     this.#feed.emit({ type: "llm.action", turnId, action });
   }
 
@@ -193,7 +195,9 @@ export class ChatEngine {
   /** Ends a turn: stores its text and tokens, records the assistant's message, tells everyone. */
   #record(row: TurnRow, ended: EndedTurn, text: string, requestId: string): void {
     const run = this.#active?.turnId === row.id ? this.#active : null;
-    const { end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run);
+    // A turn cut off by a restart lost its run's cards; its proposals are still in the store (C16).
+    const cards = run ? [...run.actions.values()] : this.#store.proposalCards(row.id);
+    const { end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run, cards);
     this.#deps.onTurnEnd?.({ turnId: row.id, status: ended.status, text });
     this.#feed.emit(end);
   }

@@ -57,6 +57,7 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
     if (!applied.ok) return applied;
     deps.store.settleProposal(proposalId, "confirmed");
     deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
+    deps.store.settleArchivedCard(p.turn_id, p.id, "confirmed");
     return applied;
   });
   if (!result.ok) {
@@ -81,6 +82,7 @@ function settle(deps: ProposalDeps, p: ProposalRow, status: Exclude<Settled, "co
   deps.ledger.transaction(() => {
     if (!deps.store.settleProposal(p.id, status)) return;
     deps.ledger.append({ type: "proposal.settled", actor, correlationId: requestId, payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool, status } });
+    deps.store.settleArchivedCard(p.turn_id, p.id, status);
   });
   deps.action(p.turn_id, proposalCard(deps, p, status));
 }

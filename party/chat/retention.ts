@@ -1,10 +1,13 @@
 /**
  * Chat retention (docs/PROTOCOL.md C12), run from the room's alarm:
  * messages beyond the hot 100 are copied into the archive; archive entries
- * older than 90 days are deleted, and the text of such old messages is
- * removed from the ledger too. Idempotent: running twice changes nothing more.
+ * older than 90 days are deleted, and the text of such old messages (with
+ * their action cards, whose summaries quote the user's words) is removed
+ * from the ledger too. Idempotent: running twice changes nothing more.
  */
-import { EVENT_PAYLOADS } from "../../shared/events.ts";
+import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
+import type { Message } from "../../shared/domain.ts";
+import { EVENT_PAYLOADS, EventBodySchema } from "../../shared/events.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -34,13 +37,14 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
   const cutoff = new Date(deps.now - ARCHIVE_RETENTION_MS).toISOString();
   const older = rows
     .flatMap((r) => EVENT_PAYLOADS["message.added"].safeParse(JSON.parse(r.payload)).data?.message ?? [])
-    .filter((m) => m.createdAt >= cutoff);
+    .filter((m) => m.createdAt >= cutoff)
+    .map((m) => withCardUpdates(deps.sql, m));
   return deps.sql.transactionSync(() => {
     const archived = deps.store.archive(older);
     const pruned = deps.store.prune(cutoff);
     const redacted = deps.sql
       .exec<{ seq: number }>(
-        `UPDATE ledger_events SET payload = json_set(payload, '$.message.text', ?)
+        `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')
          WHERE type = 'message.added' AND seq < ? AND json_extract(payload, '$.message.createdAt') < ? AND json_extract(payload, '$.message.text') != ?
          RETURNING seq`,
         PRUNED_TEXT,
@@ -51,4 +55,21 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
       .toArray().length;
     return { archived, pruned, redacted };
   });
+}
+
+/** C17: the message with the settlements of its proposal cards folded in, as the projection had it. */
+function withCardUpdates(sql: SqlStore, message: Message): Message {
+  if (message.role !== "assistant" || !message.turnId || !message.actions?.some((a) => a.proposalId)) return message;
+  const rows = sql
+    .exec<{ type: string; payload: string }>(
+      "SELECT type, payload FROM ledger_events WHERE type IN ('proposal.confirmed', 'proposal.settled', 'turn.undone') AND json_extract(payload, '$.turnId') = ? ORDER BY seq",
+      message.turnId,
+    )
+    .toArray();
+  return rows
+    .flatMap((row) => {
+      const event = EventBodySchema.safeParse({ type: row.type, payload: JSON.parse(row.payload) });
+      return event.success ? cardUpdatesOf(event.data) : [];
+    })
+    .reduce((m, u) => withCardStatus(m, u.proposalId, u.status), message);
 }

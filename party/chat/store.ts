@@ -4,6 +4,7 @@
  * C8, C12).
  */
 import { z } from "zod";
+import { type ActionCard, type SettledStatus, withCardStatus } from "../../shared/action-card.ts";
 import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
@@ -175,6 +176,11 @@ export class ChatStore {
     return row ? ProposalItemsSchema.parse(JSON.parse(row.items)) : [];
   }
 
+  #itemsOf(id: string): { items?: string[] } {
+    const items = this.proposalItems(id);
+    return items.length > 0 ? { items } : {};
+  }
+
   /** Proposals still waiting for the user, so any device (or a reload) can settle them (C8). */
   pendingProposals(now: number): { id: string; turnId: string; tool: string; summary: string; expiresAt: string; items?: string[] }[] {
     return this.#sql
@@ -184,6 +190,25 @@ export class ChatStore {
         const items = this.proposalItems(p.id);
         return { id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString(), ...(items.length > 0 ? { items } : {}) };
       });
+  }
+
+  /**
+   * C16: the proposal cards of a turn, as they stand — what a turn that ended
+   * without its run (cut off by a restart) still shows with its message.
+   */
+  proposalCards(turnId: string): ActionCard[] {
+    return this.#sql
+      .exec<ProposalRow>("SELECT * FROM chat_proposals WHERE turn_id = ? ORDER BY rowid", turnId)
+      .toArray()
+      .map((p) => ({
+        id: p.id,
+        tool: p.tool,
+        status: p.status === "pending" ? "proposed" : p.status,
+        summary: p.summary,
+        proposalId: p.id,
+        expiresAt: new Date(p.expires_at).toISOString(),
+        ...this.#itemsOf(p.id),
+      }));
   }
 
   /** Settles a pending proposal; false when it was not pending (C15: one state, settled once). */
@@ -227,6 +252,25 @@ export class ChatStore {
       )
       .toArray()
       .map((r) => MessageSchema.parse(JSON.parse(r.message)));
+  }
+
+  /** C17: a proposal settled after its reply was archived settles the archived card too; returns whether one changed. */
+  settleArchivedCard(turnId: string, proposalId: string, status: SettledStatus): boolean {
+    const rows = this.#sql
+      .exec<{ id: string; message: string }>(
+        "SELECT id, message FROM chat_archive WHERE json_extract(message, '$.turnId') = ? AND json_extract(message, '$.role') = 'assistant'",
+        turnId,
+      )
+      .toArray();
+    let changed = false;
+    for (const row of rows) {
+      const before = MessageSchema.parse(JSON.parse(row.message));
+      const after = withCardStatus(before, proposalId, status);
+      if (after === before) continue;
+      this.#sql.exec("UPDATE chat_archive SET message = ? WHERE id = ?", JSON.stringify(after), row.id);
+      changed = true;
+    }
+    return changed;
   }
 
   /** Deletes archive entries created before `cutoff` (ISO); returns how many. */

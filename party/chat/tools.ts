@@ -7,10 +7,11 @@
  */
 import { z } from "zod";
 import { MAX_BATCH } from "../../shared/commands.ts";
-import { capitalize, clean, dueDay, isOverdue, localDate, splitTitleAndDue } from "../../shared/dates.ts";
+import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
 import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
 import { formatDue } from "../../shared/format.ts";
+import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";
 import {
   bulkVerb,
@@ -91,13 +92,14 @@ export const createTask = defineTool({
         /^(?:todo|to-do|task)\s*[:-]\s*(.+)$/i.exec(t) ??
         /^i (?:need|have) to\s+(.+)$/i.exec(t);
       if (!task) return null;
-      const { title, due } = splitTitleAndDue(task[1]!, at.timeZone, at.now);
-      return title ? { title, due, remind: /\bremind\b/i.test(t) } : null;
+      // The task input's own parser (C18): the same words make the same task here and in the app.
+      const { title, due, tags } = splitTitleAndDue(task[1]!, at.timeZone, at.now);
+      return title ? { title, due, remind: /\bremind\b/i.test(t), ...(tags.length > 0 ? { tags } : {}) } : null;
     },
     // "remind me …" at a time: the task, and a reminder at that time (S1).
-    input: ({ title, due, remind }) => ({ title, due, ...(remind && due && due.length > 10 ? { remindAt: due } : {}) }),
-    reply: ({ title, due }, out, at) =>
-      `Done — I added “${String(field(out.result, "title") ?? title)}”${due ? `, due ${formatDue(due, at.timeZone)}` : ""}${out.reminder ? ", and I'll remind you then" : ""}.`,
+    input: ({ title, due, remind, tags }) => ({ title, due, ...(tags ? { tags } : {}), ...(remind && due && due.length > 10 ? { remindAt: due } : {}) }),
+    reply: ({ title, due, tags }, out, at) =>
+      `Done — I added “${String(field(out.result, "title") ?? title)}”${due ? `, due ${formatDue(due, at.timeZone)}` : ""}${tags ? `, tagged ${tags.map((t) => `#${t}`).join(" ")}` : ""}${out.reminder ? ", and I'll remind you then" : ""}.`,
   },
 });
 

@@ -4,7 +4,7 @@
  * failure, `turn.failed` — in one transaction — and the end frame a later SSE
  * reader is replayed (C11).
  */
-import type { LlmFrame } from "../../shared/chat.ts";
+import type { ActionCard, LlmFrame } from "../../shared/chat.ts";
 import type { LedgerEvent, Message } from "../../shared/domain.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -16,16 +16,29 @@ export type RecordDeps = { sql: SqlStore; ledger: Ledger; store: ChatStore; now:
 /** What the turn streamed, when it streamed at all: stored whole at the end (C4). */
 export type Streamed = { tokens: string[]; checkpointed: number };
 
-export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text: string, requestId: string, streamed: Streamed | null): { events: LedgerEvent[]; end: LlmFrame } {
+/**
+ * `cards` are the turn's action cards as they stand: stored with the message,
+ * they are part of it in the state, backfill and history (C16).
+ */
+export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text: string, requestId: string, streamed: Streamed | null, cards: ActionCard[] = []): { events: LedgerEvent[]; end: LlmFrame } {
   const now = deps.now();
   const { status } = ended;
-  const message: Message = { id: deps.newId(), role: "assistant", text, channel: "chat", turnId: row.id, status: status === "completed" ? "complete" : status, createdAt: new Date(now).toISOString() };
+  const message: Message = {
+    id: deps.newId(),
+    role: "assistant",
+    text,
+    channel: "chat",
+    turnId: row.id,
+    status: status === "completed" ? "complete" : status,
+    createdAt: new Date(now).toISOString(),
+    ...(cards.length > 0 ? { actions: cards } : {}),
+  };
   const events = deps.ledger.transaction(() => {
     if (streamed) deps.store.finish(row.id, status, streamed.tokens, streamed.checkpointed, text, now);
     else deps.store.setStatus(row.id, status, now);
     const out: LedgerEvent[] = [];
-    // A failure with nothing said leaves no assistant message, only the failure.
-    if (status !== "failed" || text) {
+    // A failure with nothing said or done leaves no assistant message, only the failure.
+    if (status !== "failed" || text || cards.length > 0) {
       out.push(deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message } }).event);
     }
     if (ended.status === "failed") {

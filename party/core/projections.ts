@@ -20,6 +20,7 @@ import {
   type PreferencesPatch,
   type Reminder,
 } from "../../shared/domain.ts";
+import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
@@ -158,7 +159,11 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       return { ...next, plans: { ...state.plans, [date]: { ...plan, items } } };
     }
     case "turn.undone":
-      return undone(next, event);
+      return withCards(undone(next, event), event);
+    // C17: a settled proposal's card, stored with its reply, takes its status (the proposal itself lives in the chat store).
+    case "proposal.confirmed":
+    case "proposal.settled":
+      return withCards(next, event);
     // Recorded for the timeline, undo and audit; their state lives in the document or the chat store.
     case "task.created":
     case "task.updated":
@@ -169,8 +174,6 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "note.deleted":
     case "turn.failed":
     case "proposal.created":
-    case "proposal.confirmed":
-    case "proposal.settled":
       return next;
     default: {
       const unhandled: never = event;
@@ -213,6 +216,19 @@ function undone(state: Projection, event: EventOf<"turn.undone">): Projection {
   }
   const undoneTurns = [...state.undoneTurns.filter((t) => t !== event.payload.turnId), event.payload.turnId].slice(-UNDONE_TURNS_KEPT);
   return { ...state, reminders, memories, preferences, plans, undoneTurns };
+}
+
+/**
+ * C17: the cards the event settles, folded into the replies that show them.
+ * A reply already archived is updated in the archive when the event is appended (chat/store.ts).
+ */
+function withCards(state: Projection, event: LedgerEvent): Projection {
+  const updates = cardUpdatesOf(event);
+  if (updates.length === 0) return state;
+  const recentMessages = state.recentMessages.map((m) =>
+    m.role === "assistant" ? updates.reduce((msg, u) => (msg.turnId === u.turnId ? withCardStatus(msg, u.proposalId, u.status) : msg), m) : m,
+  );
+  return { ...state, recentMessages };
 }
 
 /** Fired reminders are kept a week (S1): each reminder event drops those fired before `ts` minus a week. */

@@ -4,6 +4,7 @@
  * `handleFrame` for every custom message. No frame can throw out of here;
  * every failure becomes a typed error frame and the socket stays up.
  */
+import { cardsAt } from "../../shared/action-card.ts";
 import type { Command } from "../../shared/commands.ts";
 import type { LlmFrame } from "../../shared/chat.ts";
 import { type Device, TimeZoneSchema } from "../../shared/domain.ts";
@@ -196,7 +197,7 @@ function backfill(deps: SocketDeps, client: Client, since: number, limit: number
           snapshot: {
             memories: memoriesOf(state),
             preferences: state.preferences,
-            recentMessages: state.recentMessages,
+            recentMessages: state.recentMessages.map((m) => cardsAt(m, deps.now())),
             lastEventSeq: state.lastEventSeq,
           },
         },

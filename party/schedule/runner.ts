@@ -6,7 +6,7 @@
  * again; a date that has a plan never gets a second one.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { Device, Notification, Plan } from "../../shared/domain.ts";
+import { type Device, type Notification, type Plan, planListsTasks } from "../../shared/domain.ts";
 import { formatDay, formatDue } from "../../shared/format.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
@@ -102,15 +102,20 @@ export class Schedule {
     return at === null ? null : new Date(at).toISOString().slice(0, 10);
   }
 
-  /** S5–S6: builds and stores a plan for `date` — once: a date's plan, settled item by item, is never replaced. */
+  /**
+   * S5–S6: builds and stores a plan for `date` — once: a date's plan, settled
+   * item by item, is never replaced. S13: except a plan that listed no task
+   * (nothing was open when it was made), which asking again replaces once
+   * something is open.
+   */
   async proposePlan(date: string, source: Plan["source"]): Promise<Result<Plan>> {
     const existing = this.#deps.ledger.state.plans[date];
-    if (existing) return ok(existing);
+    if (existing && planListsTasks(existing)) return ok(existing);
     const composed = await this.#deps.composePlan(date, source);
     if (!composed.ok) return composed;
-    // Another path may have planned this date while the model was thinking.
+    // Another path may have planned this date while the model was thinking; an empty plan stays empty-handed.
     const now = this.#deps.ledger.state.plans[date];
-    if (now) return ok(now);
+    if (now && (now !== existing || !planListsTasks(composed.value))) return ok(now);
     const plan = composed.value;
     const requestId = uuidv7();
     const notification: Notification = { id: uuidv7(), kind: "plan", title: `Your plan for ${formatDay(date)}`, body: plan.items.filter((i) => i.kind === "priority").map((i) => i.text).join(" · ") || "Nothing open today.", ref: date, createdAt: new Date(this.#deps.now()).toISOString() };

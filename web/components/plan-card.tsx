@@ -1,14 +1,22 @@
-/** Today's plan, proposed by the assistant: accept or reject each item (S6). */
+/**
+ * Today's plan, proposed by the assistant: accept or reject each item (S6).
+ * Live (S14): read against the task list, an item whose task was completed
+ * shows done, and a plan made when nothing was open offers to plan again.
+ */
 import { useQueryClient } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
 import { toast } from "sonner";
-import type { Plan } from "../../shared/domain.ts";
+import type { Plan, Task } from "../../shared/domain.ts";
 import { formatDay } from "../../shared/format.ts";
+import { useBrain } from "../hooks/use-brain.ts";
 import { api } from "../lib/api.ts";
+import { planView } from "../lib/plan-view.ts";
 import { brainKeys } from "../lib/queries.ts";
 
-export function PlanCard({ plan }: { plan: Plan }) {
+export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }) {
   const queryClient = useQueryClient();
+  const brain = useBrain();
+  const view = planView(plan, tasks);
   const settle = async (itemId: string, action: "accept" | "reject") => {
     try {
       await api.planItem(plan.date, itemId, action);
@@ -21,12 +29,23 @@ export function PlanCard({ plan }: { plan: Plan }) {
   return (
     <section data-testid="plan" className="mt-4 rounded-xl border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40">
       <h2 className="font-semibold">Plan for {formatDay(plan.date)}</h2>
+      {view.headline && (
+        <p data-testid="plan-headline" className="mt-1 flex flex-wrap items-center gap-2 text-sm text-stone-600 dark:text-stone-300">
+          {view.headline}
+          {view.stale && (
+            // The plan is rebuilt by asking for it, as in chat: the reply says what it planned (S13).
+            <button onClick={() => brain.send("plan my day")} className="rounded-md bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-indigo-500">
+              Plan my day
+            </button>
+          )}
+        </p>
+      )}
       <ul className="mt-2 space-y-1">
-        {plan.items.map((item) => (
-          <li key={item.id} className="flex items-center gap-2 text-sm">
+        {view.items.map((item) => (
+          <li key={item.id} data-status={item.shown} className="flex items-center gap-2 text-sm">
             <span className="w-16 shrink-0 text-xs text-stone-500">{label[item.kind]}</span>
-            <span className={`flex-1 ${item.status === "rejected" ? "text-stone-400 line-through" : ""}`}>{item.text}</span>
-            {item.status === "proposed" ? (
+            <span className={`flex-1 ${item.shown === "rejected" || item.shown === "done" ? "text-stone-400 line-through" : ""}`}>{item.text}</span>
+            {item.shown === "proposed" ? (
               <>
                 <button aria-label={`Accept: ${item.text}`} onClick={() => void settle(item.id, "accept")} className="rounded-md bg-emerald-600 p-1 text-white hover:bg-emerald-500">
                   <Check className="size-3.5" />
@@ -36,7 +55,7 @@ export function PlanCard({ plan }: { plan: Plan }) {
                 </button>
               </>
             ) : (
-              <span className="text-xs text-stone-500">{item.status}</span>
+              <span className="text-xs text-stone-500">{item.shown}</span>
             )}
           </li>
         ))}

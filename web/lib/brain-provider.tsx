@@ -209,6 +209,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
         case "llm.action":
+          // A proposal's later card replaces its first, in place, whatever its id (C15, C17).
           return reply(f.turnId, (r) => ({ ...r, actions: placeCard(r.actions, f.action) }));
         case "llm.completed":
           void queryClient.invalidateQueries({ queryKey: brainKeys.all });

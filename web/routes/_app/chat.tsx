@@ -10,6 +10,7 @@ import { Markdown } from "../../components/markdown.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { api } from "../../lib/api.ts";
+import { replyCards } from "../../lib/cards.ts";
 import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/chat")({
@@ -79,14 +80,13 @@ function Chat() {
           const stored = assistantFor(m.turnId);
           const replyText = stored?.text || live?.text || "";
           const status = stored ? (stored.status === "complete" ? "completed" : stored.status) : (live?.status ?? "streaming");
-          // Cards seen live, plus proposals still pending after a reload or on a device that joined later.
-          const pending = data.proposals.filter((p) => p.turnId === m.turnId && !live?.actions.some((a) => a.proposalId === p.id));
-          const cards = [...(live?.actions ?? []), ...pending.map((p) => ({ id: p.id, tool: p.tool, status: "proposed" as const, summary: p.summary, proposalId: p.id, expiresAt: p.expiresAt, items: p.items }))];
+          // C16: the cards stored with the reply (after a reload, on a device that joined later), updated by live frames.
+          const cards = replyCards(stored?.actions, live?.actions, data.proposals.filter((p) => p.turnId === m.turnId), Date.now());
           return (
             <div key={m.id} className="space-y-2">
               <div className="ml-auto w-fit max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-white">{m.text}</div>
               <div data-testid="reply" className="w-fit max-w-[85%] rounded-2xl rounded-bl-sm bg-white px-4 py-2 shadow-sm dark:bg-stone-900">
-                {replyText ? <Markdown text={replyText} /> : <span className="animate-pulse text-stone-400">Thinking…</span>}
+                {replyText ? <Markdown text={replyText} /> : status === "streaming" ? <span className="animate-pulse text-stone-400">Thinking…</span> : null}
                 {cards.map((a) => <ActionCard key={a.id} action={a} />)}
                 {status === "interrupted" && <p className="mt-1 text-xs text-stone-500">Stopped.</p>}
                 {/* D18: an undone turn says so on every device; one that changed something offers Undo until then. */}

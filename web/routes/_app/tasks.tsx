@@ -1,7 +1,8 @@
 /** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
 import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowDown, ArrowUp, Bell, Bot, Plus, Trash2 } from "lucide-react";
-import { isOverdue, localDate, parseTaskInput } from "../../../shared/dates.ts";
+import { isOverdue } from "../../../shared/dates.ts";
+import { parseTaskInput, splitTags } from "../../../shared/task-input.ts";
 import { type FormEvent, useState } from "react";
 import type * as Y from "yjs";
 import { nextOrder, patchTask, readTasks, removeTask, writeTask } from "../../../shared/doc-schema.ts";
@@ -22,14 +23,6 @@ export const Route = createFileRoute("/_app/tasks")({
   loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
   component: Tasks,
 });
-
-const TAG = /#([\p{L}\p{N}_-]{1,64})/gu;
-
-/** "#words" in what the user typed become tags; the rest is the text. */
-function splitTags(typed: string): { text: string; tags: string[] } {
-  const tags = [...new Set([...typed.matchAll(TAG)].map((m) => m[1]!.toLowerCase()))];
-  return { text: typed.replace(TAG, " ").replace(/\s+/g, " ").trim(), tags };
-}
 
 const touch = () => ({ updatedAt: new Date().toISOString() });
 
@@ -55,12 +48,11 @@ function Tasks() {
     // Cleared at once, so the next task can be typed while this one is saved; restored on failure.
     setTitle("");
     try {
-      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags.
-      const { text, tags } = splitTags(typed);
-      const parsed = parseTaskInput(text, zone.zone, new Date());
+      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags — the chat's parser too (C18).
+      const parsed = parseTaskInput(typed, zone.zone, new Date());
       // Written into the document: shown at once, kept offline, synced and validated by the room (D6).
       const { updatedAt: now } = touch();
-      writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
+      writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags: parsed.tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
       setError(null);
     } catch (err) {
       setTitle(typed);
@@ -71,7 +63,7 @@ function Tasks() {
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
-      {data.plan && <PlanCard plan={data.plan} />}
+      {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
       <nav aria-label="Filter tasks" className="mt-4 flex flex-wrap gap-1">
         {FILTERS.map((f) => (
           <Link key={f} to="/tasks" search={{ filter: f }} aria-current={f === filter ? "page" : undefined} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
