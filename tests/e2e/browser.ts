@@ -6,7 +6,9 @@
 import { existsSync } from "node:fs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { type DevServer, startDevServer } from "../integration/dev-server.ts";
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
@@ -32,4 +34,43 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Waits until the page's connection to the room is live (the status badge). */
+export const whenLive = (page: Page) => page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+
+/**
+ * `npm start`'s server and a Chromium for one describe block, started before
+ * its tests and stopped after, and a sign-in as a fresh browser context (a
+ * device) that resolves once the page is live.
+ */
+export function browserApp(env: Record<string, string> = {}) {
+  let server: DevServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startDevServer(undefined, env);
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = () => {
+    if (!server || !browser) throw new Error("browserApp: use it inside a describe block; its beforeAll has not run");
+    return { server, browser };
+  };
+  return {
+    get server(): DevServer {
+      return started().server;
+    },
+    async signIn(userId: string, options: BrowserContextOptions = {}): Promise<Page> {
+      const context = await started().browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
+      const page = await context.newPage();
+      await page.goto(`${started().server.url}/login`);
+      await page.getByLabel("User id").fill(userId);
+      await page.getByRole("button", { name: /log in/i }).click();
+      await whenLive(page);
+      return page;
+    },
+  };
 }

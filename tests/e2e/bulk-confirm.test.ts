@@ -4,34 +4,15 @@
  * nothing goes before a confirmation, and confirming on one device resolves
  * the card on the other at once — no Confirm button left behind.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../integration/dev-server.ts";
-import { launch, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserApp, screenshot } from "./browser.ts";
 
 const TITLES = ["Buy milk", "Call John", "File taxes"];
 
 describe("Web app — a bulk proposal on two devices", () => {
-  let server: DevServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "5" });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function signIn(userId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("User id").fill(userId);
-    await page.getByRole("button", { name: /log in/i }).click();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
-    return page;
-  }
+  const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "5" });
+  const signIn = (userId: string) => app.signIn(userId, { viewport: { width: 1100, height: 800 } });
 
   const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" });
   const items = (page: Page) => card(page).getByTestId("action-items").locator("li").allInnerTexts();

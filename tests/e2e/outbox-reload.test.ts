@@ -1,29 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../integration/dev-server.ts";
-import { launch, screenshot } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { browserApp, screenshot, whenLive } from "./browser.ts";
 
 describe("Web app — the offline outbox across a reload", () => {
-  let server: DevServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "30" });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function signIn(userId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("User id").fill(userId);
-    await page.getByRole("button", { name: /log in/i }).click();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
-    return page;
-  }
+  const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "30" });
+  const signIn = (userId: string) => app.signIn(userId);
 
   it("[C2][G2] a message typed offline, the page reloaded while still offline, is sent exactly once when back online", async () => {
     const page = await signIn("quinn");
@@ -31,7 +11,7 @@ describe("Web app — the offline outbox across a reload", () => {
     const queued = () => page.evaluate((): number => JSON.parse(localStorage.getItem("micro-cos.outbox.quinn") ?? "[]").length);
     const token = await page.evaluate(() => localStorage.getItem("micro-cos.token"));
     const sentTimes = async () => {
-      const state = (await (await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { recentMessages: { role: string; text: string }[] };
+      const state = (await (await fetch(`${app.server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { recentMessages: { role: string; text: string }[] };
       return state.recentMessages.filter((m) => m.role === "user" && m.text === text).length;
     };
 
@@ -56,8 +36,8 @@ describe("Web app — the offline outbox across a reload", () => {
 
     await page.context().setOffline(false);
     // Back online: the user opens the app again (a reload that now reaches the server).
-    await page.goto(server.url);
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+    await page.goto(app.server.url);
+    await whenLive(page);
     await page
       .getByTestId("reply")
       .filter({ hasText: "your dog is Rex" })
@@ -68,7 +48,7 @@ describe("Web app — the offline outbox across a reload", () => {
 
     // And never again: one more reload, online, sends nothing.
     await page.reload();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+    await whenLive(page);
     await page.getByText(text).first().waitFor({ timeout: 20_000 });
     expect(await queued()).toBe(0);
     expect(await sentTimes()).toBe(1);

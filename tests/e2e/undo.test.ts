@@ -1,28 +1,13 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../integration/dev-server.ts";
-import { launch, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserApp, screenshot } from "./browser.ts";
 
 /** docs/PROTOCOL.md D15: the user takes back their own last change from a toast, on every device at once. */
 describe("Web app — undo from the toast, as Todoist does", () => {
-  let server: DevServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startDevServer();
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = browserApp();
 
   async function signIn(userId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("User id").fill(userId);
-    await page.getByRole("button", { name: /log in/i }).click();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
+    const page = await app.signIn(userId);
     await page.getByRole("link", { name: "Tasks" }).click();
     await page.getByRole("heading", { name: "Tasks" }).waitFor();
     return page;
