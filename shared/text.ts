@@ -24,8 +24,12 @@ const VISIBLE = /[^\s\p{Cc}\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
 
+/** Printable ASCII with tab and line breaks: most text, and nothing in it can be wrong (a fast path for the checks below). */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 /** What is wrong with `text` as stored text, or null (D15). */
 export function textProblem(text: string): string | null {
+  if (PLAIN_ASCII.test(text)) return null;
   const lone = LONE_SURROGATE.exec(text);
   if (lone) return `contains a lone surrogate (${hex(lone[0].charCodeAt(0))}) at ${lone.index}: half of a character`;
   const control = CONTROL.exec(text);
@@ -35,6 +39,8 @@ export function textProblem(text: string): string | null {
 
 /** What is wrong with `text` as a title, or null (D15, D16). Blank ("" or spaces) is for the field's own min length to judge. */
 export function titleProblem(text: string): string | null {
+  // Non-blank printable ASCII always shows a character.
+  if (PLAIN_ASCII.test(text)) return null;
   const problem = textProblem(text);
   if (problem) return problem;
   if (text.trim() !== "" && !VISIBLE.test(text)) return "has only invisible characters (zero-width, format or filler)";
