@@ -63,9 +63,11 @@ export function browserApp(env: Record<string, string> = {}) {
     get server(): DevServer {
       return started().server;
     },
-    async signIn(userId: string, options: BrowserContextOptions = {}): Promise<Page> {
+    /** With `clock`, the page runs on Playwright's clock (real pace until the test moves it: `page.clock.fastForward`). */
+    async signIn(userId: string, options: BrowserContextOptions = {}, clock = false): Promise<Page> {
       const context = await started().browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
       const page = await context.newPage();
+      if (clock) await page.clock.install();
       await page.goto(`${started().server.url}/login`);
       await page.getByLabel("User id").fill(userId);
       await page.getByRole("button", { name: /log in/i }).click();

@@ -93,4 +93,23 @@ describe("Web app — a bulk proposal on two devices", () => {
     await phone.getByRole("link", { name: "Tasks" }).click();
     for (const title of TITLES) await phone.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
   });
+
+  it("[C15][C8] a proposal nobody answers turns expired on the screen when its time passes: no Confirm button left to press", async () => {
+    const laptop = await app.signIn("bulk-ida", { viewport: { width: 1100, height: 800 } }, true);
+    await laptop.getByRole("link", { name: "Tasks" }).click();
+    await laptop.getByLabel("New task").fill("Water the plants");
+    await laptop.getByRole("button", { name: "Add" }).click();
+    await laptop.getByTestId("tasks").filter({ hasText: "Water the plants" }).waitFor({ timeout: 15_000 });
+    await laptop.getByRole("link", { name: "Chat" }).click();
+    await laptop.getByLabel("Message").fill("delete all my tasks");
+    await laptop.keyboard.press("Enter");
+    const proposal = laptop.getByTestId("action-card").filter({ hasText: "Water the plants" });
+    await proposal.and(laptop.locator('[data-status="proposed"]')).waitFor({ timeout: 20_000 });
+    expect(await proposal.getByRole("button", { name: "Confirm" }).count()).toBe(1);
+    // Proposals expire after 10 minutes (C8); eleven minutes later in the page's clock.
+    await laptop.clock.fastForward("11:00");
+    await proposal.and(laptop.locator('[data-status="expired"]')).waitFor({ timeout: 15_000 });
+    expect(await proposal.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+    await screenshot(laptop, "bulk-06-expired-on-screen");
+  });
 });
