@@ -96,6 +96,14 @@ const tokenUser = (token: string) => {
 /** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
 const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
 
+/**
+ * Opens the provider's socket. Its ticket request can fail (offline, the session
+ * refused) or be cancelled (the effect was cleaned up first): the provider then
+ * stays closed and the status says offline; the next `online` event or reload
+ * opens it again. The rejection is handled here — never an uncaught page error.
+ */
+const open = (p: YProvider) => void p.connect().catch(() => {});
+
 /** The outbox entry as the frame that sends it; its client action id is also its rid, so the ack or error names it. */
 const messageFrame = (m: Outgoing): ClientFrameInput => ({
   type: "message.send",
@@ -143,7 +151,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         return { ticket };
       },
       disableBc: true,
+      connect: false,
     });
+    open(p);
     providerRef.current = p;
     setProvider(p);
     const reply = (turnId: string, change: (r: Reply) => Reply) =>
@@ -251,7 +261,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
               resync = setTimeout(() => {
                 resync = null;
                 p.disconnect();
-                void p.connect();
+                open(p);
               }, (f.retryAfter ?? 60) * 1000);
             }
           } else if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
@@ -273,7 +283,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       p.disconnect();
       setStatus("offline");
     };
-    const onOnline = () => void p.connect();
+    const onOnline = () => open(p);
     window.addEventListener("offline", onOffline);
     window.addEventListener("online", onOnline);
     const ping = setInterval(() => frame({ type: "ping" }), PING_EVERY_MS);
@@ -314,8 +324,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     rename: (name) => {
       localStorage.setItem(NAME_KEY, name.trim().slice(0, 100) || deviceName());
       const p = providerRef.current;
-      p?.disconnect();
-      void p?.connect();
+      if (!p) return;
+      p.disconnect();
+      open(p);
     },
   };
   return <BrainContext.Provider value={value}>{children}</BrainContext.Provider>;
