@@ -186,7 +186,7 @@ export const PlanSchema = z.strictObject({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
-/** Whether a plan has any priority or todo: one without was made when nothing was open (S13). */
+/** Whether a plan lists a priority or a todo: one without was made when nothing was open (S13). */
 export const planListsTasks = (plan: Plan): boolean => plan.items.some((i) => i.kind !== "note");
 
 /** Something to tell the user on the device in use (S8–S10). */

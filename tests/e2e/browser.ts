@@ -63,6 +63,10 @@ export function browserApp(env: Record<string, string> = {}) {
     get server(): DevServer {
       return started().server;
     },
+    /** For a test that sets its context up itself (routes, init scripts) before the page opens. */
+    get browser(): Browser {
+      return started().browser;
+    },
     /** With `clock`, the page runs on Playwright's clock (real pace until the test moves it: `page.clock.fastForward`). */
     async signIn(userId: string, options: BrowserContextOptions = {}, clock = false): Promise<Page> {
       const context = await started().browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });

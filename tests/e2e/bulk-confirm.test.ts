@@ -16,16 +16,20 @@ describe("Web app — a bulk proposal on two devices", () => {
 
   const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" });
   const items = (page: Page) => card(page).getByTestId("action-items").locator("li").allInnerTexts();
+  /** Adds tasks from the Tasks view's input, each seen in the list before the next. */
+  async function addTasks(page: Page, titles: readonly string[]): Promise<void> {
+    await page.getByRole("link", { name: "Tasks" }).click();
+    for (const title of titles) {
+      await page.getByLabel("New task").fill(title);
+      await page.getByRole("button", { name: "Add" }).click();
+      await page.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
+    }
+  }
 
   it("[C14][C15][G7] “delete all my tasks” lists them on both devices; confirming on one resolves the card on both, and the tasks go", async () => {
     const laptop = await signIn("bulk-hana");
     const phone = await signIn("bulk-hana");
-    await laptop.getByRole("link", { name: "Tasks" }).click();
-    for (const title of TITLES) {
-      await laptop.getByLabel("New task").fill(title);
-      await laptop.getByRole("button", { name: "Add" }).click();
-      await laptop.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
-    }
+    await addTasks(laptop, TITLES);
     await laptop.getByRole("link", { name: "Chat" }).click();
     await phone.getByRole("link", { name: "Chat" }).click();
     await laptop.getByLabel("Message").fill("delete all my tasks");
@@ -70,12 +74,7 @@ describe("Web app — a bulk proposal on two devices", () => {
   it("[C15] cancelled on one device: the other shows it cancelled, not done, and nothing is deleted", async () => {
     const laptop = await signIn("bulk-ivo");
     const phone = await signIn("bulk-ivo");
-    await laptop.getByRole("link", { name: "Tasks" }).click();
-    for (const title of TITLES) {
-      await laptop.getByLabel("New task").fill(title);
-      await laptop.getByRole("button", { name: "Add" }).click();
-      await laptop.getByTestId("tasks").filter({ hasText: title }).waitFor({ timeout: 15_000 });
-    }
+    await addTasks(laptop, TITLES);
     await laptop.getByRole("link", { name: "Chat" }).click();
     await laptop.getByLabel("Message").fill("delete all my tasks");
     await laptop.keyboard.press("Enter");
@@ -96,10 +95,7 @@ describe("Web app — a bulk proposal on two devices", () => {
 
   it("[C15][C8] a proposal nobody answers turns expired on the screen when its time passes: no Confirm button left to press", async () => {
     const laptop = await app.signIn("bulk-ida", { viewport: { width: 1100, height: 800 } }, true);
-    await laptop.getByRole("link", { name: "Tasks" }).click();
-    await laptop.getByLabel("New task").fill("Water the plants");
-    await laptop.getByRole("button", { name: "Add" }).click();
-    await laptop.getByTestId("tasks").filter({ hasText: "Water the plants" }).waitFor({ timeout: 15_000 });
+    await addTasks(laptop, ["Water the plants"]);
     await laptop.getByRole("link", { name: "Chat" }).click();
     await laptop.getByLabel("Message").fill("delete all my tasks");
     await laptop.keyboard.press("Enter");

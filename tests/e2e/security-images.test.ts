@@ -4,28 +4,18 @@
  * user clicks "show" (W2), and the page's policy (W1) holds without one violation
  * while the app runs.
  */
-import type { Browser, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../integration/dev-server.ts";
-import { launch, screenshot } from "./browser.ts";
+import type { Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserApp, screenshot } from "./browser.ts";
 
 /** A 1×1 transparent PNG, what the "remote server" answers. */
 const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 describe("Security — remote images in a reply", () => {
-  let server: DevServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "5" });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "5" });
 
   it("[W2][W1] a reply echoing ![x](http://evil.example/a.png) fetches nothing remote until the user clicks show; no CSP violation", async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     // The "remote server": every request to it is counted and answered with a pixel, so none needs a network.
     const beacons: Request[] = [];
     await context.route(/^https?:\/\/(evil|tracker)\.example\//, async (route) => {
@@ -40,7 +30,7 @@ describe("Security — remote images in a reply", () => {
     });
     const violations = () => page.evaluate(() => Reflect.get(window, "cspViolations") as string[]);
 
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${app.server.url}/login`);
     await page.getByLabel("User id").fill("victor");
     await page.getByRole("button", { name: /log in/i }).click();
     await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });

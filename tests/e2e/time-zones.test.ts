@@ -4,38 +4,18 @@
  * 3:00 PM everywhere; a second device in Los Angeles is offered the switch and,
  * until it takes it, still reads 3:00 PM.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../integration/dev-server.ts";
-import { launch, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserApp, screenshot } from "./browser.ts";
 
 /** ICU writes a narrow no-break space before AM/PM; `\s` matches it. */
 const THREE_PM = /3:00\sPM/;
 const NOON = /12:00\sPM/;
 
 describe("Web app — time zones", () => {
-  let server: DevServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "5" });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function signIn(userId: string, timezoneId: string, fakeClock = false): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, timezoneId, locale: "en-US" });
-    const page = await context.newPage();
-    // A clock that runs at real pace until the test moves it forward (Playwright's clock API).
-    if (fakeClock) await page.clock.install();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("User id").fill(userId);
-    await page.getByRole("button", { name: /log in/i }).click();
-    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
-    return page;
-  }
+  const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "5" });
+  /** A device in `timezoneId`; with `fakeClock`, a clock that runs at real pace until the test moves it forward. */
+  const signIn = (userId: string, timezoneId: string, fakeClock = false) => app.signIn(userId, { timezoneId, locale: "en-US" }, fakeClock);
 
   const view = async (page: Page, name: string) => {
     await page.getByRole("link", { name }).click();
