@@ -76,6 +76,14 @@ export type RoomConfig = {
 /** Empty strings mean "not set": wrangler vars cannot be absent once declared. */
 const unset = (value: unknown) => (value === "" ? undefined : value);
 
+/** The configuration of one `env`, parsed on first use: the worker's `env` is the same object for every request of an isolate. */
+const parsed = new WeakMap<object, RoomConfig>();
+export function configOf(env: object): RoomConfig {
+  let config = parsed.get(env);
+  if (!config) parsed.set(env, (config = parseConfig(env)));
+  return config;
+}
+
 export function parseConfig(env: object): RoomConfig {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(NumbersSchema.shape)) raw[key] = unset(Reflect.get(env, key));

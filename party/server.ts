@@ -9,7 +9,7 @@
 import { getServerByName } from "partyserver";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import { parseConfig } from "./config.ts";
+import { configOf } from "./config.ts";
 import { authConfig, authenticate, isDevelopment, signDevToken, UserIdSchema } from "./auth.ts";
 import { ticketKey, verifyTicket } from "./core/tickets.ts";
 import { admitDevLogin } from "./dev-login.ts";
@@ -23,7 +23,7 @@ const DevLoginSchema = z.strictObject({ userId: UserIdSchema });
 
 export default {
   async fetch(request, env): Promise<Response> {
-    configureLog(parseConfig(env).logLevel);
+    configureLog(configOf(env).logLevel);
     const requestId = uuidv7();
     const started = Date.now();
     const url = new URL(request.url);
@@ -70,7 +70,7 @@ async function route(request: Request, env: Env, url: URL, requestId: string): P
     if (!isDevelopment(env) || request.method !== "POST") {
       return { response: errorResponse("not_found", `no route ${request.method} ${path}`, requestId) };
     }
-    const wait = admitDevLogin(parseConfig(env).devLoginsPerMinute);
+    const wait = admitDevLogin(configOf(env).devLoginsPerMinute);
     if (wait !== null) return { response: errorResponse("rate_limited", "too many development logins; try again later", requestId, wait) };
     const text = await readBody(request);
     if (!text.ok) return { response: errorResponse(text.error.code, text.error.message, requestId) };

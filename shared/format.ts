@@ -14,17 +14,23 @@ const LOCALE = "en-US";
 /** `zone: true` names the zone ("3:00 PM EST"): for a device whose own zone is another one (a traveller). */
 export type FormatOptions = { zone?: boolean };
 
-const DAY = { weekday: "short", month: "short", day: "numeric" } as const;
 const TIME = { hour: "numeric", minute: "2-digit" } as const;
+/** The shapes dates take, by name: the name is the formatter cache's key. */
+const SHAPES = {
+  day: { weekday: "short", month: "short", day: "numeric" },
+  dayTime: { weekday: "short", month: "short", day: "numeric", ...TIME },
+  moment: { month: "short", day: "numeric", ...TIME },
+  time: TIME,
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** Intl formatters are costly to build and an activity list formats hundreds of times: one per shape and zone. */
-function formatter(timeZone: string, shape: Intl.DateTimeFormatOptions, options: FormatOptions): Intl.DateTimeFormat {
-  const key = `${timeZone}|${JSON.stringify(shape)}|${options.zone ? 1 : 0}`;
+function formatter(timeZone: string, shape: keyof typeof SHAPES, options: FormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone}|${shape}|${options.zone ? 1 : 0}`;
   let found = formats.get(key);
   if (!found) {
-    found = new Intl.DateTimeFormat(LOCALE, { ...shape, timeZone, ...(options.zone ? { timeZoneName: "short" } : {}) });
+    found = new Intl.DateTimeFormat(LOCALE, { ...SHAPES[shape], timeZone, ...(options.zone ? { timeZoneName: "short" } : {}) });
     formats.set(key, found);
   }
   return found;
@@ -33,21 +39,21 @@ function formatter(timeZone: string, shape: Intl.DateTimeFormatOptions, options:
 /** A calendar date `YYYY-MM-DD` as "Thu, Nov 21": a date has no zone, so none is applied (noon UTC is that date everywhere). */
 export function formatDay(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
-  return formatter("UTC", DAY, {}).format(new Date(Date.UTC(y!, m! - 1, d!, 12)));
+  return formatter("UTC", "day", {}).format(new Date(Date.UTC(y!, m! - 1, d!, 12)));
 }
 
 /** A due value — a date, or a date-time — as "Thu, Nov 21" or "Thu, Nov 21, 3:00 PM" in `timeZone`. */
 export function formatDue(due: string, timeZone: string, options: FormatOptions = {}): string {
   if (due.length === 10) return formatDay(due);
-  return formatter(timeZone, { ...DAY, ...TIME }, options).format(new Date(due));
+  return formatter(timeZone, "dayTime", options).format(new Date(due));
 }
 
 /** When something happened (the activity timeline, a notification): "Nov 21, 3:00 PM" in `timeZone`. */
 export function formatMoment(iso: string, timeZone: string, options: FormatOptions = {}): string {
-  return formatter(timeZone, { month: "short", day: "numeric", ...TIME }, options).format(new Date(iso));
+  return formatter(timeZone, "moment", options).format(new Date(iso));
 }
 
 /** A time of day: "3:00 PM" in `timeZone` (a device last seen, a reminder today). */
 export function formatTime(iso: string, timeZone: string, options: FormatOptions = {}): string {
-  return formatter(timeZone, TIME, options).format(new Date(iso));
+  return formatter(timeZone, "time", options).format(new Date(iso));
 }

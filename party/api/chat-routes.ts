@@ -8,6 +8,7 @@ import { cardsAt } from "../../shared/action-card.ts";
 import type { HistoryPage } from "../../shared/api.ts";
 import type { LlmFrame } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
+import { isEndFrame } from "../chat/turn-feed.ts";
 import { INPUTS } from "../core/inputs.ts";
 import { errorResponse, json } from "../http.ts";
 import { inputRoute } from "./input-route.ts";
@@ -60,7 +61,7 @@ function stream(turnId: string, deps: ApiDeps): Response {
   const sink = (frame: LlmFrame) => {
     if (closed) return;
     writer.write(encoder.encode(`event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`)).catch(end);
-    if (frame.type === "llm.completed" || frame.type === "llm.interrupted" || frame.type === "llm.failed") end();
+    if (isEndFrame(frame)) end();
   };
   unsubscribe = deps.chat.subscribe(turnId, sink);
   if (unsubscribe === null) {

@@ -22,7 +22,7 @@ const utf8 = new TextEncoder();
  * About four times the usual count: the price of a bound that holds for emoji,
  * CJK and ids as well as for English.
  */
-export const tokensAtMost = (text: string): number => utf8.encode(text).length;
+const tokensAtMost = (text: string): number => utf8.encode(text).length;
 
 /** One model call as the provider gets it: the prompt (system included), the tool schemas, the cap on its answer. */
 export type CallShape = { prompt: unknown; tools: unknown; maxOutputTokens: number };

@@ -261,12 +261,8 @@ export class ChatEngine {
    * call, however the call ended (G6).
    */
   async #stream(run: TurnRun, prompt: ReturnType<typeof turnContext>, tools: ToolSet, stall: Watchdog, at: { requestId: string; timeZone: string }): Promise<void> {
-    const { dailyTokens, maxOutputTokens } = this.#deps.limits;
-    const gate = new BudgetGate(this.#reservations, { turnId: run.turnId, requestId: at.requestId }, {
-      dailyTokens,
-      maxOutputTokens,
-      onOverBound: (detail) => this.#deps.log("budget.over_bound", { requestId: at.requestId, detail }),
-    });
+    const { maxOutputTokens } = this.#deps.limits;
+    const gate = this.budgetGate({ turnId: run.turnId, requestId: at.requestId });
     try {
       await streamTurn({
         model: () => gate.wrap(this.#deps.model({ timeZone: at.timeZone, tools: () => this.#tools.tools() })),

@@ -61,7 +61,7 @@ function reply(understood: Understanding, outcomes: ToolOutput[] | null, timeZon
 }
 
 /** Splits text into word tokens that keep their leading whitespace, like a model's stream. */
-export const tokenize = (text: string): string[] => text.match(/\s*\S+/g) ?? [];
+const tokenize = (text: string): string[] => text.match(/\s*\S+/g) ?? [];
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {

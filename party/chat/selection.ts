@@ -6,7 +6,7 @@
  * tagged #x", "delete tasks due today", "forget everything about X").
  */
 import { z } from "zod";
-import { clean, extractDue, localDate } from "../../shared/dates.ts";
+import { clean, dueDay, extractDue, localDate } from "../../shared/dates.ts";
 import { MAX_BATCH } from "../../shared/commands.ts";
 import { IsoDateSchema, LIMITS, type Memory, type Task } from "../../shared/domain.ts";
 import { formatDue } from "../../shared/format.ts";
@@ -33,7 +33,6 @@ export type MemorySelector = z.infer<typeof MemorySelectorSchema>;
 export const saysWhich = (s: { ids?: string[] | undefined; all?: boolean | undefined } & Record<string, unknown>): boolean =>
   Object.entries(s).some(([k, v]) => (k === "all" ? v === true : k === "ids" ? Array.isArray(v) && v.length > 0 : v !== undefined));
 
-const dayOfDue = (due: string, timeZone: string) => (due.length === 10 ? due : localDate(timeZone, new Date(due)));
 
 /** The tasks a selector names, in the order given. Completing applies only to open tasks. */
 export function selectTasks(tasks: readonly Task[], s: TaskSelector, action: BulkAction, timeZone: string): Task[] {
@@ -44,8 +43,8 @@ export function selectTasks(tasks: readonly Task[], s: TaskSelector, action: Bul
       (!s.ids || s.ids.includes(t.id)) &&
       (!status || t.status === status) &&
       (!tag || t.tags.some((x) => x.toLowerCase() === tag)) &&
-      (!s.dueOn || (t.due !== null && dayOfDue(t.due, timeZone) === s.dueOn)) &&
-      (!s.dueBefore || (t.due !== null && dayOfDue(t.due, timeZone) < s.dueBefore)),
+      (!s.dueOn || (t.due !== null && dueDay(t.due, timeZone) === s.dueOn)) &&
+      (!s.dueBefore || (t.due !== null && dueDay(t.due, timeZone) < s.dueBefore)),
   );
 }
 
@@ -118,7 +117,7 @@ export function parseBulkTasks(text: string, at: { timeZone: string; now: Date }
     if (!m) continue;
     const { due, rest: left } = extractDue(m[1]!, at.timeZone, at.now);
     if (!due || clean(left)) return null;
-    select[key] = dayOfDue(due, at.timeZone);
+    select[key] = dueDay(due, at.timeZone);
   }
   if (take(/\soverdue\s/)) {
     select.dueBefore = localDate(at.timeZone, at.now);

@@ -27,7 +27,7 @@ export class TurnFeed {
     this.#broadcast(frame);
     const readers = this.#readers.get(frame.turnId);
     if (readers) for (const read of readers) read(frame);
-    if (frame.type === "llm.completed" || frame.type === "llm.interrupted" || frame.type === "llm.failed") this.#readers.delete(frame.turnId);
+    if (isEndFrame(frame)) this.#readers.delete(frame.turnId);
   }
 
   /** A reader of one turn's frames from now on; returns how to stop reading. */
@@ -38,3 +38,6 @@ export class TurnFeed {
     return () => readers.delete(sink);
   }
 }
+
+/** The frame that ends a turn's stream: completed, interrupted or failed (C3, C11). */
+export const isEndFrame = (frame: LlmFrame): boolean => frame.type === "llm.completed" || frame.type === "llm.interrupted" || frame.type === "llm.failed";

@@ -52,7 +52,7 @@ export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text
 }
 
 /** The frame that tells every device how the turn ended. */
-export function endFrameOf(ended: EndedTurn, messageId: string, text: string): LlmFrame {
+function endFrameOf(ended: EndedTurn, messageId: string, text: string): LlmFrame {
   const turnId = ended.turnId;
   switch (ended.status) {
     case "completed":

@@ -288,12 +288,7 @@ export class Ledger {
 
   /** Events with `seq > since`, oldest first, at most `limit` rows read (L7); rows this build cannot read are skipped (L10). */
   since(since: number, limit: number): LedgerEvent[] {
-    const events: LedgerEvent[] = [];
-    for (const row of this.#rows(since, limit)) {
-      const event = toEvent(row);
-      if (event) events.push(event);
-    }
-    return events;
+    return this.#rows(since, limit).flatMap((row) => toEvent(row) ?? []);
   }
 
   /** Persists the current projection state so later hydrations start from here (L6). */

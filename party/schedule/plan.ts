@@ -37,7 +37,7 @@ export type RankedTask = { task: Task; bucket: Bucket };
  * rest by date. Nothing open is left out, so "nothing is open" is said only
  * when nothing is.
  */
-export function rankTasks(input: PlanInput): RankedTask[] {
+function rankTasks(input: PlanInput): RankedTask[] {
   const tz = input.preferences.timezone;
   const today = localDate(tz, new Date(input.now));
   const soon = localDate(tz, new Date(input.now + SOON_DAYS * DAY_MS));

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
@@ -15,8 +15,10 @@ import remarkGfm from "remark-gfm";
  */
 export function Markdown({ text }: { text: string }) {
   const [showImages, setShowImages] = useState(false);
-  const components: Components = {
-    a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" />,
+  // Built once per choice, not per render: a streaming reply re-renders per token, and new
+  // component functions would make React rebuild every link and image in it each time.
+  const components = useMemo<Components>(() => ({
+    a: Link,
     img: ({ node: _node, src, alt }) => {
       if (typeof src !== "string" || src === "") return null;
       const where = imageSource(src, pageUrl());
@@ -40,7 +42,7 @@ export function Markdown({ text }: { text: string }) {
         </span>
       );
     },
-  };
+  }), [showImages]);
   return (
     <div className="prose-chat">
       <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
@@ -49,6 +51,8 @@ export function Markdown({ text }: { text: string }) {
     </div>
   );
 }
+
+const Link: Components["a"] = ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" />;
 
 export type ImageSource = { kind: "local" } | { kind: "remote"; host: string; url: string };
 

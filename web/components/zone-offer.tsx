@@ -5,26 +5,24 @@
  * changes. Never shown while the zone is still the default (the first device's
  * hello is setting it).
  */
-import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Globe } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { deviceZone } from "../hooks/use-zone.ts";
+import { useZone } from "../hooks/use-zone.ts";
 import { api } from "../lib/api.ts";
-import { brainKeys, stateQuery } from "../lib/queries.ts";
+import { brainKeys } from "../lib/queries.ts";
 
 /** The device zone and preference zone the user chose to keep, as `device|preference`. */
 const KEPT_KEY = "micro-cos.zone-kept";
 
 export function ZoneOffer() {
-  const { data } = useSuspenseQuery(stateQuery());
+  const { zone: timezone, device, traveller } = useZone();
   const queryClient = useQueryClient();
   const [kept, setKept] = useState(() => localStorage.getItem(KEPT_KEY));
   const [busy, setBusy] = useState(false);
-  const { timezone, timezoneSource } = data.preferences;
-  const device = deviceZone();
   const pair = `${device}|${timezone}`;
-  if (timezoneSource === "default" || device === timezone || kept === pair) return null;
+  if (!traveller || kept === pair) return null;
   const switchZone = async () => {
     setBusy(true);
     try {

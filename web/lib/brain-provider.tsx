@@ -11,6 +11,7 @@ import { createContext, type ReactNode, useEffect, useMemo, useRef, useState } f
 import { toast } from "sonner";
 import { IndexeddbPersistence } from "y-indexeddb";
 import YProvider from "y-partyserver/provider";
+import { deviceZone } from "../hooks/use-zone.ts";
 import * as Y from "yjs";
 import { z } from "zod";
 import type { ActionCard } from "../../shared/chat.ts";
@@ -164,7 +165,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     p.on("status", ({ status: s }: { status: string }) => {
       if (s === "connected") {
         // S12: the device's zone; the room adopts it while the user has none, before reading any later frame.
-        const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        const timeZone = deviceZone();
         send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume, timeZone });
         // The outbox: sent again on every connect; the room applies each clientActionId once.
         for (const m of readOutbox()) send(p, messageFrame(m));

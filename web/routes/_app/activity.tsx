@@ -19,6 +19,7 @@ function ActivityView() {
   const { actor } = Route.useSearch();
   const { data } = useSuspenseQuery(eventsQuery());
   const { data: state } = useSuspenseQuery(stateQuery());
+  const undone = new Set(state.undoneTurns);
   const undo = useUndoTurn();
   const zone = useZone();
   // Events of types this build does not know are left out, not fatal (L10).
@@ -50,7 +51,7 @@ function ActivityView() {
               </span>
               <time dateTime={e.ts} className="text-xs text-stone-500">{zone.moment(e.ts)}</time>
               {turnId &&
-                (state.undoneTurns.includes(turnId) ? (
+                (undone.has(turnId) ? (
                   <span className="text-xs text-stone-500">Undone</span>
                 ) : (
                   <button disabled={undo.isPending} onClick={() => undo.mutate(turnId)} className="flex items-center gap-1 text-xs text-indigo-600 hover:underline">

@@ -20,6 +20,7 @@ export const Route = createFileRoute("/_app/chat")({
 
 function Chat() {
   const { data } = useSuspenseQuery(stateQuery());
+  const undone = new Set(data.undoneTurns);
   const brain = useBrain();
   const undo = useUndoTurn();
   const [text, setText] = useState("");
@@ -90,7 +91,7 @@ function Chat() {
                 {cards.map((a) => <ActionCard key={a.id} action={a} />)}
                 {status === "interrupted" && <p className="mt-1 text-xs text-stone-500">Stopped.</p>}
                 {/* D18: an undone turn says so on every device; one that changed something offers Undo until then. */}
-                {m.turnId && data.undoneTurns.includes(m.turnId) ? (
+                {m.turnId && undone.has(m.turnId) ? (
                   <p className="mt-1 text-xs text-stone-500">Undone</p>
                 ) : (
                   m.turnId &&
