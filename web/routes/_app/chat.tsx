@@ -8,6 +8,7 @@ import type { Message } from "../../../shared/domain.ts";
 import { ActionCard } from "../../components/action-card.tsx";
 import { Markdown } from "../../components/markdown.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
+import { useNow } from "../../hooks/use-now.ts";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { api } from "../../lib/api.ts";
 import { replyCards } from "../../lib/cards.ts";
@@ -23,6 +24,8 @@ function Chat() {
   const undone = new Set(data.undoneTurns);
   const brain = useBrain();
   const undo = useUndoTurn();
+  // C15: a proposal nobody answers turns expired on screen when its time passes, not on the next unrelated render.
+  const now = useNow().getTime();
   const [text, setText] = useState("");
   const [older, setOlder] = useState<Message[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
@@ -82,7 +85,7 @@ function Chat() {
           const replyText = stored?.text || live?.text || "";
           const status = stored ? (stored.status === "complete" ? "completed" : stored.status) : (live?.status ?? "streaming");
           // C16: the cards stored with the reply (after a reload, on a device that joined later), updated by live frames.
-          const cards = replyCards(stored?.actions, live?.actions, data.proposals.filter((p) => p.turnId === m.turnId), Date.now());
+          const cards = replyCards(stored?.actions, live?.actions, data.proposals.filter((p) => p.turnId === m.turnId), now);
           return (
             <div key={m.id} className="space-y-2">
               <div className="ml-auto w-fit max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-white">{m.text}</div>
