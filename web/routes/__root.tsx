@@ -6,9 +6,11 @@ export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()(
   errorComponent: ({ error, reset }) => (
     <main role="alert" className="grid min-h-full place-items-center p-6 text-center">
       <div>
-        <p className="text-lg font-medium">Something went wrong.</p>
-        <p className="mt-1 text-sm text-stone-500">{error instanceof Error ? error.message : String(error)}</p>
-        <button onClick={reset} className="mt-4 rounded-lg bg-indigo-600 px-4 py-2 text-white">
+        <h1 tabIndex={-1} className="text-lg font-medium">
+          Something went wrong.
+        </h1>
+        <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{error instanceof Error ? error.message : String(error)}</p>
+        <button onClick={reset} className="mt-4 min-h-11 rounded-lg bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500">
           Try again
         </button>
       </div>
@@ -17,7 +19,22 @@ export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()(
   component: () => (
     <>
       <Outlet />
-      <Toaster position="top-right" theme="system" richColors closeButton />
+      {/* W51: a toast's action (Undo) and its close button are 44 px targets like every other
+          control; the close button sits in the toast's top-right corner, in a column kept free for it. */}
+      <Toaster
+        position="top-right"
+        theme="system"
+        richColors
+        closeButton
+        toastOptions={{
+          classNames: {
+            toast: "pr-12!",
+            actionButton: "min-h-11 min-w-11",
+            cancelButton: "min-h-11 min-w-11",
+            closeButton: "top-0! right-0! left-auto! size-11! transform-none! rounded-lg! border-0! bg-transparent!",
+          },
+        }}
+      />
     </>
   ),
 });

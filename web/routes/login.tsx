@@ -1,5 +1,6 @@
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useState } from "react";
+import { useDocumentTitle } from "../hooks/use-document-title.ts";
 import { api, session } from "../lib/api.ts";
 
 export const Route = createFileRoute("/login")({ component: Login });
@@ -9,6 +10,7 @@ export const Route = createFileRoute("/login")({ component: Login });
  * in the URL fragment (`#token=…`) or pasted below; locally, the dev login.
  */
 function Login() {
+  useDocumentTitle("Sign in");
   const navigate = useNavigate();
   const [token, setToken] = useState(() => new URLSearchParams(location.hash.slice(1)).get("token") ?? "");
   // An identity provider that redirects back with `#token=…` signs the user in at once.
@@ -39,39 +41,61 @@ function Login() {
       setError(err instanceof Error ? err.message : String(err));
     }
   };
+  // W51: 44 px targets; W50: one h1 (tabIndex -1, as every view's); the error is announced (role="alert").
   return (
-    <main className="flex min-h-full flex-col items-center justify-center p-6">
-      <form onSubmit={submit} className="w-full max-w-sm space-y-4 rounded-2xl border border-stone-200 bg-white p-8 shadow-sm dark:border-stone-800 dark:bg-stone-900">
+    <main id="main" className="flex min-h-full flex-col items-center justify-center p-6">
+      <form onSubmit={submit} aria-labelledby="sign-in" className="w-full max-w-sm space-y-4 rounded-2xl border border-stone-200 bg-white p-8 shadow-sm dark:border-stone-800 dark:bg-stone-900">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Micro CoS</h1>
-          <p className="mt-1 text-sm text-stone-500">Your chief of staff, on every device.</p>
+          <h1 id="sign-in" tabIndex={-1} className="text-2xl font-semibold tracking-tight">
+            Micro CoS
+          </h1>
+          <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Your chief of staff, on every device.</p>
         </div>
-        <label className="block text-sm font-medium">
-          User id
+        <div>
+          <label htmlFor="user-id" className="block text-sm font-medium">
+            User id
+          </label>
           <input
+            id="user-id"
             autoFocus
             name="userId"
+            autoComplete="username"
+            required
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
-            className="mt-1 block w-full rounded-lg border border-stone-300 bg-transparent px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700"
+            aria-describedby="dev-sign-in"
+            aria-invalid={error ? true : undefined}
+            aria-errormessage={error ? "sign-in-error" : undefined}
+            className="mt-1 block min-h-11 w-full rounded-lg border border-stone-400 bg-transparent px-3 py-2 dark:border-stone-600"
           />
-        </label>
-        <button type="submit" className="w-full rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 focus-visible:outline-2">
+        </div>
+        <button type="submit" className="min-h-11 w-full rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
           Log in (development)
         </button>
-        <p className="text-xs text-stone-500">Local development sign-in. Deployed, sign in through your identity provider.</p>
+        <p id="dev-sign-in" className="text-xs text-stone-600 dark:text-stone-400">
+          Local development sign-in. Deployed, sign in through your identity provider.
+        </p>
         {error && (
-          <p role="alert" className="text-sm text-red-600">
+          <p id="sign-in-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
             {error}
           </p>
         )}
       </form>
-      <form onSubmit={signInWithToken} className="mt-4 w-full max-w-sm space-y-2 text-sm">
-        <label className="block text-stone-500">
+      <form onSubmit={signInWithToken} aria-label="Sign in with a token" className="mt-4 w-full max-w-sm space-y-2 text-sm">
+        <label htmlFor="token" className="block text-stone-600 dark:text-stone-400">
           Or sign in with a token from your identity provider
-          <input name="token" value={token} onChange={(e) => setToken(e.target.value)} placeholder="eyJ…" className="mt-1 block w-full rounded-lg border border-stone-300 bg-transparent px-3 py-2 font-mono text-xs dark:border-stone-700" />
         </label>
-        <button type="submit" disabled={!token.trim()} className="rounded-lg border border-stone-300 px-3 py-1.5 disabled:opacity-40 dark:border-stone-700">
+        <input
+          id="token"
+          name="token"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          placeholder="eyJ…"
+          autoComplete="off"
+          spellCheck={false}
+          className="block min-h-11 w-full rounded-lg border border-stone-400 bg-transparent px-3 py-2 font-mono text-xs dark:border-stone-600"
+        />
+        <button type="submit" disabled={!token.trim()} className="min-h-11 rounded-lg border border-stone-400 px-4 py-2 disabled:opacity-40 dark:border-stone-600">
           Use token
         </button>
       </form>
