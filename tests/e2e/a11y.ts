@@ -159,37 +159,51 @@ export async function focused(page: Page): Promise<Focused> {
   });
 }
 
+type AuditWindow = Window & { auditBefore?: Element | null; auditFrames?: number };
+
 /**
- * Runs `go` (a click, a key) and waits until focus has left where it was and is inside
- * `main` — the shell moves it there once the new view has rendered (W50) — then two
- * animation frames, so a view's own first focus (autoFocus) cannot win a race unseen.
- * Resolves with where focus ended, or with `null` when it never entered `main`.
+ * Runs `go` (a click, a key) that leads to the view at `path`, waits until the new view has
+ * rendered — the first change inside `main` once the URL is `path` — and two more animation
+ * frames (the shell moves focus right after the router's render, W50, and a view's own
+ * autoFocus cannot win a race unseen), then says where focus is. Without `path` (the skip link: no view change) it waits for focus to move
+ * into `main`. No deadline of its own but the hang guard: a broken shell is reported, not timed out.
  */
-export async function navigateAndFocus(page: Page, go: () => Promise<void>): Promise<Focused | null> {
-  await page.evaluate(() => {
-    (window as unknown as { auditBefore: Element | null }).auditBefore = document.activeElement;
-  });
+export async function navigateAndFocus(page: Page, go: () => Promise<void>, path?: string): Promise<Focused> {
+  await page.evaluate((want: string | null) => {
+    const w = window as AuditWindow;
+    w.auditBefore = document.activeElement;
+    w.auditFrames = -1;
+    const main = document.querySelector("main");
+    if (!main || want === null) return;
+    const observer = new MutationObserver(() => {
+      if (location.pathname !== want) return;
+      observer.disconnect();
+      w.auditFrames = 0;
+      const tick = () => {
+        w.auditFrames = (w.auditFrames ?? 0) + 1;
+        if (w.auditFrames < 3) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    observer.observe(main, { childList: true, subtree: true, characterData: true });
+  }, path ?? null);
   await go();
-  const moved = await page
-    .waitForFunction(
-      () => {
-        const before = (window as unknown as { auditBefore: Element | null }).auditBefore;
-        const el = document.activeElement;
-        return el !== before && Boolean(document.querySelector("main")?.contains(el));
-      },
-      undefined,
-      { timeout: 30_000 },
-    )
-    .then(() => true)
-    .catch(() => false);
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  const where = await focused(page);
-  return moved ? where : null;
+  await page.waitForFunction(
+    (want: string | null) => {
+      const w = window as AuditWindow;
+      const el = document.activeElement;
+      const moved = el !== w.auditBefore && Boolean(document.querySelector("main")?.contains(el));
+      return want === null ? moved : (w.auditFrames ?? -1) >= 3;
+    },
+    path ?? null,
+    { timeout: 30_000 },
+  );
+  return focused(page);
 }
 
 /** Why focus after a view change is wrong, or nothing (W50). */
-export function focusFinding(view: string, how: string, where: Focused | null): string[] {
-  if (!where) return [`focus (${how}) never moved into <main>: it stayed on the link or dropped to <body>`];
+export function focusFinding(view: string, how: string, where: Focused): string[] {
+  if (!where.inMain) return [`focus (${how}) did not move into <main>: it is on <${where.tag}>${where.name ? ` "${where.name}"` : ""} once the view has rendered`];
   const problems: string[] = [];
   if (where.h1Count !== 1) problems.push(`the view has ${where.h1Count} <h1> elements; it needs exactly one (\`<h1 tabIndex={-1}>\`, sr-only if the design has no visible title)`);
   if (!where.isH1) problems.push(`focus (${how}) landed on <${where.tag}>${where.name ? ` "${where.name}"` : ""}, not on the view's <h1>`);

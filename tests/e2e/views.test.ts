@@ -78,7 +78,7 @@ describe("Web app — every view, accessible, at desktop and phone width, light 
           note([`its nav link was not reached by Shift+Tab from the view (${MAX_TABS} presses)`]);
           continue;
         }
-        const where = await navigateAndFocus(page, () => page.keyboard.press("Enter"));
+        const where = await navigateAndFocus(page, () => page.keyboard.press("Enter"), view.path);
         note(focusFinding(view.name, "Enter on the nav link", where));
         if (new URL(page.url()).pathname !== view.path) note([`Enter on the nav link went to ${page.url()}, not ${view.path}`]);
       }
@@ -124,7 +124,7 @@ describe("Web app — every view, accessible, at desktop and phone width, light 
 
     for (const view of tour(await navViews(page), page)) {
       const note = (lines: string[]) => findings.push(...lines.map((l) => `${view.name} · ${width} · ${scheme}: ${l}`));
-      const where = await navigateAndFocus(page, () => navLink(page, view.name).click());
+      const where = await navigateAndFocus(page, () => navLink(page, view.name).click(), view.path);
       note(focusFinding(view.name, "click on the nav link", where));
       if (new URL(page.url()).pathname !== view.path) note([`the nav link went to ${page.url()}, not ${view.path}`]);
       if ((await navLink(page, view.name).getAttribute("aria-current")) !== "page") note([`its nav link does not say aria-current="page"`]);
