@@ -232,3 +232,18 @@ export function trackRequests(page: Page): () => Promise<void> {
   page.on("requestfailed", done);
   return () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.add(resolve)));
 }
+
+/**
+ * The failure message of a test that checked many views: its findings grouped by view (each
+ * finding starts "View · …: "), so the list reads as a to-do per view and per owner.
+ */
+export function report(title: string, findings: string[]): string {
+  const byView = new Map<string, string[]>();
+  for (const finding of findings) {
+    const cut = finding.indexOf(": ");
+    const view = cut > 0 ? finding.slice(0, cut) : "(page)";
+    byView.set(view, [...(byView.get(view) ?? []), cut > 0 ? finding.slice(cut + 2) : finding]);
+  }
+  const groups = [...byView].map(([view, lines]) => `${view} — ${lines.length}:\n    - ${lines.join("\n    - ")}`);
+  return `${title}: ${findings.length} finding${findings.length === 1 ? "" : "s"}\n  ${groups.join("\n  ")}\n`;
+}

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { APP_NAME, type Focused, focused, focusFinding, navigateAndFocus, navViews, WIDTHS } from "./a11y.ts";
+import { APP_NAME, type Focused, focused, focusFinding, navigateAndFocus, navViews, report, WIDTHS } from "./a11y.ts";
 import { browserApp, screenshot, whenLive } from "./browser.ts";
 
 /**
@@ -29,9 +29,9 @@ describe("Web app — keyboard only, focus always visible", () => {
     if (arrival.tag !== "input") findings.push(`login: focus on arrival is <${arrival.tag}>, not the user id field`);
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.type("keys-kai");
-    ring("login, user id", await focused(page));
+    ring("login: user id", await focused(page));
     await page.keyboard.press("Tab");
-    ring("login, submit", await focused(page));
+    ring("login: submit", await focused(page));
     await page.keyboard.press("Enter");
     await whenLive(page);
 
@@ -66,23 +66,22 @@ describe("Web app — keyboard only, focus always visible", () => {
       findings.push(...focusFinding(view.name, keys, where).map((l) => `${view.name}: ${l}`));
       if (new URL(page.url()).pathname !== view.path) findings.push(`${view.name}: ${keys} went to ${page.url()}, not ${view.path}`);
       if ((await page.title()) !== `${view.name} · ${APP_NAME}`) findings.push(`${view.name}: the tab's title is "${await page.title()}"`);
-      ring(`${view.name}, its heading after ${keys}`, where);
+      ring(`${view.name}: its heading after ${keys}`, where);
       await screenshot(page, `keyboard-02-${view.name.toLowerCase()}-heading`);
       for (let stop = 1; stop <= 3; stop++) {
         await page.keyboard.press("Tab");
-        ring(`${view.name}, Tab stop ${stop} after the heading`, await focused(page));
+        ring(`${view.name}: Tab stop ${stop} after the heading`, await focused(page));
       }
     }
 
     // Back through the nav with Shift+Tab from inside the last view: every nav link shows its ring.
     const seen = await shiftTabThroughNav(page, views.length);
-    for (const f of seen) ring(`nav link "${f.name}"`, f);
-    if (seen.length < views.length) findings.push(`Shift+Tab from the view reached ${seen.length} of the ${views.length} nav links`);
+    for (const f of seen) ring(`nav: link "${f.name}"`, f);
+    if (seen.length < views.length) findings.push(`nav: Shift+Tab from the view reached ${seen.length} of the ${views.length} nav links`);
     await screenshot(page, "keyboard-03-nav-link-focused");
 
     await context.close();
-    if (findings.length) console.log(`[keyboard] ${findings.length} findings\n  ${findings.join("\n  ")}`);
-    expect(findings).toEqual([]);
+    expect(findings.length, report("keyboard only", findings)).toBe(0);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   navigateAndFocus,
   navLink,
   navViews,
+  report,
   routePaths,
   type Scheme,
   smallTargets,
@@ -60,8 +61,7 @@ describe("Web app — every view, accessible, at desktop and phone width, light 
       for (const scheme of ["light", "dark"] as const) {
         it(`[W50][W51][W52][W54] ${state} views at ${width} width in ${scheme}: axe clean, focus on each view's h1, 44 px targets, screenshots`, async () => {
           const findings = await audit(state, width, scheme);
-          if (findings.length) console.log(`[views] ${state} · ${width} · ${scheme}: ${findings.length} findings\n  ${findings.join("\n  ")}`);
-          expect(findings).toEqual([]);
+          expect(findings.length, report(`${state} views at ${width} width in ${scheme}`, findings)).toBe(0);
         });
       }
     }
@@ -84,8 +84,7 @@ describe("Web app — every view, accessible, at desktop and phone width, light 
       }
       await page.context().close();
     }
-    if (findings.length) console.log(`[views] keyboard: ${findings.length} findings\n  ${findings.join("\n  ")}`);
-    expect(findings).toEqual([]);
+    expect(findings.length, report("Tab to the nav link, Enter", findings)).toBe(0);
   });
 
   /** Visits every view (and the sign-in, with data) and returns what is wrong, one line per finding. */
