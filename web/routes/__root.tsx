@@ -20,9 +20,12 @@ export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()(
     <>
       <Outlet />
       {/* W51: a toast's action (Undo) and its close button are 44 px targets like every other
-          control; the close button sits in the toast's top-right corner, in a column kept free for it. */}
+          control; the close button sits in the toast's top-right corner, in a column kept free for it.
+          On a phone, toasts open below the top bar (its status and account stay visible) and
+          never over the bottom tab bar or chat's composer. */}
       <Toaster
         position="top-right"
+        mobileOffset={{ top: "3.75rem" }}
         theme="system"
         richColors
         closeButton
