@@ -87,6 +87,28 @@ describe("Web app — every view, accessible, at desktop and phone width, light 
     expect(findings.length, report("Tab to the nav link, Enter", findings)).toBe(0);
   });
 
+  it("[W52][W51] the sign-in's error is announced (role=alert), marks its field invalid, and stays axe clean with 44 px targets, light and dark", async () => {
+    const findings: string[] = [];
+    for (const scheme of ["light", "dark"] as const) {
+      const context = await app.browser.newContext({ viewport: WIDTHS.phone, colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto(`${app.server.url}/login`);
+      await page.getByLabel("User id").fill("not a valid id!");
+      await page.getByRole("button", { name: /log in/i }).click();
+      const alert = page.getByRole("alert");
+      await alert.waitFor();
+      const note = (lines: string[]) => findings.push(...lines.map((l) => `login error · phone · ${scheme}: ${l}`));
+      const said = (await alert.innerText()).trim();
+      if (!/user id/i.test(said)) note([`the alert says "${said}", not what is wrong with the user id`]);
+      if ((await page.getByLabel("User id").getAttribute("aria-invalid")) !== "true") note(["the user id field is not aria-invalid"]);
+      note(await axeFindings(page));
+      note((await smallTargets(page)).map((t) => `target "${t.name}" (${t.role}) is ${t.width}×${t.height} px — at ${t.where}`));
+      await screenshot(page, `views-login-error-phone-${scheme}`);
+      await context.close();
+    }
+    expect(findings.length, report("the sign-in's error", findings)).toBe(0);
+  });
+
   /** Visits every view (and the sign-in, with data) and returns what is wrong, one line per finding. */
   async function audit(state: "seeded" | "empty", width: Width, scheme: Scheme): Promise<string[]> {
     const findings: string[] = [];

@@ -1,7 +1,7 @@
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useState } from "react";
 import { useDocumentTitle } from "../hooks/use-document-title.ts";
-import { api, session } from "../lib/api.ts";
+import { ApiError, api, session } from "../lib/api.ts";
 
 export const Route = createFileRoute("/login")({ component: Login });
 
@@ -38,7 +38,7 @@ function Login() {
       session.token = (await api.devLogin(userId.trim())).token;
       await navigate({ to: "/chat" });
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(signInError(err));
     }
   };
   // W51: 44 px targets; W50: one h1 (tabIndex -1, as every view's); the error is announced (role="alert").
@@ -101,4 +101,14 @@ function Login() {
       </form>
     </main>
   );
+}
+
+/** What the user reads when the development sign-in fails: what to do, not the validator's wording. */
+function signInError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.body.code === "invalid_request") return "That user id can't be used: use 1–128 letters, digits or _ . @ | : -";
+    if (err.body.code === "rate_limited") return "Too many sign-ins just now. Try again in a minute.";
+    return err.message;
+  }
+  return navigator.onLine ? String(err instanceof Error ? err.message : err) : "You're offline. Sign in once the connection is back.";
 }
