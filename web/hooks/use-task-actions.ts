@@ -8,17 +8,12 @@ import { useMemo } from "react";
 import { patchTask, removeTask, tasksOf } from "../../shared/doc-schema.ts";
 import { LIMITS, type Task } from "../../shared/domain.ts";
 import { splitTags } from "../../shared/task-input.ts";
+import { normalizeTag } from "../lib/task-filter.ts";
 import { planMove } from "../lib/task-order.ts";
 import { withUndo } from "../lib/undoable.ts";
 import { useBrain } from "./use-brain.ts";
 
 const touch = () => ({ updatedAt: new Date().toISOString() });
-
-/** A tag as typed in the tag field: "#Work" and "work" are the same tag; null when it is not one. */
-export function normalizeTag(typed: string): string | null {
-  const tag = typed.trim().replace(/^#+/, "").toLowerCase();
-  return /^[\p{L}\p{N}_-]{1,64}$/u.test(tag) ? tag : null;
-}
 
 export type TaskActions = ReturnType<typeof useTaskActions>;
 

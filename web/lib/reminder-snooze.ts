@@ -1,7 +1,8 @@
 /**
  * How long each "Snooze" choice of the Upcoming reminders list waits. The
  * room snoozes by minutes from now (S4); "Tomorrow morning" is 9:00 the next
- * local day in the user's zone, DST-aware.
+ * local day in the user's zone, DST-aware — rounded up, since the room counts
+ * from its own clock, a moment later: never 8:59.
  */
 import { localDate, zonedToUtc } from "../../shared/dates.ts";
 
@@ -22,5 +23,5 @@ export function snoozeMinutes(choice: SnoozeChoice, now: Date, timeZone: string)
   if (choice === "1h") return 60;
   const [y, m, d] = localDate(timeZone, now).split("-").map(Number);
   const morning = zonedToUtc(timeZone, y!, m!, d! + 1, MORNING_HOUR, 0);
-  return Math.min(MAX_MINUTES, Math.max(1, Math.round((morning.getTime() - now.getTime()) / 60_000)));
+  return Math.min(MAX_MINUTES, Math.max(1, Math.ceil((morning.getTime() - now.getTime()) / 60_000)));
 }

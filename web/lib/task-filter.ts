@@ -41,3 +41,9 @@ export function matchesSearch(task: Task, query: string): boolean {
   const title = task.title.toLowerCase();
   return words.every((w) => title.includes(w) || task.tags.some((t) => t.includes(w.replace(/^#/, ""))));
 }
+
+/** A tag as typed in the tag field (W22): "#Work" and "work" are the same tag; null when it is not one. */
+export function normalizeTag(typed: string): string | null {
+  const tag = typed.trim().replace(/^#+/, "").toLowerCase();
+  return /^[\p{L}\p{N}_-]{1,64}$/u.test(tag) ? tag : null;
+}

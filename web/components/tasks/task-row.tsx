@@ -45,7 +45,7 @@ export function TaskRow({ task, zone, tone, reminder, author, selected, mode, ac
       data-task-id={task.id}
       data-selected={selected || undefined}
       onFocus={onSelect}
-      className={`group relative flex items-start gap-1 px-2 py-2 transition-colors md:px-3 ${selected ? "bg-indigo-50/70 dark:bg-indigo-950/40" : "hover:bg-stone-50 dark:hover:bg-stone-800/40"} ${sortable.isDragging ? "z-10 rounded-lg bg-white shadow-lg ring-1 ring-stone-200 dark:bg-stone-900 dark:ring-stone-700" : ""}`}
+      className={`group relative flex flex-wrap items-start gap-1 px-2 md:flex-nowrap py-2 transition-colors md:px-3 ${selected ? "bg-indigo-50/70 dark:bg-indigo-950/40" : "hover:bg-stone-50 dark:hover:bg-stone-800/40"} ${sortable.isDragging ? "z-10 rounded-lg bg-white shadow-lg ring-1 ring-stone-200 dark:bg-stone-900 dark:ring-stone-700" : ""}`}
     >
       {selected && <span aria-hidden className="absolute inset-y-1 left-0 w-0.5 rounded-full bg-indigo-500" />}
       <button
@@ -53,7 +53,7 @@ export function TaskRow({ task, zone, tone, reminder, author, selected, mode, ac
         {...sortable.attributes}
         {...sortable.listeners}
         aria-label={`Reorder: ${task.title}`}
-        className="flex h-8 w-5 shrink-0 cursor-grab touch-none items-center justify-center rounded text-stone-400 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 active:cursor-grabbing max-md:h-11 max-md:w-7 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:focus-visible:opacity-100"
+        className="flex h-8 w-5 shrink-0 cursor-grab touch-none items-center justify-center rounded text-stone-400 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 active:cursor-grabbing max-md:size-11 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:focus-visible:opacity-100"
       >
         <GripVertical className="size-4" aria-hidden />
       </button>
@@ -89,8 +89,9 @@ export function TaskRow({ task, zone, tone, reminder, author, selected, mode, ac
           </div>
         )}
       </div>
-      <div className="flex shrink-0 items-center md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:group-data-selected:opacity-100">
-        <button aria-label={`Rename: ${task.title}`} title="Rename (e)" onClick={() => onMode("editing")} className={`${ACTION} max-md:hidden`}>
+      {/* Shown on hover, focus or selection with a mouse; at phone width, on the selected row, as a line under it. */}
+      <div data-testid="row-actions" className="flex shrink-0 items-center max-md:hidden max-md:w-full max-md:justify-end max-md:group-focus-within:flex max-md:group-data-selected:flex md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:group-data-selected:opacity-100">
+        <button aria-label={`Rename: ${task.title}`} title="Rename (e)" onClick={() => onMode("editing")} className={ACTION}>
           <Pencil className="size-4" aria-hidden />
         </button>
         <button aria-label={`Set due date: ${task.title}`} title="Due date (d)" onClick={onDue} className={ACTION}>

@@ -32,7 +32,7 @@ export function TaskTitle({ task, editing, onEdit, onDone, onRename, onSelect }:
     return (
       <input
         autoFocus
-        aria-label={`Rename: ${task.title}`}
+        aria-label={`Edit title: ${task.title}`}
         value={draft}
         maxLength={500}
         onChange={(e) => setDraft(e.target.value)}
@@ -60,7 +60,7 @@ export function TaskTitle({ task, editing, onEdit, onDone, onRename, onSelect }:
       title="Double-click or press Enter to rename"
       onClick={onSelect}
       onDoubleClick={onEdit}
-      className={`block w-full min-w-0 rounded break-words md:truncate text-left text-[15px] leading-6 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${task.status === "done" ? "text-stone-500 line-through dark:text-stone-400" : ""}`}
+      className={`block w-full min-w-0 rounded break-words max-md:min-h-11 md:truncate text-left text-[15px] leading-6 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${task.status === "done" ? "text-stone-500 line-through dark:text-stone-400" : ""}`}
     >
       {task.title}
     </button>

@@ -169,7 +169,7 @@ function Tasks() {
               to="/tasks"
               search={{ filter: f.filter, tag }}
               aria-current={f.filter === filter ? "page" : undefined}
-              className={`flex min-h-8 items-center rounded-full px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 max-md:min-h-11 ${f.filter === filter ? "bg-indigo-600 font-medium text-white" : "text-stone-700 hover:bg-stone-200 dark:text-stone-300 dark:hover:bg-stone-800"}`}
+              className={`flex min-h-8 items-center rounded-full px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 max-md:min-h-11 max-md:min-w-11 max-md:justify-center ${f.filter === filter ? "bg-indigo-600 font-medium text-white" : "text-stone-700 hover:bg-stone-200 dark:text-stone-300 dark:hover:bg-stone-800"}`}
             >
               {f.label}
             </Link>
@@ -205,7 +205,7 @@ function Tasks() {
               search={{ filter, tag: t === tag ? undefined : t }}
               aria-current={t === tag ? "page" : undefined}
               aria-label={t === tag ? `Tag ${t}, shown — show every tag` : `Show only tag ${t}`}
-              className={`flex min-h-7 items-center gap-1 rounded-full px-2.5 text-xs outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 ${t === tag ? "bg-emerald-700 font-medium text-white" : "bg-emerald-50 text-emerald-800 hover:bg-emerald-100 dark:bg-emerald-950/50 dark:text-emerald-300 dark:hover:bg-emerald-900/60"}`}
+              className={`flex min-h-7 items-center gap-1 rounded-full px-2.5 text-xs outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 max-md:min-w-11 max-md:justify-center ${t === tag ? "bg-emerald-700 font-medium text-white" : "bg-emerald-50 text-emerald-800 hover:bg-emerald-100 dark:bg-emerald-950/50 dark:text-emerald-300 dark:hover:bg-emerald-900/60"}`}
             >
               #{t}
               {t === tag && <X className="size-3" aria-hidden />}
