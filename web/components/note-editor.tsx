@@ -12,6 +12,9 @@ import type * as Y from "yjs";
 import type YProvider from "y-partyserver/provider";
 import type { CursorUser } from "../hooks/use-note-cursor.ts";
 
+/** Room to breathe inside the editor's border; the rest of its look is in styles.css. */
+const THEME = EditorView.theme({ ".cm-line": { padding: "0 1rem" } });
+
 export function NoteEditor({ text, provider, user, label = "Note body" }: { text: Y.Text; provider: YProvider | null; user: CursorUser; label?: string }) {
   const parent = useRef<HTMLDivElement>(null);
   // This device as the others see it; set apart from the editor, so a rename does not rebuild it.
@@ -26,6 +29,7 @@ export function NoteEditor({ text, provider, user, label = "Note body" }: { text
         keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
         drawSelection(),
         EditorView.lineWrapping,
+        THEME,
         EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
         yCollab(text, provider.awareness),
       ],

@@ -24,16 +24,19 @@ const TONES: Record<DueTone, string> = {
 export function DueChip({ task, zone, tone, onOpen }: { task: Task & { due: string }; zone: Zone; tone: DueTone; onOpen: () => void }) {
   const text = zone.due(task.due);
   return (
+    // At phone width the button is a 44 px target around a small pill (the margins keep the line compact).
     <button
       onClick={onOpen}
       aria-label={`${tone === "overdue" ? "Overdue" : "Due"} ${text} — change due date of ${task.title}`}
       data-tone={tone}
-      className={`inline-flex min-h-7 items-center gap-1 rounded-full px-2 text-xs font-medium ring-1 ring-inset outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 ${TONES[tone]}`}
+      className="group/due flex items-center rounded-full outline-none max-md:-my-2 max-md:min-h-11"
     >
-      <CalendarDays className="size-3.5" aria-hidden />
-      <span data-testid="due">
-        {tone === "overdue" && "Overdue · "}
-        {text}
+      <span className={`inline-flex h-7 items-center gap-1 rounded-full px-2 text-xs font-medium ring-1 ring-inset group-focus-visible/due:ring-2 group-focus-visible/due:ring-indigo-500 ${TONES[tone]}`}>
+        <CalendarDays className="size-3.5" aria-hidden />
+        <span data-testid="due">
+          {tone === "overdue" && "Overdue · "}
+          {text}
+        </span>
       </span>
     </button>
   );

@@ -9,12 +9,12 @@ import type { Task } from "../../../shared/domain.ts";
 
 export function TagChips({ task, onRemove }: { task: Task; onRemove: (tag: string) => void }) {
   return task.tags.map((tag) => (
-    <span key={tag} className="inline-flex items-center rounded-full bg-emerald-50 text-xs text-emerald-800 ring-1 ring-emerald-200 ring-inset dark:bg-emerald-950/50 dark:text-emerald-300 dark:ring-emerald-900">
+    <span key={tag} className="inline-flex h-7 items-center rounded-full bg-emerald-50 text-xs text-emerald-800 ring-1 ring-emerald-200 ring-inset dark:bg-emerald-950/50 dark:text-emerald-300 dark:ring-emerald-900">
       <Link
         to="/tasks"
         search={(prev) => ({ filter: prev.filter ?? "all", tag })}
         aria-label={`Show tasks tagged ${tag}`}
-        className="flex min-h-7 items-center rounded-l-full py-0.5 pr-0.5 pl-2 outline-none hover:underline focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 max-md:min-w-11"
+        className="flex min-h-7 items-center rounded-l-full py-0.5 pr-0.5 pl-2 outline-none hover:underline focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:-my-2 max-md:min-h-11 max-md:min-w-11"
       >
         #{tag}
       </Link>
@@ -22,7 +22,7 @@ export function TagChips({ task, onRemove }: { task: Task; onRemove: (tag: strin
         title={`Remove tag ${tag}`}
         aria-label={`Remove tag ${tag} from ${task.title}`}
         onClick={() => onRemove(tag)}
-        className="flex min-h-7 items-center rounded-r-full pr-1.5 pl-0.5 outline-none hover:text-red-700 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 max-md:min-w-11 max-md:justify-center dark:hover:text-red-300"
+        className="flex min-h-7 items-center rounded-r-full pr-1.5 pl-0.5 outline-none hover:text-red-700 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:-my-2 max-md:min-h-11 max-md:min-w-11 max-md:justify-center dark:hover:text-red-300"
       >
         <X className="size-3" aria-hidden />
       </button>

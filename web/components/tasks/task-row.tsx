@@ -67,10 +67,10 @@ export function TaskRow({ task, zone, tone, reminder, author, selected, mode, ac
         />
         <Check aria-hidden className="pointer-events-none absolute size-3 text-white opacity-0 peer-checked:opacity-100" strokeWidth={3} />
       </label>
-      <div className="min-w-0 flex-1 py-1">
+      <div className="min-w-0 flex-1 md:py-1">
         <TaskTitle task={task} editing={mode === "editing"} onEdit={() => onMode("editing")} onDone={() => onMode("idle")} onRename={(typed) => actions.rename(task, typed)} onSelect={onSelect} />
         {(task.due || reminder || task.tags.length > 0 || mode === "tagging" || byAssistant || author) && (
-          <div className="mt-1 flex flex-wrap items-center gap-1.5">
+          <div className="mt-1 flex flex-wrap items-center gap-1.5 max-md:mt-0 max-md:mb-1.5 max-md:gap-y-3">
             {task.due && tone && <DueChip task={{ ...task, due: task.due }} zone={zone} tone={tone} onOpen={onDue} />}
             {reminder && (
               <span data-testid="reminder" title="Reminder" className="inline-flex items-center gap-1 text-xs text-stone-600 dark:text-stone-400">

@@ -162,14 +162,14 @@ function Tasks() {
       {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
       <NewTaskForm zone={zone} inputRef={newTask} />
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <nav aria-label="Filter tasks" className="flex flex-wrap gap-1">
+        <nav aria-label="Filter tasks" className="flex flex-wrap gap-1 max-md:gap-0.5">
           {FILTERS.map((f) => (
             <Link
               key={f.filter}
               to="/tasks"
               search={{ filter: f.filter, tag }}
               aria-current={f.filter === filter ? "page" : undefined}
-              className={`flex min-h-8 items-center rounded-full px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 max-md:min-h-11 max-md:min-w-11 max-md:justify-center ${f.filter === filter ? "bg-indigo-600 font-medium text-white" : "text-stone-700 hover:bg-stone-200 dark:text-stone-300 dark:hover:bg-stone-800"}`}
+              className={`flex min-h-8 items-center rounded-full px-3 text-sm max-md:px-2.5 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 max-md:min-h-11 max-md:min-w-11 max-md:justify-center ${f.filter === filter ? "bg-indigo-600 font-medium text-white" : "text-stone-700 hover:bg-stone-200 dark:text-stone-300 dark:hover:bg-stone-800"}`}
             >
               {f.label}
             </Link>
