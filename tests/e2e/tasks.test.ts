@@ -138,7 +138,7 @@ describe("Web app — Tasks like a task app", () => {
     const phone = await device("tasks-tags");
     await addTask(laptop, "Plan the trip #travel", "Plan the trip");
     await addTask(laptop, "Pay bills", "Pay bills");
-    await laptop.getByRole("button", { name: "Add tag: Pay bills" }).click();
+    await laptop.getByRole("button", { name: "Tag: Pay bills" }).click();
     const tagField = laptop.getByLabel("New tag for Pay bills");
     await tagField.fill("#Home");
     await tagField.press("Enter");

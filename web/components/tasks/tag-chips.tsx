@@ -1,6 +1,6 @@
 /**
  * A task's tags as chips (W22): the tag filters the list by it, × removes it
- * from the task. "Add tag" opens a field: Enter adds, Escape cancels.
+ * from the task. The row's tag button (or `t`) opens a field: Enter adds, Escape cancels.
  */
 import { Link } from "@tanstack/react-router";
 import { X } from "lucide-react";

@@ -6,7 +6,7 @@
  */
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { Bell, Bot, CalendarPlus, Check, GripVertical, Pencil, Tag, Trash2 } from "lucide-react";
+import { ArrowDown, ArrowUp, Bell, Bot, CalendarPlus, Check, GripVertical, Pencil, Tag, Trash2 } from "lucide-react";
 import type { Reminder, Task } from "../../../shared/domain.ts";
 import type { TaskActions } from "../../hooks/use-task-actions.ts";
 import type { Zone } from "../../hooks/use-zone.ts";
@@ -29,11 +29,14 @@ type Props = {
   onMode: (mode: RowMode) => void;
   onDue: () => void;
   onDelete: () => void;
+  /** Absent at the top (or bottom) of the list. A button for each, so reordering never needs a drag (WCAG 2.5.7). */
+  onMoveUp?: () => void;
+  onMoveDown?: () => void;
 };
 
 const ACTION = "flex size-8 items-center justify-center rounded-md text-stone-500 outline-none hover:bg-stone-100 hover:text-stone-800 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:size-11 dark:text-stone-400 dark:hover:bg-stone-800 dark:hover:text-stone-100";
 
-export function TaskRow({ task, zone, tone, reminder, author, selected, mode, actions, onSelect, onMode, onDue, onDelete }: Props) {
+export function TaskRow({ task, zone, tone, reminder, author, selected, mode, actions, onSelect, onMode, onDue, onDelete, onMoveUp, onMoveDown }: Props) {
   const sortable = useSortable({ id: task.id });
   const style = { transform: CSS.Translate.toString(sortable.transform), transition: sortable.transition };
   const done = task.status === "done";
@@ -97,8 +100,14 @@ export function TaskRow({ task, zone, tone, reminder, author, selected, mode, ac
         <button aria-label={`Set due date: ${task.title}`} title="Due date (d)" onClick={onDue} className={ACTION}>
           <CalendarPlus className="size-4" aria-hidden />
         </button>
-        <button aria-label={`Add tag: ${task.title}`} title="Add tag (t)" onClick={() => onMode("tagging")} className={ACTION}>
+        <button aria-label={`Tag: ${task.title}`} title="Add a tag (t)" onClick={() => onMode("tagging")} className={ACTION}>
           <Tag className="size-4" aria-hidden />
+        </button>
+        <button aria-label={`Move up: ${task.title}`} title="Move up (Alt+↑)" disabled={!onMoveUp} onClick={onMoveUp} className={`${ACTION} disabled:opacity-30`}>
+          <ArrowUp className="size-4" aria-hidden />
+        </button>
+        <button aria-label={`Move down: ${task.title}`} title="Move down (Alt+↓)" disabled={!onMoveDown} onClick={onMoveDown} className={`${ACTION} disabled:opacity-30`}>
+          <ArrowDown className="size-4" aria-hidden />
         </button>
         <button aria-label={`Delete: ${task.title}`} title="Delete (Del)" onClick={onDelete} className={`${ACTION} hover:text-red-600 dark:hover:text-red-400`}>
           <Trash2 className="size-4" aria-hidden />

@@ -225,7 +225,7 @@ function Tasks() {
           </>
         }
       >
-        {shown.map((t) => (
+        {shown.map((t, i) => (
           <TaskRow
             key={t.id}
             task={t}
@@ -240,6 +240,8 @@ function Tasks() {
             onMode={(m) => setMode(m === "idle" ? null : { id: t.id, mode: m })}
             onDue={() => setDueFor(t.id)}
             onDelete={() => remove(t)}
+            onMoveUp={i > 0 ? () => move(i, i - 1) : undefined}
+            onMoveDown={i < shown.length - 1 ? () => move(i, i + 1) : undefined}
           />
         ))}
       </TaskList>
