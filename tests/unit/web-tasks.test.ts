@@ -179,6 +179,9 @@ describe("Web — snooze choices", () => {
     expect(snoozeMinutes("morning", NOW, "Asia/Tokyo")).toBe(33 * 60);
     // The night the clocks go back (1 Nov 2026 in New York): 23:00 → 9:00 is 11 hours, not 10.
     expect(snoozeMinutes("morning", new Date("2026-11-01T03:00:00Z"), NY)).toBe(11 * 60);
+    // Half a minute past: rounded up, so the room (counting from its own, later clock) says 9:00, never 8:59.
+    const at = new Date("2026-11-21T15:00:30Z");
+    expect(at.getTime() + snoozeMinutes("morning", at, NY) * 60_000).toBeGreaterThanOrEqual(new Date("2026-11-22T14:00:00Z").getTime());
   });
 });
 
