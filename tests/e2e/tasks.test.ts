@@ -229,6 +229,19 @@ describe("Web app — Tasks like a task app", () => {
     await laptop.keyboard.press("Escape");
     await help.waitFor({ state: "hidden" });
 
+    // d opens the due date of the selected task; t opens its tag field.
+    await laptop.locator("li[data-selected]").filter({ hasText: "Bravo" }).waitFor();
+    await laptop.keyboard.press("d");
+    const due = laptop.getByRole("dialog", { name: "Due date" });
+    await due.getByText("Bravo").waitFor();
+    await laptop.keyboard.press("Escape");
+    await due.waitFor({ state: "hidden" });
+    await laptop.keyboard.press("t");
+    await laptop.getByLabel("New tag for Bravo").fill("urgent");
+    await laptop.getByLabel("New tag for Bravo").press("Enter");
+    await laptop.getByLabel("New tag for Bravo").press("Escape");
+    await row(phone, "Bravo").getByRole("button", { name: "Remove tag urgent from Bravo" }).waitFor({ timeout: 15_000 });
+
     // x completes the selected task (Bravo) and the selection moves on; Backspace deletes, with Undo.
     await laptop.locator("li[data-selected]").filter({ hasText: "Bravo" }).waitFor();
     await laptop.keyboard.press("x");
@@ -262,6 +275,18 @@ describe("Web app — Tasks like a task app", () => {
     for (let i = 1; i <= 10; i++) await laptop.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2 - ((handle.y - top.y + top.height / 3) * i) / 10);
     await laptop.mouse.up();
     for (const page of [laptop, phone]) await expect.poll(() => titles(page), { timeout: 15_000 }).toEqual(["Delta", "Charlie", "Alpha"]);
+
+    // / goes to the search box, n to the new-task field.
+    const focused = () => laptop.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.id);
+    await laptop.locator("body").click({ position: { x: 5, y: 795 } });
+    await laptop.keyboard.press("/");
+    expect(await focused()).toBe("Search tasks");
+    await laptop.keyboard.type("char");
+    await expect.poll(() => titles(laptop)).toEqual(["Charlie"]);
+    await laptop.keyboard.press("Escape");
+    await expect.poll(() => titles(laptop)).toEqual(["Delta", "Charlie", "Alpha"]);
+    await laptop.keyboard.press("n");
+    expect(await focused()).toBe("new-task");
   });
 
   it("[W20][W21] axe finds nothing serious on Tasks in light and dark; screenshots at desktop and phone width", async () => {

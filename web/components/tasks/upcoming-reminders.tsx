@@ -54,7 +54,7 @@ export function UpcomingReminders({ reminders, zone }: { reminders: readonly Rem
                 </div>
               </div>
               <div role="group" aria-label={`Snooze ${r.title}`} className="flex items-center gap-1">
-                <span aria-hidden className="text-xs text-stone-600 dark:text-stone-400">
+                <span aria-hidden className="text-xs text-stone-600 max-md:hidden dark:text-stone-400">
                   Snooze
                 </span>
                 {SNOOZE_CHOICES.map((c) => (
@@ -63,8 +63,8 @@ export function UpcomingReminders({ reminders, zone }: { reminders: readonly Rem
                   </button>
                 ))}
               </div>
-              <button disabled={busy === r.id} aria-label={`Cancel reminder “${r.title}”`} onClick={() => void cancel(r)} className={`${SMALL} flex items-center gap-1 text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/50`}>
-                <BellOff className="size-3.5" aria-hidden /> Cancel
+              <button disabled={busy === r.id} aria-label={`Cancel reminder “${r.title}”`} onClick={() => void cancel(r)} className={`${SMALL} flex items-center justify-center gap-1 text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/50`}>
+                <BellOff className="size-3.5" aria-hidden /> <span className="max-md:hidden">Cancel</span>
               </button>
             </li>
           ))}

@@ -205,10 +205,13 @@ function Tasks() {
               search={{ filter, tag: t === tag ? undefined : t }}
               aria-current={t === tag ? "page" : undefined}
               aria-label={t === tag ? `Tag ${t}, shown — show every tag` : `Show only tag ${t}`}
-              className={`flex min-h-7 items-center gap-1 rounded-full px-2.5 text-xs outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 max-md:min-w-11 max-md:justify-center ${t === tag ? "bg-emerald-700 font-medium text-white" : "bg-emerald-50 text-emerald-800 hover:bg-emerald-100 dark:bg-emerald-950/50 dark:text-emerald-300 dark:hover:bg-emerald-900/60"}`}
+              // At phone width a 44 px target around a small pill.
+              className="group/tag flex items-center rounded-full outline-none max-md:min-h-11 max-md:min-w-11 max-md:justify-center"
             >
-              #{t}
-              {t === tag && <X className="size-3" aria-hidden />}
+              <span className={`flex h-7 items-center gap-1 rounded-full px-2.5 text-xs group-focus-visible/tag:ring-2 group-focus-visible/tag:ring-indigo-500 ${t === tag ? "bg-emerald-700 font-medium text-white" : "bg-emerald-50 text-emerald-800 group-hover/tag:bg-emerald-100 dark:bg-emerald-950/50 dark:text-emerald-300 dark:group-hover/tag:bg-emerald-900/60"}`}>
+                #{t}
+                {t === tag && <X className="size-3" aria-hidden />}
+              </span>
             </Link>
           ))}
         </nav>
