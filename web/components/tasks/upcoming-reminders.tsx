@@ -47,7 +47,7 @@ export function UpcomingReminders({ reminders, zone }: { reminders: readonly Rem
         <ul data-testid="reminders" className="mt-2 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
           {list.map((r) => (
             <li key={r.id} data-reminder-id={r.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2.5">
-              <div className="min-w-0 flex-1">
+              <div className="min-w-0 flex-1 max-md:basis-full">
                 <div className="truncate text-sm font-medium">{r.title}</div>
                 <div data-testid="reminder-at" className="text-xs text-stone-600 dark:text-stone-400">
                   {zone.due(r.at)}
