@@ -5,7 +5,7 @@
  * (chrono-node, in the user's zone, dates.ts), then the title, without the
  * "by" or "on" that introduced the date.
  */
-import { capitalize, clean, extractDue } from "./dates.ts";
+import { capitalize, clean, extractDue, localDate, zonedToUtc } from "./dates.ts";
 import { LIMITS } from "./domain.ts";
 
 export type TaskInput = { title: string; due: string | null; tags: string[] };
@@ -39,4 +39,31 @@ export function parseTaskInput(text: string, timeZone: string, now: Date): TaskI
   if (parsed.title) return parsed;
   const words = capitalize(clean(splitTags(text).text));
   return words ? { title: words, due: null, tags: parsed.tags } : { title: capitalize(clean(text)), due: null, tags: [] };
+}
+
+/**
+ * A due date typed in words for a task that exists ("tomorrow 3pm", "next
+ * fri", "in 2 hours"): chrono-node in the user's zone, as the task input reads
+ * it; null when the words hold no date.
+ */
+export function parseDueText(text: string, timeZone: string, now: Date): string | null {
+  return extractDue(text.trim(), timeZone, now).due;
+}
+
+/** The due value a date picker and an optional time picker mean, in the user's zone: a date alone stays a date. */
+export function dueFromPicker(date: string, time: string, timeZone: string): string | null {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!day) return null;
+  const clock = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!clock) return date;
+  return zonedToUtc(timeZone, Number(day[1]), Number(day[2]), Number(day[3]), Number(clock[1]), Number(clock[2])).toISOString();
+}
+
+/** What the date and time pickers show for a due value, in the user's zone. */
+export function pickerFromDue(due: string | null, timeZone: string): { date: string; time: string } {
+  if (!due) return { date: "", time: "" };
+  if (due.length === 10) return { date: due, time: "" };
+  const instant = new Date(due);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" }).format(instant);
+  return { date: localDate(timeZone, instant), time };
 }

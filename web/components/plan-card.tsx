@@ -34,7 +34,7 @@ export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }
           {view.headline}
           {view.stale && (
             // The plan is rebuilt by asking for it, as in chat: the reply says what it planned (S13).
-            <button onClick={() => brain.send("plan my day")} className="rounded-md bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-indigo-500">
+            <button onClick={() => brain.send("plan my day")} className="rounded-md bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white outline-none hover:bg-indigo-500 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 max-md:min-h-11">
               Plan my day
             </button>
           )}
@@ -43,19 +43,19 @@ export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }
       <ul className="mt-2 space-y-1">
         {view.items.map((item) => (
           <li key={item.id} data-status={item.shown} className="flex items-center gap-2 text-sm">
-            <span className="w-16 shrink-0 text-xs text-stone-500">{label[item.kind]}</span>
+            <span className="w-16 shrink-0 text-xs text-stone-600 dark:text-stone-400">{label[item.kind]}</span>
             <span className={`flex-1 ${item.shown === "rejected" || item.shown === "done" ? "text-stone-400 line-through" : ""}`}>{item.text}</span>
             {item.shown === "proposed" ? (
               <>
-                <button aria-label={`Accept: ${item.text}`} onClick={() => void settle(item.id, "accept")} className="rounded-md bg-emerald-600 p-1 text-white hover:bg-emerald-500">
+                <button aria-label={`Accept: ${item.text}`} onClick={() => void settle(item.id, "accept")} className="flex items-center justify-center rounded-md bg-emerald-700 p-1 text-white outline-none hover:bg-emerald-600 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:size-11">
                   <Check className="size-3.5" />
                 </button>
-                <button aria-label={`Reject: ${item.text}`} onClick={() => void settle(item.id, "reject")} className="rounded-md border border-stone-300 p-1 dark:border-stone-600">
+                <button aria-label={`Reject: ${item.text}`} onClick={() => void settle(item.id, "reject")} className="flex items-center justify-center rounded-md border border-stone-300 p-1 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:size-11 dark:border-stone-600">
                   <X className="size-3.5" />
                 </button>
               </>
             ) : (
-              <span className="text-xs text-stone-500">{item.shown}</span>
+              <span className="text-xs text-stone-600 dark:text-stone-400">{item.shown}</span>
             )}
           </li>
         ))}

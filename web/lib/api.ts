@@ -14,8 +14,8 @@ import {
   TicketSchema,
   UndoneSchema,
 } from "../../shared/api.ts";
-import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, UndoTurnSchema } from "../../shared/commands.ts";
-import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema } from "../../shared/domain.ts";
+import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnoozeSchema, UndoTurnSchema } from "../../shared/commands.ts";
+import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 
 const TOKEN_KEY = "micro-cos.token";
@@ -44,8 +44,10 @@ export class ApiError extends Error {
 const unexpected = (res: Response) =>
   new ApiError(res.status, { code: "internal", message: "unexpected response from the server", requestId: res.headers.get("x-request-id") ?? "" });
 
-async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
+/** `idempotencyKey` (H7): the same key sent again gets the first answer, never a second change. */
+async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<z.infer<S>> {
   const headers: Record<string, string> = {};
+  if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   const device = localStorage.getItem("micro-cos.device");
   if (device) headers["x-device-id"] = device;
@@ -89,5 +91,10 @@ export const api = {
       : call(ProposalRejectedSchema, "POST", `/api/v1/proposals/${id}/reject`),
   undo: (turnId: string) => call(UndoneSchema, "POST", "/api/v1/undo", { turnId } satisfies z.input<typeof UndoTurnSchema>),
   planItem: (date: string, itemId: string, action: "accept" | "reject") => call(PlanItemSchema, "POST", "/api/v1/plan/items", { date, itemId, action } satisfies z.input<typeof PlanItemActionSchema>),
+  /** S4: the reminder fires again `minutes` from now. One key per user action, so a retry never snoozes twice. */
+  snoozeReminder: (reminderId: string, minutes: number, key = crypto.randomUUID()) =>
+    call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/snooze`, { minutes } satisfies z.input<typeof ReminderSnoozeSchema>, key),
+  /** S4: the reminder is cancelled, on every device. */
+  dismissReminder: (reminderId: string, key = crypto.randomUUID()) => call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/dismiss`, undefined, key),
   socketTicket: () => call(TicketSchema, "POST", "/api/v1/socket/ticket"),
 };

@@ -12,11 +12,15 @@ import { toast } from "sonner";
 import * as Y from "yjs";
 import { type ActorOrigin, tasksOf } from "../../shared/doc-schema.ts";
 
-/** Runs `change` and shows `label` with an Undo button for as long as the toast stays. */
-export function withUndo(doc: Y.Doc, deviceId: string, label: string, change: (origin: ActorOrigin) => void): void {
+/**
+ * Runs `change` and shows `label` with an Undo button for as long as the toast
+ * stays. `scope` is the root map the change touches: the tasks (the default)
+ * or the notes (a deleted note comes back with its whole body, W24).
+ */
+export function withUndo(doc: Y.Doc, deviceId: string, label: string, change: (origin: ActorOrigin) => void, scope: Y.Map<Y.Map<unknown>> = tasksOf(doc), onUndo?: () => void): void {
   // A new object per change: the manager tracks this change's transaction and no other.
   const origin: ActorOrigin = { actorLabel: `user:${deviceId}` };
-  const manager = new Y.UndoManager(tasksOf(doc), { trackedOrigins: new Set([origin]), captureTimeout: 0 });
+  const manager = new Y.UndoManager(scope, { trackedOrigins: new Set([origin]), captureTimeout: 0 });
   change(origin);
   if (manager.undoStack.length === 0) {
     manager.destroy();
@@ -29,6 +33,7 @@ export function withUndo(doc: Y.Doc, deviceId: string, label: string, change: (o
       onClick: () => {
         manager.undo();
         done();
+        onUndo?.();
       },
     },
     onDismiss: done,

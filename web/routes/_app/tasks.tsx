@@ -1,22 +1,34 @@
-/** The live shared task list: create, complete, rename, filter; changes from anywhere appear at once. */
+/**
+ * The live shared task list, as a task app has it (W20–W23): add in words,
+ * complete and delete with Undo, rename in place, due dates by picker or in
+ * words, tags and a tag filter, drag or keyboard reorder, shortcuts, and the
+ * upcoming reminders with snooze and cancel. Changes from anywhere appear at once.
+ */
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute, Link } from "@tanstack/react-router";
-import { ArrowDown, ArrowUp, Bell, Bot, Plus, Trash2 } from "lucide-react";
+import { Keyboard, Search, X } from "lucide-react";
+import { useRef, useState } from "react";
 import { isOverdue } from "../../../shared/dates.ts";
-import { parseTaskInput, splitTags } from "../../../shared/task-input.ts";
-import { type FormEvent, useState } from "react";
-import type * as Y from "yjs";
-import { nextOrder, patchTask, readTasks, removeTask, writeTask } from "../../../shared/doc-schema.ts";
-import type { Reminder, Task } from "../../../shared/domain.ts";
+import { readTasks } from "../../../shared/doc-schema.ts";
+import type { Task } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
+import { PlanCard } from "../../components/plan-card.tsx";
+import { DueDialog } from "../../components/tasks/due-dialog.tsx";
+import { dueTone } from "../../components/tasks/due-chip.tsx";
+import { NewTaskForm } from "../../components/tasks/new-task-form.tsx";
+import { ShortcutsDialog } from "../../components/tasks/shortcuts-dialog.tsx";
+import { TaskList } from "../../components/tasks/task-list.tsx";
+import { type RowMode, TaskRow } from "../../components/tasks/task-row.tsx";
+import { UpcomingReminders } from "../../components/tasks/upcoming-reminders.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
 import { useNow } from "../../hooks/use-now.ts";
-import { useZone, type Zone } from "../../hooks/use-zone.ts";
-import { matchesFilter } from "../../lib/task-filter.ts";
-import { useSuspenseQuery } from "@tanstack/react-query";
-import { PlanCard } from "../../components/plan-card.tsx";
+import { useShortcuts } from "../../hooks/use-shortcuts.ts";
+import { useTaskActions } from "../../hooks/use-task-actions.ts";
+import { useZone } from "../../hooks/use-zone.ts";
 import { stateQuery } from "../../lib/queries.ts";
-import { withUndo } from "../../lib/undoable.ts";
+import { matchesFilter, matchesSearch, tagsInUse } from "../../lib/task-filter.ts";
+import type { ShortcutAction } from "../../lib/task-shortcuts.ts";
 
 export const Route = createFileRoute("/_app/tasks")({
   validateSearch: TasksSearchSchema,
@@ -24,82 +36,235 @@ export const Route = createFileRoute("/_app/tasks")({
   component: Tasks,
 });
 
-const touch = () => ({ updatedAt: new Date().toISOString() });
+const FILTERS: { filter: TaskFilter; label: string }[] = [
+  { filter: "all", label: "All" },
+  { filter: "today", label: "Today" },
+  { filter: "upcoming", label: "Upcoming" },
+  { filter: "overdue", label: "Overdue" },
+  { filter: "done", label: "Done" },
+];
 
-const FILTERS: TaskFilter[] = ["all", "today", "upcoming", "overdue", "done"];
+/** What an empty list says, by filter: where the tasks would be, and how to get some. */
+const EMPTY: Record<TaskFilter, string> = {
+  all: "Add your first task above — try “Call mom tomorrow at 5pm #family”.",
+  today: "Nothing is due today.",
+  upcoming: "Nothing is scheduled after today.",
+  overdue: "You are all caught up.",
+  done: "Tasks you complete show here.",
+};
+
+/** Focuses a task's title (its row's keyboard home) once React has drawn it. */
+const focusTask = (id: string) =>
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"] [data-testid="task-title"]`)?.focus());
 
 function Tasks() {
-  const { filter } = Route.useSearch();
+  const { filter, tag } = Route.useSearch();
   const brain = useBrain();
   const { data } = useSuspenseQuery(stateQuery());
   const tasks = useDocMap(brain.doc, "tasks", () => readTasks(brain.doc));
-  const [title, setTitle] = useState("");
-  const [error, setError] = useState<string | null>(null);
   const zone = useZone();
   const now = useNow();
-  const shown = tasks.filter((t) => matchesFilter(t, filter, now, zone.zone));
+  const actions = useTaskActions();
+  const [query, setQuery] = useState("");
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [mode, setMode] = useState<{ id: string; mode: RowMode } | null>(null);
+  const [dueFor, setDueFor] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
+  const newTask = useRef<HTMLInputElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+
+  const shown = tasks.filter((t) => matchesFilter(t, filter, now, zone.zone, tag) && matchesSearch(t, query));
+  const index = shown.findIndex((t) => t.id === selectedId);
+  const selected = index >= 0 ? shown[index] : undefined;
+  const tags = tagsInUse(tasks.filter((t) => t.status === "open"));
+  const open = tasks.filter((t) => t.status === "open").length;
   // Pending reminders by task, shown on the task's row in the preference zone.
   const reminders = new Map(data.reminders.filter((r) => r.status === "pending" && r.taskId).map((r) => [r.taskId, r]));
 
-  const add = async (e: FormEvent) => {
-    e.preventDefault();
-    const typed = title.trim();
-    if (!typed) return;
-    // Cleared at once, so the next task can be typed while this one is saved; restored on failure.
-    setTitle("");
-    try {
-      // Natural language: "Call mom tomorrow at 5pm #family" → title, due date (user's zone), tags — the chat's parser too (C18).
-      const parsed = parseTaskInput(typed, zone.zone, new Date());
-      // Written into the document: shown at once, kept offline, synced and validated by the room (D6).
-      const { updatedAt: now } = touch();
-      writeTask(brain.doc, { id: crypto.randomUUID(), title: parsed.title, status: "open", due: parsed.due, tags: parsed.tags, order: nextOrder(brain.doc), createdAt: now, updatedAt: now, createdBy: `user:${brain.deviceId}` });
-      setError(null);
-    } catch (err) {
-      setTitle(typed);
-      setError(err instanceof Error ? err.message : String(err));
-    }
+  const select = (at: number) => {
+    const task = shown[Math.max(0, Math.min(shown.length - 1, at))];
+    if (!task) return;
+    setSelectedId(task.id);
+    focusTask(task.id);
   };
+  /** After a task leaves the list, the selection goes to its neighbour, as in a mail client. */
+  const selectAfterLeaving = (task: Task) => {
+    const at = shown.indexOf(task);
+    const next = shown[at + 1] ?? shown[at - 1];
+    setSelectedId(next?.id ?? null);
+    if (next) focusTask(next.id);
+  };
+  const remove = (task: Task) => {
+    selectAfterLeaving(task);
+    actions.remove(task);
+  };
+  const toggle = (task: Task) => {
+    if (filter !== "done" && task.status === "open") selectAfterLeaving(task);
+    actions.toggle(task);
+  };
+  const move = (from: number, to: number) => actions.move(shown, from, to);
 
+  useShortcuts((action: ShortcutAction) => {
+    switch (action) {
+      case "new":
+        return newTask.current?.focus();
+      case "search":
+        return search.current?.focus();
+      case "help":
+        return setHelp(true);
+      case "next":
+        return select(index < 0 ? 0 : index + 1);
+      case "previous":
+        return select(index < 0 ? shown.length - 1 : index - 1);
+      default:
+        break;
+    }
+    if (!selected) return;
+    switch (action) {
+      case "complete":
+        return toggle(selected);
+      case "edit":
+        return setMode({ id: selected.id, mode: "editing" });
+      case "tag":
+        return setMode({ id: selected.id, mode: "tagging" });
+      case "due":
+        return setDueFor(selected.id);
+      case "delete":
+        return remove(selected);
+      case "moveUp":
+        return index > 0 && move(index, index - 1);
+      case "moveDown":
+        return index < shown.length - 1 && move(index, index + 1);
+      default: {
+        const unhandled: never = action;
+        return unhandled;
+      }
+    }
+  });
+
+  const narrowed = Boolean(tag || query.trim());
   return (
-    <div className="mx-auto max-w-3xl p-4 md:p-8">
-      <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
-      {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
-      <nav aria-label="Filter tasks" className="mt-4 flex flex-wrap gap-1">
-        {FILTERS.map((f) => (
-          <Link key={f} to="/tasks" search={{ filter: f }} aria-current={f === filter ? "page" : undefined} className={`rounded-full px-3 py-1 text-sm capitalize ${f === filter ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-700 dark:bg-stone-800 dark:text-stone-300"}`}>
-            {f}
-          </Link>
-        ))}
-      </nav>
-      <form onSubmit={add} className="mt-4 flex gap-2">
-        <label className="sr-only" htmlFor="new-task">
-          New task
-        </label>
-        <input id="new-task" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="New task — e.g. “Call mom tomorrow at 5pm #family”" className="flex-1 rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900" />
-        <button type="submit" className="flex items-center gap-1 rounded-lg bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500">
-          <Plus className="size-4" /> Add
+    <div className="mx-auto max-w-3xl p-4 pb-24 md:p-8">
+      <header className="flex items-center gap-3">
+        <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">
+          Tasks
+        </h1>
+        <span className="text-sm text-stone-600 dark:text-stone-400">{open} open</span>
+        <button
+          onClick={() => setHelp(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          className="ml-auto flex size-9 items-center justify-center rounded-lg text-stone-600 outline-none hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:size-11 dark:text-stone-300 dark:hover:bg-stone-800"
+        >
+          <Keyboard className="size-5" aria-hidden />
         </button>
-      </form>
-      {error && (
-        <p role="alert" className="mt-2 text-sm text-red-600">
-          {error}
-        </p>
+      </header>
+      {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
+      <NewTaskForm zone={zone} inputRef={newTask} />
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <nav aria-label="Filter tasks" className="flex flex-wrap gap-1 max-md:gap-0.5">
+          {FILTERS.map((f) => (
+            <Link
+              key={f.filter}
+              to="/tasks"
+              search={{ filter: f.filter, tag }}
+              aria-current={f.filter === filter ? "page" : undefined}
+              className={`flex min-h-8 items-center rounded-full px-3 text-sm max-md:px-2.5 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 max-md:min-h-11 max-md:min-w-11 max-md:justify-center ${f.filter === filter ? "bg-indigo-600 font-medium text-white" : "text-stone-700 hover:bg-stone-200 dark:text-stone-300 dark:hover:bg-stone-800"}`}
+            >
+              {f.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="relative ml-auto max-md:w-full">
+          <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-stone-500" aria-hidden />
+          <input
+            ref={search}
+            type="search"
+            aria-label="Search tasks"
+            placeholder="Search  /"
+            value={query}
+            maxLength={200}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") {
+                setQuery("");
+                e.currentTarget.blur();
+              }
+            }}
+            className="min-h-8 w-full rounded-full border border-stone-300 bg-white py-1 pr-3 pl-8 text-sm outline-none placeholder:text-stone-500 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 md:w-48 dark:border-stone-700 dark:bg-stone-900 dark:placeholder:text-stone-400"
+          />
+        </div>
+      </div>
+      {(tags.length > 0 || tag) && (
+        <nav aria-label="Filter by tag" className="mt-2 flex flex-wrap items-center gap-1">
+          <span className="mr-1 text-xs text-stone-600 dark:text-stone-400">Tags</span>
+          {[...new Set([...(tag ? [tag] : []), ...tags])].map((t) => (
+            <Link
+              key={t}
+              to="/tasks"
+              search={{ filter, tag: t === tag ? undefined : t }}
+              aria-current={t === tag ? "page" : undefined}
+              aria-label={t === tag ? `Tag ${t}, shown — show every tag` : `Show only tag ${t}`}
+              // At phone width a 44 px target around a small pill.
+              className="group/tag flex items-center rounded-full outline-none max-md:min-h-11 max-md:min-w-11 max-md:justify-center"
+            >
+              <span className={`flex h-7 items-center gap-1 rounded-full px-2.5 text-xs group-focus-visible/tag:ring-2 group-focus-visible/tag:ring-indigo-500 ${t === tag ? "bg-emerald-700 font-medium text-white" : "bg-emerald-50 text-emerald-800 group-hover/tag:bg-emerald-100 dark:bg-emerald-950/50 dark:text-emerald-300 dark:group-hover/tag:bg-emerald-900/60"}`}>
+                #{t}
+                {t === tag && <X className="size-3" aria-hidden />}
+              </span>
+            </Link>
+          ))}
+        </nav>
       )}
-      <ul data-testid="tasks" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
-        {shown.length === 0 && <li className="p-4 text-sm text-stone-500">Nothing here.</li>}
+      <TaskList
+        tasks={shown}
+        onMove={move}
+        empty={
+          <>
+            <p className="font-medium text-stone-700 dark:text-stone-300">Nothing here.</p>
+            <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">
+              {narrowed ? `No ${filter === "all" ? "" : `${filter} `}task matches ${[tag && `#${tag}`, query.trim() && `“${query.trim()}”`].filter(Boolean).join(" and ")}.` : EMPTY[filter]}
+            </p>
+          </>
+        }
+      >
         {shown.map((t, i) => (
-          <TaskRow key={t.id} task={t} zone={zone} overdue={t.status === "open" && t.due !== null && isOverdue(t.due, now, zone.zone)} reminder={reminders.get(t.id)} doc={brain.doc} deviceId={brain.deviceId} author={authorOf(t.createdBy, brain.devices, brain.deviceId)} above={shown[i - 1]} above2={shown[i - 2]} below={shown[i + 1]} below2={shown[i + 2]} />
+          <TaskRow
+            key={t.id}
+            task={t}
+            zone={zone}
+            tone={t.due ? dueTone(t.due, t.status === "open" && isOverdue(t.due, now, zone.zone), now, zone.zone) : null}
+            reminder={reminders.get(t.id)}
+            author={authorOf(t.createdBy, brain.devices, brain.deviceId)}
+            selected={t.id === selectedId}
+            mode={mode?.id === t.id ? mode.mode : "idle"}
+            actions={{ ...actions, toggle }}
+            onSelect={() => setSelectedId(t.id)}
+            onMode={(m) => setMode(m === "idle" ? null : { id: t.id, mode: m })}
+            onDue={() => setDueFor(t.id)}
+            onDelete={() => remove(t)}
+            onMoveUp={i > 0 ? () => move(i, i - 1) : undefined}
+            onMoveDown={i < shown.length - 1 ? () => move(i, i + 1) : undefined}
+          />
         ))}
-      </ul>
+      </TaskList>
+      <p className="mt-2 hidden px-1 text-xs text-stone-600 md:block dark:text-stone-400">
+        Press <kbd className="font-mono">?</kbd> for keyboard shortcuts · drag a task by its handle to reorder
+      </p>
+      <UpcomingReminders reminders={data.reminders} zone={zone} />
+      <DueDialog
+        task={tasks.find((t) => t.id === dueFor) ?? null}
+        zone={zone}
+        onSave={actions.setDue}
+        onClose={() => {
+          const id = dueFor;
+          setDueFor(null);
+          if (id) focusTask(id);
+        }}
+      />
+      <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );
-}
-
-/** Moves a task between its neighbours by giving it an order key halfway between theirs. */
-function move(doc: Y.Doc, task: Task, neighbour: Task | undefined, beyond: Task | undefined, direction: -1 | 1) {
-  if (!neighbour) return;
-  const far = beyond ? beyond.order : neighbour.order + direction;
-  patchTask(doc, task.id, { order: (neighbour.order + far) / 2, ...touch() });
 }
 
 /** Who made a task, for the list: the assistant, this device, another of the user's devices. */
@@ -108,85 +273,4 @@ function authorOf(createdBy: string, devices: { deviceId: string; name: string }
   const deviceId = createdBy.startsWith("user:") ? createdBy.slice(5) : "";
   if (deviceId === me || deviceId === "api" || !deviceId) return null;
   return devices.find((d) => d.deviceId === deviceId)?.name ?? "another device";
-}
-
-type RowProps = { task: Task; zone: Zone; overdue: boolean; reminder?: Reminder; doc: Y.Doc; deviceId: string; author: string | null; above?: Task; above2?: Task; below?: Task; below2?: Task };
-
-function TaskRow({ task, zone, overdue, reminder, doc, deviceId, author, above, above2, below, below2 }: RowProps) {
-  const [editing, setEditing] = useState(false);
-  const [title, setTitle] = useState(task.title);
-  const save = () => {
-    setEditing(false);
-    // "#words" typed while renaming become the task's tags.
-    const { text, tags } = splitTags(title);
-    if (text && (text !== task.title || tags.length > 0)) {
-      const fields = { title: text, ...(tags.length > 0 ? { tags: [...new Set([...task.tags, ...tags])].slice(0, 32) } : {}), ...touch() };
-      withUndo(doc, deviceId, "Renamed", (origin) => patchTask(doc, task.id, fields, origin));
-    }
-  };
-  // Completing and deleting offer Undo (D19); reopening a done task is its own undo.
-  const toggle = () =>
-    task.status === "done"
-      ? patchTask(doc, task.id, { status: "open", ...touch() })
-      : withUndo(doc, deviceId, "Completed", (origin) => patchTask(doc, task.id, { status: "done", ...touch() }, origin));
-  const remove = () => withUndo(doc, deviceId, "Deleted", (origin) => removeTask(doc, task.id, origin));
-  const byAssistant = task.createdBy.startsWith("assistant:");
-  return (
-    <li className="flex items-center gap-3 px-4 py-3">
-      <input type="checkbox" aria-label={`Done: ${task.title}`} checked={task.status === "done"} onChange={toggle} className="size-4 accent-indigo-600" />
-      {editing ? (
-        <input autoFocus value={title} onChange={(e) => setTitle(e.target.value)} onBlur={save} onKeyDown={(e) => e.key === "Enter" && save()} className="flex-1 rounded border border-stone-300 px-2 py-1 dark:border-stone-700 dark:bg-stone-800" />
-      ) : (
-        <button
-          title="Double-click or press Enter to rename"
-          onDoubleClick={() => {
-            setTitle(task.title);
-            setEditing(true);
-          }}
-          onKeyDown={(e) => {
-            if (e.key !== "Enter") return;
-            setTitle(task.title);
-            setEditing(true);
-          }}
-          className={`flex-1 text-left ${task.status === "done" ? "text-stone-500 line-through" : ""}`}
-        >
-          {task.title}
-        </button>
-      )}
-      {task.due && (
-        <span data-testid="due" className={`text-xs ${overdue ? "font-medium text-red-600" : "text-stone-500"}`}>
-          {overdue && "Overdue · "}
-          {zone.due(task.due)}
-        </span>
-      )}
-      {reminder && (
-        <span data-testid="reminder" title="Reminder" className="flex items-center gap-0.5 text-xs text-stone-500">
-          <Bell className="size-3" aria-label="Reminder" /> {reminder.at === task.due ? zone.time(reminder.at) : zone.due(reminder.at)}
-        </span>
-      )}
-      {task.tags.map((tag) => (
-        <button
-          key={tag}
-          title={`Remove tag ${tag}`}
-          aria-label={`Remove tag ${tag} from ${task.title}`}
-          onClick={() => patchTask(doc, task.id, { tags: task.tags.filter((t) => t !== tag), ...touch() })}
-          className="rounded bg-stone-100 px-1.5 text-xs text-stone-600 hover:line-through dark:bg-stone-800 dark:text-stone-300"
-        >
-          #{tag}
-        </button>
-      ))}
-      {byAssistant ? <Bot className="size-4 text-indigo-500" aria-label="Added by the assistant" /> : author && <span className="text-xs text-stone-500">by {author}</span>}
-      <span className="flex">
-        <button aria-label={`Move up: ${task.title}`} disabled={!above} onClick={() => move(doc, task, above, above2, -1)} className="p-1 text-stone-500 hover:text-stone-800 disabled:opacity-30 dark:hover:text-stone-200">
-          <ArrowUp className="size-3.5" />
-        </button>
-        <button aria-label={`Move down: ${task.title}`} disabled={!below} onClick={() => move(doc, task, below, below2, 1)} className="p-1 text-stone-500 hover:text-stone-800 disabled:opacity-30 dark:hover:text-stone-200">
-          <ArrowDown className="size-3.5" />
-        </button>
-        <button aria-label={`Delete: ${task.title}`} title="Delete" onClick={remove} className="p-1 text-stone-500 hover:text-red-600">
-          <Trash2 className="size-3.5" />
-        </button>
-      </span>
-    </li>
-  );
 }
