@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute, Link, Outlet, redirect, useNavigate } from "@tanstack/react-router";
 import { Activity, Brain, CheckSquare, LogOut, MessageSquare, MonitorSmartphone, NotebookPen } from "lucide-react";
 import { useEffect } from "react";
+import { ConnectionBanner } from "../components/connection-banner.tsx";
 import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { session } from "../lib/api.ts";
@@ -83,12 +84,8 @@ function Shell() {
         </button>
         <span className={`ml-auto inline-block size-2 shrink-0 rounded-full md:hidden ${statusColor}`} aria-label={`connection ${brain.status}`} />
       </nav>
-      {brain.status !== "live" && (
-        <div role="status" className="bg-amber-100 px-4 py-1 text-center text-xs text-amber-900 md:hidden dark:bg-amber-900 dark:text-amber-100">
-          {brain.status === "connecting" ? "Connecting…" : "Offline — your edits are kept and will sync"}
-        </div>
-      )}
       <main className="flex min-w-0 flex-1 flex-col">
+        <ConnectionBanner />
         <ZoneOffer />
         <div className="min-h-0 flex-1 overflow-y-auto">
           <Outlet />
