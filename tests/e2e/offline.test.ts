@@ -56,6 +56,12 @@ describe("Web app — the offline app shell", () => {
 
     await page.context().setOffline(true);
     await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached", timeout: 20_000 });
+    // A task added offline lives only in the document and its IndexedDB copy (no server, no state).
+    await page.getByRole("link", { name: "Tasks" }).click();
+    await page.getByLabel("New task").fill("Buy stamps offline");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("tasks").filter({ hasText: "Buy stamps offline" }).waitFor();
+    await page.getByRole("link", { name: "Chat" }).click();
     await page.getByLabel("Message").fill(text);
     await page.keyboard.press("Enter");
     await expect.poll(queued).toBe(1);
@@ -71,6 +77,7 @@ describe("Web app — the offline app shell", () => {
     // Every view opens offline (their code is precached): the document from IndexedDB.
     await page.getByRole("link", { name: "Tasks" }).click();
     await page.getByTestId("tasks").filter({ hasText: "Water the ferns" }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("tasks").filter({ hasText: "Buy stamps offline" }).waitFor();
     await banner(page).getByText("You're offline").waitFor();
     await screenshot(page, "offline-02-tasks-desktop");
     await page.getByRole("link", { name: "Notes" }).click();
@@ -105,6 +112,8 @@ describe("Web app — the offline app shell", () => {
     await page.getByTestId("reply").filter({ hasText: "your cat is Miso" }).waitFor({ timeout: 20_000 });
     await expect.poll(queued, { timeout: 10_000 }).toBe(0);
     expect(await sentTimes()).toBe(1);
+    // The task made offline reached the room.
+    await expect.poll(async () => JSON.stringify(await call("/api/v1/state")), { timeout: 10_000 }).toContain("Buy stamps offline");
     await expect.poll(() => banner(page).getAttribute("data-connection")).toBe("live");
     expect(await banner(page).innerText()).toBe("");
     await page.reload();
