@@ -121,20 +121,40 @@ describe("Web app — the offline app shell", () => {
     expect(await sentTimes()).toBe(1);
   });
 
-  it("[W41] the last known state is the signed-in user's own: another user offline gets none of it", async () => {
+  it("[W41] offline, the kept state is used only when it parses and is the signed-in user's own", async () => {
     const page = await app.signIn("pia");
     await whenControlled(page);
-    await expect.poll(() => page.evaluate(() => localStorage.getItem("micro-cos.state.pia") !== null), { timeout: 10_000 }).toBe(true);
-    // A copy tampered with (or written by another version) is ignored, not trusted.
-    await page.evaluate(() => localStorage.setItem("micro-cos.state.pia", JSON.stringify({ v: 1, savedAt: "x", state: { userId: "pia", tasks: "not a list" } })));
+    const stateKey = "micro-cos.state.pia";
+    await expect.poll(() => page.evaluate((key) => localStorage.getItem(key) !== null, stateKey), { timeout: 10_000 }).toBe(true);
+    const piaCopy = await page.evaluate((key) => localStorage.getItem(key)!, stateKey);
+    const piaToken = await page.evaluate(() => localStorage.getItem("micro-cos.token")!);
+    const login = await fetch(`${app.server.url}/api/v1/dev/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "zed" }) });
+    const zedToken = ((await login.json()) as { token: string }).token;
     await page.context().setOffline(true);
     await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached", timeout: 20_000 });
-    await page.reload();
-    // The shell opens (the service worker), but with no valid state there is nothing to show yet:
-    // the app waits for the network instead of rendering someone else's or a broken copy.
-    await page.locator("#root").waitFor({ state: "attached" });
-    expect(await page.title()).toBe("Micro CoS");
-    expect(await page.getByTestId("history").count()).toBe(0);
+    const composer = page.getByLabel("Message");
+    /** Reloads offline with this token and kept copies; true when the chat view opened. */
+    const opensOffline = async (token: string, copies: Record<string, string>) => {
+      await page.evaluate(
+        ([t, c]) => {
+          localStorage.setItem("micro-cos.token", t);
+          for (const [key, value] of Object.entries(c)) localStorage.setItem(key, value);
+        },
+        [token, copies] as const,
+      );
+      await page.reload();
+      // The shell (precached) always opens: either the view, or the error view saying there is no copy.
+      const noCopy = page.getByRole("alert").filter({ hasText: "no saved copy" });
+      await composer.or(noCopy).first().waitFor({ timeout: 15_000 });
+      return composer.isVisible();
+    };
+    // Pia's copy, stored under Zed's key: Zed, signed in on this browser, is never shown it.
+    expect(await opensOffline(zedToken, { "micro-cos.state.zed": piaCopy })).toBe(false);
+    await screenshot(page, "offline-05-no-copy");
+    // A copy that does not parse (tampered, another version) is ignored, not trusted.
+    expect(await opensOffline(piaToken, { [stateKey]: JSON.stringify({ v: 1, savedAt: "x", state: { userId: "pia", tasks: "not a list" } }) })).toBe(false);
+    // Pia's own, intact copy opens the app offline.
+    expect(await opensOffline(piaToken, { [stateKey]: piaCopy })).toBe(true);
     await page.context().setOffline(false);
     await page.reload();
     await whenLive(page);

@@ -73,21 +73,34 @@ export function readState(userId: string): BrainState | null {
   }
 }
 
+/** The state could not be fetched and this device keeps no usable copy: what the error view says. */
+export class NoOfflineCopyError extends Error {
+  constructor(cause: unknown) {
+    super("You're offline, and this device has no saved copy of your data yet. Connect once, then the app opens offline too.", { cause });
+    this.name = "NoOfflineCopyError";
+  }
+}
+
 /**
  * `fetchState`, or — when the request got no answer at all (offline, the server
- * down: anything but an `ApiError`) — the signed-in user's last known state. An
- * answer from the server (401, 500…) is never papered over with the local copy.
+ * down: anything but an `ApiError`) — the signed-in user's last known state, or
+ * `NoOfflineCopyError` when there is none. An answer from the server (401, 500…)
+ * is never papered over with the local copy.
  */
 export async function withOfflineFallback(fetchState: () => Promise<BrainState>): Promise<BrainState> {
   try {
     return await fetchState();
   } catch (error) {
-    const user = error instanceof ApiError ? null : sessionUser();
+    if (error instanceof ApiError) throw error;
+    const user = sessionUser();
     const kept = user === null ? null : readState(user);
-    if (kept === null) throw error;
+    if (kept === null) throw new NoOfflineCopyError(error);
     return kept;
   }
 }
+
+/** Query retry: once, as the app's default — but not when offline with no copy (a retry would wait for the network, blank). */
+export const retryUnlessNoCopy = (failures: number, error: Error) => !(error instanceof NoOfflineCopyError) && failures < 1;
 
 /**
  * Keeps the state query's data on this device whenever it changes — fetched, or
