@@ -108,21 +108,22 @@ export const retryUnlessNoCopy = (failures: number, error: Error) => !(error ins
  * Returns the unsubscribe.
  */
 export function persistStateQuery(queryClient: QueryClient, stateKey: readonly unknown[]): () => void {
-  let pending: BrainState | null = null;
+  let pending: { data: unknown } | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (pending !== null) saveState(pending);
+    if (pending === null) return;
+    // Parsed once per write, not per update (updates can come per streamed token).
+    const parsed = BrainStateSchema.safeParse(pending.data);
     pending = null;
+    // Only the signed-in user's own state is kept, under their own key.
+    if (parsed.success && parsed.data.userId === sessionUser()) saveState(parsed.data);
   };
   const matches = (key: readonly unknown[]) => key.length === stateKey.length && key.every((part, i) => part === stateKey[i]);
   const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
     if (event.type !== "updated" || event.action.type !== "success" || !matches(event.query.queryKey)) return;
-    const parsed = BrainStateSchema.safeParse(event.query.state.data);
-    // Only the signed-in user's own state is kept, under their own key.
-    if (!parsed.success || parsed.data.userId !== sessionUser()) return;
-    pending = parsed.data;
+    pending = { data: event.query.state.data };
     timer ??= setTimeout(flush, WRITE_EVERY_MS);
   });
   const onHide = () => {
