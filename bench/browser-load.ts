@@ -25,7 +25,7 @@ const RUNS = Number(process.env.LOAD_RUNS) || 5;
 const USER = "bench-load";
 const ENV = { DEV_LOGINS_PER_MINUTE: "1000", LOG_LEVEL: "error" };
 
-type Load = { ms: number; requests: number; networkRequests: number; jsRequests: number; jsTransferred: number; jsGzip: number };
+type Load = { ms: number; domReadyMs: number; requests: number; networkRequests: number; jsRequests: number; jsTransferred: number; jsGzip: number };
 
 /** Records `performance.now()` (ms since navigation start) when the status badge first reads "live". */
 const LIVE_PROBE = () => {
@@ -68,6 +68,11 @@ async function measureLoad(page: Page, url: string | null): Promise<Load> {
   if (url === null) await page.reload({ waitUntil: "commit" });
   else await page.goto(url, { waitUntil: "commit" });
   const ms = Number(await (await page.waitForFunction(() => Reflect.get(window, "__liveAt"), undefined, { timeout: 60_000, polling: 50 })).jsonValue());
+  // How much of the time is the page itself (parsed, scripts run) and how much the socket after it.
+  const domReadyMs = await page.evaluate(() => {
+    const [navigation] = performance.getEntriesByType("navigation");
+    return navigation instanceof PerformanceNavigationTiming ? navigation.domContentLoadedEventEnd : NaN;
+  });
   let jsGzip = 0;
   for (const [requestId, script] of scripts) {
     if (!script.done) continue;
@@ -80,13 +85,14 @@ async function measureLoad(page: Page, url: string | null): Promise<Load> {
   }
   const done = [...scripts.values()].filter((s) => s.done);
   await cdp.detach();
-  return { ms, requests, networkRequests: requests - fromWorker, jsRequests: done.length, jsTransferred: done.reduce((n, s) => n + s.bytes, 0), jsGzip };
+  return { ms, domReadyMs, requests, networkRequests: requests - fromWorker, jsRequests: done.length, jsTransferred: done.reduce((n, s) => n + s.bytes, 0), jsGzip };
 }
 
 const summary = (loads: Load[]) => ({
   runs: loads.length,
   p50Ms: round(percentile(loads.map((l) => l.ms), 50), 1),
   p99Ms: round(percentile(loads.map((l) => l.ms), 99), 1),
+  domReadyP50Ms: round(percentile(loads.map((l) => l.domReadyMs), 50), 1),
   requests: percentile(loads.map((l) => l.requests), 50),
   networkRequests: percentile(loads.map((l) => l.networkRequests), 50),
   jsRequests: percentile(loads.map((l) => l.jsRequests), 50),
