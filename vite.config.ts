@@ -2,7 +2,8 @@ import { cloudflare } from "@cloudflare/vite-plugin";
 import tailwindcss from "@tailwindcss/vite";
 import { tanstackRouter } from "@tanstack/router-plugin/vite";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type PluginOption } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 import { developmentVars, stateDir } from "./scripts/local-env.ts";
 
 /**
@@ -17,6 +18,35 @@ import { developmentVars, stateDir } from "./scripts/local-env.ts";
  * its secrets; `vite build` always builds production's config.
  */
 const host = process.env.HOST || "127.0.0.1";
+
+/**
+ * The offline app shell (docs/PROTOCOL.md W40): a Workbox service worker, generated at build
+ * time, that precaches the built web app so it opens and reloads with no network. It never
+ * answers `/api/*` (user data lives in the room and, per user, in IndexedDB): navigations
+ * there are denied the fallback and no runtime caching is declared. web/lib/sw-register.ts
+ * registers it in the production build only (`injectRegister: false`: no inline script, W1).
+ * The manifest is a static file (public/manifest.webmanifest), so `npm run dev` serves it too.
+ *
+ * vite-plugin-pwa predates Vite's environments: its hooks would also run for the worker's
+ * build, so they are limited to the client environment (the worker bundle gets no service
+ * worker), and its output goes where the Cloudflare plugin puts the client (dist/client).
+ */
+const offlineShell = (): PluginOption =>
+  VitePWA({
+    injectRegister: false,
+    registerType: "prompt",
+    manifest: false,
+    outDir: "dist/client",
+    workbox: {
+      globPatterns: ["**/*.{js,css,html,png,svg,ico,webmanifest}"],
+      navigateFallback: "index.html",
+      navigateFallbackDenylist: [/^\/api\//],
+      cleanupOutdatedCaches: true,
+      // The first install takes over the open page at once (it loaded the very build just
+      // precached), so the first visit already reopens offline. Updates still wait (prompt).
+      clientsClaim: true,
+    },
+  }).map((plugin) => ({ ...plugin, applyToEnvironment: (environment: { name: string }) => environment.name === "client" }));
 const port = Number(process.env.PORT) || 8787;
 
 export default defineConfig(({ command, isPreview }) => ({
@@ -25,6 +55,7 @@ export default defineConfig(({ command, isPreview }) => ({
     tanstackRouter({ target: "react", routesDirectory: "web/routes", generatedRouteTree: "web/route-tree.gen.ts", autoCodeSplitting: true }),
     react(),
     tailwindcss(),
+    offlineShell(),
     cloudflare({
       inspectorPort: false,
       // Offline by default: the AI binding is remote-only; `npm start` uses the offline assistant.

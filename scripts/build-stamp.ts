@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from "node:path";
 
 /** Everything the build reads (besides node_modules, covered by the lockfile). */
-const INPUTS = ["web", "party", "shared", "public", "index.html", "vite.config.ts", "wrangler.jsonc", "package-lock.json", "tsconfig.json", "scripts/local-env.ts"];
+const INPUTS = ["web", "party", "shared", "public", "index.html", "vite.config.ts", "wrangler.jsonc", "package-lock.json", "tsconfig.json", "scripts/local-env.ts", "scripts/start.mjs"];
 const STAMP = join("dist", ".build-stamp");
 const LOCK = join(".wrangler", "start.lock");
 /** How long a live holder may keep the lock before we say so, not wait forever. */

@@ -11,6 +11,10 @@ import { freshBuild, withLock } from "./build-stamp.ts";
 import { developmentVars, toDevVars } from "./local-env.ts";
 
 const CONFIG = "vite.config.ts";
+// The production build whatever the caller's NODE_ENV (vitest sets "test"): Vite takes a set
+// NODE_ENV over its build mode, and would otherwise build development React and
+// `import.meta.env.PROD === false` — no service worker (docs/PROTOCOL.md W40).
+process.env.NODE_ENV = "production";
 /** Where the Cloudflare plugin puts the worker (`dist/<worker name>`), with its wrangler.json. */
 const WORKER_OUT = join("dist", "micro_cos");
 

@@ -103,7 +103,7 @@ const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.strin
  * stays closed and the status says offline; the next `online` event or reload
  * opens it again. The rejection is handled here — never an uncaught page error.
  */
-const open = (p: YProvider) => void p.connect().catch(() => {});
+const open = (p: YProvider) => void p.connect().catch(() => p.emit("status", [{ status: "disconnected" }]));
 
 /** The outbox entry as the frame that sends it; its client action id is also its rid, so the ack or error names it. */
 const messageFrame = (m: Outgoing): ClientFrameInput => ({

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute, Link, Outlet, redirect, useNavigate, useRouterState } from "@tanstack/react-router";
 import { Activity, Brain, CheckSquare, LogOut, MessageSquare, MonitorSmartphone, NotebookPen } from "lucide-react";
 import { useEffect, useRef } from "react";
+import { ConnectionBanner } from "../components/connection-banner.tsx";
 import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { useDocumentTitle } from "../hooks/use-document-title.ts";
@@ -118,11 +119,7 @@ function Shell() {
         </ul>
       </nav>
       <main ref={main} id="main" tabIndex={-1} className="row-start-2 flex min-h-0 min-w-0 flex-col md:col-start-2 md:row-span-2 md:row-start-1">
-        {brain.status !== "live" && (
-          <div role="status" className="bg-amber-100 px-4 py-1 text-center text-xs text-amber-900 md:hidden dark:bg-amber-900 dark:text-amber-100">
-            {brain.status === "connecting" ? "Connecting…" : "Offline — your edits are kept and will sync"}
-          </div>
-        )}
+        <ConnectionBanner />
         <ZoneOffer />
         <div className="min-h-0 flex-1 overflow-y-auto">
           <Outlet />
