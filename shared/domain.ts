@@ -259,6 +259,20 @@ export const DeviceSchema = z.strictObject({
 export type Device = z.infer<typeof DeviceSchema>;
 
 /**
+ * A device the room has met, online or not (P16): the name and kind of its
+ * latest hello, and when it was last seen — what lets a view name the device
+ * behind an actor's `deviceId` long after it disconnected.
+ */
+export const KnownDeviceSchema = z.strictObject({
+  deviceId: z.string(),
+  name: z.string(),
+  kind: DeviceKindSchema,
+  /** ISO date-time: its latest hello, focus or frame while connected, or when its last socket closed. */
+  lastSeen: z.iso.datetime(),
+});
+export type KnownDevice = z.infer<typeof KnownDeviceSchema>;
+
+/**
  * Ledger events are declared in `events.ts` (one union of every type and its
  * payload). Only the type is re-exported here: `events.ts` builds on this
  * module's schemas, so a value re-export would be an import cycle.
