@@ -255,6 +255,11 @@ export const DeviceSchema = z.strictObject({
   connectedAt: z.iso.datetime(),
   lastSeen: z.iso.datetime(),
   focused: z.boolean(),
+  /**
+   * Browser and OS as the room read them from the socket's user agent, e.g. "Chrome on Linux" (P16).
+   * Optional: a client that sends no user agent has none, and older rooms omit it.
+   */
+  platform: z.string().max(100).optional(),
 });
 export type Device = z.infer<typeof DeviceSchema>;
 
@@ -269,6 +274,8 @@ export const KnownDeviceSchema = z.strictObject({
   kind: DeviceKindSchema,
   /** ISO date-time: its latest hello, focus or frame while connected, or when its last socket closed. */
   lastSeen: z.iso.datetime(),
+  /** As in `Device`: browser and OS from its user agent; optional. */
+  platform: z.string().max(100).optional(),
 });
 export type KnownDevice = z.infer<typeof KnownDeviceSchema>;
 

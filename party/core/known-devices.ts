@@ -16,11 +16,12 @@ const SCHEMA = [
     device_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
+    platform TEXT,
     last_seen TEXT NOT NULL
   )`,
 ];
 
-type Row = { device_id: string; name: string; kind: string; last_seen: string };
+type Row = { device_id: string; name: string; kind: string; platform: string | null; last_seen: string };
 
 export class KnownDevices extends SqlTables {
   constructor(sql: SqlStore, now: () => number) {
@@ -33,11 +34,13 @@ export class KnownDevices extends SqlTables {
     this.sql.transactionSync(() => {
       for (const d of devices) {
         this.sql.exec(
-          `INSERT INTO known_devices (device_id, name, kind, last_seen) VALUES (?, ?, ?, ?)
-           ON CONFLICT(device_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, last_seen = MAX(last_seen, excluded.last_seen)`,
+          `INSERT INTO known_devices (device_id, name, kind, platform, last_seen) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(device_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             platform = COALESCE(excluded.platform, platform), last_seen = MAX(last_seen, excluded.last_seen)`,
           d.deviceId,
           d.name,
           d.kind,
+          d.platform ?? null,
           d.lastSeen,
         );
       }
@@ -53,9 +56,15 @@ export class KnownDevices extends SqlTables {
   /** Most recently seen first. */
   list(): KnownDevice[] {
     return this.sql
-      .exec<Row>("SELECT device_id, name, kind, last_seen FROM known_devices ORDER BY last_seen DESC, device_id LIMIT ?", KNOWN_DEVICES_MAX)
+      .exec<Row>("SELECT device_id, name, kind, platform, last_seen FROM known_devices ORDER BY last_seen DESC, device_id LIMIT ?", KNOWN_DEVICES_MAX)
       .toArray()
-      .map((r) => ({ deviceId: r.device_id, name: r.name, kind: DeviceKindSchema.catch("other").parse(r.kind), lastSeen: r.last_seen }));
+      .map((r) => ({
+        deviceId: r.device_id,
+        name: r.name,
+        kind: DeviceKindSchema.catch("other").parse(r.kind),
+        lastSeen: r.last_seen,
+        ...(r.platform ? { platform: r.platform } : {}),
+      }));
   }
 
   #trim(): void {

@@ -12,6 +12,7 @@ describe("Room core — the devices the room has met (P16)", () => {
   it("[P16] a device that disconnected is still named, with when it was last seen; online ones are listed too", async () => {
     const room = new FakeRoom();
     const phone = room.connect();
+    phone.platform = "Safari on iPhone";
     phone.hello("phone-1", { name: "Hana's phone", kind: "mobile" });
     const laptop = room.connect();
     laptop.hello("laptop-1", { name: "Chrome on Linux" });
@@ -23,9 +24,10 @@ describe("Room core — the devices the room has met (P16)", () => {
 
     const state = await stateOf(room);
     expect(state.devices.map((d) => d.deviceId)).toEqual(["laptop-1"]);
+    // The platform is the host's reading of the user agent, kept beside the name the user gave.
     // Most recently seen first: the phone left after the laptop's hello.
     expect(state.knownDevices).toEqual([
-      { deviceId: "phone-1", name: "Hana's phone", kind: "mobile", lastSeen: leftAt },
+      { deviceId: "phone-1", name: "Hana's phone", kind: "mobile", lastSeen: leftAt, platform: "Safari on iPhone" },
       { deviceId: "laptop-1", name: "Chrome on Linux", kind: "web", lastSeen: "2026-11-25T10:00:00.000Z" },
     ]);
   });

@@ -1,10 +1,9 @@
 /**
  * This browser as one of the user's devices: a stable id, and a name people
  * read on their other devices (P9, W30). The name is what the user gave it, or
- * else "<browser> on <OS>" read from the user agent by bowser (a well-kept
- * parser, not our own regexes).
+ * else "<browser> on <OS>" read from the user agent (shared/platform.ts).
  */
-import Bowser from "bowser";
+import { describeUserAgent } from "../../shared/platform.ts";
 
 const DEVICE_KEY = "micro-cos.device";
 const NAME_KEY = "micro-cos.device-name";
@@ -21,24 +20,6 @@ export function deviceId(): string {
     localStorage.setItem(DEVICE_KEY, id);
   }
   return id;
-}
-
-/** Bowser's names as people say them on a device list. */
-const OS_WORDS: Record<string, string> = { macOS: "Mac", "Chrome OS": "ChromeOS" };
-const BROWSER_WORDS: Record<string, string> = { "Microsoft Edge": "Edge" };
-
-/** "Chrome on Linux", "Safari on iPhone", "Firefox on Windows", from a user agent string. */
-export function describeUserAgent(ua: string): string {
-  // Bowser throws on an empty string (a stripped or blocked user agent).
-  if (!ua.trim()) return "Browser";
-  const parsed = Bowser.parse(ua);
-  const name = parsed.browser.name || "Browser";
-  const browser = BROWSER_WORDS[name] ?? name;
-  const os = parsed.os.name || "";
-  // On iOS and iPadOS the device says more than the OS does ("Safari on iPhone").
-  const model = parsed.platform.model;
-  const where = os === "iOS" && model ? model : (OS_WORDS[os] ?? os);
-  return where ? `${browser} on ${where}` : browser;
 }
 
 /** The name this device gives itself by default, before the user names it. */
