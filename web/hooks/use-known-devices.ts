@@ -9,6 +9,8 @@ export type KnownDeviceView = {
   name: string;
   kind: z.infer<typeof DeviceKindSchema>;
   lastSeen: string;
+  /** Browser and OS, as the room read them (P16). */
+  platform?: string;
   online: boolean;
   focused: boolean;
 };
@@ -21,9 +23,9 @@ export type KnownDeviceView = {
 export function useKnownDevices(): { devices: KnownDeviceView[]; nameOf: (deviceId: string) => string | null } {
   const brain = useBrain();
   const { data } = useSuspenseQuery(stateQuery());
-  const online = brain.devices.map((d) => ({ deviceId: d.deviceId, name: d.name, kind: d.kind, lastSeen: d.lastSeen, online: true, focused: d.focused }));
+  const online: KnownDeviceView[] = brain.devices.map((d) => ({ ...d, online: true }));
   const ids = new Set(online.map((d) => d.deviceId));
-  const offline = (data.knownDevices ?? []).filter((d) => !ids.has(d.deviceId)).map((d) => ({ ...d, online: false, focused: false }));
+  const offline: KnownDeviceView[] = (data.knownDevices ?? []).filter((d) => !ids.has(d.deviceId)).map((d) => ({ ...d, online: false, focused: false }));
   const devices = [...online, ...offline];
   const names = new Map(devices.map((d) => [d.deviceId, d.name]));
   return { devices, nameOf: (deviceId) => names.get(deviceId) ?? null };

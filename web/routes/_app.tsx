@@ -1,8 +1,9 @@
 /** The signed-in app: one live connection (BrainProvider) and the shell around every view. */
-import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute, Link, Outlet, redirect, useNavigate } from "@tanstack/react-router";
-import { Activity, Brain, CheckSquare, LogOut, MessageSquare, MonitorSmartphone, NotebookPen } from "lucide-react";
+import { Activity, Brain, CheckSquare, MessageSquare, MonitorSmartphone, NotebookPen, Settings } from "lucide-react";
 import { useEffect } from "react";
+import { AccountMenu } from "../components/account-menu.tsx";
+import { DeviceNamePrompt } from "../components/device-name-prompt.tsx";
 import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { session } from "../lib/api.ts";
@@ -28,12 +29,12 @@ const VIEWS = [
   { to: "/memory", label: "Memory", icon: Brain, key: "4" },
   { to: "/devices", label: "Devices", icon: MonitorSmartphone, key: "5" },
   { to: "/activity", label: "Activity", icon: Activity, key: "6" },
+  { to: "/settings", label: "Settings", icon: Settings, key: "7" },
 ] as const;
 
 function Shell() {
   const brain = useBrain();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   useEffect(() => {
     // Alt+1…6 switch views (by key position: on a Mac, Option+digit types a symbol).
     const onKey = (e: KeyboardEvent) => {
@@ -71,16 +72,7 @@ function Shell() {
             <span className="sr-only sm:not-sr-only">{label}</span>
           </Link>
         ))}
-        <button
-          onClick={() => {
-            session.token = null;
-            queryClient.clear();
-            void navigate({ to: "/login" });
-          }}
-          className="flex items-center gap-2 rounded-lg px-3 py-2 text-sm text-stone-600 hover:bg-stone-100 md:mt-auto dark:text-stone-400 dark:hover:bg-stone-800"
-        >
-          <LogOut className="size-4" aria-hidden /> <span className="sr-only sm:not-sr-only">Log out</span>
-        </button>
+        <AccountMenu />
         <span className={`ml-auto inline-block size-2 shrink-0 rounded-full md:hidden ${statusColor}`} aria-label={`connection ${brain.status}`} />
       </nav>
       {brain.status !== "live" && (
@@ -89,6 +81,7 @@ function Shell() {
         </div>
       )}
       <main className="flex min-w-0 flex-1 flex-col">
+        <DeviceNamePrompt />
         <ZoneOffer />
         <div className="min-h-0 flex-1 overflow-y-auto">
           <Outlet />
