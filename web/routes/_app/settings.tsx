@@ -142,7 +142,7 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
   return (
     <form onSubmit={submit} noValidate aria-labelledby="prefs-heading" className="space-y-6">
       <h2 id="prefs-heading" className="sr-only">Preferences</h2>
-      <section aria-labelledby="zone-heading" className={card}>
+      <section className={card}>
         <h3 id="zone-heading" className="text-lg font-semibold">Time zone</h3>
         <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Every time in the app and in the assistant's replies is shown in it.</p>
         <Field label="Time zone" error={errors.timezone}>
@@ -160,7 +160,7 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
         )}
       </section>
 
-      <section aria-labelledby="work-heading" className={card}>
+      <section className={card}>
         <h3 id="work-heading" className="text-lg font-semibold">Work hours</h3>
         <div className="mt-2 grid grid-cols-2 gap-3">
           <Field label="Work starts" error={errors.workStart}>
@@ -189,7 +189,7 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
         </fieldset>
       </section>
 
-      <section aria-labelledby="notify-heading" className={card}>
+      <section className={card}>
         <h3 id="notify-heading" className="text-lg font-semibold">Notifications</h3>
         <div className="mt-2 space-y-1">
           {check("enabled", "In-app notifications", "Reminders and the daily plan appear on the device you are using.")}
@@ -201,7 +201,7 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
         </div>
       </section>
 
-      <section aria-labelledby="quiet-heading" className={card}>
+      <section className={card}>
         <h3 id="quiet-heading" className="text-lg font-semibold">Quiet hours</h3>
         {check("quietOn", "Hold notifications during quiet hours", "Nothing is pushed between these times; it waits in the inbox.")}
         {draft.quietOn && (
@@ -216,7 +216,7 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
         )}
       </section>
 
-      <section aria-labelledby="plan-heading" className={card}>
+      <section className={card}>
         <h3 id="plan-heading" className="text-lg font-semibold">Daily plan</h3>
         {check("dailyPlan", "Propose a plan for my day", "On work days, the assistant drafts priorities from your open tasks.")}
         <div className="mt-2 max-w-48">
