@@ -21,7 +21,7 @@ export function NotificationPermission() {
     unsupported: "This browser cannot show system notifications; reminders show inside the app.",
   }[permission];
   return (
-    <div className="flex flex-wrap items-center gap-3">
+    <div className="flex flex-col items-start gap-3 sm:flex-row sm:items-center">
       <p id="browser-notifications" className="min-w-0 flex-1 text-sm text-stone-600 dark:text-stone-400">
         <span className="font-medium text-stone-900 dark:text-stone-100">Browser notifications: </span>
         {text}

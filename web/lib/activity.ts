@@ -202,7 +202,8 @@ function noteUpdate(p: Extract<LedgerEvent, { type: "note.updated" }>["payload"]
 
 function preferencesUpdate(patch: Extract<LedgerEvent, { type: "preferences.updated" }>["payload"]["patch"]): string {
   const parts: string[] = [];
-  if (patch.timezone) parts.push(`set the time zone to ${patch.timezone}`);
+  // S12: a zone a device's hello set (nobody had chosen one) says so, so it does not read as the user's choice.
+  if (patch.timezone) parts.push(`set the time zone to ${patch.timezone}${patch.timezoneSource === "device" ? ", the device's own" : ""}`);
   const work = patch.workHours;
   if (work?.start && work.end) parts.push(`set work hours to ${work.start}–${work.end}`);
   else if (work) parts.push("changed the work hours");

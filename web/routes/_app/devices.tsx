@@ -33,10 +33,12 @@ function Devices() {
       <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Notifications go to the device in use — the focused one, else the most recently active.</p>
       <ul data-testid="devices" aria-label="Your devices" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
         {devices.map((d) => {
-          const Icon = d.kind === "mobile" ? Smartphone : d.kind === "cli" ? Terminal : Laptop;
           const mine = d.deviceId === brain.deviceId;
           // This browser knows its own user agent even when the room could not read one.
           const platform = d.platform ?? (mine ? defaultDeviceName() : undefined);
+          // Web devices all say `kind: "web"`; a phone's browser says what it runs on.
+          const phone = d.kind === "mobile" || /iPhone|iPad|Android/.test(platform ?? "");
+          const Icon = phone ? Smartphone : d.kind === "cli" ? Terminal : Laptop;
           return (
             <li key={d.deviceId} data-online={d.online} className="flex items-center gap-3 px-4 py-3">
               <Icon className="size-5 shrink-0 text-stone-500" aria-hidden />
