@@ -92,7 +92,10 @@ describe("Web app — identity on screen", () => {
     await activity.getByText("Hana's phone added task “Call John”").waitFor();
     await laptop.getByRole("heading", { name: "Today", level: 2 }).waitFor();
 
-    // The phone's own rows read "You (Hana's phone)".
+    // The phone's own rows read "You (Hana's phone)"; its Devices view, at phone width.
+    await view(phone, "Devices");
+    await phone.getByTestId("devices").locator("li").filter({ hasText: "this device" }).filter({ hasText: "Hana's phone" }).waitFor();
+    await screenshot(phone, "identity-03b-devices-phone");
     await view(phone, "Activity");
     await phone.getByTestId("activity").getByText("You (Hana's phone) completed “Call John re budget”").waitFor({ timeout: 15_000 });
     await screenshot(phone, "identity-04-activity-phone");

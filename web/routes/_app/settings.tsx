@@ -219,9 +219,9 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
       <section className={card}>
         <h3 id="plan-heading" className="text-lg font-semibold">Daily plan</h3>
         {check("dailyPlan", "Propose a plan for my day", "On work days, the assistant drafts priorities from your open tasks.")}
-        <div className="mt-2 max-w-48">
+        <div className="mt-2">
           <Field label="Plan time" error={errors.dailyPlanTime}>
-            {(props) => <input {...props} type="time" value={draft.dailyPlanTime} onChange={(e) => set("dailyPlanTime", e.target.value)} className={input} />}
+            {(props) => <input {...props} type="time" value={draft.dailyPlanTime} onChange={(e) => set("dailyPlanTime", e.target.value)} className={`${input} max-w-48`} />}
           </Field>
         </div>
       </section>
