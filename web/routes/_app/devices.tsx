@@ -40,28 +40,31 @@ function Devices() {
           const phone = d.kind === "mobile" || /iPhone|iPad|Android/.test(platform ?? "");
           const Icon = phone ? Smartphone : d.kind === "cli" ? Terminal : Laptop;
           return (
-            <li key={d.deviceId} data-online={d.online} className="flex items-center gap-3 px-4 py-3">
-              <Icon className="size-5 shrink-0 text-stone-500" aria-hidden />
-              <div className="min-w-0 flex-1">
-                <div className="font-medium break-words">
-                  {d.name}
-                  {mine && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-normal text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">this device</span>}
+            <li key={d.deviceId} data-online={d.online} className="flex items-start gap-3 px-4 py-3">
+              <Icon className="mt-0.5 size-5 shrink-0 text-stone-500" aria-hidden />
+              {/* At phone width the status goes under the name, so a long name is not squeezed into a column. */}
+              <div className="min-w-0 flex-1 sm:flex sm:items-center sm:gap-3">
+                <div className="min-w-0 flex-1">
+                  <div className="font-medium break-words">
+                    {d.name}
+                    {mine && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-normal whitespace-nowrap text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">this device</span>}
+                  </div>
+                  {platform && platform !== d.name && <div className="text-xs text-stone-600 dark:text-stone-400">{platform}</div>}
                 </div>
-                {platform && platform !== d.name && <div className="text-xs text-stone-600 dark:text-stone-400">{platform}</div>}
+                <span className={`mt-1 block shrink-0 text-xs sm:mt-0 sm:text-right ${d.deviceId === inUse ? "text-emerald-700 dark:text-emerald-400" : "text-stone-600 dark:text-stone-400"}`}>
+                  {!d.online ? (
+                    <>
+                      <span className="sr-only">Offline, </span>last seen {zone.moment(d.lastSeen)}
+                    </>
+                  ) : d.deviceId === inUse ? (
+                    "in use — notifications go here"
+                  ) : d.focused ? (
+                    "online, focused"
+                  ) : (
+                    "online"
+                  )}
+                </span>
               </div>
-              <span className={`shrink-0 text-right text-xs ${d.deviceId === inUse ? "text-emerald-700 dark:text-emerald-400" : "text-stone-600 dark:text-stone-400"}`}>
-                {!d.online ? (
-                  <>
-                    <span className="sr-only">Offline, </span>last seen {zone.moment(d.lastSeen)}
-                  </>
-                ) : d.deviceId === inUse ? (
-                  "in use — notifications go here"
-                ) : d.focused ? (
-                  "online, focused"
-                ) : (
-                  "online"
-                )}
-              </span>
             </li>
           );
         })}
