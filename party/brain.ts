@@ -11,6 +11,7 @@
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import { v7 as uuidv7 } from "uuid";
+import { describeUserAgent } from "../shared/platform.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
 import { authConfig } from "./auth.ts";
 import { parseConfig } from "./config.ts";
@@ -23,7 +24,8 @@ import { configureLog, describeError, log } from "./log.ts";
 import { Room, type RoomPorts } from "./room.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 
-type SocketState = { mc?: SocketPresence | null } & Record<string, unknown>;
+/** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
+type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
 
 const presenceOf = (connection: Connection): SocketPresence | null => (connection.state as SocketState | null)?.mc ?? null;
 
@@ -167,6 +169,8 @@ export class Brain extends YServer {
     this.#guard("socket.connect_failed", () => {
       this.#clientCache = null;
       super.onConnect(connection, ctx);
+      const platform = describeUserAgent(ctx.request.headers.get("user-agent") ?? "");
+      connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), platform }));
       this.room.connect(this.#client(connection));
     });
   }
@@ -208,6 +212,9 @@ export class Brain extends YServer {
       id: connection.id,
       get presence() {
         return presenceOf(connection);
+      },
+      get platform() {
+        return (connection.state as SocketState | null)?.platform;
       },
       setPresence: (presence) => {
         connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), mc: presence }));

@@ -20,6 +20,7 @@ import { type Applied, actorLabel, type CommandContext, executeCommand } from ".
 import { DeviceEdits } from "./core/device-edits.ts";
 import { DocStore } from "./core/doc-store.ts";
 import { DocWatch } from "./core/doc-watch.ts";
+import { KnownDevices } from "./core/known-devices.ts";
 import type { TurnPort } from "./core/undo.ts";
 import { Ledger } from "./core/ledger.ts";
 import { Buckets } from "./core/rate-limit.ts";
@@ -68,6 +69,8 @@ export class Room {
   readonly docs: DocStore;
   readonly chat: ChatEngine;
   readonly schedule: Schedule;
+  /** Every device met, online or not (P16). */
+  readonly knownDevices: KnownDevices;
   #ports: RoomPorts;
   #edits: DeviceEdits;
   #sockets: SocketDeps;
@@ -97,6 +100,7 @@ export class Room {
     for (const problem of ports.config.problems) ports.log("error", { event: "config.invalid", userId, detail: problem });
     this.ledger = new Ledger(sql, { now });
     this.docs = new DocStore(sql, now);
+    this.knownDevices = new KnownDevices(sql, now);
     this.docs.attach(doc, (origin) => this.#labelOrigin(origin));
     this.#yjsBudget = new YjsBudget(ports.config.yjs, now);
     this.#shapes = new ShapeChecker(doc);
@@ -162,7 +166,10 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       chat: this.chat,
       admit: (client) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now()),
-      onPresence: () => this.schedule.deliver(),
+      onPresence: () => {
+        this.knownDevices.seen(currentDevices(sockets));
+        this.schedule.deliver();
+      },
       now,
       newRequestId: ports.newId,
       onError: (client, requestId, error, frameType) =>
@@ -254,6 +261,7 @@ export class Room {
     this.#yjsBuckets.forget(client.id);
     this.#closing = client.id;
     try {
+      if (client.presence) this.knownDevices.left(client.presence.deviceId);
       broadcastPresence(this.#sockets);
       this.schedule.deliver();
     } finally {
@@ -272,6 +280,7 @@ export class Room {
       ledger: this.ledger,
       doc: this.#ports.doc,
       devices: () => currentDevices(this.#sockets),
+      knownDevices: () => this.knownDevices.list(),
       execute: (command, ctx) => this.execute(command, ctx),
       issueTicket: this.#ports.issueTicket,
       chat: this.chat,

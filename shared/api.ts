@@ -9,6 +9,7 @@ import { z } from "zod";
 import { EventEnvelopeSchema } from "./events.ts";
 import {
   DeviceSchema,
+  KnownDeviceSchema,
   MemorySchema,
   MessageSchema,
   NoteSchema,
@@ -62,6 +63,11 @@ export const BrainStateSchema = z.strictObject({
   recentMessages: z.array(MessageSchema),
   /** Connected devices, as in P9. */
   devices: z.array(DeviceSchema),
+  /**
+   * Every device the room has met, connected or not, most recently seen first (P16). Optional: older
+   * servers omit it; a client then names only connected devices.
+   */
+  knownDevices: z.array(KnownDeviceSchema).optional(),
   /** Reminders not dismissed, soonest first (S1). */
   reminders: z.array(ReminderSchema),
   /** Notifications not yet acknowledged: the inbox (S9). */

@@ -255,8 +255,29 @@ export const DeviceSchema = z.strictObject({
   connectedAt: z.iso.datetime(),
   lastSeen: z.iso.datetime(),
   focused: z.boolean(),
+  /**
+   * Browser and OS as the room read them from the socket's user agent, e.g. "Chrome on Linux" (P16).
+   * Optional: a client that sends no user agent has none, and older rooms omit it.
+   */
+  platform: z.string().max(100).optional(),
 });
 export type Device = z.infer<typeof DeviceSchema>;
+
+/**
+ * A device the room has met, online or not (P16): the name and kind of its
+ * latest hello, and when it was last seen — what lets a view name the device
+ * behind an actor's `deviceId` long after it disconnected.
+ */
+export const KnownDeviceSchema = z.strictObject({
+  deviceId: z.string(),
+  name: z.string(),
+  kind: DeviceKindSchema,
+  /** ISO date-time: its latest hello, focus or frame while connected, or when its last socket closed. */
+  lastSeen: z.iso.datetime(),
+  /** As in `Device`: browser and OS from its user agent; optional. */
+  platform: z.string().max(100).optional(),
+});
+export type KnownDevice = z.infer<typeof KnownDeviceSchema>;
 
 /**
  * Ledger events are declared in `events.ts` (one union of every type and its

@@ -66,6 +66,7 @@ function stateOf(deps: ApiDeps): BrainState {
     // C16: each reply with its cards as they stand now (a proposal left past its time shows expired).
     recentMessages: state.recentMessages.map((m) => cardsAt(m, deps.now())),
     devices: deps.devices(),
+    knownDevices: deps.knownDevices(),
     reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
     notifications: Object.values(state.notifications).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     plan: state.plans[today] ?? null,

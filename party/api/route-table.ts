@@ -10,7 +10,7 @@ import type * as Y from "yjs";
 import type { z } from "zod";
 import { splitClientActionId } from "../../shared/commands.ts";
 import type { Command } from "../../shared/commands.ts";
-import type { Device } from "../../shared/domain.ts";
+import type { Device, KnownDevice } from "../../shared/domain.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
@@ -28,6 +28,8 @@ export type ApiDeps = {
   ledger: Ledger;
   doc: Y.Doc;
   devices: () => Device[];
+  /** Every device the room has met, online or not (P16). */
+  knownDevices: () => KnownDevice[];
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
   issueTicket: () => Promise<{ ticket: string; expiresAt: string }>;
   /** Rate limit on writes; seconds to wait when over. */

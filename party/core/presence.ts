@@ -13,6 +13,8 @@ export type SocketPresence = {
   connectedAt: string;
   lastSeen: string;
   focused: boolean;
+  /** Browser and OS read from the upgrade request's user agent (P16); absent when it sent none. */
+  platform?: string;
 };
 
 /** lastSeen is written to the socket attachment at most this often (ms); every frame counts. */
@@ -30,6 +32,7 @@ export function devicesOf(sockets: Iterable<SocketPresence>): Device[] {
       deviceId: s.deviceId,
       name: s.lastSeen > prev.lastSeen ? s.name : prev.name,
       kind: prev.kind,
+      ...((prev.platform ?? s.platform) !== undefined ? { platform: prev.platform ?? s.platform } : {}),
       connectedAt: s.connectedAt < prev.connectedAt ? s.connectedAt : prev.connectedAt,
       lastSeen: s.lastSeen > prev.lastSeen ? s.lastSeen : prev.lastSeen,
       focused: prev.focused || s.focused,

@@ -30,6 +30,8 @@ export interface Client {
   readonly id: string;
   /** Set by hello; null until then. */
   readonly presence: SocketPresence | null;
+  /** Browser and OS from the socket's upgrade request (P16); optional: hosts and fakes without one leave it out. */
+  readonly platform?: string;
   setPresence(presence: SocketPresence): void;
   send(frame: ServerFrame): void;
   /** Sends a frame already serialized, so a broadcast stringifies once, not once per device. */
@@ -153,6 +155,7 @@ function hello(deps: SocketDeps, client: Client, frame: HelloFrame, requestId: s
     connectedAt: client.presence?.connectedAt ?? now,
     lastSeen: now,
     focused: frame.focused,
+    ...(client.platform ? { platform: client.platform } : {}),
   });
   client.send(
     withRid(

@@ -26,6 +26,8 @@ import { nodeSql } from "./node-sql.ts";
 export class FakeSocket implements Client {
   readonly id: string;
   presence: SocketPresence | null = null;
+  /** What the host reads from the upgrade request's user agent (P16); set it before the hello. */
+  platform?: string;
   /** Frames delivered to the device so far, in order. */
   readonly received: ServerFrame[] = [];
   closed: { code: number; reason: string } | null = null;

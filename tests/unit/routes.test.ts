@@ -22,6 +22,7 @@ function apiRoom(overLimit: number | null = null) {
     ledger: room.ledger,
     doc: room.doc,
     devices: () => [],
+    knownDevices: () => [],
     execute: (command, ctx) => {
       executed.push({ command, ctx });
       return ok({ result: { applied: command.kind }, duplicate: false, seq: executed.length });

@@ -154,6 +154,7 @@ describe("Dates — real days in 1970–2999 (H15)", () => {
       ledger: room.ledger,
       doc: room.doc,
       devices: () => [],
+      knownDevices: () => [],
       execute: () => ok({ result: null, duplicate: false, seq: 0 }),
       issueTicket: async () => ({ ticket: "t", expiresAt: "2026-11-21T10:00:00Z" }),
       admitWrite: () => null,

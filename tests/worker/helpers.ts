@@ -70,9 +70,10 @@ export async function ticket(token: string): Promise<string> {
   return ((await res.json()) as { ticket: string }).ticket;
 }
 
-export async function connect(token: string, deviceId = "device-1"): Promise<TestSocket> {
+/** `headers`: more headers on the upgrade request, e.g. a browser's `user-agent` (P16). */
+export async function connect(token: string, deviceId = "device-1", headers: Record<string, string> = {}): Promise<TestSocket> {
   const t = await ticket(token);
-  const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { upgrade: "websocket" } });
+  const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { ...headers, upgrade: "websocket" } });
   const ws = res.webSocket;
   if (!ws) throw new Error(`no websocket: ${res.status} ${await res.text()}`);
   ws.accept();

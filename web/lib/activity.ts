@@ -1,68 +1,254 @@
 /**
- * What the Activity view says about each ledger event. The switch covers every
- * type of `shared/events.ts`, so a new event type does not compile until it is
- * given a line in the timeline (or hidden as bookkeeping).
+ * What the Activity view says about each ledger event: who did it and what,
+ * in words (W34) — "Hana's phone renamed “Call John” → “Call John re
+ * budget”", never a raw id. The switch covers every type of
+ * `shared/events.ts`, so a new event type does not compile until it is given
+ * a line in the timeline (or hidden as bookkeeping).
+ *
+ * Events that carry only an id are named from what came before them: the
+ * rows are worded oldest first, while a running record of titles (tasks,
+ * notes, reminders, proposals, plan items) follows the ledger; an id met
+ * before that record starts is named from the current state, else generically
+ * ("a task").
  */
+import type { Actor } from "../../shared/domain.ts";
 import type { LedgerEvent } from "../../shared/events.ts";
 
-/**
- * The sentence after the actor's name, e.g. “You added task “Buy milk””.
- * `due` words a date or time the way every view does: in the preference zone (W5).
- */
-export function describeEvent(e: LedgerEvent, due: (value: string) => string): string {
+/** What wording needs beyond the events. */
+export type ActivityContext = {
+  /** A due value or instant as every view shows it: in the preference zone (W5). */
+  due: (value: string) => string;
+  /** A calendar date `YYYY-MM-DD`, e.g. "Thu, Nov 26". */
+  day: (date: string) => string;
+  /** This browser's device id: its actions read "You (<name>)". */
+  thisDevice: string;
+  /** A device's name by id, online or not (P16); null when the room never met it. */
+  deviceName: (deviceId: string) => string | null;
+  /** Titles in the current state, for ids the listed events never named. */
+  taskTitle: (taskId: string) => string | null;
+  noteTitle: (noteId: string) => string | null;
+};
+
+export type ActivityRow = { event: LedgerEvent; who: string; what: string };
+
+export const ASSISTANT_NAME = "Chief of staff";
+export const SYSTEM_NAME = "Micro CoS";
+
+/** Who an actor is, in words: "You (Laptop)", "Hana's phone", "Chief of staff". */
+export function actorName(actor: Actor, ctx: Pick<ActivityContext, "thisDevice" | "deviceName">): string {
+  switch (actor.kind) {
+    case "assistant":
+      return ASSISTANT_NAME;
+    case "system":
+      return SYSTEM_NAME;
+    case "user": {
+      if (!actor.deviceId) return "You";
+      const name = ctx.deviceName(actor.deviceId);
+      if (actor.deviceId === ctx.thisDevice) return name ? `You (${name})` : "You (this device)";
+      return name ?? "Another device";
+    }
+  }
+}
+
+/** Names of things by id, as the ledger has told them so far. */
+class Names {
+  tasks = new Map<string, string>();
+  notes = new Map<string, string>();
+  reminders = new Map<string, string>();
+  proposals = new Map<string, string>();
+  planItems = new Map<string, string>();
+}
+
+const quote = (s: string) => `“${s.length > 80 ? `${s.slice(0, 79)}…` : s}”`;
+
+/** The rows for `events` (oldest first, as the ledger has them), returned oldest first. */
+export function activityRows(events: readonly LedgerEvent[], ctx: ActivityContext): ActivityRow[] {
+  const names = new Names();
+  return events.map((event) => {
+    const row = { event, who: actorName(event.actor, ctx), what: describe(event, ctx, names) };
+    learn(event, names);
+    return row;
+  });
+}
+
+const taskName = (id: string, ctx: ActivityContext, names: Names) => {
+  const title = names.tasks.get(id) ?? ctx.taskTitle(id);
+  return title ? quote(title) : "a task";
+};
+const noteName = (id: string, ctx: ActivityContext, names: Names) => {
+  const title = names.notes.get(id) ?? ctx.noteTitle(id);
+  return title ? quote(title) : "a note";
+};
+const reminderName = (id: string, names: Names) => {
+  const title = names.reminders.get(id);
+  return title ? `the reminder ${quote(title)}` : "a reminder";
+};
+const proposalName = (id: string, names: Names) => {
+  const summary = names.proposals.get(id);
+  return summary ? quote(summary) : "a proposal";
+};
+const memoryKey = (slot: string) => slot.slice(slot.indexOf(":") + 1);
+
+/** The sentence after the actor's name. */
+function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
   switch (e.type) {
-    case "task.created":
-      return `added task “${e.payload.task.title}”${e.payload.task.due ? `, due ${due(e.payload.task.due)}` : ""}`;
+    case "task.created": {
+      const { title, due } = e.payload.task;
+      return `added task ${quote(title)}${due ? ` (due ${ctx.due(due)})` : ""}`;
+    }
     case "task.completed":
-      return "completed a task";
+      return `completed ${taskName(e.payload.taskId, ctx, names)}`;
     case "task.updated":
-      return "changed a task";
+      return taskUpdate(e.payload, ctx, names);
     case "task.deleted":
-      // A task deleted on a device carries no copy of itself.
-      return `deleted task “${e.payload.task?.title ?? ""}”`;
+      // A task deleted on a device carries no copy of itself: named from earlier events or the state.
+      return `deleted task ${e.payload.task ? quote(e.payload.task.title) : taskName(e.payload.taskId, ctx, names)}`;
     case "note.created":
-      return `added note “${e.payload.note.title}”`;
+      return e.payload.note.title ? `added note ${quote(e.payload.note.title)}` : "added a note";
     case "note.updated":
-      return "edited a note";
+      return noteUpdate(e.payload, ctx, names);
+    case "note.deleted":
+      return `deleted note ${e.payload.note?.title ? quote(e.payload.note.title) : noteName(e.payload.noteId, ctx, names)}`;
     case "memory.pinned":
       return `remembered ${e.payload.memory.key} = ${e.payload.memory.value}`;
-    case "message.added":
-      return `said “${e.payload.message.text.slice(0, 80)}”`;
+    case "memory.unpinned":
+      return `forgot ${quote(memoryKey(e.payload.slot))}`;
+    case "message.added": {
+      const text = quote(e.payload.message.text.replace(/\s+/g, " ").trim());
+      return e.payload.message.role === "assistant" ? `replied ${text}` : `said ${text}`;
+    }
     case "turn.undone": {
       const kept = e.payload.kept?.length ?? 0;
       return `undid what the assistant did (${e.payload.steps} change${e.payload.steps === 1 ? "" : "s"} reverted${kept > 0 ? `, ${kept} kept because they were changed since` : ""})`;
     }
+    case "turn.failed":
+      return e.payload.message ? `could not finish a reply: ${e.payload.message}` : "could not finish a reply";
     case "reminder.set":
-      return `set a reminder “${e.payload.reminder.title}” for ${due(e.payload.reminder.at)}`;
+      return `set a reminder ${quote(e.payload.reminder.title)} for ${ctx.due(e.payload.reminder.at)}`;
+    case "reminder.fired":
+      return `reminded you: ${names.reminders.has(e.payload.reminderId) ? quote(names.reminders.get(e.payload.reminderId)!) : "a reminder"}`;
     case "reminder.snoozed":
-      return `snoozed a reminder to ${due(e.payload.at)}`;
+      return `snoozed ${reminderName(e.payload.reminderId, names)} to ${ctx.due(e.payload.at)}`;
+    case "reminder.dismissed":
+      return `dismissed ${reminderName(e.payload.reminderId, names)}`;
     case "preferences.updated":
-      return e.payload.patch.timezone ? `set the time zone to ${e.payload.patch.timezone}` : "changed the preferences";
+      return preferencesUpdate(e.payload.patch);
     case "proposal.created":
-      return `asked: ${e.payload.summary}${e.payload.items ? ` (${e.payload.items.length})` : ""}`;
+      return `asked to confirm: ${e.payload.summary}${e.payload.items ? ` (${e.payload.items.length})` : ""}`;
     case "proposal.confirmed":
-      return "confirmed a proposal";
+      return `confirmed ${proposalName(e.payload.proposalId, names)}`;
     case "proposal.settled":
       // Actor: the user for `rejected` and `failed` (their click), the system for `expired`.
-      return e.payload.status === "rejected" ? "cancelled a proposal" : e.payload.status === "expired" ? "expired a proposal" : "confirmed a proposal that could no longer apply; nothing changed";
-    // The rest read well enough as their type: “memory unpinned”, “plan proposed”.
-    case "note.deleted":
-    case "memory.unpinned":
-    case "turn.failed":
-    case "usage.charged":
-    case "tool.used":
-    case "reminder.fired":
-    case "reminder.dismissed":
+      return e.payload.status === "rejected"
+        ? `cancelled ${proposalName(e.payload.proposalId, names)}`
+        : e.payload.status === "expired"
+          ? `let ${proposalName(e.payload.proposalId, names)} expire unanswered`
+          : `confirmed ${proposalName(e.payload.proposalId, names)}, which could no longer apply; nothing changed`;
+    case "plan.proposed": {
+      const n = e.payload.plan.items.length;
+      return `proposed a plan for ${ctx.day(e.payload.plan.date)} (${n} item${n === 1 ? "" : "s"})`;
+    }
+    case "plan.item.settled": {
+      const text = e.payload.text ?? names.planItems.get(`${e.payload.date}/${e.payload.itemId}`);
+      const what = text ? quote(text) : "an item";
+      return e.payload.status === "accepted" ? `accepted ${what} from the plan` : `set aside ${what} from the plan`;
+    }
     case "notification.created":
+      return `notified you: ${e.payload.notification.title}`;
     case "notification.acked":
-    case "plan.proposed":
-    case "plan.item.settled":
-      return e.type.replace(".", " ");
+      return "marked a notification done";
+    case "usage.charged":
+      return `used ${e.payload.tokens} assistant tokens`;
+    case "tool.used":
+      return `used the tool ${e.payload.tool.replace(/_/g, " ")}`;
     default: {
       const unhandled: never = e;
       void unhandled;
       return "recorded an event";
     }
+  }
+}
+
+function taskUpdate(p: Extract<LedgerEvent, { type: "task.updated" }>["payload"], ctx: ActivityContext, names: Names): string {
+  const { changes, before } = p;
+  const parts: string[] = [];
+  let name = taskName(p.taskId, ctx, names);
+  if (changes.title !== undefined) {
+    const was = before?.title ?? names.tasks.get(p.taskId) ?? ctx.taskTitle(p.taskId);
+    parts.push(was && was !== changes.title ? `renamed ${quote(was)} → ${quote(changes.title)}` : `renamed ${name} to ${quote(changes.title)}`);
+    name = quote(changes.title);
+  }
+  if (changes.status === "done") parts.push(`completed ${name}`);
+  if (changes.status === "open") parts.push(`reopened ${name}`);
+  if (changes.due !== undefined) parts.push(changes.due ? `set ${name} due ${ctx.due(changes.due)}` : `removed the due date of ${name}`);
+  if (changes.tags !== undefined) parts.push(changes.tags.length ? `tagged ${name} ${changes.tags.map((t) => `#${t}`).join(" ")}` : `removed the tags of ${name}`);
+  if (changes.order !== undefined && parts.length === 0) parts.push(`moved ${name}`);
+  return parts.length ? parts.join("; ") : `changed ${name}`;
+}
+
+function noteUpdate(p: Extract<LedgerEvent, { type: "note.updated" }>["payload"], ctx: ActivityContext, names: Names): string {
+  const name = noteName(p.noteId, ctx, names);
+  const newTitle = p.changes?.title;
+  const parts: string[] = [];
+  if (p.fields.includes("title")) {
+    const was = p.before?.title ?? names.notes.get(p.noteId) ?? null;
+    parts.push(newTitle !== undefined && was !== null ? `renamed note ${quote(was)} → ${quote(newTitle)}` : `renamed note ${name}`);
+  }
+  const current = newTitle ? quote(newTitle) : name;
+  if (p.fields.includes("body")) parts.push(`edited note ${current}`);
+  if (p.fields.includes("pinned")) parts.push(p.changes?.pinned === false ? `unpinned note ${current}` : `pinned note ${current}`);
+  return parts.length ? parts.join("; ") : `changed note ${current}`;
+}
+
+function preferencesUpdate(patch: Extract<LedgerEvent, { type: "preferences.updated" }>["payload"]["patch"]): string {
+  const parts: string[] = [];
+  // S12: a zone a device's hello set (nobody had chosen one) says so, so it does not read as the user's choice.
+  if (patch.timezone) parts.push(`set the time zone to ${patch.timezone}${patch.timezoneSource === "device" ? ", the device's own" : ""}`);
+  const work = patch.workHours;
+  if (work?.start && work.end) parts.push(`set work hours to ${work.start}–${work.end}`);
+  else if (work) parts.push("changed the work hours");
+  const n = patch.notifications;
+  if (n?.enabled !== undefined) parts.push(`turned notifications ${n.enabled ? "on" : "off"}`);
+  if (n?.quietHours !== undefined) parts.push(n.quietHours ? `set quiet hours to ${n.quietHours.start}–${n.quietHours.end}` : "turned quiet hours off");
+  if (n?.dailyPlan !== undefined) parts.push(n.dailyPlan ? `turned the daily plan on${n.dailyPlanTime ? ` at ${n.dailyPlanTime}` : ""}` : "turned the daily plan off");
+  else if (n?.dailyPlanTime) parts.push(`moved the daily plan to ${n.dailyPlanTime}`);
+  if (n?.reminders !== undefined) parts.push(`turned reminders ${n.reminders ? "on" : "off"}`);
+  if (n?.assistant !== undefined) parts.push(`turned reply notifications ${n.assistant ? "on" : "off"}`);
+  return parts.length ? parts.join("; ") : "changed the preferences";
+}
+
+/** What an event tells later rows about names. */
+function learn(e: LedgerEvent, names: Names): void {
+  switch (e.type) {
+    case "task.created":
+      names.tasks.set(e.payload.task.id, e.payload.task.title);
+      return;
+    case "task.updated":
+      if (e.payload.changes.title !== undefined) names.tasks.set(e.payload.taskId, e.payload.changes.title);
+      return;
+    case "task.deleted":
+      if (e.payload.task) names.tasks.set(e.payload.taskId, e.payload.task.title);
+      return;
+    case "note.created":
+      names.notes.set(e.payload.note.id, e.payload.note.title);
+      return;
+    case "note.updated":
+      if (e.payload.changes?.title !== undefined) names.notes.set(e.payload.noteId, e.payload.changes.title);
+      return;
+    case "reminder.set":
+      names.reminders.set(e.payload.reminder.id, e.payload.reminder.title);
+      return;
+    case "proposal.created":
+      names.proposals.set(e.payload.proposalId, e.payload.summary);
+      return;
+    case "plan.proposed":
+      for (const item of e.payload.plan.items) names.planItems.set(`${e.payload.plan.date}/${item.id}`, item.text);
+      return;
+    case "plan.item.settled":
+      if (e.payload.task) names.tasks.set(e.payload.task.id, e.payload.task.title);
+      return;
+    default:
+      return;
   }
 }
 

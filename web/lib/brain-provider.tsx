@@ -21,6 +21,7 @@ import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
+import { deviceId, deviceName, setDeviceName } from "./device.ts";
 
 export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
 
@@ -46,30 +47,9 @@ export type Brain = {
 
 export const BrainContext = createContext<Brain | null>(null);
 
-const DEVICE_KEY = "micro-cos.device";
 /** One outbox per user: a message queued by Alice is never sent as Bob. */
 const outboxKey = () => `micro-cos.outbox.${session.token ? tokenUser(session.token) : "anonymous"}`;
 const PING_EVERY_MS = 25_000;
-
-function deviceId(): string {
-  let id = localStorage.getItem(DEVICE_KEY);
-  if (!id) {
-    id = crypto.randomUUID();
-    localStorage.setItem(DEVICE_KEY, id);
-  }
-  return id;
-}
-
-const NAME_KEY = "micro-cos.device-name";
-
-function deviceName(): string {
-  const chosen = localStorage.getItem(NAME_KEY);
-  if (chosen) return chosen;
-  const ua = navigator.userAgent;
-  const os = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac/.test(ua) ? "Mac" : /Windows/.test(ua) ? "Windows" : /Linux/.test(ua) ? "Linux" : "device";
-  const browser = /Firefox/.test(ua) ? "Firefox" : /Edg\//.test(ua) ? "Edge" : /Chrome/.test(ua) ? "Chrome" : /Safari/.test(ua) ? "Safari" : "Browser";
-  return `${browser} on ${os}`;
-}
 
 const readOutbox = (): Outgoing[] => {
   try {
@@ -323,7 +303,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     stop: (turnId) => void frame({ type: "turn.stop", turnId }),
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
     rename: (name) => {
-      localStorage.setItem(NAME_KEY, name.trim().slice(0, 100) || deviceName());
+      setDeviceName(name);
       const p = providerRef.current;
       if (!p) return;
       p.disconnect();

@@ -1,9 +1,10 @@
 /** The signed-in app: one live connection (BrainProvider) and the shell around every view. */
-import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute, Link, Outlet, redirect, useNavigate, useRouterState } from "@tanstack/react-router";
-import { Activity, Brain, CheckSquare, LogOut, MessageSquare, MonitorSmartphone, NotebookPen } from "lucide-react";
+import { Activity, Brain, CheckSquare, MessageSquare, MonitorSmartphone, NotebookPen, Settings } from "lucide-react";
 import { useEffect, useRef } from "react";
+import { AccountMenu } from "../components/account-menu.tsx";
 import { ConnectionBanner } from "../components/connection-banner.tsx";
+import { DeviceNamePrompt } from "../components/device-name-prompt.tsx";
 import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { useDocumentTitle } from "../hooks/use-document-title.ts";
@@ -35,6 +36,7 @@ const VIEWS = [
   { to: "/memory", label: "Memory", icon: Brain, key: "4" },
   { to: "/devices", label: "Devices", icon: MonitorSmartphone, key: "5" },
   { to: "/activity", label: "Activity", icon: Activity, key: "6" },
+  { to: "/settings", label: "Settings", icon: Settings, key: "7" },
 ] as const;
 
 /** W51: every control of the shell is at least 44×44 px, at every width. */
@@ -43,7 +45,6 @@ const TARGET = "min-h-11 min-w-11";
 function Shell() {
   const brain = useBrain();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const main = useRef<HTMLElement>(null);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   useDocumentTitle(VIEWS.find((v) => pathname === v.to || pathname.startsWith(`${v.to}/`))?.label);
@@ -83,18 +84,7 @@ function Shell() {
           <span data-testid="status">{brain.status}</span>
           {brain.outbox.length > 0 && <span>· {brain.outbox.length} waiting</span>}
         </div>
-        <button
-          onClick={() => {
-            session.token = null;
-            queryClient.clear();
-            void navigate({ to: "/login" });
-          }}
-          aria-label="Log out"
-          title="Log out"
-          className={`${TARGET} flex items-center justify-center rounded-lg text-stone-600 hover:bg-stone-100 dark:text-stone-400 dark:hover:bg-stone-800`}
-        >
-          <LogOut className="size-5" aria-hidden />
-        </button>
+        <AccountMenu />
       </header>
       <nav
         aria-label="Views"
@@ -120,6 +110,7 @@ function Shell() {
       </nav>
       <main ref={main} id="main" tabIndex={-1} className="row-start-2 flex min-h-0 min-w-0 flex-col md:col-start-2 md:row-span-2 md:row-start-1">
         <ConnectionBanner />
+        <DeviceNamePrompt />
         <ZoneOffer />
         <div className="min-h-0 flex-1 overflow-y-auto">
           <Outlet />
