@@ -27,7 +27,18 @@ import { afterSocketClose } from "./socket-close.ts";
 import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 
-export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
+export type Reply = {
+  turnId: string;
+  text: string;
+  status: "streaming" | "completed" | "interrupted" | "failed";
+  actions: ActionCard[];
+  error?: string;
+  /** With `failed`: the `llm.failed` code (`rate_limited` is the daily budget, C13) and when to try again. */
+  code?: string;
+  retryAfter?: number;
+  /** When the turn failed (ms), to count `retryAfter` from. */
+  at?: number;
+};
 
 /** A chat message waiting in the outbox (kept in localStorage, so read back through this schema). */
 const OutgoingSchema = z.object({
@@ -291,7 +302,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         case "llm.interrupted":
           return reply(f.turnId, (r) => ({ ...r, text: f.text || r.text, status: "interrupted" }));
         case "llm.failed":
-          return reply(f.turnId, (r) => ({ ...r, status: "failed", error: f.message }));
+          return reply(f.turnId, (r) => ({ ...r, status: "failed", error: f.message, code: f.code, retryAfter: f.retryAfter, at: Date.now() }));
         case "notification": {
           const n = f.notification;
           setNotifications((all) => [...all.filter((x) => x.id !== n.id), n]);
