@@ -35,10 +35,12 @@ function convert(row: ChatRow): ThreadMessageLike {
  * regenerated answer all go through the outbox (`brain.send`), and cancel
  * stops the running turn (`turn.stop`).
  *
- * Regenerate asks the same question again as a new message: the room has no
- * "answer this message again" input, and a new turn keeps the ledger's one
- * path (message.added → turn) — the earlier answer stays in the history, as
- * an edit's original does.
+ * Regenerate (the reply's own button, `assistant-message.tsx`) asks the same
+ * question again as a new message: the room has no "answer this message
+ * again" input, and a new turn keeps the ledger's one path (message.added →
+ * turn) — the earlier answer stays in the history, as an edit's original does.
+ * No `onReload` here: assistant-ui's reload expects the host to replace the
+ * reply in place, which an append-only ledger does not do.
  */
 export function useChatRuntime(rows: readonly ChatRow[], streamingTurn: string | undefined) {
   const brain = useBrain();
@@ -53,10 +55,6 @@ export function useChatRuntime(rows: readonly ChatRow[], streamingTurn: string |
     onEdit: async (message) => {
       const text = textOf(message);
       if (text) brain.send(text);
-    },
-    onReload: async (parentId) => {
-      const asked = rows.find((r) => r.id === parentId);
-      if (asked?.kind === "user") brain.send(asked.text);
     },
     onCancel: async () => {
       if (streamingTurn) brain.stop(streamingTurn);

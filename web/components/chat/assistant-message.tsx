@@ -78,9 +78,11 @@ export function AssistantMessage() {
             <Copy className="size-4 group-data-[copied]/copy:hidden" aria-hidden />
             <Check className="hidden size-4 group-data-[copied]/copy:block" aria-hidden />
           </ActionBarPrimitive.Copy>
-          <ActionBarPrimitive.Reload className={ICON_BUTTON} aria-label="Regenerate">
+          {/* Regenerate asks the question again as a new message (W12): the room has no "answer again" input. Not
+              assistant-ui's Reload: its runtime expects the host to replace the reply in place and hides what follows. */}
+          <button type="button" onClick={() => brain.send(row.question)} className={ICON_BUTTON} aria-label="Regenerate">
             <RefreshCw className="size-4" aria-hidden />
-          </ActionBarPrimitive.Reload>
+          </button>
         </ActionBarPrimitive.Root>
       )}
     </MessagePrimitive.Root>

@@ -21,7 +21,7 @@ export function OutboxList({ now }: { now: number }) {
   const items = brain.outbox.map((m) => ({ m, state: deliveryOf(m, live, now) }));
   if (!items.some((i) => i.state !== "sending")) return null;
   return (
-    <ul data-testid="outbox" aria-label="Messages waiting to be sent" className="mb-2 space-y-1">
+    <ul data-testid="outbox" aria-label="Waiting to be sent" className="mb-2 space-y-1">
       {items.map(({ m, state }) => (
         <li key={m.clientActionId} data-state={state} className="flex items-center gap-2 rounded-xl border border-stone-200 bg-white px-3 py-1 text-sm dark:border-stone-700 dark:bg-stone-900">
           <span className="min-w-0 flex-1 truncate">{m.text}</span>

@@ -41,7 +41,7 @@ export function UserMessage() {
         )}
         {row.delivery === "sent" && (
           <ActionBarPrimitive.Root className="flex opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
-            <ActionBarPrimitive.Copy className={ICON_BUTTON} aria-label="Copy message">
+            <ActionBarPrimitive.Copy className={ICON_BUTTON} aria-label="Copy what you wrote">
               <Copy className="size-4" aria-hidden />
             </ActionBarPrimitive.Copy>
             <ActionBarPrimitive.Edit className={ICON_BUTTON} aria-label="Edit and resend">
@@ -59,7 +59,7 @@ export function EditComposer() {
   return (
     <MessagePrimitive.Root className="flex justify-end py-2">
       <ComposerPrimitive.Root className="flex w-full max-w-[85%] flex-col gap-2 rounded-3xl bg-stone-200/80 p-3 sm:max-w-[75%] dark:bg-stone-800">
-        <ComposerPrimitive.Input aria-label="Edit message" autoFocus className="min-h-11 w-full resize-none bg-transparent px-2 py-1 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 rounded-lg" />
+        <ComposerPrimitive.Input aria-label="Edited text" autoFocus className="min-h-11 w-full resize-none bg-transparent px-2 py-1 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 rounded-lg" />
         <div className="flex justify-end gap-2">
           <ComposerPrimitive.Cancel className="min-h-11 rounded-full px-4 text-sm hover:bg-stone-300 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:min-h-9 dark:hover:bg-stone-700">Cancel</ComposerPrimitive.Cancel>
           <ComposerPrimitive.Send className="min-h-11 rounded-full bg-stone-900 px-4 text-sm text-white hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:min-h-9 dark:bg-stone-100 dark:text-stone-900">Send</ComposerPrimitive.Send>

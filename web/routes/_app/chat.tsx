@@ -95,7 +95,7 @@ function Chat() {
               </div>
             </div>
             <ThreadPrimitive.ViewportFooter className="sticky bottom-0 flex justify-center pb-2">
-              <ThreadPrimitive.ScrollToBottom aria-label="Scroll to the latest message" className="flex size-11 items-center justify-center rounded-full border border-stone-200 bg-white shadow-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none disabled:invisible dark:border-stone-700 dark:bg-stone-900">
+              <ThreadPrimitive.ScrollToBottom aria-label="Jump to the latest" className="flex size-11 items-center justify-center rounded-full border border-stone-200 bg-white shadow-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none disabled:invisible dark:border-stone-700 dark:bg-stone-900">
                 <ArrowDown className="size-4" aria-hidden />
               </ThreadPrimitive.ScrollToBottom>
             </ThreadPrimitive.ViewportFooter>
