@@ -15,7 +15,7 @@ import { deviceZone } from "../hooks/use-zone.ts";
 import * as Y from "yjs";
 import { z } from "zod";
 import type { BrainState, EventsPage } from "../../shared/api.ts";
-import { type ActionCard, AcceptedSchema } from "../../shared/chat.ts";
+import { type ActionCard, AcceptedSchema, MAX_MESSAGE_CHARS } from "../../shared/chat.ts";
 import { dayOf } from "../../shared/dates.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
 import { type EventEnvelope, parseLedgerEvent } from "../../shared/events.ts";
@@ -328,7 +328,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
             }, wait);
           } else if (queued) {
             // W12: refused for good (too long, invalid, conflict): kept as failed, with the room's reason and a Retry.
-            updateOutbox((all) => all.map((m) => (m.clientActionId === f.rid ? { ...m, failed: f.message } : m)));
+            // The one refusal the device can word itself: the length it let through (the room's zod text is for programs).
+            const reason = queued.text.length > MAX_MESSAGE_CHARS ? `too long (${queued.text.length.toLocaleString()} characters; at most ${MAX_MESSAGE_CHARS.toLocaleString()})` : f.message;
+            updateOutbox((all) => all.map((m) => (m.clientActionId === f.rid ? { ...m, failed: reason } : m)));
           } else if (f.rid === undefined && f.code === "rate_limited") {
             // D12: a refused document update leaves this device's copy behind the room's. Wait as
             // told, then reconnect once: the sync on connect sends what was refused.
