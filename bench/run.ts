@@ -3,6 +3,7 @@
  * measured in the same run on the same machine, with their ratio (DESIGN.md §6).
  * Machines here are shared and noisy: compare ratios, not milliseconds.
  */
+import { browserChatBench } from "./browser-chat.ts";
 import { ledgerBench } from "./ledger.ts";
 import { socketBench } from "./socket.ts";
 import { tokenBench } from "./tokens.ts";
@@ -14,5 +15,6 @@ if (!only || only === "ledger") Object.assign(results, ledgerBench());
 if (!only || only === "socket") Object.assign(results, await socketBench());
 if (!only || only === "yjs") Object.assign(results, await yjsBench());
 if (!only || only === "tokens") Object.assign(results, await tokenBench());
+if (!only || only === "browser") Object.assign(results, await browserChatBench());
 // Write synchronously: process.exit would cut an async write to a pipe short.
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`, () => process.exit(0));

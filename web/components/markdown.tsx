@@ -1,5 +1,5 @@
 import { Check, Copy } from "lucide-react";
-import { type ReactNode, useMemo, useRef, useState } from "react";
+import { memo, type ReactNode, useMemo, useRef, useState } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
@@ -14,7 +14,7 @@ import remarkGfm from "remark-gfm";
  * per message (docs/PROTOCOL.md W2). Links open in a new tab with no referrer and no
  * access back to this page.
  */
-export function Markdown({ text }: { text: string }) {
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
   const [showImages, setShowImages] = useState(false);
   // Built once per choice, not per render: a streaming reply re-renders per token, and new
   // component functions would make React rebuild every link and image in it each time.
@@ -52,7 +52,7 @@ export function Markdown({ text }: { text: string }) {
       </ReactMarkdown>
     </div>
   );
-}
+});
 
 /** A fenced code block: scrolls sideways rather than wrapping, with a copy button (W12). */
 function CodeBlock({ children }: { children?: ReactNode }) {

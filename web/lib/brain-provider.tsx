@@ -8,6 +8,7 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { toast } from "sonner";
 import { IndexeddbPersistence } from "y-indexeddb";
 import YProvider from "y-partyserver/provider";
@@ -51,6 +52,7 @@ const OutgoingSchema = z.object({
   retryAt: z.number().optional(),
 });
 export type Outgoing = z.infer<typeof OutgoingSchema>;
+export type Sent = { messageId: string; turnId: string; text: string; createdAt: string };
 
 export type Brain = {
   status: "connecting" | "live" | "offline";
@@ -60,6 +62,8 @@ export type Brain = {
   devices: Device[];
   replies: Reply[];
   outbox: Outgoing[];
+  /** This tab's messages the room accepted (acks), until the cached state shows them: no gap between outbox and state (W12). */
+  sent: Sent[];
   notifications: Notification[];
   send: (text: string) => void;
   /** Sends a failed outbox entry again, under a new client action id (the old one was refused). */
@@ -147,6 +151,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const [devices, setDevices] = useState<Device[]>([]);
   const [replies, setReplies] = useState<Reply[]>([]);
   const [outbox, setOutbox] = useState<Outgoing[]>(readOutbox);
+  const [sent, setSent] = useState<Sent[]>([]);
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [provider, setProvider] = useState<YProvider | null>(null);
   const providerRef = useRef<YProvider | null>(null);
@@ -214,11 +219,16 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     open(p);
     providerRef.current = p;
     setProvider(p);
+    // W14: a reply's frames render synchronously, inside the socket's message event: React would otherwise
+    // schedule the render for a later task, and assistant-ui's runtime takes each new store in an effect
+    // (a second pass) — together one or two animation frames between a token's arrival and its text on screen.
     const reply = (turnId: string, change: (r: Reply) => Reply) =>
-      setReplies((all) => {
-        const found = all.find((r) => r.turnId === turnId) ?? { turnId, text: "", status: "streaming" as const, actions: [] };
-        return [...all.filter((r) => r.turnId !== turnId), change(found)].slice(-50);
-      });
+      flushSync(() =>
+        setReplies((all) => {
+          const found = all.find((r) => r.turnId === turnId) ?? { turnId, text: "", status: "streaming" as const, actions: [] };
+          return [...all.filter((r) => r.turnId !== turnId), change(found)].slice(-50);
+        }),
+      );
     p.on("status", ({ status: s }: { status: string }) => {
       if (s === "connected") {
         // S12: the device's zone; the room adopts it while the user has none, before reading any later frame.
@@ -281,10 +291,14 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         case "ack": {
           const sent = readOutbox().find((m) => m.clientActionId === f.rid);
           if (!sent) return;
-          updateOutbox((all) => all.filter((m) => m.clientActionId !== f.rid));
           // W12: marked sent at once — the message joins the conversation from the ack, before its event.
           const accepted = AcceptedSchema.safeParse(f.result);
-          if (accepted.success) patchState((s) => applyAccepted(s, { messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, at: sent.createdAt }));
+          const message = accepted.success ? { messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt } : null;
+          flushSync(() => {
+            updateOutbox((all) => all.filter((m) => m.clientActionId !== f.rid));
+            if (message) setSent((all) => [...all, message].slice(-20));
+          });
+          if (message) patchState((s) => applyAccepted(s, { ...message, at: message.createdAt }));
           return;
         }
         case "llm.token":
@@ -391,6 +405,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     devices,
     replies,
     outbox,
+    sent,
     notifications,
     send: (text) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };

@@ -55,6 +55,8 @@ export type RowsInput = {
   recent: readonly Message[];
   replies: readonly LiveReply[];
   outbox: readonly Queued[];
+  /** Accepted by the room (its ack), perhaps not yet in `recent`. */
+  sent: readonly { messageId: string; turnId: string; text: string; createdAt: string }[];
   proposals: readonly PendingProposal[];
   undoneTurns: readonly string[];
   live: boolean;
@@ -70,7 +72,10 @@ export function deliveryOf(q: Queued, live: boolean, now: number): Delivery {
 
 export function chatRows(input: RowsInput): ChatRow[] {
   const recentIds = new Set(input.recent.map((m) => m.id));
-  const messages = [...input.older.filter((m) => !recentIds.has(m.id)), ...input.recent];
+  const acked: Message[] = input.sent
+    .filter((s) => !recentIds.has(s.messageId))
+    .map((s) => ({ id: s.messageId, role: "user", text: s.text, channel: "chat", turnId: s.turnId, status: "complete", createdAt: s.createdAt }));
+  const messages = [...input.older.filter((m) => !recentIds.has(m.id)), ...input.recent, ...acked];
   const stored = new Map(messages.filter((m) => m.role === "assistant" && m.turnId).map((m) => [m.turnId, m]));
   const undone = new Set(input.undoneTurns);
   const rows: ChatRow[] = [];
@@ -94,6 +99,13 @@ export function chatRows(input: RowsInput): ChatRow[] {
       undone: undone.has(m.turnId),
       question: m.text,
     });
+  }
+  // W14: a reply streaming before its question reached this device's state (another device asked; the event
+  // frame is still on its way through the query cache) shows at once, at the end.
+  const answered = new Set(rows.flatMap((r) => (r.kind === "assistant" ? [r.turnId] : [])));
+  for (const live of input.replies) {
+    if (answered.has(live.turnId) || live.status !== "streaming") continue;
+    rows.push({ kind: "assistant", id: `reply-${live.turnId}`, turnId: live.turnId, text: live.text, status: "streaming", cards: replyCards(undefined, live.actions, [], input.now), undone: false, question: "" });
   }
   const users = rows.filter((r): r is UserRow => r.kind === "user");
   for (const q of input.outbox) {

@@ -7,10 +7,12 @@ import { Markdown } from "../markdown.tsx";
 import { useAssistantRow } from "./chat-context.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
 
-/** The reply's text as markdown, inside assistant-ui's text part (remote images stay placeholders, W2). */
-function ReplyText({ text }: { text: string }) {
-  return <Markdown text={text} />;
-}
+/**
+ * The reply's text is rendered from the row (W14), not from assistant-ui's text part: the row changes in the
+ * same render as the frame that brought the token, while the runtime takes a new message list in an effect,
+ * one render later. The text part still carries the text for copy.
+ */
+const NoText = () => null;
 
 /** An action card as the reply's tool-call part (C3, C14, C15): what the assistant did or waits to be confirmed. */
 function CardPart({ toolCallId }: ToolCallMessagePartProps) {
@@ -19,7 +21,7 @@ function CardPart({ toolCallId }: ToolCallMessagePartProps) {
   return card ? <ActionCard action={card} /> : null;
 }
 
-const PARTS = { Text: ReplyText, tools: { Fallback: CardPart } };
+const PARTS = { Text: NoText, tools: { Fallback: CardPart } };
 
 /**
  * The assistant's reply: full width, markdown, its action cards, then what
@@ -44,7 +46,8 @@ export function AssistantMessage() {
         <span>Chief of staff</span>
         <span className="sr-only">:</span>
       </div>
-      <div data-testid="reply" data-status={row.status} className="pl-8 leading-relaxed text-stone-900 dark:text-stone-100">
+      <div data-testid="reply" data-status={row.status} data-turn={row.turnId} className="pl-8 leading-relaxed text-stone-900 dark:text-stone-100">
+        {row.text && <Markdown text={row.text} />}
         <MessagePrimitive.Parts components={PARTS} />
         {!row.text && streaming && <span className="animate-pulse text-stone-600 dark:text-stone-400">Thinking…</span>}
         {row.status === "interrupted" && <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Stopped.</p>}

@@ -50,6 +50,7 @@ function Chat() {
       recent: data.recentMessages,
       replies: brain.replies,
       outbox: brain.outbox,
+      sent: brain.sent,
       proposals: data.proposals,
       undoneTurns: data.undoneTurns,
       live: brain.status === "live",
@@ -58,7 +59,7 @@ function Chat() {
     const kept = keepUnchanged(previous.current, built);
     previous.current = kept.index;
     return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])) };
-  }, [older, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.status, now]);
+  }, [older, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, now]);
 
   // Running only while a live reply streams and the room has not stored it (a stored reply wins after a reconnect).
   const streaming = rows.find((r) => r.kind === "assistant" && r.status === "streaming" && brain.replies.some((l) => l.turnId === r.turnId && l.status === "streaming"));
