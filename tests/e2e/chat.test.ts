@@ -165,3 +165,33 @@ describe("Web app — chat on assistant-ui, driven by frames", () => {
     }
   });
 });
+
+describe("Web app — chat limits on screen", () => {
+  // A budget no call fits (each reserves LLM_MAX_OUTPUT_TOKENS and its prompt before it runs); two messages a minute.
+  const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "5", LLM_DAILY_TOKEN_BUDGET: "1030", LLM_MAX_OUTPUT_TOKENS: "1024", MESSAGES_PER_MINUTE: "2" });
+
+  it("[W13] a spent daily budget says so with its reset time; a rate-limited message stays queued with a countdown", async () => {
+    const page = await app.signIn("chat-limits");
+    const say = async (text: string) => {
+      await page.getByLabel("Message").fill(text);
+      await page.keyboard.press("Enter");
+    };
+    await say("remember that my dog is Rex");
+    await page.getByTestId("reply").last().and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+    const budget = page.getByTestId("budget");
+    await budget.waitFor({ timeout: 10_000 });
+    expect(await budget.innerText()).toMatch(/^Daily assistant budget used up — resets at \d{1,2}:\d{2}\s?[AP]M\.$/);
+
+    await say("remember that my cat is Tom");
+    await expect.poll(() => page.getByTestId("reply").and(page.locator('[data-status="failed"]')).count(), { timeout: 20_000 }).toBe(2);
+    await say("remember that my bird is Kiwi");
+    const queued = page.getByTestId("outbox").locator('li[data-state="rate-limited"]');
+    await queued.waitFor({ timeout: 10_000 });
+    const first = await queued.innerText();
+    expect(first).toMatch(/again in \d+ s/);
+    // It counts down, and the message is still in the outbox, not dropped.
+    await expect.poll(() => queued.innerText(), { timeout: 5_000 }).not.toBe(first);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox.chat-limits") ?? "[]").length)).toBe(1);
+    await screenshot(page, "chat-07-limits");
+  });
+});
