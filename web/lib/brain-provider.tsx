@@ -14,7 +14,6 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import YProvider from "y-partyserver/provider";
 import { deviceZone } from "../hooks/use-zone.ts";
 import * as Y from "yjs";
-import { z } from "zod";
 import type { BrainState, EventsPage } from "../../shared/api.ts";
 import { type ActionCard, AcceptedSchema, MAX_MESSAGE_CHARS } from "../../shared/chat.ts";
 import { dayOf } from "../../shared/dates.ts";
@@ -25,6 +24,7 @@ import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
+import { messageFrame, type Outgoing, readOutbox, type Sent, tokenUser, writeOutbox } from "./state-outbox.ts";
 import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 
@@ -41,18 +41,6 @@ export type Reply = {
   at?: number;
 };
 
-/** A chat message waiting in the outbox (kept in localStorage, so read back through this schema). */
-const OutgoingSchema = z.object({
-  text: z.string(),
-  clientActionId: z.string(),
-  createdAt: z.string(),
-  /** Refused for good (too long, invalid): the room's sentence; kept so the user can retry or drop it (W12). */
-  failed: z.string().optional(),
-  /** Rate-limited: not sent again before this time (ms since the epoch, P12). */
-  retryAt: z.number().optional(),
-});
-export type Outgoing = z.infer<typeof OutgoingSchema>;
-export type Sent = { messageId: string; turnId: string; text: string; createdAt: string };
 
 export type Brain = {
   status: "connecting" | "live" | "offline";
@@ -79,8 +67,6 @@ export type Brain = {
 export const BrainContext = createContext<Brain | null>(null);
 
 const DEVICE_KEY = "micro-cos.device";
-/** One outbox per user: a message queued by Alice is never sent as Bob. */
-const outboxKey = () => `micro-cos.outbox.${session.token ? tokenUser(session.token) : "anonymous"}`;
 const PING_EVERY_MS = 25_000;
 
 function deviceId(): string {
@@ -103,28 +89,6 @@ function deviceName(): string {
   return `${browser} on ${os}`;
 }
 
-const readOutbox = (): Outgoing[] => {
-  try {
-    const parsed = z.array(OutgoingSchema).safeParse(JSON.parse(localStorage.getItem(outboxKey()) ?? "[]"));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
-};
-
-const writeOutbox = (items: Outgoing[]) => localStorage.setItem(outboxKey(), JSON.stringify(items));
-
-const TokenClaimsSchema = z.object({ sub: z.string().optional() });
-
-/** The user id inside the (already verified by the server) token, to name the local database. */
-const tokenUser = (token: string) => {
-  try {
-    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))));
-    return (claims.success ? claims.data.sub : undefined) ?? "me";
-  } catch {
-    return "me";
-  }
-};
 
 /** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
 const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
@@ -137,12 +101,6 @@ const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.strin
  */
 const open = (p: YProvider) => void p.connect().catch(() => {});
 
-/** The outbox entry as the frame that sends it; its client action id is also its rid, so the ack or error names it. */
-const messageFrame = (m: Outgoing): ClientFrameInput => ({
-  type: "message.send",
-  rid: m.clientActionId,
-  command: { text: m.text, channel: "chat", clientActionId: m.clientActionId },
-});
 
 export function BrainProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
