@@ -22,17 +22,22 @@ describe("Web — chat rows", () => {
         ],
       }),
     );
-    expect(shape(rows)).toEqual(["user:hi:sent", "reply:Hello:completed", "user:plan my day:sent", "reply:Here is:streaming", "user:queued:sending", "user:refused:failed", "user:slow down:rate-limited"]);
+    expect(shape(rows)).toEqual(["user:hi:sent", "reply:Hello:completed", "user:plan my day:sent", "reply:Here is:streaming", "user:queued:sending", "reply::streaming", "user:refused:failed", "user:slow down:rate-limited"]);
     expect(deliveryOf({ text: "x", clientActionId: "c", createdAt: "" }, false, NOW)).toBe("waiting");
     expect(deliveryOf({ text: "x", clientActionId: "c", createdAt: "", retryAt: NOW - 1 }, true, NOW)).toBe("sending");
   });
 
   it("[W14] an acked message shows before its event, once; a reply streaming before its question shows at the end", () => {
-    const sent = [{ messageId: "u9", turnId: "t9", text: "remember Rex", createdAt: "2026-11-25T09:59:00.000Z" }];
+    const sent = [{ clientActionId: "c9", messageId: "u9", turnId: "t9", text: "remember Rex", createdAt: "2026-11-25T09:59:00.000Z" }];
     const early = chatRows(input({ sent, replies: [{ turnId: "t9", text: "Got", status: "streaming", actions: [] }, { turnId: "tX", text: "Other", status: "streaming", actions: [] }] }));
     expect(shape(early)).toEqual(["user:remember Rex:sent", "reply:Got:streaming", "reply:Other:streaming"]);
     const stored = chatRows(input({ sent, recent: [user("u9", "remember Rex", "t9"), reply("a9", "Got it", "t9")] }));
     expect(shape(stored)).toEqual(["user:remember Rex:sent", "reply:Got it:completed"]);
+    // The ids it had in the outbox, from the send to the stored reply: nothing remounts.
+    const queued = chatRows(input({ outbox: [{ text: "remember Rex", clientActionId: "c9", createdAt: "2026-11-25T09:59:00.000Z" }] }));
+    expect(queued.map((r) => r.id)).toEqual(["out-c9", "reply-out-c9"]);
+    expect(early.slice(0, 2).map((r) => r.id)).toEqual(["out-c9", "reply-out-c9"]);
+    expect(stored.map((r) => r.id)).toEqual(["out-c9", "reply-out-c9"]);
   });
 
   it("[W14] rows that did not change keep their object, so a token re-renders one reply", () => {

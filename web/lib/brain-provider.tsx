@@ -251,7 +251,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           if (!sent) return;
           // W12: marked sent at once — the message joins the conversation from the ack, before its event.
           const accepted = AcceptedSchema.safeParse(f.result);
-          const message = accepted.success ? { messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt } : null;
+          const message = accepted.success ? { clientActionId: sent.clientActionId, messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt } : null;
           flushSync(() => {
             updateOutbox((all) => all.filter((m) => m.clientActionId !== f.rid));
             if (message) setSent((all) => [...all, message].slice(-20));

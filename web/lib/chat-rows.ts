@@ -56,7 +56,7 @@ export type RowsInput = {
   replies: readonly LiveReply[];
   outbox: readonly Queued[];
   /** Accepted by the room (its ack), perhaps not yet in `recent`. */
-  sent: readonly { messageId: string; turnId: string; text: string; createdAt: string }[];
+  sent: readonly { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string }[];
   proposals: readonly PendingProposal[];
   undoneTurns: readonly string[];
   live: boolean;
@@ -76,12 +76,17 @@ export function chatRows(input: RowsInput): ChatRow[] {
     .filter((s) => !recentIds.has(s.messageId))
     .map((s) => ({ id: s.messageId, role: "user", text: s.text, channel: "chat", turnId: s.turnId, status: "complete", createdAt: s.createdAt }));
   const messages = [...input.older.filter((m) => !recentIds.has(m.id)), ...input.recent, ...acked];
+  // W14: a message this tab sent keeps the ids it had in the outbox, and its reply the id of the placeholder
+  // shown from the send on: the view never remounts them, so the first token lands in a reply already on screen.
+  const byMessage = new Map(input.sent.map((s) => [s.messageId, s.clientActionId]));
+  const byTurn = new Map(input.sent.map((s) => [s.turnId, s.clientActionId]));
   const stored = new Map(messages.filter((m) => m.role === "assistant" && m.turnId).map((m) => [m.turnId, m]));
   const undone = new Set(input.undoneTurns);
   const rows: ChatRow[] = [];
   for (const m of messages) {
     if (m.role !== "user") continue;
-    rows.push({ kind: "user", id: m.id, text: m.text, createdAt: m.createdAt, turnId: m.turnId, delivery: "sent" });
+    const mine = byMessage.get(m.id);
+    rows.push({ kind: "user", id: mine ? `out-${mine}` : m.id, text: m.text, createdAt: m.createdAt, turnId: m.turnId, delivery: "sent" });
     if (!m.turnId) continue;
     const answer = stored.get(m.turnId);
     const live = input.replies.find((r) => r.turnId === m.turnId);
@@ -89,7 +94,7 @@ export function chatRows(input: RowsInput): ChatRow[] {
     const status: ReplyStatus = answer ? (answer.status === "complete" ? "completed" : answer.status) : (live?.status ?? "streaming");
     rows.push({
       kind: "assistant",
-      id: `reply-${m.turnId}`,
+      id: replyId(m.turnId, byTurn),
       turnId: m.turnId,
       text: answer?.text || live?.text || "",
       status,
@@ -105,16 +110,24 @@ export function chatRows(input: RowsInput): ChatRow[] {
   const answered = new Set(rows.flatMap((r) => (r.kind === "assistant" ? [r.turnId] : [])));
   for (const live of input.replies) {
     if (answered.has(live.turnId) || live.status !== "streaming") continue;
-    rows.push({ kind: "assistant", id: `reply-${live.turnId}`, turnId: live.turnId, text: live.text, status: "streaming", cards: replyCards(undefined, live.actions, [], input.now), undone: false, question: "" });
+    rows.push({ kind: "assistant", id: replyId(live.turnId, byTurn), turnId: live.turnId, text: live.text, status: "streaming", cards: replyCards(undefined, live.actions, [], input.now), undone: false, question: "" });
   }
   const users = rows.filter((r): r is UserRow => r.kind === "user");
   for (const q of input.outbox) {
     // Sent and stored, its ack not yet seen: the stored message shows it.
     if (users.some((u) => u.text === q.text && u.createdAt >= q.createdAt)) continue;
-    rows.push({ kind: "user", id: `out-${q.clientActionId}`, text: q.text, createdAt: q.createdAt, delivery: deliveryOf(q, input.live, input.now), clientActionId: q.clientActionId, ...(q.failed ? { error: q.failed } : {}) });
+    const delivery = deliveryOf(q, input.live, input.now);
+    rows.push({ kind: "user", id: `out-${q.clientActionId}`, text: q.text, createdAt: q.createdAt, delivery, clientActionId: q.clientActionId, ...(q.failed ? { error: q.failed } : {}) });
+    // On its way to a live room: its reply is coming, shown as thinking from now (W14).
+    if (delivery === "sending") rows.push({ kind: "assistant", id: `reply-out-${q.clientActionId}`, turnId: "", text: "", status: "streaming", cards: [], undone: false, question: q.text });
   }
   return rows;
 }
+
+const replyId = (turnId: string, byTurn: ReadonlyMap<string, string>) => {
+  const mine = byTurn.get(turnId);
+  return mine ? `reply-out-${mine}` : `reply-${turnId}`;
+};
 
 /**
  * Rows equal to the previous render's keep their object (W14): the runtime

@@ -19,7 +19,8 @@ const OutgoingSchema = z.object({
   retryAt: z.number().optional(),
 });
 export type Outgoing = z.infer<typeof OutgoingSchema>;
-export type Sent = { messageId: string; turnId: string; text: string; createdAt: string };
+/** A message the room accepted (its ack), with the client action id it was sent under. */
+export type Sent = { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string };
 /** One outbox per user: a message queued by Alice is never sent as Bob. */
 export const outboxKey = () => `micro-cos.outbox.${session.token ? tokenUser(session.token) : "anonymous"}`;
 
