@@ -8,11 +8,11 @@ import { AssistantRuntimeProvider, ThreadPrimitive } from "@assistant-ui/react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { ArrowDown } from "lucide-react";
-import { useMemo, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Message } from "../../../shared/domain.ts";
 import { AssistantMessage } from "../../components/chat/assistant-message.tsx";
 import { BudgetNotice } from "../../components/chat/budget-notice.tsx";
-import { ChatRowsContext } from "../../components/chat/chat-context.ts";
+import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-context.ts";
 import { Composer } from "../../components/chat/composer.tsx";
 import { OutboxList } from "../../components/chat/outbox-list.tsx";
 import { Suggestions } from "../../components/chat/suggestions.tsx";
@@ -43,6 +43,7 @@ function Chat() {
   const [older, setOlder] = useState<Message[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
   const previous = useRef(new Map<string, { row: ChatRow; key: string }>());
+  const [store] = useState(() => new ChatRowStore());
 
   const { rows, byId } = useMemo(() => {
     const built = chatRows({
@@ -61,6 +62,10 @@ function Chat() {
     return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])) };
   }, [older, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, now]);
 
+  // The messages rendered in this pass read the new rows; the others are told after the commit (W14).
+  store.update(byId);
+  useLayoutEffect(() => store.notify(), [store, byId]);
+
   // Running only while a live reply streams and the room has not stored it (a stored reply wins after a reconnect).
   const streaming = rows.find((r) => r.kind === "assistant" && r.status === "streaming" && brain.replies.some((l) => l.turnId === r.turnId && l.status === "streaming"));
   const runtime = useChatRuntime(rows, streaming?.kind === "assistant" ? streaming.turnId : undefined);
@@ -75,7 +80,7 @@ function Chat() {
 
   return (
     <AssistantRuntimeProvider runtime={runtime}>
-      <ChatRowsContext.Provider value={byId}>
+      <ChatRowsContext.Provider value={store}>
         <ThreadPrimitive.Root className="flex h-full flex-col">
           <h1 tabIndex={-1} className="sr-only">
             Chat
