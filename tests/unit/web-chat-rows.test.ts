@@ -1,7 +1,7 @@
 /** The chat view's rows (docs/PROTOCOL.md W12, W14): stored, acked, live and queued messages as one conversation. */
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/domain.ts";
-import { chatRows, deliveryOf, keepUnchanged, type RowsInput } from "../../web/lib/chat-rows.ts";
+import { chatRows, deliveryOf, keepUnchanged, type RowsInput } from "../../web/components/chat/chat-rows.ts";
 
 const NOW = Date.parse("2026-11-25T10:00:00.000Z");
 const user = (id: string, text: string, turnId: string): Message => ({ id, role: "user", text, channel: "chat", turnId, status: "complete", createdAt: "2026-11-25T09:00:00.000Z" });

@@ -1,5 +1,5 @@
 import { type AppendMessage, type ThreadMessageLike, useExternalStoreRuntime } from "@assistant-ui/react";
-import type { ChatRow } from "../lib/chat-rows.ts";
+import type { ChatRow } from "../components/chat/chat-rows.ts";
 import { useBrain } from "./use-brain.ts";
 
 /** The text the user wrote, from what assistant-ui's composer hands over. */

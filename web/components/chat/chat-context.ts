@@ -1,5 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { AssistantRow, ChatRow, UserRow } from "../../lib/chat-rows.ts";
+import type { AssistantRow, ChatRow, UserRow } from "./chat-rows.ts";
 
 /**
  * The rows the chat shows, by id: message components read their own row here

@@ -1,6 +1,6 @@
 import { RotateCcw, X } from "lucide-react";
 import { useBrain } from "../../hooks/use-brain.ts";
-import { type Delivery, deliveryOf } from "../../lib/chat-rows.ts";
+import { type Delivery, deliveryOf } from "./chat-rows.ts";
 
 const STATE: Record<Delivery, string> = {
   sent: "Sent",

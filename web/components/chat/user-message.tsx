@@ -1,6 +1,6 @@
 import { ActionBarPrimitive, ComposerPrimitive, MessagePrimitive, useAuiState } from "@assistant-ui/react";
 import { Check, Copy, Pencil } from "lucide-react";
-import type { Delivery } from "../../lib/chat-rows.ts";
+import type { Delivery } from "./chat-rows.ts";
 import { useUserRow } from "./chat-context.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
 

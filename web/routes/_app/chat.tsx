@@ -22,7 +22,7 @@ import { useChatRuntime } from "../../hooks/use-chat-runtime.ts";
 import { useChatTicker } from "../../hooks/use-chat-ticker.ts";
 import { useNow } from "../../hooks/use-now.ts";
 import { api } from "../../lib/api.ts";
-import { type ChatRow, chatRows, keepUnchanged } from "../../lib/chat-rows.ts";
+import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/chat")({

@@ -5,10 +5,10 @@
  * rows, user then reply, that the assistant-ui runtime renders. Plain code,
  * tested in Node (tests/unit/web-chat-rows.test.ts).
  */
-import type { ActionCard } from "../../shared/action-card.ts";
-import type { PendingProposal } from "../../shared/api.ts";
-import type { Message } from "../../shared/domain.ts";
-import { replyCards } from "./cards.ts";
+import type { ActionCard } from "../../../shared/action-card.ts";
+import type { PendingProposal } from "../../../shared/api.ts";
+import type { Message } from "../../../shared/domain.ts";
+import { replyCards } from "../../lib/cards.ts";
 
 /** Where a message of this device stands before the room has it (W12). */
 export type Delivery = "sent" | "sending" | "waiting" | "rate-limited" | "failed";
