@@ -4,6 +4,8 @@
  * Machines here are shared and noisy: compare ratios, not milliseconds.
  */
 import { loadBench } from "./browser-load.ts";
+
+import { browserChatBench } from "./browser-chat.ts";
 import { ledgerBench } from "./ledger.ts";
 import { socketBench } from "./socket.ts";
 import { tokenBench } from "./tokens.ts";
@@ -16,5 +18,7 @@ if (!only || only === "socket") Object.assign(results, await socketBench());
 if (!only || only === "yjs") Object.assign(results, await yjsBench());
 if (!only || only === "tokens") Object.assign(results, await tokenBench());
 if (!only || only === "load") Object.assign(results, await loadBench());
+
+if (!only || only === "browser") Object.assign(results, await browserChatBench());
 // Write synchronously: process.exit would cut an async write to a pipe short.
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`, () => process.exit(0));

@@ -19,7 +19,7 @@ describe("Web app — the offline outbox across a reload", () => {
     await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached", timeout: 20_000 });
     await page.getByLabel("Message").fill(text);
     await page.keyboard.press("Enter");
-    await page.getByText("· sending").waitFor();
+    await page.getByTestId("outbox").getByText("Waiting for connection").waitFor();
     expect(await queued()).toBe(1);
 
     // Reloaded while still offline. The app has no offline shell yet (no service worker): the
@@ -31,7 +31,7 @@ describe("Web app — the offline outbox across a reload", () => {
     console.log(`[outbox reload] reload while offline: ${reload}`);
     await screenshot(page, "11-outbox-reloaded-offline");
     // Once the app opens offline (DESIGN 6b), the reloaded page shows the message still waiting.
-    if (reload === "loaded") await page.getByText("· sending").waitFor();
+    if (reload === "loaded") await page.getByTestId("outbox").getByText("Waiting for connection").waitFor();
     expect(await sentTimes()).toBe(0);
 
     await page.context().setOffline(false);

@@ -138,7 +138,7 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached", timeout: 20_000 });
     await page.getByLabel("Message").fill("remember that my dog is Rex");
     await page.keyboard.press("Enter");
-    await page.getByText("· sending").waitFor();
+    await page.getByTestId("outbox").getByText("Waiting for connection").waitFor();
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem("micro-cos.outbox.kim") ?? "[]").length)).toBe(1);
     await page.context().setOffline(false);
     await settled(page, "your dog is Rex");

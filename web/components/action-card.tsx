@@ -62,7 +62,7 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
             </button>
           </span>
         ) : (
-          <span className="text-xs text-stone-500">{look.label}</span>
+          <span className="text-xs text-stone-600 dark:text-stone-400">{look.label}</span>
         )}
       </div>
       {action.items && action.items.length > 0 && (

@@ -1,4 +1,5 @@
-import { useMemo, useState } from "react";
+import { Check, Copy } from "lucide-react";
+import { memo, type ReactNode, useMemo, useRef, useState } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
@@ -13,12 +14,13 @@ import remarkGfm from "remark-gfm";
  * per message (docs/PROTOCOL.md W2). Links open in a new tab with no referrer and no
  * access back to this page.
  */
-export function Markdown({ text }: { text: string }) {
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
   const [showImages, setShowImages] = useState(false);
   // Built once per choice, not per render: a streaming reply re-renders per token, and new
   // component functions would make React rebuild every link and image in it each time.
   const components = useMemo<Components>(() => ({
     a: Link,
+    pre: CodeBlock,
     img: ({ node: _node, src, alt }) => {
       if (typeof src !== "string" || src === "") return null;
       const where = imageSource(src, pageUrl());
@@ -48,6 +50,37 @@ export function Markdown({ text }: { text: string }) {
       <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
         {text}
       </ReactMarkdown>
+    </div>
+  );
+});
+
+/** A fenced code block: scrolls sideways rather than wrapping, with a copy button (W12). */
+function CodeBlock({ children }: { children?: ReactNode }) {
+  const ref = useRef<HTMLPreElement>(null);
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    const text = ref.current?.textContent ?? "";
+    void navigator.clipboard?.writeText(text).then(
+      () => {
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1_500);
+      },
+      () => setCopied(false),
+    );
+  };
+  return (
+    <div className="group/code relative my-2 overflow-hidden rounded-xl border border-stone-200 bg-stone-100 dark:border-stone-700 dark:bg-stone-900">
+      <button
+        type="button"
+        onClick={copy}
+        aria-label={copied ? "Copied" : "Copy code"}
+        className="absolute top-1 right-1 flex size-11 items-center justify-center rounded-lg text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:size-8 dark:text-stone-300 dark:hover:bg-stone-800"
+      >
+        {copied ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+      </button>
+      <pre ref={ref} className="overflow-x-auto p-3 pr-12 font-mono text-sm leading-relaxed [&_code]:bg-transparent [&_code]:p-0">
+        {children}
+      </pre>
     </div>
   );
 }

@@ -8,26 +8,40 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { toast } from "sonner";
 import { IndexeddbPersistence } from "y-indexeddb";
 import YProvider from "y-partyserver/provider";
 import { deviceZone } from "../hooks/use-zone.ts";
 import * as Y from "yjs";
-import { z } from "zod";
-import type { ActionCard } from "../../shared/chat.ts";
+import type { BrainState, EventsPage } from "../../shared/api.ts";
+import { type ActionCard, AcceptedSchema, MAX_MESSAGE_CHARS } from "../../shared/chat.ts";
+import { dayOf } from "../../shared/dates.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
+import { type EventEnvelope, parseLedgerEvent } from "../../shared/events.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
+import { messageFrame, type Outgoing, readOutbox, type Sent, tokenUser, writeOutbox } from "./state-outbox.ts";
+import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
+import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
 
-export type Reply = { turnId: string; text: string; status: "streaming" | "completed" | "interrupted" | "failed"; actions: ActionCard[]; error?: string };
+export type Reply = {
+  turnId: string;
+  text: string;
+  status: "streaming" | "completed" | "interrupted" | "failed";
+  actions: ActionCard[];
+  error?: string;
+  /** With `failed`: the `llm.failed` code (`rate_limited` is the daily budget, C13) and when to try again. */
+  code?: string;
+  retryAfter?: number;
+  /** When the turn failed (ms), to count `retryAfter` from. */
+  at?: number;
+};
 
-/** A chat message waiting in the outbox (kept in localStorage, so read back through this schema). */
-const OutgoingSchema = z.object({ text: z.string(), clientActionId: z.string(), createdAt: z.string() });
-export type Outgoing = z.infer<typeof OutgoingSchema>;
 
 export type Brain = {
   status: "connecting" | "live" | "offline";
@@ -37,8 +51,14 @@ export type Brain = {
   devices: Device[];
   replies: Reply[];
   outbox: Outgoing[];
+  /** This tab's messages the room accepted (acks), until the cached state shows them: no gap between outbox and state (W12). */
+  sent: Sent[];
   notifications: Notification[];
   send: (text: string) => void;
+  /** Sends a failed outbox entry again, under a new client action id (the old one was refused). */
+  retry: (clientActionId: string) => void;
+  /** Drops an outbox entry that failed. */
+  discard: (clientActionId: string) => void;
   stop: (turnId: string) => void;
   ack: (notificationId: string) => void;
   /** Renames this device; the room learns it on the next hello (a reconnect). */
@@ -47,32 +67,7 @@ export type Brain = {
 
 export const BrainContext = createContext<Brain | null>(null);
 
-/** One outbox per user: a message queued by Alice is never sent as Bob. */
-const outboxKey = () => `micro-cos.outbox.${session.token ? tokenUser(session.token) : "anonymous"}`;
 const PING_EVERY_MS = 25_000;
-
-const readOutbox = (): Outgoing[] => {
-  try {
-    const parsed = z.array(OutgoingSchema).safeParse(JSON.parse(localStorage.getItem(outboxKey()) ?? "[]"));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
-};
-
-const writeOutbox = (items: Outgoing[]) => localStorage.setItem(outboxKey(), JSON.stringify(items));
-
-const TokenClaimsSchema = z.object({ sub: z.string().optional() });
-
-/** The user id inside the (already verified by the server) token, to name the local database. */
-const tokenUser = (token: string) => {
-  try {
-    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))));
-    return (claims.success ? claims.data.sub : undefined) ?? "me";
-  } catch {
-    return "me";
-  }
-};
 
 /** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
 const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
@@ -85,12 +80,6 @@ const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.strin
  */
 const open = (p: YProvider) => void p.connect().catch(() => p.emit("status", [{ status: "disconnected" }]));
 
-/** The outbox entry as the frame that sends it; its client action id is also its rid, so the ack or error names it. */
-const messageFrame = (m: Outgoing): ClientFrameInput => ({
-  type: "message.send",
-  rid: m.clientActionId,
-  command: { text: m.text, channel: "chat", clientActionId: m.clientActionId },
-});
 
 export function BrainProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -99,6 +88,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const [devices, setDevices] = useState<Device[]>([]);
   const [replies, setReplies] = useState<Reply[]>([]);
   const [outbox, setOutbox] = useState<Outgoing[]>(readOutbox);
+  const [sent, setSent] = useState<Sent[]>([]);
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [provider, setProvider] = useState<YProvider | null>(null);
   const providerRef = useRef<YProvider | null>(null);
@@ -111,9 +101,38 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     return Boolean(p?.wsconnected);
   };
 
+  /** Rewrites the outbox (localStorage and the view) with `change`. */
+  const updateOutbox = (change: (items: Outgoing[]) => Outgoing[]) => {
+    const next = change(readOutbox());
+    writeOutbox(next);
+    setOutbox(next);
+  };
+
   useEffect(() => {
     const token = session.token;
     if (!token) return;
+    /** W10: the cached state, changed in place from a frame — never refetched per turn. */
+    const patchState = (change: (s: BrainState) => BrainState) => queryClient.setQueryData<BrainState>(brainKeys.state(), (s) => (s ? change(s) : s));
+    /** W11: a refetch for what frames cannot carry (a snapshot, a gap in the seqs), debounced to one. */
+    let refetch: ReturnType<typeof setTimeout> | null = null;
+    const refetchState = () => {
+      if (refetch !== null) return;
+      refetch = setTimeout(() => {
+        refetch = null;
+        void queryClient.invalidateQueries({ queryKey: brainKeys.state() });
+      }, 100);
+    };
+    /** The cards each live turn showed, for the reply its `llm.completed` frame places (C16). */
+    const cardsOf = new Map<string, ActionCard[]>();
+    /** Ledger events into the state and the activity log (W10); a seq gap the cache cannot bridge refetches once. */
+    const fold = (events: readonly EventEnvelope[]) => {
+      if (events.length === 0) return;
+      remember(events);
+      const cached = queryClient.getQueryData<BrainState>(brainKeys.state());
+      if (cached && events[0]!.seq > cached.lastEventSeq + 1) refetchState();
+      patchState((s) => applyEvents(s, events.map((e) => ({ seq: e.seq, event: parseLedgerEvent(e) })), Date.now()));
+      queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
+    };
     const local = new IndexeddbPersistence(`micro-cos-${tokenUser(token)}`, doc);
     // React may mount, unmount and mount again (StrictMode): a provider whose effect was
     // cleaned up while it fetched its ticket must not open a socket afterwards.
@@ -137,18 +156,23 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     open(p);
     providerRef.current = p;
     setProvider(p);
+    // W14: a reply's frames render synchronously, inside the socket's message event: React would otherwise
+    // schedule the render for a later task, and assistant-ui's runtime takes each new store in an effect
+    // (a second pass) — together one or two animation frames between a token's arrival and its text on screen.
     const reply = (turnId: string, change: (r: Reply) => Reply) =>
-      setReplies((all) => {
-        const found = all.find((r) => r.turnId === turnId) ?? { turnId, text: "", status: "streaming" as const, actions: [] };
-        return [...all.filter((r) => r.turnId !== turnId), change(found)].slice(-50);
-      });
+      flushSync(() =>
+        setReplies((all) => {
+          const found = all.find((r) => r.turnId === turnId) ?? { turnId, text: "", status: "streaming" as const, actions: [] };
+          return [...all.filter((r) => r.turnId !== turnId), change(found)].slice(-50);
+        }),
+      );
     p.on("status", ({ status: s }: { status: string }) => {
       if (s === "connected") {
         // S12: the device's zone; the room adopts it while the user has none, before reading any later frame.
         const timeZone = deviceZone();
         send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume, timeZone });
         // The outbox: sent again on every connect; the room applies each clientActionId once.
-        for (const m of readOutbox()) send(p, messageFrame(m));
+        for (const m of readOutbox()) if (!m.failed && (m.retryAt ?? 0) <= Date.now()) send(p, messageFrame(m));
       }
       setStatus(s === "connected" ? "live" : s === "connecting" ? "connecting" : "offline");
     });
@@ -175,40 +199,61 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       const f = parseServerFrame(raw);
       if (!f) return;
       switch (f.type) {
-        case "welcome":
+        case "welcome": {
           refusals = 0;
           lastEventSeq ??= f.lastEventSeq;
+          // W11: the one state fetch of a (re)connect — only when the cache is behind the room.
+          const cached = queryClient.getQueryData<BrainState>(brainKeys.state());
+          if (!cached || cached.lastEventSeq < f.lastEventSeq) void queryClient.invalidateQueries({ queryKey: brainKeys.state() });
           return;
+        }
         case "presence":
+          patchState((s) => ({ ...s, devices: f.devices }));
           return setDevices(f.devices);
         case "event":
-        case "events":
+          lastEventSeq = f.event.seq;
+          return fold([f.event]);
+        case "events": {
+          lastEventSeq = f.lastEventSeq;
+          fold(f.events);
+          const last = f.events.at(-1);
+          // P8: more follow; ask for the next page from the last one received.
+          if (f.hasMore && last) frame({ type: "events.backfill", since: last.seq });
+          return;
+        }
         case "snapshot":
-          if (f.type === "event") lastEventSeq = f.event.seq;
-          if (f.type === "events") lastEventSeq = f.lastEventSeq;
-          void queryClient.invalidateQueries({ queryKey: brainKeys.all });
+          // Too far behind for events (P8): a reconnect-class catch-up, one refetch.
+          lastEventSeq = f.snapshot.lastEventSeq;
+          return refetchState();
+        case "ack": {
+          const sent = readOutbox().find((m) => m.clientActionId === f.rid);
+          if (!sent) return;
+          // W12: marked sent at once — the message joins the conversation from the ack, before its event.
+          const accepted = AcceptedSchema.safeParse(f.result);
+          const message = accepted.success ? { clientActionId: sent.clientActionId, messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt } : null;
+          flushSync(() => {
+            updateOutbox((all) => all.filter((m) => m.clientActionId !== f.rid));
+            if (message) setSent((all) => [...all, message].slice(-20));
+          });
+          if (message) patchState((s) => applyAccepted(s, { ...message, at: message.createdAt }));
           return;
-        case "ack":
-          if (readOutbox().some((m) => m.clientActionId === f.rid)) {
-            const left = readOutbox().filter((m) => m.clientActionId !== f.rid);
-            writeOutbox(left);
-            setOutbox(left);
-          }
-          return;
+        }
         case "llm.token":
           if (resume?.turnId === f.turnId && f.seq <= resume.seq) return;
           resume = { turnId: f.turnId, seq: f.seq };
           return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
         case "llm.action":
           // A proposal's later card replaces its first, in place, whatever its id (C15, C17).
+          cardsOf.set(f.turnId, placeCard(cardsOf.get(f.turnId) ?? [], f.action));
           return reply(f.turnId, (r) => ({ ...r, actions: placeCard(r.actions, f.action) }));
         case "llm.completed":
-          void queryClient.invalidateQueries({ queryKey: brainKeys.all });
+          // W10: the final reply goes into the cached messages from the frame itself (its event replaces it by id).
+          patchState((s) => applyCompleted(s, { messageId: f.messageId, turnId: f.turnId, text: f.text, actions: cardsOf.get(f.turnId), at: new Date().toISOString() }));
           return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
         case "llm.interrupted":
           return reply(f.turnId, (r) => ({ ...r, text: f.text || r.text, status: "interrupted" }));
         case "llm.failed":
-          return reply(f.turnId, (r) => ({ ...r, status: "failed", error: f.message }));
+          return reply(f.turnId, (r) => ({ ...r, status: "failed", error: f.message, code: f.code, retryAfter: f.retryAfter, at: Date.now() }));
         case "notification": {
           const n = f.notification;
           setNotifications((all) => [...all.filter((x) => x.id !== n.id), n]);
@@ -220,20 +265,23 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           toast.dismiss(f.notificationId);
           return setNotifications((all) => all.filter((x) => x.id !== f.notificationId));
         case "plan.available":
-          void queryClient.invalidateQueries({ queryKey: brainKeys.all });
-          return;
+          // Its `plan.proposed` event carries the same plan; this frame may come first.
+          return void patchState((s) => (f.date === dayOf(Date.now(), s.preferences.timezone) ? { ...s, plan: f.plan } : s));
         case "error": {
           const queued = readOutbox().find((m) => m.clientActionId === f.rid);
           if (queued && f.code === "rate_limited") {
-            // Still queued: sent again once the limit allows.
-            toast.warning(`Sending again in ${f.retryAfter ?? 60} s — ${f.message}`);
-            setTimeout(() => frame(messageFrame(queued)), (f.retryAfter ?? 60) * 1000);
+            // W13: still queued; the composer counts down, and it goes again once the limit allows.
+            const wait = (f.retryAfter ?? 60) * 1000;
+            updateOutbox((all) => all.map((m) => (m.clientActionId === f.rid ? { ...m, retryAt: Date.now() + wait } : m)));
+            setTimeout(() => {
+              const still = readOutbox().find((m) => m.clientActionId === f.rid);
+              if (still && !still.failed) frame(messageFrame(still));
+            }, wait);
           } else if (queued) {
-            // Refused for good (too long, invalid, conflict): drop it from the outbox, say why.
-            const left = readOutbox().filter((m) => m.clientActionId !== f.rid);
-            writeOutbox(left);
-            setOutbox(left);
-            toast.error(`Not sent: ${f.message}`);
+            // W12: refused for good (too long, invalid, conflict): kept as failed, with the room's reason and a Retry.
+            // The one refusal the device can word itself: the length it let through (the room's zod text is for programs).
+            const reason = queued.text.length > MAX_MESSAGE_CHARS ? `too long (${queued.text.length.toLocaleString()} characters; at most ${MAX_MESSAGE_CHARS.toLocaleString()})` : f.message;
+            updateOutbox((all) => all.map((m) => (m.clientActionId === f.rid ? { ...m, failed: reason } : m)));
           } else if (f.rid === undefined && f.code === "rate_limited") {
             // D12: a refused document update leaves this device's copy behind the room's. Wait as
             // told, then reconnect once: the sync on connect sends what was refused.
@@ -278,6 +326,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
       if (resync !== null) clearTimeout(resync);
+      if (refetch !== null) clearTimeout(refetch);
+      forget();
       p.destroy();
       void local.destroy();
       providerRef.current = null;
@@ -292,14 +342,21 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     devices,
     replies,
     outbox,
+    sent,
     notifications,
     send: (text) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
-      const next = [...readOutbox(), m];
-      writeOutbox(next);
-      setOutbox(next);
+      updateOutbox((all) => [...all, m]);
       frame(messageFrame(m));
     },
+    retry: (clientActionId) => {
+      const old = readOutbox().find((m) => m.clientActionId === clientActionId);
+      if (!old) return;
+      const m: Outgoing = { text: old.text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
+      updateOutbox((all) => [...all.filter((x) => x.clientActionId !== clientActionId), m]);
+      frame(messageFrame(m));
+    },
+    discard: (clientActionId) => updateOutbox((all) => all.filter((m) => m.clientActionId !== clientActionId)),
     stop: (turnId) => void frame({ type: "turn.stop", turnId }),
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
     rename: (name) => {

@@ -1,7 +1,12 @@
-/** Query-option factories with hierarchical keys (STYLE.md 9). Socket events invalidate `brainKeys.all`. */
+/**
+ * Query-option factories with hierarchical keys (STYLE.md 9). The socket keeps
+ * them current from frames (`web/lib/brain-provider.tsx`, W10): the state is
+ * fetched on load and on (re)connect, never per chat turn.
+ */
 import { queryOptions } from "@tanstack/react-query";
 import { api } from "./api.ts";
 import { retryUnlessNoCopy, withOfflineFallback } from "./offline-cache.ts";
+import { catchUp } from "./state-journal.ts";
 
 export const brainKeys = {
   all: ["brain"] as const,
@@ -9,8 +14,17 @@ export const brainKeys = {
   events: () => [...brainKeys.all, "events"] as const,
 };
 
-/** Offline, the last known state kept on this device (W41): `offlineFirst` runs the fetch instead of pausing it. */
-export const stateQuery = () => queryOptions({ queryKey: brainKeys.state(), queryFn: () => withOfflineFallback(api.state), networkMode: "offlineFirst", retry: retryUnlessNoCopy });
+export const stateQuery = () =>
+  queryOptions({
+    queryKey: brainKeys.state(),
+    // Events that arrived while the request was out are folded in (W11); offline, the last known state kept on this device (W41).
+    queryFn: async () => catchUp(await withOfflineFallback(api.state)),
+    // `offlineFirst` runs the fetch instead of pausing it offline, so the loaders resolve from the kept copy.
+    networkMode: "offlineFirst",
+    retry: retryUnlessNoCopy,
+    // Kept current by the socket's frames; refetched only when asked (a (re)connect, a snapshot, an invalidation).
+    staleTime: Infinity,
+  });
 /** The latest 500 events (the ledger pages from the oldest; start 500 before the end). */
 export const eventsQuery = () =>
   queryOptions({
@@ -19,4 +33,5 @@ export const eventsQuery = () =>
       const { lastEventSeq } = await api.events(0, 1);
       return api.events(Math.max(0, lastEventSeq - 500), 500);
     },
+    staleTime: Infinity,
   });

@@ -1,17 +1,28 @@
-/** Chat with the assistant: replies stream in as they arrive, on every device. */
+/**
+ * Chat with the assistant on assistant-ui (docs/PROTOCOL.md W12–W17): the
+ * conversation is the cached state's messages, kept current from frames, with
+ * the replies streaming live and the outbox; assistant-ui's external-store
+ * runtime renders it and hands back what the user does.
+ */
+import { AssistantRuntimeProvider, ThreadPrimitive } from "@assistant-ui/react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
-import { RotateCcw, SendHorizontal, Square, Undo2 } from "lucide-react";
-import { type FormEvent, useEffect, useRef, useState } from "react";
-import { MAX_MESSAGE_CHARS } from "../../../shared/chat.ts";
+import { ArrowDown } from "lucide-react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Message } from "../../../shared/domain.ts";
-import { ActionCard } from "../../components/action-card.tsx";
-import { Markdown } from "../../components/markdown.tsx";
+import { AssistantMessage } from "../../components/chat/assistant-message.tsx";
+import { BudgetNotice } from "../../components/chat/budget-notice.tsx";
+import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-context.ts";
+import { Composer } from "../../components/chat/composer.tsx";
+import { OutboxList } from "../../components/chat/outbox-list.tsx";
+import { Suggestions } from "../../components/chat/suggestions.tsx";
+import { EditComposer, UserMessage } from "../../components/chat/user-message.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
+import { useChatRuntime } from "../../hooks/use-chat-runtime.ts";
+import { useChatTicker } from "../../hooks/use-chat-ticker.ts";
 import { useNow } from "../../hooks/use-now.ts";
-import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { api } from "../../lib/api.ts";
-import { replyCards } from "../../lib/cards.ts";
+import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/chat")({
@@ -19,134 +30,90 @@ export const Route = createFileRoute("/_app/chat")({
   component: Chat,
 });
 
+const MESSAGES = { UserMessage, AssistantMessage, EditComposer };
+
 function Chat() {
   const { data } = useSuspenseQuery(stateQuery());
-  const undone = new Set(data.undoneTurns);
   const brain = useBrain();
-  const undo = useUndoTurn();
-  // C15: a proposal nobody answers turns expired on screen when its time passes, not on the next unrelated render.
-  const now = useNow().getTime();
-  const [text, setText] = useState("");
+  // C15: a proposal nobody answers turns expired on screen when its time passes; a countdown ticks each second.
+  const clock = useNow().getTime();
+  const counting = brain.outbox.some((m) => m.retryAt !== undefined && m.retryAt > clock);
+  const ticker = useChatTicker(counting);
+  const now = counting ? ticker : clock;
   const [older, setOlder] = useState<Message[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
-  const bottom = useRef<HTMLDivElement>(null);
-  const messages = [...older.filter((m) => !data.recentMessages.some((r) => r.id === m.id)), ...data.recentMessages];
-  const assistantFor = (turnId?: string) => messages.find((m) => m.role === "assistant" && m.turnId === turnId);
-  // A reply is streaming only until the room has stored the final message (which wins after a reconnect).
-  const streaming = brain.replies.find((r) => r.status === "streaming" && !assistantFor(r.turnId));
-  const scroller = useRef<HTMLDivElement>(null);
-  const nearBottom = useRef(true);
+  const previous = useRef(new Map<string, { row: ChatRow; key: string }>());
+  const [store] = useState(() => new ChatRowStore());
 
-  useEffect(() => {
-    // Follow the conversation only while the user is at its end (not while reading older messages).
-    // Braces matter: newer browsers return a promise from scrollIntoView; an effect may return only a cleanup.
-    if (nearBottom.current) void bottom.current?.scrollIntoView({ block: "end" });
-  }, [messages.length, brain.replies]);
+  const { rows, byId } = useMemo(() => {
+    const built = chatRows({
+      older,
+      recent: data.recentMessages,
+      replies: brain.replies,
+      outbox: brain.outbox,
+      sent: brain.sent,
+      proposals: data.proposals,
+      undoneTurns: data.undoneTurns,
+      live: brain.status === "live",
+      now,
+    });
+    const kept = keepUnchanged(previous.current, built);
+    previous.current = kept.index;
+    return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])) };
+  }, [older, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, now]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!text.trim()) return;
-    brain.send(text.trim());
-    setText("");
-  };
+  // The messages rendered in this pass read the new rows; the others are told after the commit (W14).
+  store.update(byId);
+  useLayoutEffect(() => store.notify(), [store, byId]);
+
+  // Running only while a live reply streams and the room has not stored it (a stored reply wins after a reconnect).
+  const streaming = rows.find((r) => r.kind === "assistant" && r.status === "streaming" && brain.replies.some((l) => l.turnId === r.turnId && l.status === "streaming"));
+  const runtime = useChatRuntime(rows, streaming?.kind === "assistant" ? streaming.turnId : undefined);
+  const stored = data.recentMessages.length + older.length;
+
   const loadEarlier = async () => {
-    const page = await api.history(messages[0]?.createdAt);
+    const first = older[0] ?? data.recentMessages[0];
+    const page = await api.history(first?.createdAt);
     setOlder((o) => [...page.messages.reverse(), ...o]);
     setNextBefore(page.nextBefore);
   };
 
-  const users = messages.filter((m) => m.role === "user");
-
   return (
-    <div className="mx-auto flex h-full max-w-3xl flex-col">
-      <div
-        ref={scroller}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          nearBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-        }}
-        className="flex-1 space-y-4 overflow-y-auto p-4 md:p-8"
-        data-testid="history"
-      >
-        {nextBefore !== null && messages.length >= 20 && (
-          <button onClick={() => void loadEarlier()} className="mx-auto block text-sm text-indigo-600 hover:underline">
-            Load earlier messages
-          </button>
-        )}
-        {users.length === 0 && brain.outbox.length === 0 && (
-          <div className="mt-16 text-center text-stone-500">
-            <p className="text-lg">What can I take off your plate?</p>
-            <p className="mt-2 text-sm">Try “remind me to call John tomorrow at 3pm” or “plan my day”.</p>
-          </div>
-        )}
-        {users.map((m) => {
-          const live = brain.replies.find((r) => r.turnId === m.turnId);
-          const stored = assistantFor(m.turnId);
-          const replyText = stored?.text || live?.text || "";
-          const status = stored ? (stored.status === "complete" ? "completed" : stored.status) : (live?.status ?? "streaming");
-          // C16: the cards stored with the reply (after a reload, on a device that joined later), updated by live frames.
-          const cards = replyCards(stored?.actions, live?.actions, data.proposals.filter((p) => p.turnId === m.turnId), now);
-          return (
-            <div key={m.id} className="space-y-2">
-              <div className="ml-auto w-fit max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-white">{m.text}</div>
-              <div data-testid="reply" className="w-fit max-w-[85%] rounded-2xl rounded-bl-sm bg-white px-4 py-2 shadow-sm dark:bg-stone-900">
-                {replyText ? <Markdown text={replyText} /> : status === "streaming" ? <span className="animate-pulse text-stone-400">Thinking…</span> : null}
-                {cards.map((a) => <ActionCard key={a.id} action={a} />)}
-                {status === "interrupted" && <p className="mt-1 text-xs text-stone-500">Stopped.</p>}
-                {/* D18: an undone turn says so on every device; one that changed something offers Undo until then. */}
-                {m.turnId && undone.has(m.turnId) ? (
-                  <p className="mt-1 text-xs text-stone-500">Undone</p>
-                ) : (
-                  m.turnId &&
-                  cards.some((a) => a.status === "done" || a.status === "confirmed") && (
-                    <button disabled={undo.isPending} onClick={() => m.turnId && undo.mutate(m.turnId)} className="mt-1 flex items-center gap-1 text-xs text-indigo-600 hover:underline">
-                      <Undo2 className="size-3" /> Undo
-                    </button>
-                  )
-                )}
-                {status === "failed" && (
-                  <p className="mt-1 flex items-center gap-2 text-sm text-red-600">
-                    {live?.error ?? "The assistant could not answer."}
-                    <button onClick={() => brain.send(m.text)} className="flex items-center gap-1 underline">
-                      <RotateCcw className="size-3" /> Retry
-                    </button>
-                  </p>
-                )}
+    <AssistantRuntimeProvider runtime={runtime}>
+      <ChatRowsContext.Provider value={store}>
+        <ThreadPrimitive.Root className="flex h-full flex-col">
+          <h1 tabIndex={-1} className="sr-only">
+            Chat
+          </h1>
+          <ThreadPrimitive.Viewport data-testid="history" className="relative flex-1 overflow-y-auto">
+            <div className="mx-auto w-full max-w-3xl px-4 pt-4 md:px-8">
+              {nextBefore !== null && stored >= 20 && (
+                <button onClick={() => void loadEarlier()} className="mx-auto block min-h-11 rounded-lg px-3 text-sm text-indigo-700 hover:underline focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-indigo-300">
+                  Load earlier messages
+                </button>
+              )}
+              <ThreadPrimitive.Empty>
+                <Suggestions />
+              </ThreadPrimitive.Empty>
+              {/* W16: the conversation is a log; new messages are announced politely. */}
+              <div role="log" aria-live="polite" aria-label="Conversation" className="pb-4">
+                <ThreadPrimitive.Messages components={MESSAGES} />
               </div>
             </div>
-          );
-        })}
-        {brain.outbox
-          .filter((o) => !users.some((u) => u.text === o.text && u.createdAt >= o.createdAt))
-          .map((o) => (
-            <div key={o.clientActionId} className="ml-auto w-fit max-w-[85%] rounded-2xl bg-indigo-300 px-4 py-2 text-white dark:bg-indigo-800">
-              {o.text} <span className="text-xs opacity-80">· sending</span>
-            </div>
-          ))}
-        <div ref={bottom} />
-      </div>
-      <form onSubmit={submit} className="flex items-center gap-2 border-t border-stone-200 p-3 dark:border-stone-800">
-        <label className="sr-only" htmlFor="message">
-          Message
-        </label>
-        <input
-          id="message"
-          maxLength={MAX_MESSAGE_CHARS}
-          autoFocus
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder="Ask your chief of staff…"
-          className="flex-1 rounded-xl border border-stone-300 bg-white px-4 py-3 outline-none focus:ring-2 focus:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900"
-        />
-        {streaming ? (
-          <button type="button" onClick={() => brain.stop(streaming.turnId)} className="rounded-xl border border-stone-300 p-3 dark:border-stone-700" aria-label="Stop">
-            <Square className="size-5" />
-          </button>
-        ) : null}
-        <button type="submit" className="rounded-xl bg-indigo-600 p-3 text-white hover:bg-indigo-500" aria-label="Send">
-          <SendHorizontal className="size-5" />
-        </button>
-      </form>
-    </div>
+            <ThreadPrimitive.ViewportFooter className="sticky bottom-0 flex justify-center pb-2">
+              <ThreadPrimitive.ScrollToBottom aria-label="Jump to the latest" className="flex size-11 items-center justify-center rounded-full border border-stone-200 bg-white shadow-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none disabled:invisible dark:border-stone-700 dark:bg-stone-900">
+                <ArrowDown className="size-4" aria-hidden />
+              </ThreadPrimitive.ScrollToBottom>
+            </ThreadPrimitive.ViewportFooter>
+          </ThreadPrimitive.Viewport>
+          <div className="mx-auto w-full max-w-3xl px-3 pt-1 pb-3 md:px-8 md:pb-6">
+            <OutboxList now={now} />
+            <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
+            <Composer />
+            <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
+          </div>
+        </ThreadPrimitive.Root>
+      </ChatRowsContext.Provider>
+    </AssistantRuntimeProvider>
   );
 }
