@@ -4,27 +4,11 @@
  * here its `sub` is only read, to name the user and their local data.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { z } from "zod";
 import { session } from "./api.ts";
+import { signedIn } from "./local-user.ts";
+import { clearLocalData } from "./offline-cache.ts";
 
-const TokenClaimsSchema = z.object({ sub: z.string().max(256).optional(), name: z.string().max(256).optional() });
-
-export type Account = { userId: string; name: string };
-
-/** The user inside a token (its `sub`, and `name` when the identity provider sets one); null for a token that does not parse. */
-export function accountOf(token: string): Account | null {
-  try {
-    const part = token.split(".")[1];
-    if (!part) return null;
-    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/"))));
-    if (!claims.success || !claims.data.sub) return null;
-    return { userId: claims.data.sub, name: claims.data.name ?? claims.data.sub };
-  } catch {
-    return null;
-  }
-}
-
-export const signedIn = (): Account | null => (session.token ? accountOf(session.token) : null);
+export { type Account, accountOf, signedIn } from "./local-user.ts";
 
 /** The avatar's letter: the first letter or digit of the name, upper-cased. */
 export const initialOf = (name: string): string => (name.match(/[\p{L}\p{N}]/u)?.[0] ?? "?").toUpperCase();
@@ -35,9 +19,6 @@ export const initialOf = (name: string): string => (name.match(/[\p{L}\p{N}]/u)?
  * user's too though not named by user (one user at a time on a browser).
  */
 const USER_KEYS = ["micro-cos.token", "micro-cos.zone-kept"];
-
-/** The y-indexeddb database holding the user's document (brain-provider.tsx). */
-export const localDatabaseOf = (userId: string): string => `micro-cos-${userId}`;
 
 /** Every localStorage key that belongs to `userId` on this browser. */
 export function userKeys(userId: string, keys: readonly string[]): string[] {
@@ -59,19 +40,9 @@ export async function signOut(queryClient: QueryClient, leave: () => Promise<voi
   session.token = null;
   queryClient.clear();
   await leave();
-  if (account) await deleteDatabase(localDatabaseOf(account.userId));
+  // The kept state, the outbox and the IndexedDB document: one list of the user's local stores (offline-cache.ts).
+  if (account) await clearLocalData(account.userId);
   await forgetApiResponses();
-}
-
-/** Resolves when the database is gone. Blocked by another open tab of the user, it is deleted once that tab closes it. */
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => resolve();
-    request.onerror = () => resolve();
-    // Still queued: the deletion completes when the last connection closes; the user need not wait for it.
-    request.onblocked = () => resolve();
-  });
 }
 
 /** API answers a service worker may have cached (the offline shell) are the user's data too. */

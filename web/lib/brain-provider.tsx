@@ -24,10 +24,11 @@ import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
 import { afterSocketClose } from "./socket-close.ts";
-import { messageFrame, type Outgoing, readOutbox, type Sent, tokenUser, writeOutbox } from "./state-outbox.ts";
+import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
 import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
+import { localDatabaseOf, signedIn } from "./local-user.ts";
 
 export type Reply = {
   turnId: string;
@@ -133,7 +134,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       patchState((s) => applyEvents(s, events.map((e) => ({ seq: e.seq, event: parseLedgerEvent(e) })), Date.now()));
       queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
     };
-    const local = new IndexeddbPersistence(`micro-cos-${tokenUser(token)}`, doc);
+    const local = new IndexeddbPersistence(localDatabaseOf(signedIn()?.userId ?? "anonymous"), doc);
     // React may mount, unmount and mount again (StrictMode): a provider whose effect was
     // cleaned up while it fetched its ticket must not open a socket afterwards.
     let cancelled = false;

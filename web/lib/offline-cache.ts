@@ -12,12 +12,9 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { type BrainState, BrainStateSchema } from "../../shared/api.ts";
-import { ApiError, session } from "./api.ts";
+import { ApiError } from "./api.ts";
+import { localDatabaseOf, outboxKeyOf, signedIn, stateKeyOf } from "./local-user.ts";
 
-const STATE_PREFIX = "micro-cos.state.";
-const OUTBOX_PREFIX = "micro-cos.outbox.";
-/** The y-indexeddb database of the user's task/note document (web/lib/brain-provider.tsx). */
-const docDatabase = (userId: string) => `micro-cos-${userId}`;
 /** localStorage holds about 5 M characters per origin, shared with the outbox and the session. */
 export const MAX_CACHED_STATE_CHARS = 1_000_000;
 /** When the state is larger than the cap, the newest messages kept (the rest come back online). */
@@ -27,20 +24,8 @@ const WRITE_EVERY_MS = 1_000;
 
 const CachedStateSchema = z.strictObject({ v: z.literal(1), savedAt: z.string(), state: BrainStateSchema });
 
-const TokenClaimsSchema = z.object({ sub: z.string().min(1) });
-
 /** The user the session's token names (the server verified it; this only names local storage). */
-export function sessionUser(): string | null {
-  const token = session.token;
-  if (!token) return null;
-  try {
-    const payload = token.split(".")[1] ?? "";
-    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))));
-    return claims.success ? claims.data.sub : null;
-  } catch {
-    return null;
-  }
-}
+export const sessionUser = (): string | null => signedIn()?.userId ?? null;
 
 /** The stored copy, as JSON, or null when even trimmed it passes the cap. */
 function serialize(state: BrainState): string | null {
@@ -52,7 +37,7 @@ function serialize(state: BrainState): string | null {
 
 /** Keeps `state` as its user's last known state (replacing the previous copy). */
 export function saveState(state: BrainState): void {
-  const key = STATE_PREFIX + state.userId;
+  const key = stateKeyOf(state.userId);
   const json = serialize(state);
   try {
     if (json === null) localStorage.removeItem(key);
@@ -66,7 +51,7 @@ export function saveState(state: BrainState): void {
 /** The last known state of `userId`, or null when none is kept (or it does not parse). */
 export function readState(userId: string): BrainState | null {
   try {
-    const parsed = CachedStateSchema.safeParse(JSON.parse(localStorage.getItem(STATE_PREFIX + userId) ?? "null"));
+    const parsed = CachedStateSchema.safeParse(JSON.parse(localStorage.getItem(stateKeyOf(userId)) ?? "null"));
     return parsed.success && parsed.data.state.userId === userId ? parsed.data.state : null;
   } catch {
     return null;
@@ -157,7 +142,7 @@ const deleteDatabase = (name: string) =>
  * The service worker's cache holds only the app's code, no user data, and stays.
  */
 export async function clearLocalData(userId: string): Promise<void> {
-  localStorage.removeItem(STATE_PREFIX + userId);
-  localStorage.removeItem(OUTBOX_PREFIX + userId);
-  await deleteDatabase(docDatabase(userId));
+  localStorage.removeItem(stateKeyOf(userId));
+  localStorage.removeItem(outboxKeyOf(userId));
+  await deleteDatabase(localDatabaseOf(userId));
 }

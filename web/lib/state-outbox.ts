@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { ClientFrameInput } from "../../shared/protocol.ts";
-import { session } from "./api.ts";
+import { outboxKeyOf, signedIn } from "./local-user.ts";
 
 /** A chat message waiting in the outbox (kept in localStorage, so read back through this schema). */
 const OutgoingSchema = z.object({
@@ -22,7 +22,7 @@ export type Outgoing = z.infer<typeof OutgoingSchema>;
 /** A message the room accepted (its ack), with the client action id it was sent under. */
 export type Sent = { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string };
 /** One outbox per user: a message queued by Alice is never sent as Bob. */
-export const outboxKey = () => `micro-cos.outbox.${session.token ? tokenUser(session.token) : "anonymous"}`;
+export const outboxKey = () => outboxKeyOf(signedIn()?.userId ?? "anonymous");
 
 export const readOutbox = (): Outgoing[] => {
   try {
@@ -35,17 +35,6 @@ export const readOutbox = (): Outgoing[] => {
 
 export const writeOutbox = (items: Outgoing[]) => localStorage.setItem(outboxKey(), JSON.stringify(items));
 
-const TokenClaimsSchema = z.object({ sub: z.string().optional() });
-
-/** The user id inside the (already verified by the server) token, to name the local database. */
-export const tokenUser = (token: string) => {
-  try {
-    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))));
-    return (claims.success ? claims.data.sub : undefined) ?? "me";
-  } catch {
-    return "me";
-  }
-};
 
 /** The outbox entry as the frame that sends it; its client action id is also its rid, so the ack or error names it. */
 export const messageFrame = (m: Outgoing): ClientFrameInput => ({
