@@ -56,7 +56,7 @@ function ActivityView() {
   const dayLabel = (date: string) => (date === today ? "Today" : date === localDate(zone.zone, new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000)) ? "Yesterday" : zone.day(date));
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
-      <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">Activity</h1>
+      <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Activity</h1>
       <nav aria-label="Show activity by" className="mt-4 flex flex-wrap gap-1">
         {FILTERS.map((f) => (
           <Link

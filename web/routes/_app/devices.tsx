@@ -29,7 +29,7 @@ function Devices() {
   }, [online, queryClient]);
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
-      <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">Devices</h1>
+      <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Devices</h1>
       <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Notifications go to the device in use — the focused one, else the most recently active.</p>
       <ul data-testid="devices" aria-label="Your devices" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
         {devices.map((d) => {

@@ -38,7 +38,7 @@ function MemoryView() {
   return (
     <div className="mx-auto max-w-3xl space-y-10 p-4 md:p-8">
       <section>
-        <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">Memory</h1>
+        <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Memory</h1>
         <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">What your chief of staff keeps in mind in every conversation. Work hours, time zone and notifications are in Settings.</p>
         <ul data-testid="memories" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
           {data.memories.length === 0 && <li className="p-4 text-sm text-stone-600 dark:text-stone-400">Nothing pinned yet. Tell the assistant “remember that …”.</li>}

@@ -56,7 +56,7 @@ function Notes() {
     <div className="flex h-full flex-col md:flex-row">
       <aside className={`border-stone-200 p-3 md:w-72 md:shrink-0 md:overflow-y-auto md:border-r dark:border-stone-800 ${note ? "max-md:hidden" : ""}`}>
         <div className="flex items-center gap-2">
-          <h1 tabIndex={-1} className="flex-1 px-1 text-xl font-semibold tracking-tight outline-none">
+          <h1 tabIndex={-1} className="flex-1 px-1 text-xl font-semibold tracking-tight">
             Notes
           </h1>
           <button onClick={() => void create()} className="flex min-h-9 items-center gap-1 rounded-lg bg-indigo-600 px-3 text-sm font-medium text-white outline-none hover:bg-indigo-500 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 max-md:min-h-11 dark:focus-visible:ring-offset-stone-950">

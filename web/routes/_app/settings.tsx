@@ -65,7 +65,7 @@ function SettingsView() {
   });
   return (
     <div className="mx-auto max-w-3xl space-y-8 p-4 md:p-8">
-      <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">Settings</h1>
+      <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Settings</h1>
       {/* Keyed by what the room holds: a change saved here or on another device starts the form again from it. */}
       <PreferencesForm
         key={`${JSON.stringify(prefs)}|${zone.zone}`}

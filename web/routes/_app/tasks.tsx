@@ -146,7 +146,7 @@ function Tasks() {
   return (
     <div className="mx-auto max-w-3xl p-4 pb-24 md:p-8">
       <header className="flex items-center gap-3">
-        <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">
+        <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">
           Tasks
         </h1>
         <span className="text-sm text-stone-600 dark:text-stone-400">{open} open</span>
