@@ -49,11 +49,11 @@ describe("Web app — a bulk proposal on two devices", () => {
     await phone.getByRole("link", { name: "Chat" }).click();
 
     // Confirmed on the phone: the laptop, untouched, shows it confirmed with no Confirm button left.
-    await card(phone).getByRole("button", { name: "Confirm" }).click();
+    await card(phone).getByRole("button", { name: "Confirm", exact: true }).click();
     for (const page of [phone, laptop]) {
       await card(page).and(page.locator('[data-status="confirmed"]')).waitFor({ timeout: 15_000 });
       expect(await page.getByTestId("action-card").filter({ hasText: "Delete 3 tasks" }).count()).toBe(1);
-      expect(await page.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Confirm", exact: true }).count()).toBe(0);
       expect(await items(page)).toEqual(TITLES);
     }
     await screenshot(laptop, "bulk-03-confirmed-elsewhere");
@@ -86,7 +86,7 @@ describe("Web app — a bulk proposal on two devices", () => {
       expect(await cancelled.innerText()).toContain("cancelled");
       // Never a green check on a proposal that did not happen.
       expect(await cancelled.locator("svg.text-emerald-600").count()).toBe(0);
-      expect(await page.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Confirm", exact: true }).count()).toBe(0);
     }
     await screenshot(phone, "bulk-05-cancelled-elsewhere");
     await phone.getByRole("link", { name: "Tasks" }).click();
@@ -101,11 +101,11 @@ describe("Web app — a bulk proposal on two devices", () => {
     await laptop.keyboard.press("Enter");
     const proposal = laptop.getByTestId("action-card").filter({ hasText: "Water the plants" });
     await proposal.and(laptop.locator('[data-status="proposed"]')).waitFor({ timeout: 20_000 });
-    expect(await proposal.getByRole("button", { name: "Confirm" }).count()).toBe(1);
+    expect(await proposal.getByRole("button", { name: "Confirm", exact: true }).count()).toBe(1);
     // Proposals expire after 10 minutes (C8); eleven minutes later in the page's clock.
     await laptop.clock.fastForward("11:00");
     await proposal.and(laptop.locator('[data-status="expired"]')).waitFor({ timeout: 15_000 });
-    expect(await proposal.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+    expect(await proposal.getByRole("button", { name: "Confirm", exact: true }).count()).toBe(0);
     await screenshot(laptop, "bulk-06-expired-on-screen");
   });
 });

@@ -83,7 +83,7 @@ describe("Web app — history that stays whole", () => {
     await say(laptop, "delete cancel gym membership", "confirm it on your device");
     await expect.poll(() => cardStatuses(phone, "confirm it on your device"), { timeout: 15_000 }).toEqual(["delete:proposed"]);
 
-    await laptop.getByRole("button", { name: "Confirm" }).click();
+    await laptop.getByRole("button", { name: "Confirm", exact: true }).click();
     await expect.poll(() => cardStatuses(laptop, "confirm it on your device"), { timeout: 15_000 }).toEqual(["delete:confirmed"]);
     await expect.poll(() => cardStatuses(phone, "confirm it on your device"), { timeout: 15_000 }).toEqual(["delete:confirmed"]);
 
@@ -92,7 +92,7 @@ describe("Web app — history that stays whole", () => {
       await live(page);
       await reply(page, "confirm it on your device").waitFor({ timeout: 20_000 });
       expect(await cardStatuses(page, "confirm it on your device")).toEqual(["delete:confirmed"]);
-      expect(await page.getByRole("button", { name: "Confirm" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Confirm", exact: true }).count()).toBe(0);
     }
     await screenshot(laptop, "history-03-confirmed-after-reload");
   });

@@ -31,4 +31,25 @@ describe("Web app — no uncaught page errors", () => {
     console.log(`[page errors] ${errors.length}${errors.length ? `: ${errors.join(" | ")}` : ""}`);
     expect(errors).toEqual([]);
   });
+
+  it("[W44][W6] a connect whose ticket cannot be fetched is tried again by itself: live with no reload and no online event", async () => {
+    const page = await app.signIn("patient-user");
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    // The server is unreachable for the next two ticket requests (the browser still thinks it is online).
+    let refusedTickets = 0;
+    await page.route("**/api/v1/socket/ticket", async (route) => {
+      if (refusedTickets < 2) {
+        refusedTickets += 1;
+        return route.abort("connectionrefused");
+      }
+      return route.continue();
+    });
+    await page.reload();
+    await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached", timeout: 30_000 });
+    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 60_000 });
+    console.log(`[W44] live after ${refusedTickets} refused ticket requests, page errors ${errors.length}`);
+    expect(refusedTickets).toBe(2);
+    expect(errors).toEqual([]);
+  });
 });

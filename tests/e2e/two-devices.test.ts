@@ -221,12 +221,12 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await page.keyboard.press("Enter");
     await settled(page, "confirm it on your device");
     await page.reload();
-    const confirm = page.getByRole("button", { name: "Confirm" });
+    const confirm = page.getByRole("button", { name: "Confirm", exact: true });
     await confirm.waitFor({ timeout: 20_000 });
     await page.getByRole("link", { name: "Tasks" }).click();
     await page.getByTestId("tasks").filter({ hasText: "Cancel gym membership" }).waitFor();
     await page.getByRole("link", { name: "Chat" }).click();
-    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByRole("button", { name: "Confirm", exact: true }).click();
     await page.getByTestId("action-card").filter({ hasText: "confirmed" }).waitFor({ timeout: 10_000 });
     await page.getByRole("link", { name: "Tasks" }).click();
     await page.getByTestId("tasks").filter({ hasText: "Nothing here." }).waitFor({ timeout: 10_000 });

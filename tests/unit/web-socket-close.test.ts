@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "../../shared/protocol.ts";
-import { afterSocketClose, MAX_TICKET_REFUSALS } from "../../web/lib/socket-close.ts";
+import { afterSocketClose, connectRetryDelay, CONNECT_RETRY_FIRST_MS, CONNECT_RETRY_MAX_MS, MAX_TICKET_REFUSALS } from "../../web/lib/socket-close.ts";
 
 describe("Web — socket closes", () => {
   it("[P15] 4401 means a fresh ticket, and after a few refusals in a row, stop and sign in — not a blind retry", () => {
@@ -18,5 +18,12 @@ describe("Web — socket closes", () => {
     for (const code of [undefined, 1000, 1001, 1006, 1011, CLOSE_CODES.protocolMismatch]) {
       expect(afterSocketClose(code, 1), String(code)).toEqual({ action: "reconnect", refusals: 1 });
     }
+  });
+});
+
+describe("Web — a connect that could not start (W44)", () => {
+  it("[W44] waits 1 s, then twice as long each time, never more than 30 s", () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 50].map(connectRetryDelay)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, CONNECT_RETRY_MAX_MS, CONNECT_RETRY_MAX_MS, CONNECT_RETRY_MAX_MS]);
+    expect(connectRetryDelay(0)).toBe(CONNECT_RETRY_FIRST_MS);
   });
 });

@@ -23,7 +23,7 @@ import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../..
 import { api, session } from "./api.ts";
 import { brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
-import { afterSocketClose } from "./socket-close.ts";
+import { afterSocketClose, connectRetryDelay } from "./socket-close.ts";
 import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
 import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
@@ -73,13 +73,6 @@ const PING_EVERY_MS = 25_000;
 /** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
 const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
 
-/**
- * Opens the provider's socket. Its ticket request can fail (offline, the session
- * refused) or be cancelled (the effect was cleaned up first): the provider then
- * stays closed and the status says offline; the next `online` event or reload
- * opens it again. The rejection is handled here — never an uncaught page error.
- */
-const open = (p: YProvider) => void p.connect().catch(() => p.emit("status", [{ status: "disconnected" }]));
 
 
 export function BrainProvider({ children }: { children: ReactNode }) {
@@ -93,6 +86,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [provider, setProvider] = useState<YProvider | null>(null);
   const providerRef = useRef<YProvider | null>(null);
+  /** Closes and opens the socket again (a new hello: a rename); set by the connection effect. */
+  const reopen = useRef<() => void>(() => {});
   const id = useMemo(deviceId, []);
 
   /** Sends when the socket is open; otherwise drops the frame (the outbox and the next hello cover what matters). */
@@ -154,7 +149,35 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       disableBc: true,
       connect: false,
     });
-    open(p);
+    /**
+     * Opens the provider's socket. Its ticket request can fail (offline, the server
+     * unreachable, the session refused) or be cancelled (the effect was cleaned up
+     * first): the status then says offline and, while the browser thinks it is
+     * online, the connect is tried again after a growing wait (W44); offline, the
+     * `online` event opens it. The rejection is handled here — never an uncaught
+     * page error (W6).
+     */
+    let failures = 0;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const open = () => {
+      if (retry !== null) clearTimeout(retry);
+      retry = null;
+      p.connect().then(
+        () => {
+          failures = 0;
+        },
+        () => {
+          if (cancelled) return;
+          p.emit("status", [{ status: "disconnected" }]);
+          if (navigator.onLine) retry = setTimeout(open, connectRetryDelay(failures++));
+        },
+      );
+    };
+    open();
+    reopen.current = () => {
+      p.disconnect();
+      open();
+    };
     providerRef.current = p;
     setProvider(p);
     // W14: a reply's frames render synchronously, inside the socket's message event: React would otherwise
@@ -291,7 +314,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
               resync = setTimeout(() => {
                 resync = null;
                 p.disconnect();
-                open(p);
+                open();
               }, (f.retryAfter ?? 60) * 1000);
             }
           } else if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
@@ -313,7 +336,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       p.disconnect();
       setStatus("offline");
     };
-    const onOnline = () => open(p);
+    const onOnline = () => open();
     window.addEventListener("offline", onOffline);
     window.addEventListener("online", onOnline);
     const ping = setInterval(() => frame({ type: "ping" }), PING_EVERY_MS);
@@ -327,6 +350,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
       if (resync !== null) clearTimeout(resync);
+      if (retry !== null) clearTimeout(retry);
+      reopen.current = () => {};
       if (refetch !== null) clearTimeout(refetch);
       forget();
       p.destroy();
@@ -362,10 +387,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
     rename: (name) => {
       setDeviceName(name);
-      const p = providerRef.current;
-      if (!p) return;
-      p.disconnect();
-      open(p);
+      reopen.current();
     },
   };
   return <BrainContext.Provider value={value}>{children}</BrainContext.Provider>;

@@ -24,3 +24,17 @@ export function afterSocketClose(code: number | undefined, refusals: number): So
   const next = refusals + 1;
   return { action: next >= MAX_TICKET_REFUSALS ? "stop" : "new-ticket", refusals: next };
 }
+
+/** W44: the first wait before trying again when a connect could not even start (its ticket could not be fetched). */
+export const CONNECT_RETRY_FIRST_MS = 1_000;
+/** W44: the longest wait between such tries. */
+export const CONNECT_RETRY_MAX_MS = 30_000;
+
+/**
+ * How long to wait before the next try after `failures` connects in a row that
+ * could not fetch their ticket (server unreachable, a proxy's error page): 1 s,
+ * doubling, at most 30 s. y-partyserver's provider retries a socket that
+ * closes, but not a connect whose ticket request failed — that one would stay
+ * offline until a reload or the browser's `online` event.
+ */
+export const connectRetryDelay = (failures: number): number => Math.min(CONNECT_RETRY_MAX_MS, CONNECT_RETRY_FIRST_MS * 2 ** Math.max(0, failures));
