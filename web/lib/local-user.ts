@@ -17,7 +17,9 @@ export function accountOf(token: string): Account | null {
   try {
     const part = token.split(".")[1];
     if (!part) return null;
-    const claims = TokenClaimsSchema.safeParse(JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/"))));
+    // base64url → bytes → UTF-8 (atob alone gives bytes as Latin-1: "José" would read "JosÃ©").
+    const bytes = Uint8Array.from(atob(part.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    const claims = TokenClaimsSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
     if (!claims.success || !claims.data.sub) return null;
     return { userId: claims.data.sub, name: claims.data.name ?? claims.data.sub };
   } catch {
