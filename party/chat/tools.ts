@@ -303,7 +303,7 @@ export const getAgenda = defineTool({
     intent: "agenda",
     rank: 20,
     parse: (text) =>
-      /\b(agenda|schedule)\b|what('| i)?s on (my plate|today)|what do i have (today|on)|what('| i)?s due (today|now)/i.test(text.trim().toLowerCase()) ? {} : null,
+      /\b(agenda|schedule)\b|what('| i)?s on (my plate|today|my (to-?do )?list)|what do i have (today|on)|what('| i)?s due (today|now)|^(show|list) (me )?my (tasks|to-?dos?)\b/i.test(text.trim().toLowerCase()) ? {} : null,
     input: () => ({}),
     reply: (_fields, out, at) => {
       const tasks = AgendaSchema.parse(out.tasks ?? []);

@@ -54,10 +54,10 @@ describe("Web app — chat on assistant-ui, driven by frames", () => {
     for (const d of [laptop, phone]) d.stateFetches.length = 0;
     const completedBefore = count(laptop, "llm.completed");
 
-    await send(laptop.page, "what's on my list?");
+    await send(laptop.page, "tell me about ostriches");
     // At once: the bubble is there before any reply frame could be.
     const mine = laptop.page.getByTestId("user-message").last();
-    await mine.filter({ hasText: "what's on my list?" }).waitFor({ timeout: 2_000 });
+    await mine.filter({ hasText: "tell me about ostriches" }).waitFor({ timeout: 2_000 });
     await expect.poll(() => mine.getAttribute("data-delivery"), { timeout: 10_000 }).toBe("sent");
 
     // While the stream runs: partial text on both devices, read before the completed frame arrived on either.
@@ -85,7 +85,7 @@ describe("Web app — chat on assistant-ui, driven by frames", () => {
     // W16: the conversation is a polite live region; every message says who speaks.
     const log = laptop.page.getByRole("log");
     expect(await log.getAttribute("aria-live")).toBe("polite");
-    expect(await log.getByTestId("user-message").last().innerText()).toContain("what's on my list?");
+    expect(await log.getByTestId("user-message").last().innerText()).toContain("tell me about ostriches");
     expect(await log.getByText("You:").count()).toBe(await log.getByTestId("user-message").count());
     expect(await log.getByText("Chief of staff").count()).toBe(await log.getByTestId("reply").count());
     await screenshot(laptop.page, "chat-02-reply-desktop");
@@ -95,7 +95,7 @@ describe("Web app — chat on assistant-ui, driven by frames", () => {
   it("[W12] Stop ends a streaming reply as “Stopped.” on both devices", async () => {
     const laptop = await device("chat-bo");
     const phone = await device("chat-bo");
-    await send(laptop.page, "what's on my list?");
+    await send(laptop.page, "tell me about ostriches");
     await expect.poll(async () => (await lastReply(laptop.page).innerText()).includes("Sorry"), { timeout: 20_000 }).toBe(true);
     await laptop.page.getByRole("button", { name: "Stop" }).click();
     for (const d of [laptop, phone]) await lastReply(d.page).getByText("Stopped.").waitFor({ timeout: 15_000 });

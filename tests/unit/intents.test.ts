@@ -43,6 +43,10 @@ describe("Assistant — offline understanding", () => {
   const others: [string, unknown][] = [
     ["what's on my agenda today?", { kind: "agenda" }],
     ["What do I have today", { kind: "agenda" }],
+    // W17: the chat's suggestion, and how people ask for their list.
+    ["What's on my list?", { kind: "agenda" }],
+    ["what's on my to-do list", { kind: "agenda" }],
+    ["show my tasks", { kind: "agenda" }],
     ["remember that my favorite airport is JFK", { kind: "pin_memory", key: "favorite airport", value: "JFK" }],
     ["Remember my daughter's school is Lincoln Elementary", { kind: "pin_memory", key: "daughter's school", value: "Lincoln Elementary" }],
     ["mark call John as done", { kind: "complete_task", query: "call John" }],

@@ -3,7 +3,6 @@
  * Live (S14): read against the task list, an item whose task was completed
  * shows done, and a plan made when nothing was open offers to plan again.
  */
-import { useQueryClient } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
 import { toast } from "sonner";
 import type { Plan, Task } from "../../shared/domain.ts";
@@ -11,16 +10,14 @@ import { formatDay } from "../../shared/format.ts";
 import { useBrain } from "../hooks/use-brain.ts";
 import { api } from "../lib/api.ts";
 import { planView } from "../lib/plan-view.ts";
-import { brainKeys } from "../lib/queries.ts";
 
 export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }) {
-  const queryClient = useQueryClient();
   const brain = useBrain();
   const view = planView(plan, tasks);
   const settle = async (itemId: string, action: "accept" | "reject") => {
     try {
       await api.planItem(plan.date, itemId, action);
-      await queryClient.invalidateQueries({ queryKey: brainKeys.all });
+      // W10: the event this write records reaches every device — this one too — on the socket and is folded into the cached state; no refetch.
     } catch (err) {
       toast.error(err instanceof Error ? err.message : String(err));
     }

@@ -5,20 +5,17 @@
  * changes. Never shown while the zone is still the default (the first device's
  * hello is setting it).
  */
-import { useQueryClient } from "@tanstack/react-query";
 import { Globe } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { useZone } from "../hooks/use-zone.ts";
 import { api } from "../lib/api.ts";
-import { brainKeys } from "../lib/queries.ts";
 
 /** The device zone and preference zone the user chose to keep, as `device|preference`. */
 const KEPT_KEY = "micro-cos.zone-kept";
 
 export function ZoneOffer() {
   const { zone: timezone, device, traveller } = useZone();
-  const queryClient = useQueryClient();
   const [kept, setKept] = useState(() => localStorage.getItem(KEPT_KEY));
   const [busy, setBusy] = useState(false);
   const pair = `${device}|${timezone}`;
@@ -28,7 +25,6 @@ export function ZoneOffer() {
     try {
       await api.preferences({ timezone: device, timezoneSource: "user" });
       toast.success(`Times now show in ${device}`);
-      await queryClient.invalidateQueries({ queryKey: brainKeys.all });
     } catch (err) {
       toast.error(err instanceof Error ? err.message : String(err));
     } finally {

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { api } from "../lib/api.ts";
-import { brainKeys, stateQuery } from "../lib/queries.ts";
+import { stateQuery } from "../lib/queries.ts";
 
 /** Unpins a memory optimistically; the room's event confirms it, a failure puts it back. */
 export function useUnpin() {
@@ -20,6 +20,5 @@ export function useUnpin() {
       if (context?.before) queryClient.setQueryData(stateQuery().queryKey, context.before);
       toast.error(error instanceof Error ? error.message : String(error));
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: brainKeys.all }),
   });
 }

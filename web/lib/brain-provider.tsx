@@ -28,6 +28,7 @@ import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from 
 import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
+import { knownAfterPresence } from "./known-devices.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
 
 export type Reply = {
@@ -232,7 +233,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           return;
         }
         case "presence":
-          patchState((s) => ({ ...s, devices: f.devices }));
+          // W10: who is connected, and the devices met (P16) — a device that left is remembered as last seen now.
+          patchState((s) => ({ ...s, devices: f.devices, knownDevices: knownAfterPresence(s.knownDevices, s.devices, f.devices, new Date().toISOString()) }));
           return setDevices(f.devices);
         case "event":
           lastEventSeq = f.event.seq;

@@ -3,14 +3,12 @@
  * zone (W5), each with Snooze (10 min, 1 hour, tomorrow morning) and Cancel.
  * Both go to the room (S4), so every device sees the reminder move or go.
  */
-import { useQueryClient } from "@tanstack/react-query";
 import { Bell, BellOff } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import type { Reminder } from "../../../shared/domain.ts";
 import type { Zone } from "../../hooks/use-zone.ts";
 import { api } from "../../lib/api.ts";
-import { brainKeys } from "../../lib/queries.ts";
 import { SNOOZE_CHOICES, type SnoozeChoice, snoozeMinutes } from "../../lib/reminder-snooze.ts";
 
 /** The pending reminders, soonest first. */
@@ -19,7 +17,6 @@ export const upcoming = (reminders: readonly Reminder[]): Reminder[] => reminder
 const SMALL = "rounded-md px-2 py-1 text-xs font-medium outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50 max-md:min-h-11 max-md:min-w-11";
 
 export function UpcomingReminders({ reminders, zone }: { reminders: readonly Reminder[]; zone: Zone }) {
-  const queryClient = useQueryClient();
   const [busy, setBusy] = useState<string | null>(null);
   const list = upcoming(reminders);
   const run = async (reminder: Reminder, call: () => Promise<Reminder>, said: (r: Reminder) => string) => {
@@ -27,7 +24,7 @@ export function UpcomingReminders({ reminders, zone }: { reminders: readonly Rem
     try {
       const result = await call();
       toast(said(result));
-      await queryClient.invalidateQueries({ queryKey: brainKeys.all });
+      // W10: the event this write records reaches every device — this one too — on the socket and is folded into the cached state; no refetch.
     } catch (err) {
       toast.error(err instanceof Error ? err.message : String(err));
     } finally {

@@ -1,15 +1,13 @@
 /** The user's devices: each named, with its browser and OS, online or last seen; this one; the one in use (W30, P16). */
-import { useQueryClient } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { Laptop, Smartphone, Terminal } from "lucide-react";
-import { useEffect } from "react";
 import { deviceInUse } from "../../../shared/presence.ts";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useKnownDevices } from "../../hooks/use-known-devices.ts";
 import { defaultDeviceName } from "../../lib/device.ts";
 import { useZone } from "../../hooks/use-zone.ts";
-import { brainKeys, stateQuery } from "../../lib/queries.ts";
+import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/devices")({
   loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
@@ -21,12 +19,6 @@ function Devices() {
   const { devices } = useKnownDevices();
   const inUse = deviceInUse(brain.devices);
   const zone = useZone();
-  const queryClient = useQueryClient();
-  // A device that connected or left since the state was read: read the list of devices met again, while this view is open.
-  const online = brain.devices.map((d) => d.deviceId).join(",");
-  useEffect(() => {
-    void queryClient.invalidateQueries({ queryKey: brainKeys.state() });
-  }, [online, queryClient]);
   return (
     <div className="mx-auto max-w-3xl p-4 md:p-8">
       <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Devices</h1>

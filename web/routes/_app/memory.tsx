@@ -1,5 +1,5 @@
 /** Pinned memories: what the assistant knows about the user. Preferences live in Settings (W35). */
-import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
@@ -7,7 +7,7 @@ import { type Memory, MemoryTypeSchema } from "../../../shared/domain.ts";
 import { Trash2 } from "lucide-react";
 import { useUnpin } from "../../hooks/use-unpin.ts";
 import { api } from "../../lib/api.ts";
-import { brainKeys, stateQuery } from "../../lib/queries.ts";
+import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/memory")({
   loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
@@ -18,19 +18,16 @@ const field = "mt-1 block min-h-11 w-full rounded-lg border border-stone-300 bg-
 
 function MemoryView() {
   const { data } = useSuspenseQuery(stateQuery());
-  const queryClient = useQueryClient();
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
   const [type, setType] = useState<Memory["type"]>("fact");
   const unpin = useUnpin();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: brainKeys.all });
   const pin = async (e: FormEvent) => {
     e.preventDefault();
     try {
       await api.pin({ type, key, value });
       setKey("");
       setValue("");
-      await refresh();
     } catch (err) {
       toast.error(err instanceof Error ? err.message : String(err));
     }
@@ -52,7 +49,7 @@ function MemoryView() {
                 defaultValue={m.value}
                 onBlur={(e) => {
                   const value = e.target.value.trim();
-                  if (value && value !== m.value) void api.pin({ type: m.type, key: m.key, value }).then(refresh, (err: unknown) => toast.error(err instanceof Error ? err.message : String(err)));
+                  if (value && value !== m.value) void api.pin({ type: m.type, key: m.key, value }).catch((err: unknown) => toast.error(err instanceof Error ? err.message : String(err)));
                 }}
                 className="min-h-11 min-w-0 flex-1 rounded bg-transparent px-1 text-stone-700 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-stone-300"
               />

@@ -15,7 +15,7 @@ import { NotificationPermission } from "../../components/notification-permission
 import { useZone } from "../../hooks/use-zone.ts";
 import { signedIn, signOut } from "../../lib/account.ts";
 import { api } from "../../lib/api.ts";
-import { brainKeys, stateQuery } from "../../lib/queries.ts";
+import { stateQuery } from "../../lib/queries.ts";
 import { type DraftErrors, draftOf, patchOf, type SettingsDraft, validateDraft } from "../../lib/settings-form.ts";
 
 export const Route = createFileRoute("/_app/settings")({
@@ -55,7 +55,6 @@ function SettingsView() {
       queryClient.setQueryData(stateQuery().queryKey, (s) => (s ? { ...s, preferences: saved } : s));
       setStatus({ kind: "saved", text: "Saved" });
       toast.success("Settings saved");
-      await queryClient.invalidateQueries({ queryKey: brainKeys.all });
     },
     onError: (error) => {
       const text = error instanceof Error ? error.message : String(error);
