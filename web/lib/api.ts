@@ -18,7 +18,8 @@ import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnooze
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 
-const TOKEN_KEY = "micro-cos.token";
+/** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
+export const TOKEN_KEY = "micro-cos.token";
 
 export const session = {
   get token(): string | null {
