@@ -177,6 +177,8 @@ describe("Web app — identity on screen", () => {
 
     await page.getByRole("button", { name: "Account: ivan" }).click();
     await page.locator("#account-menu").getByRole("button", { name: "Sign out" }).click();
+    // Something is not sent (W33): asked first; the user chooses to lose it.
+    await page.getByRole("dialog", { name: "Sign out with changes not sent?" }).getByRole("button", { name: "Sign out anyway" }).click();
     await page.waitForURL(/\/login$/);
     await expect.poll(databases, { timeout: 15_000 }).not.toContain("micro-cos-ivan");
     const left = await keys();
@@ -197,6 +199,83 @@ describe("Web app — identity on screen", () => {
     expect(await page.locator("body").innerText()).not.toContain("note this while offline");
     expect(await databases()).not.toContain("micro-cos-ivan");
     await page.context().setOffline(false);
+  });
+
+  it("[W33] with a message queued offline, Sign out asks what would be lost; “Stay signed in” keeps everything, and once sent, sign-out asks nothing", async () => {
+    const page = await app.signIn("mona");
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ""));
+    const outbox = () => page.evaluate(() => localStorage.getItem("micro-cos.outbox.mona"));
+    await expect.poll(databases, { timeout: 10_000 }).toContain("micro-cos-mona");
+    await page.context().setOffline(true);
+    await view(page, "Chat");
+    await page.getByLabel("Message").fill("call the plumber");
+    await page.keyboard.press("Enter");
+    await expect.poll(outbox, { timeout: 10_000 }).toContain("call the plumber");
+
+    await page.getByRole("button", { name: "Account: mona" }).click();
+    await page.locator("#account-menu").getByRole("button", { name: "Sign out" }).click();
+    const dialog = page.getByRole("dialog", { name: "Sign out with changes not sent?" });
+    await dialog.waitFor();
+    const said = await dialog.innerText();
+    expect(said).toContain("1 message not sent yet will be deleted from this browser.");
+    expect(said).toContain("You are not connected");
+    // The browser's modal: the rest of the page is inert, focus starts on the safe choice.
+    expect(await page.evaluate(() => document.querySelector("dialog[open]")?.matches(":modal") ?? false)).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Stay signed in");
+    for (const name of ["Sign out anyway", "Stay signed in"]) {
+      const box = await dialog.getByRole("button", { name }).boundingBox();
+      expect(box && box.height >= 44 && box.width >= 44).toBe(true);
+    }
+    const found = await seriousViolations(page);
+    console.log(`[identity] axe sign-out dialog: ${found.length}${found.length ? ` ${found.join(" | ")}` : ""}`);
+    expect(found).toEqual([]);
+    await screenshot(page, "identity-09-sign-out-confirm");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "identity-10-sign-out-confirm-phone");
+    await page.setViewportSize({ width: 1200, height: 800 });
+
+    await dialog.getByRole("button", { name: "Stay signed in" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(new URL(page.url()).pathname).toBe("/chat");
+    expect(await outbox()).toContain("call the plumber");
+    expect(await page.evaluate(() => localStorage.getItem("micro-cos.token"))).not.toBeNull();
+    expect(await databases()).toContain("micro-cos-mona");
+
+    // Escape keeps the user signed in too.
+    await page.getByRole("button", { name: "Account: mona" }).click();
+    await page.locator("#account-menu").getByRole("button", { name: "Sign out" }).click();
+    await dialog.waitFor();
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await outbox()).toContain("call the plumber");
+
+    // Back online, the message goes out; then nothing is pending and Sign out does not ask.
+    await page.context().setOffline(false);
+    await whenLive(page);
+    await expect.poll(outbox, { timeout: 15_000 }).not.toContain("call the plumber");
+    await view(page, "Settings");
+    await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login$/);
+    expect(await page.getByRole("dialog").count()).toBe(0);
+  });
+
+  it("[W33] with nothing pending, Sign out leaves at once; the user's other tab learns of it and goes to sign-in, so the document is deleted", async () => {
+    const page = await app.signIn("lena");
+    const other = await page.context().newPage();
+    await other.goto(`${app.server.url}/tasks`);
+    await whenLive(other);
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ""));
+    await expect.poll(databases, { timeout: 10_000 }).toContain("micro-cos-lena");
+
+    await page.getByRole("button", { name: "Account: lena" }).click();
+    await page.locator("#account-menu").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login$/);
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    // The other tab closes its connection to the document by leaving; until then the deletion would be blocked.
+    await other.waitForURL(/\/login$/, { timeout: 10_000 });
+    await expect.poll(databases, { timeout: 15_000 }).not.toContain("micro-cos-lena");
+    expect(await other.evaluate(() => Object.keys(localStorage).filter((k) => k.includes("lena")))).toEqual([]);
+    await page.context().close();
   });
 
   it("[W32][W34] Devices and Activity have no serious or critical axe violation, in light and dark", async () => {

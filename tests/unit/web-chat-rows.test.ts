@@ -40,6 +40,17 @@ describe("Web — chat rows", () => {
     expect(stored.map((r) => r.id)).toEqual(["out-c9", "reply-out-c9"]);
   });
 
+  it("[W12] an outbox entry is matched to stored messages by client action id only: the same text stored and queued shows twice", () => {
+    // The stored "yes" is dated after the queued one (clock skew between devices); the queued one is a new message all the same.
+    const stored = { ...user("u1", "yes", "t1"), createdAt: "2026-11-25T09:59:30.000Z" };
+    const rows = chatRows(input({ recent: [stored, reply("a1", "Done", "t1")], outbox: [{ text: "yes", clientActionId: "c1", createdAt: "2026-11-25T09:59:00.000Z", failed: "too long" }] }));
+    expect(shape(rows)).toEqual(["user:yes:sent", "reply:Done:completed", "user:yes:failed"]);
+    // Acked (its client action id is in the ack map): shown once, from the ack, even before the outbox let go of it.
+    const sent = [{ clientActionId: "c1", messageId: "u1", turnId: "t1", text: "yes", createdAt: "2026-11-25T09:59:00.000Z" }];
+    const acked = chatRows(input({ sent, recent: [stored], outbox: [{ text: "yes", clientActionId: "c1", createdAt: "2026-11-25T09:59:00.000Z" }] }));
+    expect(shape(acked)).toEqual(["user:yes:sent", "reply::streaming"]);
+  });
+
   it("[W14] rows that did not change keep their object, so a token re-renders one reply", () => {
     const base = input({ recent: [user("u1", "hi", "t1"), reply("a1", "Hello", "t1"), user("u2", "more", "t2")], replies: [{ turnId: "t2", text: "A", status: "streaming", actions: [] }] });
     const first = keepUnchanged(new Map(), chatRows(base));

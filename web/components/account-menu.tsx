@@ -4,18 +4,18 @@
  * popover (top layer): the navigation bar scrolls sideways on a phone and
  * would clip an absolutely placed menu; Escape and a click outside close it.
  */
-import { useQueryClient } from "@tanstack/react-query";
-import { Link, useNavigate } from "@tanstack/react-router";
+import { Link } from "@tanstack/react-router";
 import { LogOut, Settings } from "lucide-react";
 import { useRef } from "react";
-import { initialOf, signedIn, signOut } from "../lib/account.ts";
+import { useSignOut } from "../hooks/use-sign-out.ts";
+import { initialOf, signedIn } from "../lib/account.ts";
+import { SignOutConfirm } from "./sign-out-confirm.tsx";
 
 const MENU_ID = "account-menu";
 
 export function AccountMenu() {
   const account = signedIn();
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
+  const signOut = useSignOut();
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   if (!account) return null;
@@ -71,13 +71,15 @@ export function AccountMenu() {
           type="button"
           onClick={() => {
             close();
-            void signOut(queryClient, () => navigate({ to: "/login" }));
+            signOut.request();
           }}
           className="flex min-h-11 w-full items-center gap-2 rounded-lg px-2 text-left text-sm hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:hover:bg-stone-800"
         >
           <LogOut className="size-4" aria-hidden /> Sign out
         </button>
       </div>
+      {/* Outside the popover: it closes on the click, and a dialog inside a hidden popover would not show. */}
+      <SignOutConfirm {...signOut} />
     </>
   );
 }

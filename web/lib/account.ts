@@ -14,6 +14,17 @@ export { type Account, accountOf, signedIn } from "./local-user.ts";
 export const initialOf = (name: string): string => (name.match(/[\p{L}\p{N}]/u)?.[0] ?? "?").toUpperCase();
 
 /**
+ * W33: what signing out now would delete before it reached the room, as the
+ * sentence the confirmation says; null when nothing is pending (sign out at once).
+ */
+export function unsentAtSignOut(unsentMessages: number, live: boolean): string | null {
+  const parts: string[] = [];
+  if (unsentMessages > 0) parts.push(`${unsentMessages} ${unsentMessages === 1 ? "message" : "messages"} not sent yet will be deleted from this browser.`);
+  if (!live) parts.push("You are not connected: changes to tasks and notes made since the connection dropped may not have been saved and will be deleted from this browser.");
+  return parts.length > 0 ? parts.join(" ") : null;
+}
+
+/**
  * W33: keys of the user's own data in localStorage end in `.<userId>` (the
  * outbox: `micro-cos.outbox.<userId>`) — sign-out removes them. These are the
  * user's too though not named by user (one user at a time on a browser).

@@ -17,8 +17,10 @@ import {
 import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnoozeSchema, UndoTurnSchema } from "../../shared/commands.ts";
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
+import { DEVICE_KEY } from "./device.ts";
 
-const TOKEN_KEY = "micro-cos.token";
+/** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
+export const TOKEN_KEY = "micro-cos.token";
 
 export const session = {
   get token(): string | null {
@@ -49,7 +51,7 @@ async function call<S extends z.ZodType>(schema: S, method: string, path: string
   const headers: Record<string, string> = {};
   if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
   if (session.token) headers.authorization = `Bearer ${session.token}`;
-  const device = localStorage.getItem("micro-cos.device");
+  const device = localStorage.getItem(DEVICE_KEY);
   if (device) headers["x-device-id"] = device;
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

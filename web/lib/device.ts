@@ -5,7 +5,8 @@
  */
 import { describeUserAgent } from "../../shared/platform.ts";
 
-const DEVICE_KEY = "micro-cos.device";
+/** This device's id in localStorage; api.ts sends it as X-Device-Id. */
+export const DEVICE_KEY = "micro-cos.device";
 const NAME_KEY = "micro-cos.device-name";
 /** Set once the user answered the "Name this device" prompt (saved or dismissed): it is asked once (W31). */
 const ASKED_KEY = "micro-cos.device-name-asked";

@@ -9,6 +9,7 @@ import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { useDocumentTitle } from "../hooks/use-document-title.ts";
 import { focusView, useFocusHeading } from "../hooks/use-focus-heading.ts";
+import { useSignedOutElsewhere } from "../hooks/use-signed-out-elsewhere.ts";
 import { session } from "../lib/api.ts";
 import { BrainProvider } from "../lib/brain-provider.tsx";
 import { stateQuery } from "../lib/queries.ts";
@@ -49,6 +50,7 @@ function Shell() {
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   useDocumentTitle(VIEWS.find((v) => pathname === v.to || pathname.startsWith(`${v.to}/`))?.label);
   useFocusHeading(main);
+  useSignedOutElsewhere();
   useEffect(() => {
     // Alt+1…n switch views (by key position: on a Mac, Option+digit types a symbol).
     const onKey = (e: KeyboardEvent) => {

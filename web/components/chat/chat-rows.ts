@@ -112,10 +112,11 @@ export function chatRows(input: RowsInput): ChatRow[] {
     if (answered.has(live.turnId) || live.status !== "streaming") continue;
     rows.push({ kind: "assistant", id: replyId(live.turnId, byTurn), turnId: live.turnId, text: live.text, status: "streaming", cards: replyCards(undefined, live.actions, [], input.now), undone: false, question: "" });
   }
-  const users = rows.filter((r): r is UserRow => r.kind === "user");
+  // W12: an outbox entry is the same message as a stored one only by its client action id (the ack map);
+  // never by text — "yes" twice is two messages, and another device's clock may date a stored one later.
+  const ackedIds = new Set(input.sent.map((s) => s.clientActionId));
   for (const q of input.outbox) {
-    // Sent and stored, its ack not yet seen: the stored message shows it.
-    if (users.some((u) => u.text === q.text && u.createdAt >= q.createdAt)) continue;
+    if (ackedIds.has(q.clientActionId)) continue;
     const delivery = deliveryOf(q, input.live, input.now);
     rows.push({ kind: "user", id: `out-${q.clientActionId}`, text: q.text, createdAt: q.createdAt, delivery, clientActionId: q.clientActionId, ...(q.failed ? { error: q.failed } : {}) });
     // On its way to a live room: its reply is coming, shown as thinking from now (W14).

@@ -1,14 +1,7 @@
 import { RotateCcw, X } from "lucide-react";
 import { useBrain } from "../../hooks/use-brain.ts";
-import { type Delivery, deliveryOf } from "./chat-rows.ts";
-
-const STATE: Record<Delivery, string> = {
-  sent: "Sent",
-  sending: "Sending…",
-  waiting: "Waiting for connection",
-  "rate-limited": "Waiting — sending too fast",
-  failed: "Failed",
-};
+import { deliveryOf } from "./chat-rows.ts";
+import { DELIVERY_LABEL } from "./delivery-label.ts";
 
 /**
  * Messages in the outbox, above the input (W12, W13): shown while any of them
@@ -26,7 +19,7 @@ export function OutboxList({ now }: { now: number }) {
         <li key={m.clientActionId} data-state={state} className="flex items-center gap-2 rounded-xl border border-stone-200 bg-white px-3 py-1 text-sm dark:border-stone-700 dark:bg-stone-900">
           <span className="min-w-0 flex-1 truncate">{m.text}</span>
           <span className={`shrink-0 text-xs ${state === "failed" ? "text-red-700 dark:text-red-300" : "text-stone-600 dark:text-stone-400"}`}>
-            {state === "failed" ? `Failed — ${m.failed ?? ""}` : state === "rate-limited" && m.retryAt ? `${STATE[state]} · again in ${Math.max(1, Math.ceil((m.retryAt - now) / 1000))} s` : STATE[state]}
+            {state === "failed" ? `Failed — ${m.failed ?? ""}` : state === "rate-limited" && m.retryAt ? `${DELIVERY_LABEL[state]} · again in ${Math.max(1, Math.ceil((m.retryAt - now) / 1000))} s` : DELIVERY_LABEL[state]}
           </span>
           {state === "failed" && (
             <>

@@ -1,17 +1,8 @@
 import { ActionBarPrimitive, ComposerPrimitive, MessagePrimitive, useAuiState } from "@assistant-ui/react";
 import { Check, Copy, Pencil } from "lucide-react";
-import type { Delivery } from "./chat-rows.ts";
 import { useUserRow } from "./chat-context.ts";
+import { DELIVERY_LABEL } from "./delivery-label.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
-
-/** What the line under the user's message says (W12): sent, on its way, or why not. */
-const DELIVERY: Record<Delivery, string> = {
-  sent: "Sent",
-  sending: "Sending…",
-  waiting: "Waiting for connection",
-  "rate-limited": "Waiting — sending too fast",
-  failed: "Not sent",
-};
 
 /** The user's message: a bubble on the right, copy and edit under it, its delivery state on the last one. */
 export function UserMessage() {
@@ -35,7 +26,7 @@ export function UserMessage() {
         {showDelivery && (
           <span data-testid="delivery" className={`flex items-center gap-1 px-1 ${row.delivery === "failed" ? "text-red-700 dark:text-red-300" : ""}`}>
             {row.delivery === "sent" && <Check className="size-3" aria-hidden />}
-            {DELIVERY[row.delivery]}
+            {DELIVERY_LABEL[row.delivery]}
             {row.error ? ` — ${row.error}` : ""}
           </span>
         )}

@@ -5,15 +5,17 @@
  * browser, W33).
  */
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { createFileRoute, useNavigate } from "@tanstack/react-router";
+import { createFileRoute } from "@tanstack/react-router";
 import { LogOut } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { toast } from "sonner";
 import type { Preferences, PreferencesPatch } from "../../../shared/domain.ts";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
 import { NotificationPermission } from "../../components/notification-permission.tsx";
+import { SignOutConfirm } from "../../components/sign-out-confirm.tsx";
+import { useSignOut } from "../../hooks/use-sign-out.ts";
 import { useZone } from "../../hooks/use-zone.ts";
-import { signedIn, signOut } from "../../lib/account.ts";
+import { signedIn } from "../../lib/account.ts";
 import { api } from "../../lib/api.ts";
 import { stateQuery } from "../../lib/queries.ts";
 import { type DraftErrors, draftOf, patchOf, type SettingsDraft, validateDraft } from "../../lib/settings-form.ts";
@@ -44,8 +46,8 @@ function SettingsView() {
   const { data } = useSuspenseQuery(stateQuery());
   const zone = useZone();
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
   const account = signedIn();
+  const signOut = useSignOut();
   const prefs = data.preferences;
   // Held here, not in the form: a save re-keys the form (below), and "Saved" must outlive it.
   const [status, setStatus] = useState<Status>(null);
@@ -91,11 +93,12 @@ function SettingsView() {
         <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Signing out removes your tasks, notes and unsent messages from this browser. They stay safe in your account.</p>
         <button
           type="button"
-          onClick={() => void signOut(queryClient, () => navigate({ to: "/login" }))}
+          onClick={signOut.request}
           className={`${button} mt-4 inline-flex items-center gap-2 border border-stone-300 hover:bg-stone-100 dark:border-stone-700 dark:hover:bg-stone-800`}
         >
           <LogOut className="size-4" aria-hidden /> Sign out
         </button>
+        <SignOutConfirm {...signOut} />
       </section>
     </div>
   );

@@ -6,13 +6,14 @@
  */
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute, Link } from "@tanstack/react-router";
-import { Keyboard, Search, X } from "lucide-react";
+import { Keyboard, X } from "lucide-react";
 import { useRef, useState } from "react";
 import { isOverdue } from "../../../shared/dates.ts";
 import { readTasks } from "../../../shared/doc-schema.ts";
 import type { Task } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
 import { PlanCard } from "../../components/plan-card.tsx";
+import { SearchField } from "../../components/search-field.tsx";
 import { DueDialog } from "../../components/tasks/due-dialog.tsx";
 import { dueTone } from "../../components/tasks/due-chip.tsx";
 import { NewTaskForm } from "../../components/tasks/new-task-form.tsx";
@@ -175,25 +176,16 @@ function Tasks() {
             </Link>
           ))}
         </nav>
-        <div className="relative ml-auto max-md:w-full">
-          <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-stone-500" aria-hidden />
-          <input
-            ref={search}
-            type="search"
-            aria-label="Search tasks"
-            placeholder="Search  /"
-            value={query}
-            maxLength={200}
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Escape") {
-                setQuery("");
-                e.currentTarget.blur();
-              }
-            }}
-            className="min-h-8 w-full rounded-full border border-stone-300 bg-white py-1 pr-3 pl-8 text-sm outline-none placeholder:text-stone-500 focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 md:w-48 dark:border-stone-700 dark:bg-stone-900 dark:placeholder:text-stone-400"
-          />
-        </div>
+        <SearchField
+          ref={search}
+          label="Search tasks"
+          placeholder="Search  /"
+          value={query}
+          onChange={setQuery}
+          clearOnEscape
+          wrapperClassName="ml-auto max-md:w-full"
+          className="min-h-8 rounded-full py-1 md:w-48"
+        />
       </div>
       {(tags.length > 0 || tag) && (
         <nav aria-label="Filter by tag" className="mt-2 flex flex-wrap items-center gap-1">
