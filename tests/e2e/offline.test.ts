@@ -90,6 +90,11 @@ describe("Web app — the offline app shell", () => {
       expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), colorScheme).toEqual([]);
     }
     await page.emulateMedia({ colorScheme: "light" });
+    // The other views open offline too, each with its heading (W40).
+    for (const view of ["Memory", "Devices", "Activity", "Settings"]) {
+      await page.getByRole("link", { name: view }).click();
+      await page.getByRole("heading", { level: 1, name: view }).waitFor({ timeout: 15_000 });
+    }
     await page.getByRole("link", { name: "Chat" }).click();
     await page.getByText(text).first().waitFor();
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,7 +1,7 @@
 /** The ledger as a readable timeline, by day in the user's zone: who did what, when; undo what the assistant did (W34). */
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute, Link } from "@tanstack/react-router";
-import { Bot, Cog, History, Undo2, User } from "lucide-react";
+import { Bot, Cog, History, Undo2, User, WifiOff } from "lucide-react";
 import { localDate } from "../../../shared/dates.ts";
 import { parseLedgerEvent } from "../../../shared/events.ts";
 import { ActivitySearchSchema } from "../../../shared/search.ts";
@@ -15,7 +15,11 @@ import { eventsQuery, stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/activity")({
   validateSearch: ActivitySearchSchema,
-  loader: ({ context }) => Promise.all([context.queryClient.ensureQueryData(eventsQuery()), context.queryClient.ensureQueryData(stateQuery())]),
+  // W40: the timeline is read from the room; offline the view still opens (the events fetch waits, paused, for the network).
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(eventsQuery());
+    return context.queryClient.ensureQueryData(stateQuery());
+  },
   component: ActivityView,
 });
 
@@ -28,7 +32,7 @@ const FILTERS = [
 
 function ActivityView() {
   const { actor } = Route.useSearch();
-  const { data } = useSuspenseQuery(eventsQuery());
+  const { data, isError } = useQuery(eventsQuery());
   const { data: state } = useSuspenseQuery(stateQuery());
   const brain = useBrain();
   const { nameOf } = useKnownDevices();
@@ -40,7 +44,7 @@ function ActivityView() {
   const notes = new Map(state.notes.map((n) => [n.id, n.title]));
   // Events of types this build does not know are left out, not fatal (L10). Worded oldest first, shown newest first.
   const rows = activityRows(
-    data.events.flatMap((raw) => parseLedgerEvent(raw) ?? []).filter((e) => !isBookkeeping(e)),
+    (data?.events ?? []).flatMap((raw) => parseLedgerEvent(raw) ?? []).filter((e) => !isBookkeeping(e)),
     {
       due: zone.due,
       day: zone.day,
@@ -70,7 +74,17 @@ function ActivityView() {
           </Link>
         ))}
       </nav>
-      {rows.length === 0 ? (
+      {data === undefined ? (
+        <p role="status" className="mt-8 flex items-center justify-center gap-2 text-sm text-stone-600 dark:text-stone-400">
+          {isError || brain.status !== "live" ? (
+            <>
+              <WifiOff className="size-4" aria-hidden /> The timeline is read from your brain: it shows again when you're back online.
+            </>
+          ) : (
+            "Loading the timeline…"
+          )}
+        </p>
+      ) : rows.length === 0 ? (
         <Empty filtered={actor !== "all"} />
       ) : (
         <div data-testid="activity" className="mt-6 space-y-6">
