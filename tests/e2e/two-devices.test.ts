@@ -3,6 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../integration/dev-server.ts";
 import { launch, screenshot } from "./browser.ts";
 
+/** A note editor's text without the other devices' carets (y-codemirror draws each, with its name, inside the line). */
+const noteText = (page: Page) =>
+  page.locator(".cm-content").evaluate((content) => {
+    const copy = content.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll(".cm-ySelectionCaret")) caret.remove();
+    return [...copy.querySelectorAll(".cm-line")].map((line) => (line.textContent ?? "").replaceAll("\u2060", "")).join("\n");
+  });
+
 describe("Web app — two browser contexts as two devices of one user", () => {
   let server: DevServer;
   let browser: Browser;
@@ -123,12 +131,21 @@ describe("Web app — two browser contexts as two devices of one user", () => {
     await b.context().setOffline(false);
     await b.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
     for (const page of [a, b]) {
+      // The note's text as the editor holds it, not its innerText: another device's caret is drawn
+      // inside the text with its name ("Chrome on Linux"), and where it stood mid-word the words split —
+      // the flake seen under load. On failure, say what each device shows and whether it is live.
+      let seen = "";
+      const merged = async () => {
+        seen = await noteText(page);
+        return seen.includes("Written offline.") && seen.includes("Written online.");
+      };
       await expect
-        .poll(async () => {
-          const text = await page.locator(".cm-content").innerText();
-          return text.includes("Written offline.") && text.includes("Written online.");
-        }, { timeout: 20_000 })
-        .toBe(true);
+        .poll(merged, { timeout: 20_000 })
+        .toBe(true)
+        .catch(async (error: unknown) => {
+          const facts = await Promise.all([a, b].map(async (p, i) => `${i ? "b" : "a"}: status ${await p.getByTestId("status").innerText()}, text ${JSON.stringify(await noteText(p))}`));
+          throw new Error(`${page === a ? "a" : "b"} never showed both edits (last ${JSON.stringify(seen)}); ${facts.join("; ")}`, { cause: error });
+        });
     }
   });
 
