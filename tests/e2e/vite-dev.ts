@@ -4,22 +4,11 @@
  * (tests/integration/dev-server.ts). Stopped with its whole process group.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { newStateDir } from "../integration/dev-server.ts";
+import { freePort, newStateDir } from "../integration/dev-server.ts";
+import { whenTrue } from "../support/wait.ts";
 
 export type ViteDevServer = { url: string; stop(): Promise<void> };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 
 export async function startViteDevServer(extraEnv: Record<string, string> = {}): Promise<ViteDevServer> {
   const port = await freePort();
@@ -30,8 +19,13 @@ export async function startViteDevServer(extraEnv: Record<string, string> = {}):
     detached: true,
   });
   let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const onOutput = new Set<() => void>();
+  const append = (d: Buffer) => {
+    output += d.toString();
+    for (const recheck of [...onOutput]) recheck();
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const signal = (name: NodeJS.Signals) => {
     try {
@@ -47,19 +41,20 @@ export async function startViteDevServer(extraEnv: Record<string, string> = {}):
     clearTimeout(timer);
   };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`vite dev server exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/v1/state`)).status === 401) break;
-    } catch {
-      // not accepting yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`vite dev server did not start within 90 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  // Ready when Vite prints its local URL (waited on as the output arrives, not polled), or failed when it exits first.
+  const ready = whenTrue(
+    () => output.includes(url) || output.includes("Local:"),
+    (recheck) => {
+      onOutput.add(recheck);
+      return () => void onOutput.delete(recheck);
+    },
+    () => `vite dev server's "Local:" line; output so far:\n${output}`,
+  );
+  await Promise.race([ready, exited.then(() => Promise.reject(new Error(`vite dev server exited (${child.exitCode}):\n${output}`)))]);
+  const answer = await fetch(`${url}/api/v1/state`).catch((error: unknown) => error);
+  if (!(answer instanceof Response) || answer.status !== 401) {
+    await stop();
+    throw new Error(`vite dev server printed its URL but /api/v1/state did not answer 401 (${answer instanceof Response ? answer.status : String(answer)}):\n${output}`);
   }
   return { url, stop };
 }

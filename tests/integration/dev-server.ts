@@ -27,7 +27,8 @@ export type DevServer = {
 
 export const newStateDir = () => mkdtempSync(join(tmpdir(), "micro-cos-state-"));
 
-async function freePort(): Promise<number> {
+/** A port free on loopback now (also for tests/e2e/vite-dev.ts). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", reject);
