@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { freePort, newStateDir } from "../integration/dev-server.ts";
 import { whenTrue } from "../support/wait.ts";
 
@@ -42,8 +43,9 @@ export async function startViteDevServer(extraEnv: Record<string, string> = {}):
   };
   const url = `http://127.0.0.1:${port}`;
   // Ready when Vite prints its local URL (waited on as the output arrives, not polled), or failed when it exits first.
+  // Read without colour codes: Vite colours its output whenever CI is set, splitting "Local:" and the port.
   const ready = whenTrue(
-    () => output.includes(url) || output.includes("Local:"),
+    () => stripVTControlCharacters(output).includes(`${url}/`),
     (recheck) => {
       onOutput.add(recheck);
       return () => void onOutput.delete(recheck);
