@@ -144,7 +144,11 @@ describe("Web app — two browser contexts as two devices of one user", () => {
         .toBe(true)
         .catch(async (error: unknown) => {
           const facts = await Promise.all([a, b].map(async (p, i) => `${i ? "b" : "a"}: status ${await p.getByTestId("status").innerText()}, text ${JSON.stringify(await noteText(p))}`));
-          throw new Error(`${page === a ? "a" : "b"} never showed both edits (last ${JSON.stringify(seen)}); ${facts.join("; ")}`, { cause: error });
+          // And what the room holds: which direction lost the edit (device → room, or room → device).
+          const token = await a.evaluate(() => localStorage.getItem("micro-cos.token"));
+          const state = (await (await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { notes?: { body?: string }[] };
+          const room = JSON.stringify(state.notes?.map((n) => n.body) ?? state);
+          throw new Error(`${page === a ? "a" : "b"} never showed both edits (last ${JSON.stringify(seen)}); ${facts.join("; ")}; the room's notes ${room}`, { cause: error });
         });
     }
   });
