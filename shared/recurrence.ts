@@ -175,13 +175,12 @@ export function normalizeRule(text: string, timeZone: string, start: number | nu
     parts.UNTIL = stamp(toFloating(timeZone, last));
   }
   const normalized = join(parts);
-  let first: number | null;
-  try {
-    first = nextOccurrence(normalized, timeZone, from - 1);
-  } catch {
-    return fail("invalid_request", "rrule could not be read");
-  }
-  if (first === null || first - from > HORIZON_MS) return fail("invalid_request", "the rule has no occurrence in the next five years");
+  // Bounded: rrule would look for a never-occurring rule (February 30) up to the year 9999.
+  const { from: lower, rule: r } = rule(normalized, timeZone, from);
+  const upper = new Date(lower.getTime() + HORIZON_MS);
+  let found = false;
+  r.between(lower, upper, true, (d) => !(found = localToInstant(timeZone, d) >= from));
+  if (!found) return fail("invalid_request", "the rule has no occurrence in the next five years");
   return ok(normalized);
 }
 
