@@ -18,6 +18,11 @@ async function state(token: string) {
   return (await (await api(token).get("/api/v1/state")).json()) as { reminders: Reminder[]; notifications: Notification[] };
 }
 
+async function lastReply(token: string): Promise<string> {
+  const s = (await (await api(token).get("/api/v1/state")).json()) as { recentMessages: { role: string; text: string }[] };
+  return s.recentMessages.filter((m) => m.role === "assistant").at(-1)?.text ?? "";
+}
+
 async function events(token: string, type: string): Promise<LedgerEvent[]> {
   const all = ((await (await api(token).get("/api/v1/events?since=0&limit=1000")).json()) as { events: LedgerEvent[] }).events;
   return all.filter((e) => e.type === type);
@@ -152,5 +157,56 @@ describe("Brain — recurring reminders", () => {
     // No device focused: the reply is what notifies (S8), and no reminder notification doubles it.
     const kinds = (await events(token, "notification.created")).map((e) => (e.type === "notification.created" ? e.payload.notification.kind : null));
     expect(kinds).toEqual(["assistant"]);
+  });
+
+  it("[S22] “every weekday at 8:30 remind me to check the budget” sets a recurring reminder and says so in words", async () => {
+    const user = freshUser("recur-chat");
+    const token = await login(user);
+    const r = await room(user);
+    await api(token).put("/api/v1/preferences", { timezone: "America/New_York", notifications: { quietHours: null } });
+    // 21 Nov, 10:00 in New York (EST).
+    await r.setClock(on("11-21", "15:00"));
+    const { turnId } = (await (await api(token).post("/api/v1/message", { text: "every weekday at 8:30 remind me to check the budget" })).json()) as { turnId: string };
+    await (await api(token).get(`/api/v1/stream/${turnId}`)).text();
+    const [reminder] = (await state(token)).reminders;
+    expect(reminder).toMatchObject({ title: "Check the budget", rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30", status: "pending" });
+    // 8:30 EST = 13:30Z, on the next weekday.
+    expect(reminder!.at.slice(11)).toBe("13:30:00.000Z");
+    expect([1, 2, 3, 4, 5]).toContain(new Date(reminder!.at).getUTCDay());
+    const text = await lastReply(token);
+    expect(text).toContain("every weekday at 8:30 AM");
+    expect(text).toContain("check the budget");
+  });
+
+  it("[S23][C8] “every Monday give me my agenda” is only a proposal; confirmed, it becomes a routine that asks at the occurrence", async () => {
+    const user = freshUser("routine-chat");
+    const token = await login(user);
+    const r = await room(user);
+    await api(token).put("/api/v1/preferences", { timezone: "UTC", notifications: { quietHours: null } });
+    // A Monday, 08:55: the proposal is made before 9:00, and that occurrence passes unconfirmed.
+    const monday = [...Array(7).keys()].map((i) => `11-${22 + i}`).find((d) => new Date(on(d, "12:00")).getUTCDay() === 1)!;
+    await r.setClock(on(monday, "08:55"));
+    const { turnId } = (await (await api(token).post("/api/v1/message", { text: "every Monday give me my agenda" })).json()) as { turnId: string };
+    await (await api(token).get(`/api/v1/stream/${turnId}`)).text();
+    expect(await lastReply(token)).toContain("nothing runs until you do");
+    const before = (await (await api(token).get("/api/v1/state")).json()) as { reminders: Reminder[]; proposals: { id: string; tool: string }[] };
+    expect(before.reminders).toEqual([]);
+    expect(before.proposals.map((p) => p.tool)).toEqual(["propose_routine"]);
+    // Nothing runs unconfirmed: the alarm after 9:00 asks the assistant nothing.
+    await r.setClock(on(monday, "09:01"));
+    await r.alarm();
+    const userMessages = async () => (await events(token, "message.added")).filter((e) => e.type === "message.added" && e.payload.message.role === "user");
+    expect(await userMessages()).toHaveLength(1);
+    await r.setClock(on(monday, "09:02"));
+    const confirmed = await api(token).post(`/api/v1/proposals/${before.proposals[0]!.id}/confirm`, undefined);
+    expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+    const [routine] = (await state(token)).reminders;
+    expect(routine).toMatchObject({ title: "give me my agenda", rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", routine: { prompt: "give me my agenda" } });
+    // The next Monday: the one that passed unconfirmed is not made up for.
+    expect(Date.parse(routine!.at)).toBe(Date.parse(on(monday, "09:00")) + 7 * 24 * 60 * 60 * 1000);
+    await r.setClock(new Date(Date.parse(routine!.at) + 60_000).toISOString());
+    await r.alarm();
+    const asked = await userMessages();
+    expect(asked.map((e) => (e.type === "message.added" ? e.payload.message.text : ""))).toEqual(["every Monday give me my agenda", "give me my agenda"]);
   });
 });
