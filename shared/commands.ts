@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { DueSchema, IsoDateSchema, IsoDateTimeSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema, RoutineSchema } from "./domain.ts";
-import { RruleSchema } from "./recurrence.ts";
+import { RruleSchema } from "./rrule-text.ts";
 import { plainText, titleText } from "./text.ts";
 
 /** Client-chosen key that makes a command idempotent (G2). */

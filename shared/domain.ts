@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { ActionCardSchema } from "./action-card.ts";
-import { RruleSchema } from "./recurrence.ts";
+import { RruleSchema } from "./rrule-text.ts";
 import { plainText, titleText } from "./text.ts";
 
 /** Caps on user-supplied strings. Oversized input is refused, never truncated. */
