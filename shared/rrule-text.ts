@@ -99,7 +99,7 @@ function clock(h: number, m: number): string {
  * The rule in English (S18): "Every weekday at 8:30 AM", "Every Monday and
  * Thursday at 9:00 AM", "Every month on the 1st at 9:00 AM". Times are the
  * rule's wall-clock times, which are the same in every season in `timeZone`;
- * a rule this cannot word is "Custom repeat (…)".
+ * a rule this cannot word is "Custom repeat" (the dialog shows its text).
  */
 export function describeRecurrence(text: string, _timeZone: string): string {
   const checked = split(text);
@@ -112,16 +112,29 @@ export function describeRecurrence(text: string, _timeZone: string): string {
   const until = p.UNTIL ? `, until ${MONTHS[Number(p.UNTIL.slice(4, 6)) - 1]} ${Number(p.UNTIL.slice(6, 8))}, ${p.UNTIL.slice(0, 4)}` : p.COUNT ? `, ${p.COUNT} times` : "";
   const days = p.BYDAY?.split(",") ?? [];
   const plainDays = days.every((d) => /^[A-Z]{2}$/.test(d));
-  if (p.BYSETPOS || p.BYMONTH && p.FREQ !== "YEARLY") return `Custom repeat (${text})`;
+  if (p.BYSETPOS || (p.BYMONTH && p.FREQ !== "YEARLY")) return CUSTOM;
   let what: string | null = null;
   if (p.FREQ === "DAILY" && !p.BYDAY && !p.BYMONTHDAY) what = "Every day";
   else if ((p.FREQ === "DAILY" || p.FREQ === "WEEKLY") && plainDays && days.length > 0 && !p.BYMONTHDAY) {
-    const set = [...days].sort((a, b) => DAY_CODES.indexOf(a as (typeof DAY_CODES)[number]) - DAY_CODES.indexOf(b as (typeof DAY_CODES)[number]));
+    const set = [...days].sort((a, b) => dayIndex(a) - dayIndex(b));
     const key = set.join(",");
     what = key === "MO,TU,WE,TH,FR" ? "Every weekday" : key === DAY_CODES.join(",") ? "Every day" : `Every ${list(set.map((d) => DAY_NAMES[d]!))}`;
   } else if (p.FREQ === "MONTHLY" && p.BYMONTHDAY && !p.BYDAY) what = `Every month on the ${list(nums(p.BYMONTHDAY).map(ordinal))}`;
+  else if (p.FREQ === "MONTHLY" && !p.BYMONTHDAY && days.length > 0 && days.every((d) => NTH.test(d))) what = `Every month on the ${list(days.map(nthDay))}`;
   else if (p.FREQ === "YEARLY" && p.BYMONTH && p.BYMONTHDAY && !p.BYDAY && !p.BYMONTH.includes(",")) what = `Every year on ${MONTHS[Number(p.BYMONTH) - 1]} ${list(nums(p.BYMONTHDAY).map(String))}`;
-  return what ? `${what}${at}${until}` : `Custom repeat (${text})`;
+  return what ? `${what}${at}${until}` : CUSTOM;
+}
+
+const CUSTOM = "Custom repeat";
+const dayIndex = (d: string) => DAY_CODES.findIndex((c) => c === d);
+const NTH = /^([+-]?[1-5])(MO|TU|WE|TH|FR|SA|SU)$/;
+const NTH_WORDS: Record<string, string> = { "1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth", "-1": "last", "-2": "second to last" };
+
+/** "1MO" → "first Monday", "-1FR" → "last Friday". */
+function nthDay(code: string): string {
+  const m = NTH.exec(code)!;
+  const n = String(Number(m[1]));
+  return `${NTH_WORDS[n] ?? `${ordinal(Number(n))}`} ${DAY_NAMES[m[2]!]}`;
 }
 
 /** What the reminder dialog offers (W70): no repeat, three presets, or a rule it shows as it is. */

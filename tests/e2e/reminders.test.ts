@@ -83,12 +83,13 @@ describe("Web app — recurring reminders", () => {
     }
 
     // A rule made elsewhere is shown as it is, read-only, and kept by a rename.
-    const custom = await create(laptop, { title: "Team lunch", rrule: "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=12;BYMINUTE=0" });
+    const custom = await create(laptop, { title: "Team lunch", rrule: "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1;BYHOUR=12;BYMINUTE=0" });
     expect(custom.status).toBe(201);
     await laptop.getByRole("button", { name: "Edit reminder “Team lunch”" }).click();
     const customDialog = laptop.getByRole("dialog", { name: "Edit reminder" });
     expect(await customDialog.getByLabel("Repeat").inputValue()).toBe("custom");
-    expect(await customDialog.getByLabel(/^Rule/).inputValue()).toBe("FREQ=MONTHLY;BYDAY=1MO;BYHOUR=12;BYMINUTE=0");
+    expect(await customDialog.getByLabel(/^Rule/).inputValue()).toBe("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1;BYHOUR=12;BYMINUTE=0");
+    expect(await item(laptop, "Team lunch").getByTestId("reminder-repeat").innerText()).toBe("Custom repeat");
     expect(await customDialog.getByLabel(/^Rule/).getAttribute("readonly")).not.toBeNull();
     await screenshot(laptop, "reminders-04-custom-desktop");
     await customDialog.getByRole("button", { name: "Close" }).click();

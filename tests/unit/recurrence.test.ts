@@ -115,6 +115,9 @@ describe("Recurrence — caps and normalization", () => {
     expect(describeRecurrence("FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=10;BYMINUTE=0", z)).toBe("Every Saturday and Sunday at 10:00 AM");
     expect(describeRecurrence("FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=9;BYMINUTE=0", z)).toBe("Every month on the 1st at 9:00 AM");
     expect(describeRecurrence("FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4;BYHOUR=12;BYMINUTE=0", z)).toBe("Every year on July 4 at 12:00 PM");
-    expect(describeRecurrence("FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9;BYMINUTE=0", z)).toBe("Custom repeat (FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9;BYMINUTE=0)");
+    expect(describeRecurrence("FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9;BYMINUTE=0", z)).toBe("Every month on the first Monday at 9:00 AM");
+    expect(describeRecurrence("FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17;BYMINUTE=0", z)).toBe("Every month on the last Friday at 5:00 PM");
+    expect(describeRecurrence("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1;BYHOUR=9;BYMINUTE=0", z)).toBe("Custom repeat");
+    expect(describeRecurrence("FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0;UNTIL=20261231T235959", z)).toBe("Every day at 9:00 AM and 5:00 PM, until December 31, 2026");
   });
 });

@@ -73,7 +73,7 @@ function ReminderForm({ reminder, zone, busy, onSave, onCancelReminder, onClose 
       <h2 id="reminder-edit-title" className="text-lg font-semibold">
         Edit reminder
       </h2>
-      <p data-testid="reminder-dialog-words" className="mt-0.5 text-sm text-stone-600 dark:text-stone-400">
+      <p data-testid="reminder-dialog-words" className="mt-0.5 text-sm break-words text-stone-600 dark:text-stone-400">
         {reminder.rrule ? `${describeRecurrence(reminder.rrule, zone.zone)} · next ${zone.due(reminder.at)}` : zone.due(reminder.at)}
       </p>
       <label htmlFor="reminder-title" className="mt-4 block text-sm font-medium">
@@ -106,7 +106,7 @@ function ReminderForm({ reminder, zone, busy, onSave, onCancelReminder, onClose 
       )}
       {kind === "custom" && custom && (
         <div className="mt-3">
-          <p className="text-sm">{describeRecurrence(custom, zone.zone)}</p>
+          <p className="text-sm text-stone-600 dark:text-stone-400">Set elsewhere (by the assistant or the API); kept as it is. Choose another repeat to replace it.</p>
           <label htmlFor="reminder-rule" className="mt-2 block text-sm font-medium">
             Rule <span className="font-normal text-stone-500 dark:text-stone-400">(read-only)</span>
           </label>
