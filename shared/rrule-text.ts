@@ -137,7 +137,7 @@ function nthDay(code: string): string {
   return `${NTH_WORDS[n] ?? `${ordinal(Number(n))}`} ${DAY_NAMES[m[2]!]}`;
 }
 
-/** What the reminder dialog offers (W70): no repeat, three presets, or a rule it shows as it is. */
+/** What the reminder dialog offers (S24): no repeat, three presets, or a rule it shows as it is. */
 export type RepeatPreset = { kind: "never" } | { kind: "daily" } | { kind: "weekdays" } | { kind: "weekly"; day: (typeof DAY_CODES)[number] } | { kind: "custom"; rrule: string };
 
 const WEEKDAYS = "MO,TU,WE,TH,FR";

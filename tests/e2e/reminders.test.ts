@@ -1,5 +1,5 @@
 /**
- * Recurring reminders in the web app (docs/PROTOCOL.md W70, S15–S21), with a
+ * Recurring reminders in the web app (docs/PROTOCOL.md S24, S15–S21), with a
  * laptop and a phone (390 px) of one user: the repeat in words and the next
  * time in the user's zone, the edit dialog (title, time, repeat presets, a
  * custom rule read-only), Cancel ending the series — seen on both devices.
@@ -33,7 +33,7 @@ describe("Web app — recurring reminders", () => {
 
   const item = (page: Page, title: string) => page.getByTestId("reminders").locator("li").filter({ hasText: title });
 
-  /** Every control a finger uses is at least 44 × 44 CSS px at phone width (W70). */
+  /** Every control a finger uses is at least 44 × 44 CSS px at phone width (S24). */
   async function expectTargets(page: Page, names: string[]): Promise<void> {
     for (const name of names) {
       const box = await page.getByRole("button", { name, exact: true }).first().boundingBox();
@@ -43,7 +43,7 @@ describe("Web app — recurring reminders", () => {
     }
   }
 
-  it("[W70][S18][S21][S4] a recurring reminder shows its repeat in words and next time; the dialog edits it; Cancel series removes it — on both devices", async () => {
+  it("[S24][S18][S21][S4] a recurring reminder shows its repeat in words and next time; the dialog edits it; Cancel series removes it — on both devices", async () => {
     const laptop = await device("recur-web");
     const phone = await device("recur-web", true);
     const made = await create(laptop, { title: "Check the budget", rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30" });

@@ -1,5 +1,5 @@
 /**
- * Edits a reminder (W70, S21): its title, its time in the user's zone (W5),
+ * Edits a reminder (S24, S21): its title, its time in the user's zone (W5),
  * and whether it repeats — never, every day, every weekday, every week on a
  * day — or, for a rule made elsewhere (the assistant, the API), the rule in
  * words, kept as it is. Cancel ends the reminder, the whole series for a

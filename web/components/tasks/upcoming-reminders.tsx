@@ -1,5 +1,5 @@
 /**
- * Upcoming reminders (W23, W70): the pending ones, soonest first, in the user's
+ * Upcoming reminders (W23, S24): the pending ones, soonest first, in the user's
  * zone (W5), each with Snooze (10 min, 1 hour, tomorrow morning), Edit and
  * Cancel. A recurring one shows its repeat in words ("Every weekday at
  * 8:30 AM") and its next time. All go to the room (S4, S21), so every device
