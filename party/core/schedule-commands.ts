@@ -23,11 +23,12 @@ export function isScheduleCommand(command: Command): command is ScheduleCommand 
 
 /**
  * S15, S16: a recurring reminder's stored rule and first `at` — the first occurrence
- * at or after `start` (or `now`). The rule takes its time of day from `start`
+ * at or after `start` (or `now`, if later). The rule takes its time of day from `start`
  * (else `timeOfDay`, else 9:00) where it names none.
  */
 function firstOccurrence(rrule: string, timeZone: string, start: number | null, now: number, timeOfDay: number | null): Result<{ rrule: string; at: string }> {
-  const from = start ?? now;
+  // A start in the past begins the series now: no occurrence before it is set fires.
+  const from = Math.max(start ?? now, now);
   const normalized = normalizeRule(rrule, timeZone, start ?? timeOfDay, from);
   if (!normalized.ok) return normalized;
   const first = nextOccurrence(normalized.value, timeZone, from - 1);

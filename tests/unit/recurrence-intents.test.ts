@@ -47,4 +47,20 @@ describe("Assistant — repeats in the user's words", () => {
     expect(call("what's on my agenda today?")).toEqual({ toolName: "get_agenda", input: {} });
     expect(call("I swim every Monday")).toEqual({ kind: "unknown" });
   });
+
+  it("[S22][S23] the replies word the repeat, and say when 9:00 AM was chosen", () => {
+    const at = { timeZone: NY, now: NOW };
+    const reminder = interpret("remind me to water the plants every Monday", NY, NOW);
+    if (reminder.kind !== "tool") throw new Error("not understood");
+    const out = { ok: true, result: { rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", at: "2026-11-23T14:00:00.000Z" } };
+    expect(reminder.match.reply(out, at)).toBe("Done — every Monday at 9:00 AM I'll remind you to “water the plants”. The first is Mon, Nov 23, 9:00 AM. You didn't say a time, so I picked 9:00 AM — change it in Tasks if you like.");
+    const timed = interpret("every weekday at 8:30 remind me to check the budget", NY, NOW);
+    if (timed.kind !== "tool") throw new Error("not understood");
+    expect(timed.match.reply({ ok: true, result: { rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30", at: "2026-11-23T13:30:00.000Z" } }, at)).toBe(
+      "Done — every weekday at 8:30 AM I'll remind you to “check the budget”. The first is Mon, Nov 23, 8:30 AM.",
+    );
+    const routine = interpret("every Monday give me my agenda", NY, NOW);
+    if (routine.kind !== "tool") throw new Error("not understood");
+    expect(routine.match.reply({ ok: true, status: "proposed" }, at)).toMatch(/^I can do that as a routine: every Monday at 9:00 AM I'll answer “give me my agenda” for you\. Confirm it on your device to start it — nothing runs until you do\. You didn't say a time, so I picked 9:00 AM/);
+  });
 });
