@@ -31,6 +31,12 @@ function days(list: string): string {
   return [...new Set(codes)].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b)).join(",");
 }
 
+/**
+ * "daily", "weekly", "monthly" say how often only as adverbs ("daily at 7pm", "remind me … monthly"),
+ * not as adjectives: "my daily plan" is the plan, "the monthly budget" a title.
+ */
+const ADVERB = "(?=\\s+(?:at|on|to|from|in|remind)\\b|\\s*[,.!?]|\\s*$)";
+
 /** The repeat patterns, most specific first; each gives the rule's frequency part. */
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/\b(?:every|each)\s+week\s+on\s+(DAYS)\b/i, (m) => `FREQ=WEEKLY;BYDAY=${days(m[1]!)}`],
@@ -40,10 +46,10 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/\b(?:every|each)\s+(DAYS)\b/i, (m) => `FREQ=WEEKLY;BYDAY=${days(m[1]!)}`],
   [/\bon\s+((?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s(?:\s*(?:,|and|&)\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s)*)\b/i, (m) => `FREQ=WEEKLY;BYDAY=${days(m[1]!)}`],
   [/\b(?:(?:every|each)\s+month|monthly)\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\b|\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(?:every|each)\s+month\b/i, (m) => `FREQ=MONTHLY;BYMONTHDAY=${Number(m[1] ?? m[2])}`],
-  [/\b(?:every|each)\s+day\b|\bdaily\b|\bevery\s+(?:morning|evening)\b/i, () => "FREQ=DAILY"],
+  [/\b(?:every|each)\s+day\b|\bdaily\bADVERB|\bevery\s+(?:morning|evening)\b/i, () => "FREQ=DAILY"],
   // Without a day: the day it is set on (normalizeRule takes it from then).
-  [/\b(?:every|each)\s+week\b|\bweekly\b/i, () => "FREQ=WEEKLY"],
-  [/\b(?:every|each)\s+month\b|\bmonthly\b/i, () => "FREQ=MONTHLY"],
+  [/\b(?:every|each)\s+week\b|\bweekly\bADVERB/i, () => "FREQ=WEEKLY"],
+  [/\b(?:every|each)\s+month\b|\bmonthly\bADVERB/i, () => "FREQ=MONTHLY"],
 ];
 
 const TIME = /\b(?:at\s+)?(noon|midnight|(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?)(?=\s|$|[,.!?])/i;
@@ -70,7 +76,7 @@ function timeOf(text: string): { hour: number; minute: number; rest: string } | 
 /** A repeat in `text`, or null when it names none. "every morning" is 8:00 AM and "every evening" 6:00 PM unless a time is said. */
 export function parseRepeat(text: string): Repeat | null {
   for (const [pattern, rule] of PATTERNS) {
-    const re = new RegExp(pattern.source.replaceAll("DAYS", DAY_LIST), pattern.flags);
+    const re = new RegExp(pattern.source.replaceAll("DAYS", DAY_LIST).replaceAll("ADVERB", ADVERB), pattern.flags);
     const m = re.exec(text);
     if (!m) continue;
     const freq = rule(m);

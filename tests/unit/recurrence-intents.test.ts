@@ -46,6 +46,11 @@ describe("Assistant — repeats in the user's words", () => {
     expect(call("remind me to call John tomorrow at 3pm")).toMatchObject({ toolName: "create_task" });
     expect(call("what's on my agenda today?")).toEqual({ toolName: "get_agenda", input: {} });
     expect(call("I swim every Monday")).toEqual({ kind: "unknown" });
+    // Adjectives are not repeats.
+    expect(call("show me my daily plan")).toEqual({ toolName: "plan_day", input: {} });
+    expect(call("remind me to check the monthly budget tomorrow at 9am")).toMatchObject({ toolName: "create_task", input: { title: "Check the monthly budget" } });
+    expect(call("remind me to pay rent monthly")).toEqual({ toolName: "set_recurring_reminder", input: { text: "Pay rent", rrule: "FREQ=MONTHLY;BYHOUR=9;BYMINUTE=0" } });
+    expect(call("remind me daily to drink water")).toEqual({ toolName: "set_recurring_reminder", input: { text: "Drink water", rrule: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0" } });
   });
 
   it("[S22][S23] the replies word the repeat, and say when 9:00 AM was chosen", () => {
