@@ -70,7 +70,9 @@ export function planSchedule(
       if (command.at === undefined && command.title === undefined && command.rrule === undefined) return fail("invalid_request", "an update must change at, title or rrule");
       const rrule = command.rrule === undefined ? r.rrule : command.rrule ?? undefined;
       const { rrule: _old, routine, ...rest } = r;
-      let reminder: Reminder = { ...rest, title: command.title ?? r.title, status: "pending" };
+      // A new time or rule arms it again; a new title alone leaves a fired one-time reminder fired.
+      const rearmed = command.at !== undefined || command.rrule !== undefined;
+      let reminder: Reminder = { ...rest, title: command.title ?? r.title, status: rearmed ? "pending" : r.status };
       if (rrule === undefined) {
         if (routine) return fail("invalid_request", "a routine keeps its rrule; dismiss it to stop it");
         reminder = { ...reminder, at: command.at ? new Date(command.at).toISOString() : r.at };
