@@ -124,6 +124,11 @@ describe("Brain — recurring reminders", () => {
     const once = (await (await api(token).post(`/api/v1/reminders/${made.id}/update`, { rrule: null, at: on("11-21", "12:00") })).json()) as Reminder;
     expect(once).toEqual({ id: made.id, taskId: null, title: "Pay rent", at: on("11-21", "12:00"), status: "pending", firedAt: null });
     expect((await api(token).post(`/api/v1/reminders/${made.id}/update`, {})).status).toBe(400);
+    const routine = (await (await api(token).post("/api/v1/reminders", { title: "Agenda", rrule: "FREQ=DAILY", routine: { prompt: "what's on my agenda?" } })).json()) as Reminder;
+    expect((await api(token).post(`/api/v1/reminders/${routine.id}/update`, { rrule: null })).status).toBe(400);
+    const renamed = (await (await api(token).post(`/api/v1/reminders/${routine.id}/update`, { title: "Morning agenda" })).json()) as Reminder;
+    expect(renamed).toEqual({ ...routine, title: "Morning agenda" });
+    await api(token).post(`/api/v1/reminders/${routine.id}/dismiss`, undefined);
     expect((await api(token).post("/api/v1/reminders/nope/update", { title: "x" })).status).toBe(404);
 
     await api(token).post(`/api/v1/reminders/${made.id}/update`, { rrule: "FREQ=DAILY;BYHOUR=10;BYMINUTE=30" });
