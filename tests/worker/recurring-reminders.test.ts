@@ -214,4 +214,29 @@ describe("Brain — recurring reminders", () => {
     const asked = await userMessages();
     expect(asked.map((e) => (e.type === "message.added" ? e.payload.message.text : ""))).toEqual(["every Monday give me my agenda", "give me my agenda"]);
   });
+
+  it("[S17][S19] a weekday reminder fires on weekdays only, at 8:30 in New York, across the spring DST change, each once", async () => {
+    const user = freshUser("recur-dst");
+    const token = await login(user);
+    const r = await room(user);
+    // The second Sunday of March (US DST starts), and the Thursday before it.
+    const firstSunday = [...Array(7).keys()].map((i) => Date.UTC(YEAR, 2, 1 + i)).find((t) => new Date(t).getUTCDay() === 0)!;
+    const dstSunday = firstSunday + 7 * 86_400_000;
+    const thursday = new Date(dstSunday - 3 * 86_400_000).toISOString().slice(0, 10);
+    await r.setClock(`${thursday}T12:00:00.000Z`); // 07:00 EST
+    await api(token).put("/api/v1/preferences", { timezone: "America/New_York", notifications: { quietHours: null } });
+    await api(token).post("/api/v1/reminders", { title: "Check the budget", rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30" });
+    // Follow the reminder: wake at its `at`, twice (the second a retry), five times.
+    for (let i = 0; i < 5; i++) {
+      const [reminder] = (await state(token)).reminders;
+      await r.setClock(reminder!.at);
+      await r.alarm();
+      await r.alarm();
+    }
+    const day = (n: number) => new Date(dstSunday + n * 86_400_000).toISOString().slice(0, 10);
+    const fired = (await events(token, "reminder.fired")).map((e) => (e.type === "reminder.fired" ? e.payload.at : ""));
+    // Thu, Fri in EST (13:30Z); no weekend; Mon, Tue, Wed in EDT (12:30Z).
+    expect(fired).toEqual([`${day(-3)}T13:30:00.000Z`, `${day(-2)}T13:30:00.000Z`, `${day(1)}T12:30:00.000Z`, `${day(2)}T12:30:00.000Z`, `${day(3)}T12:30:00.000Z`]);
+    expect(await reminderNotices(token)).toHaveLength(5);
+  });
 });
