@@ -138,6 +138,8 @@ export class Room {
       },
       setAlarm: ports.setAlarm,
       log: (event, detail) => ports.log("warn", { event, userId, detail }),
+      // S20: a routine's occurrence is a message of the user's own asking (they set the routine up).
+      runRoutine: (text, key, requestId) => this.chat.submit({ text, channel: "chat", clientActionId: key }, { kind: "user" }, requestId).ok,
     });
     this.chat = new ChatEngine({
       userId,
@@ -343,6 +345,7 @@ export class Room {
       case "reminder.set":
       case "reminder.snoozed":
       case "reminder.dismissed":
+      case "reminder.updated":
         this.schedule.reschedule();
         return;
       case "preferences.updated":

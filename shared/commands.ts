@@ -4,7 +4,8 @@
  * the same input (docs/PROTOCOL.md H4–H6, P6).
  */
 import { z } from "zod";
-import { DueSchema, IsoDateSchema, IsoDateTimeSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "./domain.ts";
+import { DueSchema, IsoDateSchema, IsoDateTimeSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema, RoutineSchema } from "./domain.ts";
+import { RruleSchema } from "./rrule-text.ts";
 import { plainText, titleText } from "./text.ts";
 
 /** Client-chosen key that makes a command idempotent (G2). */
@@ -71,10 +72,26 @@ export const UndoTurnSchema = z.strictObject({
   clientActionId: ClientActionIdSchema.optional(),
 });
 
+/**
+ * S1, S15: `at` is required for a one-time reminder. With `rrule` it is optional: the
+ * first occurrence at or after `at` (or now) is the first `at`.
+ */
 export const ReminderSetSchema = z.strictObject({
-  at: IsoDateTimeSchema,
+  at: IsoDateTimeSchema.optional(),
   taskId: z.string().min(1).max(LIMITS.id).optional(),
   title: title.optional(),
+  /** RRULE text (S16); read in the preference zone, stored normalized. */
+  rrule: RruleSchema.optional(),
+  /** S20: each occurrence runs the assistant with this prompt. */
+  routine: RoutineSchema.optional(),
+  clientActionId: ClientActionIdSchema.optional(),
+});
+
+/** S21: an edit of a reminder; `rrule: null` makes it a one-time reminder. At least one field. */
+export const ReminderUpdateSchema = z.strictObject({
+  at: IsoDateTimeSchema.optional(),
+  title: title.optional(),
+  rrule: RruleSchema.nullable().optional(),
   clientActionId: ClientActionIdSchema.optional(),
 });
 
@@ -138,6 +155,7 @@ export const CommandSchema = z.discriminatedUnion("kind", [
   ReminderSetSchema.omit({ clientActionId: true }).extend({ kind: z.literal("reminder.set") }),
   z.strictObject({ kind: z.literal("reminder.snooze"), reminderId: id, minutes: ReminderSnoozeSchema.shape.minutes }),
   z.strictObject({ kind: z.literal("reminder.dismiss"), reminderId: id }),
+  ReminderUpdateSchema.omit({ clientActionId: true }).extend({ kind: z.literal("reminder.update"), reminderId: id }),
   z.strictObject({ kind: z.literal("notification.ack"), notificationId: id }),
   PlanItemActionSchema.omit({ clientActionId: true }).extend({ kind: z.literal("plan.item") }),
   z.strictObject({ kind: z.literal("memory.pin"), pin: MemoryPinSchema }),

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ActionCardSchema } from "./action-card.ts";
+import { RruleSchema } from "./rrule-text.ts";
 import { plainText, titleText } from "./text.ts";
 
 /** Caps on user-supplied strings. Oversized input is refused, never truncated. */
@@ -157,14 +158,30 @@ export function planTimeProblem(prefs: Preferences): string | null {
   return inside ? null : `dailyPlanTime ${prefs.notifications.dailyPlanTime} is outside work hours ${prefs.workHours.start}–${prefs.workHours.end}`;
 }
 
-/** A reminder: fires once at `at` (or, snoozed, at the new time) unless dismissed (S1–S3). */
+/**
+ * What a routine asks the assistant at each occurrence (S20): the user's own
+ * words, one line, at most 500 characters. Opt-in only: set by the user, or by
+ * a proposal the user confirmed (C8).
+ */
+export const RoutineSchema = z.strictObject({ prompt: z.string().trim().min(1).max(500).check(titleText) });
+export type Routine = z.infer<typeof RoutineSchema>;
+
+/**
+ * A reminder: fires once at `at` (or, snoozed, at the new time) unless dismissed (S1–S3).
+ * With `rrule` it repeats (S15): `at` is always its next occurrence and it stays pending after it fires.
+ */
 export const ReminderSchema = z.strictObject({
   id: z.string(),
   taskId: z.string().nullable(),
   title: z.string().min(1).max(LIMITS.title).check(titleText),
   at: IsoDateTimeSchema,
   status: z.enum(["pending", "fired", "dismissed"]),
+  /** When it last fired; a recurring reminder keeps it while pending for the next occurrence. */
   firedAt: z.iso.datetime().nullable(),
+  /** RFC 5545 RRULE text (no `RRULE:` prefix), normalized (S16), read as wall-clock time in the preference zone. Optional; older servers omit it. */
+  rrule: RruleSchema.optional(),
+  /** Each occurrence runs the assistant with this prompt (S20). Optional. */
+  routine: RoutineSchema.optional(),
 });
 export type Reminder = z.infer<typeof ReminderSchema>;
 

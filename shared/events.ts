@@ -104,8 +104,13 @@ export const EVENT_PAYLOADS = {
    */
   "proposal.settled": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string(), status: z.enum(["rejected", "expired", "failed"]) }),
   "reminder.set": z.object({ reminder: ReminderSchema }),
-  /** `at` is when it was due, `firedAt` when the alarm fired it (S2). */
-  "reminder.fired": z.object({ reminderId: z.string(), at: z.string(), firedAt: z.string() }),
+  /**
+   * `at` is when it was due, `firedAt` when the alarm fired it (S2). `next`: a recurring reminder's
+   * next occurrence — it stays pending there (S19); absent for a one-time reminder or a series that ended.
+   */
+  "reminder.fired": z.object({ reminderId: z.string(), at: z.string(), firedAt: z.string(), next: z.string().optional() }),
+  /** A reminder edited (S21): its time, title or repeat; the whole reminder as it now is. */
+  "reminder.updated": z.object({ reminder: ReminderSchema }),
   /** `at` is the new time; the reminder is pending again (S3). */
   "reminder.snoozed": z.object({ reminderId: z.string(), at: z.string() }),
   "reminder.dismissed": z.object({ reminderId: z.string() }),
@@ -171,6 +176,7 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("reminder.fired"),
   body("reminder.snoozed"),
   body("reminder.dismissed"),
+  body("reminder.updated"),
   body("notification.created"),
   body("notification.acked"),
   body("plan.proposed"),

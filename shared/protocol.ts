@@ -14,6 +14,7 @@ import {
   PreferencesUpdateSchema,
   ReminderSetSchema,
   ReminderSnoozeSchema,
+  ReminderUpdateSchema,
   TaskActionSchema,
   UndoTurnSchema,
 } from "./commands.ts";
@@ -99,6 +100,8 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("reminder.set"), rid: rid.optional(), command: ReminderSetSchema }),
   z.strictObject({ type: z.literal("reminder.snooze"), rid: rid.optional(), reminderId: id, command: ReminderSnoozeSchema }),
   z.strictObject({ type: z.literal("reminder.dismiss"), rid: rid.optional(), reminderId: id }),
+  /** S21: edit a reminder's time, title or repeat. */
+  z.strictObject({ type: z.literal("reminder.update"), rid: rid.optional(), reminderId: id, command: ReminderUpdateSchema }),
   z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: id }),
   z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
   z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: id }),

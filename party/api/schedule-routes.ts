@@ -24,6 +24,7 @@ export const SCHEDULE_ROUTES: readonly Route[] = [
   inputRoute("POST", "/api/v1/reminders", INPUTS["reminder.set"], { created: () => true }),
   inputRoute("POST", "/api/v1/reminders/:reminderId/snooze", INPUTS["reminder.snooze"]),
   inputRoute("POST", "/api/v1/reminders/:reminderId/dismiss", INPUTS["reminder.dismiss"]),
+  inputRoute("POST", "/api/v1/reminders/:reminderId/update", INPUTS["reminder.update"]),
   inputRoute("POST", "/api/v1/notifications/:notificationId/ack", INPUTS["notification.ack"]),
   inputRoute("POST", "/api/v1/plan/items", INPUTS["plan.item"]),
   read({

@@ -13,6 +13,7 @@ import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./re
 import { formatDue } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";
+import { proposeRoutine, setRecurringReminder } from "./recurring-tools.ts";
 import {
   bulkVerb,
   MemorySelectorSchema,
@@ -345,6 +346,8 @@ export const planDay = defineTool({
 export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
   createTask,
   setReminder,
+  setRecurringReminder,
+  proposeRoutine,
   updateTask,
   completeTask,
   deleteTask,

@@ -126,7 +126,10 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "reminder.fired": {
       const kept = recentReminders(state.reminders, event.ts);
       const r = kept[event.payload.reminderId];
-      return { ...next, reminders: r ? { ...kept, [r.id]: { ...r, status: "fired", firedAt: event.payload.firedAt } } : kept };
+      if (!r) return { ...next, reminders: kept };
+      // S19: a recurring reminder stays pending at its next occurrence; without `next` it has fired for good.
+      const { next: at, firedAt } = event.payload;
+      return { ...next, reminders: { ...kept, [r.id]: at ? { ...r, status: "pending", at, firedAt } : { ...r, status: "fired", firedAt } } };
     }
     case "reminder.snoozed": {
       const kept = recentReminders(state.reminders, event.ts);
@@ -136,6 +139,12 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "reminder.dismissed": {
       const { [event.payload.reminderId]: _gone, ...reminders } = recentReminders(state.reminders, event.ts);
       return { ...next, reminders };
+    }
+    case "reminder.updated": {
+      // S21: the reminder as edited; an edit of one that was dismissed meanwhile does not bring it back.
+      const kept = recentReminders(state.reminders, event.ts);
+      const { reminder } = event.payload;
+      return { ...next, reminders: Object.hasOwn(kept, reminder.id) ? { ...kept, [reminder.id]: reminder } : kept };
     }
     case "notification.created": {
       const { notification } = event.payload;

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Command } from "../../shared/commands.ts";
 import type { Actor, Reminder, Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
+import { nextOccurrence, normalizeRule } from "../../shared/recurrence.ts";
 import type { NewEventBody } from "../../shared/events.ts";
 import { type ActorOrigin, nextOrder, patchTask, readTask, writeNote, writeTask } from "../../shared/doc-schema.ts";
 import type * as Y from "yjs";
@@ -14,10 +15,25 @@ import type { Projection } from "./projections.ts";
 
 export type SchedulePlan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
 
-type ScheduleCommand = Extract<Command, { kind: "reminder.set" | "reminder.snooze" | "reminder.dismiss" | "notification.ack" | "plan.item" }>;
+type ScheduleCommand = Extract<Command, { kind: "reminder.set" | "reminder.snooze" | "reminder.dismiss" | "reminder.update" | "notification.ack" | "plan.item" }>;
 
 export function isScheduleCommand(command: Command): command is ScheduleCommand {
-  return ["reminder.set", "reminder.snooze", "reminder.dismiss", "notification.ack", "plan.item"].includes(command.kind);
+  return ["reminder.set", "reminder.snooze", "reminder.dismiss", "reminder.update", "notification.ack", "plan.item"].includes(command.kind);
+}
+
+/**
+ * S15, S16: a recurring reminder's stored rule and first `at` — the first occurrence
+ * at or after `start` (or `now`, if later). The rule takes its time of day from `start`
+ * (else `timeOfDay`, else 9:00) where it names none.
+ */
+function firstOccurrence(rrule: string, timeZone: string, start: number | null, now: number, timeOfDay: number | null): Result<{ rrule: string; at: string }> {
+  // A start in the past begins the series now: no occurrence before it is set fires.
+  const from = Math.max(start ?? now, now);
+  const normalized = normalizeRule(rrule, timeZone, start ?? timeOfDay, from);
+  if (!normalized.ok) return normalized;
+  const first = nextOccurrence(normalized.value, timeZone, from - 1);
+  if (first === null) return fail("invalid_request", "the rule has no occurrence from then on");
+  return ok({ rrule: normalized.value, at: new Date(first).toISOString() });
 }
 
 /** A projection's own entry: ids come from clients, and `__proto__` or `constructor` must not find Object.prototype's (X2). */
@@ -35,8 +51,39 @@ export function planSchedule(
       if (command.taskId && !task) return fail("not_found", `task ${command.taskId} does not exist`);
       const title = command.title ?? task?.title;
       if (!title) return fail("invalid_request", "a reminder needs a title or a taskId");
-      const reminder: Reminder = { id: uuidv7(), taskId: task?.id ?? null, title, at: new Date(command.at).toISOString(), status: "pending", firedAt: null };
+      if (command.routine && !command.rrule) return fail("invalid_request", "a routine needs an rrule");
+      const base = { id: uuidv7(), taskId: task?.id ?? null, title, status: "pending" as const, firedAt: null };
+      if (!command.rrule) {
+        if (!command.at) return fail("invalid_request", "a reminder needs `at` (or an `rrule`)");
+        const reminder: Reminder = { ...base, at: new Date(command.at).toISOString() };
+        return ok({ type: "reminder.set", payload: { reminder }, result: reminder });
+      }
+      const start = command.at ? Date.parse(command.at) : null;
+      const first = firstOccurrence(command.rrule, deps.state.preferences.timezone, start, deps.now, null);
+      if (!first.ok) return first;
+      const reminder: Reminder = { ...base, ...first.value, ...(command.routine ? { routine: command.routine } : {}) };
       return ok({ type: "reminder.set", payload: { reminder }, result: reminder });
+    }
+    case "reminder.update": {
+      const r = own(deps.state.reminders, command.reminderId);
+      if (!r) return fail("not_found", `reminder ${command.reminderId} does not exist`);
+      if (command.at === undefined && command.title === undefined && command.rrule === undefined) return fail("invalid_request", "an update must change at, title or rrule");
+      const rrule = command.rrule === undefined ? r.rrule : command.rrule ?? undefined;
+      const { rrule: _old, routine, ...rest } = r;
+      // A new time or rule arms it again; a new title alone leaves a fired one-time reminder fired.
+      const rearmed = command.at !== undefined || command.rrule !== undefined;
+      let reminder: Reminder = { ...rest, title: command.title ?? r.title, status: rearmed ? "pending" : r.status };
+      if (rrule === undefined) {
+        if (routine) return fail("invalid_request", "a routine keeps its rrule; dismiss it to stop it");
+        reminder = { ...reminder, at: command.at ? new Date(command.at).toISOString() : r.at };
+      } else {
+        // A new rule keeps the reminder's time of day unless it names its own; an unchanged rule moves to the new `at`.
+        const start = command.at ? Date.parse(command.at) : null;
+        const first = firstOccurrence(rrule, deps.state.preferences.timezone, start, deps.now, Date.parse(r.at));
+        if (!first.ok) return first;
+        reminder = { ...reminder, ...first.value, ...(routine ? { routine } : {}) };
+      }
+      return ok({ type: "reminder.updated", payload: { reminder }, result: reminder });
     }
     case "reminder.snooze": {
       const r = own(deps.state.reminders, command.reminderId);

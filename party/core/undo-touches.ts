@@ -26,6 +26,7 @@ export const TOUCHING_TYPES = [
   "preferences.updated",
   "reminder.snoozed",
   "reminder.dismissed",
+  "reminder.updated",
 ] as const satisfies readonly EventType[];
 
 export class Touches {
@@ -77,6 +78,8 @@ function keysOf(event: LedgerEvent): [string, readonly string[] | "all", string]
       return [[`reminder:${event.payload.reminderId}`, "all", "snoozed"]];
     case "reminder.dismissed":
       return [[`reminder:${event.payload.reminderId}`, "all", "dismissed"]];
+    case "reminder.updated":
+      return [[`reminder:${event.payload.reminder.id}`, "all", "edited"]];
     default:
       return [];
   }

@@ -12,6 +12,7 @@ import { ok, type Result } from "../../shared/errors.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
+import { lastOccurrence, nextOccurrence } from "../../shared/recurrence.ts";
 import { deliveries } from "./notify.ts";
 import { dueReminders, nextWake, planDue } from "./scheduler.ts";
 
@@ -28,6 +29,11 @@ export type ScheduleDeps = {
   composePlan: (date: string, source: Plan["source"]) => Promise<Result<Plan>>;
   maintain: () => void;
   setAlarm: (at: number) => void;
+  /**
+   * S20: asks the assistant a routine's prompt as the user's own message, idempotent by `key`;
+   * false when it could not (rate limited): the occurrence then notifies as a reminder does.
+   */
+  runRoutine?: (prompt: string, key: string, requestId: string) => boolean;
   log: (event: string, detail: string) => void;
 };
 
@@ -79,18 +85,34 @@ export class Schedule {
     return { reminders: fired, plan: planned, maintenance };
   }
 
-  /** S2: fires each due reminder once, with its notification, in one transaction per reminder. */
+  /**
+   * S2, S3, S19: fires each due reminder once, with its notification, in one
+   * transaction per reminder. A recurring one fires once for its latest missed
+   * occurrence (a room asleep through several sends one notification, not a
+   * flood) and moves, in the same event, to its first occurrence after now, so
+   * a retried alarm finds nothing due.
+   */
   fireReminders(now: number): number {
     let fired = 0;
+    const zone = this.#deps.ledger.state.preferences.timezone;
     for (const reminder of dueReminders(this.#deps.ledger.state, now)) {
       const requestId = uuidv7();
+      const due = Date.parse(reminder.at);
+      const missed = reminder.rrule ? lastOccurrence(reminder.rrule, zone, due, now) : null;
+      // A snoozed occurrence has an `at` off the rule; the latest of the two is the one this fires for.
+      const at = new Date(Math.max(due, missed ?? due)).toISOString();
+      const nextAt = reminder.rrule ? nextOccurrence(reminder.rrule, zone, now) : null;
+      const next = nextAt === null ? {} : { next: new Date(nextAt).toISOString() };
       // W5: the time it was set for, worded in the preference zone as every view words it.
-      const body = `Reminder — ${formatDue(reminder.at, this.#deps.ledger.state.preferences.timezone)}`;
+      const body = `Reminder — ${formatDue(at, zone)}`;
       const notification: Notification = { id: uuidv7(), kind: "reminder", title: reminder.title, body, ref: reminder.id, createdAt: new Date(now).toISOString() };
+      // S20: a routine asks the assistant first, keyed by the occurrence, so a retry after a crash
+      // between the two writes finds its message already sent; its reply is what notifies (S8).
+      const asked = reminder.routine ? (this.#deps.runRoutine?.(reminder.routine.prompt, `routine:${reminder.id}:${Date.parse(at)}`, requestId) ?? false) : false;
       const { ledger } = this.#deps;
       ledger.transaction(() => {
-        ledger.append({ type: "reminder.fired", actor: { kind: "system" }, correlationId: requestId, payload: { reminderId: reminder.id, at: reminder.at, firedAt: new Date(now).toISOString() } });
-        ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } });
+        ledger.append({ type: "reminder.fired", actor: { kind: "system" }, correlationId: requestId, payload: { reminderId: reminder.id, at, firedAt: new Date(now).toISOString(), ...next } });
+        if (!asked) ledger.append({ type: "notification.created", actor: { kind: "system" }, correlationId: requestId, payload: { notification } });
       });
       fired++;
     }

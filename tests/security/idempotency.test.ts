@@ -112,6 +112,14 @@ const CASES: Case[] = [
     },
   },
   {
+    input: "reminder.update",
+    label: "update",
+    prepare: async (room) => {
+      const reminderId = await idOf(http(room, "POST", "/api/v1/reminders", { at: "2026-11-26T09:00:00Z", title: "Tea" }));
+      return { method: "POST", path: `/api/v1/reminders/${reminderId}/update`, body: { rrule: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0", title: "Tea daily" }, frame: { type: "reminder.update", reminderId } };
+    },
+  },
+  {
     input: "notification.ack",
     label: "ack",
     prepare: async (room) => {

@@ -52,9 +52,11 @@ export const INPUT_SEEDS: { readonly [K in InputName]: readonly JsonValue[] } = 
   "reminder.set": [
     { at: "2026-11-26T09:00:00Z", title: "Tea", clientActionId: KEY },
     { at: "2026-11-26T09:00:00+01:00", taskId: ID },
+    { title: "Stretch", rrule: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0", routine: { prompt: "What is on my agenda today?" } },
   ],
   "reminder.snooze": [{ minutes: 10, clientActionId: KEY }],
   "reminder.dismiss": [],
+  "reminder.update": [{ title: "Tea time", rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30", clientActionId: KEY }, { at: "2026-11-26T10:00:00Z", rrule: null }],
   "notification.ack": [],
   "plan.item": [
     { date: "2026-11-25", itemId: ID, action: "accept" },
@@ -293,7 +295,7 @@ export function frameSeeds(): JsonValue[] {
   ];
   for (const [name, seeds] of Object.entries(INPUT_SEEDS)) {
     if (name === "memory.unpin") continue; // HTTP only (party/core/inputs.ts)
-    for (const command of seeds) frames.push(name === "reminder.snooze" ? { type: name, reminderId: ID, command, rid: "r" } : { type: name, command, rid: "r" });
+    for (const command of seeds) frames.push(name === "reminder.snooze" || name === "reminder.update" ? { type: name, reminderId: ID, command, rid: "r" } : { type: name, command, rid: "r" });
   }
   return frames;
 }

@@ -97,6 +97,9 @@ describe("Assistant — offline understanding, derived from the tool registry", 
     ["forget everything about Anna", "forget_memories", { about: "Anna" }],
     ["forget my memories", "forget_memories", { all: true }],
     ["forget everything", "forget_memories", { all: true }],
+    // S22, S23: repeats (tests/unit/recurrence-intents.test.ts has the rest).
+    ["every weekday at 8:30 remind me to check the budget", "set_recurring_reminder", { text: "Check the budget", rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30" }],
+    ["every Monday give me my agenda", "propose_routine", { prompt: "give me my agenda", rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0" }],
   ];
   for (const [text, toolName, input] of calls) {
     it(`[C10] "${text}" calls ${toolName} with ${JSON.stringify(input)}`, () => {

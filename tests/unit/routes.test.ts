@@ -88,6 +88,7 @@ describe("Brain — HTTP route table", () => {
       "POST /api/v1/reminders",
       "POST /api/v1/reminders/:reminderId/snooze",
       "POST /api/v1/reminders/:reminderId/dismiss",
+      "POST /api/v1/reminders/:reminderId/update",
       "POST /api/v1/notifications/:notificationId/ack",
       "POST /api/v1/plan/items",
     ]) {

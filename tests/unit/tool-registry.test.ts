@@ -106,6 +106,8 @@ describe("Assistant — one tool registry", () => {
     expect(names).toEqual([
       "create_task",
       "set_reminder",
+      "set_recurring_reminder",
+      "propose_routine",
       "update_task",
       "complete_task",
       "delete_task",

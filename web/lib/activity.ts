@@ -131,6 +131,8 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return `snoozed ${reminderName(e.payload.reminderId, names)} to ${ctx.due(e.payload.at)}`;
     case "reminder.dismissed":
       return `dismissed ${reminderName(e.payload.reminderId, names)}`;
+    case "reminder.updated":
+      return `changed the reminder ${quote(e.payload.reminder.title)} to ${ctx.due(e.payload.reminder.at)}`;
     case "preferences.updated":
       return preferencesUpdate(e.payload.patch);
     case "proposal.created":
@@ -236,6 +238,7 @@ function learn(e: LedgerEvent, names: Names): void {
       if (e.payload.changes?.title !== undefined) names.notes.set(e.payload.noteId, e.payload.changes.title);
       return;
     case "reminder.set":
+    case "reminder.updated":
       names.reminders.set(e.payload.reminder.id, e.payload.reminder.title);
       return;
     case "proposal.created":

@@ -14,7 +14,7 @@ import {
   TicketSchema,
   UndoneSchema,
 } from "../../shared/api.ts";
-import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnoozeSchema, UndoTurnSchema } from "../../shared/commands.ts";
+import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnoozeSchema, ReminderUpdateSchema, UndoTurnSchema } from "../../shared/commands.ts";
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
@@ -96,6 +96,9 @@ export const api = {
   /** S4: the reminder fires again `minutes` from now. One key per user action, so a retry never snoozes twice. */
   snoozeReminder: (reminderId: string, minutes: number, key = crypto.randomUUID()) =>
     call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/snooze`, { minutes } satisfies z.input<typeof ReminderSnoozeSchema>, key),
+  /** S21: a reminder's time, title or repeat changed (`rrule: null` stops it repeating). */
+  updateReminder: (reminderId: string, edit: z.input<typeof ReminderUpdateSchema>, key = crypto.randomUUID()) =>
+    call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/update`, edit, key),
   /** S4: the reminder is cancelled, on every device. */
   dismissReminder: (reminderId: string, key = crypto.randomUUID()) => call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/dismiss`, undefined, key),
   socketTicket: () => call(TicketSchema, "POST", "/api/v1/socket/ticket"),
