@@ -6,6 +6,7 @@
  */
 import { createECDH, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import webpush from "web-push";
 import { DEFAULT_PREFERENCES, type Notification, type Preferences } from "../../shared/domain.ts";
 import { type DeviceActivity, IN_USE_WINDOW_MS } from "../../shared/presence.ts";
 import { type PushPayload, pushTopic } from "../../shared/push.ts";
@@ -125,11 +126,10 @@ describe("Push — routing by presence (N5–N9)", () => {
 
 /** VAPID settings for a room that may push. */
 function vapidEnv(): Record<string, string> {
-  const ecdh = createECDH("prime256v1");
-  ecdh.generateKeys();
+  const keys = webpush.generateVAPIDKeys();
   return {
-    VAPID_PUBLIC_KEY: ecdh.getPublicKey("base64url", "uncompressed"),
-    VAPID_PRIVATE_KEY: ecdh.getPrivateKey("base64url"),
+    VAPID_PUBLIC_KEY: keys.publicKey,
+    VAPID_PRIVATE_KEY: keys.privateKey,
     VAPID_SUBJECT: "mailto:test@example.com",
     ENVIRONMENT: "development",
   };
