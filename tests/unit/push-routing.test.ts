@@ -4,16 +4,14 @@
  * each case delivers exactly once, a retried alarm never pushes twice, an ack
  * anywhere takes the pushed notification down.
  */
-import { createECDH, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import webpush from "web-push";
 import { DEFAULT_PREFERENCES, type Notification, type Preferences } from "../../shared/domain.ts";
 import { type DeviceActivity, IN_USE_WINDOW_MS } from "../../shared/presence.ts";
 import { type PushPayload, pushTopic } from "../../shared/push.ts";
-import type { PushMessage, PushOutcome } from "../../party/push/sender.ts";
+import type { PushMessage } from "../../party/push/sender.ts";
 import { backoffMs } from "../../party/push/push-log.ts";
 import { deliveries, route, type SubscriptionRef } from "../../party/schedule/notify.ts";
-import { FakeRoom } from "../support/fake-room.ts";
+import { fireReminder, pushRoom } from "../support/push-room.ts";
 
 const NOW = Date.parse("2026-11-25T10:00:00Z");
 const MIN = 60_000;
@@ -124,66 +122,11 @@ describe("Push — routing by presence (N5–N9)", () => {
   });
 });
 
-/** VAPID settings for a room that may push. */
-function vapidEnv(): Record<string, string> {
-  const keys = webpush.generateVAPIDKeys();
-  return {
-    VAPID_PUBLIC_KEY: keys.publicKey,
-    VAPID_PRIVATE_KEY: keys.privateKey,
-    VAPID_SUBJECT: "mailto:test@example.com",
-    ENVIRONMENT: "development",
-  };
-}
-
-/** A fake push port: records each message; answers what the test queued (201 by default), or holds it until released. */
-function fakePort() {
-  const sent: PushMessage[] = [];
-  const outcomes: PushOutcome[] = [];
-  return {
-    sent,
-    outcomes,
-    port: async (message: PushMessage): Promise<PushOutcome> => {
-      sent.push(message);
-      return outcomes.shift() ?? { kind: "sent", status: 201 };
-    },
-  };
-}
-
-function subscriptionBody(n: number) {
-  const ecdh = createECDH("prime256v1");
-  ecdh.generateKeys();
-  return { endpoint: `https://push.example.com/send/${n}`, keys: { p256dh: ecdh.getPublicKey("base64url", "uncompressed"), auth: randomBytes(16).toString("base64url") } };
-}
-
-async function pushRoom() {
-  const fake = fakePort();
-  const room = new FakeRoom({ now: NOW, env: vapidEnv(), push: fake.port });
-  const api = async (method: string, path: string, body?: unknown, deviceId?: string) => {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (deviceId) headers["x-device-id"] = deviceId;
-    const res = await room.room.request(new Request(`http://room${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }), "req-test");
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  return { room, fake, api };
-}
-
-/** Sets a reminder one minute ahead and fires it from the alarm, as the host would (S11: the room's clock). */
-async function fireReminder(room: FakeRoom, title = "Call John") {
-  const set = await room.room.request(
-    new Request("http://room/api/v1/reminders", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ at: new Date(room.clock + MIN).toISOString(), title }) }),
-    "req-set",
-  );
-  expect(set.status).toBe(201);
-  room.clock += MIN;
-  await room.room.alarm();
-  return Object.values(room.room.ledger.state.notifications).find((n) => n.title === title)!;
-}
-
 const payloads = (sent: PushMessage[]): PushPayload[] => sent.map((m) => m.payload);
 
 describe("Push — the room delivers once (N10–N14)", () => {
   it("[N7][N11][N12] all tabs closed: a fired reminder is pushed once, to the subscribed device, with its Topic, TTL, urgency and actions", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     const made = await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     expect(made.status).toBe(201);
     const n = await fireReminder(room);
@@ -217,7 +160,7 @@ describe("Push — the room delivers once (N10–N14)", () => {
   });
 
   it("[N7] two subscribed devices: only the most recently active one is pushed", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(2), "laptop");
     const laptop = room.connect();
@@ -231,7 +174,7 @@ describe("Push — the room delivers once (N10–N14)", () => {
   });
 
   it("[N6] a device in use gets it in the app and nothing is pushed anywhere", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     const laptop = room.connect();
     laptop.hello("laptop", { focused: true });
@@ -243,7 +186,7 @@ describe("Push — the room delivers once (N10–N14)", () => {
   });
 
   it("[N13] an ack on any device clears it in-app everywhere and sends `cleared` (same Topic) to the device that got the push", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     const n = await fireReminder(room);
     const laptop = room.connect();
@@ -264,7 +207,7 @@ describe("Push — the room delivers once (N10–N14)", () => {
   });
 
   it("[N14] 410: the subscription is dropped (push.unsubscribed, reason gone) and leaves the state", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     const made = await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     fake.outcomes.push({ kind: "gone", status: 410 });
     await fireReminder(room);
@@ -276,7 +219,7 @@ describe("Push — the room delivers once (N10–N14)", () => {
   });
 
   it("[N14] 429/5xx: retried from the alarm after a backoff, a few times at most, never in a tight loop", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     fake.outcomes.push({ kind: "retry", status: 429, retryAfterMs: null }, { kind: "retry", status: 503, retryAfterMs: null });
     const fired = room.clock + MIN;
@@ -299,7 +242,7 @@ describe("Push — the room delivers once (N10–N14)", () => {
   });
 
   it("[N14] a push service that keeps failing is given up after a few attempts", async () => {
-    const { room, fake, api } = await pushRoom();
+    const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
     for (let i = 0; i < 10; i++) fake.outcomes.push({ kind: "retry", status: 500, retryAfterMs: null });
     const n = await fireReminder(room);
