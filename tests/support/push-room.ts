@@ -44,9 +44,10 @@ function subscriptionBody(n: number) {
   return { endpoint: `https://push.example.com/send/${n}`, keys: { p256dh: ecdh.getPublicKey("base64url", "uncompressed"), auth: randomBytes(16).toString("base64url") } };
 }
 
-export async function pushRoom() {
+/** `env` overrides the room's settings (e.g. `ENVIRONMENT: "production"` for the strict endpoint guard). */
+export async function pushRoom(env: Record<string, string> = {}) {
   const fake = fakePort();
-  const room = new FakeRoom({ now: NOW, env: vapidEnv(), push: fake.port });
+  const room = new FakeRoom({ now: NOW, env: { ...vapidEnv(), ...env }, push: fake.port });
   const api = async (method: string, path: string, body?: unknown, deviceId?: string) => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (deviceId) headers["x-device-id"] = deviceId;
