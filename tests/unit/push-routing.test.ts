@@ -206,6 +206,20 @@ describe("Push — the room delivers once (N10–N14)", () => {
     expect(fake.sent).toHaveLength(2);
   });
 
+  it("[N9][S10] quiet hours hold the push; it goes out once when they end, from the alarm", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    await api("PUT", "/api/v1/preferences", { notifications: { quietHours: { start: "10:00", end: "10:30" } } });
+    await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
+    const n = await fireReminder(room);
+    expect(fake.sent).toEqual([]);
+    const quietEnds = Date.parse("2026-11-25T10:30:00Z");
+    expect(room.alarmAt).toBe(quietEnds);
+    room.clock = quietEnds;
+    await room.room.alarm();
+    await room.room.alarm();
+    expect(fake.sent.map((m) => m.payload.id)).toEqual([n.id]);
+  });
+
   it("[N14] 410: the subscription is dropped (push.unsubscribed, reason gone) and leaves the state", async () => {
     const { room, fake, api, subscriptionBody } = await pushRoom();
     const made = await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
