@@ -70,6 +70,12 @@ describe("Push — a reminder reaches the push service with every tab closed (lo
     expect(key.status).toBe(200);
     expect(key.body.publicKey).toBe(localVapidKeys({ ...process.env, MICROCOS_STATE_DIR: server.stateDir }).publicKey);
     push.expectKey(key.body.publicKey);
+    // W3: the private half stays in the state directory and the worker's .dev.vars; no served path holds it.
+    const { privateKey } = localVapidKeys({ ...process.env, MICROCOS_STATE_DIR: server.stateDir });
+    for (const path of ["/.wrangler/state/local-vapid-keys.json", "/local-vapid-keys.json", "/.dev.vars", "/dist/micro_cos/.dev.vars", "/micro_cos/.dev.vars"]) {
+      const body = await (await fetch(`${server.url}${path}`)).text();
+      expect({ path, leaks: body.includes(privateKey) }).toEqual({ path, leaks: false });
+    }
 
     const laptop = push.subscribe("laptop");
     const phone = push.subscribe("phone");
