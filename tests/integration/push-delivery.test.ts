@@ -111,6 +111,7 @@ describe("Push — a reminder reaches the push service with every tab closed (lo
     // Decrypted with the phone's private key by the push service; the laptop's subscription got nothing.
     expect(got!.name).toBe("phone");
     expect(got!.at).toBeGreaterThanOrEqual(Date.parse(reminder.at));
+    console.log(`[N13] the push reached the push service ${got!.at - Date.parse(reminder.at)} ms after the reminder's time`);
     expect(got!.payload).toEqual({
       type: "notification",
       id: n.id,
