@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import webpush from "web-push";
 
 /** Where local data lives (`.wrangler/state` unless MICROCOS_STATE_DIR moves it). */
 export const stateDir = (env: NodeJS.ProcessEnv = process.env) => env.MICROCOS_STATE_DIR || ".wrangler/state";
@@ -30,6 +31,34 @@ export function localAuthSecret(env: NodeJS.ProcessEnv = process.env): string {
   const secret = readFileSync(path, "utf8").trim();
   if (secret.length < 32) throw new Error(`${path} holds a secret shorter than 32 characters; delete the file to make a new one.`);
   return secret;
+}
+
+/** The file that holds this state directory's VAPID key pair for Web Push (docs/PROTOCOL.md N1). */
+export const vapidPath = (env: NodeJS.ProcessEnv = process.env) => join(stateDir(env), "local-vapid-keys.json");
+
+/**
+ * Reads the local VAPID pair, creating it once (as the auth secret): browsers tie
+ * a subscription to the key it was made with, so the pair must outlive restarts.
+ */
+export function localVapidKeys(env: NodeJS.ProcessEnv = process.env): { publicKey: string; privateKey: string } {
+  const path = vapidPath(env);
+  mkdirSync(stateDir(env), { recursive: true });
+  // web-push pads a private scalar with leading zero bytes to 32 bytes (node:crypto's may come out shorter).
+  const fresh = webpush.generateVAPIDKeys();
+  try {
+    writeFileSync(path, JSON.stringify(fresh), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+  }
+  const stored: unknown = JSON.parse(readFileSync(path, "utf8"));
+  if (
+    typeof stored !== "object" || stored === null ||
+    !("publicKey" in stored) || typeof stored.publicKey !== "string" ||
+    !("privateKey" in stored) || typeof stored.privateKey !== "string"
+  ) {
+    throw new Error(`${path} does not hold a VAPID key pair; delete the file to make a new one.`);
+  }
+  return { publicKey: stored.publicKey, privateKey: stored.privateKey };
 }
 
 /** Settings a developer (or a test harness) may override from the environment of a local run. */
@@ -62,6 +91,10 @@ export function developmentVars(env: NodeJS.ProcessEnv = process.env): Record<st
     ENVIRONMENT: "development",
     LLM_PROVIDER: env.LLM_PROVIDER || "offline",
     AUTH_SECRET: env.AUTH_SECRET || localAuthSecret(env),
+    ...(env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+      ? { VAPID_PUBLIC_KEY: env.VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: env.VAPID_PRIVATE_KEY }
+      : (({ publicKey, privateKey }) => ({ VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey }))(localVapidKeys(env))),
+    VAPID_SUBJECT: env.VAPID_SUBJECT || "mailto:dev@localhost.localdomain",
   };
   for (const name of PASS_THROUGH) {
     const value = env[name];
