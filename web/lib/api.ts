@@ -18,6 +18,7 @@ import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnooze
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
+import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "./push-contract.ts";
 
 /** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
 export const TOKEN_KEY = "micro-cos.token";
@@ -99,4 +100,10 @@ export const api = {
   /** S4: the reminder is cancelled, on every device. */
   dismissReminder: (reminderId: string, key = crypto.randomUUID()) => call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/dismiss`, undefined, key),
   socketTicket: () => call(TicketSchema, "POST", "/api/v1/socket/ticket"),
+  /** W60: the room's VAPID public key (base64url), the `applicationServerKey` of a subscription. */
+  pushKey: () => call(PushKeySchema, "GET", "/api/v1/push/key"),
+  /** W60: this device receives push (`X-Device-Id` names it); the same endpoint again gets the same id. */
+  pushSubscribe: (body: PushSubscriptionBody) => call(PushSubscribedSchema, "POST", "/api/v1/push/subscriptions", body),
+  /** W60, W65: that subscription's device receives no more push (404 when already removed). */
+  pushUnsubscribe: (id: string) => call(PushUnsubscribedSchema, "DELETE", `/api/v1/push/subscriptions/${encodeURIComponent(id)}`),
 };
