@@ -3,7 +3,7 @@
  * its schema from `shared/api.ts` (never `json as T`); errors become ApiError
  * with the server's code and request id.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import {
   BrainStateSchema,
   DevSessionSchema,
@@ -46,6 +46,9 @@ export class ApiError extends Error {
 /** What a response that matches no schema (a proxy's HTML page, a newer or broken server) becomes. */
 const unexpected = (res: Response) =>
   new ApiError(res.status, { code: "internal", message: "unexpected response from the server", requestId: res.headers.get("x-request-id") ?? "" });
+
+/** `POST /api/v1/notifications/:id/ack` (S9). */
+const NotificationAckedSchema = z.object({ notificationId: z.string() });
 
 /** `idempotencyKey` (H7): the same key sent again gets the first answer, never a second change. */
 async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<z.infer<S>> {
@@ -100,6 +103,9 @@ export const api = {
   /** S4: the reminder is cancelled, on every device. */
   dismissReminder: (reminderId: string, key = crypto.randomUUID()) => call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/dismiss`, undefined, key),
   socketTicket: () => call(TicketSchema, "POST", "/api/v1/socket/ticket"),
+  /** S9, W66: the notification is acknowledged — withdrawn on every device. One key per notification: a repeat is the same ack. */
+  ackNotification: (notificationId: string) =>
+    call(NotificationAckedSchema, "POST", `/api/v1/notifications/${encodeURIComponent(notificationId)}/ack`, undefined, `ack:${notificationId.replace(/[^A-Za-z0-9._:-]/g, "_")}`.slice(0, 128)),
   /** W60: the room's VAPID public key (base64url), the `applicationServerKey` of a subscription. */
   pushKey: () => call(PushKeySchema, "GET", "/api/v1/push/key"),
   /** W60: this device receives push (`X-Device-Id` names it); the same endpoint again gets the same id. */

@@ -21,6 +21,7 @@ import { useBrain } from "../../hooks/use-brain.ts";
 import { useChatRuntime } from "../../hooks/use-chat-runtime.ts";
 import { useChatTicker } from "../../hooks/use-chat-ticker.ts";
 import { useNow } from "../../hooks/use-now.ts";
+import { useReadReceipts } from "../../hooks/use-read-receipts.ts";
 import { api } from "../../lib/api.ts";
 import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
@@ -61,6 +62,10 @@ function Chat() {
     previous.current = kept.index;
     return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])) };
   }, [older, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, now]);
+
+  // W66: a reply shown here, to a user looking at it, withdraws its "Your assistant replied" everywhere.
+  const shownTurns = useMemo(() => new Set(rows.flatMap((r) => (r.kind === "assistant" ? [r.turnId] : []))), [rows]);
+  useReadReceipts(data.notifications, shownTurns);
 
   // The messages rendered in this pass read the new rows; the others are told after the commit (W14).
   store.update(byId);
