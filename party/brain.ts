@@ -16,6 +16,7 @@ import type { ServerFrame } from "../shared/protocol.ts";
 import { authConfig } from "./auth.ts";
 import { parseConfig } from "./config.ts";
 import type { SocketPresence } from "./core/presence.ts";
+import { type PushMessage, sendPush } from "./push/sender.ts";
 import type { Client } from "./core/sockets.ts";
 import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { type IssuedTicket, issueTicket, ticketKey, UsedTickets, verifyTicket } from "./core/tickets.ts";
@@ -86,6 +87,16 @@ export class Brain extends YServer {
       newId: uuidv7,
       issueTicket: () => this.#issueTicket(),
       config,
+      ...(config.push.ok ? { push: this.#pushPort(config.push.value) } : {}),
+    };
+  }
+
+  /** N13: sends with the platform's fetch; kept alive past the hook that started it (a live event, not only the alarm). */
+  #pushPort(vapid: Parameters<typeof sendPush>[0]) {
+    return (message: PushMessage) => {
+      const sent = sendPush(vapid, message);
+      this.ctx.waitUntil(sent);
+      return sent;
     };
   }
 

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { fail, ok, type Result } from "../shared/errors.ts";
 import type { ChatLimits } from "./chat/engine.ts";
+import { type VapidConfig, vapidConfig } from "./push/vapid.ts";
 
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -69,6 +70,10 @@ export type RoomConfig = {
   provider: Result<ProviderConfig>;
   /** The raw provider settings and the AI binding, which the provider needs to build a model. */
   providerEnv: ProviderEnv;
+  /** Web Push's VAPID keys (N1), or why push is off: `not_found` when unset, `internal` when set wrong. */
+  push: Result<VapidConfig>;
+  /** `ENVIRONMENT=development`: push endpoints may also be http on loopback (N4). */
+  development: boolean;
   /** What was wrong with the settings, each already replaced by its default. */
   problems: string[];
 };
@@ -96,6 +101,8 @@ export function parseConfig(env: object): RoomConfig {
   }
   const n = NumbersSchema.parse(Object.fromEntries(Object.entries(numbers)));
   const providerEnv = providerEnvOf(env);
+  const push = vapidConfig(env);
+  if (!push.ok && push.error.code !== "not_found") problems.push(`${push.error.message}; push is off`);
   return {
     rates: {
       writesPerMinute: n.RATE_LIMIT_WRITES_PER_MINUTE,
@@ -119,6 +126,8 @@ export function parseConfig(env: object): RoomConfig {
     devLoginsPerMinute: n.DEV_LOGINS_PER_MINUTE,
     provider: providerConfig(providerEnv),
     providerEnv,
+    push,
+    development: Reflect.get(env, "ENVIRONMENT") === "development",
     problems,
   };
 }

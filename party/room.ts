@@ -32,6 +32,10 @@ import { answerSize, ShapeChecker } from "./core/yjs-shape.ts";
 import type { RoomConfig } from "./config.ts";
 import { describeError as describe, type Level, type LogFields } from "./log.ts";
 import { composePlan, modelFor } from "./models.ts";
+import { DeviceActivityLog } from "./push/device-activity.ts";
+import { type PushApi, pushApi } from "./push/push-api.ts";
+import type { PushPort } from "./push/sender.ts";
+import { PushSubscriptions } from "./push/subscriptions.ts";
 import { Schedule } from "./schedule/runner.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
@@ -62,6 +66,11 @@ export type RoomPorts = {
   /** Issues a signed, single-use socket ticket for this user (A3, A7); the host redeems it before the upgrade. */
   issueTicket: () => Promise<{ ticket: string; expiresAt: string }>;
   config: RoomConfig;
+  /**
+   * Sends one Web Push message (N13–N14): the host's fetch, kept alive until it answers.
+   * Absent (or push not configured): nothing is pushed and routing sees no subscription.
+   */
+  push?: PushPort;
 };
 
 export class Room {
@@ -84,6 +93,9 @@ export class Room {
       if (this.chat.store.settleProposal(proposalId, "rejected") && turnId) this.chat.store.settleArchivedCard(turnId, proposalId, "rejected");
     },
   };
+  readonly pushSubscriptions: PushSubscriptions;
+  #activity: DeviceActivityLog;
+  #push: PushApi;
   #writeBuckets = new Buckets();
   #frameBuckets = new Buckets();
   #yjsBuckets = new Buckets();
@@ -120,6 +132,8 @@ export class Room {
     const sockets = { clients };
     const tasks = () => readTasks(doc);
     const config = ports.config;
+    this.pushSubscriptions = new PushSubscriptions(sql, now);
+    this.#activity = new DeviceActivityLog(sql, now);
     this.schedule = new Schedule({
       sql,
       ledger: this.ledger,
@@ -133,11 +147,24 @@ export class Room {
         composePlan({ config, ledger: this.ledger, tasks, now, gate: () => this.chat.budgetGate({ turnId: `plan-${date}`, requestId: ports.newId() }) }, date, source),
       maintain: () => {
         const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
+        this.schedule.push.prune();
         this.#maybeCompact();
         ports.log("info", { event: "maintenance", userId, detail: JSON.stringify(done) });
       },
       setAlarm: ports.setAlarm,
       log: (event, detail) => ports.log("warn", { event, userId, detail }),
+      activity: () => this.#activity.activity(currentDevices(sockets)),
+      subscriptions: this.pushSubscriptions,
+      push: config.push.ok ? (ports.push ?? null) : null,
+    });
+    this.#push = pushApi({
+      ledger: this.ledger,
+      doc,
+      subscriptions: this.pushSubscriptions,
+      vapid: config.push,
+      development: config.development,
+      now,
+      execute: (command, ctx) => this.execute(command, ctx),
     });
     this.chat = new ChatEngine({
       userId,
@@ -167,7 +194,9 @@ export class Room {
       chat: this.chat,
       admit: (client) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now()),
       onPresence: () => {
-        this.knownDevices.seen(currentDevices(sockets));
+        const devices = currentDevices(sockets);
+        this.knownDevices.seen(devices);
+        this.#activity.observe(devices);
         this.schedule.deliver();
       },
       now,
@@ -263,6 +292,11 @@ export class Room {
     try {
       if (client.presence) this.knownDevices.left(client.presence.deviceId);
       broadcastPresence(this.#sockets);
+      // N5: the moment a device loses its last focused tab (or its last socket) starts its in-use window.
+      const devices = currentDevices(this.#sockets);
+      const id = client.presence?.deviceId;
+      if (id !== undefined && !devices.some((d) => d.deviceId === id)) this.#activity.left(id, client.presence?.focused ?? false);
+      else this.#activity.observe(devices);
       this.schedule.deliver();
     } finally {
       this.#closing = null;
@@ -286,6 +320,7 @@ export class Room {
       chat: this.chat,
       limits: config.chat,
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
+      push: this.#push,
     });
   }
 
@@ -347,6 +382,10 @@ export class Room {
         return;
       case "preferences.updated":
         this.schedule.reschedule();
+        this.schedule.deliver();
+        return;
+      case "push.subscribed":
+        // N9: a notification waiting for a device may now have one.
         this.schedule.deliver();
         return;
       case "turn.undone":

@@ -7,7 +7,7 @@
  * into a source file: a served or committed file cannot leak it (W3), and a fresh
  * state directory gets a fresh secret, so tokens never outlive the data they open.
  */
-import { randomBytes } from "node:crypto";
+import { createECDH, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -30,6 +30,35 @@ export function localAuthSecret(env: NodeJS.ProcessEnv = process.env): string {
   const secret = readFileSync(path, "utf8").trim();
   if (secret.length < 32) throw new Error(`${path} holds a secret shorter than 32 characters; delete the file to make a new one.`);
   return secret;
+}
+
+/** The file that holds this state directory's VAPID key pair for Web Push (docs/PROTOCOL.md N1). */
+export const vapidPath = (env: NodeJS.ProcessEnv = process.env) => join(stateDir(env), "local-vapid-keys.json");
+
+/**
+ * Reads the local VAPID pair, creating it once (as the auth secret): browsers tie
+ * a subscription to the key it was made with, so the pair must outlive restarts.
+ */
+export function localVapidKeys(env: NodeJS.ProcessEnv = process.env): { publicKey: string; privateKey: string } {
+  const path = vapidPath(env);
+  mkdirSync(stateDir(env), { recursive: true });
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const fresh = { publicKey: ecdh.getPublicKey("base64url", "uncompressed"), privateKey: ecdh.getPrivateKey("base64url") };
+  try {
+    writeFileSync(path, JSON.stringify(fresh), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+  }
+  const stored: unknown = JSON.parse(readFileSync(path, "utf8"));
+  if (
+    typeof stored !== "object" || stored === null ||
+    !("publicKey" in stored) || typeof stored.publicKey !== "string" ||
+    !("privateKey" in stored) || typeof stored.privateKey !== "string"
+  ) {
+    throw new Error(`${path} does not hold a VAPID key pair; delete the file to make a new one.`);
+  }
+  return { publicKey: stored.publicKey, privateKey: stored.privateKey };
 }
 
 /** Settings a developer (or a test harness) may override from the environment of a local run. */
@@ -62,6 +91,10 @@ export function developmentVars(env: NodeJS.ProcessEnv = process.env): Record<st
     ENVIRONMENT: "development",
     LLM_PROVIDER: env.LLM_PROVIDER || "offline",
     AUTH_SECRET: env.AUTH_SECRET || localAuthSecret(env),
+    ...(env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+      ? { VAPID_PUBLIC_KEY: env.VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: env.VAPID_PRIVATE_KEY }
+      : (({ publicKey, privateKey }) => ({ VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey }))(localVapidKeys(env))),
+    VAPID_SUBJECT: env.VAPID_SUBJECT || "mailto:dev@localhost.localdomain",
   };
   for (const name of PASS_THROUGH) {
     const value = env[name];

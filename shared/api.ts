@@ -20,6 +20,7 @@ import {
   TaskSchema,
 } from "./domain.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
+import { PushSubscriptionInfoSchema } from "./push.ts";
 
 /** A proposal of the assistant waiting for the user's confirmation (C8). */
 export const PendingProposalSchema = z.strictObject({
@@ -81,6 +82,8 @@ export const BrainStateSchema = z.strictObject({
   lastEventSeq: z.number().int().min(0),
   /** Assistant turns undone (D9), the latest 500: their replies show "Undone" and offer no Undo. */
   undoneTurns: z.array(z.string()),
+  /** Devices that receive Web Push, oldest first (N3): no endpoint, no keys. Optional: older servers omit it. */
+  pushSubscriptions: z.array(PushSubscriptionInfoSchema).optional(),
 });
 export type BrainState = z.infer<typeof BrainStateSchema>;
 

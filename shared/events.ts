@@ -27,6 +27,7 @@ import {
   ReminderSchema,
   TaskSchema,
 } from "./domain.ts";
+import { PushSubscriptionInfoSchema } from "./push.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
@@ -111,6 +112,13 @@ export const EVENT_PAYLOADS = {
   "reminder.dismissed": z.object({ reminderId: z.string() }),
   "notification.created": z.object({ notification: NotificationSchema }),
   "notification.acked": z.object({ notificationId: z.string() }),
+  /**
+   * N2–N3: a device subscribed to Web Push. Only what the state shows: the endpoint and keys stay in the
+   * room's SQL table, never in the ledger. The same id again (a device re-subscribing) replaces the entry.
+   */
+  "push.subscribed": z.object({ subscription: PushSubscriptionInfoSchema }),
+  /** N3, N14: removed by the user (`user`, also when the device subscribed anew) or by its push service's 404/410 (`gone`). */
+  "push.unsubscribed": z.object({ subscriptionId: z.string(), reason: z.enum(["user", "gone"]) }),
   /** A date's plan; never replaced once stored (S6), except one that listed no task, asked for again once something is open (S13). */
   "plan.proposed": z.object({ plan: PlanSchema }),
   /** One plan item accepted (with its final `text` and the task it became or kept) or rejected (S6). */
@@ -175,6 +183,8 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("notification.acked"),
   body("plan.proposed"),
   body("plan.item.settled"),
+  body("push.subscribed"),
+  body("push.unsubscribed"),
 ]);
 
 /** A ledger event as stored and sent (DESIGN.md §2): the envelope and one typed body. */

@@ -73,5 +73,6 @@ function stateOf(deps: ApiDeps): BrainState {
     proposals: deps.chat.store.pendingProposals(deps.now()),
     lastEventSeq: state.lastEventSeq,
     undoneTurns: state.undoneTurns,
+    pushSubscriptions: Object.values(state.pushSubscriptions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
   };
 }

@@ -16,6 +16,7 @@ import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ids } from "../core/inputs.ts";
 import type { Ledger } from "../core/ledger.ts";
+import type { PushApi } from "../push/push-api.ts";
 import { errorResponse } from "../http.ts";
 import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 
@@ -34,9 +35,13 @@ export type ApiDeps = {
   issueTicket: () => Promise<{ ticket: string; expiresAt: string }>;
   /** Rate limit on writes; seconds to wait when over. */
   admitWrite: () => number | null;
+  /** Web Push subscriptions and the notification actions (N1–N3, N15–N16); a host without it answers them 404. */
+  push?: PushApi;
 };
 
-export type Method = "GET" | "POST" | "PUT";
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
+/** Methods that write; DELETE has no body (N2). */
+export type WriteMethod = "POST" | "PUT" | "DELETE";
 
 /** The `:name` segments of a path pattern. */
 export type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -61,7 +66,7 @@ export type PlainReadDecl<P extends string> = { method: Method; path: P; handle:
 
 export type WriteDecl<P extends string, B> = { method: "POST" | "PUT"; path: P; body: z.ZodType<B>; handle: (call: WriteCall<P, B>) => Handled };
 /** A write with no body: nothing is read, no content-type is required. */
-export type BodilessWriteDecl<P extends string> = { method: "POST" | "PUT"; path: P; body: null; handle: (call: WriteCall<P, undefined>) => Handled };
+export type BodilessWriteDecl<P extends string> = { method: WriteMethod; path: P; body: null; handle: (call: WriteCall<P, undefined>) => Handled };
 
 /** One entry of the table, its types erased; made only by `read` and `write`. */
 export type Route = {

@@ -22,6 +22,7 @@ import {
 } from "../../shared/domain.ts";
 import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventOf, LedgerEvent } from "../../shared/events.ts";
+import type { PushSubscriptionInfo } from "../../shared/push.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
@@ -43,6 +44,8 @@ export type Projection = {
   plans: Record<string, Plan>;
   /** Assistant turns undone, oldest first, the last UNDONE_TURNS_KEPT (D9): shown as undone, offered no Undo. */
   undoneTurns: string[];
+  /** Web Push subscriptions by id, without endpoints or keys (N3). */
+  pushSubscriptions: Record<string, PushSubscriptionInfo>;
   lastEventSeq: number;
 };
 
@@ -59,6 +62,7 @@ export const INITIAL_PROJECTION: Projection = {
   notifications: {},
   plans: {},
   undoneTurns: [],
+  pushSubscriptions: {},
   lastEventSeq: 0,
 };
 
@@ -160,6 +164,14 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     }
     case "turn.undone":
       return withCards(undone(next, event), event);
+    case "push.subscribed": {
+      const { subscription } = event.payload;
+      return { ...next, pushSubscriptions: { ...state.pushSubscriptions, [subscription.id]: subscription } };
+    }
+    case "push.unsubscribed": {
+      const { [event.payload.subscriptionId]: _gone, ...pushSubscriptions } = state.pushSubscriptions;
+      return { ...next, pushSubscriptions };
+    }
     // C17: a settled proposal's card, stored with its reply, takes its status (the proposal itself lives in the chat store).
     case "proposal.confirmed":
     case "proposal.settled":

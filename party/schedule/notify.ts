@@ -1,18 +1,19 @@
 /**
- * Presence-aware delivery (docs/PROTOCOL.md S8–S10): a notification goes to the
- * device in use — the focused one, else the most recently active online one —
- * and waits in the inbox when none is online, in quiet hours, or when the user
- * turned that kind off. Pure decisions; the room sends and records.
+ * Presence-aware delivery (docs/PROTOCOL.md S8–S10, N5–N10): which channel a
+ * notification takes — in the app on the device in use, by Web Push to the
+ * most recently active subscribed device, in the app on an online idle device
+ * when nothing is subscribed, or the inbox alone. Pure decisions on a given
+ * clock; the room (runner.ts) records and sends.
  */
-import type { Device, Notification, Preferences } from "../../shared/domain.ts";
+import type { Notification, Preferences } from "../../shared/domain.ts";
+import { type DeviceActivity, deviceInUse, isInUse, mostRecent } from "../../shared/presence.ts";
 import { quietHours } from "./scheduler.ts";
-
-import { deviceInUse } from "../../shared/presence.ts";
 
 export { deviceInUse };
 
 export type Decision = { push: true } | { push: false; why: "disabled" | "quiet" };
 
+/** S10: may this kind of notification reach a device now (in-app or pushed)? */
 export function shouldPush(prefs: Preferences, kind: Notification["kind"], now: number): Decision {
   const n = prefs.notifications;
   const allowed = n.enabled && (kind === "reminder" ? n.reminders : kind === "plan" ? n.dailyPlan : n.assistant);
@@ -21,18 +22,72 @@ export function shouldPush(prefs: Preferences, kind: Notification["kind"], now: 
   return { push: true };
 }
 
-/** Which pending notifications to send to which device now, given who already has them. */
-export function deliveries(
-  inbox: Notification[],
-  devices: Device[],
-  prefs: Preferences,
-  now: number,
-  deliveredTo: (id: string) => string | null,
-): { notification: Notification; deviceId: string }[] {
-  const target = deviceInUse(devices);
-  if (!target) return [];
-  return inbox
-    .filter((n) => shouldPush(prefs, n.kind, now).push && deliveredTo(n.id) !== target)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .map((notification) => ({ notification, deviceId: target }));
+/** A push subscription as routing sees it: which device, and when it was made. */
+export type SubscriptionRef = { id: string; deviceId: string; createdAt: string };
+
+/** N5–N9: where one notification goes now. */
+export type Route =
+  | { channel: "in-app"; deviceId: string }
+  | { channel: "push"; deviceId: string; subscriptionId: string }
+  | { channel: "inbox"; why: "disabled" | "quiet" | "nobody" | "stale" };
+
+/** N10: a notification older than this is not pushed any more (the inbox still lists it); also the push's TTL. */
+export const PUSH_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+
+export type RouteInput = {
+  prefs: Preferences;
+  now: number;
+  /** Every device routing may consider: connected ones and those with a subscription. */
+  devices: readonly DeviceActivity[];
+  subscriptions: readonly SubscriptionRef[];
+};
+
+/**
+ * N5–N9. One device, never several: the device in use gets it in the app
+ * (focused now first, then the one focused most recently); otherwise the most
+ * recently active device that has a subscription gets it by push (its newest
+ * subscription); otherwise an online idle device gets it in the app; otherwise
+ * it waits in the inbox.
+ */
+export function route(notification: Notification, input: RouteInput): Route {
+  const { prefs, now, devices, subscriptions } = input;
+  const allowed = shouldPush(prefs, notification.kind, now);
+  if (!allowed.push) return { channel: "inbox", why: allowed.why };
+  const inUse = mostRecent(devices.filter((d) => isInUse(d, now)));
+  if (inUse) return { channel: "in-app", deviceId: inUse.deviceId };
+  const subscribed = new Set(subscriptions.map((s) => s.deviceId));
+  const target = mostRecent(devices.filter((d) => subscribed.has(d.deviceId)));
+  if (target) {
+    if (now - Date.parse(notification.createdAt) > PUSH_MAX_AGE_MS) return { channel: "inbox", why: "stale" };
+    const newest = subscriptions.filter((s) => s.deviceId === target.deviceId).reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+    return { channel: "push", deviceId: target.deviceId, subscriptionId: newest.id };
+  }
+  const idle = mostRecent(devices.filter((d) => d.connected));
+  if (idle) return { channel: "in-app", deviceId: idle.deviceId };
+  return { channel: "inbox", why: "nobody" };
+}
+
+/** Where each notification already went: in the app to a device, or pushed (any push attempt counts, N12). */
+export type Delivered = { inApp: (id: string) => string | null; pushed: (id: string) => boolean };
+
+export type Delivery =
+  | { channel: "in-app"; notification: Notification; deviceId: string; previous: string | null }
+  | { channel: "push"; notification: Notification; deviceId: string; subscriptionId: string };
+
+/**
+ * N8–N12: what to send now for the inbox. A notification is delivered once: a
+ * pushed one is never shown in-app nor pushed again (it stays in every
+ * device's inbox); one shown in the app follows the device in use (S8) but is
+ * never pushed afterwards.
+ */
+export function deliveries(inbox: readonly Notification[], input: RouteInput, delivered: Delivered): Delivery[] {
+  const out: Delivery[] = [];
+  for (const notification of [...inbox].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    if (delivered.pushed(notification.id)) continue;
+    const previous = delivered.inApp(notification.id);
+    const to = route(notification, input);
+    if (to.channel === "in-app" && to.deviceId !== previous) out.push({ channel: "in-app", notification, deviceId: to.deviceId, previous });
+    if (to.channel === "push" && previous === null) out.push({ channel: "push", notification, deviceId: to.deviceId, subscriptionId: to.subscriptionId });
+  }
+  return out;
 }

@@ -7,11 +7,15 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { type Device, type Notification, type Plan, planListsTasks } from "../../shared/domain.ts";
+import type { DeviceActivity } from "../../shared/presence.ts";
 import { formatDay, formatDue } from "../../shared/format.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
+import { PushDelivery } from "../push/delivery.ts";
+import type { PushPort } from "../push/sender.ts";
+import type { PushSubscriptions } from "../push/subscriptions.ts";
 import { deliveries } from "./notify.ts";
 import { dueReminders, nextWake, planDue } from "./scheduler.ts";
 
@@ -29,6 +33,11 @@ export type ScheduleDeps = {
   maintain: () => void;
   setAlarm: (at: number) => void;
   log: (event: string, detail: string) => void;
+  /** Every device routing may consider, with when it last had focus (N5–N7). */
+  activity: () => DeviceActivity[];
+  subscriptions: PushSubscriptions;
+  /** Sends one push (the Durable Object's fetch); null when push is not configured (N1). */
+  push: PushPort | null;
 };
 
 const SCHEMA = [
@@ -38,10 +47,22 @@ const SCHEMA = [
 
 export class Schedule {
   #deps: ScheduleDeps;
+  readonly push: PushDelivery;
 
   constructor(deps: ScheduleDeps) {
     this.#deps = deps;
     for (const s of SCHEMA) deps.sql.exec(s);
+    this.push = new PushDelivery({
+      sql: deps.sql,
+      ledger: deps.ledger,
+      now: deps.now,
+      subscriptions: deps.subscriptions,
+      port: deps.push,
+      log: deps.log,
+      // A subscription gone (410) lets routing choose again; a retry waiting moves the alarm.
+      rerouted: () => this.deliver(),
+      reschedule: () => this.reschedule(),
+    });
   }
 
   #meta(key: string): number | null {
@@ -75,6 +96,9 @@ export class Schedule {
       maintenance = true;
     }
     this.deliver();
+    this.push.retryDue();
+    // N13: the alarm ends only once its pushes have answered (or timed out), so a reminder never waits on a page being open.
+    await this.push.settled();
     this.reschedule();
     return { reminders: fired, plan: planned, maintenance };
   }
@@ -139,28 +163,39 @@ export class Schedule {
     return notification;
   }
 
-  /** S8–S10: sends each pending notification to the device in use, unless that device already has it. */
+  /**
+   * S8–S10, N5–N12: sends each pending notification the way routing says — in
+   * the app to the device in use (following it as focus moves), or by push to
+   * the most recently active subscribed device — each at most once.
+   */
   deliver(): void {
     const state = this.#deps.ledger.state;
-    const deliveredTo = (id: string) =>
+    const inApp = (id: string) =>
       this.#deps.sql.exec<{ device_id: string }>("SELECT device_id FROM notification_delivery WHERE id = ?", id).toArray()[0]?.device_id ?? null;
-    for (const { notification, deviceId } of deliveries(Object.values(state.notifications), this.#deps.devices(), state.preferences, this.#deps.now(), deliveredTo)) {
+    // Without VAPID keys nothing can be pushed: routing sees no subscription (N1).
+    const subscriptions = this.#deps.push ? this.#deps.subscriptions.all() : [];
+    const input = { prefs: state.preferences, now: this.#deps.now(), devices: this.#deps.activity(), subscriptions };
+    for (const d of deliveries(Object.values(state.notifications), input, { inApp, pushed: (id) => this.push.attempted(id) })) {
+      if (d.channel === "push") {
+        this.push.notify(d.notification, d.subscriptionId);
+        continue;
+      }
       // It follows the user to the device now in use; the one it leaves stops showing it (never twice).
-      const previous = deliveredTo(notification.id);
-      if (previous) this.#deps.sendToDevice(previous, { type: "notification.cleared", notificationId: notification.id });
+      if (d.previous) this.#deps.sendToDevice(d.previous, { type: "notification.cleared", notificationId: d.notification.id });
       this.#deps.sql.exec(
         "INSERT INTO notification_delivery (id, device_id) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id",
-        notification.id,
-        deviceId,
+        d.notification.id,
+        d.deviceId,
       );
-      this.#deps.sendToDevice(deviceId, { type: "notification", notification });
+      this.#deps.sendToDevice(d.deviceId, { type: "notification", notification: d.notification });
     }
   }
 
-  /** S9: an acknowledgement clears the notification on every device. */
+  /** S9, N13: an acknowledgement clears the notification on every device, and takes down the one the operating system shows. */
   cleared(notificationId: string): void {
     this.#deps.sql.exec("DELETE FROM notification_delivery WHERE id = ?", notificationId);
     this.#deps.broadcast({ type: "notification.cleared", notificationId });
+    this.push.cleared(notificationId);
   }
 
   /** Points the alarm at the next job (S2). Call after anything that changes reminders, preferences or the inbox. */
@@ -169,7 +204,10 @@ export class Schedule {
     const maintenanceAt = this.#meta("maintenance_at") ?? this.#deps.now() + MAINTENANCE_EVERY_MS;
     if (this.#meta("maintenance_at") === null) this.#setMeta("maintenance_at", maintenanceAt);
     const undelivered = Object.keys(state.notifications).length > 0;
-    this.#deps.setAlarm(nextWake(state, this.#deps.now(), maintenanceAt, undelivered, this.#failedPlanDate()));
+    const wake = nextWake(state, this.#deps.now(), maintenanceAt, undelivered, this.#failedPlanDate());
+    // N14: a push waiting to be retried wakes the room too.
+    const retry = this.push.nextAt();
+    this.#deps.setAlarm(retry === null ? wake : Math.min(wake, Math.max(retry, this.#deps.now())));
   }
 }
 

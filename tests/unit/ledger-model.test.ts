@@ -79,6 +79,7 @@ class Model {
       plans: Object.fromEntries(this.plans),
       // No step here undoes a turn (tests/unit/undo.test.ts covers turn.undone and its replay).
       undoneTurns: [],
+      pushSubscriptions: {},
       lastEventSeq: this.events,
     };
   }

@@ -157,6 +157,10 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return `notified you: ${e.payload.notification.title}`;
     case "notification.acked":
       return "marked a notification done";
+    case "push.subscribed":
+      return "turned on notifications on a device";
+    case "push.unsubscribed":
+      return e.payload.reason === "gone" ? "stopped notifications to a device its push service no longer knows" : "turned off notifications on a device";
     case "usage.charged":
       return `used ${e.payload.tokens} assistant tokens`;
     case "tool.used":

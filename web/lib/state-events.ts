@@ -27,6 +27,7 @@ function projectionOf(state: BrainState): Projection {
     notifications: byId(state.notifications),
     plans: state.plan ? { [state.plan.date]: state.plan } : {},
     undoneTurns: state.undoneTurns,
+    pushSubscriptions: byId(state.pushSubscriptions ?? []),
     lastEventSeq: state.lastEventSeq,
   };
 }
@@ -134,6 +135,8 @@ export function applyEvent(state: BrainState, event: LedgerEvent, now: number): 
     usage: { ...usage, tokenBudget: state.usage.tokenBudget },
     lastEventSeq: next.lastEventSeq,
     undoneTurns: next.undoneTurns,
+    // N3: a subscription added or removed on any device shows in Devices at once.
+    pushSubscriptions: Object.values(next.pushSubscriptions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
   };
 }
 
