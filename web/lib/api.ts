@@ -18,7 +18,7 @@ import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnooze
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
-import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "./push-contract.ts";
+import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
 
 /** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
 export const TOKEN_KEY = "micro-cos.token";

@@ -8,7 +8,7 @@
  */
 import { api, ApiError } from "./api.ts";
 import type { BrainState } from "../../shared/api.ts";
-import { PushSubscriptionBodySchema, type PushSubscriptionInfo } from "./push-contract.ts";
+import { PushSubscriptionBodySchema, type PushSubscriptionInfo } from "../../shared/push.ts";
 
 /** What Settings says, in order of what blocks first. */
 export type PushSupport =
@@ -28,8 +28,8 @@ export async function pushSupport(): Promise<PushSupport> {
   return { kind: "ready", registration };
 }
 
-/** MERGE NOTE: `state.pushSubscriptions` once part A's BrainStateSchema has it (undefined: an older server). */
-export const roomSubscriptions = (_state: BrainState): PushSubscriptionInfo[] | undefined => undefined;
+/** The room's subscriptions (N3); undefined from a server older than push. */
+export const roomSubscriptions = (state: BrainState): PushSubscriptionInfo[] | undefined => state.pushSubscriptions;
 
 /** The room's subscriptions of `deviceId`. */
 export const subscriptionsOf = (all: readonly PushSubscriptionInfo[] | undefined, deviceId: string): PushSubscriptionInfo[] => (all ?? []).filter((s) => s.deviceId === deviceId);

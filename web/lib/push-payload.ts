@@ -2,12 +2,9 @@
  * What a push message carries, and what the service worker makes of it (docs/PROTOCOL.md
  * W60–W63). Plain code, imported by `web/sw.ts` and tested in Node
  * (tests/unit/web-push-payload.test.ts).
- *
- * MERGE NOTE: the payload schema is the contract's (helper brief, "Pushed payloads"); part A
- * declares it in `shared/push.ts`. Until that is merged it is declared here; once it is, this
- * file imports it from there and keeps only the service worker's helpers.
  */
 import { z } from "zod";
+import { type PushActionSchema, type PushPayload, PushPayloadSchema, PUSH_SNOOZE_MINUTES } from "../../shared/push.ts";
 
 /**
  * Push services carry at most 4,096 bytes of encrypted payload (RFC 8291 leaves ~3,993 of
@@ -17,27 +14,7 @@ export const MAX_PUSH_PAYLOAD_CHARS = 4_096;
 
 const IdSchema = z.string().min(1).max(128);
 
-/** A button on a pushed notification; `action` is what `notificationclick` sees. */
-export const PushActionSchema = z.object({ action: z.enum(["done", "snooze"]), title: z.string().min(1).max(60) });
-
-/**
- * `notification`: show it (tag = id, so a resend replaces it); `cleared`: it was acknowledged
- * somewhere — close what this device shows under that tag. Unknown fields are ignored (a
- * newer server may add some); an unknown `type` is refused.
- */
-export const PushPayloadSchema = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("notification"),
-    id: IdSchema,
-    title: z.string().min(1).max(200),
-    body: z.string().max(1_000),
-    /** An in-app path (`/tasks?task=…`, `/chat?turn=…`); anything else opens `/chat`. */
-    url: z.string().max(2_048).optional(),
-    actions: z.array(PushActionSchema).max(2).optional(),
-  }),
-  z.object({ type: z.literal("cleared"), id: IdSchema }),
-]);
-export type PushPayload = z.infer<typeof PushPayloadSchema>;
+export type { PushPayload };
 export type PushAction = z.infer<typeof PushActionSchema>["action"];
 
 /** The payload of a push message's text, or null when it is too long, not JSON, or not a payload. */
@@ -45,7 +22,8 @@ export function readPushPayload(text: string | null): PushPayload | null {
   if (text === null || text.length > MAX_PUSH_PAYLOAD_CHARS) return null;
   try {
     const parsed = PushPayloadSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    // An empty id could tag nothing and name no notification: not a payload this worker can act on.
+    return parsed.success && parsed.data.id !== "" ? parsed.data : null;
   } catch {
     return null;
   }
@@ -111,9 +89,7 @@ export function actionKey(notificationId: string, action: PushAction | "ack"): s
 /** W62: the request a notification's button makes, as the contract names it. */
 export function actionRequest(notificationId: string, action: PushAction | "ack"): { path: string; body?: unknown } {
   const base = `/api/v1/notifications/${encodeURIComponent(notificationId)}`;
-  if (action === "snooze") return { path: `${base}/snooze`, body: { minutes: SNOOZE_MINUTES } };
+  if (action === "snooze") return { path: `${base}/snooze`, body: { minutes: PUSH_SNOOZE_MINUTES } };
   return { path: `${base}/${action}` };
 }
 
-/** "Snooze 10 min". */
-export const SNOOZE_MINUTES = 10;
