@@ -1,5 +1,5 @@
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { deviceId } from "../lib/device.ts";
 import { pushIsOn, PushRefusedError, pushSupport, roomSubscriptions, subscriptionsOf, turnPushOff, turnPushOn } from "../lib/push-device.ts";
 import { stateQuery } from "../lib/queries.ts";
@@ -27,15 +27,29 @@ export function usePushDevice() {
   const [error, setError] = useState<string | null>(null);
   const me = deviceId();
 
+  // The latest room list, read by every check (a check started before an event must not answer with the old list).
+  const latest = useRef(roomList);
+  latest.current = roomList;
+  /** Only the newest check may set the view: an older one finishing later would show a stale state. */
+  const generation = useRef(0);
   const check = useCallback(async () => {
+    const mine = ++generation.current;
     const support = await pushSupport();
-    if (support.kind !== "ready") return setView(support);
-    const subscribed = (await support.registration.pushManager.getSubscription().catch(() => null)) !== null;
-    setView({ kind: pushIsOn(subscribed, roomList, me) ? "on" : "off", registration: support.registration });
-  }, [roomList, me]);
+    const next: PushView =
+      support.kind !== "ready"
+        ? support
+        : {
+            kind: pushIsOn((await support.registration.pushManager.getSubscription().catch(() => null)) !== null, latest.current, me) ? "on" : "off",
+            registration: support.registration,
+          };
+    if (mine === generation.current) setView(next);
+  }, [me]);
 
   useEffect(() => {
     void check();
+  }, [check, roomList]);
+
+  useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState === "visible") void check();
     };
