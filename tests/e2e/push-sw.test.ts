@@ -189,17 +189,26 @@ describe("Web push — the service worker", () => {
     await expect.poll(async () => (await inbox(page)).notifications.map((n) => n.id), { timeout: 15_000 }).not.toContain(notificationId);
   });
 
-  it("[W62] a plain click opens the notification's view in the open window; without the mirrored session a button opens the app instead of acting", async () => {
+  it("[W62][W67] a plain click opens the notification's view in the open window, scrolled to its task; without the mirrored session a button opens the app instead of acting", async () => {
     const page = await app.signIn("push-sw-open", { permissions: ["notifications"] });
     await whenControlled(page);
     const push = await pushChannel(page, origin());
     const worker = await serviceWorker(page.context());
 
-    await push.deliver({ type: "notification", id: "n-open-1", title: "Open me", body: "", url: "/activity" });
+    // Many tasks, so the one the notification names is below the fold until the view scrolls to it (W67).
+    const ids: string[] = [];
+    for (let i = 1; i <= 30; i++) {
+      const made = await call(page, "POST", "/api/v1/tasks", { action: "create", task: { title: `Task ${i}` } });
+      ids.push(z.object({ id: z.string() }).parse(made.json).id);
+    }
+    const target = ids[27]!;
+    await push.deliver({ type: "notification", id: "n-open-1", title: "Task 28", body: "", url: `/tasks?task=${target}` });
     await expect.poll(() => shown(page, "n-open-1"), { timeout: 15_000 }).toHaveLength(1);
     await dispatchOn(worker, "n-open-1", "notificationclick");
-    await page.waitForURL((url) => url.pathname === "/activity", { timeout: 15_000 });
-    await page.getByRole("heading", { name: "Activity", level: 1 }).waitFor();
+    await page.waitForURL((url) => url.pathname === "/tasks" && url.searchParams.get("task") === target, { timeout: 15_000 });
+    const row = page.locator(`[data-task-id="${target}"]`);
+    await expect.poll(() => row.getAttribute("data-selected"), { timeout: 15_000 }).toBe("true");
+    await expect.poll(() => row.evaluate((el) => { const box = el.getBoundingClientRect(); return box.top >= 0 && box.bottom <= window.innerHeight; }), { timeout: 15_000 }).toBe(true);
 
     // The session the worker reads is gone (as after sign-out): Done cannot act, so it opens the app at the URL.
     const { notificationId } = await firedReminder(page, "Pay rent");
