@@ -101,6 +101,7 @@ const InboxSchema = z.object({
   notifications: z.array(z.object({ id: z.string(), kind: z.string(), ref: z.string().nullable().optional() })),
   reminders: z.array(z.object({ id: z.string(), status: z.string() })),
 });
+const ReminderListSchema = z.object({ reminders: z.array(z.object({ id: z.string(), status: z.string(), at: z.string() })) });
 const inbox = async (page: Page) => InboxSchema.parse((await call(page, "GET", "/api/v1/state")).json);
 
 /** A reminder due in a second; resolves with it and the notification it fired (in the inbox until acknowledged). */
@@ -163,7 +164,7 @@ describe("Web push — the service worker", () => {
     await expect.poll(async () => (await shown(page, "micro-cos-notice")).map((s) => s.title), { timeout: 15_000 }).toEqual(["Micro CoS"]);
   });
 
-  it("[W62][W64] Done on a pushed reminder calls the API with the device's session: the reminder is dismissed and the notification acknowledged", async () => {
+  it("[W62][W64] Done and Snooze on a pushed reminder call the API with the device's session: dismissed, or pending 10 min on; acknowledged either way", async () => {
     const page = await app.signIn("push-sw-done", { permissions: ["notifications"] });
     await whenControlled(page);
     const push = await pushChannel(page, origin());
@@ -175,6 +176,19 @@ describe("Web push — the service worker", () => {
     await expect.poll(async () => (await inbox(page)).notifications.map((n) => n.id), { timeout: 15_000 }).not.toContain(notificationId);
     expect((await inbox(page)).reminders.map((r) => r.id)).not.toContain(reminderId);
     await expect.poll(() => shown(page, notificationId)).toHaveLength(0);
+
+    // Snooze 10 min: acknowledged, and the reminder is pending again about ten minutes on.
+    const later = await firedReminder(page, "Call the plumber");
+    await push.deliver({ type: "notification", id: later.notificationId, title: "Call the plumber", body: "Reminder", actions: [{ action: "snooze", title: "Snooze 10 min" }] });
+    await expect.poll(() => shown(page, later.notificationId), { timeout: 15_000 }).toHaveLength(1);
+    const pressed = Date.now();
+    await dispatchOn(await serviceWorker(page.context()), later.notificationId, "notificationclick", "snooze");
+    await expect.poll(async () => (await inbox(page)).notifications.map((n) => n.id), { timeout: 15_000 }).not.toContain(later.notificationId);
+    const snoozed = ReminderListSchema.parse((await call(page, "GET", "/api/v1/state")).json).reminders.find((r) => r.id === later.reminderId);
+    expect(snoozed?.status).toBe("pending");
+    const minutes = (Date.parse(snoozed!.at) - pressed) / 60_000;
+    expect(minutes).toBeGreaterThan(9);
+    expect(minutes).toBeLessThanOrEqual(11);
   });
 
   it("[W63] a pushed notification dismissed by the user is acknowledged", async () => {
