@@ -87,14 +87,14 @@ export class Brain extends YServer {
       newId: uuidv7,
       issueTicket: () => this.#issueTicket(),
       config,
-      ...(config.push.ok ? { push: this.#pushPort(config.push.value) } : {}),
+      ...(config.push.ok ? { push: this.#pushPort(config.push.value, config.development) } : {}),
     };
   }
 
   /** N13: sends with the platform's fetch; kept alive past the hook that started it (a live event, not only the alarm). */
-  #pushPort(vapid: Parameters<typeof sendPush>[0]) {
+  #pushPort(vapid: Parameters<typeof sendPush>[0], development: boolean) {
     return (message: PushMessage) => {
-      const sent = sendPush(vapid, message);
+      const sent = sendPush(vapid, message, development);
       this.ctx.waitUntil(sent);
       return sent;
     };

@@ -7,9 +7,10 @@
  * into a source file: a served or committed file cannot leak it (W3), and a fresh
  * state directory gets a fresh secret, so tokens never outlive the data they open.
  */
-import { createECDH, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import webpush from "web-push";
 
 /** Where local data lives (`.wrangler/state` unless MICROCOS_STATE_DIR moves it). */
 export const stateDir = (env: NodeJS.ProcessEnv = process.env) => env.MICROCOS_STATE_DIR || ".wrangler/state";
@@ -42,9 +43,8 @@ export const vapidPath = (env: NodeJS.ProcessEnv = process.env) => join(stateDir
 export function localVapidKeys(env: NodeJS.ProcessEnv = process.env): { publicKey: string; privateKey: string } {
   const path = vapidPath(env);
   mkdirSync(stateDir(env), { recursive: true });
-  const ecdh = createECDH("prime256v1");
-  ecdh.generateKeys();
-  const fresh = { publicKey: ecdh.getPublicKey("base64url", "uncompressed"), privateKey: ecdh.getPrivateKey("base64url") };
+  // web-push pads a private scalar with leading zero bytes to 32 bytes (node:crypto's may come out shorter).
+  const fresh = webpush.generateVAPIDKeys();
   try {
     writeFileSync(path, JSON.stringify(fresh), { flag: "wx", mode: 0o600 });
   } catch (error) {

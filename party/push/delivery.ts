@@ -132,7 +132,9 @@ export class PushDelivery {
       const { notificationId, kind } = row;
       switch (outcome.kind) {
         case "sent":
-          return this.#log.set(notificationId, kind, "sent");
+          this.#log.set(notificationId, kind, "sent");
+          // The alarm was held for this send (a stale `sending` row); it may now sleep until the next job.
+          return this.#deps.reschedule();
         case "gone": {
           this.#deps.log("push.gone", `${origin} answered ${outcome.status}; subscription dropped`);
           if (this.#deps.subscriptions.remove(row.subscriptionId)) {

@@ -11,6 +11,7 @@
  */
 import webpush from "web-push";
 import type { PushPayload } from "../../shared/push.ts";
+import { checkEndpoint } from "./endpoint-guard.ts";
 import type { StoredSubscription } from "./subscriptions.ts";
 import type { VapidConfig } from "./vapid.ts";
 
@@ -39,7 +40,14 @@ export type PushOutcome =
 /** The room's port: sends one message, never throws (N14). */
 export type PushPort = (message: PushMessage) => Promise<PushOutcome>;
 
-export async function sendPush(vapid: VapidConfig, message: PushMessage, fetcher: typeof fetch = fetch): Promise<PushOutcome> {
+/**
+ * `development` widens the endpoint guard to loopback (N4). The guard ran when the
+ * subscription was stored; it runs again here, so a row stored under other
+ * settings (a development state directory deployed, a hand-edited table) cannot
+ * point the room at a private address.
+ */
+export async function sendPush(vapid: VapidConfig, message: PushMessage, development: boolean, fetcher: typeof fetch = fetch): Promise<PushOutcome> {
+  if (!checkEndpoint(message.subscription.endpoint, development).ok) return { kind: "failed", status: null, reason: "the endpoint is not allowed (N4)" };
   let details: ReturnType<typeof webpush.generateRequestDetails>;
   try {
     details = webpush.generateRequestDetails(

@@ -174,7 +174,12 @@ export class Schedule {
       this.#deps.sql.exec<{ device_id: string }>("SELECT device_id FROM notification_delivery WHERE id = ?", id).toArray()[0]?.device_id ?? null;
     // Without VAPID keys nothing can be pushed: routing sees no subscription (N1).
     const subscriptions = this.#deps.push ? this.#deps.subscriptions.all() : [];
-    const input = { prefs: state.preferences, now: this.#deps.now(), devices: this.#deps.activity(), subscriptions };
+    const devices = this.#deps.activity();
+    // A device that subscribed over HTTP and never opened a socket is still a device: active when it subscribed.
+    for (const s of subscriptions) {
+      if (!devices.some((d) => d.deviceId === s.deviceId)) devices.push({ deviceId: s.deviceId, connected: false, focused: false, lastFocusedAt: null, lastSeenAt: Date.parse(s.createdAt) });
+    }
+    const input = { prefs: state.preferences, now: this.#deps.now(), devices, subscriptions };
     for (const d of deliveries(Object.values(state.notifications), input, { inApp, pushed: (id) => this.push.attempted(id) })) {
       if (d.channel === "push") {
         this.push.notify(d.notification, d.subscriptionId);

@@ -12,6 +12,7 @@ import * as Y from "yjs";
 import type { ClientFrameInput, ServerFrame } from "../../shared/protocol.ts";
 import { PROTOCOL_VERSION, ServerFrameSchema } from "../../shared/protocol.ts";
 import { parseConfig, type RoomConfig } from "../../party/config.ts";
+import type { PushPort } from "../../party/push/sender.ts";
 import type { SocketPresence } from "../../party/core/presence.ts";
 import type { Client } from "../../party/core/sockets.ts";
 import { issueTicket, ticketKey } from "../../party/core/tickets.ts";
@@ -119,7 +120,14 @@ export class FakeSocket implements Client {
 }
 
 /** `sql`: an existing database, to start a room again over what another one stored (a restart). */
-export type FakeRoomOptions = { userId?: string; now?: number; env?: Record<string, string>; sql?: ReturnType<typeof nodeSql> };
+export type FakeRoomOptions = {
+  userId?: string;
+  now?: number;
+  env?: Record<string, string>;
+  sql?: ReturnType<typeof nodeSql>;
+  /** The host's Web Push sender (N13); set VAPID_* in `env` too, or push stays off. */
+  push?: PushPort;
+};
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
 export class FakeRoom {
@@ -160,6 +168,7 @@ export class FakeRoom {
       newId: () => `req-${++this.#ids}`,
       issueTicket: async () => issueTicket(await ticketKey("fake-room-ticket-secret-0123456789abcdef"), userId, this.clock),
       config: this.config,
+      ...(options.push ? { push: options.push } : {}),
     };
     this.room = new Room(ports);
   }
