@@ -4,13 +4,14 @@
  * room, every device's Devices view lists it as receiving push, "Stop push" and turning it
  * off remove it — live, from the ledger's `push.subscribed` / `push.unsubscribed`.
  *
- * Why `PushManager.prototype.subscribe` is replaced: a real subscription is made by the
- * browser's vendor push service (Google's, for Chromium), which headless Chromium here cannot
- * reach, so `subscribe()` would fail. An init script stands in for the browser's side only: it
- * returns a subscription whose keys this test generated (a real P-256 point and auth secret)
- * and whose endpoint is this test's local push service (loopback http, accepted in
- * development). Everything after it — the permission, the room's key, the POST with
- * `X-Device-Id`, the state, the events, the DELETE — is the app's real code.
+ * Why `PushManager.prototype.subscribe` is replaced (`fakePushManager`, push-browser.ts): a
+ * real subscription is made by the browser's vendor push service (Google's, for Chromium),
+ * which headless Chromium here cannot reach, so `subscribe()` would fail. The init script
+ * stands in for the browser's side only: it returns a subscription whose keys this test
+ * generated (a real P-256 point and auth secret) and whose endpoint is this test's local push
+ * service (loopback http, accepted in development). Everything after it — the permission, the
+ * room's key, the POST with `X-Device-Id`, the state, the events, the DELETE — is the app's
+ * real code.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { createECDH, randomBytes } from "node:crypto";
@@ -20,30 +21,9 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { browserApp, screenshot, whenLive } from "./browser.ts";
+import { fakePushManager } from "./push-browser.ts";
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
-
-/** The browser's side of push, played by the test (see the file's comment). */
-function fakePushManager(subscription: { endpoint: string; p256dh: string; auth: string }): string {
-  return `(() => {
-    const json = { endpoint: ${JSON.stringify(subscription.endpoint)}, expirationTime: null, keys: { p256dh: ${JSON.stringify(subscription.p256dh)}, auth: ${JSON.stringify(subscription.auth)} } };
-    let current = null;
-    const made = () => ({
-      endpoint: json.endpoint,
-      expirationTime: null,
-      options: { userVisibleOnly: true, applicationServerKey: null },
-      toJSON: () => json,
-      unsubscribe: async () => { current = null; return true; },
-    });
-    PushManager.prototype.subscribe = async function (options) {
-      if (!options || options.userVisibleOnly !== true || !options.applicationServerKey) throw new DOMException("userVisibleOnly and applicationServerKey are required", "NotAllowedError");
-      window.__subscribeKeyBytes = new Uint8Array(options.applicationServerKey).length;
-      current = current ?? made();
-      return current;
-    };
-    PushManager.prototype.getSubscription = async function () { return current; };
-  })();`;
-}
 
 const StateSchema = z.object({ pushSubscriptions: z.array(z.object({ id: z.string(), deviceId: z.string(), origin: z.string(), createdAt: z.string() })).optional() });
 
@@ -84,7 +64,7 @@ describe("Web push — Settings and Devices", () => {
     keys.generateKeys();
     const subscription = { endpoint: `${endpointBase}${b64url(randomBytes(12))}`, p256dh: b64url(keys.getPublicKey()), auth: b64url(randomBytes(16)) };
     const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 }, permissions: ["notifications"] });
-    await context.addInitScript(fakePushManager(subscription));
+    await context.addInitScript(fakePushManager({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }));
     const laptop = await context.newPage();
     await laptop.goto(`${app.server.url}/login`);
     await laptop.getByLabel("User id").fill("push-set");

@@ -10,10 +10,11 @@
  * `NotificationEvent` carrying the very notification the worker showed — the same handler a
  * real click runs; nothing in the production code exists for the test.
  */
-import type { BrowserContext, CDPSession, Page, Worker } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { browserApp } from "./browser.ts";
+import { dispatchOn, pushChannel, serviceWorker, whenControlled } from "./push-browser.ts";
 
 const ShownSchema = z.array(
   z.object({
@@ -39,47 +40,6 @@ async function shown(page: Page, tag?: string) {
     }));
   }, tag);
   return ShownSchema.parse(raw);
-}
-
-/** Resolves once a service worker controls the page (it claims the page on its first install). */
-const whenControlled = (page: Page) =>
-  page.waitForFunction(async () => {
-    await navigator.serviceWorker.ready;
-    return navigator.serviceWorker.controller !== null;
-  }, undefined, { timeout: 30_000 });
-
-/** A DevTools session on the page that knows the service worker's registration id. */
-async function pushChannel(page: Page, origin: string): Promise<{ cdp: CDPSession; deliver: (data: unknown) => Promise<void> }> {
-  const cdp = await page.context().newCDPSession(page);
-  let registrationId: string | undefined;
-  cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
-    for (const r of registrations) if (!r.isDeleted && r.scopeURL.startsWith(origin)) registrationId = r.registrationId;
-  });
-  await cdp.send("ServiceWorker.enable");
-  await expect.poll(() => registrationId, { timeout: 15_000 }).toBeDefined();
-  return {
-    cdp,
-    deliver: async (data) => {
-      await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: registrationId!, data: typeof data === "string" ? data : JSON.stringify(data) });
-    },
-  };
-}
-
-async function serviceWorker(context: BrowserContext): Promise<Worker> {
-  return context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 15_000 }));
-}
-
-/** Dispatches a click (with `action`) or a dismissal on the notification the worker shows under `tag`. */
-async function dispatchOn(worker: Worker, tag: string, type: "notificationclick" | "notificationclose", action = ""): Promise<void> {
-  await worker.evaluate(
-    async ({ tag, type, action }) => {
-      const scope = self as unknown as ServiceWorkerGlobalScope;
-      const [notification] = await scope.registration.getNotifications({ tag });
-      if (!notification) throw new Error(`no notification under tag ${tag}`);
-      scope.dispatchEvent(new NotificationEvent(type, { notification, action }));
-    },
-    { tag, type, action },
-  );
 }
 
 /** The signed-in page's API, with its own session. */
