@@ -50,6 +50,16 @@ export function usePushDevice() {
   }, [check, roomList]);
 
   useEffect(() => {
+    // Opened straight on Settings, the app's worker may still be registering: look again once it is
+    // ready (under `npm run dev` none ever is, and this never fires).
+    let live = true;
+    if ("serviceWorker" in navigator) void navigator.serviceWorker.ready.then(() => live && check());
+    return () => {
+      live = false;
+    };
+  }, [check]);
+
+  useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState === "visible") void check();
     };
