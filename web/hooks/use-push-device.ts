@@ -53,7 +53,9 @@ export function usePushDevice() {
     // Opened straight on Settings, the app's worker may still be registering: look again once it is
     // ready (under `npm run dev` none ever is, and this never fires).
     let live = true;
-    if ("serviceWorker" in navigator) void navigator.serviceWorker.ready.then(() => live && check());
+    if ("serviceWorker" in navigator) void navigator.serviceWorker.ready.then(() => {
+        if (live) void check();
+      });
     return () => {
       live = false;
     };
