@@ -53,9 +53,11 @@ export function usePushDevice() {
     // Opened straight on Settings, the app's worker may still be registering: look again once it is
     // ready (under `npm run dev` none ever is, and this never fires).
     let live = true;
-    if ("serviceWorker" in navigator) void navigator.serviceWorker.ready.then(() => {
+    if ("serviceWorker" in navigator) {
+      void navigator.serviceWorker.ready.then(() => {
         if (live) void check();
       });
+    }
     return () => {
       live = false;
     };
