@@ -41,7 +41,7 @@ export const AUTH_SECRET_BYTES = 16;
  */
 export const PushSubscriptionBodySchema = z.strictObject({
   endpoint: z.url({ protocol: /^https?$/ }).max(MAX_ENDPOINT_LENGTH),
-  expirationTime: z.number().int().nonnegative().nullable().optional(),
+  expirationTime: z.number().nonnegative().max(1e15).nullable().optional(),
   keys: z.strictObject({
     /** The device's ECDH public key (aes128gcm's receiver key). */
     p256dh: keyBytes(P256_POINT_BYTES, "keys.p256dh", (b) => b[0] === 0x04),

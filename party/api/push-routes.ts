@@ -4,7 +4,7 @@
  * calls from a notification with the device's bearer token. Every write gets
  * what every write gets (H14) from the one dispatcher.
  */
-import { fail } from "../../shared/errors.ts";
+import { fail, type Result } from "../../shared/errors.ts";
 import { NotificationSnoozeBodySchema, PushSubscriptionBodySchema } from "../../shared/push.ts";
 import { errorResponse, json } from "../http.ts";
 import type { PushApi } from "../push/push-api.ts";
@@ -15,8 +15,8 @@ const off = () => fail("not_found", "push notifications are not configured on th
 const NO_PUSH: PushApi = { key: off, subscribe: off, unsubscribe: off, done: off, snooze: off };
 const pushOf = (deps: ApiDeps): PushApi => deps.push ?? NO_PUSH;
 
-const answer = <T>(result: { ok: true; value: T } | { ok: false; error: { code: Parameters<typeof errorResponse>[0]; message: string } }, requestId: string, status = 200) =>
-  result.ok ? json(result.value, status, requestId) : errorResponse(result.error.code, result.error.message, requestId);
+const answer = <T>(result: Result<T>, requestId: string) =>
+  result.ok ? json(result.value, 200, requestId) : errorResponse(result.error.code, result.error.message, requestId);
 
 export const PUSH_ROUTES: readonly Route[] = [
   read({ method: "GET", path: "/api/v1/push/key", handle: ({ deps }) => {

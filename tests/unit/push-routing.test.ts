@@ -206,6 +206,27 @@ describe("Push — the room delivers once (N10–N14)", () => {
     expect(fake.sent).toHaveLength(2);
   });
 
+  it("[N5][N7] idle: a connected laptop that lost focus past the window gets the push, not the in-app notification; within the window, the reverse", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "laptop");
+    const laptop = room.connect();
+    laptop.hello("laptop", { focused: true });
+    room.flush();
+    laptop.sendFrame({ type: "focus", focused: false });
+    room.flush();
+    // fireReminder moves the clock a minute more: the reminder fires 90 s after the blur.
+    room.clock += IN_USE_WINDOW_MS / 4;
+    const near = await fireReminder(room, "Within the window");
+    room.flush();
+    expect(laptop.of("notification").map((f) => f.notification.id)).toEqual([near.id]);
+    expect(fake.sent).toEqual([]);
+    room.clock += IN_USE_WINDOW_MS;
+    const far = await fireReminder(room, "Past the window");
+    room.flush();
+    expect(fake.sent.map((m) => [m.subscription.deviceId, m.payload.id])).toEqual([["laptop", far.id]]);
+    expect(laptop.of("notification").map((f) => f.notification.id)).toEqual([near.id]);
+  });
+
   it("[N9][S10] quiet hours hold the push; it goes out once when they end, from the alarm", async () => {
     const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("PUT", "/api/v1/preferences", { notifications: { quietHours: { start: "10:00", end: "10:30" } } });
