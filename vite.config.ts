@@ -20,12 +20,14 @@ import { developmentVars, stateDir } from "./scripts/local-env.ts";
 const host = process.env.HOST || "127.0.0.1";
 
 /**
- * The offline app shell (docs/PROTOCOL.md W40): a Workbox service worker, generated at build
- * time, that precaches the built web app so it opens and reloads with no network. It never
- * answers `/api/*` (user data lives in the room and, per user, in IndexedDB): navigations
- * there are denied the fallback and no runtime caching is declared. web/lib/sw-register.ts
- * registers it in the production build only (`injectRegister: false`: no inline script, W1).
- * The manifest is a static file (public/manifest.webmanifest), so `npm run dev` serves it too.
+ * The app's service worker (docs/PROTOCOL.md W40, W60–W64): `web/sw.ts`, compiled by
+ * vite-plugin-pwa's `injectManifest` (its own small Vite build, after the client's, with no
+ * plugins of this config) into dist/client/sw.js, with the list of the built app's files
+ * injected at `self.__WB_MANIFEST`. It precaches the built web app so it opens and reloads
+ * with no network, never answers `/api/*` (user data lives in the room and, per user, in
+ * IndexedDB), and shows pushed notifications. web/lib/sw-register.ts registers it in the
+ * production build only (`injectRegister: false`: no inline script, W1). The manifest is a
+ * static file (public/manifest.webmanifest), so `npm run dev` serves it too.
  *
  * vite-plugin-pwa predates Vite's environments: its hooks would also run for the worker's
  * build, so they are limited to the client environment (the worker bundle gets no service
@@ -33,18 +35,17 @@ const host = process.env.HOST || "127.0.0.1";
  */
 const offlineShell = (): PluginOption =>
   VitePWA({
+    strategies: "injectManifest",
+    srcDir: "web",
+    filename: "sw.ts",
     injectRegister: false,
     registerType: "prompt",
     manifest: false,
     outDir: "dist/client",
-    workbox: {
+    injectManifest: {
       globPatterns: ["**/*.{js,css,html,png,svg,ico,webmanifest}"],
-      navigateFallback: "index.html",
-      navigateFallbackDenylist: [/^\/api\//],
-      cleanupOutdatedCaches: true,
-      // The first install takes over the open page at once (it loaded the very build just
-      // precached), so the first visit already reopens offline. Updates still wait (prompt).
-      clientsClaim: true,
+      // The worker itself is not precached (the browser keeps it); `_headers` is not served.
+      globIgnores: ["sw.js", "_headers"],
     },
   }).map((plugin) => ({ ...plugin, applyToEnvironment: (environment: { name: string }) => environment.name === "client" }));
 const port = Number(process.env.PORT) || 8787;

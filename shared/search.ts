@@ -15,6 +15,18 @@ export const TagFilterSchema = z
   .optional()
   .catch(undefined);
 
-export const TasksSearchSchema = z.object({ filter: TaskFilterSchema.catch("all").default("all"), tag: TagFilterSchema });
+/** An id named by a link (a pushed notification's URL, W67); a bad value is dropped, never thrown. */
+const LinkedIdSchema = z.string().min(1).max(128).optional().catch(undefined);
+
+export const TasksSearchSchema = z.object({
+  filter: TaskFilterSchema.catch("all").default("all"),
+  tag: TagFilterSchema,
+  /** W67: the task to scroll to and select (a reminder's notification opens `/tasks?task=<id>`). */
+  task: LinkedIdSchema,
+  /** W67: a reminder without a task (`/tasks?reminder=<id>`): the view opens on the upcoming reminders. */
+  reminder: LinkedIdSchema,
+});
+/** W67: the reply to scroll to (an "assistant replied" notification opens `/chat?turn=<id>`). */
+export const ChatSearchSchema = z.object({ turn: LinkedIdSchema });
 export const NotesSearchSchema = z.object({ note: z.string().max(128).optional().catch(undefined) });
 export const ActivitySearchSchema = z.object({ actor: z.enum(["all", "user", "assistant", "system"]).catch("all").default("all") });

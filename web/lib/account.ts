@@ -46,6 +46,8 @@ export function userKeys(userId: string, keys: readonly string[]): string[] {
  */
 export async function signOut(queryClient: QueryClient, leave: () => Promise<void>): Promise<void> {
   const account = signedIn();
+  // W64: no push of this user reaches this browser any more (the room drops the subscription at its next push's 410).
+  void stopPushHere();
   const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k): k is string => k !== null);
   for (const key of account ? userKeys(account.userId, keys) : USER_KEYS) localStorage.removeItem(key);
   session.token = null;
@@ -66,5 +68,16 @@ async function forgetApiResponses(): Promise<void> {
     }
   } catch {
     // Cache Storage unavailable (a private window): nothing was cached there.
+  }
+}
+
+/** W64: this browser's push subscription ends with the session — a signed-out browser shows none of the user's notifications. */
+async function stopPushHere(): Promise<void> {
+  try {
+    if (!("serviceWorker" in navigator)) return;
+    const registration = await navigator.serviceWorker.getRegistration();
+    await (await registration?.pushManager?.getSubscription())?.unsubscribe();
+  } catch {
+    // No push here, or the push service unreachable: the room's next push to it is refused and dropped.
   }
 }

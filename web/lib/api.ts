@@ -3,7 +3,7 @@
  * its schema from `shared/api.ts` (never `json as T`); errors become ApiError
  * with the server's code and request id.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import {
   BrainStateSchema,
   DevSessionSchema,
@@ -18,6 +18,7 @@ import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnooze
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
+import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
 
 /** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
 export const TOKEN_KEY = "micro-cos.token";
@@ -45,6 +46,9 @@ export class ApiError extends Error {
 /** What a response that matches no schema (a proxy's HTML page, a newer or broken server) becomes. */
 const unexpected = (res: Response) =>
   new ApiError(res.status, { code: "internal", message: "unexpected response from the server", requestId: res.headers.get("x-request-id") ?? "" });
+
+/** `POST /api/v1/notifications/:id/ack` (S9). */
+const NotificationAckedSchema = z.object({ notificationId: z.string() });
 
 /** `idempotencyKey` (H7): the same key sent again gets the first answer, never a second change. */
 async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<z.infer<S>> {
@@ -102,4 +106,13 @@ export const api = {
   /** S4: the reminder is cancelled, on every device. */
   dismissReminder: (reminderId: string, key = crypto.randomUUID()) => call(ReminderSchema, "POST", `/api/v1/reminders/${encodeURIComponent(reminderId)}/dismiss`, undefined, key),
   socketTicket: () => call(TicketSchema, "POST", "/api/v1/socket/ticket"),
+  /** S9, W66: the notification is acknowledged — withdrawn on every device. One key per notification: a repeat is the same ack. */
+  ackNotification: (notificationId: string) =>
+    call(NotificationAckedSchema, "POST", `/api/v1/notifications/${encodeURIComponent(notificationId)}/ack`, undefined, `ack:${notificationId.replace(/[^A-Za-z0-9._:-]/g, "_")}`.slice(0, 128)),
+  /** W60: the room's VAPID public key (base64url), the `applicationServerKey` of a subscription. */
+  pushKey: () => call(PushKeySchema, "GET", "/api/v1/push/key"),
+  /** W60: this device receives push (`X-Device-Id` names it); the same endpoint again gets the same id. */
+  pushSubscribe: (body: PushSubscriptionBody) => call(PushSubscribedSchema, "POST", "/api/v1/push/subscriptions", body),
+  /** W60, W65: that subscription's device receives no more push (404 when already removed). */
+  pushUnsubscribe: (id: string) => call(PushUnsubscribedSchema, "DELETE", `/api/v1/push/subscriptions/${encodeURIComponent(id)}`),
 };

@@ -29,6 +29,7 @@ import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./stat
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
 import { knownAfterPresence } from "./known-devices.ts";
+import { closeSystemNotification, showSystemNotification } from "./system-notification.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
 
 export type Reply = {
@@ -284,11 +285,12 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           const n = f.notification;
           setNotifications((all) => [...all.filter((x) => x.id !== n.id), n]);
           toast(n.title, { id: n.id, description: n.body, duration: Infinity, action: { label: "Done", onClick: () => frame({ type: "notification.ack", notificationId: n.id }) } });
-          if (document.hidden && "Notification" in window && Notification.permission === "granted") new Notification(n.title, { body: n.body, tag: n.id });
+          if (document.hidden) void showSystemNotification(n);
           return;
         }
         case "notification.cleared":
           toast.dismiss(f.notificationId);
+          void closeSystemNotification(f.notificationId);
           return setNotifications((all) => all.filter((x) => x.id !== f.notificationId));
         case "plan.available":
           // Its `plan.proposed` event carries the same plan; this frame may come first.

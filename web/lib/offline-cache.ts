@@ -14,6 +14,7 @@ import { z } from "zod";
 import { type BrainState, BrainStateSchema } from "../../shared/api.ts";
 import { ApiError } from "./api.ts";
 import { localDatabaseOf, outboxKeyOf, signedIn, stateKeyOf } from "./local-user.ts";
+import { deleteSwSession, readSwSession } from "./sw-session.ts";
 
 /** localStorage holds about 5 M characters per origin, shared with the outbox and the session. */
 export const MAX_CACHED_STATE_CHARS = 1_000_000;
@@ -135,7 +136,8 @@ const deleteDatabase = (name: string) =>
 
 /**
  * Removes everything this browser keeps for `userId`: the last known state, the
- * outbox of unsent messages, and the IndexedDB copy of the task/note document.
+ * outbox of unsent messages, the IndexedDB copy of the task/note document, and the
+ * service worker's copy of the session (W64: its buttons then open the app instead).
  * For sign out on a shared computer: call it after the app's connection is closed
  * (the signed-in shell unmounted), e.g. `await clearLocalData(userId)` before
  * navigating to /login; `sessionUser()` names the user while the token is still set.
@@ -145,4 +147,6 @@ export async function clearLocalData(userId: string): Promise<void> {
   localStorage.removeItem(stateKeyOf(userId));
   localStorage.removeItem(outboxKeyOf(userId));
   await deleteDatabase(localDatabaseOf(userId));
+  const kept = await readSwSession();
+  if (kept === null || kept.userId === userId) await deleteSwSession();
 }

@@ -10,6 +10,8 @@ import { useBrain } from "../hooks/use-brain.ts";
 import { useDocumentTitle } from "../hooks/use-document-title.ts";
 import { focusView, useFocusHeading } from "../hooks/use-focus-heading.ts";
 import { useSignedOutElsewhere } from "../hooks/use-signed-out-elsewhere.ts";
+import { useSwNavigation } from "../hooks/use-sw-navigation.ts";
+import { useSwSession } from "../hooks/use-sw-session.ts";
 import { session } from "../lib/api.ts";
 import { BrainProvider } from "../lib/brain-provider.tsx";
 import { stateQuery } from "../lib/queries.ts";
@@ -51,6 +53,9 @@ function Shell() {
   useDocumentTitle(VIEWS.find((v) => pathname === v.to || pathname.startsWith(`${v.to}/`))?.label);
   useFocusHeading(main);
   useSignedOutElsewhere();
+  // W62, W64: the service worker's buttons act with this session; its clicks open views here.
+  useSwSession();
+  useSwNavigation();
   useEffect(() => {
     // Alt+1…n switch views (by key position: on a Mac, Option+digit types a symbol).
     const onKey = (e: KeyboardEvent) => {

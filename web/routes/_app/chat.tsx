@@ -10,6 +10,7 @@ import { createFileRoute } from "@tanstack/react-router";
 import { ArrowDown } from "lucide-react";
 import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Message } from "../../../shared/domain.ts";
+import { ChatSearchSchema } from "../../../shared/search.ts";
 import { AssistantMessage } from "../../components/chat/assistant-message.tsx";
 import { BudgetNotice } from "../../components/chat/budget-notice.tsx";
 import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-context.ts";
@@ -21,11 +22,14 @@ import { useBrain } from "../../hooks/use-brain.ts";
 import { useChatRuntime } from "../../hooks/use-chat-runtime.ts";
 import { useChatTicker } from "../../hooks/use-chat-ticker.ts";
 import { useNow } from "../../hooks/use-now.ts";
+import { useReadReceipts } from "../../hooks/use-read-receipts.ts";
+import { useReveal } from "../../hooks/use-reveal.ts";
 import { api } from "../../lib/api.ts";
 import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/chat")({
+  validateSearch: ChatSearchSchema,
   loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
   component: Chat,
 });
@@ -61,6 +65,13 @@ function Chat() {
     previous.current = kept.index;
     return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])) };
   }, [older, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, now]);
+
+  // W66: a reply shown here, to a user looking at it, withdraws its "Your assistant replied" everywhere.
+  const shownTurns = useMemo(() => new Set(rows.flatMap((r) => (r.kind === "assistant" ? [r.turnId] : []))), [rows]);
+  useReadReceipts(data.notifications, shownTurns);
+  // W67: `/chat?turn=<id>` (an "assistant replied" notification) scrolls to that reply.
+  const { turn } = Route.useSearch();
+  useReveal(turn, (id) => document.querySelector<HTMLElement>(`[data-testid="reply"][data-turn="${CSS.escape(id)}"]`), rows);
 
   // The messages rendered in this pass read the new rows; the others are told after the commit (W14).
   store.update(byId);

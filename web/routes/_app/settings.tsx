@@ -11,7 +11,7 @@ import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { toast } from "sonner";
 import type { Preferences, PreferencesPatch } from "../../../shared/domain.ts";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
-import { NotificationPermission } from "../../components/notification-permission.tsx";
+import { PushSettings } from "../../components/push-settings.tsx";
 import { SignOutConfirm } from "../../components/sign-out-confirm.tsx";
 import { useSignOut } from "../../hooks/use-sign-out.ts";
 import { useZone } from "../../hooks/use-zone.ts";
@@ -199,7 +199,7 @@ function PreferencesForm({ prefs, zone, deviceZone, save, saving, status, setSta
           {check("assistant", "Tell me when the assistant finishes while I'm away")}
         </div>
         <div className="mt-4 border-t border-stone-200 pt-4 dark:border-stone-800">
-          <NotificationPermission />
+          <PushSettings />
         </div>
       </section>
 

@@ -24,6 +24,7 @@ import { UpcomingReminders } from "../../components/tasks/upcoming-reminders.tsx
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
 import { useNow } from "../../hooks/use-now.ts";
+import { useReveal } from "../../hooks/use-reveal.ts";
 import { useShortcuts } from "../../hooks/use-shortcuts.ts";
 import { useTaskActions } from "../../hooks/use-task-actions.ts";
 import { useZone } from "../../hooks/use-zone.ts";
@@ -59,7 +60,7 @@ const focusTask = (id: string) =>
   requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"] [data-testid="task-title"]`)?.focus());
 
 function Tasks() {
-  const { filter, tag } = Route.useSearch();
+  const { filter, tag, task: linkedTask, reminder: linkedReminder } = Route.useSearch();
   const brain = useBrain();
   const { data } = useSuspenseQuery(stateQuery());
   const tasks = useDocMap(brain.doc, "tasks", () => readTasks(brain.doc));
@@ -142,6 +143,11 @@ function Tasks() {
       }
     }
   });
+
+  // W67: a notification's link — the task scrolled to and selected (the selection is its highlight),
+  // or, for a reminder without a task, the upcoming reminders.
+  useReveal(linkedTask, (id) => document.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"]`), shown, setSelectedId);
+  useReveal(linkedReminder, () => document.querySelector<HTMLElement>('[data-testid="reminders"]'), data.reminders);
 
   const narrowed = Boolean(tag || query.trim());
   return (
