@@ -374,7 +374,7 @@ export class Room {
     broadcast(this.#sockets, { type: "event", event });
     switch (event.type) {
       case "notification.acked":
-        this.schedule.cleared(event.payload.notificationId);
+        this.schedule.cleared(event.payload.notificationId, event.actor.kind === "user" ? event.actor.deviceId : undefined);
         this.schedule.reschedule();
         return;
       case "reminder.set":

@@ -11,7 +11,8 @@ import type { Notification } from "../../shared/domain.ts";
 import { type PushPayload, PushPayloadSchema, pushTopic, REMINDER_ACTIONS } from "../../shared/push.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { PUSH_MAX_AGE_MS } from "../schedule/notify.ts";
+import { PUSH_MAX_AGE_MS, routableSince } from "../schedule/notify.ts";
+import { quietHours } from "../schedule/scheduler.ts";
 import { backoffMs, MAX_PUSH_ATTEMPTS, PushLog, type PushRow } from "./push-log.ts";
 import type { PushMessage, PushOutcome, PushPort } from "./sender.ts";
 import type { PushSubscriptions } from "./subscriptions.ts";
@@ -51,9 +52,15 @@ export class PushDelivery {
     this.#log = new PushLog(deps.sql, deps.now, parsePayload);
   }
 
-  /** N12: has this notification been pushed (or is it being pushed)? Then it is never pushed or shown in-app again. */
+  /** N12: has this notification been pushed (or is it being pushed, or waiting for a retry)? Then it is never pushed or shown in-app again. */
   attempted(notificationId: string): boolean {
-    return this.#log.get(notificationId, "notification") !== null;
+    const state = this.#log.get(notificationId, "notification")?.state;
+    return state !== undefined && state !== "failed" && state !== "cancelled";
+  }
+
+  /** N14: a push given up on: the notification is not pushed again, and may be shown in the app instead. */
+  failed(notificationId: string): boolean {
+    return this.#log.get(notificationId, "notification")?.state === "failed";
   }
 
   /** The row of a notification's push, for tests and the Devices view's questions. */
@@ -71,12 +78,17 @@ export class PushDelivery {
     if (row) this.#send(row);
   }
 
-  /** N13: the notification was acknowledged: the device that got the push takes it down (same Topic). */
-  cleared(notificationId: string): void {
+  /**
+   * N13: the notification was acknowledged: the device that got the push takes it down (same Topic) —
+   * unless that device is the one that acknowledged it (Done, Snooze, a dismissal, or its app): its
+   * notification is already down, and a push that shows nothing costs the site its browser's patience.
+   */
+  cleared(notificationId: string, byDeviceId?: string): void {
     const pushed = this.#log.get(notificationId, "notification");
     if (!pushed) return;
     if (pushed.state === "retry") return this.#log.set(notificationId, "notification", "cancelled");
     if (pushed.state !== "sending" && pushed.state !== "sent") return;
+    if (byDeviceId !== undefined && byDeviceId === pushed.deviceId) return;
     if (!this.#log.begin(notificationId, "cleared", pushed.subscriptionId, pushed.deviceId, { type: "cleared", id: notificationId })) return;
     const row = this.#log.get(notificationId, "cleared");
     if (row) this.#send(row);
@@ -84,7 +96,13 @@ export class PushDelivery {
 
   /** N14: from the alarm: the retries whose time has come, and sends cut off by a restart. */
   retryDue(): void {
+    // N9: quiet hours hold retries too; they go when the quiet hours end (the alarm wakes then).
+    const quiet = quietHours(this.#deps.ledger.state.preferences, this.#deps.now());
     for (const row of this.#log.due()) {
+      if (quiet.quiet && row.kind === "notification") {
+        this.#log.set(row.notificationId, row.kind, "retry", quiet.endsAt);
+        continue;
+      }
       if (row.kind === "notification" && !this.#deps.ledger.state.notifications[row.notificationId]) {
         // Acknowledged while it waited: nothing to show any more.
         this.#log.set(row.notificationId, row.kind, "cancelled");
@@ -170,8 +188,10 @@ export class PushDelivery {
 
   /** N10: a push lives no longer than the notification may still be pushed. */
   #ttl(notificationId: string): number {
-    const n = this.#deps.ledger.state.notifications[notificationId];
-    const age = n ? this.#deps.now() - Date.parse(n.createdAt) : 0;
+    const { notifications, preferences } = this.#deps.ledger.state;
+    const n = notifications[notificationId];
+    const now = this.#deps.now();
+    const age = n ? now - routableSince(n, preferences, now) : 0;
     return Math.max(MIN_TTL_S, Math.floor((PUSH_MAX_AGE_MS - age) / 1000));
   }
 

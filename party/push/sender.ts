@@ -76,7 +76,8 @@ export async function sendPush(vapid: VapidConfig, message: PushMessage, develop
   await drain(response);
   const status = response.status;
   if (status >= 200 && status < 300) return { kind: "sent", status };
-  if (status === 404 || status === 410) return { kind: "gone", status };
+  // 403: the push service refuses this subscription for good — made under another VAPID key, or revoked (N14).
+  if (status === 403 || status === 404 || status === 410) return { kind: "gone", status };
   if (status === 429 || status >= 500) return { kind: "retry", status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) };
   return { kind: "failed", status, reason: `the push service answered ${status}` };
 }

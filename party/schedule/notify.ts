@@ -7,7 +7,8 @@
  */
 import type { Notification, Preferences } from "../../shared/domain.ts";
 import { type DeviceActivity, deviceInUse, isInUse, mostRecent } from "../../shared/presence.ts";
-import { quietHours } from "./scheduler.ts";
+import { zonedToUtc } from "../../shared/dates.ts";
+import { localParts, quietHours } from "./scheduler.ts";
 
 export { deviceInUse };
 
@@ -34,6 +35,24 @@ export type Route =
 /** N10: a notification older than this is not pushed any more (the inbox still lists it); also the push's TTL. */
 export const PUSH_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * N10: when a notification could first be pushed — when it was made, or, if
+ * quiet hours held it, when they last ended. Its age for N10 counts from here,
+ * so a reminder held through a long night (20:00–09:00) is still pushed when
+ * they end, and its TTL is the full 12 hours from then.
+ */
+export function routableSince(notification: Notification, prefs: Preferences, now: number): number {
+  const created = Date.parse(notification.createdAt);
+  const q = prefs.notifications.quietHours;
+  if (!q) return created;
+  const p = localParts(prefs.timezone, now);
+  const endToday = zonedToUtc(prefs.timezone, p.y, p.m, p.d, Number(q.end.slice(0, 2)), Number(q.end.slice(3, 5))).getTime();
+  const lastEnd = endToday <= now ? endToday : endToday - DAY_MS;
+  return lastEnd > created ? lastEnd : created;
+}
+
 export type RouteInput = {
   prefs: Preferences;
   now: number;
@@ -58,7 +77,7 @@ export function route(notification: Notification, input: RouteInput): Route {
   const subscribed = new Set(subscriptions.map((s) => s.deviceId));
   const target = mostRecent(devices.filter((d) => subscribed.has(d.deviceId)));
   if (target) {
-    if (now - Date.parse(notification.createdAt) > PUSH_MAX_AGE_MS) return { channel: "inbox", why: "stale" };
+    if (now - routableSince(notification, prefs, now) > PUSH_MAX_AGE_MS) return { channel: "inbox", why: "stale" };
     const newest = subscriptions.filter((s) => s.deviceId === target.deviceId).reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
     return { channel: "push", deviceId: target.deviceId, subscriptionId: newest.id };
   }
@@ -68,7 +87,12 @@ export function route(notification: Notification, input: RouteInput): Route {
 }
 
 /** Where each notification already went: in the app to a device, or pushed (any push attempt counts, N12). */
-export type Delivered = { inApp: (id: string) => string | null; pushed: (id: string) => boolean };
+export type Delivered = {
+  inApp: (id: string) => string | null;
+  pushed: (id: string) => boolean;
+  /** N14: its push was given up on: it is not pushed again, and goes in the app where it can. */
+  pushFailed?: (id: string) => boolean;
+};
 
 export type Delivery =
   | { channel: "in-app"; notification: Notification; deviceId: string; previous: string | null }
@@ -85,7 +109,7 @@ export function deliveries(inbox: readonly Notification[], input: RouteInput, de
   for (const notification of [...inbox].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
     if (delivered.pushed(notification.id)) continue;
     const previous = delivered.inApp(notification.id);
-    const to = route(notification, input);
+    const to = route(notification, delivered.pushFailed?.(notification.id) ? { ...input, subscriptions: [] } : input);
     if (to.channel === "in-app" && to.deviceId !== previous) out.push({ channel: "in-app", notification, deviceId: to.deviceId, previous });
     if (to.channel === "push" && previous === null) out.push({ channel: "push", notification, deviceId: to.deviceId, subscriptionId: to.subscriptionId });
   }

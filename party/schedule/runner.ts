@@ -203,7 +203,7 @@ export class Schedule {
       if (!devices.some((d) => d.deviceId === s.deviceId)) devices.push({ deviceId: s.deviceId, connected: false, focused: false, lastFocusedAt: null, lastSeenAt: Date.parse(s.createdAt) });
     }
     const input = { prefs: state.preferences, now: this.#deps.now(), devices, subscriptions };
-    for (const d of deliveries(Object.values(state.notifications), input, { inApp, pushed: (id) => this.push.attempted(id) })) {
+    for (const d of deliveries(Object.values(state.notifications), input, { inApp, pushed: (id) => this.push.attempted(id), pushFailed: (id) => this.push.failed(id) })) {
       if (d.channel === "push") {
         this.push.notify(d.notification, d.subscriptionId);
         continue;
@@ -220,10 +220,10 @@ export class Schedule {
   }
 
   /** S9, N13: an acknowledgement clears the notification on every device, and takes down the one the operating system shows. */
-  cleared(notificationId: string): void {
+  cleared(notificationId: string, byDeviceId?: string): void {
     this.#deps.sql.exec("DELETE FROM notification_delivery WHERE id = ?", notificationId);
     this.#deps.broadcast({ type: "notification.cleared", notificationId });
-    this.push.cleared(notificationId);
+    this.push.cleared(notificationId, byDeviceId);
   }
 
   /** Points the alarm at the next job (S2). Call after anything that changes reminders, preferences or the inbox. */

@@ -113,6 +113,27 @@ describe("Push — routing by presence (N5–N9)", () => {
     expect(route(old, { prefs: prefs(), now: NOW, devices: [device("phone")], subscriptions: [sub("phone")] })).toEqual({ channel: "inbox", why: "stale" });
   });
 
+  it("[N10][N9] a notification held through a long quiet night is still pushed when the quiet hours end: its age counts from then", () => {
+    // 20:00–09:00 UTC; the reminder was made at 20:30, routed at 09:00 the next day (12.5 h later).
+    const night = prefs({ quietHours: { start: "20:00", end: "09:00" } });
+    const morning = Date.parse("2026-11-26T09:00:00Z");
+    const held = note("held", "reminder", Date.parse("2026-11-25T20:30:00Z"));
+    expect(route(held, { prefs: night, now: morning, devices: [device("phone")], subscriptions: [sub("phone")] })).toEqual({ channel: "push", deviceId: "phone", subscriptionId: "sub-phone" });
+    // At 19:00 — 22.5 h after it was made, 10 h after the quiet hours ended — it is still fresh.
+    expect(route(held, { prefs: night, now: morning + 10 * 60 * MIN, devices: [device("phone")], subscriptions: [sub("phone")] })).toMatchObject({ channel: "push" });
+    // Without quiet hours the same age is stale (N10 as before).
+    expect(route(held, { prefs: prefs(), now: morning + 10 * 60 * MIN, devices: [device("phone")], subscriptions: [sub("phone")] })).toEqual({ channel: "inbox", why: "stale" });
+  });
+
+  it("[N14] a notification whose push was given up on is not pushed again; it goes in the app to a device that is online", () => {
+    const input = { prefs: prefs(), now: NOW, devices: [device("phone"), device("laptop", { connected: true, lastSeenAt: NOW })], subscriptions: [sub("phone")] };
+    expect(deliveries([note("f")], input, { inApp: () => null, pushed: () => false, pushFailed: () => true })).toEqual([
+      { channel: "in-app", notification: note("f"), deviceId: "laptop", previous: null },
+    ]);
+    // Without that, the same input pushes to the phone.
+    expect(deliveries([note("f")], input, { inApp: () => null, pushed: () => false }).map((d) => d.channel)).toEqual(["push"]);
+  });
+
   it("[N12] once pushed, never shown in-app nor pushed again; once in-app, never pushed", () => {
     const input = { prefs: prefs(), now: NOW, devices: [device("laptop", { connected: true, focused: true, lastFocusedAt: NOW })], subscriptions: [sub("laptop")] };
     const pushedOnce = deliveries([note("a")], input, { inApp: () => null, pushed: (id) => id === "a" });
@@ -204,6 +225,45 @@ describe("Push — the room delivers once (N10–N14)", () => {
     expect((await api("POST", `/api/v1/notifications/${n.id}/ack`)).status).toBe(404);
     await room.room.alarm();
     expect(fake.sent).toHaveLength(2);
+  });
+
+  it("[N13] the device that got the push and acknowledged it (Done, a dismissal) is sent no `cleared` push: its notification is already down", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
+    const n = await fireReminder(room);
+    expect((await api("POST", `/api/v1/notifications/${n.id}/ack`, undefined, "phone")).status).toBe(200);
+    await room.room.schedule.push.settled();
+    expect(payloads(fake.sent)).toEqual([expect.objectContaining({ type: "notification", id: n.id })]);
+  });
+
+  it("[N14][N6] a push given up on (the service refused it) shows in the app once a device is in use", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
+    fake.outcomes.push({ kind: "failed", status: 413, reason: "the push service answered 413" });
+    const n = await fireReminder(room);
+    await room.room.schedule.push.settled();
+    expect(room.room.schedule.push.row(n.id)?.state).toBe("failed");
+    const laptop = room.connect();
+    laptop.hello("laptop", { focused: true });
+    room.flush();
+    expect(laptop.of("notification").map((f) => f.notification.id)).toEqual([n.id]);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it("[N14][N9] a retry that comes due in quiet hours waits for their end", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
+    fake.outcomes.push({ kind: "retry", status: 503, retryAfterMs: null });
+    const n = await fireReminder(room);
+    // Quiet hours begin before the backoff ends: the retry is held to their end.
+    await api("PUT", "/api/v1/preferences", { notifications: { quietHours: { start: "10:01", end: "11:00" } } });
+    room.clock += backoffMs(1);
+    await room.room.alarm();
+    expect(fake.sent).toHaveLength(1);
+    expect(room.room.schedule.push.row(n.id)?.nextAt).toBe(Date.parse("2026-11-25T11:00:00Z"));
+    room.clock = Date.parse("2026-11-25T11:00:00Z");
+    await room.room.alarm();
+    expect(fake.sent.map((m) => m.payload.id)).toEqual([n.id, n.id]);
   });
 
   it("[N5][N7] idle: a connected laptop that lost focus past the window gets the push, not the in-app notification; within the window, the reverse", async () => {

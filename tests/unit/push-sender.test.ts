@@ -64,9 +64,11 @@ describe("Push — the sender (N11, N14, N18)", () => {
     expect(call!.init.redirect).toBe("manual");
   });
 
-  it("[N14] 404/410 gone; 429 and 5xx retry (Retry-After honoured); a network failure retries; other statuses give up", async () => {
+  it("[N14] 403/404/410 gone; 429 and 5xx retry (Retry-After honoured); a network failure retries; other statuses give up", async () => {
     expect(await sendPush(vapid, message().m, false, fakeFetch(410).fetcher)).toEqual({ kind: "gone", status: 410 });
     expect(await sendPush(vapid, message().m, false, fakeFetch(404).fetcher)).toEqual({ kind: "gone", status: 404 });
+    // A subscription made under another VAPID key (or revoked) is refused for good.
+    expect(await sendPush(vapid, message().m, false, fakeFetch(403).fetcher)).toEqual({ kind: "gone", status: 403 });
     expect(await sendPush(vapid, message().m, false, fakeFetch(429, { "retry-after": "120" }).fetcher)).toEqual({ kind: "retry", status: 429, retryAfterMs: 120_000 });
     expect(await sendPush(vapid, message().m, false, fakeFetch(503).fetcher)).toEqual({ kind: "retry", status: 503, retryAfterMs: null });
     expect(await sendPush(vapid, message().m, false, fakeFetch(302, { location: "http://10.0.0.1/" }).fetcher)).toMatchObject({ kind: "failed", status: 302 });

@@ -4,7 +4,10 @@
  * here its `sub` is only read, to name the user and their local data.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { session } from "./api.ts";
+import type { BrainState } from "../../shared/api.ts";
+import { api, session } from "./api.ts";
+import { DEVICE_KEY } from "./device.ts";
+import { brainKeys } from "./queries.ts";
 import { signedIn } from "./local-user.ts";
 import { clearLocalData } from "./offline-cache.ts";
 
@@ -46,8 +49,9 @@ export function userKeys(userId: string, keys: readonly string[]): string[] {
  */
 export async function signOut(queryClient: QueryClient, leave: () => Promise<void>): Promise<void> {
   const account = signedIn();
-  // W64: no push of this user reaches this browser any more (the room drops the subscription at its next push's 410).
-  void stopPushHere();
+  // W64: no push of this user reaches this browser any more: the room forgets this device's
+  // subscriptions while the token still opens it, and the browser ends its own.
+  await forgetPushHere(queryClient);
   const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k): k is string => k !== null);
   for (const key of account ? userKeys(account.userId, keys) : USER_KEYS) localStorage.removeItem(key);
   session.token = null;
@@ -71,8 +75,18 @@ async function forgetApiResponses(): Promise<void> {
   }
 }
 
-/** W64: this browser's push subscription ends with the session — a signed-out browser shows none of the user's notifications. */
-async function stopPushHere(): Promise<void> {
+/**
+ * W64: this browser's push subscription ends with the session — a signed-out browser shows
+ * none of the user's notifications. The room's side first (it would otherwise push until the
+ * push service answers 410); offline, that fails and the browser's unsubscribe alone stands.
+ */
+async function forgetPushHere(queryClient: QueryClient): Promise<void> {
+  const state = queryClient.getQueryData<BrainState>(brainKeys.state());
+  const here = localStorage.getItem(DEVICE_KEY);
+  const mine = (state?.pushSubscriptions ?? []).filter((s) => s.deviceId === here);
+  // Bounded: a server that does not answer must not hold the sign-out (the 410 path still ends it).
+  const removed = Promise.allSettled(mine.map((s) => api.pushUnsubscribe(s.id)));
+  await Promise.race([removed, new Promise((resolve) => setTimeout(resolve, 3_000))]);
   try {
     if (!("serviceWorker" in navigator)) return;
     const registration = await navigator.serviceWorker.getRegistration();
