@@ -120,3 +120,17 @@ export type PushPayload = z.infer<typeof PushPayloadSchema>;
 
 /** RFC 8030 §5.4 Topic: the notification id without dashes — at most 32 url-safe characters (a uuid is exactly 32). */
 export const pushTopic = (notificationId: string) => notificationId.replace(/[^A-Za-z0-9_-]/g, "").replace(/-/g, "").slice(0, 32);
+
+/**
+ * N11, W67: where a notification leads, one rule for a push and for one the open app shows:
+ * a task's reminder to that task, another reminder to the upcoming reminders, a reply to
+ * itself, anything else to the chat. `taskOf` names the task of a reminder, if it has one.
+ */
+export function notificationUrl(n: { kind: string; ref: string | null }, taskOf: (reminderId: string) => string | null | undefined): string {
+  if (n.kind === "reminder" && n.ref) {
+    const taskId = taskOf(n.ref);
+    return taskId ? `/tasks?task=${encodeURIComponent(taskId)}` : `/tasks?reminder=${encodeURIComponent(n.ref)}`;
+  }
+  if (n.kind === "assistant" && n.ref) return `/chat?turn=${encodeURIComponent(n.ref)}`;
+  return "/chat";
+}

@@ -8,7 +8,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import type { Notification } from "../../shared/domain.ts";
-import { type PushPayload, PushPayloadSchema, pushTopic, REMINDER_ACTIONS } from "../../shared/push.ts";
+import { notificationUrl, type PushPayload, PushPayloadSchema, pushTopic, REMINDER_ACTIONS } from "../../shared/push.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { PUSH_MAX_AGE_MS, routableSince } from "../schedule/notify.ts";
@@ -199,14 +199,7 @@ export class PushDelivery {
   #payload(n: Notification): PushPayload {
     const state = this.#deps.ledger.state;
     const reminder = n.kind === "reminder" && n.ref ? state.reminders[n.ref] : undefined;
-    const url =
-      n.kind === "reminder"
-        ? reminder?.taskId
-          ? `/tasks?task=${encodeURIComponent(reminder.taskId)}`
-          : `/tasks?reminder=${encodeURIComponent(n.ref ?? "")}`
-        : n.kind === "assistant" && n.ref
-          ? `/chat?turn=${encodeURIComponent(n.ref)}`
-          : "/chat";
+    const url = notificationUrl(n, () => reminder?.taskId);
     return {
       type: "notification",
       id: n.id,

@@ -12,4 +12,9 @@ describe("Web push — notifications shown by the open app", () => {
     expect(urlOf(n("plan", null))).toBe("/chat");
     expect(urlOf(n("assistant", null))).toBe("/chat");
   });
+
+  it("[N11][W67] a task's reminder opens the task, as its push would: one rule for both", () => {
+    expect(urlOf(n("reminder", "r-1"), (id) => (id === "r-1" ? "task-9" : null))).toBe("/tasks?task=task-9");
+    expect(urlOf(n("reminder", "r-2"), (id) => (id === "r-1" ? "task-9" : null))).toBe("/tasks?reminder=r-2");
+  });
 });

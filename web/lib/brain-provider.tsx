@@ -285,7 +285,10 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           const n = f.notification;
           setNotifications((all) => [...all.filter((x) => x.id !== n.id), n]);
           toast(n.title, { id: n.id, description: n.body, duration: Infinity, action: { label: "Done", onClick: () => frame({ type: "notification.ack", notificationId: n.id }) } });
-          if (document.hidden) void showSystemNotification(n);
+          if (document.hidden) {
+            const reminders = queryClient.getQueryData<BrainState>(brainKeys.state())?.reminders ?? [];
+            void showSystemNotification(n, (id) => reminders.find((r) => r.id === id)?.taskId);
+          }
           return;
         }
         case "notification.cleared":

@@ -6,26 +6,23 @@
  * worker (`npm run dev`), a plain page notification.
  */
 import type { Notification as AppNotification } from "../../shared/domain.ts";
+import { notificationUrl } from "../../shared/push.ts";
 import type { NotificationData } from "./push-payload.ts";
 
 /** Plain page notifications by id (no service worker), to close them when cleared. */
 const pageShown = new Map<string, Notification>();
 
-/** Where a click opens the app, as a pushed payload would say (the contract's URLs). */
-export function urlOf(n: AppNotification): string {
-  if (n.kind === "assistant" && n.ref) return `/chat?turn=${encodeURIComponent(n.ref)}`;
-  if (n.kind === "reminder" && n.ref) return `/tasks?reminder=${encodeURIComponent(n.ref)}`;
-  return "/chat";
-}
+/** Where a click opens the app: what a push of it would say (N11's one rule, `notificationUrl`). */
+export const urlOf = (n: AppNotification, taskOf: (reminderId: string) => string | null | undefined = () => null): string => notificationUrl(n, taskOf);
 
 const registration = async (): Promise<ServiceWorkerRegistration | undefined> =>
   "serviceWorker" in navigator ? navigator.serviceWorker.getRegistration().catch(() => undefined) : undefined;
 
-export async function showSystemNotification(n: AppNotification): Promise<void> {
+export async function showSystemNotification(n: AppNotification, taskOf?: (reminderId: string) => string | null | undefined): Promise<void> {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
   try {
     const worker = await registration();
-    const data: NotificationData = { id: n.id, url: urlOf(n) };
+    const data: NotificationData = { id: n.id, url: urlOf(n, taskOf) };
     if (worker) return await worker.showNotification(n.title, { body: n.body, tag: n.id, data, icon: "/icons/icon-192.png" });
     pageShown.set(n.id, new Notification(n.title, { body: n.body, tag: n.id }));
   } catch {
