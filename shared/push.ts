@@ -36,7 +36,7 @@ export const AUTH_SECRET_BYTES = 16;
 
 /**
  * `POST /api/v1/push/subscriptions` (N2): the browser's `PushSubscription.toJSON()`.
- * `expirationTime` is accepted and ignored (browsers send `null`); the endpoint is
+ * `expirationTime` (ms; browsers mostly send `null`) is kept: past it the subscription is dropped (N2); the endpoint is
  * checked again by the endpoint guard (N4) before anything is stored.
  */
 export const PushSubscriptionBodySchema = z.strictObject({

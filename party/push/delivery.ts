@@ -15,7 +15,7 @@ import { PUSH_MAX_AGE_MS, routableSince } from "../schedule/notify.ts";
 import { quietHours } from "../schedule/scheduler.ts";
 import { backoffMs, MAX_PUSH_ATTEMPTS, PushLog, type PushRow } from "./push-log.ts";
 import type { PushMessage, PushOutcome, PushPort } from "./sender.ts";
-import type { PushSubscriptions } from "./subscriptions.ts";
+import type { PushSubscriptions, StoredSubscription } from "./subscriptions.ts";
 
 export type PushDeliveryDeps = {
   sql: SqlStore;
@@ -56,6 +56,22 @@ export class PushDelivery {
   attempted(notificationId: string): boolean {
     const state = this.#log.get(notificationId, "notification")?.state;
     return state !== undefined && state !== "failed" && state !== "cancelled";
+  }
+
+  /**
+   * N2: the subscriptions that can still be pushed to. One whose `expirationTime` has passed is
+   * dropped as a gone one is (N14: `push.unsubscribed`, reason `gone`): its push service would refuse it.
+   */
+  live(): StoredSubscription[] {
+    const now = this.#deps.now();
+    const all = this.#deps.subscriptions.all();
+    for (const s of all.filter((x) => x.expiresAt !== null && x.expiresAt <= now)) this.#drop(s.id);
+    return all.filter((s) => s.expiresAt === null || s.expiresAt > now);
+  }
+
+  #drop(subscriptionId: string): void {
+    if (!this.#deps.subscriptions.remove(subscriptionId)) return;
+    this.#deps.ledger.append({ type: "push.unsubscribed", actor: { kind: "system" }, correlationId: uuidv7(), payload: { subscriptionId, reason: "gone" } });
   }
 
   /** N14: a push given up on: the notification is not pushed again, and may be shown in the app instead. */
@@ -155,14 +171,7 @@ export class PushDelivery {
           return this.#deps.reschedule();
         case "gone": {
           this.#deps.log("push.gone", `${origin} answered ${outcome.status}; subscription dropped`);
-          if (this.#deps.subscriptions.remove(row.subscriptionId)) {
-            this.#deps.ledger.append({
-              type: "push.unsubscribed",
-              actor: { kind: "system" },
-              correlationId: uuidv7(),
-              payload: { subscriptionId: row.subscriptionId, reason: "gone" },
-            });
-          }
+          this.#drop(row.subscriptionId);
           if (kind === "cleared") return this.#log.set(notificationId, kind, "failed");
           // Never delivered: routing may now choose another device (or the inbox).
           this.#log.forget(notificationId, kind);

@@ -18,14 +18,20 @@ const SCHEMA = [
     p256dh TEXT NOT NULL,
     auth TEXT NOT NULL,
     origin TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    expires_at INTEGER
   )`,
 ];
 
-type Row = { id: string; device_id: string; endpoint: string; p256dh: string; auth: string; origin: string; created_at: string };
+type Row = { id: string; device_id: string; endpoint: string; p256dh: string; auth: string; origin: string; created_at: string; expires_at: number | null };
 
 /** What the sender needs: the endpoint and the device's keys. */
-export type StoredSubscription = PushSubscriptionInfo & { endpoint: string; keys: { p256dh: string; auth: string } };
+export type StoredSubscription = PushSubscriptionInfo & {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  /** The browser's `expirationTime` (ms), when it gave one: past it, the push service drops the subscription (N2). */
+  expiresAt: number | null;
+};
 
 const fromRow = (r: Row): StoredSubscription => ({
   id: r.id,
@@ -34,6 +40,7 @@ const fromRow = (r: Row): StoredSubscription => ({
   createdAt: r.created_at,
   endpoint: r.endpoint,
   keys: { p256dh: r.p256dh, auth: r.auth },
+  expiresAt: r.expires_at,
 });
 
 export const infoOf = ({ id, deviceId, origin, createdAt }: StoredSubscription): PushSubscriptionInfo => ({ id, deviceId, origin, createdAt });
@@ -69,8 +76,8 @@ export class PushSubscriptions extends SqlTables {
   /** Stores or updates (same endpoint: same id, new device and keys). */
   put(id: string, deviceId: string, body: PushSubscriptionBody, origin: string, createdAt: string): StoredSubscription {
     this.sql.exec(
-      `INSERT INTO push_subscriptions (id, device_id, endpoint, p256dh, auth, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(endpoint) DO UPDATE SET device_id = excluded.device_id, p256dh = excluded.p256dh, auth = excluded.auth`,
+      `INSERT INTO push_subscriptions (id, device_id, endpoint, p256dh, auth, origin, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(endpoint) DO UPDATE SET device_id = excluded.device_id, p256dh = excluded.p256dh, auth = excluded.auth, expires_at = excluded.expires_at`,
       id,
       deviceId,
       body.endpoint,
@@ -78,6 +85,7 @@ export class PushSubscriptions extends SqlTables {
       body.keys.auth,
       origin,
       createdAt,
+      body.expirationTime ?? null,
     );
     const stored = this.byEndpoint(body.endpoint);
     if (!stored) throw new Error("push subscription vanished right after it was written");

@@ -196,7 +196,7 @@ export class Schedule {
     const inApp = (id: string) =>
       this.#deps.sql.exec<{ device_id: string }>("SELECT device_id FROM notification_delivery WHERE id = ?", id).toArray()[0]?.device_id ?? null;
     // Without VAPID keys nothing can be pushed: routing sees no subscription (N1).
-    const subscriptions = this.#deps.push ? this.#deps.subscriptions.all() : [];
+    const subscriptions = this.#deps.push ? this.push.live() : [];
     const devices = this.#deps.activity();
     // A device that subscribed over HTTP and never opened a socket is still a device: active when it subscribed.
     for (const s of subscriptions) {

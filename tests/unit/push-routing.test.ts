@@ -250,6 +250,17 @@ describe("Push — the room delivers once (N10–N14)", () => {
     expect(fake.sent).toHaveLength(1);
   });
 
+  it("[N2][N14] a subscription whose expirationTime has passed is dropped (gone) and not pushed to", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    const expiring = await api("POST", "/api/v1/push/subscriptions", { ...subscriptionBody(1), expirationTime: room.clock + 30_000 }, "phone");
+    expect(expiring.status).toBe(201);
+    await fireReminder(room);
+    expect(fake.sent).toEqual([]);
+    expect(room.room.pushSubscriptions.all()).toEqual([]);
+    const gone = room.room.ledger.since(0, 1000).filter((e) => e.type === "push.unsubscribed");
+    expect(gone.map((e) => e.payload)).toEqual([{ subscriptionId: expiring.body.id, reason: "gone" }]);
+  });
+
   it("[N14][N9] a retry that comes due in quiet hours waits for their end", async () => {
     const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");

@@ -17,7 +17,7 @@ function message(endpoint = "https://push.example.com/send/abc") {
   ecdh.generateKeys();
   const auth = randomBytes(16).toString("base64url");
   const m: PushMessage = {
-    subscription: { id: "s1", deviceId: "phone", origin: new URL(endpoint).origin, createdAt: "2026-11-25T10:00:00.000Z", endpoint, keys: { p256dh: ecdh.getPublicKey("base64url", "uncompressed"), auth } },
+    subscription: { id: "s1", deviceId: "phone", origin: new URL(endpoint).origin, createdAt: "2026-11-25T10:00:00.000Z", endpoint, keys: { p256dh: ecdh.getPublicKey("base64url", "uncompressed"), auth }, expiresAt: null },
     payload: { type: "notification", id: "n1", title: "Call John", body: "Reminder" },
     ttl: 600,
     urgency: "high",

@@ -16,7 +16,7 @@ describe("Push — the sender in workerd (N18)", () => {
     ecdh.generateKeys();
     const auth = randomBytes(16).toString("base64url");
     const message: PushMessage = {
-      subscription: { id: "s", deviceId: "d", origin: "https://push.example.com", createdAt: new Date(0).toISOString(), endpoint: "https://push.example.com/x", keys: { p256dh: ecdh.getPublicKey("base64url", "uncompressed"), auth } },
+      subscription: { id: "s", deviceId: "d", origin: "https://push.example.com", createdAt: new Date(0).toISOString(), endpoint: "https://push.example.com/x", keys: { p256dh: ecdh.getPublicKey("base64url", "uncompressed"), auth }, expiresAt: null },
       payload: { type: "cleared", id: "n1" },
       ttl: 60,
       urgency: "normal",
