@@ -30,6 +30,9 @@ export type PushDeliveryDeps = {
   reschedule: () => void;
 };
 
+/** How long a `cleared` waits for its notification's push to be answered before the alarm sends it anyway. */
+const STALE_CLEAR_MS = 60_000;
+
 /** The shortest TTL a push is sent with: the push service may drop it at once if the device is off. */
 const MIN_TTL_S = 60;
 
@@ -106,6 +109,11 @@ export class PushDelivery {
     if (pushed.state !== "sending" && pushed.state !== "sent") return;
     if (byDeviceId !== undefined && byDeviceId === pushed.deviceId) return;
     if (!this.#log.begin(notificationId, "cleared", pushed.subscriptionId, pushed.deviceId, { type: "cleared", id: notificationId })) return;
+    if (pushed.state === "sending") {
+      // The notification's push has not been answered yet: a `cleared` sent now could overtake it and
+      // leave it up. It waits for that answer (#settle), or for the alarm if the answer never comes.
+      return this.#log.set(notificationId, "cleared", "retry", this.#deps.now() + STALE_CLEAR_MS);
+    }
     const row = this.#log.get(notificationId, "cleared");
     if (row) this.#send(row);
   }
@@ -160,13 +168,24 @@ export class PushDelivery {
     this.#inflight.add(sent);
   }
 
+  /** N13: a `cleared` held while its notification's push was in flight goes now that the push arrived. */
+  #releaseClear(notificationId: string): void {
+    const held = this.#log.get(notificationId, "cleared");
+    if (held?.state !== "retry") return;
+    this.#log.claim(held);
+    this.#send({ ...held, attempts: held.attempts + 1 });
+  }
+
   /** What the push service's answer means for the room (N14); never throws. */
   #settle(row: PushRow, origin: string, outcome: PushOutcome): void {
     try {
       const { notificationId, kind } = row;
+      // The notification never arrived (or not yet): there is nothing on the device for a held `cleared` to take down.
+      if (kind === "notification" && outcome.kind !== "sent" && this.#log.get(notificationId, "cleared")?.state === "retry") this.#log.set(notificationId, "cleared", "cancelled");
       switch (outcome.kind) {
         case "sent":
           this.#log.set(notificationId, kind, "sent");
+          if (kind === "notification") this.#releaseClear(notificationId);
           // The alarm was held for this send (a stale `sending` row); it may now sleep until the next job.
           return this.#deps.reschedule();
         case "gone": {

@@ -28,14 +28,23 @@ export function vapidEnv(): Record<string, string> {
 export function fakePort() {
   const sent: PushMessage[] = [];
   const outcomes: PushOutcome[] = [];
-  return {
+  /** While `holding`, each answer waits until `release()`: a push in flight. */
+  const held: (() => void)[] = [];
+  const fake = {
     sent,
     outcomes,
+    holding: false,
+    release: () => {
+      for (const answer of held.splice(0)) answer();
+    },
     port: async (message: PushMessage): Promise<PushOutcome> => {
       sent.push(message);
-      return outcomes.shift() ?? { kind: "sent", status: 201 };
+      const outcome = outcomes.shift() ?? { kind: "sent", status: 201 };
+      if (!fake.holding) return outcome;
+      return new Promise<PushOutcome>((resolve) => held.push(() => resolve(outcome)));
     },
   };
+  return fake;
 }
 
 function subscriptionBody(n: number) {

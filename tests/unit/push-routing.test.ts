@@ -236,6 +236,26 @@ describe("Push — the room delivers once (N10–N14)", () => {
     expect(payloads(fake.sent)).toEqual([expect.objectContaining({ type: "notification", id: n.id })]);
   });
 
+  it("[N13] an ack while the push is still in flight: `cleared` waits for the push service's answer, so it never overtakes the notification", async () => {
+    const { room, fake, api, subscriptionBody } = await pushRoom();
+    await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
+    fake.holding = true;
+    const set = await api("POST", "/api/v1/reminders", { at: new Date(room.clock + MIN).toISOString(), title: "In flight" });
+    expect(set.status).toBe(201);
+    room.clock += MIN;
+    const alarm = room.room.alarm();
+    const n = Object.values(room.room.ledger.state.notifications).find((x) => x.title === "In flight")!;
+    expect(payloads(fake.sent)).toEqual([expect.objectContaining({ type: "notification", id: n.id })]);
+    expect((await api("POST", `/api/v1/notifications/${n.id}/ack`, undefined, "laptop")).status).toBe(200);
+    // Acknowledged before the push service answered: nothing more is sent yet.
+    expect(fake.sent).toHaveLength(1);
+    fake.holding = false;
+    fake.release();
+    await alarm;
+    await room.room.schedule.push.settled();
+    expect(payloads(fake.sent)).toEqual([expect.objectContaining({ type: "notification", id: n.id }), { type: "cleared", id: n.id }]);
+  });
+
   it("[N14][N6] a push given up on (the service refused it) shows in the app once a device is in use", async () => {
     const { room, fake, api, subscriptionBody } = await pushRoom();
     await api("POST", "/api/v1/push/subscriptions", subscriptionBody(1), "phone");
