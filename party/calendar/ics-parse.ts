@@ -108,7 +108,9 @@ function occurrence(
   end: ICAL.Time,
   item: ICAL.Component,
   recurrenceId?: string,
-): CalendarEvent {
+): CalendarEvent | null {
+  // A cancelled event, or a cancelled occurrence of a series (its override says STATUS:CANCELLED), is not on the calendar.
+  if (text(item.getFirstPropertyValue("status")).toUpperCase() === "CANCELLED") return null;
   const allDay = start.isDate;
   const startMs = instantOf(start, tzidOf(item, "dtstart"), ctx.timeZone);
   let endMs = instantOf(end, tzidOf(item, "dtend") ?? tzidOf(item, "dtstart"), ctx.timeZone);
@@ -130,9 +132,8 @@ function occurrence(
   return event;
 }
 
-function pushIfInWindow(events: CalendarEvent[], e: CalendarEvent, window: ParseWindow): void {
-  if (Date.parse(e.end) < window.fromMs || Date.parse(e.start) >= window.toMs) return;
-  // CANCELLED overrides are read as gone (STATUS is checked by the caller through the title? no: here).
+function pushIfInWindow(events: CalendarEvent[], e: CalendarEvent | null, window: ParseWindow): void {
+  if (e === null || Date.parse(e.end) < window.fromMs || Date.parse(e.start) >= window.toMs) return;
   events.push(e);
 }
 
