@@ -39,7 +39,7 @@ export type ApiDeps = {
   /** Web Push subscriptions and the notification actions (N1–N3, N15–N16); a host without it answers them 404. */
   push?: PushApi;
   /** Calendar sources (K1–K10); a host without it answers them 404. */
-  calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync">;
+  calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
