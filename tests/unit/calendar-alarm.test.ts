@@ -57,11 +57,14 @@ describe("Calendar — sync on the room's alarm", () => {
     expect(room.room.ledger.state.calendarSources?.[id]).toMatchObject({ status: "ok", lastSyncAt: new Date(NOW).toISOString() });
     expect(room.alarmAt).toBe(NOW + 15 * MIN);
 
+    const seq = room.room.ledger.lastSeq;
     room.clock = NOW + 15 * MIN;
     await room.room.alarm();
-    // K8: a conditional GET; 304 changes nothing.
+    // K8: a conditional GET; 304 changes nothing. K9: nor is a quiet success recorded every 15 minutes.
     expect(calls.at(-1)).toBe('GET /team.ics "v1"');
     expect(room.alarmAt).toBe(NOW + 30 * MIN);
+    expect(room.room.ledger.since(seq, 100).map((e) => e.type)).toEqual([]);
+    expect(room.room.calendar.sources()[0]?.lastSyncAt).toBe(new Date(NOW + 15 * MIN).toISOString());
 
     const removed = await room.room.request(new Request(`https://room.test/api/v1/calendar/sources/${id}`, { method: "DELETE" }), "req-del");
     expect(removed.status).toBe(200);
@@ -95,6 +98,24 @@ describe("Calendar — sync on the room's alarm", () => {
     await room.room.alarm();
     expect(room.room.ledger.state.calendarSources?.[id]).toMatchObject({ status: "ok" });
     expect(room.room.ledger.state.calendarSources?.[id]?.error).toBeUndefined();
+  });
+
+  it("[K1][H7] the same Idempotency-Key adds the source once and answers the same; another body under it is a conflict", async () => {
+    const { room } = feedRoom();
+    const post = (body: unknown) =>
+      room.room.request(
+        new Request("https://room.test/api/v1/calendar/sources", { method: "POST", headers: { "content-type": "application/json", "idempotency-key": "add-team-1" }, body: JSON.stringify(body) }),
+        "req-x",
+      );
+    const body = { kind: "caldav", url: "http://127.0.0.1:9/dav/", username: "hana", password: "s3cret-pass", name: "Work" };
+    const first = await post(body);
+    const again = await post(body);
+    expect(first.status).toBe(201);
+    expect(await again.json()).toEqual(await first.clone().json());
+    expect(room.room.calendar.sources()).toHaveLength(1);
+    expect((await post({ ...body, name: "Home" })).status).toBe(409);
+    const rows = JSON.stringify(room.sql.exec("SELECT * FROM ledger_events").toArray());
+    expect(rows).not.toContain("s3cret-pass");
   });
 
   it("[K1][L5] replaying the ledger gives the same sources as the live room", async () => {
