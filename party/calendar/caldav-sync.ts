@@ -46,7 +46,7 @@ export async function syncCaldav(deps: SyncDeps, source: StoredSource): Promise<
       const { store } = deps;
       let changed = 0;
       const window = windowAt(deps.now);
-      const known = new Set(store.objects(source.id).map((o) => o.href));
+      const known = new Set(store.hrefs(source.id));
       const keep = new Set(put.map((o) => o.href));
       // A full read lists every object in the window: any other one stored is gone (or left the window).
       const gone = full ? [...known].filter((href) => !keep.has(href)) : deleted;

@@ -263,6 +263,11 @@ export class CalendarStore extends SqlTables {
     return this.sql.exec<StoredObject>("SELECT href, etag, uid, data FROM calendar_objects WHERE source_id = ? ORDER BY href", sourceId).toArray();
   }
 
+  /** The hrefs of a source's objects, without their data. */
+  hrefs(sourceId: string): string[] {
+    return this.sql.exec<{ href: string }>("SELECT href FROM calendar_objects WHERE source_id = ?", sourceId).toArray().map((r) => r.href);
+  }
+
   object(sourceId: string, href: string): StoredObject | null {
     return this.sql.exec<StoredObject>("SELECT href, etag, uid, data FROM calendar_objects WHERE source_id = ? AND href = ?", sourceId, href).toArray()[0] ?? null;
   }
