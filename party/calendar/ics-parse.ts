@@ -15,8 +15,12 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 
 /** Occurrences kept per source; a feed past it keeps its soonest (K6). */
 export const MAX_OCCURRENCES = 5_000;
-/** Steps of one rule's expansion at most (a minutely rule over a year must not spin). */
-const MAX_STEPS_PER_EVENT = 20_000;
+/**
+ * Steps of one rule's expansion at most: a daily series begun decades ago must still reach the
+ * window (expansion starts at DTSTART — a later start would shift the rule's anchor and COUNT),
+ * but a minutely one must not spin.
+ */
+const MAX_STEPS_PER_EVENT = 100_000;
 const MAX_TITLE = 200;
 const MAX_LOCATION = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
