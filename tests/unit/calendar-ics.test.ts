@@ -70,8 +70,8 @@ describe("Calendar — ICS parsing", () => {
     expect(far.ok && far.value.flatMap((o) => o.events)).toEqual([]);
   });
 
-  it("[K6] a daily series begun in 1990 still reaches the window", () => {
-    const old = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//EN", "BEGIN:VEVENT", "UID:pills@t", "DTSTAMP:19900101T000000Z", "SUMMARY:Pills", "DTSTART:19900101T080000Z", "DTEND:19900101T080500Z", "RRULE:FREQ=DAILY", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n");
+  it("[K6] a daily series begun in 1970 still reaches the window", () => {
+    const old = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//EN", "BEGIN:VEVENT", "UID:pills@t", "DTSTAMP:19700101T000000Z", "SUMMARY:Pills", "DTSTART:19700101T080000Z", "DTEND:19700101T080500Z", "RRULE:FREQ=DAILY", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n");
     const parsed = parseIcs(old, ctx("UTC"));
     const got = parsed.ok ? parsed.value.flatMap((o) => o.events) : [];
     expect(got[0]?.start).toBe("2026-01-30T08:00:00.000Z");
