@@ -15,8 +15,10 @@ import { http, login } from "./clients.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
+/** One "now" for the whole file, so two calls of `at` agree even across midnight. */
+const BASE = Date.now();
 const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
+  const d = new Date(BASE + days * DAY);
   d.setUTCHours(hour, 0, 0, 0);
   return d;
 };
@@ -71,7 +73,9 @@ describe("Calendar — sources over HTTP, synced in the room (local server, Radi
 
   beforeAll(async () => {
     radicale = await startRadicale();
-    feed = await startIcsServer(() => ics(vevent("feed-1@test", "Board meeting", at(4, 14), at(4, 16))));
+    // Made once: the feed's text (its DTSTAMP included) is the same on every request, as a real feed's is until it changes.
+    const text = ics(vevent("feed-1@test", "Board meeting", at(4, 14), at(4, 16)));
+    feed = await startIcsServer(() => text);
     server = await startDevServer();
     api = http(server, await login(server, "calendar-user"));
   });

@@ -16,8 +16,10 @@ afterAll(async () => {
 });
 
 const DAY = 24 * 60 * 60 * 1000;
+/** One "now" for the whole file, so two calls of `at` agree even across midnight. */
+const BASE = Date.now();
 const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
+  const d = new Date(BASE + days * DAY);
   d.setUTCHours(hour, 0, 0, 0);
   return d;
 };
