@@ -37,6 +37,9 @@ import { type PushApi, pushApi } from "./push/push-api.ts";
 import type { PushPort } from "./push/sender.ts";
 import { PushSubscriptions } from "./push/subscriptions.ts";
 import { Schedule } from "./schedule/runner.ts";
+import { buildAgenda } from "./schedule/agenda.ts";
+import { type CalendarPort, NO_CALENDAR } from "./schedule/calendar-port.ts";
+import type { AgendaItem } from "../shared/agenda.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -71,6 +74,8 @@ export type RoomPorts = {
    * Absent (or push not configured): nothing is pushed and routing sees no subscription.
    */
   push?: PushPort;
+  /** Calendars standing in for the room's own store (tests with a fake, K20–K29); the store's when absent. */
+  calendar?: CalendarPort;
 };
 
 export class Room {
@@ -104,10 +109,13 @@ export class Room {
   #binarySinceCompactCheck = 0;
   /** The socket being closed: still listed by the host while its close hook runs. */
   #closing: string | null = null;
+  /** The calendars the agenda, the plan and the chat read and write (K20–K26); none until a calendar store is attached. */
+  #calendar: CalendarPort = NO_CALENDAR;
 
   /** Loads projections and the document from storage; from here on every document update is persisted in its turn. */
   constructor(ports: RoomPorts) {
     this.#ports = ports;
+    if (ports.calendar) this.#calendar = ports.calendar;
     const { sql, doc, now, userId } = ports;
     for (const problem of ports.config.problems) ports.log("error", { event: "config.invalid", userId, detail: problem });
     this.ledger = new Ledger(sql, { now });
@@ -323,6 +331,21 @@ export class Room {
       limits: config.chat,
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
       push: this.#push,
+      agenda: (from, to) => this.agenda(from, to),
+    });
+  }
+
+  /** K20: the merged agenda over [from, to), in the preference zone. */
+  agenda(from: number, to: number): AgendaItem[] {
+    const state = this.ledger.state;
+    return buildAgenda({
+      from,
+      to,
+      timeZone: state.preferences.timezone,
+      events: this.#calendar.between(from, to),
+      tasks: readTasks(this.#ports.doc),
+      reminders: Object.values(state.reminders),
+      plans: state.plans,
     });
   }
 

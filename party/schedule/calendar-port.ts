@@ -1,0 +1,36 @@
+/**
+ * What the agenda, the plan and the chat ask of the room's calendars
+ * (docs/PROTOCOL.md K20, K24–K26): the events of a range, the sources' names,
+ * and writing an event (async: it leaves the room). The calendar store
+ * (party/calendar/) provides it; without one, a room has no events and
+ * nowhere to write, and says so.
+ */
+import type { AgendaEvent } from "../../shared/agenda.ts";
+import { fail, type Result } from "../../shared/errors.ts";
+
+export type NewCalendarEvent = { title: string; start: string; end: string; allDay?: boolean };
+export type CreatedCalendarEvent = AgendaEvent & { uid: string };
+export type CalendarSourceName = { id: string; name: string; writable: boolean };
+
+export type CalendarPort = {
+  /** Expanded occurrences overlapping [fromMs, toMs). */
+  between(fromMs: number, toMs: number): readonly AgendaEvent[];
+  sources(): readonly CalendarSourceName[];
+  writer: {
+    /** `sourceId` null: the first writable source. */
+    create(sourceId: string | null, event: NewCalendarEvent): Promise<Result<CreatedCalendarEvent>>;
+    remove(eventId: string): Promise<Result<void>>;
+  };
+};
+
+export const NO_WRITABLE_CALENDAR = "you have no calendar I can write to — add a CalDAV account in Settings → Calendars";
+
+/** A room with no calendar store: no events, no sources, writes refused with how to add one. */
+export const NO_CALENDAR: CalendarPort = {
+  between: () => [],
+  sources: () => [],
+  writer: {
+    create: async () => fail("not_found", NO_WRITABLE_CALENDAR),
+    remove: async () => fail("not_found", "no such calendar event"),
+  },
+};
