@@ -186,6 +186,8 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       tasks,
       notes: () => readNotes(doc),
+      agenda: (from, to) => this.agenda(from, to),
+      calendars: () => this.#calendar.sources(),
       proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
       onTurnEnd: ({ turnId, status, text }) => {
         // S8: the assistant finished while the user was elsewhere — tell the device in use.
