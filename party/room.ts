@@ -40,6 +40,8 @@ import { Schedule } from "./schedule/runner.ts";
 import { buildAgenda } from "./schedule/agenda.ts";
 import { type CalendarPort, NO_CALENDAR } from "./schedule/calendar-port.ts";
 import type { AgendaItem } from "../shared/agenda.ts";
+import { Calendar } from "./calendar/calendar.ts";
+import { CalendarStore } from "./calendar/store.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -76,6 +78,10 @@ export type RoomPorts = {
   push?: PushPort;
   /** Calendars standing in for the room's own store (tests with a fake, K20–K29); the store's when absent. */
   calendar?: CalendarPort;
+  /** K4: the network for calendar syncs and writes (the host's fetch); absent, syncs fail as offline. */
+  fetch?: typeof fetch;
+  /** Keeps work started by a request alive past its answer (a "Sync now"). */
+  waitUntil?: (work: Promise<unknown>) => void;
 };
 
 export class Room {
@@ -99,6 +105,8 @@ export class Room {
     },
   };
   readonly pushSubscriptions: PushSubscriptions;
+  /** Calendar sources, their sync and the events they hold (K1–K12). */
+  readonly calendar: Calendar;
   #activity: DeviceActivityLog;
   #push: PushApi;
   #writeBuckets = new Buckets();
@@ -109,13 +117,12 @@ export class Room {
   #binarySinceCompactCheck = 0;
   /** The socket being closed: still listed by the host while its close hook runs. */
   #closing: string | null = null;
-  /** The calendars the agenda, the plan and the chat read and write (K20–K26); none until a calendar store is attached. */
+  /** The calendars the agenda, the plan and the chat read and write (K20–K28): the store, or a test's stand-in. */
   #calendar: CalendarPort = NO_CALENDAR;
 
   /** Loads projections and the document from storage; from here on every document update is persisted in its turn. */
   constructor(ports: RoomPorts) {
     this.#ports = ports;
-    if (ports.calendar) this.#calendar = ports.calendar;
     const { sql, doc, now, userId } = ports;
     for (const problem of ports.config.problems) ports.log("error", { event: "config.invalid", userId, detail: problem });
     this.ledger = new Ledger(sql, { now });
@@ -142,6 +149,19 @@ export class Room {
     const config = ports.config;
     this.pushSubscriptions = new PushSubscriptions(sql, now);
     this.#activity = new DeviceActivityLog(sql, now);
+    this.calendar = new Calendar({
+      store: new CalendarStore(sql, now),
+      ledger: this.ledger,
+      now,
+      development: config.development,
+      timeZone: () => this.ledger.state.preferences.timezone,
+      ...(ports.fetch ? { fetch: ports.fetch } : {}),
+      ...(ports.waitUntil ? { waitUntil: ports.waitUntil } : {}),
+      // Built before the schedule: reschedule only once it exists.
+      reschedule: () => this.schedule?.reschedule(),
+      log: (event, detail) => ports.log("warn", { event, userId, detail }),
+    });
+    this.#calendar = ports.calendar ?? this.calendar;
     this.schedule = new Schedule({
       sql,
       ledger: this.ledger,
@@ -166,6 +186,7 @@ export class Room {
       activity: () => this.#activity.activity(currentDevices(sockets)),
       subscriptions: this.pushSubscriptions,
       push: config.push.ok ? (ports.push ?? null) : null,
+      calendar: this.calendar,
     });
     this.#push = pushApi({
       ledger: this.ledger,
@@ -333,6 +354,7 @@ export class Room {
       limits: config.chat,
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
       push: this.#push,
+      calendar: this.calendar,
       agenda: (from, to) => this.agenda(from, to),
     });
   }

@@ -18,6 +18,7 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ids } from "../core/inputs.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { PushApi } from "../push/push-api.ts";
+import type { Calendar } from "../calendar/calendar.ts";
 import { errorResponse } from "../http.ts";
 import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 
@@ -40,6 +41,8 @@ export type ApiDeps = {
   push?: PushApi;
   /** The merged agenda over [from, to) epoch ms, in the user's zone (K20–K23); a host without it answers 404. */
   agenda?: (from: number, to: number) => AgendaItem[];
+  /** Calendar sources (K1–K10); a host without it answers them 404. */
+  calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync">;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";

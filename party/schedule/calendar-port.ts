@@ -1,14 +1,14 @@
 /**
  * What the agenda, the plan and the chat ask of the room's calendars
- * (docs/PROTOCOL.md K20, K24–K26): the events of a range, the sources' names,
+ * (docs/PROTOCOL.md K20, K24–K29): the events of a range, the sources' names,
  * and writing an event (async: it leaves the room). The calendar store
- * (party/calendar/) provides it; without one, a room has no events and
- * nowhere to write, and says so.
+ * (party/calendar/calendar.ts) provides it; tests may stand a fake in.
  */
 import type { AgendaEvent } from "../../shared/agenda.ts";
+import type { NewCalendarEvent } from "../../shared/calendar.ts";
 import { fail, type Result } from "../../shared/errors.ts";
+import type { CommandContext } from "../core/commands.ts";
 
-export type NewCalendarEvent = { title: string; start: string; end: string; allDay?: boolean };
 export type CreatedCalendarEvent = AgendaEvent & { uid: string };
 export type CalendarSourceName = { id: string; name: string; writable: boolean };
 
@@ -16,10 +16,11 @@ export type CalendarPort = {
   /** Expanded occurrences overlapping [fromMs, toMs). */
   between(fromMs: number, toMs: number): readonly AgendaEvent[];
   sources(): readonly CalendarSourceName[];
+  /** Each write records its own `calendar.event.*` event with `ctx.actor` (K11). */
   writer: {
     /** `sourceId` null: the first writable source. */
-    create(sourceId: string | null, event: NewCalendarEvent): Promise<Result<CreatedCalendarEvent>>;
-    remove(eventId: string): Promise<Result<void>>;
+    create(sourceId: string | null, event: NewCalendarEvent, ctx?: CommandContext): Promise<Result<CreatedCalendarEvent>>;
+    remove(eventId: string, ctx?: CommandContext): Promise<Result<void>>;
   };
 };
 

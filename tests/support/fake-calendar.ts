@@ -1,11 +1,15 @@
 /**
  * A calendar store standing in for party/calendar/ (the contract of
  * shared/calendar.ts): events held in memory, writes that can be made to fail
- * or to wait until the test lets them go.
+ * or to wait until the test lets them go. Like the store, each write records
+ * its `calendar.event.*` event with the caller's actor, once `ledger` is set.
  */
 import type { AgendaEvent } from "../../shared/agenda.ts";
 import { fail, ok } from "../../shared/errors.ts";
-import type { CalendarPort, CalendarSourceName, CreatedCalendarEvent, NewCalendarEvent } from "../../party/schedule/calendar-port.ts";
+import type { NewCalendarEvent } from "../../shared/calendar.ts";
+import type { CommandContext } from "../../party/core/commands.ts";
+import type { Ledger } from "../../party/core/ledger.ts";
+import type { CalendarPort, CalendarSourceName, CreatedCalendarEvent } from "../../party/schedule/calendar-port.ts";
 
 export class FakeCalendar implements CalendarPort {
   events: AgendaEvent[] = [];
@@ -17,6 +21,8 @@ export class FakeCalendar implements CalendarPort {
   /** Set to hold writes until `release()`. */
   hold = false;
   #waiting: (() => void)[] = [];
+  /** The room's ledger, set once the room is built. */
+  ledger: Ledger | null = null;
   #n = 0;
 
   between(fromMs: number, toMs: number): readonly AgendaEvent[] {
@@ -37,7 +43,7 @@ export class FakeCalendar implements CalendarPort {
   }
 
   writer = {
-    create: async (sourceId: string | null, input: NewCalendarEvent) => {
+    create: async (sourceId: string | null, input: NewCalendarEvent, ctx?: CommandContext) => {
       await this.#gate();
       if (this.failWith) return fail("internal", this.failWith);
       const source = sourceId ?? this.sourceList.find((s) => s.writable)?.id;
@@ -46,15 +52,19 @@ export class FakeCalendar implements CalendarPort {
       const event: CreatedCalendarEvent = { id: `ev-${n}`, uid: `uid-${n}`, sourceId: source, title: input.title, start: input.start, end: input.end, allDay: input.allDay ?? false };
       this.created.push(event);
       this.events.push(event);
+      const { id: eventId, uid, title, start, end } = event;
+      this.ledger?.append({ type: "calendar.event.created", actor: ctx?.actor ?? { kind: "system" }, correlationId: ctx?.correlationId ?? "fake", payload: { sourceId: source, eventId, uid, title, start, end } });
       return ok(event);
     },
-    remove: async (eventId: string) => {
+    remove: async (eventId: string, ctx?: CommandContext) => {
       await this.#gate();
       if (this.failWith) return fail("internal", this.failWith);
-      const before = this.events.length;
+      const gone = this.events.find((e) => e.id === eventId);
+      if (!gone) return fail("not_found", "no such event");
       this.events = this.events.filter((e) => e.id !== eventId);
-      if (this.events.length === before) return fail("not_found", "no such event");
       this.removed.push(eventId);
+      const uid = this.created.find((e) => e.id === eventId)?.uid ?? eventId;
+      this.ledger?.append({ type: "calendar.event.deleted", actor: ctx?.actor ?? { kind: "system" }, correlationId: ctx?.correlationId ?? "fake", payload: { sourceId: gone.sourceId, eventId, uid } });
       return ok(undefined);
     },
   };
