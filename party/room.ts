@@ -119,6 +119,8 @@ export class Room {
   #closing: string | null = null;
   /** The calendars the agenda, the plan and the chat read and write (K20–K28): the store, or a test's stand-in. */
   #calendar: CalendarPort = NO_CALENDAR;
+  /** K29: calendar deletions of undone turns still running. */
+  #calendarWork = new Set<Promise<void>>();
 
   /** Loads projections and the document from storage; from here on every document update is persisted in its turn. */
   constructor(ports: RoomPorts) {
@@ -209,6 +211,7 @@ export class Room {
       notes: () => readNotes(doc),
       agenda: (from, to) => this.agenda(from, to),
       calendars: () => this.#calendar.sources(),
+      calendarWriter: this.#calendar.writer,
       proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
       onTurnEnd: ({ turnId, status, text }) => {
         // S8: the assistant finished while the user was elsewhere — tell the device in use.
@@ -441,6 +444,7 @@ export class Room {
       case "turn.undone":
         // D18: its reminders are dismissed and its preferences may be restored; its cancelled proposals lose their buttons everywhere.
         for (const r of event.payload.reverted ?? []) {
+          if (r.kind === "calendar.event.removed") this.#unwrite(r.eventId, event);
           if (r.kind !== "proposal.cancelled") continue;
           const tool = this.chat.store.proposal(r.proposalId)?.tool ?? "proposal";
           const action = { id: r.proposalId, tool, status: "rejected" as const, summary: r.summary, proposalId: r.proposalId };
@@ -452,6 +456,29 @@ export class Room {
       default:
         return;
     }
+  }
+
+  /**
+   * K29: deletes from its calendar an event an undone turn created. It leaves the room, so it runs
+   * after the undo is recorded (never blocking a frame); the store records `calendar.event.deleted`
+   * with the undo's actor. A calendar that refuses is logged; the event stays until the user deletes it.
+   */
+  #unwrite(eventId: string, undo: LedgerEvent): void {
+    const { userId, log } = this.#ports;
+    const work = this.#calendar.writer
+      .remove(eventId, { actor: undo.actor, correlationId: undo.correlationId })
+      .then((removed) => {
+        if (!removed.ok) log("warn", { event: "calendar.undo_failed", userId, code: removed.error.code, detail: `${eventId}: ${removed.error.message}`.slice(0, 200) });
+      })
+      .catch((error: unknown) => log("error", { event: "calendar.undo_failed", userId, detail: describe(error) }))
+      .finally(() => this.#calendarWork.delete(work));
+    this.#calendarWork.add(work);
+    this.#ports.waitUntil?.(work);
+  }
+
+  /** Resolves when the calendar deletions started so far have ended (tests). */
+  async calendarIdle(): Promise<void> {
+    await Promise.all([...this.#calendarWork]);
   }
 
   #clients(): readonly Client[] {
