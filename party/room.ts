@@ -174,7 +174,11 @@ export class Room {
       },
       broadcast: (frame) => broadcast(sockets, frame),
       composePlan: (date, source) =>
-        composePlan({ config, ledger: this.ledger, tasks, now, gate: () => this.chat.budgetGate({ turnId: `plan-${date}`, requestId: ports.newId() }) }, date, source),
+        composePlan(
+          { config, ledger: this.ledger, tasks, now, gate: () => this.chat.budgetGate({ turnId: `plan-${date}`, requestId: ports.newId() }), agenda: (from, to) => this.agenda(from, to) },
+          date,
+          source,
+        ),
       maintain: () => {
         const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
         this.schedule.push.prune();
