@@ -12,6 +12,8 @@ export const brainKeys = {
   all: ["brain"] as const,
   state: () => [...brainKeys.all, "state"] as const,
   events: () => [...brainKeys.all, "events"] as const,
+  agenda: () => [...brainKeys.all, "agenda"] as const,
+  agendaOf: (from: string, to: string) => [...brainKeys.agenda(), from, to] as const,
 };
 
 export const stateQuery = () =>
@@ -35,3 +37,18 @@ export const eventsQuery = () =>
     },
     staleTime: Infinity,
   });
+
+/**
+ * K20, W70: the agenda of a range. Not folded from frames (events come from
+ * calendars the socket does not carry): refetched when an event says the
+ * agenda changed (`agendaChanged`, brain-provider.tsx).
+ */
+export const agendaQuery = (from: string, to: string) =>
+  queryOptions({
+    queryKey: brainKeys.agendaOf(from, to),
+    queryFn: () => api.agenda(from, to),
+    staleTime: 60_000,
+  });
+
+/** W70: ledger events after which the agenda is fetched again: a calendar synced or written, a task, reminder or plan changed. */
+export const agendaChanged = (type: string): boolean => /^(calendar\.(synced|event\.)|task\.|reminder\.|plan\.|preferences\.updated|turn\.undone)/.test(type);

@@ -27,6 +27,7 @@ import { useReveal } from "../../hooks/use-reveal.ts";
 import { api } from "../../lib/api.ts";
 import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
+import { TodayPanel } from "../../components/today-panel.tsx";
 
 export const Route = createFileRoute("/_app/chat")({
   validateSearch: ChatSearchSchema,
@@ -92,7 +93,8 @@ function Chat() {
   return (
     <AssistantRuntimeProvider runtime={runtime}>
       <ChatRowsContext.Provider value={store}>
-        <ThreadPrimitive.Root className="flex h-full flex-col">
+        <div className="flex h-full">
+        <ThreadPrimitive.Root className="flex h-full min-w-0 flex-1 flex-col">
           <h1 tabIndex={-1} className="sr-only">
             Chat
           </h1>
@@ -124,6 +126,11 @@ function Chat() {
             <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
           </div>
         </ThreadPrimitive.Root>
+        {/* W70: the app opens on Chat, so on a wide screen Today sits beside the conversation; on a phone it heads Tasks. */}
+        <aside aria-label="Today" className="hidden w-80 shrink-0 overflow-y-auto border-l border-stone-200 p-4 xl:block dark:border-stone-800">
+          <TodayPanel />
+        </aside>
+        </div>
       </ChatRowsContext.Provider>
     </AssistantRuntimeProvider>
   );
