@@ -1,5 +1,5 @@
 /**
- * Today (docs/PROTOCOL.md W70, K20): the day's calendar events and timed
+ * Today (docs/PROTOCOL.md K20, K20): the day's calendar events and timed
  * items — tasks with a time, reminders, the plan's blocks — in the
  * preference zone, from `GET /api/v1/agenda`. Refetched when a ledger event
  * says the agenda changed (a calendar synced or written, a task, reminder or

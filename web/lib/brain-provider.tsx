@@ -130,7 +130,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       if (cached && events[0]!.seq > cached.lastEventSeq + 1) refetchState();
       patchState((s) => applyEvents(s, events.map((e) => ({ seq: e.seq, event: parseLedgerEvent(e) })), Date.now()));
       queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
-      // W70: the agenda merges what the socket does not carry (calendar events): fetched again when it changed.
+      // K20: the agenda merges what the socket does not carry (calendar events): fetched again when it changed.
       if (events.some((e) => agendaChanged(e.type))) void queryClient.invalidateQueries({ queryKey: brainKeys.agenda() });
     };
     const local = new IndexeddbPersistence(localDatabaseOf(signedIn()?.userId ?? "anonymous"), doc);

@@ -39,7 +39,7 @@ export const eventsQuery = () =>
   });
 
 /**
- * K20, W70: the agenda of a range. Not folded from frames (events come from
+ * K20, K20: the agenda of a range. Not folded from frames (events come from
  * calendars the socket does not carry): refetched when an event says the
  * agenda changed (`agendaChanged`, brain-provider.tsx).
  */
@@ -50,5 +50,5 @@ export const agendaQuery = (from: string, to: string) =>
     staleTime: 60_000,
   });
 
-/** W70: ledger events after which the agenda is fetched again: a calendar synced or written, a task, reminder or plan changed. */
+/** K20: ledger events after which the agenda is fetched again: a calendar synced or written, a task, reminder or plan changed. */
 export const agendaChanged = (type: string): boolean => /^(calendar\.(synced|event\.)|task\.|reminder\.|plan\.|preferences\.updated|turn\.undone)/.test(type);

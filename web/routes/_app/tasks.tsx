@@ -167,7 +167,7 @@ function Tasks() {
           <Keyboard className="size-5" aria-hidden />
         </button>
       </header>
-      {/* W70: what the day holds, above what is to do (on a wide screen Chat shows it too). */}
+      {/* K20: what the day holds, above what is to do (on a wide screen Chat shows it too). */}
       <TodayPanel className="mt-4" />
       {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
       <NewTaskForm zone={zone} inputRef={newTask} />
