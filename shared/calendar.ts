@@ -109,3 +109,18 @@ export const NewCalendarEventSchema = z.strictObject({
   allDay: z.boolean().optional(),
 });
 export type NewCalendarEvent = z.infer<typeof NewCalendarEventSchema>;
+
+/** K6: the longest range `GET /api/v1/calendar/events` answers, in days (as the agenda's). */
+export const MAX_EVENTS_RANGE_DAYS = 62;
+
+/** `GET /api/v1/calendar/events?from=<ISO>&to=<ISO>`: instants with an offset, `from` before `to`, at most 62 days apart. */
+export const CalendarEventsQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true, error: "from must be an ISO date-time with an offset" }),
+    to: z.iso.datetime({ offset: true, error: "to must be an ISO date-time with an offset" }),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), "to must be after from")
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_EVENTS_RANGE_DAYS * 24 * 60 * 60 * 1000, `the range must be at most ${MAX_EVENTS_RANGE_DAYS} days`);
+
+/** Its answer: the occurrences overlapping the range, soonest first. */
+export const CalendarEventsPageSchema = z.strictObject({ events: z.array(CalendarEventSchema) });

@@ -4,7 +4,7 @@
  * Credentials go in with the add and never come out (K3). Every write gets what
  * every write gets (H14) from the one dispatcher.
  */
-import { CalendarSourceBodySchema } from "../../shared/calendar.ts";
+import { CalendarEventsQuerySchema, CalendarSourceBodySchema } from "../../shared/calendar.ts";
 import { errorResponse, json } from "../http.ts";
 import { type ApiDeps, read, type Route, write } from "./route-table.ts";
 
@@ -12,6 +12,16 @@ const NO_CALENDAR = "calendars are not available on this server";
 const calendarOf = (deps: ApiDeps) => deps.calendar ?? null;
 
 export const CALENDAR_ROUTES: readonly Route[] = [
+  read({
+    method: "GET",
+    path: "/api/v1/calendar/events",
+    query: CalendarEventsQuerySchema,
+    handle: ({ deps, query }) => {
+      const calendar = calendarOf(deps);
+      if (!calendar) return errorResponse("not_found", NO_CALENDAR, deps.requestId);
+      return json({ events: calendar.between(Date.parse(query.from), Date.parse(query.to)) }, 200, deps.requestId);
+    },
+  }),
   read({
     method: "GET",
     path: "/api/v1/calendar/sources",

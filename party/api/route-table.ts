@@ -42,7 +42,7 @@ export type ApiDeps = {
   /** The merged agenda over [from, to) epoch ms, in the user's zone (K20–K23); a host without it answers 404. */
   agenda?: (from: number, to: number) => AgendaItem[];
   /** Calendar sources (K1–K10); a host without it answers them 404. */
-  calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync">;
+  calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";

@@ -51,6 +51,8 @@ export type CalendarWriter = {
 };
 
 const SYSTEM = { actor: { kind: "system" as const } };
+/** K9: a quiet source's recorded `lastSyncAt` is refreshed this often (the store keeps the exact one for `GET …/sources`). */
+const STATUS_REFRESH_MS = 60 * 60 * 1000;
 
 export class Calendar {
   #deps: CalendarDeps;
@@ -191,7 +193,12 @@ export class Calendar {
         ledger.transaction(() => {
           const changed = outcome.value.apply();
           store.update(id, { status: "ok", error: null, failures: 0, lastSyncAt: at, nextSyncAt: nextAfterSuccess(now) });
-          ledger.append({ type: "calendar.source.status", ...SYSTEM, correlationId, payload: { sourceId: id, status: "ok", lastSyncAt: at } });
+          // K9: recorded when the status changes, something changed, or the recorded last sync is an hour old — not every 15 minutes.
+          const shown = ledger.state.calendarSources?.[id];
+          const stale = !shown?.lastSyncAt || now - Date.parse(shown.lastSyncAt) >= STATUS_REFRESH_MS;
+          if (shown?.status !== "ok" || changed > 0 || stale) {
+            ledger.append({ type: "calendar.source.status", ...SYSTEM, correlationId, payload: { sourceId: id, status: "ok", lastSyncAt: at } });
+          }
           if (changed > 0) ledger.append({ type: "calendar.synced", ...SYSTEM, correlationId, payload: { sourceId: id, changed } });
         });
       } else {

@@ -130,6 +130,8 @@ export type FakeRoomOptions = {
   push?: PushPort;
   /** Calendars in place of the room's store (agenda tests). */
   calendar?: CalendarPort;
+  /** The host's network for calendar syncs (K4). */
+  fetch?: typeof fetch;
 };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
@@ -173,6 +175,7 @@ export class FakeRoom {
       config: this.config,
       ...(options.push ? { push: options.push } : {}),
       ...(options.calendar ? { calendar: options.calendar } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     };
     this.room = new Room(ports);
   }

@@ -14,6 +14,7 @@ export const brainKeys = {
   events: () => [...brainKeys.all, "events"] as const,
   agenda: () => [...brainKeys.all, "agenda"] as const,
   agendaOf: (from: string, to: string) => [...brainKeys.agenda(), from, to] as const,
+  calendarSources: () => [...brainKeys.all, "calendar", "sources"] as const,
 };
 
 export const stateQuery = () =>
@@ -39,7 +40,7 @@ export const eventsQuery = () =>
   });
 
 /**
- * K20, K20: the agenda of a range. Not folded from frames (events come from
+ * K20: the agenda of a range. Not folded from frames (events come from
  * calendars the socket does not carry): refetched when an event says the
  * agenda changed (`agendaChanged`, brain-provider.tsx).
  */
@@ -52,3 +53,11 @@ export const agendaQuery = (from: string, to: string) =>
 
 /** K20: ledger events after which the agenda is fetched again: a calendar synced or written, a task, reminder or plan changed. */
 export const agendaChanged = (type: string): boolean => /^(calendar\.(synced|event\.)|task\.|reminder\.|plan\.|preferences\.updated|turn\.undone)/.test(type);
+/** K1, K9: the calendars with their exact last sync (the state's copy is refreshed at most hourly when nothing changes). */
+export const calendarSourcesQuery = () =>
+  queryOptions({
+    queryKey: brainKeys.calendarSources(),
+    queryFn: async () => (await api.calendarSources()).sources,
+    // "Synced 3 minutes ago" stays true while the page is open.
+    refetchInterval: 60_000,
+  });
