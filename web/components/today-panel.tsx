@@ -62,12 +62,14 @@ export function TodayPanel({ className = "" }: { className?: string }) {
             const past = Date.parse(item.end ?? item.start) < now.getTime();
             const source = item.source ? names.get(item.source) : undefined;
             return (
-              <li key={`${item.kind}:${item.id}`} data-kind={item.kind} className={`flex items-baseline gap-3 text-sm ${past ? "text-stone-400 dark:text-stone-500" : ""}`}>
-                <span className="w-28 shrink-0 tabular-nums text-stone-600 dark:text-stone-400">
-                  {item.allDay ? "All day" : item.end ? `${zone.time(item.start)} – ${zone.time(item.end)}` : zone.time(item.start)}
-                </span>
-                <span className="min-w-0 flex-1 truncate font-medium">{item.title}</span>
-                <span className="shrink-0 text-xs text-stone-500 dark:text-stone-400">{source ?? KIND_LABEL[item.kind]}</span>
+              <li key={`${item.kind}:${item.id}`} data-kind={item.kind} className={`flex gap-3 text-sm ${past ? "text-stone-500 dark:text-stone-400" : ""}`}>
+                <span aria-hidden className={`w-1 shrink-0 rounded-full ${item.kind === "event" ? "bg-indigo-500" : item.kind === "plan" ? "bg-emerald-500" : "bg-amber-500"} ${past ? "opacity-40" : ""}`} />
+                <div className="min-w-0 flex-1">
+                  <div className="truncate font-medium">{item.title}</div>
+                  <div className="text-xs text-stone-600 tabular-nums dark:text-stone-400">
+                    {item.allDay ? "All day" : item.end ? `${zone.time(item.start)} – ${zone.time(item.end)}` : zone.time(item.start)} · {source ?? KIND_LABEL[item.kind]}
+                  </div>
+                </div>
               </li>
             );
           })}
