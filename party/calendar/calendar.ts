@@ -21,7 +21,7 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { checkEndpoint } from "../push/endpoint-guard.ts";
-import { createEvent, removeEvent } from "./caldav-write.ts";
+import { createEvent, removeEvent, updateEvent } from "./caldav-write.ts";
 import { type CalendarStore, infoOf, type StoredSource } from "./store.ts";
 import { nextAfterFailure, nextAfterSuccess, syncSource } from "./sync.ts";
 
@@ -48,6 +48,8 @@ export type CalendarWriter = {
   create(sourceId: string | null, event: NewCalendarEvent, ctx?: CommandContext): Promise<Result<CalendarEvent>>;
   /** Deletes the event (its whole object) on the server, If-Match its ETag (K12). */
   remove(eventId: string, ctx?: CommandContext): Promise<Result<void>>;
+  /** Changes a single (not recurring) event's title or times, If-Match its ETag (K12). */
+  update(eventId: string, patch: Partial<NewCalendarEvent>, ctx?: CommandContext): Promise<Result<CalendarEvent>>;
 };
 
 const SYSTEM = { actor: { kind: "system" as const } };
@@ -65,6 +67,7 @@ export class Calendar {
     this.writer = {
       create: (sourceId, event, ctx) => this.#create(sourceId, event, ctx),
       remove: (eventId, ctx) => this.#remove(eventId, ctx),
+      update: (eventId, patch, ctx) => this.#update(eventId, patch, ctx),
     };
   }
 
@@ -248,6 +251,34 @@ export class Calendar {
       });
     });
     return ok(occurrence);
+  }
+
+  async #update(eventId: string, patch: Partial<NewCalendarEvent>, ctx?: CommandContext): Promise<Result<CalendarEvent>> {
+    const { store, ledger } = this.#deps;
+    const cached = store.event(eventId);
+    if (!cached) return fail("not_found", "no such calendar event");
+    const source = store.source(cached.sourceId);
+    if (!source || source.kind !== "caldav") return fail("invalid_request", "this event's calendar is read-only");
+    const updated = await updateEvent(this.#syncDeps(), source, cached.href, patch);
+    if (!updated.ok) return updated;
+    const { occurrence, apply } = updated.value;
+    ledger.transaction(() => {
+      apply();
+      ledger.append({
+        type: "calendar.event.updated",
+        actor: ctx?.actor ?? { kind: "system" },
+        correlationId: ctx?.correlationId ?? uuidv7(),
+        payload: { sourceId: source.id, eventId: occurrence.id, uid: occurrence.uid, title: occurrence.title, start: occurrence.start, end: occurrence.end },
+      });
+    });
+    return ok(occurrence);
+  }
+
+  /** K6: the preference zone moved — all-day and floating times read differently: expand every source again now. */
+  zoneChanged(): void {
+    const { store, now } = this.#deps;
+    for (const s of store.sources()) store.update(s.id, { expandedAt: null, nextSyncAt: now() });
+    this.#deps.reschedule();
   }
 
   async #remove(eventId: string, ctx?: CommandContext): Promise<Result<void>> {

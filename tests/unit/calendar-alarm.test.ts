@@ -18,6 +18,12 @@ const FEED = [
   "DTSTART:20261127T140000Z",
   "DTEND:20261127T150000Z",
   "END:VEVENT",
+  "BEGIN:VEVENT",
+  "UID:holiday@test",
+  "DTSTAMP:20261101T000000Z",
+  "SUMMARY:Holiday",
+  "DTSTART;VALUE=DATE:20261126",
+  "END:VEVENT",
   "END:VCALENDAR",
   "",
 ].join("\r\n");
@@ -53,7 +59,10 @@ describe("Calendar — sync on the room's alarm", () => {
     expect(room.alarmAt).toBe(NOW);
     await room.room.alarm();
     expect(calls).toEqual(["GET /team.ics "]);
-    expect(room.room.calendar.between(NOW, NOW + 7 * 24 * 60 * MIN).map((e) => [e.title, e.start])).toEqual([["Quarterly review", "2026-11-27T14:00:00.000Z"]]);
+    expect(room.room.calendar.between(NOW, NOW + 7 * 24 * 60 * MIN).map((e) => [e.title, e.start])).toEqual([
+      ["Holiday", "2026-11-26T00:00:00.000Z"],
+      ["Quarterly review", "2026-11-27T14:00:00.000Z"],
+    ]);
     expect(room.room.ledger.state.calendarSources?.[id]).toMatchObject({ status: "ok", lastSyncAt: new Date(NOW).toISOString() });
     expect(room.alarmAt).toBe(NOW + 15 * MIN);
 
@@ -98,6 +107,24 @@ describe("Calendar — sync on the room's alarm", () => {
     await room.room.alarm();
     expect(room.room.ledger.state.calendarSources?.[id]).toMatchObject({ status: "ok" });
     expect(room.room.ledger.state.calendarSources?.[id]?.error).toBeUndefined();
+  });
+
+  it("[K6][K7] a new preference zone expands the calendars again: an all-day event moves to the new local midnights", async () => {
+    const { room, calls, add } = feedRoom();
+    await add();
+    await room.room.alarm();
+    const holiday = () => room.room.calendar.between(NOW, NOW + 7 * 24 * 60 * MIN).find((e) => e.title === "Holiday");
+    expect(holiday()?.start).toBe("2026-11-26T00:00:00.000Z");
+    const put = await room.room.request(
+      new Request("https://room.test/api/v1/preferences", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ timezone: "America/Chicago" }) }),
+      "req-zone",
+    );
+    expect(put.status).toBe(200);
+    expect(room.alarmAt).toBe(NOW);
+    await room.room.alarm();
+    // Read whole again (no If-None-Match), in the new zone.
+    expect(calls.at(-1)).toBe("GET /team.ics ");
+    expect(holiday()).toMatchObject({ allDay: true, start: "2026-11-26T06:00:00.000Z", end: "2026-11-27T06:00:00.000Z" });
   });
 
   it("[K1][H7] the same Idempotency-Key adds the source once and answers the same; another body under it is a conflict", async () => {

@@ -61,7 +61,7 @@ export function CalendarSettings() {
           {list.map((s) => (
             <li key={s.id} className="flex flex-col gap-3 p-3 sm:flex-row sm:items-center" data-testid="calendar-source" data-status={s.status}>
               <div className="min-w-0 flex-1">
-                <p className="truncate font-medium">
+                <p className="font-medium break-words">
                   {s.name} <span className="text-sm font-normal text-stone-600 dark:text-stone-400">· {s.kind === "ics" ? "Subscription, read-only" : "CalDAV account"}</span>
                 </p>
                 <p id={`calendar-status-${s.id}`} className={`text-sm ${s.status === "error" ? "text-red-700 dark:text-red-400" : "text-stone-600 dark:text-stone-400"}`}>
@@ -117,7 +117,11 @@ function AddCalendarForm({ onAdded }: { onAdded: () => Promise<void> }) {
     },
     onError: (e) => setError({ field: "url", message: `Not added: ${message(e)}` }),
   });
-  const set = <K extends keyof CalendarDraft>(key: K, value: CalendarDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = <K extends keyof CalendarDraft>(key: K, value: CalendarDraft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    // Editing the field in question takes its message away.
+    setError((e) => (e?.field === key ? null : e));
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const checked = bodyOf(draft);
