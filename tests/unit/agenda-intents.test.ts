@@ -84,6 +84,15 @@ describe("Agenda — answers in chat", () => {
     expect(tomorrow).toContain("• 9:00 AM Tomorrow's demo (Work calendar)");
   });
 
+  it("[K24] “this week” groups the items under their days, through Sunday, across the DST change", async () => {
+    const { calendar, room, phone } = setup();
+    calendar.events.push({ id: "e1", sourceId: "work", title: "Design review", start: "2026-03-05T19:30:00Z", end: "2026-03-05T20:30:00Z", allDay: false });
+    calendar.events.push({ id: "e2", sourceId: "work", title: "Brunch", start: "2026-03-08T15:00:00Z", end: "2026-03-08T16:00:00Z", allDay: false });
+    calendar.events.push({ id: "e3", sourceId: "work", title: "Next Monday", start: "2026-03-09T15:00:00Z", end: "2026-03-09T16:00:00Z", allDay: false });
+    const reply = await ask(room, phone, "what's on my calendar this week?");
+    expect(reply).toBe("Here's what's on your agenda from Wed, Mar 4 for 5 days:\nThu, Mar 5:\n• 2:30 PM Design review (Work calendar)\nSun, Mar 8:\n• 11:00 AM Brunch (Work calendar)");
+  });
+
   it("[K25] “am I free Thursday at 3?” is busy when an event overlaps the hour and names it; free otherwise", async () => {
     const { calendar, room, phone } = setup();
     calendar.events.push({ id: "e1", sourceId: "work", title: "Design review", start: "2026-03-05T19:30:00Z", end: "2026-03-05T20:30:00Z", allDay: false });
