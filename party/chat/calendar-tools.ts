@@ -11,6 +11,7 @@ import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/da
 import { IsoDateSchema, IsoDateTimeSchema, LIMITS } from "../../shared/domain.ts";
 import { formatDay, formatDue, formatTime } from "../../shared/format.ts";
 import { dayRange, isoInZone } from "../schedule/agenda.ts";
+import { workWindow } from "../schedule/plan-slots.ts";
 import { NO_WRITABLE_CALENDAR } from "../schedule/calendar-port.ts";
 import { MAX_AGENDA_DAYS, momentInstant, readDays, readMoment } from "./calendar-phrases.ts";
 import { defineTool, type ToolContext, type ToolHost } from "./registry.ts";
@@ -114,16 +115,25 @@ function conflicts(ctx: ToolContext, from: number, to: number): Line[] {
 
 export const checkFree = defineTool({
   name: "check_free",
-  description: "Whether the user is free from `start` (ISO date-time with offset) for `minutes` (60 when absent): names what overlaps it — events, timed tasks, plan blocks. Read-only.",
-  input: z.object({ start: IsoDateTimeSchema, minutes: z.number().int().min(1).max(24 * 60).optional() }),
+  description:
+    "Whether the user is free from `start` (ISO date-time with offset) for `minutes` (60 when absent), or during the work hours of `day` (YYYY-MM-DD, local) — " +
+    "and what overlaps: events, timed tasks, plan blocks. Read-only.",
+  input: z.union([
+    z.object({ start: IsoDateTimeSchema, minutes: z.number().int().min(1).max(24 * 60).optional() }),
+    z.object({ day: IsoDateSchema }),
+  ]),
   effect: {
     kind: "read",
     read: (input, ctx) => {
-      const tz = ctx.preferences().timezone;
-      const from = Date.parse(input.start);
-      const to = from + (input.minutes ?? 60) * 60_000;
+      const prefs = ctx.preferences();
+      const tz = prefs.timezone;
+      // A day without a time: its work hours (S5), or the whole day when it is not a work day.
+      const whole = "day" in input ? dayRange(input.day, tz) : null;
+      const span = "day" in input ? (workWindow(input.day, prefs) ?? { start: whole!.from, end: whole!.to }) : { start: Date.parse(input.start), end: Date.parse(input.start) + (input.minutes ?? 60) * 60_000 };
+      const { start: from, end: to } = span;
       const found = conflicts(ctx, from, to);
-      return { ok: true, free: found.length === 0, window: `${formatDue(input.start, tz)}–${formatTime(new Date(to).toISOString(), tz)}`, conflicts: found };
+      const start = new Date(from).toISOString();
+      return { ok: true, free: found.length === 0, window: `${formatDue(start, tz)}–${formatTime(new Date(to).toISOString(), tz)}`, conflicts: found };
     },
   },
   offline: {
@@ -132,9 +142,9 @@ export const checkFree = defineTool({
       if (!/\b(?:am i|are we|i'm|is my (?:calendar|day))\s+(?:free|available|busy|open|booked)\b|\bdo i have (?:anything|time)\b/i.test(text)) return null;
       const tz = at.timeZone;
       const moment = readMoment(text, tz, at.now);
-      const date = moment?.date ?? localDate(tz, at.now);
       if (moment?.timeSaid) return { start: isoInZone(momentInstant(moment, tz), tz), minutes: 60 };
-      return workDay(date, tz);
+      // No time: the work hours of that day (today when no day either).
+      return { day: moment?.date ?? localDate(tz, at.now) };
     },
     input: (fields) => fields,
     reply: (_fields, out) => {
@@ -146,12 +156,6 @@ export const checkFree = defineTool({
     },
   },
 });
-
-/** "am I free Thursday?": the work hours of that day (9:00 AM–5:00 PM by default). */
-function workDay(date: string, timeZone: string): { start: string; minutes: number } {
-  const start = momentInstant({ date, hour: 9, minute: 0 }, timeZone);
-  return { start: isoInZone(start, timeZone), minutes: 8 * 60 };
-}
 
 export const proposeCalendarEvent = defineTool({
   name: "propose_calendar_event",

@@ -27,7 +27,7 @@ describe("Agenda — offline phrases", () => {
     // "at 3" is the afternoon's; after the DST change the offset is -04:00.
     ["am I free Thursday at 3?", "check_free", { start: "2026-03-05T15:00:00-05:00", minutes: 60 }],
     ["am I free Monday at 10am?", "check_free", { start: "2026-03-09T10:00:00-04:00", minutes: 60 }],
-    ["Am I free on Friday?", "check_free", { start: "2026-03-06T09:00:00-05:00", minutes: 480 }],
+    ["Am I free on Friday?", "check_free", { day: "2026-03-06" }],
     ["put lunch with Ana on Friday at 1", "propose_calendar_event", { title: "Lunch with Ana", start: "2026-03-06T13:00:00-05:00" }],
     ["schedule a call with Bob tomorrow at 4:30pm", "propose_calendar_event", { title: "A call with Bob", start: "2026-03-05T16:30:00-05:00" }],
     ["add dentist to my calendar on March 10 at 9am", "propose_calendar_event", { title: "Dentist", start: "2026-03-10T09:00:00-04:00" }],
@@ -105,5 +105,8 @@ describe("Agenda — answers in chat", () => {
     phone.sendFrame({ type: "task", command: { action: "create", task: { title: "Submit report", due: "2026-03-05T21:30:00Z" } } });
     room.flush();
     expect(await ask(room, phone, "am I free Thursday at 4pm?")).toContain("Submit report (task)");
+    // A day without a time: its work hours (9 to 5 by default), with everything on it named.
+    const day = await ask(room, phone, "am I free on Thursday?");
+    expect(day).toMatch(/^No — Thu, Mar 5, 9:00 AM–5:00 PM you have 2 things on: 2:30 PM Design review \(Work calendar\); 4:30 PM Submit report \(task\)\.$/);
   });
 });
