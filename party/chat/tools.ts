@@ -10,7 +10,7 @@ import { MAX_BATCH } from "../../shared/commands.ts";
 import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
 import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
-import { formatDue } from "../../shared/format.ts";
+import { formatDue, formatTime } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";
 import { proposeRoutine, setRecurringReminder } from "./recurring-tools.ts";
@@ -292,7 +292,9 @@ export const planDay = defineTool({
     read: async (_input, ctx) => {
       const plan = await ctx.proposePlan();
       if (!plan.ok) return { ok: false, error: plan.error.message };
-      const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => i.text);
+      const tz = ctx.preferences().timezone;
+      // K26: an item placed in the day says when ("Write report, 11:00 AM–12:00 PM").
+      const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => (i.start && i.end ? `${i.text}, ${formatTime(i.start, tz)}–${formatTime(i.end, tz)}` : i.text));
       return { ok: true, date: plan.value.date, priorities: texts("priority"), todos: texts("todo"), note: texts("note")[0] ?? "" };
     },
   },

@@ -58,6 +58,7 @@ describe("Agenda — the plan in free time", () => {
     room.flush();
     await room.room.chat.idle();
     room.flush();
+    expect(a.of("llm.completed").at(-1)?.text).toContain("1. Write report, 11:00 AM–12:00 PM");
     const stored = room.room.ledger.state.plans["2026-03-04"]!;
     // 9:50 now, the sync 10:00–11:00: the hour from 9:50 does not fit; 11:00 does.
     expect(stored.items.find((i) => i.text === "Write report")).toMatchObject({ start: "2026-03-04T11:00:00-05:00", end: "2026-03-04T12:00:00-05:00" });
