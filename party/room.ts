@@ -216,6 +216,7 @@ export class Room {
       agenda: (from, to) => this.agenda(from, to),
       calendars: () => this.#calendar.sources(),
       calendarWriter: this.#calendar.writer,
+      ...(ports.waitUntil ? { waitUntil: ports.waitUntil } : {}),
       proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
       onTurnEnd: ({ turnId, status, text }) => {
         // S8: the assistant finished while the user was elsewhere — tell the device in use.

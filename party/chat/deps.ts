@@ -46,6 +46,8 @@ export type ChatDeps = {
   calendars?: () => readonly CalendarSourceName[];
   /** K28: where a confirmed calendar write goes. */
   calendarWriter?: CalendarPort["writer"];
+  /** Keeps a confirmed calendar write alive past the frame that confirmed it (`ctx.waitUntil`). */
+  waitUntil?: (work: Promise<unknown>) => void;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** Tells the ledger's listeners about an event appended outside the command path. */

@@ -29,6 +29,8 @@ export type ProposalDeps = {
   calendarWriter?: CalendarPort["writer"];
   /** K28: proposals whose outward effect is running: confirmed again or rejected meanwhile, they are told to wait. */
   inFlight: Map<string, Promise<void>>;
+  /** Keeps the write alive past the confirming frame or request (`ctx.waitUntil`). */
+  waitUntil?: (work: Promise<unknown>) => void;
   /** The preference zone, for the card's words. */
   timeZone: () => string;
 };
@@ -120,6 +122,7 @@ function confirmOutward(deps: ProposalDeps, p: ProposalRow, command: CalendarCre
     .catch(() => undefined)
     .finally(() => deps.inFlight.delete(p.id));
   deps.inFlight.set(p.id, running);
+  deps.waitUntil?.(running);
   return ok({ proposalId: p.id, result: { status: "pending", message: "Adding it to your calendar" } });
 }
 
