@@ -37,6 +37,9 @@ import { type PushApi, pushApi } from "./push/push-api.ts";
 import type { PushPort } from "./push/sender.ts";
 import { PushSubscriptions } from "./push/subscriptions.ts";
 import { Schedule } from "./schedule/runner.ts";
+import { buildAgenda } from "./schedule/agenda.ts";
+import { type CalendarPort, NO_CALENDAR } from "./schedule/calendar-port.ts";
+import type { AgendaItem } from "../shared/agenda.ts";
 import { Calendar } from "./calendar/calendar.ts";
 import { CalendarStore } from "./calendar/store.ts";
 
@@ -73,6 +76,8 @@ export type RoomPorts = {
    * Absent (or push not configured): nothing is pushed and routing sees no subscription.
    */
   push?: PushPort;
+  /** Calendars standing in for the room's own store (tests with a fake, K20–K29); the store's when absent. */
+  calendar?: CalendarPort;
   /** K4: the network for calendar syncs and writes (the host's fetch); absent, syncs fail as offline. */
   fetch?: typeof fetch;
   /** Keeps work started by a request alive past its answer (a "Sync now"). */
@@ -112,6 +117,10 @@ export class Room {
   #binarySinceCompactCheck = 0;
   /** The socket being closed: still listed by the host while its close hook runs. */
   #closing: string | null = null;
+  /** The calendars the agenda, the plan and the chat read and write (K20–K28): the store, or a test's stand-in. */
+  #calendar: CalendarPort = NO_CALENDAR;
+  /** K29: calendar deletions of undone turns still running. */
+  #calendarWork = new Set<Promise<void>>();
 
   /** Loads projections and the document from storage; from here on every document update is persisted in its turn. */
   constructor(ports: RoomPorts) {
@@ -154,6 +163,7 @@ export class Room {
       reschedule: () => this.schedule?.reschedule(),
       log: (event, detail) => ports.log("warn", { event, userId, detail }),
     });
+    this.#calendar = ports.calendar ?? this.calendar;
     this.schedule = new Schedule({
       sql,
       ledger: this.ledger,
@@ -164,7 +174,11 @@ export class Room {
       },
       broadcast: (frame) => broadcast(sockets, frame),
       composePlan: (date, source) =>
-        composePlan({ config, ledger: this.ledger, tasks, now, gate: () => this.chat.budgetGate({ turnId: `plan-${date}`, requestId: ports.newId() }) }, date, source),
+        composePlan(
+          { config, ledger: this.ledger, tasks, now, gate: () => this.chat.budgetGate({ turnId: `plan-${date}`, requestId: ports.newId() }), agenda: (from, to) => this.agenda(from, to) },
+          date,
+          source,
+        ),
       maintain: () => {
         const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
         this.schedule.push.prune();
@@ -199,6 +213,10 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       tasks,
       notes: () => readNotes(doc),
+      agenda: (from, to) => this.agenda(from, to),
+      calendars: () => this.#calendar.sources(),
+      calendarWriter: this.#calendar.writer,
+      ...(ports.waitUntil ? { waitUntil: ports.waitUntil } : {}),
       proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
       onTurnEnd: ({ turnId, status, text }) => {
         // S8: the assistant finished while the user was elsewhere — tell the device in use.
@@ -345,6 +363,21 @@ export class Room {
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
       push: this.#push,
       calendar: this.calendar,
+      agenda: (from, to) => this.agenda(from, to),
+    });
+  }
+
+  /** K20: the merged agenda over [from, to), in the preference zone. */
+  agenda(from: number, to: number): AgendaItem[] {
+    const state = this.ledger.state;
+    return buildAgenda({
+      from,
+      to,
+      timeZone: state.preferences.timezone,
+      events: this.#calendar.between(from, to),
+      tasks: readTasks(this.#ports.doc),
+      reminders: Object.values(state.reminders),
+      plans: state.plans,
     });
   }
 
@@ -418,6 +451,7 @@ export class Room {
       case "turn.undone":
         // D18: its reminders are dismissed and its preferences may be restored; its cancelled proposals lose their buttons everywhere.
         for (const r of event.payload.reverted ?? []) {
+          if (r.kind === "calendar.event.removed") this.#unwrite(r.eventId, event);
           if (r.kind !== "proposal.cancelled") continue;
           const tool = this.chat.store.proposal(r.proposalId)?.tool ?? "proposal";
           const action = { id: r.proposalId, tool, status: "rejected" as const, summary: r.summary, proposalId: r.proposalId };
@@ -429,6 +463,29 @@ export class Room {
       default:
         return;
     }
+  }
+
+  /**
+   * K29: deletes from its calendar an event an undone turn created. It leaves the room, so it runs
+   * after the undo is recorded (never blocking a frame); the store records `calendar.event.deleted`
+   * with the undo's actor. A calendar that refuses is logged; the event stays until the user deletes it.
+   */
+  #unwrite(eventId: string, undo: LedgerEvent): void {
+    const { userId, log } = this.#ports;
+    const work = this.#calendar.writer
+      .remove(eventId, { actor: undo.actor, correlationId: undo.correlationId })
+      .then((removed) => {
+        if (!removed.ok) log("warn", { event: "calendar.undo_failed", userId, code: removed.error.code, detail: `${eventId}: ${removed.error.message}`.slice(0, 200) });
+      })
+      .catch((error: unknown) => log("error", { event: "calendar.undo_failed", userId, detail: describe(error) }))
+      .finally(() => this.#calendarWork.delete(work));
+    this.#calendarWork.add(work);
+    this.#ports.waitUntil?.(work);
+  }
+
+  /** Resolves when the calendar deletions started so far have ended (tests). */
+  async calendarIdle(): Promise<void> {
+    await Promise.all([...this.#calendarWork]);
   }
 
   #clients(): readonly Client[] {

@@ -192,6 +192,9 @@ export const PlanItemSchema = z.strictObject({
   text: z.string().min(1).max(LIMITS.title).check(titleText),
   taskId: z.string().nullable(),
   status: z.enum(["proposed", "accepted", "rejected"]),
+  /** K26: when the plan places it in the day, as ISO instants with offset. Optional; notes and older plans have none. */
+  start: z.iso.datetime({ offset: true }).optional(),
+  end: z.iso.datetime({ offset: true }).optional(),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 

@@ -29,6 +29,11 @@ export const UndoRevertSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("plan.item.reopened"), date: z.string(), item: PlanItemSchema }),
   /** A proposal of the turn still waiting for the user, cancelled: it can no longer be confirmed. */
   z.object({ kind: z.literal("proposal.cancelled"), proposalId: z.string(), summary: z.string() }),
+  /**
+   * K29: an event the turn put on a calendar (a confirmed proposal), deleted from it. The deletion
+   * leaves the room, so it runs after the undo is recorded and records its own `calendar.event.deleted`.
+   */
+  z.object({ kind: z.literal("calendar.event.removed"), sourceId: z.string(), eventId: z.string(), title: z.string() }),
 ]);
 export type UndoRevert = z.infer<typeof UndoRevertSchema>;
 
@@ -92,6 +97,8 @@ function describeRevert(r: UndoRevert): string {
       return `put “${r.item.text}” back in the plan for ${r.date}`;
     case "proposal.cancelled":
       return `cancelled the proposal “${r.summary}”`;
+    case "calendar.event.removed":
+      return `removed “${r.title}” from your calendar`;
     default: {
       const unknown: never = r;
       throw new Error(`undoMessage: no wording for ${JSON.stringify(unknown)}`);

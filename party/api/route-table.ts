@@ -8,6 +8,7 @@
  */
 import type * as Y from "yjs";
 import type { z } from "zod";
+import type { AgendaItem } from "../../shared/agenda.ts";
 import { splitClientActionId } from "../../shared/commands.ts";
 import type { Command } from "../../shared/commands.ts";
 import type { Device, KnownDevice } from "../../shared/domain.ts";
@@ -38,6 +39,8 @@ export type ApiDeps = {
   admitWrite: () => number | null;
   /** Web Push subscriptions and the notification actions (N1–N3, N15–N16); a host without it answers them 404. */
   push?: PushApi;
+  /** The merged agenda over [from, to) epoch ms, in the user's zone (K20–K23); a host without it answers 404. */
+  agenda?: (from: number, to: number) => AgendaItem[];
   /** Calendar sources (K1–K10); a host without it answers them 404. */
   calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
 };

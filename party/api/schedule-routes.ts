@@ -4,6 +4,7 @@
  * what every write gets (H14).
  */
 import { z } from "zod";
+import { AgendaQuerySchema } from "../../shared/agenda.ts";
 import { localDate } from "../../shared/dates.ts";
 import { IsoDateSchema, YEARS } from "../../shared/domain.ts";
 import { INPUTS } from "../core/inputs.ts";
@@ -37,5 +38,13 @@ export const SCHEDULE_ROUTES: readonly Route[] = [
       const plan = state.plans[date];
       return plan ? json(plan, 200, deps.requestId) : errorResponse("not_found", `no plan for ${date}`, deps.requestId);
     },
+  }),
+  // K20, K21: events, tasks, reminders and plan items over a capped range, sorted by start.
+  read({
+    method: "GET",
+    path: "/api/v1/agenda",
+    query: AgendaQuerySchema,
+    handle: ({ deps, query }) =>
+      deps.agenda ? json({ items: deps.agenda(query.from, query.to) }, 200, deps.requestId) : errorResponse("not_found", "no route GET /api/v1/agenda", deps.requestId),
   }),
 ];

@@ -6,6 +6,8 @@
 import type { LanguageModel } from "ai";
 import type { LlmFrame } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
+import type { AgendaItem } from "../../shared/agenda.ts";
+import type { CalendarPort, CalendarSourceName } from "../schedule/calendar-port.ts";
 import type { Note, Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
@@ -38,6 +40,14 @@ export type ChatDeps = {
   broadcast: (frame: LlmFrame) => void;
   /** S6: builds, stores and announces today's plan ("plan my day" in chat). */
   proposePlan: () => Promise<Result<Plan>>;
+  /** K20: the merged agenda over [from, to) epoch ms; the tools list only tasks without it. */
+  agenda?: (from: number, to: number) => AgendaItem[];
+  /** K24, K27: the calendar sources by name, and which can be written to. */
+  calendars?: () => readonly CalendarSourceName[];
+  /** K28: where a confirmed calendar write goes. */
+  calendarWriter?: CalendarPort["writer"];
+  /** Keeps a confirmed calendar write alive past the frame that confirmed it (`ctx.waitUntil`). */
+  waitUntil?: (work: Promise<unknown>) => void;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** Tells the ledger's listeners about an event appended outside the command path. */

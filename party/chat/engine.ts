@@ -42,6 +42,8 @@ export class ChatEngine {
   #active: TurnRun | null = null;
   #feed: TurnFeed;
   #running: Promise<void> | null = null;
+  /** K28: confirmed proposals whose calendar write is running. */
+  #outward = new Map<string, Promise<void>>();
 
   constructor(deps: ChatDeps) {
     this.#deps = deps;
@@ -128,7 +130,13 @@ export class ChatEngine {
   }
 
   #proposalDeps(): ProposalDeps {
-    return { ...this.#deps, store: this.#store, action: (turnId, card) => this.#action(turnId, card) };
+    return {
+      ...this.#deps,
+      store: this.#store,
+      action: (turnId, card) => this.#action(turnId, card),
+      inFlight: this.#outward,
+      timeZone: () => this.#deps.ledger.state.preferences.timezone,
+    };
   }
 
   /** C5: the frames a device joining now needs to catch up on the streaming turn. */
@@ -155,7 +163,11 @@ export class ChatEngine {
   }
 
   /** Resolves when the current queue has drained (tests and benchmarks). */
-  idle = async (): Promise<void> => void (await this.#running);
+  idle = async (): Promise<void> => {
+    await this.#running;
+    // K28: and the calendar writes confirmed so far.
+    await Promise.all([...this.#outward.values()]);
+  };
 
   #action(turnId: string, action: ActionCardFrame): void {
     // Keyed like the web keys them: a proposal's later card replaces its first, whatever its id (C16).

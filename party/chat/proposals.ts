@@ -9,11 +9,14 @@
  * that missed the update ends in the same state as the others.
  */
 import type { ActionCardFrame } from "../../shared/chat.ts";
-import { type Command, CommandSchema } from "../../shared/commands.ts";
+import type { Command } from "../../shared/commands.ts";
+import { type CalendarCreate, isOutward, ProposalCommandSchema } from "../../shared/calendar-write.ts";
+import { formatDue } from "../../shared/format.ts";
 import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
+import type { CalendarPort } from "../schedule/calendar-port.ts";
 import type { ChatStore, ProposalRow } from "./store.ts";
 
 export type ProposalDeps = {
@@ -22,7 +25,18 @@ export type ProposalDeps = {
   now: () => number;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
   action: (turnId: string, card: ActionCardFrame) => void;
+  /** K28: where a confirmed calendar write goes (async: it leaves the room); absent, such a proposal fails with how to add a calendar. */
+  calendarWriter?: CalendarPort["writer"];
+  /** K28: proposals whose outward effect is running: confirmed again or rejected meanwhile, they are told to wait. */
+  inFlight: Map<string, Promise<void>>;
+  /** Keeps the write alive past the confirming frame or request (`ctx.waitUntil`). */
+  waitUntil?: (work: Promise<unknown>) => void;
+  /** The preference zone, for the card's words. */
+  timeZone: () => string;
 };
+
+/** K28: a second click while the calendar is still answering. */
+export const BEING_DONE = "This is being done right now — wait a moment";
 
 type Settled = Exclude<ProposalRow["status"], "pending">;
 
@@ -45,15 +59,18 @@ export function proposalCard(deps: Pick<ProposalDeps, "store">, p: ProposalRow, 
 export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
   const p = deps.store.proposal(proposalId);
   if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
+  if (deps.inFlight.has(p.id)) return fail("conflict", BEING_DONE);
   if (p.status !== "pending") return late(deps, p, p.status);
   if (p.expires_at < deps.now()) {
     settle(deps, p, "expired", { kind: "system" }, requestId);
     return fail("conflict", LATE_CLICK.expired);
   }
+  const command = ProposalCommandSchema.parse(JSON.parse(p.command));
+  if (isOutward(command)) return confirmOutward(deps, p, command, actor, requestId);
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
   // Effect, settlement and event commit together: no device can see the effect with the proposal still pending.
   const result = deps.ledger.transaction(() => {
-    const applied = deps.execute(CommandSchema.parse(JSON.parse(p.command)), { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
+    const applied = deps.execute(command, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
     if (!applied.ok) return applied;
     deps.store.settleProposal(proposalId, "confirmed");
     deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });
@@ -69,9 +86,50 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
   return ok({ proposalId, result: result.value.result });
 }
 
+/**
+ * K28: a confirmed calendar write. The proposal stays pending while the
+ * calendar answers — the confirmation returns at once and other frames run
+ * meanwhile; a second click is told to wait. Created: the store records
+ * `calendar.event.created` with the assistant's turn as actor, then the
+ * proposal is confirmed. Refused or unreachable: the proposal fails, its card
+ * says why ("Couldn't add it: …"), and nothing was created.
+ */
+function confirmOutward(deps: ProposalDeps, p: ProposalRow, command: CalendarCreate, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
+  const writer = deps.calendarWriter;
+  const run = async () => {
+    const { kind: _kind, sourceId, ...event } = command;
+    const created = writer
+      ? await writer.create(sourceId, event, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId }).catch(() => fail("internal", "the calendar did not answer"))
+      : fail("not_found", "no calendar to write to — add a CalDAV account in Settings → Calendars");
+    if (!created.ok) {
+      deps.ledger.transaction(() => {
+        if (!deps.store.settleProposal(p.id, "failed")) return;
+        deps.ledger.append({ type: "proposal.settled", actor, correlationId: requestId, payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool, status: "failed" } });
+        deps.store.settleArchivedCard(p.turn_id, p.id, "failed");
+      });
+      deps.action(p.turn_id, { ...proposalCard(deps, p, "failed"), summary: `Couldn't add it: ${created.error.message}` });
+      return;
+    }
+    deps.ledger.transaction(() => {
+      // Settled meanwhile (undone, expired by another path): the event exists and its own event says so; the proposal keeps its state.
+      if (!deps.store.settleProposal(p.id, "confirmed")) return;
+      deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool } });
+      deps.store.settleArchivedCard(p.turn_id, p.id, "confirmed");
+    });
+    deps.action(p.turn_id, { ...proposalCard(deps, p, "confirmed"), summary: `Added “${created.value.title}” — ${formatDue(created.value.start, deps.timeZone())}` });
+  };
+  const running = run()
+    .catch(() => undefined)
+    .finally(() => deps.inFlight.delete(p.id));
+  deps.inFlight.set(p.id, running);
+  deps.waitUntil?.(running);
+  return ok({ proposalId: p.id, result: { status: "pending", message: "Adding it to your calendar" } });
+}
+
 export function rejectProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }> {
   const p = deps.store.proposal(proposalId);
   if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
+  if (deps.inFlight.has(p.id)) return fail("conflict", BEING_DONE);
   if (p.status !== "pending") return late(deps, p, p.status);
   settle(deps, p, "rejected", actor, requestId);
   return ok({ proposalId });

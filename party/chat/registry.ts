@@ -12,11 +12,15 @@ import { tool, type ToolSet } from "ai";
 import type { z } from "zod";
 import type { ActionCardFrame } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
+import type { AgendaItem } from "../../shared/agenda.ts";
+import { isOutward, type ProposalCommand } from "../../shared/calendar-write.ts";
+import type { CalendarSourceName } from "../schedule/calendar-port.ts";
 import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import { findTask } from "./find-task.ts";
 import { formatDue } from "../../shared/format.ts";
+import { buildAgenda } from "../schedule/agenda.ts";
 
 /** What the devices are shown about a tool call when it runs: an action card. */
 export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
@@ -24,7 +28,7 @@ export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "p
 /** What the tools of one turn may do (tool-host.ts builds it). */
 export type ToolHost = {
   run(command: Command): Result<Applied>;
-  propose(tool: string, command: Command, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
+  propose(tool: string, command: ProposalCommand, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -32,6 +36,10 @@ export type ToolHost = {
   now(): Date;
   /** Counts one use of `tool` today; false when `cap` uses are already counted (G6). */
   charge(tool: string, cap: number): boolean;
+  /** The merged agenda over [from, to) epoch ms (K20); a host without it lists only the tasks. */
+  agenda?(from: number, to: number): AgendaItem[];
+  /** The calendar sources, by name, and which can be written to (K24, K27). */
+  calendars?(): readonly CalendarSourceName[];
 };
 
 /** A task named by id, or by words of its title. */
@@ -39,13 +47,15 @@ export type TaskRef = { taskId?: string | undefined; title?: string | undefined 
 
 /** What a declaration may read while it decides what to do. */
 export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan"> & {
+  agenda(from: number, to: number): AgendaItem[];
+  calendars(): readonly CalendarSourceName[];
   resolve(ref: TaskRef): Task | null;
   /** A date or time as an action card words it, in the user's zone. */
   when(value: string): string;
 };
 
 /** One command a tool issues and the action card's words for it; `items` names each entry a bulk command changes (C14). */
-export type ToolAction = { command: Command; summary: string; items?: string[] };
+export type ToolAction = { command: ProposalCommand; summary: string; items?: string[] };
 /** Refused before anything ran (no such task, nothing to change): the model is told; no card, no use counted. */
 export type Refusal = { refused: string };
 /**
@@ -232,6 +242,8 @@ export function modelTools(entries: readonly ToolEntry[], host: ToolHost, option
       const told = items && items.length > 0 ? { count: items.length, items: items.slice(0, ITEMS_TOLD) } : {};
       return { ok: true, status: PROPOSED, ...proposal, ...told };
     }
+    // G7: a write outside the room runs only from a confirmed proposal.
+    if (isOutward(command)) throw new Error(`tool ${name}: a calendar write leaves the room; declare the tool needsConfirmation`);
     const result = host.run(command);
     if (!result.ok) {
       options.onAction({ id, tool: name, status: "failed", summary: `${summary} — ${result.error.message}` });
@@ -251,6 +263,8 @@ function toolContext(host: ToolHost): ToolContext {
     preferences: () => host.preferences(),
     now: () => host.now(),
     proposePlan: () => host.proposePlan(),
+    agenda: (from, to) => host.agenda?.(from, to) ?? buildAgenda({ from, to, timeZone: host.preferences().timezone, events: [], tasks: host.tasks(), reminders: [], plans: {} }),
+    calendars: () => host.calendars?.() ?? [],
     resolve: (ref) => {
       const tasks = host.tasks();
       if (ref.taskId) return tasks.find((t) => t.id === ref.taskId) ?? null;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { type ActionCard, type SettledStatus, withCardStatus } from "../../shared/action-card.ts";
 import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
-import type { Command } from "../../shared/commands.ts";
+import type { ProposalCommand } from "../../shared/calendar-write.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
 import type { SqlStore } from "../core/sql.ts";
 
@@ -151,7 +151,7 @@ export class ChatStore {
   }
 
   /** `items` names each entry the proposal would change, for the card and the state (C14). */
-  propose(id: string, turnId: string, tool: string, command: Command, summary: string, now: number, items: readonly string[] = []): number {
+  propose(id: string, turnId: string, tool: string, command: ProposalCommand, summary: string, now: number, items: readonly string[] = []): number {
     const expiresAt = now + PROPOSAL_TTL_MS;
     if (items.length > 0) this.#sql.exec("INSERT INTO chat_proposal_items (proposal_id, items) VALUES (?, ?)", id, JSON.stringify(items));
     this.#sql.exec(

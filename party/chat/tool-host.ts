@@ -5,6 +5,8 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import type { Command } from "../../shared/commands.ts";
+import type { AgendaItem } from "../../shared/agenda.ts";
+import type { CalendarSourceName } from "../schedule/calendar-port.ts";
 import type { Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
@@ -23,6 +25,9 @@ export type ToolHostDeps = {
   proposePlan: () => Promise<Result<Plan>>;
   /** Records one use of a tool today (a `tool.used` event). */
   charge: (tool: string) => void;
+  /** The merged agenda (K20) and the calendar sources (K24, K27); absent in rooms without calendars. */
+  agenda?: (from: number, to: number) => AgendaItem[];
+  calendars?: () => readonly CalendarSourceName[];
 };
 
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
@@ -44,6 +49,8 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     memories: () => memoriesOf(deps.ledger.state),
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),
+    ...(deps.agenda ? { agenda: deps.agenda } : {}),
+    ...(deps.calendars ? { calendars: deps.calendars } : {}),
     charge: (tool, cap) => {
       if (toolUses(deps.ledger.state.usage, day, tool) >= cap) return false;
       deps.charge(tool);

@@ -10,10 +10,11 @@ import { MAX_BATCH } from "../../shared/commands.ts";
 import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
 import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
-import { formatDue } from "../../shared/format.ts";
+import { formatDue, formatTime } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";
 import { proposeRoutine, setRecurringReminder } from "./recurring-tools.ts";
+import { checkFree, getAgenda, proposeCalendarEvent } from "./calendar-tools.ts";
 import {
   bulkVerb,
   MemorySelectorSchema,
@@ -32,21 +33,9 @@ const taskRef = z.object({
   title: z.string().max(LIMITS.title).optional().describe("words from the task's title, if the id is not known"),
 });
 
-/** Open tasks due today or overdue; overdue is judged by instant (S12): due at 15:01 today, overdue at 15:02. */
-export function agendaOf(host: Pick<ToolHost, "tasks" | "preferences" | "now">) {
-  const tz = host.preferences().timezone;
-  const now = host.now();
-  const today = localDate(tz, now);
-  const open = host.tasks().flatMap((t) => (t.status === "open" && t.due !== null ? [{ ...t, due: t.due }] : []));
-  const due = open
-    .filter((t) => dueDay(t.due, tz) <= today)
-    .map((t) => ({ id: t.id, title: t.title, due: t.due, overdue: isOverdue(t.due, now, tz) }))
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due.localeCompare(b.due));
-  return { date: today, timezone: tz, tasks: due };
-}
+export { agendaOf } from "./calendar-tools.ts";
 
 const CreatedSchema = z.object({ id: z.string(), title: z.string() });
-const AgendaSchema = z.array(z.object({ title: z.string(), due: z.string(), overdue: z.boolean() })).catch([]);
 const Strings = z.array(z.string()).catch([]);
 
 export const setReminder = defineTool({
@@ -294,27 +283,6 @@ export const setPreference = defineTool({
   effect: { kind: "command", plan: (input) => ({ summary: "Updated your preferences", command: { kind: "preferences.update", patch: input } }) },
 });
 
-export const getAgenda = defineTool({
-  name: "get_agenda",
-  description: "List the user's open tasks due today or overdue.",
-  input: z.object({}),
-  effect: { kind: "read", read: (_input, ctx) => agendaOf(ctx) },
-  offline: {
-    // Tests and logs have always called this intent "agenda".
-    intent: "agenda",
-    rank: 20,
-    parse: (text) =>
-      /\b(agenda|schedule)\b|what('| i)?s on (my plate|today|my (to-?do )?list)|what do i have (today|on)|what('| i)?s due (today|now)|^(show|list) (me )?my (tasks|to-?dos?)\b/i.test(text.trim().toLowerCase()) ? {} : null,
-    input: () => ({}),
-    reply: (_fields, out, at) => {
-      const tasks = AgendaSchema.parse(out.tasks ?? []);
-      if (tasks.length === 0) return "Nothing is due today and nothing is overdue. Enjoy the breathing room.";
-      const lines = tasks.map((t) => `• ${t.title}${t.overdue ? ` (overdue — ${formatDue(t.due, at.timeZone)})` : ` (${formatDue(t.due, at.timeZone)})`}`);
-      return `Here's what's on your agenda today:\n${lines.join("\n")}`;
-    },
-  },
-});
-
 export const planDay = defineTool({
   name: "plan_day",
   description: "Build today's prioritized plan (3 priorities, todos, a note) and propose it to the user item by item.",
@@ -324,7 +292,9 @@ export const planDay = defineTool({
     read: async (_input, ctx) => {
       const plan = await ctx.proposePlan();
       if (!plan.ok) return { ok: false, error: plan.error.message };
-      const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => i.text);
+      const tz = ctx.preferences().timezone;
+      // K26: an item placed in the day says when ("Write report, 11:00 AM–12:00 PM").
+      const texts = (kind: string) => plan.value.items.filter((i) => i.kind === kind).map((i) => (i.start && i.end ? `${i.text}, ${formatTime(i.start, tz)}–${formatTime(i.end, tz)}` : i.text));
       return { ok: true, date: plan.value.date, priorities: texts("priority"), todos: texts("todo"), note: texts("note")[0] ?? "" };
     },
   },
@@ -357,5 +327,7 @@ export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
   forgetMemories,
   setPreference,
   getAgenda,
+  checkFree,
+  proposeCalendarEvent,
   planDay,
 ];

@@ -61,6 +61,7 @@ export function planUndo(deps: UndoDeps, turnId: string): Result<UndoPlan> {
   undo.reminders(own);
   undo.memories(own);
   undo.preferences(own);
+  undo.calendarEvents(own);
   const proposals = deps.turns?.pendingProposals(turnId) ?? [];
   for (const p of proposals) undo.reverted.push({ kind: "proposal.cancelled", proposalId: p.id, summary: p.summary });
   const { reverted, kept } = undo;
@@ -89,6 +90,16 @@ class Reverting {
     this.#deps = deps;
     this.#touches = touches;
     this.#now = new Date(deps.now()).toISOString();
+  }
+
+  /** K29: events the turn put on a calendar and nobody deleted since; the room deletes them once the undo is recorded. */
+  calendarEvents(own: readonly LedgerEvent[]): void {
+    const { ledger } = this.#deps;
+    const deleted = new Set(ledger.ofTypes(["calendar.event.deleted"]).flatMap((e) => (e.type === "calendar.event.deleted" ? [e.payload.eventId] : [])));
+    for (const e of own) {
+      if (e.type !== "calendar.event.created" || deleted.has(e.payload.eventId)) continue;
+      this.reverted.push({ kind: "calendar.event.removed", sourceId: e.payload.sourceId, eventId: e.payload.eventId, title: e.payload.title });
+    }
   }
 
   #keep(kind: UndoKept["kind"], id: string, title: string, touch: Touch): void {

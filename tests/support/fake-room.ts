@@ -17,6 +17,7 @@ import type { SocketPresence } from "../../party/core/presence.ts";
 import type { Client } from "../../party/core/sockets.ts";
 import { issueTicket, ticketKey } from "../../party/core/tickets.ts";
 import { Room, type RoomPorts } from "../../party/room.ts";
+import type { CalendarPort } from "../../party/schedule/calendar-port.ts";
 import { nodeSql } from "./node-sql.ts";
 
 /**
@@ -127,6 +128,8 @@ export type FakeRoomOptions = {
   sql?: ReturnType<typeof nodeSql>;
   /** The host's Web Push sender (N13); set VAPID_* in `env` too, or push stays off. */
   push?: PushPort;
+  /** Calendars in place of the room's store (agenda tests). */
+  calendar?: CalendarPort;
   /** The host's network for calendar syncs (K4). */
   fetch?: typeof fetch;
 };
@@ -171,6 +174,7 @@ export class FakeRoom {
       issueTicket: async () => issueTicket(await ticketKey("fake-room-ticket-secret-0123456789abcdef"), userId, this.clock),
       config: this.config,
       ...(options.push ? { push: options.push } : {}),
+      ...(options.calendar ? { calendar: options.calendar } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
     this.room = new Room(ports);

@@ -100,6 +100,9 @@ describe("Assistant — offline understanding, derived from the tool registry", 
     // S22, S23: repeats (tests/unit/recurrence-intents.test.ts has the rest).
     ["every weekday at 8:30 remind me to check the budget", "set_recurring_reminder", { text: "Check the budget", rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30" }],
     ["every Monday give me my agenda", "propose_routine", { prompt: "give me my agenda", rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0" }],
+    // K24, K25, K27: the calendar (tests/unit/agenda-intents.test.ts has the rest).
+    ["am I free Tuesday at 3?", "check_free", { start: "2026-11-24T15:00:00-05:00", minutes: 60 }],
+    ["put lunch with Ana on Friday at 1", "propose_calendar_event", { title: "Lunch with Ana", start: "2026-11-27T13:00:00-05:00" }],
   ];
   for (const [text, toolName, input] of calls) {
     it(`[C10] "${text}" calls ${toolName} with ${JSON.stringify(input)}`, () => {

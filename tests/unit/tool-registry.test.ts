@@ -117,6 +117,8 @@ describe("Assistant — one tool registry", () => {
       "forget_memories",
       "set_preference",
       "get_agenda",
+      "check_free",
+      "propose_calendar_event",
       "plan_day",
     ]);
     expect(new Set(names).size).toBe(names.length);

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { Check, CircleAlert, Clock, Hourglass, X } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import type { ActionCardFrame } from "../../shared/chat.ts";
@@ -22,19 +23,28 @@ const LOOK: Record<Status, { icon: ReactNode; label: string }> = {
  * device settles here too. A click on a proposal already settled elsewhere gets
  * the room's sentence ("Already done on another device"), never an id.
  */
+/** K28: the answer to confirming a calendar write — it runs on; the card's next frame says how it ended. */
+const PendingSchema = z.object({ status: z.literal("pending"), message: z.string() });
+
 export function ActionCard({ action }: { action: ActionCardFrame }) {
   const [busy, setBusy] = useState(false);
   // Until the room's frame arrives, the answer to this device's own click (the same state the room broadcasts).
   const [decided, setDecided] = useState<Status | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** K28: a confirmed calendar write still running: the room's frame settles the card. */
+  const [waiting, setWaiting] = useState(false);
   const status = action.status === "proposed" ? (decided ?? action.status) : action.status;
   const decide = async (decision: "confirm" | "reject") => {
     if (!action.proposalId) return;
     setBusy(true);
     setNotice(null);
     try {
-      await api.proposal(action.proposalId, decision);
-      setDecided(decision === "confirm" ? "confirmed" : "rejected");
+      const answer = await api.proposal(action.proposalId, decision);
+      const pending = PendingSchema.safeParse("result" in answer ? answer.result : undefined);
+      if (pending.success) {
+        setWaiting(true);
+        setNotice(`${pending.data.message}…`);
+      } else setDecided(decision === "confirm" ? "confirmed" : "rejected");
     } catch (error) {
       // The room words its refusals for people; anything else (offline, a proxy page) gets a plain line too.
       setNotice(error instanceof ApiError ? error.body.message : "Could not reach your brain — try again");
@@ -54,10 +64,10 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
         <span className={`flex-1 ${status === "rejected" || status === "expired" ? "text-stone-500 line-through" : ""}`}>{status === "proposed" ? action.summary : action.summary.replace(/\?$/, "")}</span>
         {status === "proposed" ? (
           <span className="flex gap-2">
-            <button disabled={busy} onClick={() => void decide("confirm")} className="rounded-md bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500">
+            <button disabled={busy || waiting} onClick={() => void decide("confirm")} className="rounded-md bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500">
               Confirm
             </button>
-            <button disabled={busy} onClick={() => void decide("reject")} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-xs dark:border-stone-600">
+            <button disabled={busy || waiting} onClick={() => void decide("reject")} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-xs dark:border-stone-600">
               <X className="size-3" /> Cancel
             </button>
           </span>
@@ -73,7 +83,7 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
           ))}
         </ul>
       )}
-      {notice && (
+      {notice && (status === "proposed" || !waiting) && (
         <p role="status" className="mt-1 text-xs text-stone-600 dark:text-stone-400">
           {notice}
         </p>

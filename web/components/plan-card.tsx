@@ -8,11 +8,13 @@ import { toast } from "sonner";
 import type { Plan, Task } from "../../shared/domain.ts";
 import { formatDay } from "../../shared/format.ts";
 import { useBrain } from "../hooks/use-brain.ts";
+import { useZone } from "../hooks/use-zone.ts";
 import { api } from "../lib/api.ts";
 import { planView } from "../lib/plan-view.ts";
 
 export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }) {
   const brain = useBrain();
+  const zone = useZone();
   const view = planView(plan, tasks);
   const settle = async (itemId: string, action: "accept" | "reject") => {
     try {
@@ -41,6 +43,12 @@ export function PlanCard({ plan, tasks }: { plan: Plan; tasks: readonly Task[] }
         {view.items.map((item) => (
           <li key={item.id} data-status={item.shown} className="flex items-center gap-2 text-sm">
             <span className="w-16 shrink-0 text-xs text-stone-600 dark:text-stone-400">{label[item.kind]}</span>
+            {/* K26: the time the plan gives it in the day, in the preference zone; older plans have none. */}
+            {item.start && item.end && (
+              <span data-testid="plan-time" className="shrink-0 text-xs tabular-nums text-stone-600 dark:text-stone-400">
+                {zone.time(item.start)}–{zone.time(item.end)}
+              </span>
+            )}
             <span className={`flex-1 ${item.shown === "rejected" || item.shown === "done" ? "text-stone-400 line-through" : ""}`}>{item.text}</span>
             {item.shown === "proposed" ? (
               <>

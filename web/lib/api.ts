@@ -18,6 +18,7 @@ import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnooze
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
+import { AgendaSchema } from "../../shared/agenda.ts";
 import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
 import { type CalendarSourceBody, CalendarSourceCreatedSchema, CalendarSourcesPageSchema } from "../../shared/calendar.ts";
 
@@ -110,6 +111,8 @@ export const api = {
   /** S9, W66: the notification is acknowledged — withdrawn on every device. One key per notification: a repeat is the same ack. */
   ackNotification: (notificationId: string) =>
     call(NotificationAckedSchema, "POST", `/api/v1/notifications/${encodeURIComponent(notificationId)}/ack`, undefined, `ack:${notificationId.replace(/[^A-Za-z0-9._:-]/g, "_")}`.slice(0, 128)),
+  /** K20: the agenda over [from, to) (ISO instants with offset), sorted by start. */
+  agenda: (from: string, to: string) => call(AgendaSchema, "GET", `/api/v1/agenda?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   /** W60: the room's VAPID public key (base64url), the `applicationServerKey` of a subscription. */
   pushKey: () => call(PushKeySchema, "GET", "/api/v1/push/key"),
   /** W60: this device receives push (`X-Device-Id` names it); the same endpoint again gets the same id. */

@@ -21,7 +21,7 @@ import type { Device, Notification } from "../../shared/domain.ts";
 import { type EventEnvelope, parseLedgerEvent } from "../../shared/events.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
 import { api, session } from "./api.ts";
-import { brainKeys } from "./queries.ts";
+import { agendaChanged, brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
 import { afterSocketClose, connectRetryDelay } from "./socket-close.ts";
 import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
@@ -130,6 +130,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       if (cached && events[0]!.seq > cached.lastEventSeq + 1) refetchState();
       patchState((s) => applyEvents(s, events.map((e) => ({ seq: e.seq, event: parseLedgerEvent(e) })), Date.now()));
       queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
+      // K20: the agenda merges what the socket does not carry (calendar events): fetched again when it changed.
+      if (events.some((e) => agendaChanged(e.type))) void queryClient.invalidateQueries({ queryKey: brainKeys.agenda() });
     };
     const local = new IndexeddbPersistence(localDatabaseOf(signedIn()?.userId ?? "anonymous"), doc);
     // React may mount, unmount and mount again (StrictMode): a provider whose effect was

@@ -12,6 +12,8 @@ export const brainKeys = {
   all: ["brain"] as const,
   state: () => [...brainKeys.all, "state"] as const,
   events: () => [...brainKeys.all, "events"] as const,
+  agenda: () => [...brainKeys.all, "agenda"] as const,
+  agendaOf: (from: string, to: string) => [...brainKeys.agenda(), from, to] as const,
   calendarSources: () => [...brainKeys.all, "calendar", "sources"] as const,
 };
 
@@ -37,6 +39,20 @@ export const eventsQuery = () =>
     staleTime: Infinity,
   });
 
+/**
+ * K20: the agenda of a range. Not folded from frames (events come from
+ * calendars the socket does not carry): refetched when an event says the
+ * agenda changed (`agendaChanged`, brain-provider.tsx).
+ */
+export const agendaQuery = (from: string, to: string) =>
+  queryOptions({
+    queryKey: brainKeys.agendaOf(from, to),
+    queryFn: () => api.agenda(from, to),
+    staleTime: 60_000,
+  });
+
+/** K20: ledger events after which the agenda is fetched again: a calendar synced or written, a task, reminder or plan changed. */
+export const agendaChanged = (type: string): boolean => /^(calendar\.(synced|event\.)|task\.|reminder\.|plan\.|preferences\.updated|turn\.undone)/.test(type);
 /** K1, K9: the calendars with their exact last sync (the state's copy is refreshed at most hourly when nothing changes). */
 export const calendarSourcesQuery = () =>
   queryOptions({

@@ -27,6 +27,7 @@ import { useReveal } from "../../hooks/use-reveal.ts";
 import { api } from "../../lib/api.ts";
 import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
+import { TodayPanel } from "../../components/today-panel.tsx";
 
 export const Route = createFileRoute("/_app/chat")({
   validateSearch: ChatSearchSchema,
@@ -92,38 +93,44 @@ function Chat() {
   return (
     <AssistantRuntimeProvider runtime={runtime}>
       <ChatRowsContext.Provider value={store}>
-        <ThreadPrimitive.Root className="flex h-full flex-col">
-          <h1 tabIndex={-1} className="sr-only">
-            Chat
-          </h1>
-          <ThreadPrimitive.Viewport data-testid="history" className="relative flex-1 overflow-y-auto">
-            <div className="mx-auto w-full max-w-3xl px-4 pt-4 md:px-8">
-              {nextBefore !== null && stored >= 20 && (
-                <button onClick={() => void loadEarlier()} className="mx-auto block min-h-11 rounded-lg px-3 text-sm text-indigo-700 hover:underline focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-indigo-300">
-                  Load earlier messages
-                </button>
-              )}
-              <ThreadPrimitive.Empty>
-                <Suggestions />
-              </ThreadPrimitive.Empty>
-              {/* W16: the conversation is a log; new messages are announced politely. */}
-              <div role="log" aria-live="polite" aria-label="Conversation" className="pb-4">
-                <ThreadPrimitive.Messages components={MESSAGES} />
+        <div className="flex h-full">
+          <ThreadPrimitive.Root className="flex h-full min-w-0 flex-1 flex-col">
+            <h1 tabIndex={-1} className="sr-only">
+              Chat
+            </h1>
+            <ThreadPrimitive.Viewport data-testid="history" className="relative flex-1 overflow-y-auto">
+              <div className="mx-auto w-full max-w-3xl px-4 pt-4 md:px-8">
+                {nextBefore !== null && stored >= 20 && (
+                  <button onClick={() => void loadEarlier()} className="mx-auto block min-h-11 rounded-lg px-3 text-sm text-indigo-700 hover:underline focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-indigo-300">
+                    Load earlier messages
+                  </button>
+                )}
+                <ThreadPrimitive.Empty>
+                  <Suggestions />
+                </ThreadPrimitive.Empty>
+                {/* W16: the conversation is a log; new messages are announced politely. */}
+                <div role="log" aria-live="polite" aria-label="Conversation" className="pb-4">
+                  <ThreadPrimitive.Messages components={MESSAGES} />
+                </div>
               </div>
+              <ThreadPrimitive.ViewportFooter className="sticky bottom-0 flex justify-center pb-2">
+                <ThreadPrimitive.ScrollToBottom aria-label="Jump to the latest" className="flex size-11 items-center justify-center rounded-full border border-stone-200 bg-white shadow-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none disabled:invisible dark:border-stone-700 dark:bg-stone-900">
+                  <ArrowDown className="size-4" aria-hidden />
+                </ThreadPrimitive.ScrollToBottom>
+              </ThreadPrimitive.ViewportFooter>
+            </ThreadPrimitive.Viewport>
+            <div className="mx-auto w-full max-w-3xl px-3 pt-1 pb-3 md:px-8 md:pb-6">
+              <OutboxList now={now} />
+              <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
+              <Composer />
+              <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
             </div>
-            <ThreadPrimitive.ViewportFooter className="sticky bottom-0 flex justify-center pb-2">
-              <ThreadPrimitive.ScrollToBottom aria-label="Jump to the latest" className="flex size-11 items-center justify-center rounded-full border border-stone-200 bg-white shadow-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none disabled:invisible dark:border-stone-700 dark:bg-stone-900">
-                <ArrowDown className="size-4" aria-hidden />
-              </ThreadPrimitive.ScrollToBottom>
-            </ThreadPrimitive.ViewportFooter>
-          </ThreadPrimitive.Viewport>
-          <div className="mx-auto w-full max-w-3xl px-3 pt-1 pb-3 md:px-8 md:pb-6">
-            <OutboxList now={now} />
-            <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
-            <Composer />
-            <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
-          </div>
-        </ThreadPrimitive.Root>
+          </ThreadPrimitive.Root>
+          {/* K20: the app opens on Chat, so on a wide screen Today sits beside the conversation; on a phone it heads Tasks. */}
+          <aside aria-label="Today" className="hidden w-80 shrink-0 overflow-y-auto border-l border-stone-200 p-4 xl:block dark:border-stone-800">
+            <TodayPanel />
+          </aside>
+        </div>
       </ChatRowsContext.Provider>
     </AssistantRuntimeProvider>
   );

@@ -13,6 +13,7 @@ import { readTasks } from "../../../shared/doc-schema.ts";
 import type { Task } from "../../../shared/domain.ts";
 import { type TaskFilter, TasksSearchSchema } from "../../../shared/search.ts";
 import { PlanCard } from "../../components/plan-card.tsx";
+import { TodayPanel } from "../../components/today-panel.tsx";
 import { SearchField } from "../../components/search-field.tsx";
 import { DueDialog } from "../../components/tasks/due-dialog.tsx";
 import { dueTone } from "../../components/tasks/due-chip.tsx";
@@ -166,6 +167,8 @@ function Tasks() {
           <Keyboard className="size-5" aria-hidden />
         </button>
       </header>
+      {/* K20: what the day holds, above what is to do (on a wide screen Chat shows it too). */}
+      <TodayPanel className="mt-4" />
       {data.plan && <PlanCard plan={data.plan} tasks={tasks} />}
       <NewTaskForm zone={zone} inputRef={newTask} />
       <div className="mt-2 flex flex-wrap items-center gap-2">
