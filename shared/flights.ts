@@ -89,3 +89,24 @@ export function offersOf(result: { content: string; structured?: unknown }): Fli
   const parsed = FlightResultSchema.safeParse(json);
   return parsed.success ? parsed.data.offers : null;
 }
+
+/** "5h 20m", "45m", "3h" (M23). */
+export function formatDuration(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m}m`;
+  return m === 0 ? `${h}h` : `${h}h ${m}m`;
+}
+
+/** "Nonstop", "1 stop", "2 stops" (M23). */
+export const formatStops = (stops: number): string => (stops === 0 ? "Nonstop" : stops === 1 ? "1 stop" : `${stops} stops`);
+
+/** "$312.40", "€99" — the price in its own currency (M23). */
+export function formatPrice(price: FlightOffer["price"]): string {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: price.currency }).format(price.amount);
+  } catch {
+    // A well-formed code Intl does not know (e.g. `XYZ`): said plainly rather than failing the card.
+    return `${price.amount.toFixed(2)} ${price.currency}`;
+  }
+}

@@ -12,6 +12,7 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
 import type { ToolEntry, ToolRegistry } from "./registry.ts";
+import type { CalendarPort, McpPort } from "./world-ports.ts";
 
 export type ChatLimits = {
   messagesPerMinute: number;
@@ -40,6 +41,10 @@ export type ChatDeps = {
   proposePlan: () => Promise<Result<Plan>>;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
+  /** The MCP hub (party/mcp/hub.ts) the tools may call (M20); absent without one. */
+  mcp?: McpPort;
+  /** The user's calendar (`room.calendar`), for the flights rule's conflicts (M22); absent without one. */
+  calendar?: CalendarPort;
   /** Tells the ledger's listeners about an event appended outside the command path. */
   log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
 };

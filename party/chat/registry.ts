@@ -17,6 +17,7 @@ import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import { findTask } from "./find-task.ts";
 import { formatDue } from "../../shared/format.ts";
+import type { CalendarPort, McpCallContext, McpPort } from "./world-ports.ts";
 
 /** What the devices are shown about a tool call when it runs: an action card. */
 export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
@@ -32,16 +33,24 @@ export type ToolHost = {
   now(): Date;
   /** Counts one use of `tool` today; false when `cap` uses are already counted (G6). */
   charge(tool: string, cap: number): boolean;
+  /** The MCP hub, when the room has one (M20); its tools count their own uses. */
+  mcp?: McpPort | undefined;
+  /** The user's calendar, when the room has one (M22). */
+  calendar?: CalendarPort | undefined;
+  /** The turn a tool call is attributed to, for the MCP hub's ledger entries. */
+  turn?: McpCallContext | undefined;
 };
 
 /** A task named by id, or by words of its title. */
 export type TaskRef = { taskId?: string | undefined; title?: string | undefined };
 
 /** What a declaration may read while it decides what to do. */
-export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan"> & {
+export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan" | "mcp" | "calendar" | "turn"> & {
   resolve(ref: TaskRef): Task | null;
   /** A date or time as an action card words it, in the user's zone. */
   when(value: string): string;
+  /** Shows a card a read made (the flight options, M23): kept with the reply like any other. */
+  show(card: ActionCard): void;
 };
 
 /** One command a tool issues and the action card's words for it; `items` names each entry a bulk command changes (C14). */
@@ -240,12 +249,16 @@ export function modelTools(entries: readonly ToolEntry[], host: ToolHost, option
     options.onAction({ id, tool: name, status: "done", summary });
     return { ok: true, result: result.value.result };
   };
-  const turn: ToolTurn = { ctx: toolContext(host), perform };
+  const turn: ToolTurn = { ctx: toolContext(host, options.onAction), perform };
   return Object.fromEntries(entries.map((e) => [e.name, e.bind(turn)]));
 }
 
-function toolContext(host: ToolHost): ToolContext {
+function toolContext(host: ToolHost, show: (card: ActionCard) => void): ToolContext {
   return {
+    mcp: host.mcp,
+    calendar: host.calendar,
+    turn: host.turn,
+    show,
     tasks: () => host.tasks(),
     memories: () => host.memories(),
     preferences: () => host.preferences(),

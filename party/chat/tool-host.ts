@@ -13,6 +13,7 @@ import { memoriesOf } from "../core/projections.ts";
 import type { ChatStore } from "./store.ts";
 import { toolUses } from "./budget.ts";
 import type { ToolHost } from "./registry.ts";
+import type { CalendarPort, McpPort } from "./world-ports.ts";
 
 export type ToolHostDeps = {
   ledger: Ledger;
@@ -23,6 +24,9 @@ export type ToolHostDeps = {
   proposePlan: () => Promise<Result<Plan>>;
   /** Records one use of a tool today (a `tool.used` event). */
   charge: (tool: string) => void;
+  /** The MCP hub and the calendar, when the room has them (M20, M22). */
+  mcp?: McpPort | undefined;
+  calendar?: CalendarPort | undefined;
 };
 
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
@@ -44,6 +48,9 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     memories: () => memoriesOf(deps.ledger.state),
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),
+    mcp: deps.mcp,
+    calendar: deps.calendar,
+    turn: { turnId, requestId },
     charge: (tool, cap) => {
       if (toolUses(deps.ledger.state.usage, day, tool) >= cap) return false;
       deps.charge(tool);

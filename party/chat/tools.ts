@@ -14,6 +14,7 @@ import { formatDue } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";
 import { proposeRoutine, setRecurringReminder } from "./recurring-tools.ts";
+import { findFlightsTool, setHomeAirport } from "./flight-tools.ts";
 import {
   bulkVerb,
   MemorySelectorSchema,
@@ -358,4 +359,6 @@ export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
   setPreference,
   getAgenda,
   planDay,
+  findFlightsTool,
+  setHomeAirport,
 ];
