@@ -48,9 +48,11 @@ export function busyOf(events: readonly BusyEvent[], timedTasks: readonly { titl
 }
 
 function reasonFor(offer: FlightOffer, all: readonly FlightOffer[], best: boolean): string {
-  const minPrice = Math.min(...all.filter((o) => o.price.currency === offer.price.currency).map((o) => o.price.amount));
-  const minDuration = Math.min(...all.map((o) => o.durationMinutes));
-  const tags = [...(offer.price.amount === minPrice ? ["cheapest"] : []), ...(offer.durationMinutes === minDuration ? ["fastest"] : [])];
+  const prices = all.filter((o) => o.price.currency === offer.price.currency).map((o) => o.price.amount);
+  const durations = all.map((o) => o.durationMinutes);
+  // A superlative only where it tells offers apart: when all cost the same, none is "the cheapest".
+  const least = (values: number[], value: number) => value === Math.min(...values) && value !== Math.max(...values);
+  const tags = [...(least(prices, offer.price.amount) ? ["cheapest"] : []), ...(least(durations, offer.durationMinutes) ? ["fastest"] : [])];
   const stops = formatStops(offer.stops).toLowerCase();
   if (tags.length > 0) return offer.stops === 0 ? `${tags.join(" and ")} nonstop` : `${tags.join(" and ")}, ${stops}`;
   return best ? `best balance of price and time, ${stops}` : stops;

@@ -118,6 +118,8 @@ describe("Assistant — one tool registry", () => {
       "set_preference",
       "get_agenda",
       "plan_day",
+      "find_flights",
+      "set_home_airport",
     ]);
     expect(new Set(names).size).toBe(names.length);
   });
