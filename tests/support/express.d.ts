@@ -5,12 +5,14 @@
  */
 declare module "express" {
   import type { IncomingMessage, ServerResponse } from "node:http";
-  export type Request = IncomingMessage & { body?: unknown; auth?: unknown; query: Record<string, unknown> };
+  import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+  export type Request = IncomingMessage & { auth?: AuthInfo };
   export type Response = ServerResponse & { redirect(url: string): void; status(code: number): Response; json(body: unknown): void };
   export type NextFunction = (err?: unknown) => void;
   export type RequestHandler = (req: Request, res: Response, next: NextFunction) => void;
   export type Router = RequestHandler;
-  export interface Express extends RequestHandler {
+  export interface Express {
+    (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
     use(...handlers: RequestHandler[]): Express;
     use(path: string, ...handlers: RequestHandler[]): Express;
     all(path: string, ...handlers: ((req: Request, res: Response, next: NextFunction) => unknown)[]): Express;

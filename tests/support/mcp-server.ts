@@ -18,7 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type Response } from "express";
+import express, { type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -205,8 +205,8 @@ export async function startMcpServer(options: McpTestServerOptions = {}): Promis
   let origin = "";
   const app = express();
   // Built once the port is known (the issuer URL names it).
-  let oauthRoutes: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null = null;
-  let bearerGate: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null = null;
+  let oauthRoutes: RequestHandler | null = null;
+  let bearerGate: RequestHandler | null = null;
   app.use((req, res, next) => (oauthRoutes ? oauthRoutes(req, res, next) : next()));
   app.use((req, res, next) => {
     void (async () => {
