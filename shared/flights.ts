@@ -42,6 +42,9 @@ export type FlightOffer = z.infer<typeof FlightOfferSchema>;
 
 /** The structured content of a `search_flights` result (M21). */
 export const FlightResultSchema = z.object({ offers: z.array(FlightOfferSchema).max(MAX_OFFERS) });
+/** Part C's name for the same schema (the MCP test server and hub use it). */
+export const FlightSearchResultSchema = FlightResultSchema;
+export type FlightSearchResult = z.infer<typeof FlightResultSchema>;
 
 /** What was searched: shown on the card's heading. */
 export const FlightSearchSchema = z.strictObject({
