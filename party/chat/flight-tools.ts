@@ -63,7 +63,7 @@ async function findFlights(input: FindInput, ctx: ToolContext): Promise<ToolOutp
   const ranked = rankOffers(offers, busyOf(events, tasks), timeZone);
   const card: FlightOptions = FlightOptionsSchema.parse({ search, offers: ranked.slice(0, MAX_CARD_OFFERS), total: offers.length });
   if (ranked.length > 0) {
-    ctx.show({ id: `${FIND_FLIGHTS}-${ctx.turn.turnId}-${tool.name}`, tool: FIND_FLIGHTS, status: "done", summary: `Flights ${origin} → ${destination}, ${formatDay(input.date)}`, flights: card });
+    ctx.show({ id: `${FIND_FLIGHTS}-${ctx.turn.correlationId}-${search.origin}-${search.destination}-${search.date}`, tool: FIND_FLIGHTS, status: "done", summary: `Flights ${origin} → ${destination}, ${formatDay(input.date)}`, flights: card });
   }
   // The model hears the ranked options as data: short lines, not the server's raw text.
   const lines = card.offers.map(({ offer, reason }, i) => `${i + 1}. ${offer.carrier} ${offer.flightNumber} ${offer.depart}→${offer.arrive} ${formatDuration(offer.durationMinutes)} ${formatStops(offer.stops)} ${formatPrice(offer.price)} — ${reason}`);

@@ -50,7 +50,7 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     now: () => new Date(deps.now()),
     mcp: deps.mcp,
     calendar: deps.calendar,
-    turn: { turnId, requestId },
+    turn: { actor, correlationId: requestId },
     charge: (tool, cap) => {
       if (toolUses(deps.ledger.state.usage, day, tool) >= cap) return false;
       deps.charge(tool);

@@ -89,15 +89,15 @@ function world(options: { memories?: Memory[]; mcp?: McpPort; events?: BusyEvent
         return options.events ?? [];
       },
     },
-    turn: { turnId: "turn-1", requestId: "req-1" },
+    turn: { actor: { kind: "assistant", turnId: "turn-1" }, correlationId: "req-1" },
   };
   const tools: ToolSet = modelTools(BUILT_IN_TOOLS, host, { defaultCap: 100, onAction: (c) => cards.push(c) });
   const find = async (input: unknown) => (await tools.find_flights!.execute!(input, { toolCallId: "c1", messages: [], context: {} })) as ToolOutput;
   return { find, cards, asked };
 }
 
-function hub(answer: (args: Record<string, unknown>) => ReturnType<McpPort["call"]>, name = "skyways__search_flights") {
-  const calls: { name: string; args: Record<string, unknown> }[] = [];
+function hub(answer: (args: unknown) => ReturnType<McpPort["call"]>, name = "skyways__search_flights") {
+  const calls: { name: string; args: unknown }[] = [];
   const port: McpPort = {
     tools: () => [{ name: "skyways__cancel_booking" }, { name }],
     call: (n, args) => {
