@@ -1,0 +1,84 @@
+/**
+ * The flight-options card in Chromium (docs/PROTOCOL.md M23): asked from the
+ * chat with the offline assistant, answered from the SDK test server; times
+ * in the user's zone, price, stops, duration, reasons; a list a screen reader
+ * reads; 44 px targets on a phone; light and dark; kept across a reload.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dueDay, extractDue } from "../../shared/dates.ts";
+import { formatDay } from "../../shared/format.ts";
+import { http, login } from "../integration/clients.ts";
+import { type McpTestServer, startMcpServer } from "../support/mcp-server.ts";
+import { browserApp, screenshot } from "./browser.ts";
+
+const ZONE = "America/New_York";
+
+describe("Web app — flight options from chat", () => {
+  const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "2" });
+  let flights: McpTestServer;
+  beforeAll(async () => {
+    flights = await startMcpServer({ name: "skyways" });
+  });
+  afterAll(async () => {
+    await flights?.close();
+  });
+
+  async function say(page: Page, text: string, expected: string | RegExp): Promise<void> {
+    const before = await page.getByTestId("reply").count();
+    await page.getByLabel("Message").fill(text);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("reply").count(), { timeout: 20_000 }).toBeGreaterThan(before);
+    await expect.poll(() => page.getByTestId("reply").last().getAttribute("data-status"), { timeout: 20_000 }).toBe("complete");
+    const reply = await page.getByTestId("reply").last().innerText();
+    if (typeof expected === "string") expect(reply).toContain(expected);
+    else expect(reply).toMatch(expected);
+  }
+
+  it("[M23][M20] “find flights to Boston next Friday” shows the ranked card: times in the user's zone, price, stops, duration, reasons — on a laptop and a phone, light and dark", async () => {
+    const userId = "e2e-flyer";
+    const laptop = await app.signIn(userId, { viewport: { width: 1200, height: 900 }, timezoneId: ZONE, colorScheme: "light" });
+    const token = await login(app.server, userId);
+    await say(laptop, "my home airport is SFO", "your home airport is SFO");
+    const added = await http(app.server, token)("POST", "/api/v1/mcp/servers", { url: flights.url, name: "skyways" });
+    expect(added.status).toBe(201);
+
+    const date = dueDay(extractDue("next Friday", ZONE, new Date()).due!, ZONE);
+    await say(laptop, "find flights to Boston next Friday", `flights from SFO to BOS on ${formatDay(date)}, best first`);
+    const card = laptop.getByTestId("flight-card");
+    await card.waitFor({ timeout: 15_000 });
+    // A labelled section with an ordered list of options.
+    await expect.poll(() => laptop.getByRole("region", { name: /Flights SFO to BOS/ }).count()).toBe(1);
+    const list = laptop.getByRole("list", { name: "Flight options, SFO to BOS" });
+    expect(await list.getByRole("listitem").count()).toBe(4);
+    // The server's 06:15 −08:00 JetBlue leaves at 9:15 AM in New York; 385 minutes; nonstop; $289.00.
+    const jetblue = card.getByTestId("flight-option").filter({ hasText: "B6 1234" });
+    const text = await jetblue.innerText();
+    expect(text).toContain("9:15 AM");
+    expect(text).toContain("6h 25m");
+    expect(text).toContain("Nonstop");
+    expect(text).toContain("$289.00");
+    expect(await card.innerText()).toContain("times in America/New York");
+    await screenshot(laptop, "flights-01-card-laptop-light");
+
+    // More options open with a 44 px button; the card is read from the stored message after a reload.
+    await card.getByRole("button", { name: /Show 3 more/ }).click();
+    expect(await list.getByRole("listitem").count()).toBe(7);
+    await laptop.reload();
+    await laptop.getByTestId("flight-card").waitFor({ timeout: 15_000 });
+    // No Undo for a search: it changed nothing.
+    expect(await laptop.getByTestId("reply").last().getByRole("button", { name: /undo/i }).count()).toBe(0);
+
+    const phone = await app.signIn(userId, { viewport: { width: 390, height: 844 }, timezoneId: ZONE, colorScheme: "dark", isMobile: true, hasTouch: true });
+    const phoneCard = phone.getByTestId("flight-card").last();
+    await phoneCard.waitFor({ timeout: 15_000 });
+    await phoneCard.scrollIntoViewIfNeeded();
+    const more = phoneCard.getByRole("button", { name: /Show 3 more/ });
+    const box = await more.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    // Nothing wider than the phone's screen.
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, "flights-02-card-phone-dark");
+  });
+});
