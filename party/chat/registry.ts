@@ -15,6 +15,7 @@ import type { Command } from "../../shared/commands.ts";
 import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
+import type { ExternalCall } from "./external-call.ts";
 import { findTask } from "./find-task.ts";
 import { formatDue } from "../../shared/format.ts";
 
@@ -23,8 +24,12 @@ export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "p
 
 /** What the tools of one turn may do (tool-host.ts builds it). */
 export type ToolHost = {
+  /** The turn and request the tools run under (attribution of outward calls, M14). */
+  turnId: string;
+  requestId: string;
   run(command: Command): Result<Applied>;
-  propose(tool: string, command: Command, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
+  /** An external call (an MCP tool, M6) is proposed like a command; on confirmation it goes to the room's outward port. */
+  propose(tool: string, command: Command | ExternalCall, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -124,7 +129,19 @@ export type Performed =
   | { ok: true; nothing: string }
   | { ok: false; error: string };
 
-type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed };
+/**
+ * What a tool that calls outside the room (MCP, M5–M9) gets instead of `perform`:
+ * the turn's identity, its cards, and the proposal of an external call. Its
+ * caps are its own (the MCP hub counts them).
+ */
+export type OutwardTurn = {
+  turnId: string;
+  requestId: string;
+  card(card: ActionCard): void;
+  propose(tool: string, call: ExternalCall, summary: string): { proposalId: string; expiresAt: string };
+};
+
+export type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed; outward: OutwardTurn };
 
 /** A declared tool with its input type closed over, so tools of any input fit one list. */
 export type ToolEntry = {
@@ -240,7 +257,17 @@ export function modelTools(entries: readonly ToolEntry[], host: ToolHost, option
     options.onAction({ id, tool: name, status: "done", summary });
     return { ok: true, result: result.value.result };
   };
-  const turn: ToolTurn = { ctx: toolContext(host), perform };
+  const outward: OutwardTurn = {
+    turnId: host.turnId,
+    requestId: host.requestId,
+    card: options.onAction,
+    propose: (name, call, summary) => {
+      const proposal = host.propose(name, call, summary);
+      options.onAction({ id: proposal.proposalId, tool: name, status: "proposed", summary, ...proposal });
+      return proposal;
+    },
+  };
+  const turn: ToolTurn = { ctx: toolContext(host), perform, outward };
   return Object.fromEntries(entries.map((e) => [e.name, e.bind(turn)]));
 }
 

@@ -28,6 +28,8 @@ export type ToolHostDeps = {
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
   const actor = { kind: "assistant" as const, turnId };
   return {
+    turnId,
+    requestId,
     run: (command) => deps.execute(command, { actor, correlationId: requestId }),
     propose: (tool, command, summary, items = []) => {
       const proposalId = uuidv7();
