@@ -11,6 +11,7 @@ import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
+import type { OutwardPort } from "./external-call.ts";
 import type { ToolEntry, ToolRegistry } from "./registry.ts";
 import type { CalendarPort, McpPort } from "./world-ports.ts";
 
@@ -39,6 +40,8 @@ export type ChatDeps = {
   broadcast: (frame: LlmFrame) => void;
   /** S6: builds, stores and announces today's plan ("plan my day" in chat). */
   proposePlan: () => Promise<Result<Plan>>;
+  /** Where confirmed external calls (MCP tools, M6) go; absent, they cannot be confirmed. */
+  outward?: OutwardPort;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** The MCP hub (party/mcp/hub.ts) the tools may call (M20); absent without one. */

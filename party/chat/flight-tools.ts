@@ -49,7 +49,7 @@ async function findFlights(input: FindInput, ctx: ToolContext): Promise<ToolOutp
   if (!input.date) return { ok: true, needs: "date" };
   if (input.date < localDate(timeZone, ctx.now())) return { ok: true, needs: "future" };
   const tool = ctx.mcp?.tools().find((t) => t.name.endsWith(SEARCH_SUFFIX));
-  if (!ctx.mcp || !tool || !ctx.turn) return { ok: true, needs: "server" };
+  if (!ctx.mcp || !tool) return { ok: true, needs: "server" };
   const search = { origin, destination, date: input.date };
   const called = await ctx.mcp.call(tool.name, search, ctx.turn);
   // M25: a refused call (the daily cap) is said plainly, with no card.

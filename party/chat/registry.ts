@@ -15,6 +15,7 @@ import type { Command } from "../../shared/commands.ts";
 import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
+import type { ExternalCall } from "./external-call.ts";
 import { findTask } from "./find-task.ts";
 import { formatDue } from "../../shared/format.ts";
 import type { CalendarPort, McpCallContext, McpPort } from "./world-ports.ts";
@@ -24,8 +25,12 @@ export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "p
 
 /** What the tools of one turn may do (tool-host.ts builds it). */
 export type ToolHost = {
+  /** The turn and request the tools run under (attribution of outward calls, M14). */
+  turnId: string;
+  requestId: string;
   run(command: Command): Result<Applied>;
-  propose(tool: string, command: Command, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
+  /** An external call (an MCP tool, M6) is proposed like a command; on confirmation it goes to the room's outward port. */
+  propose(tool: string, command: Command | ExternalCall, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -37,15 +42,15 @@ export type ToolHost = {
   mcp?: McpPort | undefined;
   /** The user's calendar, when the room has one (M22). */
   calendar?: CalendarPort | undefined;
-  /** The turn a tool call is attributed to, for the MCP hub's ledger entries. */
-  turn?: McpCallContext | undefined;
 };
 
 /** A task named by id, or by words of its title. */
 export type TaskRef = { taskId?: string | undefined; title?: string | undefined };
 
 /** What a declaration may read while it decides what to do. */
-export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan" | "mcp" | "calendar" | "turn"> & {
+export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan" | "mcp" | "calendar"> & {
+  /** The turn a call to the MCP hub is attributed to (`tool.used`, M20). */
+  turn: McpCallContext;
   resolve(ref: TaskRef): Task | null;
   /** A date or time as an action card words it, in the user's zone. */
   when(value: string): string;
@@ -133,7 +138,19 @@ export type Performed =
   | { ok: true; nothing: string }
   | { ok: false; error: string };
 
-type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed };
+/**
+ * What a tool that calls outside the room (MCP, M5–M9) gets instead of `perform`:
+ * the turn's identity, its cards, and the proposal of an external call. Its
+ * caps are its own (the MCP hub counts them).
+ */
+export type OutwardTurn = {
+  turnId: string;
+  requestId: string;
+  card(card: ActionCard): void;
+  propose(tool: string, call: ExternalCall, summary: string): { proposalId: string; expiresAt: string };
+};
+
+export type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed; outward: OutwardTurn };
 
 /** A declared tool with its input type closed over, so tools of any input fit one list. */
 export type ToolEntry = {
@@ -249,7 +266,17 @@ export function modelTools(entries: readonly ToolEntry[], host: ToolHost, option
     options.onAction({ id, tool: name, status: "done", summary });
     return { ok: true, result: result.value.result };
   };
-  const turn: ToolTurn = { ctx: toolContext(host, options.onAction), perform };
+  const outward: OutwardTurn = {
+    turnId: host.turnId,
+    requestId: host.requestId,
+    card: options.onAction,
+    propose: (name, call, summary) => {
+      const proposal = host.propose(name, call, summary);
+      options.onAction({ id: proposal.proposalId, tool: name, status: "proposed", summary, ...proposal });
+      return proposal;
+    },
+  };
+  const turn: ToolTurn = { ctx: toolContext(host, options.onAction), perform, outward };
   return Object.fromEntries(entries.map((e) => [e.name, e.bind(turn)]));
 }
 
@@ -257,7 +284,7 @@ function toolContext(host: ToolHost, show: (card: ActionCard) => void): ToolCont
   return {
     mcp: host.mcp,
     calendar: host.calendar,
-    turn: host.turn,
+    turn: { actor: { kind: "assistant", turnId: host.turnId }, correlationId: host.requestId },
     show,
     tasks: () => host.tasks(),
     memories: () => host.memories(),

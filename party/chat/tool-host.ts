@@ -32,6 +32,8 @@ export type ToolHostDeps = {
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
   const actor = { kind: "assistant" as const, turnId };
   return {
+    turnId,
+    requestId,
     run: (command) => deps.execute(command, { actor, correlationId: requestId }),
     propose: (tool, command, summary, items = []) => {
       const proposalId = uuidv7();
@@ -50,7 +52,6 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     now: () => new Date(deps.now()),
     mcp: deps.mcp,
     calendar: deps.calendar,
-    turn: { actor, correlationId: requestId },
     charge: (tool, cap) => {
       if (toolUses(deps.ledger.state.usage, day, tool) >= cap) return false;
       deps.charge(tool);

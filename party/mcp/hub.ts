@@ -53,7 +53,8 @@ export interface McpHub {
   /** True unless the tool is read-only or trusted (M5, M6). */
   needsConfirmation(name: string): boolean;
   servers(): McpServerInfo[];
-  add(input: McpServerInput, ctx: McpCallContext): Promise<Result<McpAdded>>;
+  /** Connects and lists tools during the call (M1); `callbackUrl` is where an OAuth server sends the user back (M13). */
+  add(input: McpServerInput, ctx: McpCallContext, callbackUrl: string): Promise<Result<McpAdded>>;
   remove(id: string, ctx: McpCallContext): Result<void>;
   setTrusted(id: string, tools: readonly string[], ctx: McpCallContext): Result<McpServerInfo>;
   /** The OAuth redirect came back (M13): `state` names the server and is single use. */

@@ -89,7 +89,8 @@ function world(options: { memories?: Memory[]; mcp?: McpPort; events?: BusyEvent
         return options.events ?? [];
       },
     },
-    turn: { actor: { kind: "assistant", turnId: "turn-1" }, correlationId: "req-1" },
+    turnId: "turn-1",
+    requestId: "req-1",
   };
   const tools: ToolSet = modelTools(BUILT_IN_TOOLS, host, { defaultCap: 100, onAction: (c) => cards.push(c) });
   const find = async (input: unknown) => (await tools.find_flights!.execute!(input, { toolCallId: "c1", messages: [], context: {} })) as ToolOutput;
