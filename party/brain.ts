@@ -88,6 +88,9 @@ export class Brain extends YServer {
       issueTicket: () => this.#issueTicket(),
       config,
       ...(config.push.ok ? { push: this.#pushPort(config.push.value, config.development) } : {}),
+      // K4: calendar syncs use the platform's fetch through the room's guard; a sync started by a request outlives it.
+      fetch: (input, init) => fetch(input, init),
+      waitUntil: (work) => this.ctx.waitUntil(work),
     };
   }
 

@@ -37,6 +37,8 @@ import { type PushApi, pushApi } from "./push/push-api.ts";
 import type { PushPort } from "./push/sender.ts";
 import { PushSubscriptions } from "./push/subscriptions.ts";
 import { Schedule } from "./schedule/runner.ts";
+import { Calendar } from "./calendar/calendar.ts";
+import { CalendarStore } from "./calendar/store.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -71,6 +73,10 @@ export type RoomPorts = {
    * Absent (or push not configured): nothing is pushed and routing sees no subscription.
    */
   push?: PushPort;
+  /** K4: the network for calendar syncs and writes (the host's fetch); absent, syncs fail as offline. */
+  fetch?: typeof fetch;
+  /** Keeps work started by a request alive past its answer (a "Sync now"). */
+  waitUntil?: (work: Promise<unknown>) => void;
 };
 
 export class Room {
@@ -94,6 +100,8 @@ export class Room {
     },
   };
   readonly pushSubscriptions: PushSubscriptions;
+  /** Calendar sources, their sync and the events they hold (K1–K12). */
+  readonly calendar: Calendar;
   #activity: DeviceActivityLog;
   #push: PushApi;
   #writeBuckets = new Buckets();
@@ -134,6 +142,18 @@ export class Room {
     const config = ports.config;
     this.pushSubscriptions = new PushSubscriptions(sql, now);
     this.#activity = new DeviceActivityLog(sql, now);
+    this.calendar = new Calendar({
+      store: new CalendarStore(sql, now),
+      ledger: this.ledger,
+      now,
+      development: config.development,
+      timeZone: () => this.ledger.state.preferences.timezone,
+      ...(ports.fetch ? { fetch: ports.fetch } : {}),
+      ...(ports.waitUntil ? { waitUntil: ports.waitUntil } : {}),
+      // Built before the schedule: reschedule only once it exists.
+      reschedule: () => this.schedule?.reschedule(),
+      log: (event, detail) => ports.log("warn", { event, userId, detail }),
+    });
     this.schedule = new Schedule({
       sql,
       ledger: this.ledger,
@@ -158,6 +178,7 @@ export class Room {
       activity: () => this.#activity.activity(currentDevices(sockets)),
       subscriptions: this.pushSubscriptions,
       push: config.push.ok ? (ports.push ?? null) : null,
+      calendar: this.calendar,
     });
     this.#push = pushApi({
       ledger: this.ledger,
@@ -179,6 +200,8 @@ export class Room {
       tasks,
       notes: () => readNotes(doc),
       proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
+      // M22: the flights rule ranks offers around the synced calendar.
+      calendar: this.calendar,
       onTurnEnd: ({ turnId, status, text }) => {
         // S8: the assistant finished while the user was elsewhere — tell the device in use.
         if (status === "completed" && !currentDevices(sockets).some((d) => d.focused)) {
@@ -323,6 +346,7 @@ export class Room {
       limits: config.chat,
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
       push: this.#push,
+      calendar: this.calendar,
     });
   }
 

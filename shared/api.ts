@@ -21,6 +21,7 @@ import {
 } from "./domain.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
+import { CalendarSourceInfoSchema } from "./calendar.ts";
 
 /** A proposal of the assistant waiting for the user's confirmation (C8). */
 export const PendingProposalSchema = z.strictObject({
@@ -84,6 +85,8 @@ export const BrainStateSchema = z.strictObject({
   undoneTurns: z.array(z.string()),
   /** Devices that receive Web Push, oldest first (N3): no endpoint, no keys. Optional: older servers omit it. */
   pushSubscriptions: z.array(PushSubscriptionInfoSchema).optional(),
+  /** Calendar sources, oldest first, without credentials (K3). Optional: older servers omit it. */
+  calendarSources: z.array(CalendarSourceInfoSchema).optional(),
 });
 export type BrainState = z.infer<typeof BrainStateSchema>;
 

@@ -27,6 +27,7 @@ import {
   ReminderSchema,
   TaskSchema,
 } from "./domain.ts";
+import { CalendarSourceInfoSchema, CalendarSourceStatusSchema } from "./calendar.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 
@@ -130,6 +131,21 @@ export const EVENT_PAYLOADS = {
   "push.subscribed": z.object({ subscription: PushSubscriptionInfoSchema }),
   /** N3, N14: removed by the user (`user`, also when the device subscribed anew) or by its push service's 404/410 (`gone`). */
   "push.unsubscribed": z.object({ subscriptionId: z.string(), reason: z.enum(["user", "gone"]) }),
+  /** K1: a calendar source was added; only its info (never its credentials, K3). */
+  "calendar.source.added": z.object({ source: CalendarSourceInfoSchema }),
+  "calendar.source.removed": z.object({ sourceId: z.string() }),
+  /** K9: a sync ended (recorded when the status, the error or, after a success, lastSyncAt changed). */
+  "calendar.source.status": z.object({
+    sourceId: z.string(),
+    status: CalendarSourceStatusSchema,
+    error: z.string().optional(),
+    lastSyncAt: z.string().nullable(),
+  }),
+  /** K8: a sync changed `changed` cached occurrences; only appended when something changed (clients refetch the agenda). */
+  "calendar.synced": z.object({ sourceId: z.string(), changed: z.number().int().nonnegative() }),
+  /** K11: an event written to a CalDAV calendar from the room (actor: who asked). */
+  "calendar.event.created": z.object({ sourceId: z.string(), eventId: z.string(), uid: z.string(), title: z.string(), start: z.string(), end: z.string() }),
+  "calendar.event.deleted": z.object({ sourceId: z.string(), eventId: z.string(), uid: z.string() }),
   /** A date's plan; never replaced once stored (S6), except one that listed no task, asked for again once something is open (S13). */
   "plan.proposed": z.object({ plan: PlanSchema }),
   /** One plan item accepted (with its final `text` and the task it became or kept) or rejected (S6). */
@@ -200,6 +216,12 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("plan.item.settled"),
   body("push.subscribed"),
   body("push.unsubscribed"),
+  body("calendar.source.added"),
+  body("calendar.source.removed"),
+  body("calendar.source.status"),
+  body("calendar.synced"),
+  body("calendar.event.created"),
+  body("calendar.event.deleted"),
 ]);
 
 /** A ledger event as stored and sent (DESIGN.md §2): the envelope and one typed body. */

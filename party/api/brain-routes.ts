@@ -74,5 +74,7 @@ function stateOf(deps: ApiDeps): BrainState {
     lastEventSeq: state.lastEventSeq,
     undoneTurns: state.undoneTurns,
     pushSubscriptions: Object.values(state.pushSubscriptions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    // K1: ids are uuid v7, so id order is the order they were added.
+    calendarSources: Object.values(state.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
   };
 }

@@ -17,6 +17,7 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ids } from "../core/inputs.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { PushApi } from "../push/push-api.ts";
+import type { Calendar } from "../calendar/calendar.ts";
 import { errorResponse } from "../http.ts";
 import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 
@@ -37,6 +38,8 @@ export type ApiDeps = {
   admitWrite: () => number | null;
   /** Web Push subscriptions and the notification actions (N1–N3, N15–N16); a host without it answers them 404. */
   push?: PushApi;
+  /** Calendar sources (K1–K10); a host without it answers them 404. */
+  calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";

@@ -22,6 +22,7 @@ import {
 } from "../../shared/domain.ts";
 import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventOf, LedgerEvent } from "../../shared/events.ts";
+import type { CalendarSourceInfo } from "../../shared/calendar.ts";
 import type { PushSubscriptionInfo } from "../../shared/push.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
@@ -46,6 +47,8 @@ export type Projection = {
   undoneTurns: string[];
   /** Web Push subscriptions by id, without endpoints or keys (N3). */
   pushSubscriptions: Record<string, PushSubscriptionInfo>;
+  /** Calendar sources by id, without credentials (K3); optional: snapshots from before calendars lack it. */
+  calendarSources?: Record<string, CalendarSourceInfo>;
   lastEventSeq: number;
 };
 
@@ -181,6 +184,22 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const { [event.payload.subscriptionId]: _gone, ...pushSubscriptions } = state.pushSubscriptions;
       return { ...next, pushSubscriptions };
     }
+    case "calendar.source.added": {
+      const { source } = event.payload;
+      return { ...next, calendarSources: { ...state.calendarSources, [source.id]: source } };
+    }
+    case "calendar.source.removed": {
+      const { [event.payload.sourceId]: _gone, ...calendarSources } = state.calendarSources ?? {};
+      return { ...next, calendarSources };
+    }
+    case "calendar.source.status": {
+      const { sourceId, status, error, lastSyncAt } = event.payload;
+      const source = state.calendarSources?.[sourceId];
+      if (!source) return next;
+      const { error: _old, ...rest } = source;
+      const updated = error === undefined ? { ...rest, status, lastSyncAt } : { ...rest, status, lastSyncAt, error };
+      return { ...next, calendarSources: { ...state.calendarSources, [sourceId]: updated } };
+    }
     // C17: a settled proposal's card, stored with its reply, takes its status (the proposal itself lives in the chat store).
     case "proposal.confirmed":
     case "proposal.settled":
@@ -199,6 +218,10 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "mcp.server.added":
     case "mcp.server.removed":
     case "mcp.server.updated":
+    // K8, K11: the occurrences themselves live in the room's event cache table.
+    case "calendar.synced":
+    case "calendar.event.created":
+    case "calendar.event.deleted":
       return next;
     default: {
       const unhandled: never = event;

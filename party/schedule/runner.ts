@@ -45,6 +45,8 @@ export type ScheduleDeps = {
   subscriptions: PushSubscriptions;
   /** Sends one push (the Durable Object's fetch); null when push is not configured (N1). */
   push: PushPort | null;
+  /** K10: calendar sources synced from the alarm; absent in hosts without calendars. */
+  calendar?: { syncDue(): Promise<number>; nextSyncAt(): number | null };
 };
 
 const SCHEMA = [
@@ -102,6 +104,8 @@ export class Schedule {
       this.#setMeta("maintenance_at", now + MAINTENANCE_EVERY_MS);
       maintenance = true;
     }
+    // K10: calendar syncs that are due (each never throws; failures become the source's status).
+    if (this.#deps.calendar) await this.#deps.calendar.syncDue();
     this.deliver();
     this.push.retryDue();
     // N13: the alarm ends only once its pushes have answered (or timed out), so a reminder never waits on a page being open.
@@ -232,7 +236,7 @@ export class Schedule {
     const maintenanceAt = this.#meta("maintenance_at") ?? this.#deps.now() + MAINTENANCE_EVERY_MS;
     if (this.#meta("maintenance_at") === null) this.#setMeta("maintenance_at", maintenanceAt);
     const undelivered = Object.keys(state.notifications).length > 0;
-    const wake = nextWake(state, this.#deps.now(), maintenanceAt, undelivered, this.#failedPlanDate());
+    const wake = nextWake(state, this.#deps.now(), maintenanceAt, undelivered, this.#failedPlanDate(), this.#deps.calendar?.nextSyncAt() ?? null);
     // N14: a push waiting to be retried wakes the room too.
     const retry = this.push.nextAt();
     this.#deps.setAlarm(retry === null ? wake : Math.min(wake, Math.max(retry, this.#deps.now())));

@@ -68,9 +68,10 @@ export function quietHours(prefs: Preferences, now: number): { quiet: boolean; e
   return { quiet: true, endsAt: endToday > now ? endToday : zonedToUtc(prefs.timezone, p.y, p.m, p.d, eh, em).getTime() + DAY_MS };
 }
 
-/** When the alarm must next run: the earliest pending job. */
-export function nextWake(state: Projection, now: number, maintenanceAt: number, undelivered: boolean, failedPlanDate: string | null = null): number {
+/** When the alarm must next run: the earliest pending job (K10: `syncAt`, the soonest calendar sync due). */
+export function nextWake(state: Projection, now: number, maintenanceAt: number, undelivered: boolean, failedPlanDate: string | null = null, syncAt: number | null = null): number {
   const times = [maintenanceAt];
+  if (syncAt !== null) times.push(Math.max(now, syncAt));
   for (const r of Object.values(state.reminders)) if (r.status === "pending") times.push(Math.max(now, Date.parse(r.at)));
   const plan = planDue(state, now, failedPlanDate) ? now : nextPlanTime(state.preferences, failedPlanDate ? now + 60_000 : now);
   if (plan !== null) times.push(plan);

@@ -163,6 +163,18 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return "turned on notifications on a device";
     case "push.unsubscribed":
       return e.payload.reason === "gone" ? "stopped notifications to a device its push service no longer knows" : "turned off notifications on a device";
+    case "calendar.source.added":
+      return `added the calendar ${quote(e.payload.source.name)}`;
+    case "calendar.source.removed":
+      return "removed a calendar";
+    case "calendar.source.status":
+      return e.payload.status === "error" ? `could not sync a calendar${e.payload.error ? `: ${e.payload.error}` : ""}` : "synced a calendar";
+    case "calendar.synced":
+      return `synced a calendar (${e.payload.changed} change${e.payload.changed === 1 ? "" : "s"})`;
+    case "calendar.event.created":
+      return `added ${quote(e.payload.title)} to a calendar for ${ctx.due(e.payload.start)}`;
+    case "calendar.event.deleted":
+      return "removed an event from a calendar";
     case "usage.charged":
       return `used ${e.payload.tokens} assistant tokens`;
     case "tool.used":

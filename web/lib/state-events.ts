@@ -28,6 +28,7 @@ function projectionOf(state: BrainState): Projection {
     plans: state.plan ? { [state.plan.date]: state.plan } : {},
     undoneTurns: state.undoneTurns,
     pushSubscriptions: byId(state.pushSubscriptions ?? []),
+    calendarSources: byId(state.calendarSources ?? []),
     lastEventSeq: state.lastEventSeq,
   };
 }
@@ -137,6 +138,8 @@ export function applyEvent(state: BrainState, event: LedgerEvent, now: number): 
     undoneTurns: next.undoneTurns,
     // N3: a subscription added or removed on any device shows in Devices at once.
     pushSubscriptions: Object.values(next.pushSubscriptions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    // K9: a source's status and last sync show in Settings as they change.
+    calendarSources: Object.values(next.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
   };
 }
 
