@@ -37,6 +37,11 @@ import { type PushApi, pushApi } from "./push/push-api.ts";
 import type { PushPort } from "./push/sender.ts";
 import { PushSubscriptions } from "./push/subscriptions.ts";
 import { Schedule } from "./schedule/runner.ts";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { syncRegistry } from "./mcp/chat-tools.ts";
+import { RoomMcpHub } from "./mcp/room-hub.ts";
+import { McpStore } from "./mcp/store.ts";
+import { runConfirmed } from "./mcp/confirmed.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -71,6 +76,15 @@ export type RoomPorts = {
    * Absent (or push not configured): nothing is pushed and routing sees no subscription.
    */
   push?: PushPort;
+  /** MCP servers' network (M4, M13): the platform's fetch, the OAuth state key, and keeping a confirmed call alive. Absent: no MCP. */
+  mcp?: McpPort;
+};
+
+export type McpPort = {
+  fetch: FetchLike;
+  stateKey: () => Promise<CryptoKey>;
+  /** Keeps work started by a hook alive after it returns (the DO's `ctx.waitUntil`). */
+  waitUntil: (work: Promise<unknown>) => void;
 };
 
 export class Room {
@@ -94,6 +108,9 @@ export class Room {
     },
   };
   readonly pushSubscriptions: PushSubscriptions;
+  /** The user's MCP servers and their tools (M1–M14). */
+  readonly mcp: RoomMcpHub;
+  #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;
   #writeBuckets = new Buckets();
@@ -168,8 +185,25 @@ export class Room {
       now,
       execute: (command, ctx) => this.execute(command, ctx),
     });
+    this.mcp = new RoomMcpHub({
+      userId,
+      store: new McpStore(sql, now),
+      ledger: this.ledger,
+      now,
+      newId: ports.newId,
+      development: config.development,
+      dailyCap: config.mcpToolDailyCap,
+      fetch: ports.mcp?.fetch ?? (() => Promise.reject(new Error("this host has no network for MCP servers"))),
+      ...(ports.mcp ? { stateKey: ports.mcp.stateKey } : {}),
+      log: (event, detail) => ports.log("warn", { event, userId, detail }),
+      onToolsChanged: () => syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered),
+    });
     this.chat = new ChatEngine({
       userId,
+      outward: (call, ctx) => {
+        const work = runConfirmed(this.mcp, call, ctx);
+        if (ports.mcp) ports.mcp.waitUntil(work);
+      },
       sql,
       ledger: this.ledger,
       now,
@@ -208,6 +242,8 @@ export class Room {
     };
     // The one publish path (L9): every appended event reaches the devices, then its follow-ups run.
     this.ledger.subscribe((event) => this.#published(event));
+    // M7: the tools cached in SQL are the assistant's from the first turn after a wake, before any connection.
+    syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered);
     this.chat.recover();
     // G8: a room with no events has nothing to schedule and arms no alarm; its first event arms it (#published).
     if (this.ledger.lastSeq > 0) this.schedule.reschedule();
@@ -323,6 +359,7 @@ export class Room {
       limits: config.chat,
       admitWrite: () => this.#writeBuckets.admit("user", config.rates.writesPerMinute, now()),
       push: this.#push,
+      mcp: this.mcp,
     });
   }
 
