@@ -6,6 +6,7 @@
  * asynchronously and reports the outcome as a card.
  */
 import { z } from "zod";
+import type { ActionCardFrame } from "../../shared/chat.ts";
 import type { Actor } from "../../shared/domain.ts";
 
 export const ExternalCallSchema = z.strictObject({
@@ -16,8 +17,8 @@ export const ExternalCallSchema = z.strictObject({
 });
 export type ExternalCall = z.infer<typeof ExternalCallSchema>;
 
-/** What the room does with a confirmed external call: starts it (async), and reports its outcome as a card under `cardId`. */
-export type OutwardPort = (call: ExternalCall, ctx: { actor: Actor; turnId: string; requestId: string; cardId: string }) => void;
+/** What the room does with a confirmed external call: starts it (async), and reports its outcome as a card under `cardId` with `report`. */
+export type OutwardPort = (call: ExternalCall, ctx: { actor: Actor; turnId: string; requestId: string; cardId: string; report: (card: ActionCardFrame) => void }) => void;
 
 /** The stored command as an external call, or null for a room command. */
 export function externalCallOf(stored: string): ExternalCall | null {

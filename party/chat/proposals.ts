@@ -92,7 +92,7 @@ function confirmExternal(deps: ProposalDeps, p: ProposalRow, call: ExternalCall,
   });
   if (!confirmed) return late(deps, p, "confirmed");
   deps.action(p.turn_id, proposalCard(deps, p, "confirmed"));
-  deps.outward(call, { actor, turnId: p.turn_id, requestId, cardId: `${p.id}-result` });
+  deps.outward(call, { actor, turnId: p.turn_id, requestId, cardId: `${p.id}-result`, report: (card) => deps.action(p.turn_id, card) });
   return ok({ proposalId: p.id, result: { status: "started" } });
 }
 

@@ -50,6 +50,8 @@ export interface McpHub {
    * `unavailable`), never throws.
    */
   call(name: string, args: unknown, ctx: McpCallContext): Promise<Result<McpCallOutput>>;
+  /** The arguments, validated against the tool's input schema (M4), or why not. */
+  check(name: string, args: unknown): Result<Record<string, unknown>>;
   /** True unless the tool is read-only or trusted (M5, M6). */
   needsConfirmation(name: string): boolean;
   servers(): McpServerInfo[];

@@ -152,12 +152,20 @@ export class RoomMcpHub implements McpHub {
     return ok(this.#serverInfo(after));
   }
 
+  check(name: string, args: unknown): Result<Record<string, unknown>> {
+    const tool = this.#deps.store.list().flatMap((s) => s.tools).find((t) => t.name === name);
+    if (!tool) return fail("not_found", `there is no tool named ${name}`);
+    const valid = this.#validator.getValidator<Record<string, unknown>>(tool.inputSchema)(args);
+    if (!valid.valid) return fail("invalid_request", `arguments for ${name} do not match its schema: ${valid.errorMessage}`.slice(0, 500));
+    return ok(valid.data);
+  }
+
   async call(name: string, args: unknown, ctx: McpCallContext): Promise<Result<McpCallOutput>> {
     const server = this.#deps.store.list().find((s) => s.tools.some((t) => t.name === name));
     const tool = server?.tools.find((t) => t.name === name);
     if (!server || !tool) return fail("not_found", `there is no tool named ${name}`);
-    const valid = this.#validator.getValidator<Record<string, unknown>>(tool.inputSchema)(args);
-    if (!valid.valid) return fail("invalid_request", `arguments for ${name} do not match its schema: ${valid.errorMessage}`.slice(0, 500));
+    const valid = this.check(name, args);
+    if (!valid.ok) return valid;
     const capped = this.#overCap(name);
     if (capped) return capped;
     const client = await this.#client(server);
@@ -166,7 +174,7 @@ export class RoomMcpHub implements McpHub {
     const timeZone = this.#deps.ledger.state.preferences.timezone;
     this.#deps.ledger.append({ type: "tool.used", actor: ctx.actor, correlationId: ctx.correlationId, payload: { day: dayOf(this.#deps.now(), timeZone), tool: name } });
     try {
-      const result = await client.value.callTool({ name: tool.remoteName, arguments: valid.data ?? {} }, undefined, { timeout: CALL_TIMEOUT_MS });
+      const result = await client.value.callTool({ name: tool.remoteName, arguments: valid.value }, undefined, { timeout: CALL_TIMEOUT_MS });
       this.#seen(server, "ok");
       const text = textOf(result.content);
       if (result.isError === true) return fail("conflict", `${name} answered with an error: ${capText(text, 500)}`);
