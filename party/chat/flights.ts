@@ -8,9 +8,10 @@
  * (a price equal to the cheapest and a duration equal to the shortest score 2;
  * amounts compare within the cheapest offer's currency — an offer in another
  * currency scores its price term as 1.5). Ties go by departure, then id. Each
- * offer gets one short reason: "cheapest nonstop", "conflicts with Team sync 10–11 AM".
+ * offer gets one short reason: "cheapest nonstop", "conflicts with Team sync 10–11 AM",
+ * "nonstop, $35.00 more than the cheapest".
  */
-import { type FlightOffer, formatStops, type RankedOffer } from "../../shared/flights.ts";
+import { type FlightOffer, formatPrice, formatStops, type RankedOffer } from "../../shared/flights.ts";
 import { formatTime } from "../../shared/format.ts";
 import type { BusyEvent } from "./world-ports.ts";
 
@@ -55,7 +56,9 @@ function reasonFor(offer: FlightOffer, all: readonly FlightOffer[], best: boolea
   const tags = [...(least(prices, offer.price.amount) ? ["cheapest"] : []), ...(least(durations, offer.durationMinutes) ? ["fastest"] : [])];
   const stops = formatStops(offer.stops).toLowerCase();
   if (tags.length > 0) return offer.stops === 0 ? `${tags.join(" and ")} nonstop` : `${tags.join(" and ")}, ${stops}`;
-  return best ? `best balance of price and time, ${stops}` : stops;
+  if (best) return `best balance of price and time, ${stops}`;
+  const more = offer.price.amount - Math.min(...prices);
+  return more > 0 ? `${stops}, ${formatPrice({ amount: more, currency: offer.price.currency })} more than the cheapest` : stops;
 }
 
 /**

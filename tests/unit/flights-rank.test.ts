@@ -75,7 +75,7 @@ describe("Flights — ranking", () => {
     const ranked = rankOffers([offer("a", 6, 330, 0, 200), offer("b", 7, 300, 1, 260), offer("c", 8, 340, 0, 220)], [], LA);
     expect(ranked.map((r) => [r.offer.id, r.reason])).toEqual([
       ["a", "cheapest nonstop"],
-      ["c", "nonstop"],
+      ["c", "nonstop, $20.00 more than the cheapest"],
       ["b", "fastest, 1 stop"],
     ]);
   });

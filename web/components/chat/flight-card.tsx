@@ -7,19 +7,31 @@ import { useZone, type Zone } from "../../hooks/use-zone.ts";
 /** Options shown before "Show more": a phone screen holds them without scrolling past the reply. */
 const FIRST = 4;
 
-/** "+1" when the flight lands on a later day than it leaves, in the user's zone. */
-function dayShift(depart: string, arrive: string, zone: string): string {
-  const a = localDate(zone, new Date(depart));
-  const b = localDate(zone, new Date(arrive));
-  const days = Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-  return days > 0 ? `+${days}` : "";
+/**
+ * "+1" when a time falls on a later day than the one searched, in the user's
+ * zone ("−1" earlier): a 10:45 PM departure from San Francisco is 1:45 AM the
+ * next day in New York.
+ */
+function dayMark(iso: string, date: string, zone: string): string {
+  const local = localDate(zone, new Date(iso));
+  const days = Math.round((Date.parse(`${local}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / 86_400_000);
+  return days > 0 ? `+${days}` : days < 0 ? `−${-days}` : "";
 }
 
-function Option({ ranked, rank, zone }: { ranked: RankedOffer; rank: number; zone: Zone }) {
+function Mark({ mark }: { mark: string }) {
+  if (!mark) return null;
+  return (
+    <sup className="ml-0.5 text-xs">
+      {mark}
+      <span className="sr-only"> day</span>
+    </sup>
+  );
+}
+
+function Option({ ranked, rank, zone, date }: { ranked: RankedOffer; rank: number; zone: Zone; date: string }) {
   const { offer, reason, conflict } = ranked;
   const depart = zone.time(offer.depart);
   const arrive = zone.time(offer.arrive);
-  const shift = dayShift(offer.depart, offer.arrive, zone.zone);
   const price = formatPrice(offer.price);
   // Read in order as one sentence by screen readers; the sr-only words say what the layout shows.
   return (
@@ -39,25 +51,21 @@ function Option({ ranked, rank, zone }: { ranked: RankedOffer; rank: number; zon
           <span className="sr-only">,</span>
         </span>
       </div>
-      <div className="mt-0.5 flex flex-wrap gap-x-2 text-stone-700 tabular-nums dark:text-stone-300">
+      <div className="mt-0.5 flex flex-wrap items-baseline justify-between gap-x-3 text-stone-700 tabular-nums dark:text-stone-300">
         <span>
           <span className="sr-only">departs </span>
-          {depart} <span aria-hidden>→</span>
-          <span className="sr-only">, arrives </span> {arrive}
-          {shift && (
-            <sup className="ml-0.5 text-xs">
-              {shift}
-              <span className="sr-only"> day</span>
-            </sup>
-          )}
+          {depart}
+          <Mark mark={dayMark(offer.depart, date, zone.zone)} /> <span aria-hidden>→</span>
+          <span className="sr-only">, arrives</span> {arrive}
+          <Mark mark={dayMark(offer.arrive, date, zone.zone)} />
+          <span className="sr-only">,</span>
         </span>
         <span>
-          <span aria-hidden>· </span>
           {formatDuration(offer.durationMinutes)}
-        </span>
-        <span>
-          <span aria-hidden>· </span>
+          <span aria-hidden> · </span>
+          <span className="sr-only">, </span>
           {formatStops(offer.stops)}
+          <span className="sr-only">.</span>
         </span>
       </div>
       <p className={`mt-0.5 flex items-center gap-1 text-xs ${conflict ? "font-medium text-amber-800 dark:text-amber-300" : "text-stone-600 dark:text-stone-400"}`}>
@@ -95,7 +103,7 @@ export function FlightCard({ flights }: { flights: FlightOptions }) {
       </p>
       <ol aria-label={`Flight options, ${search.origin} to ${search.destination}`} className="mt-2 space-y-2">
         {shown.map((ranked, i) => (
-          <Option key={ranked.offer.id} ranked={ranked} rank={i + 1} zone={zone} />
+          <Option key={ranked.offer.id} ranked={ranked} rank={i + 1} zone={zone} date={search.date} />
         ))}
       </ol>
       {offers.length > FIRST && (
