@@ -3,10 +3,13 @@
  * `npm start` with the offline assistant, and the MCP test server built with
  * the official SDK (tests/support/mcp-server.ts) added over HTTP.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rankOffers } from "../../party/chat/flights.ts";
 import { ADD_SERVER } from "../../party/chat/flight-tools.ts";
-import { dueDay, extractDue } from "../../shared/dates.ts";
+import { dueDay, extractDue, zonedToUtc } from "../../shared/dates.ts";
+import type { CalendarEvent } from "../../shared/calendar.ts";
 import type { Message } from "../../shared/domain.ts";
 import { formatDay } from "../../shared/format.ts";
 import { flightOffers, type McpTestServer, startMcpServer } from "../support/mcp-server.ts";
@@ -14,6 +17,16 @@ import { http, login, socketDevice } from "./clients.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const ZONE = "America/Los_Angeles";
+
+/** An ICS feed on loopback holding one event (the calendar the ranking reads, K5). */
+async function icsFeed(title: string, start: Date, end: Date): Promise<{ url: string; close: () => Promise<void> }> {
+  const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:sync-1@test", `DTSTAMP:${stamp(new Date())}`, `SUMMARY:${title}`, `DTSTART:${stamp(start)}`, `DTEND:${stamp(end)}`, "END:VEVENT", "END:VCALENDAR", ""].join("\r\n");
+  const server = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/calendar" }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/cal.ics`, close: () => new Promise((r) => server.close(() => r())) };
+}
 
 describe("Flights — from chat on a running dev server", () => {
   let server: DevServer;
@@ -76,6 +89,46 @@ describe("Flights — from chat on a running dev server", () => {
       expect(reply?.actions?.[0]?.flights).toEqual(card.flights);
     } finally {
       device.close();
+    }
+  });
+
+  it("[M26][M22][M25] a meeting from the user's calendar sends the flights it overlaps last, saying so; the 11th search of the day is refused plainly", async () => {
+    const token = await login(server, "flyer-gus");
+    const api = http(server, token);
+    expect((await api("PUT", "/api/v1/preferences", { timezone: ZONE })).status).toBe(200);
+    const date = dueDay(extractDue("next Friday", ZONE, new Date()).due!, ZONE);
+    const [y, m, d] = date.split("-").map(Number);
+    // Team sync, 1–2 PM Pacific that Friday: the 8:40, 9:55 and 12:10 departures are in the air then.
+    const start = zonedToUtc(ZONE, y!, m!, d!, 13, 0);
+    const end = zonedToUtc(ZONE, y!, m!, d!, 14, 0);
+    const feed = await icsFeed("Team sync", start, end);
+    const device = socketDevice(server, token, "gus-laptop");
+    try {
+      const source = await api<{ id: string }>("POST", "/api/v1/calendar/sources", { kind: "ics", url: feed.url });
+      expect(source.status).toBe(201);
+      const range = `from=${encodeURIComponent(new Date(start.getTime() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(end.getTime() + 86_400_000).toISOString())}`;
+      await expect.poll(async () => (await api<{ events: CalendarEvent[] }>("GET", `/api/v1/calendar/events?${range}`)).body.events.map((e) => e.title), { timeout: 30_000, interval: 100 }).toEqual(["Team sync"]);
+      expect((await api("POST", "/api/v1/mcp/servers", { url: flights.url, name: "skyways" })).status).toBe(201);
+      await device.log.waitFor("welcome");
+      await ask(device, "g1", "my home airport is SFO");
+
+      const found = await ask(device, "g2", "find flights to Boston next Friday");
+      const expected = rankOffers(flightOffers("SFO", "BOS", date), [{ title: "Team sync", start: start.toISOString(), end: end.toISOString() }], ZONE);
+      const offers = found.cards[0]!.flights!.offers;
+      expect(offers.map((o) => o.offer.id)).toEqual(expected.map((o) => o.offer.id));
+      const conflicting = offers.filter((o) => o.conflict);
+      expect(conflicting.map((o) => o.offer.flightNumber).sort()).toEqual(["AA 2216", "DL 408", "UA 1771"]);
+      expect(offers.slice(-3)).toEqual(conflicting);
+      expect(conflicting.every((o) => o.reason === "conflicts with Team sync 1–2 PM")).toBe(true);
+
+      // M25: ten searches a day; the 11th is said plainly, with no card.
+      for (let i = 2; i <= 10; i++) await ask(device, `g-more-${i}`, "flights from SFO to Boston next Friday");
+      const refused = await ask(device, "g11", "find flights to Boston next Friday");
+      expect(refused.text).toMatch(/^I can't search flights right now: Daily limit reached: .*__search_flights may run 10 times a day/);
+      expect(refused.cards).toEqual([]);
+    } finally {
+      device.close();
+      await feed.close();
     }
   });
 });
