@@ -120,7 +120,8 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
     },
     onError: (error) => toast.error(`Not removed: ${message(error)}`),
   });
-  const trusted = server.tools.filter((t) => t.trusted).map((t) => t.name);
+  // While a change is saving, the boxes show what was asked (the list is refetched when it lands).
+  const trusted = trust.isPending && trust.variables ? trust.variables : server.tools.filter((t) => t.trusted).map((t) => t.name);
   const tone = server.status === "ok" ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200";
   return (
     <li aria-labelledby={headingId} className="rounded-lg border border-stone-200 p-3 dark:border-stone-800" data-testid="mcp-server">
@@ -151,11 +152,12 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
                   <input
                     type="checkbox"
                     className="size-4"
-                    checked={tool.trusted}
+                    aria-label={`Run ${tool.title ?? tool.name} without asking`}
+                    checked={trusted.includes(tool.name)}
                     disabled={trust.isPending}
                     onChange={(e) => trust.mutate(e.target.checked ? [...trusted, tool.name] : trusted.filter((n) => n !== tool.name))}
                   />
-                  {tool.trusted ? "Runs without asking" : "Asks first · run without asking"}
+                  {trusted.includes(tool.name) ? "Runs without asking" : "Asks first · run without asking"}
                 </label>
               )}
             </li>
