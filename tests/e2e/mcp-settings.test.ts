@@ -69,6 +69,7 @@ describe("Web app — Settings → Tools (MCP)", () => {
     await connected.getByText("Connected").waitFor({ timeout: 20_000 });
     await connected.getByText("secure_flights__search_flights").waitFor();
     expect(secure.issuedTokens()).toBe(1);
+    expect(await laptop.getByRole("form", { name: "Add a tool server" }).getByLabel("Server URL").inputValue()).toBe("");
     await screenshot(laptop, "mcp-03-connected-desktop");
 
     const axe = await new AxeBuilder({ page: laptop }).include('[data-testid="mcp-settings"]').analyze();

@@ -7,7 +7,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plug, Trash2 } from "lucide-react";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
 import { formatMoment } from "../../shared/format.ts";
 import type { McpServerInfo, McpServerInput } from "../../shared/mcp.ts";
@@ -26,9 +26,17 @@ export function McpSettings() {
   const queryClient = useQueryClient();
   const servers = useQuery(mcpServersQuery());
   const refresh = () => queryClient.invalidateQueries({ queryKey: mcpServersQuery().queryKey });
+  const self = useRef<HTMLDivElement>(null);
+  // Back from a server's authorization page (`/settings?mcp=<status>`, M13): show this section, not the top of Settings.
+  useEffect(() => {
+    if (new URLSearchParams(location.search).has("mcp")) self.current?.scrollIntoView({ block: "start" });
+  }, []);
+  // A new form after each add: the URL and name start empty again (the token is never kept).
+  const [formKey, setFormKey] = useState(0);
   const add = useMutation({
     mutationFn: (body: McpServerInput) => api.mcpAdd(body),
     onSuccess: async (server) => {
+      setFormKey((k) => k + 1);
       await refresh();
       if (server.status === "ok") toast.success(`${server.name} added with ${server.tools.length} tool${server.tools.length === 1 ? "" : "s"}`);
       else if (server.status === "needs_auth") toast.info(`${server.name} needs you to sign in: press Connect`);
@@ -37,12 +45,12 @@ export function McpSettings() {
     onError: (error) => toast.error(`Not added: ${message(error)}`),
   });
   return (
-    <div data-testid="mcp-settings" className="space-y-4">
+    <div ref={self} data-testid="mcp-settings" className="scroll-mt-24 space-y-4">
       <p className="text-sm text-stone-600 dark:text-stone-400">
         Tool servers (Model Context Protocol) give the assistant new abilities, such as searching flights. Read-only tools run when the assistant needs them; anything
         else asks you first, unless you let it run without asking.
       </p>
-      <AddServerForm adding={add.isPending} onAdd={(body) => add.mutate(body)} />
+      <AddServerForm key={formKey} adding={add.isPending} onAdd={(body) => add.mutate(body)} />
       {servers.isPending && <p className="text-sm text-stone-600 dark:text-stone-400">Loading tool servers…</p>}
       {servers.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">Tool servers could not be loaded: {message(servers.error)}</p>}
       {servers.data && servers.data.servers.length === 0 && <p className="text-sm text-stone-600 dark:text-stone-400">No tool servers yet.</p>}
