@@ -18,6 +18,7 @@ import type { MemoryPin, MemoryUnpinSchema, PlanItemActionSchema, ReminderSnooze
 import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema, ReminderSchema } from "../../shared/domain.ts";
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
+import { type McpServerInput, McpServerInfoSchema, McpServerListSchema } from "../../shared/mcp.ts";
 import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
 
 /** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
@@ -115,4 +116,9 @@ export const api = {
   pushSubscribe: (body: PushSubscriptionBody) => call(PushSubscribedSchema, "POST", "/api/v1/push/subscriptions", body),
   /** W60, W65: that subscription's device receives no more push (404 when already removed). */
   pushUnsubscribe: (id: string) => call(PushUnsubscribedSchema, "DELETE", `/api/v1/push/subscriptions/${encodeURIComponent(id)}`),
+  /** M1: connects and lists tools during the call; an OAuth server answers `needs_auth` with its `authorizeUrl`. */
+  mcpServers: () => call(McpServerListSchema, "GET", "/api/v1/mcp/servers"),
+  mcpAdd: (body: McpServerInput) => call(McpServerInfoSchema, "POST", "/api/v1/mcp/servers", body),
+  mcpTrust: (id: string, trusted: string[]) => call(McpServerInfoSchema, "PATCH", `/api/v1/mcp/servers/${encodeURIComponent(id)}`, { trusted }),
+  mcpRemove: (id: string) => call(z.object({ id: z.string() }), "DELETE", `/api/v1/mcp/servers/${encodeURIComponent(id)}`),
 };

@@ -12,7 +12,15 @@ export const brainKeys = {
   all: ["brain"] as const,
   state: () => [...brainKeys.all, "state"] as const,
   events: () => [...brainKeys.all, "events"] as const,
+  mcpServers: () => [...brainKeys.all, "mcp-servers"] as const,
 };
+
+/** The user's MCP servers with status and tools (M1); refetched after each change made here. */
+export const mcpServersQuery = () =>
+  queryOptions({
+    queryKey: brainKeys.mcpServers(),
+    queryFn: api.mcpServers,
+  });
 
 export const stateQuery = () =>
   queryOptions({

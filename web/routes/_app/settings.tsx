@@ -11,6 +11,7 @@ import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { toast } from "sonner";
 import type { Preferences, PreferencesPatch } from "../../../shared/domain.ts";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
+import { McpSettings } from "../../components/mcp-settings.tsx";
 import { PushSettings } from "../../components/push-settings.tsx";
 import { SignOutConfirm } from "../../components/sign-out-confirm.tsx";
 import { useSignOut } from "../../hooks/use-sign-out.ts";
@@ -81,6 +82,10 @@ function SettingsView() {
         status={status}
         setStatus={setStatus}
       />
+      <section aria-labelledby="mcp-heading" className={card}>
+        <h2 id="mcp-heading" className="text-lg font-semibold">Tools (MCP)</h2>
+        <McpSettings />
+      </section>
       <section aria-labelledby="device-heading" className={card}>
         <h2 id="device-heading" className="text-lg font-semibold">This device</h2>
         <DeviceNameForm className="mt-3" />
