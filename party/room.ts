@@ -446,6 +446,8 @@ export class Room {
         this.schedule.reschedule();
         return;
       case "preferences.updated":
+        // K6: all-day and floating calendar times are read in the preference zone.
+        if (event.payload.patch.timezone !== undefined) this.calendar.zoneChanged();
         this.schedule.reschedule();
         this.schedule.deliver();
         return;

@@ -146,6 +146,8 @@ export const EVENT_PAYLOADS = {
   /** K11: an event written to a CalDAV calendar from the room (actor: who asked). */
   "calendar.event.created": z.object({ sourceId: z.string(), eventId: z.string(), uid: z.string(), title: z.string(), start: z.string(), end: z.string() }),
   "calendar.event.deleted": z.object({ sourceId: z.string(), eventId: z.string(), uid: z.string() }),
+  /** K12: a single event changed from the room (If-Match its ETag); the event as it now is. */
+  "calendar.event.updated": z.object({ sourceId: z.string(), eventId: z.string(), uid: z.string(), title: z.string(), start: z.string(), end: z.string() }),
   /** A date's plan; never replaced once stored (S6), except one that listed no task, asked for again once something is open (S13). */
   "plan.proposed": z.object({ plan: PlanSchema }),
   /** One plan item accepted (with its final `text` and the task it became or kept) or rejected (S6). */
@@ -222,6 +224,7 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("calendar.synced"),
   body("calendar.event.created"),
   body("calendar.event.deleted"),
+  body("calendar.event.updated"),
 ]);
 
 /** A ledger event as stored and sent (DESIGN.md §2): the envelope and one typed body. */

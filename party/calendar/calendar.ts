@@ -21,7 +21,7 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { checkEndpoint } from "../push/endpoint-guard.ts";
-import { createEvent, removeEvent } from "./caldav-write.ts";
+import { createEvent, removeEvent, updateEvent } from "./caldav-write.ts";
 import { type CalendarStore, infoOf, type StoredSource } from "./store.ts";
 import { nextAfterFailure, nextAfterSuccess, syncSource } from "./sync.ts";
 
@@ -48,9 +48,13 @@ export type CalendarWriter = {
   create(sourceId: string | null, event: NewCalendarEvent, ctx?: CommandContext): Promise<Result<CalendarEvent>>;
   /** Deletes the event (its whole object) on the server, If-Match its ETag (K12). */
   remove(eventId: string, ctx?: CommandContext): Promise<Result<void>>;
+  /** Changes a single (not recurring) event's title or times, If-Match its ETag (K12). */
+  update(eventId: string, patch: Partial<NewCalendarEvent>, ctx?: CommandContext): Promise<Result<CalendarEvent>>;
 };
 
 const SYSTEM = { actor: { kind: "system" as const } };
+/** K9: a quiet source's recorded `lastSyncAt` is refreshed this often (the store keeps the exact one for `GET …/sources`). */
+const STATUS_REFRESH_MS = 60 * 60 * 1000;
 
 export class Calendar {
   #deps: CalendarDeps;
@@ -63,6 +67,7 @@ export class Calendar {
     this.writer = {
       create: (sourceId, event, ctx) => this.#create(sourceId, event, ctx),
       remove: (eventId, ctx) => this.#remove(eventId, ctx),
+      update: (eventId, patch, ctx) => this.#update(eventId, patch, ctx),
     };
   }
 
@@ -191,7 +196,12 @@ export class Calendar {
         ledger.transaction(() => {
           const changed = outcome.value.apply();
           store.update(id, { status: "ok", error: null, failures: 0, lastSyncAt: at, nextSyncAt: nextAfterSuccess(now) });
-          ledger.append({ type: "calendar.source.status", ...SYSTEM, correlationId, payload: { sourceId: id, status: "ok", lastSyncAt: at } });
+          // K9: recorded when the status changes, something changed, or the recorded last sync is an hour old — not every 15 minutes.
+          const shown = ledger.state.calendarSources?.[id];
+          const stale = !shown?.lastSyncAt || now - Date.parse(shown.lastSyncAt) >= STATUS_REFRESH_MS;
+          if (shown?.status !== "ok" || changed > 0 || stale) {
+            ledger.append({ type: "calendar.source.status", ...SYSTEM, correlationId, payload: { sourceId: id, status: "ok", lastSyncAt: at } });
+          }
           if (changed > 0) ledger.append({ type: "calendar.synced", ...SYSTEM, correlationId, payload: { sourceId: id, changed } });
         });
       } else {
@@ -241,6 +251,34 @@ export class Calendar {
       });
     });
     return ok(occurrence);
+  }
+
+  async #update(eventId: string, patch: Partial<NewCalendarEvent>, ctx?: CommandContext): Promise<Result<CalendarEvent>> {
+    const { store, ledger } = this.#deps;
+    const cached = store.event(eventId);
+    if (!cached) return fail("not_found", "no such calendar event");
+    const source = store.source(cached.sourceId);
+    if (!source || source.kind !== "caldav") return fail("invalid_request", "this event's calendar is read-only");
+    const updated = await updateEvent(this.#syncDeps(), source, cached.href, patch);
+    if (!updated.ok) return updated;
+    const { occurrence, apply } = updated.value;
+    ledger.transaction(() => {
+      apply();
+      ledger.append({
+        type: "calendar.event.updated",
+        actor: ctx?.actor ?? { kind: "system" },
+        correlationId: ctx?.correlationId ?? uuidv7(),
+        payload: { sourceId: source.id, eventId: occurrence.id, uid: occurrence.uid, title: occurrence.title, start: occurrence.start, end: occurrence.end },
+      });
+    });
+    return ok(occurrence);
+  }
+
+  /** K6: the preference zone moved — all-day and floating times read differently: expand every source again now. */
+  zoneChanged(): void {
+    const { store, now } = this.#deps;
+    for (const s of store.sources()) store.update(s.id, { expandedAt: null, nextSyncAt: now() });
+    this.#deps.reschedule();
   }
 
   async #remove(eventId: string, ctx?: CommandContext): Promise<Result<void>> {

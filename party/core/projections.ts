@@ -222,6 +222,7 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "calendar.synced":
     case "calendar.event.created":
     case "calendar.event.deleted":
+    case "calendar.event.updated":
       return next;
     default: {
       const unhandled: never = event;

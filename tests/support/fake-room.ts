@@ -127,6 +127,8 @@ export type FakeRoomOptions = {
   sql?: ReturnType<typeof nodeSql>;
   /** The host's Web Push sender (N13); set VAPID_* in `env` too, or push stays off. */
   push?: PushPort;
+  /** The host's network for calendar syncs (K4). */
+  fetch?: typeof fetch;
 };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
@@ -169,6 +171,7 @@ export class FakeRoom {
       issueTicket: async () => issueTicket(await ticketKey("fake-room-ticket-secret-0123456789abcdef"), userId, this.clock),
       config: this.config,
       ...(options.push ? { push: options.push } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     };
     this.room = new Room(ports);
   }

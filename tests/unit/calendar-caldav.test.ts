@@ -126,6 +126,46 @@ describe("Calendar — CalDAV against Radicale", () => {
     expect(room.ledger.since(0, 1000).some((e) => e.type === "calendar.event.deleted")).toBe(false);
   });
 
+  it("[K12] writer.update changes the event If-Match its ETag; after a change on the server it is a conflict and the server's version stays", async () => {
+    const room = calendarRoom();
+    const id = await addSource(room);
+    await room.calendar.sync(id);
+    const created = await room.calendar.writer.create(id, { title: "1:1", start: at(8, 9).toISOString(), end: at(8, 10).toISOString() });
+    if (!created.ok) throw new Error(created.error.message);
+    const moved = await room.calendar.writer.update(created.value.id, { title: "1:1 (moved)", start: at(8, 11).toISOString(), end: at(8, 12).toISOString() }, room.user);
+    if (!moved.ok) throw new Error(moved.error.message);
+    expect(moved.value).toMatchObject({ id: created.value.id, title: "1:1 (moved)", start: at(8, 11).toISOString() });
+    const [object] = (await serverObjects()).filter((o) => typeof o.data === "string" && o.data.includes(created.value.uid));
+    if (!object) throw new Error("not on the server");
+    expect(object.data).toContain("SUMMARY:1:1 (moved)");
+    expect(room.ledger.since(0, 1000).filter((e) => e.type === "calendar.event.updated").map((e) => e.actor)).toEqual([room.user.actor]);
+
+    await updateCalendarObject({ calendarObject: { ...object, data: ics(created.value.uid, "1:1 (their version)", at(8, 13), at(8, 14)) }, headers: radicale.headers });
+    const stale = await room.calendar.writer.update(created.value.id, { title: "1:1 (mine)" });
+    expect(stale.ok ? "updated" : stale.error.code).toBe("conflict");
+    const [after] = (await serverObjects()).filter((o) => typeof o.data === "string" && o.data.includes(created.value.uid));
+    expect(after?.data).toContain("SUMMARY:1:1 (their version)");
+    expect(room.calendar.between(at(8, 0).getTime(), at(9, 0).getTime()).map((e) => e.title)).toEqual(["1:1 (their version)"]);
+  });
+
+  it("[K11] an all-day event is written as local dates in the preference zone and read back as local midnights", async () => {
+    const room = calendarRoom({ timeZone: "America/New_York" });
+    const id = await addSource(room);
+    const day = new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10);
+    const [y, m, d] = day.split("-").map(Number);
+    const start = new Date(Date.UTC(y!, m! - 1, d!, 5)).toISOString();
+    const end = new Date(Date.UTC(y!, m! - 1, d! + 1, 5)).toISOString();
+    const created = await room.calendar.writer.create(id, { title: "Conference", start, end, allDay: true });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.allDay).toBe(true);
+    const [object] = (await serverObjects()).filter((o) => typeof o.data === "string" && o.data.includes(created.value.uid));
+    expect(object?.data).toContain(`DTSTART;VALUE=DATE:${day.replace(/-/g, "")}`);
+    // Midnight in New York on that day (EST or EDT), to the next midnight.
+    const midnight = Date.parse(created.value.start);
+    expect(new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", hour: "2-digit", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit" }).format(midnight)).toBe(`${day}, 00`);
+    expect(Date.parse(created.value.end) - midnight).toBeGreaterThanOrEqual(23 * 3_600_000);
+  });
+
   it("[K9][K10] a refused password is the source's status with a backoff, never a chat message or a notification", async () => {
     let clock = Date.now();
     const room = calendarRoom({ now: () => clock });

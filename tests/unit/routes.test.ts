@@ -91,10 +91,16 @@ describe("Brain — HTTP route table", () => {
       "POST /api/v1/reminders/:reminderId/update",
       "POST /api/v1/notifications/:notificationId/ack",
       "POST /api/v1/plan/items",
+      "POST /api/v1/calendar/sources",
+      "DELETE /api/v1/calendar/sources/:sourceId",
+      "POST /api/v1/calendar/sources/:sourceId/sync",
     ]) {
       expect(declared.get(write), write).toBe(true);
     }
     expect(declared.get("POST /api/v1/socket/ticket")).toBe(false);
+    // K1: reading sources and events changes nothing.
+    expect(declared.get("GET /api/v1/calendar/sources")).toBe(false);
+    expect(declared.get("GET /api/v1/calendar/events")).toBe(false);
     expect(declared.size, "each method and path is declared once").toBe(ROUTES.length);
   });
 

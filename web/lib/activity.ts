@@ -175,6 +175,8 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return `added ${quote(e.payload.title)} to a calendar for ${ctx.due(e.payload.start)}`;
     case "calendar.event.deleted":
       return "removed an event from a calendar";
+    case "calendar.event.updated":
+      return `changed ${quote(e.payload.title)} in a calendar to ${ctx.due(e.payload.start)}`;
     case "usage.charged":
       return `used ${e.payload.tokens} assistant tokens`;
     case "tool.used":

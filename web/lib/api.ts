@@ -20,6 +20,7 @@ import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
 import { type McpServerInput, McpServerInfoSchema, McpServerListSchema } from "../../shared/mcp.ts";
 import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
+import { type CalendarSourceBody, CalendarSourceCreatedSchema, CalendarSourcesPageSchema } from "../../shared/calendar.ts";
 
 /** Where the session token is kept; its removal is how other tabs learn of a sign-out (W33). */
 export const TOKEN_KEY = "micro-cos.token";
@@ -115,6 +116,12 @@ export const api = {
   /** W60: this device receives push (`X-Device-Id` names it); the same endpoint again gets the same id. */
   pushSubscribe: (body: PushSubscriptionBody) => call(PushSubscribedSchema, "POST", "/api/v1/push/subscriptions", body),
   /** W60, W65: that subscription's device receives no more push (404 when already removed). */
+  /** K1: the user's calendars, without credentials. */
+  calendarSources: () => call(CalendarSourcesPageSchema, "GET", "/api/v1/calendar/sources"),
+  addCalendarSource: (body: CalendarSourceBody, key = crypto.randomUUID()) => call(CalendarSourceCreatedSchema, "POST", "/api/v1/calendar/sources", body, key),
+  removeCalendarSource: (id: string) => call(z.object({ id: z.string() }), "DELETE", `/api/v1/calendar/sources/${encodeURIComponent(id)}`),
+  /** K10: 202, the sync runs in the background; its outcome is the source's status. */
+  syncCalendarSource: (id: string) => call(z.object({ id: z.string() }), "POST", `/api/v1/calendar/sources/${encodeURIComponent(id)}/sync`),
   pushUnsubscribe: (id: string) => call(PushUnsubscribedSchema, "DELETE", `/api/v1/push/subscriptions/${encodeURIComponent(id)}`),
   /** M1: connects and lists tools during the call; an OAuth server answers `needs_auth` with its `authorizeUrl`. */
   mcpServers: () => call(McpServerListSchema, "GET", "/api/v1/mcp/servers"),

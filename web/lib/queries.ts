@@ -12,6 +12,7 @@ export const brainKeys = {
   all: ["brain"] as const,
   state: () => [...brainKeys.all, "state"] as const,
   events: () => [...brainKeys.all, "events"] as const,
+  calendarSources: () => [...brainKeys.all, "calendar", "sources"] as const,
   mcpServers: () => [...brainKeys.all, "mcp-servers"] as const,
 };
 
@@ -42,4 +43,13 @@ export const eventsQuery = () =>
       return api.events(Math.max(0, lastEventSeq - 500), 500);
     },
     staleTime: Infinity,
+  });
+
+/** K1, K9: the calendars with their exact last sync (the state's copy is refreshed at most hourly when nothing changes). */
+export const calendarSourcesQuery = () =>
+  queryOptions({
+    queryKey: brainKeys.calendarSources(),
+    queryFn: async () => (await api.calendarSources()).sources,
+    // "Synced 3 minutes ago" stays true while the page is open.
+    refetchInterval: 60_000,
   });

@@ -1,7 +1,7 @@
 /**
  * Settings (W35): time zone, work hours, notifications, quiet hours, the
- * daily plan — the room's preferences, saved with inline feedback — then this
- * device's name, and signing out (which clears this user's data on this
+ * daily plan — the room's preferences, saved with inline feedback — then the
+ * calendars (K1–K10), this device's name, and signing out (which clears this user's data on this
  * browser, W33).
  */
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
@@ -10,6 +10,7 @@ import { LogOut } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { toast } from "sonner";
 import type { Preferences, PreferencesPatch } from "../../../shared/domain.ts";
+import { CalendarSettings } from "../../components/calendar-settings.tsx";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
 import { McpSettings } from "../../components/mcp-settings.tsx";
 import { PushSettings } from "../../components/push-settings.tsx";
@@ -82,6 +83,10 @@ function SettingsView() {
         status={status}
         setStatus={setStatus}
       />
+      <section aria-labelledby="calendars-heading" className={card}>
+        <h2 id="calendars-heading" className="text-lg font-semibold">Calendars</h2>
+        <CalendarSettings />
+      </section>
       <section aria-labelledby="mcp-heading" className={card}>
         <h2 id="mcp-heading" className="text-lg font-semibold">Tools (MCP)</h2>
         <McpSettings />
