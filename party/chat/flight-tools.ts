@@ -67,7 +67,7 @@ async function findFlights(input: FindInput, ctx: ToolContext): Promise<ToolOutp
   }
   // The model hears the ranked options as data: short lines, not the server's raw text.
   const lines = card.offers.map(({ offer, reason }, i) => `${i + 1}. ${offer.carrier} ${offer.flightNumber} ${offer.depart}→${offer.arrive} ${formatDuration(offer.durationMinutes)} ${formatStops(offer.stops)} ${formatPrice(offer.price)} — ${reason}`);
-  return { ok: true, search, count: offers.length, options: lines, best: card.offers[0]?.reason ?? null };
+  return { ok: true, search, count: offers.length, conflicts: ranked.filter((r) => r.conflict).length, options: lines, best: card.offers[0]?.reason ?? null };
 }
 
 /** The one sentence under the card (M23), or what is missing (M20, M24, M25). */
@@ -92,7 +92,9 @@ function replyOf(out: ToolOutput, place: string): string {
   const { origin, destination, date } = search.data;
   const count = typeof out.count === "number" ? out.count : 0;
   if (count === 0) return `No flights found from ${origin} to ${destination} on ${formatDay(date)}.`;
-  return `Here are ${count === 1 ? "the 1 flight" : `${count} flights`} from ${origin} to ${destination} on ${formatDay(date)}, best first${typeof out.best === "string" ? ` — the top one is ${out.best}` : ""}.`;
+  const conflicts = typeof out.conflicts === "number" ? out.conflicts : 0;
+  const clash = conflicts === 0 ? "" : conflicts === count ? "; all of them overlap something on your calendar" : conflicts === 1 ? "; the 1 that overlaps your calendar is listed last" : `; the ${conflicts} that overlap your calendar are listed last`;
+  return `Here are ${count === 1 ? "the 1 flight" : `${count} flights`} from ${origin} to ${destination} on ${formatDay(date)}, best first${typeof out.best === "string" ? ` — the top one is ${out.best}` : ""}${clash}.`;
 }
 
 export const findFlightsTool = defineTool({

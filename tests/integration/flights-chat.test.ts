@@ -3,8 +3,6 @@
  * `npm start` with the offline assistant, and the MCP test server built with
  * the official SDK (tests/support/mcp-server.ts) added over HTTP.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rankOffers } from "../../party/chat/flights.ts";
 import { ADD_SERVER } from "../../party/chat/flight-tools.ts";
@@ -12,21 +10,12 @@ import { dueDay, extractDue, zonedToUtc } from "../../shared/dates.ts";
 import type { CalendarEvent } from "../../shared/calendar.ts";
 import type { Message } from "../../shared/domain.ts";
 import { formatDay } from "../../shared/format.ts";
+import { icsFeed } from "../support/ics-feed.ts";
 import { flightOffers, type McpTestServer, startMcpServer } from "../support/mcp-server.ts";
 import { http, login, socketDevice } from "./clients.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const ZONE = "America/Los_Angeles";
-
-/** An ICS feed on loopback holding one event (the calendar the ranking reads, K5). */
-async function icsFeed(title: string, start: Date, end: Date): Promise<{ url: string; close: () => Promise<void> }> {
-  const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  const body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:sync-1@test", `DTSTAMP:${stamp(new Date())}`, `SUMMARY:${title}`, `DTSTART:${stamp(start)}`, `DTEND:${stamp(end)}`, "END:VEVENT", "END:VCALENDAR", ""].join("\r\n");
-  const server = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/calendar" }).end(body));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/cal.ics`, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 describe("Flights — from chat on a running dev server", () => {
   let server: DevServer;
@@ -120,6 +109,7 @@ describe("Flights — from chat on a running dev server", () => {
       expect(conflicting.map((o) => o.offer.flightNumber).sort()).toEqual(["AA 2216", "DL 408", "UA 1771"]);
       expect(offers.slice(-3)).toEqual(conflicting);
       expect(conflicting.every((o) => o.reason === "conflicts with Team sync 1–2 PM")).toBe(true);
+      expect(found.text).toMatch(/; the 3 that overlap your calendar are listed last\.$/);
 
       // M25: ten searches a day; the 11th is said plainly, with no card.
       for (let i = 2; i <= 10; i++) await ask(device, `g-more-${i}`, "flights from SFO to Boston next Friday");

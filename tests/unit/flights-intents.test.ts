@@ -138,7 +138,8 @@ describe("Flights — the find_flights tool", () => {
     // 1–2 PM Pacific: offer 2 (9:00–14:30) overlaps it, offer 1 (6:00–11:30) does not.
     const events = [{ title: "Team sync", start: "2026-12-18T13:00:00-08:00", end: "2026-12-18T14:00:00-08:00" }];
     const w = world({ memories: home, mcp: h.port, events });
-    await w.find({ destination: "BOS", date: "2026-12-18" });
+    const out = await w.find({ destination: "BOS", date: "2026-12-18" });
+    expect(reply("find flights to Boston next Friday", out)).toBe("Here are 2 flights from SFO to BOS on Fri, Dec 18, best first — the top one is best balance of price and time, nonstop; the 1 that overlaps your calendar is listed last.");
     expect(w.cards[0]!.flights!.offers.map((o) => [o.offer.id, o.reason])).toEqual([
       ["1", "best balance of price and time, nonstop"],
       ["2", "conflicts with Team sync 1–2 PM"],
