@@ -108,5 +108,10 @@ describe("Web app — flight options from chat", () => {
     expect(await axeFindings(phone)).toEqual([]);
     expect(await smallTargets(phone)).toEqual([]);
     await screenshot(phone, "flights-02-card-phone-dark");
+    // Dark, expanded: the conflicts' marking keeps its contrast.
+    await more.click();
+    await phoneCard.getByRole("button", { name: "Show fewer" }).scrollIntoViewIfNeeded();
+    expect(await axeFindings(phone)).toEqual([]);
+    await screenshot(phone, "flights-03-conflicts-phone-dark");
   });
 });
