@@ -13,6 +13,7 @@ import { formatDay } from "../../shared/format.ts";
 import { formatDuration, formatPrice, formatStops, type FlightOptions, FlightOptionsSchema, MAX_CARD_OFFERS, offersOf } from "../../shared/flights.ts";
 import { airportOf, HOME_AIRPORT, parseFlightAsk, parseHomeAirport, pinnedAirport } from "./flight-intents.ts";
 import { busyOf, rankOffers } from "./flights.ts";
+import { asData } from "../mcp/policy.ts";
 import { defineTool, type ToolContext, type ToolOutput } from "./registry.ts";
 
 /** The suffix that names a flight-search tool on any MCP server (M20). */
@@ -65,9 +66,10 @@ async function findFlights(input: FindInput, ctx: ToolContext): Promise<ToolOutp
   if (ranked.length > 0) {
     ctx.show({ id: `${FIND_FLIGHTS}-${ctx.turn.correlationId}-${search.origin}-${search.destination}-${search.date}`, tool: FIND_FLIGHTS, status: "done", summary: `Flights ${origin} → ${destination}, ${formatDay(input.date)}`, flights: card });
   }
-  // The model hears the ranked options as data: short lines, not the server's raw text.
+  // `best` is said outside the data block, so never a reason quoting a calendar title (outside words too).
+  // The model hears the ranked options as short lines, not the server's raw text — still outside words (carrier names), so wrapped as data (M21, G9).
   const lines = card.offers.map(({ offer, reason }, i) => `${i + 1}. ${offer.carrier} ${offer.flightNumber} ${offer.depart}→${offer.arrive} ${formatDuration(offer.durationMinutes)} ${formatStops(offer.stops)} ${formatPrice(offer.price)} — ${reason}`);
-  return { ok: true, search, count: offers.length, conflicts: ranked.filter((r) => r.conflict).length, options: lines, best: card.offers[0]?.reason ?? null };
+  return { ok: true, search, count: offers.length, conflicts: ranked.filter((r) => r.conflict).length, options: asData(tool.name, lines.join("\n")), best: card.offers[0] && !card.offers[0].conflict ? card.offers[0].reason : null };
 }
 
 /** The one sentence under the card (M23), or what is missing (M20, M24, M25). */
