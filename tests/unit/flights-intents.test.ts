@@ -124,6 +124,8 @@ describe("Flights — the find_flights tool", () => {
     const out = await w.find({ destination: "Boston", date: "2026-12-18" });
     expect(h.calls).toEqual([{ name: "skyways__search_flights", args: { origin: "SFO", destination: "BOS", date: "2026-12-18" } }]);
     expect(out).toMatchObject({ ok: true, count: 2, search: { origin: "SFO", destination: "BOS", date: "2026-12-18" } });
+    // M21: the options reach the model inside a data block, never as bare outside words.
+    expect(String(out.options)).toMatch(/^<data source="mcp:skyways__search_flights">\n1\. United UA 2 [\s\S]*<\/data>$/);
     // M23: one card, ranked, kept with the reply.
     expect(w.cards).toHaveLength(1);
     expect(w.cards[0]!.flights!.offers.map((o) => o.offer.id)).toEqual(["2", "1"]);
