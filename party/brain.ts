@@ -17,6 +17,7 @@ import { authConfig } from "./auth.ts";
 import { parseConfig } from "./config.ts";
 import type { SocketPresence } from "./core/presence.ts";
 import { type PushMessage, sendPush } from "./push/sender.ts";
+import { stateKey } from "./mcp/oauth-state.ts";
 import type { Client } from "./core/sockets.ts";
 import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { type IssuedTicket, issueTicket, ticketKey, UsedTickets, verifyTicket } from "./core/tickets.ts";
@@ -91,7 +92,19 @@ export class Brain extends YServer {
       // K4: calendar syncs use the platform's fetch through the room's guard; a sync started by a request outlives it.
       fetch: (input, init) => fetch(input, init),
       waitUntil: (work) => this.ctx.waitUntil(work),
+      mcp: {
+        fetch: (input, init) => fetch(input, init),
+        stateKey: () => this.#mcpStateKey(),
+        waitUntil: (work) => this.ctx.waitUntil(work),
+      },
     };
+  }
+
+  /** M13: OAuth states of MCP servers are signed with a key derived from the ticket secret, which the worker also holds. */
+  async #mcpStateKey(): Promise<CryptoKey> {
+    const config = authConfig(this.env);
+    if (!config.ok) throw new Error(`MCP OAuth needs authentication configured: ${config.error.message}`);
+    return stateKey(config.value.ticketSecret);
   }
 
   /** N13: sends with the platform's fetch; kept alive past the hook that started it (a live event, not only the alarm). */

@@ -28,6 +28,8 @@ const NumbersSchema = z.object({
   MESSAGES_PER_MINUTE: perMinute(60),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
   TOOL_DAILY_CAP: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Uses of each MCP tool per user per day (M10); a flight search is capped at 10 whatever this says (M11). */
+  MCP_TOOL_DAILY_CAP: z.coerce.number().int().min(1).max(1_000_000).default(50),
   /** Each model call's answer is capped at this, and reserves it from the daily budget before it starts (C13). */
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(100_000).default(1_024),
   DEV_LOGINS_PER_MINUTE: perMinute(30),
@@ -74,6 +76,8 @@ export type RoomConfig = {
   push: Result<VapidConfig>;
   /** `ENVIRONMENT=development`: push endpoints may also be http on loopback (N4). */
   development: boolean;
+  /** `MCP_TOOL_DAILY_CAP` (M10). */
+  mcpToolDailyCap: number;
   /** What was wrong with the settings, each already replaced by its default. */
   problems: string[];
 };
@@ -128,6 +132,7 @@ export function parseConfig(env: object): RoomConfig {
     providerEnv,
     push,
     development: Reflect.get(env, "ENVIRONMENT") === "development",
+    mcpToolDailyCap: n.MCP_TOOL_DAILY_CAP,
     problems,
   };
 }

@@ -42,6 +42,11 @@ import { type CalendarPort, NO_CALENDAR } from "./schedule/calendar-port.ts";
 import type { AgendaItem } from "../shared/agenda.ts";
 import { Calendar } from "./calendar/calendar.ts";
 import { CalendarStore } from "./calendar/store.ts";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { syncRegistry } from "./mcp/chat-tools.ts";
+import { RoomMcpHub } from "./mcp/room-hub.ts";
+import { McpStore } from "./mcp/store.ts";
+import { runConfirmed } from "./mcp/confirmed.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -82,6 +87,15 @@ export type RoomPorts = {
   fetch?: typeof fetch;
   /** Keeps work started by a request alive past its answer (a "Sync now"). */
   waitUntil?: (work: Promise<unknown>) => void;
+  /** MCP servers' network (M4, M13): the platform's fetch, the OAuth state key, and keeping a confirmed call alive. Absent: no MCP. */
+  mcp?: McpPort;
+};
+
+export type McpPort = {
+  fetch: FetchLike;
+  stateKey: () => Promise<CryptoKey>;
+  /** Keeps work started by a hook alive after it returns (the DO's `ctx.waitUntil`). */
+  waitUntil: (work: Promise<unknown>) => void;
 };
 
 export class Room {
@@ -107,6 +121,9 @@ export class Room {
   readonly pushSubscriptions: PushSubscriptions;
   /** Calendar sources, their sync and the events they hold (K1–K12). */
   readonly calendar: Calendar;
+  /** The user's MCP servers and their tools (M1–M14). */
+  readonly mcp: RoomMcpHub;
+  #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;
   #writeBuckets = new Buckets();
@@ -203,8 +220,25 @@ export class Room {
       now,
       execute: (command, ctx) => this.execute(command, ctx),
     });
+    this.mcp = new RoomMcpHub({
+      userId,
+      store: new McpStore(sql, now),
+      ledger: this.ledger,
+      now,
+      newId: ports.newId,
+      development: config.development,
+      dailyCap: config.mcpToolDailyCap,
+      fetch: ports.mcp?.fetch ?? (() => Promise.reject(new Error("this host has no network for MCP servers"))),
+      ...(ports.mcp ? { stateKey: ports.mcp.stateKey } : {}),
+      log: (event, detail) => ports.log("warn", { event, userId, detail }),
+      onToolsChanged: () => syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered),
+    });
     this.chat = new ChatEngine({
       userId,
+      outward: (call, ctx) => {
+        const work = runConfirmed(this.mcp, call, ctx);
+        if (ports.mcp) ports.mcp.waitUntil(work);
+      },
       sql,
       ledger: this.ledger,
       now,
@@ -218,6 +252,9 @@ export class Room {
       calendarWriter: this.#calendar.writer,
       ...(ports.waitUntil ? { waitUntil: ports.waitUntil } : {}),
       proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
+      // M20, M22: the flights rule calls the hub's search tool and ranks offers around the synced calendar.
+      mcp: this.mcp,
+      calendar: this.calendar,
       onTurnEnd: ({ turnId, status, text }) => {
         // S8: the assistant finished while the user was elsewhere — tell the device in use.
         if (status === "completed" && !currentDevices(sockets).some((d) => d.focused)) {
@@ -247,6 +284,8 @@ export class Room {
     };
     // The one publish path (L9): every appended event reaches the devices, then its follow-ups run.
     this.ledger.subscribe((event) => this.#published(event));
+    // M7: the tools cached in SQL are the assistant's from the first turn after a wake, before any connection.
+    syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered);
     this.chat.recover();
     // G8: a room with no events has nothing to schedule and arms no alarm; its first event arms it (#published).
     if (this.ledger.lastSeq > 0) this.schedule.reschedule();
@@ -364,6 +403,7 @@ export class Room {
       push: this.#push,
       calendar: this.calendar,
       agenda: (from, to) => this.agenda(from, to),
+      mcp: this.mcp,
     });
   }
 

@@ -6,6 +6,8 @@
  * identity is verified (G8). Static assets (the web app) are served by the
  * platform before this code runs; only `/api/*` reaches it.
  */
+import { MCP_CALLBACK_PATH } from "./api/mcp-routes.ts";
+import { stateKey, verifyState } from "./mcp/oauth-state.ts";
 import { getServerByName } from "partyserver";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
@@ -95,6 +97,15 @@ async function route(request: Request, env: Env, url: URL, requestId: string): P
       log("warn", { event: "socket.refused", requestId, code: "unauthorized", detail: reason });
       return { response: refuseSocket(reason, requestId) };
     }
+    return { response: await toRoom(request, env, userId, requestId), userId };
+  }
+
+  if (path === MCP_CALLBACK_PATH && request.method === "GET") {
+    // M13: a browser redirected by an MCP server's authorization server carries no bearer token. Its signed
+    // `state` names the user; the mac and expiry are checked here, before any room is touched (G8).
+    const verified = await verifyState(await stateKey(config.value.ticketSecret), url.searchParams.get("state") ?? "", Date.now());
+    const userId = verified.ok && UserIdSchema.safeParse(verified.value.userId).success ? verified.value.userId : null;
+    if (userId === null) return { response: errorResponse("unauthorized", verified.ok ? "OAuth state is not valid" : verified.error.message, requestId) };
     return { response: await toRoom(request, env, userId, requestId), userId };
   }
 

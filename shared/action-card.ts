@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { NewEventBody } from "./events.ts";
+import { FlightOptionsSchema } from "./flights.ts";
 
 /**
  * Where an action card stands (C3, C8): `done` and `failed` for a tool that ran;
@@ -33,6 +34,12 @@ export const ActionCardSchema = z.strictObject({
    * of one entry, and older servers, omit it.
    */
   items: z.array(z.string()).optional(),
+  /**
+   * The flight-options card (M23): ranked offers of a flight search, kept with
+   * the message so a reload or a later device shows them. Optional; other
+   * cards, and older servers, omit it.
+   */
+  flights: FlightOptionsSchema.optional(),
 });
 export type ActionCard = z.infer<typeof ActionCardSchema>;
 

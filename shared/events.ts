@@ -95,6 +95,12 @@ export const EVENT_PAYLOADS = {
   "usage.charged": z.object({ day: z.string(), tokens: z.number() }),
   /** One use of a tool on the local `day` (as `usage.charged`), counted against its daily cap (G6). */
   "tool.used": z.object({ day: z.string(), tool: z.string() }),
+  /** An MCP server was added (M14): its id, name, URL, status and namespaced tool names — never its headers or tokens. */
+  "mcp.server.added": z.object({ serverId: z.string(), name: z.string(), url: z.string(), status: z.string(), tools: z.array(z.string()) }),
+  /** An MCP server was removed (M14). */
+  "mcp.server.removed": z.object({ serverId: z.string(), name: z.string() }),
+  /** An MCP server's trusted tools, status or tool list changed (M14); only what changed is present. */
+  "mcp.server.updated": z.object({ serverId: z.string(), status: z.string().optional(), trusted: z.array(z.string()).optional(), tools: z.array(z.string()).optional() }),
   /** The assistant asked to run a destructive tool; the user confirms or rejects it (C8). */
   /** `items` lists a bulk proposal's entries, exactly what confirming would change (C14); absent for one entry. */
   "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string(), items: z.array(z.string()).optional() }),
@@ -195,6 +201,9 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("turn.failed"),
   body("usage.charged"),
   body("tool.used"),
+  body("mcp.server.added"),
+  body("mcp.server.removed"),
+  body("mcp.server.updated"),
   body("proposal.created"),
   body("proposal.confirmed"),
   body("proposal.settled"),

@@ -17,6 +17,7 @@ import type { ChatEngine } from "../chat/engine.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ids } from "../core/inputs.ts";
 import type { Ledger } from "../core/ledger.ts";
+import type { McpHub } from "../mcp/hub.ts";
 import type { PushApi } from "../push/push-api.ts";
 import type { Calendar } from "../calendar/calendar.ts";
 import { errorResponse } from "../http.ts";
@@ -43,11 +44,13 @@ export type ApiDeps = {
   agenda?: (from: number, to: number) => AgendaItem[];
   /** Calendar sources (K1–K10); a host without it answers them 404. */
   calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
+  /** MCP servers (M1–M14); a host without it answers their routes 404. */
+  mcp?: McpHub;
 };
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE";
-/** Methods that write; DELETE has no body (N2). */
-export type WriteMethod = "POST" | "PUT" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+/** Methods that write; DELETE has no body (N2); PATCH changes part of a resource (M6). */
+export type WriteMethod = "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** The `:name` segments of a path pattern. */
 export type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -70,7 +73,7 @@ type Handled = Response | Promise<Response>;
 export type ReadDecl<P extends string, Q> = { method: Method; path: P; query: z.ZodType<Q>; handle: (call: ReadCall<P, Q>) => Handled };
 export type PlainReadDecl<P extends string> = { method: Method; path: P; handle: (call: ReadCall<P, undefined>) => Handled };
 
-export type WriteDecl<P extends string, B> = { method: "POST" | "PUT"; path: P; body: z.ZodType<B>; handle: (call: WriteCall<P, B>) => Handled };
+export type WriteDecl<P extends string, B> = { method: "POST" | "PUT" | "PATCH"; path: P; body: z.ZodType<B>; handle: (call: WriteCall<P, B>) => Handled };
 /** A write with no body: nothing is read, no content-type is required. */
 export type BodilessWriteDecl<P extends string> = { method: WriteMethod; path: P; body: null; handle: (call: WriteCall<P, undefined>) => Handled };
 

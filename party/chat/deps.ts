@@ -7,13 +7,15 @@ import type { LanguageModel } from "ai";
 import type { LlmFrame } from "../../shared/chat.ts";
 import type { Command } from "../../shared/commands.ts";
 import type { AgendaItem } from "../../shared/agenda.ts";
-import type { CalendarPort, CalendarSourceName } from "../schedule/calendar-port.ts";
+import type { CalendarPort as RoomCalendarPort, CalendarSourceName } from "../schedule/calendar-port.ts";
 import type { Note, Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
+import type { OutwardPort } from "./external-call.ts";
 import type { ToolEntry, ToolRegistry } from "./registry.ts";
+import type { CalendarPort, McpPort } from "./world-ports.ts";
 
 export type ChatLimits = {
   messagesPerMinute: number;
@@ -45,11 +47,18 @@ export type ChatDeps = {
   /** K24, K27: the calendar sources by name, and which can be written to. */
   calendars?: () => readonly CalendarSourceName[];
   /** K28: where a confirmed calendar write goes. */
-  calendarWriter?: CalendarPort["writer"];
+  calendarWriter?: RoomCalendarPort["writer"];
   /** Keeps a confirmed calendar write alive past the frame that confirmed it (`ctx.waitUntil`). */
   waitUntil?: (work: Promise<unknown>) => void;
+
+  /** Where confirmed external calls (MCP tools, M6) go; absent, they cannot be confirmed. */
+  outward?: OutwardPort;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
+  /** The MCP hub (party/mcp/hub.ts) the tools may call (M20); absent without one. */
+  mcp?: McpPort;
+  /** The user's calendar (`room.calendar`), for the flights rule's conflicts (M22); absent without one. */
+  calendar?: CalendarPort;
   /** Tells the ledger's listeners about an event appended outside the command path. */
   log: (event: string, fields: { requestId?: string; detail?: string; durationMs?: number }) => void;
 };

@@ -17,6 +17,7 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { CalendarPort } from "../schedule/calendar-port.ts";
+import { type ExternalCall, externalCallOf, type OutwardPort } from "./external-call.ts";
 import type { ChatStore, ProposalRow } from "./store.ts";
 
 export type ProposalDeps = {
@@ -33,6 +34,8 @@ export type ProposalDeps = {
   waitUntil?: (work: Promise<unknown>) => void;
   /** The preference zone, for the card's words. */
   timeZone: () => string;
+  /** Where a confirmed external call (an MCP tool, M6) goes; absent, such a proposal fails when confirmed. */
+  outward?: OutwardPort;
 };
 
 /** K28: a second click while the calendar is still answering. */
@@ -65,6 +68,8 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
     settle(deps, p, "expired", { kind: "system" }, requestId);
     return fail("conflict", LATE_CLICK.expired);
   }
+  const external = externalCallOf(p.command);
+  if (external) return confirmExternal(deps, p, external, actor, requestId);
   const command = ProposalCommandSchema.parse(JSON.parse(p.command));
   if (isOutward(command)) return confirmOutward(deps, p, command, actor, requestId);
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
@@ -124,6 +129,28 @@ function confirmOutward(deps: ProposalDeps, p: ProposalRow, command: CalendarCre
   deps.inFlight.set(p.id, running);
   deps.waitUntil?.(running);
   return ok({ proposalId: p.id, result: { status: "pending", message: "Adding it to your calendar" } });
+}
+
+/**
+ * M6: an external call leaves the room, so it cannot commit with the
+ * confirmation. The confirmation is recorded (the user said yes, once), then the
+ * outward port starts the call; its outcome arrives as a card of its own.
+ */
+function confirmExternal(deps: ProposalDeps, p: ProposalRow, call: ExternalCall, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
+  if (!deps.outward) {
+    settle(deps, p, "failed", actor, requestId);
+    return fail("conflict", LATE_CLICK.failed);
+  }
+  const confirmed = deps.ledger.transaction(() => {
+    if (!deps.store.settleProposal(p.id, "confirmed")) return false;
+    deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool } });
+    deps.store.settleArchivedCard(p.turn_id, p.id, "confirmed");
+    return true;
+  });
+  if (!confirmed) return late(deps, p, "confirmed");
+  deps.action(p.turn_id, proposalCard(deps, p, "confirmed"));
+  deps.outward(call, { actor, turnId: p.turn_id, requestId, cardId: `${p.id}-result`, report: (card) => deps.action(p.turn_id, card) });
+  return ok({ proposalId: p.id, result: { status: "started" } });
 }
 
 export function rejectProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }> {

@@ -18,17 +18,23 @@ import type { CalendarSourceName } from "../schedule/calendar-port.ts";
 import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
+import type { ExternalCall } from "./external-call.ts";
 import { findTask } from "./find-task.ts";
 import { formatDue } from "../../shared/format.ts";
 import { buildAgenda } from "../schedule/agenda.ts";
+import type { CalendarPort, McpCallContext, McpPort } from "./world-ports.ts";
 
 /** What the devices are shown about a tool call when it runs: an action card. */
 export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
 
 /** What the tools of one turn may do (tool-host.ts builds it). */
 export type ToolHost = {
+  /** The turn and request the tools run under (attribution of outward calls, M14). */
+  turnId: string;
+  requestId: string;
   run(command: Command): Result<Applied>;
-  propose(tool: string, command: ProposalCommand, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
+  /** An external call (an MCP tool, M6) is proposed like a command; on confirmation it goes to the room's outward port. */
+  propose(tool: string, command: ProposalCommand | ExternalCall, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -40,18 +46,26 @@ export type ToolHost = {
   agenda?(from: number, to: number): AgendaItem[];
   /** The calendar sources, by name, and which can be written to (K24, K27). */
   calendars?(): readonly CalendarSourceName[];
+  /** The MCP hub, when the room has one (M20); its tools count their own uses. */
+  mcp?: McpPort | undefined;
+  /** The user's calendar, when the room has one (M22). */
+  calendar?: CalendarPort | undefined;
 };
 
 /** A task named by id, or by words of its title. */
 export type TaskRef = { taskId?: string | undefined; title?: string | undefined };
 
 /** What a declaration may read while it decides what to do. */
-export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan"> & {
+export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | "now" | "proposePlan" | "mcp" | "calendar"> & {
   agenda(from: number, to: number): AgendaItem[];
   calendars(): readonly CalendarSourceName[];
+  /** The turn a call to the MCP hub is attributed to (`tool.used`, M20). */
+  turn: McpCallContext;
   resolve(ref: TaskRef): Task | null;
   /** A date or time as an action card words it, in the user's zone. */
   when(value: string): string;
+  /** Shows a card a read made (the flight options, M23): kept with the reply like any other. */
+  show(card: ActionCard): void;
 };
 
 /** One command a tool issues and the action card's words for it; `items` names each entry a bulk command changes (C14). */
@@ -134,7 +148,19 @@ export type Performed =
   | { ok: true; nothing: string }
   | { ok: false; error: string };
 
-type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed };
+/**
+ * What a tool that calls outside the room (MCP, M5–M9) gets instead of `perform`:
+ * the turn's identity, its cards, and the proposal of an external call. Its
+ * caps are its own (the MCP hub counts them).
+ */
+export type OutwardTurn = {
+  turnId: string;
+  requestId: string;
+  card(card: ActionCard): void;
+  propose(tool: string, call: ExternalCall, summary: string): { proposalId: string; expiresAt: string };
+};
+
+export type ToolTurn = { ctx: ToolContext; perform(tool: string, cardId: string, action: ToolAction): Performed; outward: OutwardTurn };
 
 /** A declared tool with its input type closed over, so tools of any input fit one list. */
 export type ToolEntry = {
@@ -252,12 +278,26 @@ export function modelTools(entries: readonly ToolEntry[], host: ToolHost, option
     options.onAction({ id, tool: name, status: "done", summary });
     return { ok: true, result: result.value.result };
   };
-  const turn: ToolTurn = { ctx: toolContext(host), perform };
+  const outward: OutwardTurn = {
+    turnId: host.turnId,
+    requestId: host.requestId,
+    card: options.onAction,
+    propose: (name, call, summary) => {
+      const proposal = host.propose(name, call, summary);
+      options.onAction({ id: proposal.proposalId, tool: name, status: "proposed", summary, ...proposal });
+      return proposal;
+    },
+  };
+  const turn: ToolTurn = { ctx: toolContext(host, options.onAction), perform, outward };
   return Object.fromEntries(entries.map((e) => [e.name, e.bind(turn)]));
 }
 
-function toolContext(host: ToolHost): ToolContext {
+function toolContext(host: ToolHost, show: (card: ActionCard) => void): ToolContext {
   return {
+    mcp: host.mcp,
+    calendar: host.calendar,
+    turn: { actor: { kind: "assistant", turnId: host.turnId }, correlationId: host.requestId },
+    show,
     tasks: () => host.tasks(),
     memories: () => host.memories(),
     preferences: () => host.preferences(),

@@ -3,6 +3,7 @@
  * awaiting confirmation, and the message archive (docs/PROTOCOL.md C4–C6,
  * C8, C12).
  */
+import type { ExternalCall } from "./external-call.ts";
 import { z } from "zod";
 import { type ActionCard, type SettledStatus, withCardStatus } from "../../shared/action-card.ts";
 import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
@@ -151,7 +152,7 @@ export class ChatStore {
   }
 
   /** `items` names each entry the proposal would change, for the card and the state (C14). */
-  propose(id: string, turnId: string, tool: string, command: ProposalCommand, summary: string, now: number, items: readonly string[] = []): number {
+  propose(id: string, turnId: string, tool: string, command: ProposalCommand | ExternalCall, summary: string, now: number, items: readonly string[] = []): number {
     const expiresAt = now + PROPOSAL_TTL_MS;
     if (items.length > 0) this.#sql.exec("INSERT INTO chat_proposal_items (proposal_id, items) VALUES (?, ?)", id, JSON.stringify(items));
     this.#sql.exec(

@@ -15,6 +15,7 @@ import { memoriesOf } from "../core/projections.ts";
 import type { ChatStore } from "./store.ts";
 import { toolUses } from "./budget.ts";
 import type { ToolHost } from "./registry.ts";
+import type { CalendarPort, McpPort } from "./world-ports.ts";
 
 export type ToolHostDeps = {
   ledger: Ledger;
@@ -28,11 +29,17 @@ export type ToolHostDeps = {
   /** The merged agenda (K20) and the calendar sources (K24, K27); absent in rooms without calendars. */
   agenda?: (from: number, to: number) => AgendaItem[];
   calendars?: () => readonly CalendarSourceName[];
+
+  /** The MCP hub and the calendar, when the room has them (M20, M22). */
+  mcp?: McpPort | undefined;
+  calendar?: CalendarPort | undefined;
 };
 
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
   const actor = { kind: "assistant" as const, turnId };
   return {
+    turnId,
+    requestId,
     run: (command) => deps.execute(command, { actor, correlationId: requestId }),
     propose: (tool, command, summary, items = []) => {
       const proposalId = uuidv7();
@@ -51,6 +58,9 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     now: () => new Date(deps.now()),
     ...(deps.agenda ? { agenda: deps.agenda } : {}),
     ...(deps.calendars ? { calendars: deps.calendars } : {}),
+
+    mcp: deps.mcp,
+    calendar: deps.calendar,
     charge: (tool, cap) => {
       if (toolUses(deps.ledger.state.usage, day, tool) >= cap) return false;
       deps.charge(tool);

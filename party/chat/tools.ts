@@ -15,6 +15,8 @@ import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";
 import { proposeRoutine, setRecurringReminder } from "./recurring-tools.ts";
 import { checkFree, getAgenda, proposeCalendarEvent } from "./calendar-tools.ts";
+
+import { findFlightsTool, setHomeAirport } from "./flight-tools.ts";
 import {
   bulkVerb,
   MemorySelectorSchema,
@@ -330,4 +332,6 @@ export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
   checkFree,
   proposeCalendarEvent,
   planDay,
+  findFlightsTool,
+  setHomeAirport,
 ];

@@ -214,6 +214,10 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "note.deleted":
     case "turn.failed":
     case "proposal.created":
+    // MCP servers live in their own tables (party/mcp/store.ts); the events are their audit trail (M14).
+    case "mcp.server.added":
+    case "mcp.server.removed":
+    case "mcp.server.updated":
     // K8, K11: the occurrences themselves live in the room's event cache table.
     case "calendar.synced":
     case "calendar.event.created":

@@ -85,6 +85,9 @@ describe("Assistant — offline understanding, derived from the tool registry", 
     ["delete call John", "delete_task", { title: "call John" }],
     ["add a note: the wifi password is hunter2", "add_note", { body: "the wifi password is hunter2" }],
     ["plan my day", "plan_day", {}],
+    // M20: flights (Saturday 2026-11-21 in New York: "next Friday" is read as for tasks).
+    ["find flights to Boston next Friday", "find_flights", { destination: "Boston", date: "2026-11-27" }],
+    ["my home airport is SFO", "set_home_airport", { code: "SFO" }],
     // C14: bulk phrasings (Saturday 2026-11-21 in New York).
     ["delete all my tasks", "bulk_tasks", { action: "delete", select: { all: true } }],
     ["Clear done tasks", "bulk_tasks", { action: "delete", select: { status: "done" } }],

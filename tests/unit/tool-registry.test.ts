@@ -19,6 +19,8 @@ function fakeHost(tasks: Task[] = [TASK]) {
   const log = { run: [] as Command[], proposed: [] as { tool: string; summary: string }[], charged: [] as { tool: string; cap: number }[], cards: [] as ActionCard[] };
   const uses = new Map<string, number>();
   const host: ToolHost = {
+    turnId: "turn-1",
+    requestId: "req-1",
     run: (command) => {
       log.run.push(command);
       return ok({ result: { id: "new", title: "Done thing" }, duplicate: false, seq: 1 });
@@ -120,6 +122,8 @@ describe("Assistant — one tool registry", () => {
       "check_free",
       "propose_calendar_event",
       "plan_day",
+      "find_flights",
+      "set_home_airport",
     ]);
     expect(new Set(names).size).toBe(names.length);
   });

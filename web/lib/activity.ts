@@ -181,6 +181,12 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return `used ${e.payload.tokens} assistant tokens`;
     case "tool.used":
       return `used the tool ${e.payload.tool.replace(/_/g, " ")}`;
+    case "mcp.server.added":
+      return `added the tool server ${quote(e.payload.name)}`;
+    case "mcp.server.removed":
+      return `removed the tool server ${quote(e.payload.name)}`;
+    case "mcp.server.updated":
+      return e.payload.trusted ? "changed which tools run without asking" : "updated a tool server";
     default: {
       const unhandled: never = e;
       void unhandled;

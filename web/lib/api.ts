@@ -19,6 +19,8 @@ import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema,
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
 import { AgendaSchema } from "../../shared/agenda.ts";
+
+import { type McpServerInput, McpServerInfoSchema, McpServerListSchema } from "../../shared/mcp.ts";
 import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
 import { type CalendarSourceBody, CalendarSourceCreatedSchema, CalendarSourcesPageSchema } from "../../shared/calendar.ts";
 
@@ -125,4 +127,9 @@ export const api = {
   /** K10: 202, the sync runs in the background; its outcome is the source's status. */
   syncCalendarSource: (id: string) => call(z.object({ id: z.string() }), "POST", `/api/v1/calendar/sources/${encodeURIComponent(id)}/sync`),
   pushUnsubscribe: (id: string) => call(PushUnsubscribedSchema, "DELETE", `/api/v1/push/subscriptions/${encodeURIComponent(id)}`),
+  /** M1: connects and lists tools during the call; an OAuth server answers `needs_auth` with its `authorizeUrl`. */
+  mcpServers: () => call(McpServerListSchema, "GET", "/api/v1/mcp/servers"),
+  mcpAdd: (body: McpServerInput) => call(McpServerInfoSchema, "POST", "/api/v1/mcp/servers", body),
+  mcpTrust: (id: string, trusted: string[]) => call(McpServerInfoSchema, "PATCH", `/api/v1/mcp/servers/${encodeURIComponent(id)}`, { trusted }),
+  mcpRemove: (id: string) => call(z.object({ id: z.string() }), "DELETE", `/api/v1/mcp/servers/${encodeURIComponent(id)}`),
 };

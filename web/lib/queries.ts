@@ -15,7 +15,15 @@ export const brainKeys = {
   agenda: () => [...brainKeys.all, "agenda"] as const,
   agendaOf: (from: string, to: string) => [...brainKeys.agenda(), from, to] as const,
   calendarSources: () => [...brainKeys.all, "calendar", "sources"] as const,
+  mcpServers: () => [...brainKeys.all, "mcp-servers"] as const,
 };
+
+/** The user's MCP servers with status and tools (M1); refetched after each change made here. */
+export const mcpServersQuery = () =>
+  queryOptions({
+    queryKey: brainKeys.mcpServers(),
+    queryFn: api.mcpServers,
+  });
 
 export const stateQuery = () =>
   queryOptions({

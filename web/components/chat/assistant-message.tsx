@@ -3,6 +3,7 @@ import { Check, Copy, RefreshCw, RotateCcw, Sparkles, Undo2 } from "lucide-react
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { ActionCard } from "../action-card.tsx";
+import { FlightCard } from "./flight-card.tsx";
 import { Markdown } from "../markdown.tsx";
 import { useAssistantRow } from "./chat-context.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
@@ -18,7 +19,9 @@ const NoText = () => null;
 function CardPart({ toolCallId }: ToolCallMessagePartProps) {
   const id = useAuiState((s) => s.message.id);
   const card = useAssistantRow(id)?.cards.find((c) => c.id === toolCallId);
-  return card ? <ActionCard action={card} /> : null;
+  if (!card) return null;
+  // M23: a flight search's options are a card of their own, not a line saying what was done.
+  return card.flights ? <FlightCard flights={card.flights} /> : <ActionCard action={card} />;
 }
 
 const PARTS = { Text: NoText, tools: { Fallback: CardPart } };
@@ -36,7 +39,8 @@ export function AssistantMessage() {
   const undo = useUndoTurn();
   if (!row) return null;
   const streaming = row.status === "streaming";
-  const changed = row.cards.some((a) => a.status === "done" || a.status === "confirmed");
+  // A flight search changed nothing: no Undo for it (M23).
+  const changed = row.cards.some((a) => !a.flights && (a.status === "done" || a.status === "confirmed"));
   return (
     <MessagePrimitive.Root className="group py-3" aria-busy={streaming}>
       <div className="mb-1 flex items-center gap-2 text-sm font-medium text-stone-700 dark:text-stone-300">

@@ -12,6 +12,7 @@ import { toast } from "sonner";
 import type { Preferences, PreferencesPatch } from "../../../shared/domain.ts";
 import { CalendarSettings } from "../../components/calendar-settings.tsx";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
+import { McpSettings } from "../../components/mcp-settings.tsx";
 import { PushSettings } from "../../components/push-settings.tsx";
 import { SignOutConfirm } from "../../components/sign-out-confirm.tsx";
 import { useSignOut } from "../../hooks/use-sign-out.ts";
@@ -85,6 +86,10 @@ function SettingsView() {
       <section aria-labelledby="calendars-heading" className={card}>
         <h2 id="calendars-heading" className="text-lg font-semibold">Calendars</h2>
         <CalendarSettings />
+      </section>
+      <section aria-labelledby="mcp-heading" className={card}>
+        <h2 id="mcp-heading" className="text-lg font-semibold">Tools (MCP)</h2>
+        <McpSettings />
       </section>
       <section aria-labelledby="device-heading" className={card}>
         <h2 id="device-heading" className="text-lg font-semibold">This device</h2>
