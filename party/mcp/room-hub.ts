@@ -74,7 +74,18 @@ export class RoomMcpHub implements McpHub {
   }
 
   async add(input: McpServerInput, ctx: McpCallContext, callbackUrl: string): Promise<Result<McpAdded>> {
-    const { store } = this.#deps;
+    const { store, ledger } = this.#deps;
+    // H7: the same key again gets the server it added; the fingerprint names the headers, never their values (M2).
+    const request = JSON.stringify({ url: input.url, name: input.name ?? null, headers: Object.keys(input.headers ?? {}).sort() });
+    if (ctx.clientActionId !== undefined) {
+      const prior = ledger.checkAction(ctx.clientActionId, request);
+      if (prior.status === "conflict") return fail("conflict", "this Idempotency-Key was used for another request");
+      if (prior.status === "duplicate" && prior.recorded.event.type === "mcp.server.added") {
+        const existing = store.get(prior.recorded.event.payload.serverId);
+        if (existing) return ok(this.#serverInfo(existing));
+        return fail("not_found", "the server added under this key was removed since");
+      }
+    }
     const verdict = checkEndpoint(input.url, this.#deps.development);
     if (!verdict.ok) return fail("invalid_request", `url: ${verdict.reason}`);
     const servers = store.list();
@@ -89,10 +100,11 @@ export class RoomMcpHub implements McpHub {
     await this.#refresh(id);
     const server = store.get(id);
     if (!server) return fail("conflict", "the server was removed while it was being added");
-    this.#deps.ledger.append({
+    ledger.append({
       type: "mcp.server.added",
       actor: ctx.actor,
       correlationId: ctx.correlationId,
+      ...(ctx.clientActionId !== undefined ? { clientActionId: ctx.clientActionId, request } : {}),
       payload: { serverId: id, name, url, status: server.status, tools: server.tools.map((t) => t.name) },
     });
     this.#deps.onToolsChanged();
