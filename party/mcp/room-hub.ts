@@ -15,7 +15,7 @@ import { MAX_MCP_SERVERS, MAX_MCP_TOOLS, type McpServerInfo, type McpServerInput
 import { toolUses } from "../chat/budget.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { checkEndpoint } from "../push/endpoint-guard.ts";
-import { CALL_TIMEOUT_MS, connect, type ConnectOptions, finishAuth } from "./connect.ts";
+import { CALL_TIMEOUT_MS, CONNECT_TIMEOUT_MS, connect, type ConnectOptions, finishAuth } from "./connect.ts";
 import type { JsonSchemaObject, McpAdded, McpCallContext, McpCallOutput, McpHub, McpToolInfo } from "./hub.ts";
 import { namespaced, serverSlug } from "./naming.ts";
 import { RoomOAuthProvider } from "./oauth-provider.ts";
@@ -243,7 +243,7 @@ export class RoomMcpHub implements McpHub {
       return;
     }
     try {
-      const listed = await outcome.client.listTools(undefined, { timeout: CALL_TIMEOUT_MS });
+      const listed = await outcome.client.listTools(undefined, { timeout: CONNECT_TIMEOUT_MS });
       const tools = cacheTools(server.slug, listed.tools);
       this.#clients.set(id, outcome.client);
       this.#deps.store.update(id, { status: "ok", lastSeenAt: this.#deps.now(), tools });
