@@ -313,7 +313,7 @@ export class RoomMcpHub implements McpHub {
       url: server.url,
       status: server.status,
       lastSeenAt: server.lastSeenAt === null ? null : new Date(server.lastSeenAt).toISOString(),
-      tools: server.tools.map((t) => ({ name: t.name, readOnly: t.readOnly, trusted: server.trusted.includes(t.name), title: t.title })),
+      tools: server.tools.map((t) => ({ name: t.name, readOnly: t.readOnly, trusted: server.trusted.includes(t.name), title: t.title, dailyCap: dailyCapOf(t.name, this.#deps.dailyCap) })),
       ...(authorizeUrl ? { authorizeUrl } : {}),
     };
   }

@@ -49,8 +49,8 @@ describe("MCP — servers as tools (local server, SDK test servers)", () => {
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ name: "Flights", status: "ok" });
     expect(added.body.tools).toEqual([
-      { name: "flights__search_flights", readOnly: true, trusted: false, title: "Search flights" },
-      { name: "flights__cancel_booking", readOnly: false, trusted: false, title: "Cancel booking" },
+      { name: "flights__search_flights", readOnly: true, trusted: false, title: "Search flights", dailyCap: 10 },
+      { name: "flights__cancel_booking", readOnly: false, trusted: false, title: "Cancel booking", dailyCap: 50 },
     ]);
     const listed = await api<{ servers: McpServerInfo[] }>("GET", "/api/v1/mcp/servers");
     expect(listed.body.servers.map((s) => s.id)).toEqual([added.body.id]);

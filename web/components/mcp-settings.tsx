@@ -13,7 +13,7 @@ import { formatMoment } from "../../shared/format.ts";
 import type { McpServerInfo, McpServerInput } from "../../shared/mcp.ts";
 import { useZone } from "../hooks/use-zone.ts";
 import { api } from "../lib/api.ts";
-import { mcpServersQuery } from "../lib/queries.ts";
+import { mcpServersQuery, stateQuery } from "../lib/queries.ts";
 
 const input =
   "mt-1 block min-h-11 w-full rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900";
@@ -115,6 +115,8 @@ function statusText(server: McpServerInfo, zone: string): string {
 function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: () => Promise<void> }) {
   const { zone } = useZone();
   const headingId = useId();
+  // Today's uses, from the room's usage (M10): the state is kept current by the socket.
+  const usage = useQuery(stateQuery()).data?.usage.tools ?? {};
   const trust = useMutation({
     mutationFn: (trusted: string[]) => api.mcpTrust(server.id, trusted),
     onSuccess: onChanged,
@@ -152,6 +154,11 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
             <li key={tool.name} className="flex min-h-11 flex-wrap items-center gap-2 py-1 text-sm">
               <span className="min-w-0 flex-1">
                 {tool.title ?? tool.name} <code className="text-xs text-stone-500">{tool.name}</code>
+                {tool.dailyCap !== undefined && (
+                  <span className="block text-xs text-stone-600 dark:text-stone-400">
+                    {usage[tool.name] ?? 0} of {tool.dailyCap} uses today
+                  </span>
+                )}
               </span>
               {tool.readOnly ? (
                 <span className="text-xs text-stone-600 dark:text-stone-400">Read-only · runs directly</span>
