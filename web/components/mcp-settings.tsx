@@ -113,13 +113,17 @@ function statusText(server: McpServerInfo, zone: string): string {
 }
 
 function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: () => Promise<void> }) {
+  const queryClient = useQueryClient();
   const { zone } = useZone();
   const headingId = useId();
   // Today's uses, from the room's usage (M10): the state is kept current by the socket.
   const usage = useQuery(stateQuery()).data?.usage.tools ?? {};
   const trust = useMutation({
     mutationFn: (trusted: string[]) => api.mcpTrust(server.id, trusted),
-    onSuccess: onChanged,
+    // The answer is the server as saved: shown at once, so the box never flips back while the list refetches.
+    onSuccess: (saved) => {
+      queryClient.setQueryData(mcpServersQuery().queryKey, (list) => (list ? { servers: list.servers.map((s) => (s.id === saved.id ? saved : s)) } : list));
+    },
     onError: (error) => toast.error(`Not changed: ${message(error)}`),
   });
   const remove = useMutation({
@@ -130,8 +134,13 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
     },
     onError: (error) => toast.error(`Not removed: ${message(error)}`),
   });
-  // While a change is saving, the boxes show what was asked (the list is refetched when it lands).
-  const trusted = trust.isPending && trust.variables ? trust.variables : server.tools.filter((t) => t.trusted).map((t) => t.name);
+  // While a change is saving, the boxes show what was asked — set in the click's own render, so a box never flips back.
+  const [asked, setAsked] = useState<string[] | null>(null);
+  const trusted = asked ?? server.tools.filter((t) => t.trusted).map((t) => t.name);
+  const setTrusted = (next: string[]) => {
+    setAsked(next);
+    trust.mutate(next, { onSettled: () => setAsked(null) });
+  };
   const tone = server.status === "ok" ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200";
   return (
     <li aria-labelledby={headingId} className="rounded-lg border border-stone-200 p-3 dark:border-stone-800" data-testid="mcp-server">
@@ -170,7 +179,7 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
                     aria-label={`Run ${tool.title ?? tool.name} without asking`}
                     checked={trusted.includes(tool.name)}
                     disabled={trust.isPending}
-                    onChange={(e) => trust.mutate(e.target.checked ? [...trusted, tool.name] : trusted.filter((n) => n !== tool.name))}
+                    onChange={(e) => setTrusted(e.target.checked ? [...trusted, tool.name] : trusted.filter((n) => n !== tool.name))}
                   />
                   {trusted.includes(tool.name) ? "Runs without asking" : "Asks first · run without asking"}
                 </label>
