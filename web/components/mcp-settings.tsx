@@ -147,7 +147,7 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
       <div className="flex flex-wrap items-center gap-2">
         <h4 id={headingId} className="font-medium">{server.name}</h4>
         <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${tone}`}>{statusText(server, zone)}</span>
-        <span className="min-w-0 flex-1 truncate text-xs text-stone-500" title={server.url}>{server.url}</span>
+        <span className="order-last min-w-0 basis-full truncate text-xs text-stone-500 sm:order-none sm:basis-auto sm:flex-1" title={server.url}>{server.url}</span>
         {server.status === "needs_auth" && server.authorizeUrl && (
           <a href={server.authorizeUrl} className={`${button} inline-flex items-center bg-indigo-600 text-white hover:bg-indigo-500`}>
             Connect
@@ -162,7 +162,7 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
           {server.tools.map((tool) => (
             <li key={tool.name} className="flex min-h-11 flex-wrap items-center gap-2 py-1 text-sm">
               <span className="min-w-0 flex-1">
-                {tool.title ?? tool.name} <code className="text-xs text-stone-500">{tool.name}</code>
+                {tool.title ?? tool.name} <code className="text-xs break-all text-stone-500">{tool.name}</code>
                 {tool.dailyCap !== undefined && (
                   <span className="block text-xs text-stone-600 dark:text-stone-400">
                     {usage[tool.name] ?? 0} of {tool.dailyCap} uses today
@@ -170,9 +170,9 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
                 )}
               </span>
               {tool.readOnly ? (
-                <span className="text-xs text-stone-600 dark:text-stone-400">Read-only · runs directly</span>
+                <span className="shrink-0 text-xs text-stone-600 dark:text-stone-400">Read-only · runs directly</span>
               ) : (
-                <label className="inline-flex min-h-11 cursor-pointer items-center gap-2 text-xs">
+                <label className="inline-flex min-h-11 shrink-0 cursor-pointer items-center gap-2 text-xs">
                   <input
                     type="checkbox"
                     className="size-4"
