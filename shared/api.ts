@@ -48,7 +48,7 @@ export const UsageSchema = z.strictObject({
   tokens: z.number().min(0),
   /** `LLM_DAILY_TOKEN_BUDGET`. */
   tokenBudget: z.number().min(0),
-  /** Uses of each tool today, by tool name (capped by `TOOL_DAILY_CAP`). */
+  /** Uses of each tool today, by tool name (capped by `TOOL_DAILY_CAP`; MCP tools, named `<server>__<tool>`, by `MCP_TOOL_DAILY_CAP`, M10). */
   tools: z.record(z.string(), z.number().int().min(0)),
 });
 export type Usage = z.infer<typeof UsageSchema>;

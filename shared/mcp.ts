@@ -48,6 +48,8 @@ export const McpToolSummarySchema = z.strictObject({
   trusted: z.boolean(),
   /** Optional; the server's own title or description, shortened. */
   title: z.string().optional(),
+  /** Uses a day (M10, M11); today's count is the state's `usage.tools[name]`. Optional; older rooms omit it. */
+  dailyCap: z.number().int().min(1).optional(),
 });
 export type McpToolSummary = z.infer<typeof McpToolSummarySchema>;
 

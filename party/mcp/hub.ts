@@ -32,7 +32,7 @@ export type McpToolInfo = {
 };
 
 /** Who calls and under which request (for `tool.used`'s attribution and the log). */
-export type McpCallContext = { actor: Actor; correlationId: string };
+export type McpCallContext = { actor: Actor; correlationId: string; clientActionId?: string | undefined };
 
 /** A call's output (M9): `content` is the text, capped; `structured` is the server's `structuredContent` when it parsed as JSON within the cap. */
 export type McpCallOutput = { content: string; structured?: unknown };

@@ -77,6 +77,8 @@ export class RoomOAuthProvider implements OAuthClientProvider {
   }
 
   redirectToAuthorization(url: URL): void {
+    // The URL comes from the server's metadata and becomes a link in Settings: only a web address, never `javascript:` or `data:`.
+    if (url.protocol !== "https:" && url.protocol !== "http:") return;
     this.#store.setSecret(this.#serverId, "authorize_url", url.toString());
   }
 

@@ -15,7 +15,7 @@ import { MAX_MCP_SERVERS, MAX_MCP_TOOLS, type McpServerInfo, type McpServerInput
 import { toolUses } from "../chat/budget.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { checkEndpoint } from "../push/endpoint-guard.ts";
-import { CALL_TIMEOUT_MS, connect, type ConnectOptions, finishAuth } from "./connect.ts";
+import { CALL_TIMEOUT_MS, CONNECT_TIMEOUT_MS, connect, type ConnectOptions, finishAuth } from "./connect.ts";
 import type { JsonSchemaObject, McpAdded, McpCallContext, McpCallOutput, McpHub, McpToolInfo } from "./hub.ts";
 import { namespaced, serverSlug } from "./naming.ts";
 import { RoomOAuthProvider } from "./oauth-provider.ts";
@@ -74,7 +74,18 @@ export class RoomMcpHub implements McpHub {
   }
 
   async add(input: McpServerInput, ctx: McpCallContext, callbackUrl: string): Promise<Result<McpAdded>> {
-    const { store } = this.#deps;
+    const { store, ledger } = this.#deps;
+    // H7: the same key again gets the server it added; the fingerprint names the headers, never their values (M2).
+    const request = JSON.stringify({ url: input.url, name: input.name ?? null, headers: Object.keys(input.headers ?? {}).sort() });
+    if (ctx.clientActionId !== undefined) {
+      const prior = ledger.checkAction(ctx.clientActionId, request);
+      if (prior.status === "conflict") return fail("conflict", "this Idempotency-Key was used for another request");
+      if (prior.status === "duplicate" && prior.recorded.event.type === "mcp.server.added") {
+        const existing = store.get(prior.recorded.event.payload.serverId);
+        if (existing) return ok(this.#serverInfo(existing));
+        return fail("not_found", "the server added under this key was removed since");
+      }
+    }
     const verdict = checkEndpoint(input.url, this.#deps.development);
     if (!verdict.ok) return fail("invalid_request", `url: ${verdict.reason}`);
     const servers = store.list();
@@ -89,10 +100,11 @@ export class RoomMcpHub implements McpHub {
     await this.#refresh(id);
     const server = store.get(id);
     if (!server) return fail("conflict", "the server was removed while it was being added");
-    this.#deps.ledger.append({
+    ledger.append({
       type: "mcp.server.added",
       actor: ctx.actor,
       correlationId: ctx.correlationId,
+      ...(ctx.clientActionId !== undefined ? { clientActionId: ctx.clientActionId, request } : {}),
       payload: { serverId: id, name, url, status: server.status, tools: server.tools.map((t) => t.name) },
     });
     this.#deps.onToolsChanged();
@@ -231,7 +243,7 @@ export class RoomMcpHub implements McpHub {
       return;
     }
     try {
-      const listed = await outcome.client.listTools(undefined, { timeout: CALL_TIMEOUT_MS });
+      const listed = await outcome.client.listTools(undefined, { timeout: CONNECT_TIMEOUT_MS });
       const tools = cacheTools(server.slug, listed.tools);
       this.#clients.set(id, outcome.client);
       this.#deps.store.update(id, { status: "ok", lastSeenAt: this.#deps.now(), tools });
@@ -301,7 +313,7 @@ export class RoomMcpHub implements McpHub {
       url: server.url,
       status: server.status,
       lastSeenAt: server.lastSeenAt === null ? null : new Date(server.lastSeenAt).toISOString(),
-      tools: server.tools.map((t) => ({ name: t.name, readOnly: t.readOnly, trusted: server.trusted.includes(t.name), title: t.title })),
+      tools: server.tools.map((t) => ({ name: t.name, readOnly: t.readOnly, trusted: server.trusted.includes(t.name), title: t.title, dailyCap: dailyCapOf(t.name, this.#deps.dailyCap) })),
       ...(authorizeUrl ? { authorizeUrl } : {}),
     };
   }

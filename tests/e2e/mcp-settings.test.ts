@@ -40,6 +40,7 @@ describe("Web app — Settings → Tools (MCP)", () => {
     const row = serverRow(laptop, "Flights");
     await row.getByText("Connected").waitFor();
     await row.getByText("Read-only · runs directly").waitFor();
+    await row.getByText("0 of 10 uses today").waitFor();
     const trust = row.getByRole("checkbox", { name: "Run Cancel booking without asking" });
     expect(await trust.isChecked()).toBe(false);
 

@@ -49,8 +49,8 @@ describe("MCP — servers as tools (local server, SDK test servers)", () => {
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ name: "Flights", status: "ok" });
     expect(added.body.tools).toEqual([
-      { name: "flights__search_flights", readOnly: true, trusted: false, title: "Search flights" },
-      { name: "flights__cancel_booking", readOnly: false, trusted: false, title: "Cancel booking" },
+      { name: "flights__search_flights", readOnly: true, trusted: false, title: "Search flights", dailyCap: 10 },
+      { name: "flights__cancel_booking", readOnly: false, trusted: false, title: "Cancel booking", dailyCap: 50 },
     ]);
     const listed = await api<{ servers: McpServerInfo[] }>("GET", "/api/v1/mcp/servers");
     expect(listed.body.servers.map((s) => s.id)).toEqual([added.body.id]);
@@ -164,6 +164,23 @@ describe("MCP — servers as tools (local server, SDK test servers)", () => {
     // Tokens are secrets: nowhere in answers or the ledger.
     const events = JSON.stringify(await api("GET", "/api/v1/events?limit=1000"));
     expect(events).not.toMatch(/access_token|refresh_token|code_verifier/);
+  });
+
+  it("[M4] [M2] in workerd: an SSE-only server is reached by fallback; a bearer header is sent and never echoed", async () => {
+    const legacy = await startMcpServer({ sse: true });
+    const guarded = await startMcpServer({ bearer: "tok-workerd-123" });
+    try {
+      const { api, token } = await user("mcp-sse");
+      const viaSse = await add(api, { url: legacy.url, name: "Legacy" });
+      expect(viaSse.body).toMatchObject({ status: "ok", tools: [expect.objectContaining({ name: "legacy__search_flights" }), expect.anything()] });
+      const turn = await say(api, token, `use legacy__search_flights with ${JSON.stringify(SEARCH)}`);
+      expect(turn.text).toContain("7 offers");
+      const withBearer = await add(api, { url: guarded.url, name: "Guarded", headers: { Authorization: "Bearer tok-workerd-123" } });
+      expect(withBearer.body.status).toBe("ok");
+      expect(JSON.stringify([withBearer.body, await api("GET", "/api/v1/mcp/servers"), await api("GET", "/api/v1/events?limit=1000")])).not.toContain("tok-workerd-123");
+    } finally {
+      await Promise.all([legacy.close(), guarded.close()]);
+    }
   });
 
   it("[M13] a forged state reaches no room", async () => {

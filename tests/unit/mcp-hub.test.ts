@@ -109,6 +109,18 @@ describe("MCP — the room's hub (Node, SDK test servers)", () => {
     expect(hub.servers()[0]).toMatchObject({ status: "unreachable", lastSeenAt: "2027-01-10T12:00:00.000Z" });
   });
 
+  it("[M1] [H7] adding again under the same Idempotency-Key answers the same server and adds nothing", async () => {
+    const { hub, ledger } = room({ now: () => Date.now() });
+    const keyed = { ...USER, clientActionId: "add-flights-0001" };
+    const first = await hub.add({ url: flights.url, name: "Keyed", headers: { "X-Key": "v-secret" } }, keyed, CALLBACK);
+    const again = await hub.add({ url: flights.url, name: "Keyed", headers: { "X-Key": "v-secret" } }, keyed, CALLBACK);
+    expect(first.ok && again.ok && again.value.id === first.value.id).toBe(true);
+    expect(hub.servers()).toHaveLength(1);
+    const other = await hub.add({ url: flights.url, name: "Other" }, keyed, CALLBACK);
+    expect(!other.ok && other.error.code).toBe("conflict");
+    expect(JSON.stringify(ledger.since(0, 100))).not.toContain("v-secret");
+  });
+
   it("[M7] a hub built again over the same SQL (a wake) has the servers and tools before any connection", async () => {
     const first = room({ now: () => Date.now() });
     await first.hub.add({ url: flights.url, name: "Flights" }, USER, CALLBACK);

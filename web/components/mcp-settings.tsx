@@ -13,7 +13,7 @@ import { formatMoment } from "../../shared/format.ts";
 import type { McpServerInfo, McpServerInput } from "../../shared/mcp.ts";
 import { useZone } from "../hooks/use-zone.ts";
 import { api } from "../lib/api.ts";
-import { mcpServersQuery } from "../lib/queries.ts";
+import { mcpServersQuery, stateQuery } from "../lib/queries.ts";
 
 const input =
   "mt-1 block min-h-11 w-full rounded-lg border border-stone-300 bg-white px-3 py-2 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-stone-700 dark:bg-stone-900";
@@ -113,11 +113,17 @@ function statusText(server: McpServerInfo, zone: string): string {
 }
 
 function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: () => Promise<void> }) {
+  const queryClient = useQueryClient();
   const { zone } = useZone();
   const headingId = useId();
+  // Today's uses, from the room's usage (M10): the state is kept current by the socket.
+  const usage = useQuery(stateQuery()).data?.usage.tools ?? {};
   const trust = useMutation({
     mutationFn: (trusted: string[]) => api.mcpTrust(server.id, trusted),
-    onSuccess: onChanged,
+    // The answer is the server as saved: shown at once, so the box never flips back while the list refetches.
+    onSuccess: (saved) => {
+      queryClient.setQueryData(mcpServersQuery().queryKey, (list) => (list ? { servers: list.servers.map((s) => (s.id === saved.id ? saved : s)) } : list));
+    },
     onError: (error) => toast.error(`Not changed: ${message(error)}`),
   });
   const remove = useMutation({
@@ -128,15 +134,20 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
     },
     onError: (error) => toast.error(`Not removed: ${message(error)}`),
   });
-  // While a change is saving, the boxes show what was asked (the list is refetched when it lands).
-  const trusted = trust.isPending && trust.variables ? trust.variables : server.tools.filter((t) => t.trusted).map((t) => t.name);
+  // While a change is saving, the boxes show what was asked — set in the click's own render, so a box never flips back.
+  const [asked, setAsked] = useState<string[] | null>(null);
+  const trusted = asked ?? server.tools.filter((t) => t.trusted).map((t) => t.name);
+  const setTrusted = (next: string[]) => {
+    setAsked(next);
+    trust.mutate(next, { onSettled: () => setAsked(null) });
+  };
   const tone = server.status === "ok" ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200";
   return (
     <li aria-labelledby={headingId} className="rounded-lg border border-stone-200 p-3 dark:border-stone-800" data-testid="mcp-server">
       <div className="flex flex-wrap items-center gap-2">
         <h4 id={headingId} className="font-medium">{server.name}</h4>
         <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${tone}`}>{statusText(server, zone)}</span>
-        <span className="min-w-0 flex-1 truncate text-xs text-stone-500" title={server.url}>{server.url}</span>
+        <span className="order-last min-w-0 basis-full truncate text-xs text-stone-500 sm:order-none sm:basis-auto sm:flex-1" title={server.url}>{server.url}</span>
         {server.status === "needs_auth" && server.authorizeUrl && (
           <a href={server.authorizeUrl} className={`${button} inline-flex items-center bg-indigo-600 text-white hover:bg-indigo-500`}>
             Connect
@@ -151,19 +162,24 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
           {server.tools.map((tool) => (
             <li key={tool.name} className="flex min-h-11 flex-wrap items-center gap-2 py-1 text-sm">
               <span className="min-w-0 flex-1">
-                {tool.title ?? tool.name} <code className="text-xs text-stone-500">{tool.name}</code>
+                {tool.title ?? tool.name} <code className="text-xs break-all text-stone-500">{tool.name}</code>
+                {tool.dailyCap !== undefined && (
+                  <span className="block text-xs text-stone-600 dark:text-stone-400">
+                    {usage[tool.name] ?? 0} of {tool.dailyCap} uses today
+                  </span>
+                )}
               </span>
               {tool.readOnly ? (
-                <span className="text-xs text-stone-600 dark:text-stone-400">Read-only · runs directly</span>
+                <span className="shrink-0 text-xs text-stone-600 dark:text-stone-400">Read-only · runs directly</span>
               ) : (
-                <label className="inline-flex min-h-11 cursor-pointer items-center gap-2 text-xs">
+                <label className="inline-flex min-h-11 shrink-0 cursor-pointer items-center gap-2 text-xs">
                   <input
                     type="checkbox"
                     className="size-4"
                     aria-label={`Run ${tool.title ?? tool.name} without asking`}
                     checked={trusted.includes(tool.name)}
                     disabled={trust.isPending}
-                    onChange={(e) => trust.mutate(e.target.checked ? [...trusted, tool.name] : trusted.filter((n) => n !== tool.name))}
+                    onChange={(e) => setTrusted(e.target.checked ? [...trusted, tool.name] : trusted.filter((n) => n !== tool.name))}
                   />
                   {trusted.includes(tool.name) ? "Runs without asking" : "Asks first · run without asking"}
                 </label>
