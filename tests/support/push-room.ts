@@ -30,7 +30,10 @@ export function fakePort() {
   const outcomes: PushOutcome[] = [];
   /** While `holding`, each answer waits until `release()`: a push in flight. */
   const held: (() => void)[] = [];
+  const waiting: (() => void)[] = [];
   const fake = {
+    /** Resolves when the port is next called (a send has started). */
+    nextSend: () => new Promise<void>((resolve) => waiting.push(resolve)),
     sent,
     outcomes,
     holding: false,
@@ -39,6 +42,7 @@ export function fakePort() {
     },
     port: async (message: PushMessage): Promise<PushOutcome> => {
       sent.push(message);
+      for (const wake of waiting.splice(0)) wake();
       const outcome = outcomes.shift() ?? { kind: "sent", status: 201 };
       if (!fake.holding) return outcome;
       return new Promise<PushOutcome>((resolve) => held.push(() => resolve(outcome)));

@@ -243,7 +243,9 @@ describe("Push — the room delivers once (N10–N14)", () => {
     const set = await api("POST", "/api/v1/reminders", { at: new Date(room.clock + MIN).toISOString(), title: "In flight" });
     expect(set.status).toBe(201);
     room.clock += MIN;
+    const sending = fake.nextSend();
     const alarm = room.room.alarm();
+    await sending;
     const n = Object.values(room.room.ledger.state.notifications).find((x) => x.title === "In flight")!;
     expect(payloads(fake.sent)).toEqual([expect.objectContaining({ type: "notification", id: n.id })]);
     expect((await api("POST", `/api/v1/notifications/${n.id}/ack`, undefined, "laptop")).status).toBe(200);
