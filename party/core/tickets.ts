@@ -14,6 +14,7 @@
 import { base64url } from "jose";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { SqlTables, type SqlStore } from "./sql.ts";
+import { derivedHmacKey } from "./derived-key.ts";
 
 export const TICKET_TTL_MS = 60_000;
 /** How far a ticket's expiry may lie beyond a fresh ticket's, for clocks of two machines that disagree a little. */
@@ -29,31 +30,13 @@ export type TicketClaims = { userId: string; expiresAt: number; nonce: string };
 export type IssuedTicket = { ticket: string; expiresAt: string };
 
 const utf8 = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
 
 /**
  * The ticket key for a server secret: HKDF-SHA256 with its own `info`, so it
  * differs from the secret even when the secret also signs JWTs (AUTH_SECRET).
  * Derived once per isolate and secret.
  */
-export function ticketKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle
-      .importKey("raw", utf8.encode(secret), "HKDF", false, ["deriveKey"])
-      .then((material) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: utf8.encode("micro-cos"), info: utf8.encode("socket tickets v1") },
-          material,
-          { name: "HMAC", hash: "SHA-256", length: 256 },
-          false,
-          ["sign", "verify"],
-        ),
-      );
-    keys.set(secret, key);
-  }
-  return key;
-}
+export const ticketKey = (secret: string): Promise<CryptoKey> => derivedHmacKey(secret, "socket tickets v1");
 
 /** A fresh ticket for `userId`, valid for TICKET_TTL_MS from `now`. Nothing is stored: the mac is the proof. */
 export async function issueTicket(key: CryptoKey, userId: string, now: number): Promise<IssuedTicket> {

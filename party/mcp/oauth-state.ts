@@ -10,6 +10,7 @@
  */
 import { base64url } from "jose";
 import { fail, ok, type Result } from "../../shared/errors.ts";
+import { derivedHmacKey } from "../core/derived-key.ts";
 
 /** How long the user has to approve at the authorization server. */
 export const STATE_TTL_MS = 15 * 60_000;
@@ -19,26 +20,8 @@ const FORMAT = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9-]{1,64})\.(\d{13,15})\.([A-
 export type StateClaims = { userId: string; serverId: string; expiresAt: number; nonce: string };
 
 const utf8 = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
 
-export function stateKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle
-      .importKey("raw", utf8.encode(secret), "HKDF", false, ["deriveKey"])
-      .then((material) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: utf8.encode("micro-cos"), info: utf8.encode("mcp oauth state v1") },
-          material,
-          { name: "HMAC", hash: "SHA-256", length: 256 },
-          false,
-          ["sign", "verify"],
-        ),
-      );
-    keys.set(secret, key);
-  }
-  return key;
-}
+export const stateKey = (secret: string): Promise<CryptoKey> => derivedHmacKey(secret, "mcp oauth state v1");
 
 export async function signState(key: CryptoKey, userId: string, serverId: string, now: number): Promise<{ state: string; nonce: string }> {
   const nonce = base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
