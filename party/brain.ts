@@ -77,10 +77,12 @@ export class Brain extends YServer {
       doc: this.document,
       now: () => this.now(),
       clients: () => (this.#clientCache ??= [...this.getConnections()].map((c) => this.#client(c))),
+      // The origin of a device's Yjs transaction is its connection object itself (y-partyserver). It is
+      // matched by identity, never looked up by id: a device that dropped off the network and came back
+      // can hold a second socket under the same id until the first one times out (getConnection throws then).
       clientOf: (origin) => {
-        if (typeof origin !== "object" || origin === null || !("id" in origin) || typeof origin.id !== "string") return null;
-        const connection = this.getConnection(origin.id);
-        return connection ? this.#client(connection) : null;
+        for (const connection of this.getConnections()) if (connection === origin) return this.#client(connection);
+        return null;
       },
       setAlarm: (at) => void this.ctx.storage.setAlarm(at),
       log,

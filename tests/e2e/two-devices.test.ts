@@ -148,7 +148,8 @@ describe("Web app — two browser contexts as two devices of one user", () => {
           const token = await a.evaluate(() => localStorage.getItem("micro-cos.token"));
           const state = (await (await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${token}` } })).json()) as { notes?: { body?: string }[] };
           const room = JSON.stringify(state.notes?.map((n) => n.body) ?? state);
-          throw new Error(`${page === a ? "a" : "b"} never showed both edits (last ${JSON.stringify(seen)}); ${facts.join("; ")}; the room's notes ${room}`, { cause: error });
+          const warnings = server.output().split("\n").filter((line) => /yjs|refused|frame|socket/.test(line)).slice(-15).join(" | ");
+          throw new Error(`${page === a ? "a" : "b"} never showed both edits (last ${JSON.stringify(seen)}); ${facts.join("; ")}; the room's notes ${room}; the server said: ${warnings || "nothing"}`, { cause: error });
         });
     }
   });

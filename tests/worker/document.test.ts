@@ -40,6 +40,29 @@ describe("Brain — the live document", () => {
     b.disconnect();
   });
 
+  it("[P17][D5] back from a dropped network under the same connection id, the device's offline edit reaches the room and the other device", async () => {
+    const token = await login(freshUser("dropped"));
+    const a = new YjsDevice(token, "laptop");
+    const b = new YjsDevice(token, "phone", "same-connection-id");
+    await a.connect();
+    await b.connect();
+    a.addNote("n1", "");
+    await a.settle();
+    await YjsDevice.until([b], () => b.noteBody("n1") === "", "the note reaches b");
+    // The network drops under b: the room still holds b's socket, open, when b comes back under the same id.
+    const stale = b.drop();
+    (b.notes().get("n1")!.get("body") as Y.Text).insert(0, "Written offline. ");
+    (a.notes().get("n1")!.get("body") as Y.Text).insert(0, "Written online.");
+    await a.settle();
+    await b.connect();
+    await b.settle();
+    await YjsDevice.until([a, b], () => [a, b].every((d) => d.noteBody("n1").includes("Written offline.") && d.noteBody("n1").includes("Written online.")), "both edits on both devices");
+    expect((await state(token)).notes.map((n) => n.body)).toEqual([a.noteBody("n1")]);
+    stale?.close();
+    a.disconnect();
+    b.disconnect();
+  });
+
   it("[D4] a task created over HTTP or by the assistant appears live on every device", async () => {
     const user = freshUser("live");
     const token = await login(user);

@@ -70,10 +70,14 @@ export async function ticket(token: string): Promise<string> {
   return ((await res.json()) as { ticket: string }).ticket;
 }
 
-/** `headers`: more headers on the upgrade request, e.g. a browser's `user-agent` (P16). */
-export async function connect(token: string, deviceId = "device-1", headers: Record<string, string> = {}): Promise<TestSocket> {
+/**
+ * `headers`: more headers on the upgrade request, e.g. a browser's `user-agent` (P16);
+ * `connectionId`: the socket's id (the provider's `_pk`), to open two sockets under one id (P17).
+ */
+export async function connect(token: string, deviceId = "device-1", headers: Record<string, string> = {}, connectionId?: string): Promise<TestSocket> {
   const t = await ticket(token);
-  const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}`, { headers: { ...headers, upgrade: "websocket" } });
+  const pk = connectionId === undefined ? "" : `&_pk=${encodeURIComponent(connectionId)}`;
+  const res = await SELF.fetch(`${BASE}/api/v1/socket?ticket=${encodeURIComponent(t)}${pk}`, { headers: { ...headers, upgrade: "websocket" } });
   const ws = res.webSocket;
   if (!ws) throw new Error(`no websocket: ${res.status} ${await res.text()}`);
   ws.accept();

@@ -19,9 +19,13 @@ export class YjsDevice {
   #deviceId: string;
   #synced = false;
 
-  constructor(token: string, deviceId: string) {
+  #connectionId: string | undefined;
+
+  /** `connectionId`: every socket of this device opens under that id (the provider's `_pk`, P17). */
+  constructor(token: string, deviceId: string, connectionId?: string) {
     this.#token = token;
     this.#deviceId = deviceId;
+    this.#connectionId = connectionId;
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE || !this.socket) return;
       const encoder = encoding.createEncoder();
@@ -36,7 +40,7 @@ export class YjsDevice {
   }
 
   async connect(): Promise<void> {
-    const socket = await connect(this.#token, this.#deviceId);
+    const socket = await connect(this.#token, this.#deviceId, {}, this.#connectionId);
     this.socket = socket;
     this.#synced = false;
     socket.ws.addEventListener("message", (e) => {
@@ -61,6 +65,13 @@ export class YjsDevice {
   disconnect(): void {
     this.socket?.close();
     this.socket = null;
+  }
+
+  /** Goes offline as a dropped network does: this side stops using the socket, and the room never hears it close. */
+  drop(): TestSocket | null {
+    const dropped = this.socket;
+    this.socket = null;
+    return dropped;
   }
 
   /** Waits until the room has answered a ping: every frame sent before it has been handled. */

@@ -74,6 +74,8 @@ const PING_EVERY_MS = 25_000;
 
 /** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
 const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
+/** A connection id (the provider's `_pk`): 20 url-safe characters, new for every socket (P17). */
+const newConnectionId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 20);
 
 
 
@@ -148,6 +150,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       params: async () => {
         const { ticket } = await api.socketTicket();
         if (cancelled) throw new Error("this connection was closed before it opened");
+        // A fresh connection id for every socket (P17): a socket dropped by the network (offline) stays
+        // open on the server until it times out, and a new one under the same id would be confused with it.
+        p.id = newConnectionId();
         return { ticket };
       },
       disableBc: true,
