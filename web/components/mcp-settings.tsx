@@ -85,11 +85,11 @@ function AddServerForm({ adding, onAdd }: { adding: boolean; onAdd: (body: McpSe
         <input id={`${id}-url`} className={input} type="url" required inputMode="url" placeholder="https://example.com/mcp" value={url} onChange={(e) => setUrl(e.target.value)} />
       </label>
       <label className="text-sm font-medium" htmlFor={`${id}-name`}>
-        Name <span className="font-normal text-stone-500">(optional)</span>
+        Name <span className="font-normal text-stone-600 dark:text-stone-400">(optional)</span>
         <input id={`${id}-name`} className={input} maxLength={40} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <label className="text-sm font-medium" htmlFor={`${id}-token`}>
-        Bearer token <span className="font-normal text-stone-500">(optional)</span>
+        Bearer token <span className="font-normal text-stone-600 dark:text-stone-400">(optional)</span>
         <input id={`${id}-token`} className={input} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
       </label>
       <div className="sm:col-span-2">
@@ -147,7 +147,7 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
       <div className="flex flex-wrap items-center gap-2">
         <h4 id={headingId} className="font-medium">{server.name}</h4>
         <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${tone}`}>{statusText(server, zone)}</span>
-        <span className="order-last min-w-0 basis-full truncate text-xs text-stone-500 sm:order-none sm:basis-auto sm:flex-1" title={server.url}>{server.url}</span>
+        <span className="order-last min-w-0 basis-full truncate text-xs text-stone-600 dark:text-stone-400 sm:order-none sm:basis-auto sm:flex-1" title={server.url}>{server.url}</span>
         {server.status === "needs_auth" && server.authorizeUrl && (
           <a href={server.authorizeUrl} className={`${button} inline-flex items-center bg-indigo-600 text-white hover:bg-indigo-500`}>
             Connect
@@ -162,7 +162,7 @@ function ServerRow({ server, onChanged }: { server: McpServerInfo; onChanged: ()
           {server.tools.map((tool) => (
             <li key={tool.name} className="flex min-h-11 flex-wrap items-center gap-2 py-1 text-sm">
               <span className="min-w-0 flex-1">
-                {tool.title ?? tool.name} <code className="text-xs break-all text-stone-500">{tool.name}</code>
+                {tool.title ?? tool.name} <code className="text-xs break-all text-stone-600 dark:text-stone-400">{tool.name}</code>
                 {tool.dailyCap !== undefined && (
                   <span className="block text-xs text-stone-600 dark:text-stone-400">
                     {usage[tool.name] ?? 0} of {tool.dailyCap} uses today
