@@ -53,7 +53,7 @@ describe("Web app — Settings → Calendars", () => {
     await page.getByLabel("Server address").fill(`${radicale.origin}/`);
     await page.getByLabel("Username").fill(radicale.username);
     await page.getByLabel("Password").fill(radicale.password);
-    await page.getByLabel("Name (optional)").fill("Work");
+    await page.getByLabel("Calendar name (optional)").fill("Work");
     await page.getByRole("button", { name: "Add calendar" }).click();
     await row(page, "Work").getByText("Synced just now").waitFor({ timeout: 30_000 });
     // The password left the form once the room had it.
@@ -61,12 +61,12 @@ describe("Web app — Settings → Calendars", () => {
 
     await page.locator("label").filter({ hasText: "Subscription address (ICS)" }).click();
     await page.getByLabel("Calendar address").fill(`${feedUrl}/holidays.ics`);
-    await page.getByLabel("Name (optional)").fill("Holidays");
+    await page.getByLabel("Calendar name (optional)").fill("Holidays");
     await page.getByRole("button", { name: "Add calendar" }).click();
     await row(page, "Holidays").getByText("Synced just now").waitFor({ timeout: 30_000 });
 
     await page.getByLabel("Calendar address").fill(`${feedUrl}/broken.ics`);
-    await page.getByLabel("Name (optional)").fill("Old team calendar");
+    await page.getByLabel("Calendar name (optional)").fill("Old team calendar");
     await page.getByRole("button", { name: "Add calendar" }).click();
     await row(page, "Old team calendar").getByText("Can't sync: the calendar address is gone (HTTP 404). Trying again automatically.").waitFor({ timeout: 30_000 });
 
@@ -90,7 +90,7 @@ describe("Web app — Settings → Calendars", () => {
     expect(await axeFindings(phone)).toEqual([]);
 
     await row(page, "Work").getByRole("button", { name: "Sync now Work" }).click();
-    await page.getByText("Syncing now").waitFor();
+    await page.getByText("Syncing now", { exact: true }).waitFor();
 
     await row(page, "Old team calendar").getByRole("button", { name: "Remove Old team calendar" }).click();
     const dialog = page.getByTestId("remove-calendar-confirm");

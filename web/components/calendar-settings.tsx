@@ -178,7 +178,7 @@ function AddCalendarForm({ onAdded }: { onAdded: () => Promise<void> }) {
       )}
       <div>
         <label htmlFor={ids.name} className="text-sm font-medium">
-          Name <span className="font-normal text-stone-600 dark:text-stone-400">(optional)</span>
+          Calendar name <span className="font-normal text-stone-600 dark:text-stone-400">(optional)</span>
         </label>
         <input id={ids.name} value={draft.name} onChange={(e) => set("name", e.target.value)} placeholder="Work" className={`${input} max-w-80`} {...invalid("name")} />
       </div>

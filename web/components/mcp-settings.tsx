@@ -85,7 +85,7 @@ function AddServerForm({ adding, onAdd }: { adding: boolean; onAdd: (body: McpSe
         <input id={`${id}-url`} className={input} type="url" required inputMode="url" placeholder="https://example.com/mcp" value={url} onChange={(e) => setUrl(e.target.value)} />
       </label>
       <label className="text-sm font-medium" htmlFor={`${id}-name`}>
-        Name <span className="font-normal text-stone-600 dark:text-stone-400">(optional)</span>
+        Server name <span className="font-normal text-stone-600 dark:text-stone-400">(optional)</span>
         <input id={`${id}-name`} className={input} maxLength={40} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <label className="text-sm font-medium" htmlFor={`${id}-token`}>
