@@ -17,10 +17,17 @@
  * text alone. INTERVAL other than 1 would need a DTSTART to align to, which
  * the contract's RRULE text does not carry, so it is refused.
  */
-import { RRule } from "rrule";
+import * as rruleModule from "rrule";
 import { fail, ok, type Result } from "./errors.ts";
 import { zoneOffsetMinutes } from "./dates.ts";
 import { DAY_CODES, DAY_MS, HORIZON_MS, join, type Parts, split } from "./rrule-text.ts";
+
+/**
+ * rrule ships an ES build (what Vite and wrangler bundle) and a UMD one (what plain Node loads,
+ * as `npm run bench` runs the room): the class is a named export of the first and sits under
+ * `default` in the second. Found in either.
+ */
+const { RRule } = "RRule" in rruleModule && rruleModule.RRule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default;
 
 export { describeRecurrence, MAX_TIMES_A_DAY, RRULE_FREQS, RRULE_MAX_LENGTH, RruleSchema } from "./rrule-text.ts";
 
