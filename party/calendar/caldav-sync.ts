@@ -48,7 +48,7 @@ export async function syncCaldav(deps: SyncDeps, source: StoredSource): Promise<
       const window = windowAt(deps.now);
       const known = new Set(store.hrefs(source.id));
       const keep = new Set(put.map((o) => o.href));
-      // A full read lists every object in the window: any other one stored is gone (or left the window).
+      // A full read lists every object in the window: a stored one it did not list is gone (or left the window).
       const gone = full ? [...known].filter((href) => !keep.has(href)) : deleted;
       for (const href of gone) {
         store.removeObject(source.id, href);

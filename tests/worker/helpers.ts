@@ -1,5 +1,5 @@
 /** Helpers for tests that run inside workerd against the real worker (SELF) and Brain rooms. */
-import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { getServerByName } from "partyserver";
 import { TestBrain } from "./test-brain.ts";
 import { parseServerFrame, PROTOCOL_VERSION, type ServerFrame } from "../../shared/protocol.ts";
@@ -205,4 +205,14 @@ export function inRoom<T>(stub: DurableObjectStub, fn: (brain: TestBrain, state:
     await brain.__unsafe_ensureInitialized();
     return fn(brain, state);
   });
+}
+
+/** The user's room with a clock the test sets, and its alarm run on demand (S11). */
+export async function clockedRoom(user: string) {
+  const stub = await stubOf(user);
+  return {
+    setClock: (iso: string) => inRoom(stub, (b) => b.debugSetClock(Date.parse(iso))),
+    alarm: () => runDurableObjectAlarm(stub),
+    inRoom: <T>(fn: (brain: TestBrain, storage: DurableObjectState) => T | Promise<T>) => inRoom(stub, fn),
+  };
 }

@@ -1,18 +1,7 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LedgerEvent, Notification, Plan, Reminder, Task } from "../../shared/domain.ts";
-import type { TestBrain } from "./test-brain.ts";
-import { api, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
+import { api, clockedRoom as room, connect, freshUser, login, type TestSocket } from "./helpers.ts";
 
-/** The user's room with a clock the test sets, and its alarm run on demand (S11). */
-async function room(user: string) {
-  const stub = await stubOf(user);
-  return {
-    setClock: (iso: string) => inRoom(stub, (b) => b.debugSetClock(Date.parse(iso))),
-    alarm: () => runDurableObjectAlarm(stub),
-    inRoom: <T>(fn: (brain: TestBrain, storage: DurableObjectState) => T | Promise<T>) => inRoom(stub, fn),
-  };
-}
 
 async function state(token: string) {
   return (await (await api(token).get("/api/v1/state")).json()) as { tasks: Task[]; reminders: Reminder[]; notifications: Notification[]; plan: Plan | null };
