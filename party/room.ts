@@ -47,7 +47,8 @@ import { syncRegistry } from "./mcp/chat-tools.ts";
 import { RoomMcpHub } from "./mcp/room-hub.ts";
 import { McpStore } from "./mcp/store.ts";
 import { runConfirmed } from "./mcp/confirmed.ts";
-import { type ArchitectPort, pendingArchitectPort } from "./goals/architect-port.ts";
+import type { ArchitectPort } from "./goals/architect-port.ts";
+import { GoalProposals } from "./goals/structured.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -124,8 +125,12 @@ export class Room {
   readonly calendar: Calendar;
   /** The user's MCP servers and their tools (M1–M14). */
   readonly mcp: RoomMcpHub;
-  /** B12: where the architect workflow hands its result (one proposal per run). */
-  readonly architect: ArchitectPort = pendingArchitectPort;
+  /** B10–B18: structured proposals (the architect's plans, rescheduling moves). */
+  readonly goalProposals: GoalProposals;
+  /** B12: where the architect workflow hands its result (one proposal per run): `room.architect.propose(…)`. */
+  get architect(): ArchitectPort {
+    return this.goalProposals;
+  }
   #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;
@@ -236,8 +241,19 @@ export class Room {
       log: (event, detail) => ports.log("warn", { event, userId, detail }),
       onToolsChanged: () => syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered),
     });
+    this.goalProposals = new GoalProposals({
+      sql,
+      doc,
+      ledger: this.ledger,
+      now,
+      newId: ports.newId,
+      chatStore: () => this.chat.store,
+      action: (turnId, card) => this.chat.announce(turnId, card),
+      timeZone: () => this.ledger.state.preferences.timezone,
+    });
     this.chat = new ChatEngine({
       userId,
+      structured: this.goalProposals,
       outward: (call, ctx) => {
         const work = runConfirmed(this.mcp, call, ctx);
         if (ports.mcp) ports.mcp.waitUntil(work);
