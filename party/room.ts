@@ -9,7 +9,7 @@
 import type * as Y from "yjs";
 import type { Command } from "../shared/commands.ts";
 import { localDate } from "../shared/dates.ts";
-import { readNotes, readTasks } from "../shared/doc-schema.ts";
+import { readBlocks, readNotes, readTasks } from "../shared/doc-schema.ts";
 import type { LedgerEvent } from "../shared/domain.ts";
 import type { AppError, Result } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
@@ -435,6 +435,7 @@ export class Room {
       timeZone: state.preferences.timezone,
       events: this.#calendar.between(from, to),
       tasks: readTasks(this.#ports.doc),
+      blocks: readBlocks(this.#ports.doc),
       reminders: Object.values(state.reminders),
       plans: state.plans,
     });
