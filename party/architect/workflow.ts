@@ -37,7 +37,7 @@ export class ArchitectWorkflow extends WorkflowEntrypoint<Env, ArchitectParams> 
     const params = ArchitectParamsSchema.safeParse(event.payload);
     if (!params.success || params.data.runId !== event.instanceId) return { status: "refused" };
     const { userId, runId } = params.data;
-    const room = (call: ArchitectCall) => this.#call(userId, call);
+    const room = (call: ArchitectCall) => this.callRoom(userId, call);
 
     // Steps return a refusal as a value: a thrown NonRetryableError would end the instance before the failure message.
     const context = await step.do("context", STEP_RETRIES, async () => {
@@ -85,8 +85,11 @@ export class ArchitectWorkflow extends WorkflowEntrypoint<Env, ArchitectParams> 
     return { status: "failed", message };
   }
 
-  /** One RPC to the user's room: its value, or its refusal (final); a thrown error, or an internal one, is retried by the step. */
-  async #call(userId: string, call: ArchitectCall): Promise<unknown> {
+  /**
+   * One RPC to the user's room: its value, or its refusal (final); a thrown error, or an internal one,
+   * is retried by the step. Protected: the worker tests' subclass holds a run between two calls there.
+   */
+  protected async callRoom(userId: string, call: ArchitectCall): Promise<unknown> {
     const stub = await getServerByName(this.env.Brain, userId);
     const result = RoomAnswerSchema.parse(JSON.parse(await stub.architect(call)));
     if (result.ok) return result.value;

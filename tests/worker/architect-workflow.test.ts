@@ -1,10 +1,11 @@
-import { env, evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import { ruleBreakdown } from "../../party/architect/rules.ts";
 import { scriptedModel } from "../support/fake-models.ts";
-import { architectUser, ask, watchRuns } from "./architect-support.ts";
-import { freshUser, inRoom, storageOf } from "./helpers.ts";
+import { architectUser, ask, theRun, watchRuns } from "./architect-support.ts";
+import { holdArchitect } from "./test-architect.ts";
+import { freshUser, storageOf } from "./helpers.ts";
 
 /** A breakdown a model could answer: valid JSON the schema accepts. */
 const VALID = JSON.stringify(ruleBreakdown({ goal: "Half marathon", targetDate: "2027-03-15", today: "2027-01-04" }));
@@ -21,9 +22,9 @@ describe("Brain — the architect workflow", () => {
       await d.next("architect.progress", (f) => f.step === "place");
       await d.next("architect.progress", (f) => f.step === "propose");
     }
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
-    expect(await instance!.getOutput()).toMatchObject({ status: "proposed" });
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
+    expect(await instance.getOutput()).toMatchObject({ status: "proposed" });
     const created = (await u.events("proposal.created")).filter((e) => e.type === "proposal.created" && e.payload.tool === "architect");
     expect(created).toHaveLength(1);
   });
@@ -35,8 +36,8 @@ describe("Brain — the architect workflow", () => {
     const model = scriptedModel([{ text: ["Sure! Here is", " your plan"] }, { text: [VALID] }], calls);
     await u.useModel(() => model);
     await ask(u.devices[0]);
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
     expect(calls).toHaveLength(2);
     // The second ask names what was wrong with the first answer.
     expect(JSON.stringify(calls[1]!.prompt)).toContain("not JSON");
@@ -46,17 +47,31 @@ describe("Brain — the architect workflow", () => {
     expect(charged).toBeGreaterThanOrEqual(40);
   });
 
-  it("[B31][B39] the room evicted between steps: every step completes once and the proposal appears once", async () => {
+  it.each([
+    ["breakdown", "before"],
+    ["place", "before"],
+    ["propose", "before"],
+    ["propose", "after"],
+    ["propose", "lose"],
+  ] as const)("[B31][B39] the room evicted at the %s step (%s its call): every step completes once, the proposal appears once", async (step, when) => {
     await using runs = await watchRuns();
-    const u = await architectUser("arch-evict");
+    const u = await architectUser(`arch-evict-${step}-${when}`);
+    const hold = holdArchitect(u.user, step, when);
     await ask(u.devices[0]);
-    const [instance] = await runs.get();
-    await instance!.waitForStepResult({ name: "context" });
-    await evictDurableObject(u.stub);
-    await instance!.waitForStatus("complete");
-    for (const name of ["context", "breakdown", "place", "propose"]) await instance!.waitForStepResult({ name });
+    const instance = await theRun(runs);
+    await expect.poll(hold.reached).toBe(true);
+    // The runtime drops the object between two steps, as on a deploy or a crash (as chat.test.ts's C6 test does it: devices gone first).
+    for (const d of u.devices) d.close();
+    await u.inRoom((_brain, state) => state.abort("simulated eviction")).catch(() => {});
+    hold.release();
+    await instance.waitForStatus("complete");
+    expect(await instance.getOutput()).toMatchObject({ status: "proposed" });
+    for (const name of ["context", "breakdown", "place", "propose"]) await instance.waitForStepResult({ name });
     expect((await u.events("proposal.created")).filter((e) => e.type === "proposal.created" && e.payload.tool === "architect")).toHaveLength(1);
     expect((await u.events("message.added")).filter((e) => e.type === "message.added" && e.payload.message.status === "failed")).toHaveLength(0);
+    // The room that came back knows the run, ended with its one proposal.
+    const running = await u.inRoom((b) => b.debugArchitect().runs.running(0));
+    expect(running).toHaveLength(0);
   });
 
   it("[B31][B39] a propose step that fails once is retried by the engine; still one proposal", async () => {
@@ -66,9 +81,9 @@ describe("Brain — the architect workflow", () => {
     });
     const u = await architectUser("arch-propose-retry");
     await ask(u.devices[0]);
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
-    expect(await instance!.getOutput()).toMatchObject({ status: "proposed" });
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
+    expect(await instance.getOutput()).toMatchObject({ status: "proposed" });
     expect((await u.events("proposal.created")).filter((e) => e.type === "proposal.created" && e.payload.tool === "architect")).toHaveLength(1);
   });
 
@@ -83,9 +98,9 @@ describe("Brain — the architect workflow", () => {
       const failed = await d.next("architect.progress", (f) => f.step === "failed");
       expect(failed.message).toMatch(/couldn't plan “Half marathon”/);
     }
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
-    expect(await instance!.getOutput()).toMatchObject({ status: "failed" });
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
+    expect(await instance.getOutput()).toMatchObject({ status: "failed" });
     expect(calls).toHaveLength(2);
     const failures = (await u.events("message.added")).filter((e) => e.type === "message.added" && e.payload.message.status === "failed");
     expect(failures).toHaveLength(1);
@@ -101,8 +116,8 @@ describe("Brain — the architect workflow", () => {
     await u.useModel(() => model);
     await ask(u.devices[0]);
     await u.devices[1].next("architect.progress", (f) => f.step === "failed");
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
     // The first try and every retry reached the model.
     expect(calls.length).toBeGreaterThan(1);
     expect((await u.events("message.added")).filter((e) => e.type === "message.added" && e.payload.message.status === "failed")).toHaveLength(1);
@@ -116,15 +131,15 @@ describe("Brain — the architect workflow", () => {
     const model = scriptedModel([{ text: [VALID] }], calls);
     await u.useModel(() => model);
     // Today's budget is spent; the run is started as the tool would start it.
-    const started = await inRoom(u.stub, (b) => {
+    const started = await u.inRoom((b) => {
       b.debugLedger().append({ type: "usage.charged", actor: { kind: "system" }, correlationId: "spent", payload: { day: "2027-01-04", tokens: 100_000 } });
       return b.debugArchitect().start({ goal: "Half marathon", targetDate: "2027-03-15", turnId: null, requestId: "r-budget" });
     });
     expect(started.ok).toBe(true);
     const failed = await u.devices[1].next("architect.progress", (f) => f.step === "failed");
     expect(failed.message).toMatch(/budget/);
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
     expect(calls).toHaveLength(0);
     expect((await u.events("proposal.created")).filter((e) => e.type === "proposal.created" && e.payload.tool === "architect")).toHaveLength(0);
   });
@@ -133,9 +148,9 @@ describe("Brain — the architect workflow", () => {
     const user = freshUser("arch-stranger");
     await using runs = await watchRuns();
     await env.ARCHITECT.create({ id: "run-stranger", params: { userId: user, runId: "run-stranger" } });
-    const [instance] = await runs.get();
-    await instance!.waitForStatus("complete");
-    expect(await instance!.getOutput()).toEqual({ status: "refused" });
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
+    expect(await instance.getOutput()).toEqual({ status: "refused" });
     expect(await storageOf(user)).toEqual({ tables: 0, alarm: null });
   });
 });
