@@ -27,7 +27,7 @@ import type { ChatStore, ProposalRow } from "../chat/store.ts";
 import { actorLabel } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { type ArchitectPort, type ArchitectProposed, parseArchitectProposal } from "./architect-port.ts";
+import { type ArchitectContext, type ArchitectPort, type ArchitectProposed, parseArchitectProposal } from "./architect-port.ts";
 import { GoalProposalStore, type Move, type StoredPlan } from "./store.ts";
 import { planMoves, RESCHEDULE_DAYS, type RescheduleRequest } from "./reschedule.ts";
 import type { Span, WorkHours } from "../schedule/place-blocks.ts";
@@ -66,6 +66,18 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
 
   owns(proposalId: string): boolean {
     return this.store.has(proposalId);
+  }
+
+  /** B12: the zone, work hours and busy time (timed events and existing blocks) the architect places around. */
+  context(fromMs: number, toMs: number): ArchitectContext {
+    const blocks = readBlocks(this.#deps.doc).filter((b) => Date.parse(b.end) > fromMs && Date.parse(b.start) < toMs);
+    return {
+      timeZone: this.#deps.timeZone(),
+      now: this.#deps.now(),
+      workHours: this.#deps.workHours(),
+      busy: [...this.#deps.events(fromMs, toMs), ...blocks.map((b) => ({ start: b.start, end: b.end }))],
+      goals: readGoals(this.#deps.doc),
+    };
   }
 
   /** B12: the architect's hand-off; the same runId again answers with the proposal it made. */
