@@ -258,10 +258,13 @@ export class Room {
       chatStore: () => this.chat.store,
       action: (turnId, card) => this.chat.announce(turnId, card),
       timeZone: () => this.ledger.state.preferences.timezone,
+      workHours: () => this.ledger.state.preferences.workHours,
+      events: (from, to) => this.#calendar.between(from, to).filter((e) => !e.allDay).map((e) => ({ start: e.start, end: e.end })),
     });
     this.chat = new ChatEngine({
       userId,
       structured: this.goalProposals,
+      reschedule: (turnId, requestId, request) => this.goalProposals.reschedule(turnId, requestId, request),
       outward: (call, ctx) => {
         const work = runConfirmed(this.mcp, call, ctx);
         if (ports.mcp) ports.mcp.waitUntil(work);

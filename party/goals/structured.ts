@@ -8,7 +8,7 @@
  */
 import type * as Y from "yjs";
 import type { ActionCardFrame } from "../../shared/chat.ts";
-import { type ActorOrigin, nextOrder, patchBlock, readBlock, writeBlock, writeGoal, writeTask } from "../../shared/doc-schema.ts";
+import { type ActorOrigin, nextOrder, patchBlock, readBlock, readBlocks, readGoals, writeBlock, writeGoal, writeTask } from "../../shared/doc-schema.ts";
 import type { Actor, Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { formatDay, formatDue } from "../../shared/format.ts";
@@ -22,13 +22,17 @@ import {
   spanProblem,
   type Why,
 } from "../../shared/goals.ts";
-import type { StructuredProposals } from "../chat/structured-port.ts";
+import type { Rescheduled, StructuredProposals } from "../chat/structured-port.ts";
 import type { ChatStore, ProposalRow } from "../chat/store.ts";
 import { actorLabel } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { type ArchitectPort, type ArchitectProposed, parseArchitectProposal } from "./architect-port.ts";
+import { type ArchitectContext, type ArchitectPort, type ArchitectProposed, parseArchitectProposal } from "./architect-port.ts";
 import { GoalProposalStore, type Move, type StoredPlan } from "./store.ts";
+import { planMoves, RESCHEDULE_DAYS, type RescheduleRequest } from "./reschedule.ts";
+import type { Span, WorkHours } from "../schedule/place-blocks.ts";
+
+const DAY_MS = 24 * 60 * 60_000;
 
 /** B12: an architect plan can be reviewed for a day (the 10-minute default suits a single confirm, not a plan). */
 export const ARCHITECT_TTL_MS = 24 * 60 * 60_000;
@@ -45,7 +49,11 @@ export type GoalProposalDeps = {
   /** Sends a card to every device (the chat engine's `llm.action`). */
   action: (turnId: string, card: ActionCardFrame) => void;
   timeZone: () => string;
+  /** B17: the work hours, and the timed calendar events over [from, to) that rescheduling goes around. */
+  workHours: () => WorkHours;
+  events: (from: number, to: number) => Span[];
 };
+
 
 export class GoalProposals implements StructuredProposals, ArchitectPort {
   readonly store: GoalProposalStore;
@@ -58,6 +66,18 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
 
   owns(proposalId: string): boolean {
     return this.store.has(proposalId);
+  }
+
+  /** B12: the zone, work hours and busy time (timed events and existing blocks) the architect places around. */
+  context(fromMs: number, toMs: number): ArchitectContext {
+    const blocks = readBlocks(this.#deps.doc).filter((b) => Date.parse(b.end) > fromMs && Date.parse(b.start) < toMs);
+    return {
+      timeZone: this.#deps.timeZone(),
+      now: this.#deps.now(),
+      workHours: this.#deps.workHours(),
+      busy: [...this.#deps.events(fromMs, toMs), ...blocks.map((b) => ({ start: b.start, end: b.end }))],
+      goals: readGoals(this.#deps.doc),
+    };
   }
 
   /** B12: the architect's hand-off; the same runId again answers with the proposal it made. */
@@ -81,6 +101,28 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     const plan: StoredPlan = { kind: "architect", runId: run.runId, goal: run.goal, entries: run.entries, why };
     const proposalId = this.#proposeStored(turnId, "architect", summary, entries, plan, run.runId, ARCHITECT_TTL_MS, why);
     return ok({ proposalId, created: true });
+  }
+
+  /** B17: plans the moves of a rescheduling request and proposes them (the chat's tool, inside its turn). */
+  reschedule(turnId: string, requestId: string, request: RescheduleRequest): Rescheduled {
+    const { doc, now } = this.#deps;
+    const at = now();
+    const timeZone = this.#deps.timeZone();
+    const plan = planMoves({
+      request,
+      blocks: readBlocks(doc),
+      goals: readGoals(doc),
+      events: this.#deps.events(at - DAY_MS, at + (RESCHEDULE_DAYS + 2) * DAY_MS),
+      workHours: this.#deps.workHours(),
+      timeZone,
+      now: at,
+    });
+    if ("nothing" in plan) return plan;
+    if (plan.moves.length === 0) return { nothing: `There is no free time to move ${plan.unplaced.map((t) => `“${t}”`).join(", ")} to` };
+    const n = plan.moves.length;
+    const summary = `Move ${n} block${n === 1 ? "" : "s"}${plan.unplaced.length > 0 ? ` (no room for ${plan.unplaced.map((t) => `“${t}”`).join(", ")})` : ""}`;
+    const proposalId = this.proposeMoves(turnId, summary, plan.moves, requestId);
+    return { proposalId, summary, moves: n, unplaced: plan.unplaced };
   }
 
   /** B17: a rescheduling proposal of moves (the chat's tool makes it inside its turn). */
@@ -197,6 +239,8 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
       if (problem) return fail("invalid_request", `${block.title}: ${problem}`);
       planned.push({ block, start, end });
     }
+    const broken = orderProblem(readBlocks(doc), planned);
+    if (broken) return fail("invalid_request", broken);
     const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
     doc.transact(() => {
       for (const { block, start, end } of planned) patchBlock(doc, block.id, { start, end, updatedAt: at }, origin);
@@ -214,6 +258,29 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
 }
 
 type ApplyCtx = { actor: Actor; requestId: string; edits: Record<string, EntryEdit> };
+
+/**
+ * B17: a partial confirm keeps dependencies: within a goal, a block still
+ * starts after the one before it ends (in their order before the moves), for
+ * every pair the moves touch. "Long run must move too" rather than a broken plan.
+ */
+function orderProblem(blocks: readonly Block[], planned: readonly { block: Block; start: string; end: string }[]): string | null {
+  const moved = new Map(planned.map((p) => [p.block.id, p]));
+  const byGoal = new Map<string, Block[]>();
+  for (const b of blocks) if (b.goalId) byGoal.set(b.goalId, [...(byGoal.get(b.goalId) ?? []), b]);
+  for (const chain of byGoal.values()) {
+    chain.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    for (let i = 1; i < chain.length; i++) {
+      const before = chain[i - 1]!;
+      const after = chain[i]!;
+      if (!moved.has(before.id) && !moved.has(after.id)) continue;
+      const end = Date.parse(moved.get(before.id)?.end ?? before.end);
+      const start = Date.parse(moved.get(after.id)?.start ?? after.start);
+      if (start < end) return `“${after.title}” must move too, to stay after “${before.title}”`;
+    }
+  }
+  return null;
+}
 
 function withEdit(entry: ArchitectEntry, edit: EntryEdit | undefined): ArchitectEntry {
   if (!edit) return entry;

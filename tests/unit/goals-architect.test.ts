@@ -172,3 +172,20 @@ describe("blocks on the agenda and goal activity (B4, B21)", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("the architect's context (B12)", () => {
+  it("[B12] gives the zone, work hours and busy time — existing blocks in the range — for placement", async () => {
+    const room = new FakeRoom({ now: Date.parse("2027-01-02T08:00:00Z") });
+    const proposed = room.room.architect.propose(handOff());
+    if (!proposed.ok) throw new Error(proposed.error.message);
+    await post(room, `/api/v1/proposals/${proposed.value.proposalId}/confirm`);
+    const ctx = room.room.architect.context(Date.parse("2027-01-05T00:00:00Z"), Date.parse("2027-01-08T00:00:00Z"));
+    expect(ctx).toEqual({
+      timeZone: "UTC",
+      now: Date.parse("2027-01-02T08:00:00Z"),
+      workHours: { start: "09:00", end: "17:00", days: [1, 2, 3, 4, 5] },
+      busy: [{ start: "2027-01-06T09:00:00+01:00", end: "2027-01-06T11:00:00+01:00" }],
+      goals: readGoals(room.doc),
+    });
+  });
+});

@@ -13,6 +13,7 @@ import type { ChatEngine } from "../../party/chat/engine.ts";
 import type { Ledger } from "../../party/core/ledger.ts";
 import type { Schedule } from "../../party/schedule/runner.ts";
 import type { ArchitectRoom } from "../../party/architect/architect-room.ts";
+import type { Room } from "../../party/room.ts";
 
 export class TestBrain extends Brain {
   #fixedNow: number | null = null;
@@ -60,5 +61,10 @@ export class TestBrain extends Brain {
 
   debugArchitect(): ArchitectRoom {
     return this.room.architectRuns;
+  }
+
+  /** B12: the architect's hand-off, as the workflow's last step calls it. */
+  debugArchitectPropose(input: unknown): ReturnType<Room["architect"]["propose"]> {
+    return this.room.architect.propose(input);
   }
 }
