@@ -49,7 +49,6 @@ import { McpStore } from "./mcp/store.ts";
 import { runConfirmed } from "./mcp/confirmed.ts";
 import { ArchitectRoom } from "./architect/architect-room.ts";
 import type { ArchitectParams } from "./architect/calls.ts";
-import { architectBusy } from "./architect/busy.ts";
 import { architectTool } from "./architect/tool.ts";
 import type { ArchitectPort } from "./goals/architect-port.ts";
 import { GoalProposals } from "./goals/structured.ts";
@@ -303,7 +302,6 @@ export class Room {
       config,
       gate: (holder) => this.chat.budgetGate(holder),
       tasks,
-      busy: (from, to) => architectBusy(this.agenda(from, to), doc, from, to),
       broadcast: (frame) => broadcast(sockets, frame),
       proposals: () => this.architect,
       launch: ports.launchArchitect,

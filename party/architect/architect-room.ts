@@ -41,10 +41,8 @@ export type ArchitectRoomDeps = {
   /** B36: the daily budget's gate, the same a turn's calls pass. */
   gate: (holder: { turnId: string; requestId: string }) => Gate;
   tasks: () => Task[];
-  /** Calendar events and existing blocks overlapping [from, to). */
-  busy: (from: number, to: number) => { start: string; end: string }[];
   broadcast: (frame: ServerFrame) => void;
-  /** B12: where the result goes (room.architect, part G). */
+  /** B12: room.architect (part G): the zone, work hours and busy time a run places around, and where its result goes. */
   proposals: () => ArchitectPort;
   /** Creates the workflow instance (the Durable Object's binding); absent, this host cannot run the architect. */
   launch?: ((params: ArchitectParams) => Promise<void>) | undefined;
@@ -117,24 +115,25 @@ export class ArchitectRoom {
   /** B30: the goal, the zone, work hours and what is busy between now and the end of the target date. */
   context(runId: string): ArchitectContext {
     const run = this.runs.get(runId)!;
-    const { preferences } = this.#deps.ledger.state;
-    const timeZone = preferences.timezone;
     const now = this.#deps.now();
+    const timeZone = this.#deps.ledger.state.preferences.timezone;
     const today = localDate(timeZone, new Date(now));
     const last = run.targetDate ?? addDays(today, 7 * Math.max(DEFAULT_WEEKS.race, DEFAULT_WEEKS.generic));
     const cap = addDays(today, 7 * MAX_PLAN_WEEKS);
     const until = Math.max(now, dayStart(addDays(last < cap ? last : cap, 1), timeZone));
+    // B43: timed calendar events and existing blocks, read by room.architect (one definition of "busy").
+    const room = this.#deps.proposals().context(now, until);
     return {
       runId,
       goal: run.goal,
       targetDate: run.targetDate,
       turnId: run.turnId,
-      timeZone,
-      workHours: { ...preferences.workHours, days: [...preferences.workHours.days] },
+      timeZone: room.timeZone,
+      workHours: { ...room.workHours, days: [...room.workHours.days] },
       now: isoInZone(now, timeZone),
       today,
       until: isoInZone(until, timeZone),
-      busy: this.#deps.busy(now, until),
+      busy: room.busy,
     };
   }
 

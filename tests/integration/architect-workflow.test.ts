@@ -34,7 +34,7 @@ describe("Brain — the architect workflow on a running dev server", () => {
       const architect = state.body.proposals.filter((p) => p.tool === "architect");
       expect(architect).toHaveLength(1);
       const kinds = new Set((architect[0]!.entries ?? []).map((e) => e.kind));
-      expect([...kinds].sort()).toEqual(["block", "milestone", "task"]);
+      expect([...kinds].sort()).toEqual(["block", "goal", "milestone", "task"]);
     } finally {
       laptop.close();
       phone.close();
