@@ -71,7 +71,7 @@ export class ArchitectRoom {
     const { launch, now, newId, userId } = this.#deps;
     if (!launch) return fail("internal", "the architect needs the workflow engine, which this server does not have");
     const busy = this.runs.running(now() - RUN_STALE_MS)[0];
-    if (busy) return fail("conflict", `I'm still working on "${busy.goal}"; its plan will appear here when it is ready`);
+    if (busy) return fail("conflict", `I'm still working on “${busy.goal}”; its plan will appear here when it is ready`);
     const runId = newId();
     this.runs.add({ runId, turnId: request.turnId, goal: request.goal, targetDate: request.targetDate });
     try {

@@ -144,6 +144,20 @@ describe("Brain — the architect workflow", () => {
     expect((await u.events("proposal.created")).filter((e) => e.type === "proposal.created" && e.payload.tool === "architect")).toHaveLength(0);
   });
 
+  it("[B38] one run at a time: asking again while a run works is refused with what it is working on", async () => {
+    await using runs = await watchRuns();
+    const u = await architectUser("arch-twice");
+    const hold = holdArchitect(u.user, "breakdown", "before");
+    await ask(u.devices[0]);
+    await expect.poll(hold.reached).toBe(true);
+    const again = await ask(u.devices[1], "help me get ready for my driving test on March 1");
+    expect(again.text).toMatch(/I.m still working on “Half marathon”/);
+    hold.release();
+    const instance = await theRun(runs);
+    await instance.waitForStatus("complete");
+    expect(await runs.get()).toHaveLength(1);
+  });
+
   it("[B30][G8] a run the room did not start is refused, and the room is not created", async () => {
     const user = freshUser("arch-stranger");
     await using runs = await watchRuns();
