@@ -37,7 +37,7 @@ export const ArchitectContextSchema = z.strictObject({
   /** The end of the span blocks may be placed in: the end of the target date. */
   until: IsoDateTimeSchema,
   /** Calendar events and existing blocks in [now, until). */
-  busy: z.array(SpanSchema).max(5000),
+  busy: z.array(SpanSchema).max(20_000),
 });
 export type ArchitectContext = z.infer<typeof ArchitectContextSchema>;
 

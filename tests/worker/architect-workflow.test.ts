@@ -3,7 +3,7 @@ import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import { ruleBreakdown } from "../../party/architect/rules.ts";
 import { scriptedModel } from "../support/fake-models.ts";
-import { architectUser, ask, theRun, watchRuns } from "./architect-support.ts";
+import { architectUser, ask, MONDAY, theRun, watchRuns } from "./architect-support.ts";
 import { holdArchitect } from "./test-architect.ts";
 import { freshUser, storageOf } from "./helpers.ts";
 
@@ -17,16 +17,30 @@ describe("Brain — the architect workflow", () => {
     const reply = await ask(u.devices[0]);
     expect(reply.text).toMatch(/I'm on it/);
     expect(reply.text).toContain("Half marathon");
+    const runIds = new Set<string>();
     for (const d of u.devices) {
-      await d.next("architect.progress", (f) => f.step === "breakdown");
-      await d.next("architect.progress", (f) => f.step === "place");
-      await d.next("architect.progress", (f) => f.step === "propose");
+      runIds.add((await d.next("architect.progress", (f) => f.step === "breakdown")).runId);
+      expect((await d.next("architect.progress", (f) => f.step === "place")).message).toMatch(/^Placing \d+ blocks in your free time/);
+      expect((await d.next("architect.progress", (f) => f.step === "propose")).message).toMatch(/^Your plan for “Half marathon” is ready: \d+ items to review$/);
     }
+    expect(runIds.size).toBe(1);
     const instance = await theRun(runs);
     await instance.waitForStatus("complete");
     expect(await instance.getOutput()).toMatchObject({ status: "proposed" });
     const created = (await u.events("proposal.created")).filter((e) => e.type === "proposal.created" && e.payload.tool === "architect");
     expect(created).toHaveLength(1);
+    const payload = created[0]!.type === "proposal.created" ? created[0]!.payload : null;
+    // B35: the run's audit trail reaches the proposal.
+    expect(payload?.why).toMatchObject({ workflowId: [...runIds][0], hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const kinds = (payload?.entries ?? []).map((e) => e.kind);
+    expect(kinds.filter((k) => k === "milestone")).toHaveLength(3);
+    expect(kinds.filter((k) => k === "task").length).toBe(kinds.filter((k) => k === "block").length);
+    // Every block lies after the room's now and before race day.
+    for (const e of payload?.entries ?? []) {
+      if (e.kind !== "block") continue;
+      expect(Date.parse(e.start!)).toBeGreaterThanOrEqual(Date.parse(MONDAY));
+      expect(Date.parse(e.end!)).toBeLessThanOrEqual(Date.parse("2027-03-15T00:00:00+01:00"));
+    }
   });
 
   it("[B33][B36] a model that answers invalid JSON once is asked again; the proposal appears once and its tokens are charged", async () => {
