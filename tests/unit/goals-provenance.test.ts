@@ -19,3 +19,15 @@ describe("provenance (B20)", () => {
     expect(WhySchema.safeParse(why).success).toBe(true);
   });
 });
+
+describe("confirm selection caps (B11)", () => {
+  it("[B11] items and edits are capped and checked before anything reads them", async () => {
+    const { ConfirmSelectionSchema } = await import("../../shared/goals.ts");
+    const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`e${i}`, { title: "x" }]));
+    expect(ConfirmSelectionSchema.safeParse({ edits: many }).success).toBe(false);
+    expect(ConfirmSelectionSchema.safeParse({ items: Array.from({ length: 201 }, (_, i) => `e${i}`) }).success).toBe(false);
+    expect(ConfirmSelectionSchema.safeParse({ items: ["a"], edits: { a: { start: "2027-01-01T09:00:00" } } }).success).toBe(false);
+    expect(ConfirmSelectionSchema.safeParse({ items: ["a"], extra: 1 }).success).toBe(false);
+    expect(ConfirmSelectionSchema.safeParse({ items: ["a"], edits: { a: { title: "Run", start: "2027-01-01T09:00:00+01:00" } } }).success).toBe(true);
+  });
+});
