@@ -110,7 +110,10 @@ export const EntryEditSchema = z.strictObject({
 export type EntryEdit = z.infer<typeof EntryEditSchema>;
 export const ConfirmSelectionSchema = z.strictObject({
   items: z.array(id).max(GOAL_LIMITS.entries).optional(),
-  edits: z.record(id, EntryEditSchema).optional(),
+  edits: z
+    .record(id, EntryEditSchema)
+    .refine((edits) => Object.keys(edits).length <= GOAL_LIMITS.entries, `at most ${GOAL_LIMITS.entries} edits`)
+    .optional(),
 });
 export type ConfirmSelection = z.infer<typeof ConfirmSelectionSchema>;
 

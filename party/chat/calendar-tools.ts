@@ -47,7 +47,7 @@ const OverdueSchema = z.array(z.object({ title: z.string(), due: z.string() })).
 
 /** "9:00 AM Team sync (Work calendar)", "All day: Pay rent (task)". */
 function spoken(l: z.infer<typeof LineSchema>): string {
-  const what = l.kind === "event" ? `${l.title}${l.calendar ? ` (${l.calendar} calendar)` : ""}` : l.kind === "reminder" ? `Reminder: ${l.title}` : `${l.title} (${l.kind === "plan" ? "plan" : "task"})`;
+  const what = l.kind === "event" ? `${l.title}${l.calendar ? ` (${l.calendar} calendar)` : ""}` : l.kind === "reminder" ? `Reminder: ${l.title}` : `${l.title} (${l.kind === "plan" ? "plan" : l.kind === "block" ? "time block" : "task"})`;
   return l.when === "all day" ? `All day: ${what}` : `${l.when.split("–")[0]} ${what}`;
 }
 

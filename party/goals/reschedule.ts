@@ -67,8 +67,10 @@ export function planMoves(input: RescheduleInput): MovePlan {
   const moving = [...asked, ...followers].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
   const movingIds = new Set(moving.map((b) => b.id));
 
-  const notBefore = request.kind === "missed" ? now : dayRange(dayOf(tomorrowStart, tz), tz).from;
-  const until = request.kind === "missed" ? now + RESCHEDULE_DAYS * DAY_MS : dayRange(dayOf(tomorrowStart, tz), tz).to;
+  const notBefore = request.kind === "missed" ? now : tomorrowStart;
+  // Followers may stay (or go) beyond tomorrow; what was asked to go to tomorrow must end by its end.
+  const until = now + RESCHEDULE_DAYS * DAY_MS;
+  const tomorrowEnd = request.kind === "part" ? dayRange(dayOf(tomorrowStart, tz), tz).to : undefined;
   const lastOfGoal = new Map<string, string>();
   const items: PlaceItem[] = moving.map((b) => {
     const start = Date.parse(b.start);
@@ -77,14 +79,16 @@ export function planMoves(input: RescheduleInput): MovePlan {
     const after = b.goalId ? lastOfGoal.get(b.goalId) : undefined;
     if (b.goalId) lastOfGoal.set(b.goalId, b.id);
     const goal = b.goalId ? input.goals.find((g) => g.id === b.goalId) : undefined;
-    const deadline = goal?.targetDate ? dayStart(goal.targetDate, tz) : undefined;
+    const goalEnd = goal?.targetDate ? dayStart(goal.targetDate, tz) : undefined;
+    // B17: what goes to tomorrow ends by tomorrow's end; a goal's blocks by its target date (when still ahead).
+    const deadline = own && tomorrowEnd !== undefined ? Math.min(tomorrowEnd, goalEnd ?? Infinity) : goalEnd !== undefined && goalEnd > target ? goalEnd : undefined;
     return {
       id: b.id,
       title: b.title,
       minutes: Math.round((Date.parse(b.end) - start) / 60_000),
       notBefore: isoInZone(target, tz),
       ...(after ? { after: [after] } : {}),
-      ...(deadline !== undefined && deadline > target ? { deadline: isoInZone(deadline, tz) } : {}),
+      ...(deadline !== undefined ? { deadline: isoInZone(deadline, tz) } : {}),
     };
   });
   const minutes = moving.flatMap((b) => [minuteOf(Date.parse(b.start), tz), minuteOf(Date.parse(b.end) - 1, tz) + 1]);

@@ -31,6 +31,7 @@ import { type ArchitectContext, type ArchitectPort, type ArchitectProposed, pars
 import { GoalProposalStore, type Move, type StoredPlan } from "./store.ts";
 import { planMoves, RESCHEDULE_DAYS, type RescheduleRequest } from "./reschedule.ts";
 import type { Span, WorkHours } from "../schedule/place-blocks.ts";
+import { whyOf } from "../core/provenance.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -121,15 +122,18 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     if (plan.moves.length === 0) return { nothing: `There is no free time to move ${plan.unplaced.map((t) => `“${t}”`).join(", ")} to` };
     const n = plan.moves.length;
     const summary = `Move ${n} block${n === 1 ? "" : "s"}${plan.unplaced.length > 0 ? ` (no room for ${plan.unplaced.map((t) => `“${t}”`).join(", ")})` : ""}`;
-    const proposalId = this.proposeMoves(turnId, summary, plan.moves, requestId);
+    const asked = request.kind === "missed" ? `move what you missed${request.match ? ` (“${request.match}”)` : ""} to the next free time` : `move your ${request.part === "all" ? "" : `${request.part} `}blocks to tomorrow`;
+    const rationale = `You asked to ${asked}. Each block goes to the first free time around your calendar and other blocks, in your hours; later blocks of the same goal stay after the one before them.`;
+    const why = whyOf({ turnId, step: "reschedule" }, rationale, JSON.stringify(request), JSON.stringify(plan.moves));
+    const proposalId = this.proposeMoves(turnId, summary, plan.moves, requestId, why);
     return { proposalId, summary, moves: n, unplaced: plan.unplaced };
   }
 
   /** B17: a rescheduling proposal of moves (the chat's tool makes it inside its turn). */
-  proposeMoves(turnId: string, summary: string, moves: readonly (Move & { title: string; detail?: string })[], requestId: string): string {
+  proposeMoves(turnId: string, summary: string, moves: readonly (Move & { title: string; detail?: string })[], requestId: string, why?: Why): string {
     const entries: ProposalEntry[] = moves.map((m) => ({ id: m.entryId, kind: "move", title: m.title, start: m.start, end: m.end, ...(m.detail ? { detail: m.detail } : {}) }));
-    const plan: StoredPlan = { kind: "moves", moves: moves.map(({ title: _t, detail: _d, ...move }) => move) };
-    return this.#proposeStored(turnId, "reschedule_blocks", summary, entries, plan, null, undefined, undefined, requestId);
+    const plan: StoredPlan = { kind: "moves", moves: moves.map(({ title: _t, detail: _d, ...move }) => move), ...(why ? { why } : {}) };
+    return this.#proposeStored(turnId, "reschedule_blocks", summary, entries, plan, null, undefined, why, requestId);
   }
 
   #proposeStored(turnId: string, tool: string, summary: string, entries: ProposalEntry[], plan: StoredPlan, runId: string | null, ttl?: number, why?: Why, requestId?: string): string {
@@ -167,7 +171,7 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     if (accepted.length === 0) return fail("invalid_request", "accept at least one entry, or reject the proposal");
     const actor: Actor = { kind: "assistant", turnId: p.turn_id };
     const ctx = { actor, requestId, edits: selection.edits ?? {} };
-    return plan.kind === "architect" ? this.#applyArchitect(plan, picked, ctx, accepted) : this.#applyMoves(plan.moves, picked, ctx, accepted);
+    return plan.kind === "architect" ? this.#applyArchitect(plan, picked, ctx, accepted) : this.#applyMoves(plan.moves, picked, ctx, accepted, plan.why);
   }
 
   #applyArchitect(plan: Extract<StoredPlan, { kind: "architect" }>, picked: Set<string>, ctx: ApplyCtx, accepted: string[]): Result<{ accepted: string[]; result: unknown }> {
@@ -221,7 +225,7 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     return ok({ accepted, result: { goalId, taskIds: goal.taskIds, blockIds: blocks.map((b) => b.id) } });
   }
 
-  #applyMoves(moves: readonly Move[], picked: Set<string>, ctx: ApplyCtx, accepted: string[]): Result<{ accepted: string[]; result: unknown }> {
+  #applyMoves(moves: readonly Move[], picked: Set<string>, ctx: ApplyCtx, accepted: string[], why?: Why): Result<{ accepted: string[]; result: unknown }> {
     const { doc, ledger, now } = this.#deps;
     const at = new Date(now()).toISOString();
     const planned: { block: Block; start: string; end: string }[] = [];
@@ -250,7 +254,13 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
         actor: ctx.actor,
         correlationId: ctx.requestId,
         type: "block.updated",
-        payload: { blockId: block.id, fields: ["start", "end"], changes: { start, end }, before: { start: block.start, end: block.end } },
+        payload: {
+          blockId: block.id,
+          fields: ["start", "end"],
+          changes: { start, end },
+          before: { start: block.start, end: block.end },
+          ...(why ? { why: { ...why, step: "confirm" } } : {}),
+        },
       });
     }
     return ok({ accepted, result: { moved: planned.map((p) => p.block.id) } });

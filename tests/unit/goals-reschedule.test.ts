@@ -110,6 +110,10 @@ describe("rescheduling (B17–B19)", () => {
       ["easy", "2027-01-04T09:00:00+00:00"],
       ["long", "2027-01-04T10:30:00+00:00"],
     ]);
+    // B20: each move says why — the turn, the stated reason, the hash of request and plan.
+    for (const e of moved) {
+      expect(e.type === "block.updated" && e.payload.why).toMatchObject({ turnId: proposal!.turnId, step: "confirm", rationale: expect.stringContaining("You asked to move what you missed"), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    }
   });
 
   it("[B18] afternoon blocks to tomorrow: a block the user placed is marked on its entry, and a block moved meanwhile is not moved from under them", async () => {
@@ -136,6 +140,17 @@ describe("rescheduling (B17–B19)", () => {
     phone.sendFrame({ type: "undo", rid: "u", command: { turnId } });
     room.flush();
     expect(readBlock(room.doc, "read")!.start).toBe("2027-01-04T14:00:00+00:00");
+  });
+
+  it("[B20] a reply whose turn changed something carries why: the turn, the reply as reason, the hash of prompt and reply", async () => {
+    const { room, phone } = roomWithDay();
+    const turnId = await say(room, phone, "move my afternoon blocks to tomorrow");
+    const reply = room.room.ledger.ofTurn(turnId).find((e) => e.type === "message.added");
+    expect(reply?.type === "message.added" && reply.payload.why).toMatchObject({ turnId, step: "reply", rationale: expect.stringContaining("Move 1 block"), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // A reply that changed nothing has no why.
+    const quiet = await say(room, phone, "hello");
+    const hello = room.room.ledger.ofTurn(quiet).find((e) => e.type === "message.added");
+    expect(hello?.type === "message.added" && hello.payload.why).toBeUndefined();
   });
 
   it("[B17] nothing to move is said plainly, and no proposal is made", () => {
