@@ -128,7 +128,8 @@ export class ArchitectRoom {
       goal: run.goal,
       targetDate: run.targetDate,
       turnId: run.turnId,
-      timeZone: room.timeZone,
+      // The preference zone, read once: the same that dates `today` and `until` (room.architect reads it too).
+      timeZone,
       workHours: { ...room.workHours, days: [...room.workHours.days] },
       now: isoInZone(now, timeZone),
       today,
