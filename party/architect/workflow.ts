@@ -39,17 +39,17 @@ export class ArchitectWorkflow extends WorkflowEntrypoint<Env, ArchitectParams> 
     const { userId, runId } = params.data;
     const room = (call: ArchitectCall) => this.callRoom(userId, call);
 
-    // Steps return a refusal as a value: a thrown NonRetryableError would end the instance before the failure message.
-    const context = await step.do("context", STEP_RETRIES, async () => {
-      // B30: a room that did not start this run is not woken up, let alone written to.
-      if (!(await this.env.Brain.get(this.env.Brain.idFromName(userId)).architectKnows(runId))) return null;
-      await room({ step: "progress", runId, stage: "context", message: "Reading your calendar and time blocks…" });
-      const read = await room({ step: "context", runId });
-      return isRefused(read) ? null : ArchitectContextSchema.parse(read);
-    });
-    if (context === null) return { status: "refused" };
-
     try {
+      // Steps return a refusal as a value: a thrown NonRetryableError would end the instance before the failure message.
+      const context = await step.do("context", STEP_RETRIES, async () => {
+        // B30: a room that did not start this run is not woken up, let alone written to.
+        if (!(await this.env.Brain.get(this.env.Brain.idFromName(userId)).architectKnows(runId))) return null;
+        await room({ step: "progress", runId, stage: "context", message: "Reading your calendar and time blocks…" });
+        const read = await room({ step: "context", runId });
+        return isRefused(read) ? null : ArchitectContextSchema.parse(read);
+      });
+      if (context === null) return { status: "refused" };
+
       const drafted = await step.do("breakdown", STEP_RETRIES, async () => {
         const answer = await room({ step: "breakdown", runId });
         return isRefused(answer) ? { ok: false as const, message: answer.refused } : DraftedSchema.parse(answer);
