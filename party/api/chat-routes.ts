@@ -10,13 +10,12 @@ import type { LlmFrame } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
 import { isEndFrame } from "../chat/turn-feed.ts";
 import { INPUTS } from "../core/inputs.ts";
-import { errorResponse, json } from "../http.ts";
+import { errorResponse, json, parseJson, readBody } from "../http.ts";
 import { inputRoute, respond } from "./input-route.ts";
 import { type ApiDeps, read, type Route, write } from "./route-table.ts";
 import { applySpec } from "../core/inputs.ts";
 import { type ConfirmSelection, ConfirmSelectionSchema } from "../../shared/goals.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
-import { parseJson, readBody } from "../http.ts";
 
 const HISTORY_MAX = 200;
 const HISTORY_LIMIT_MESSAGE = `limit must be an integer from 1 to ${HISTORY_MAX}`;

@@ -16,6 +16,7 @@ import type { SqlStore } from "../core/sql.ts";
 import type { OutwardPort } from "./external-call.ts";
 import type { ToolEntry, ToolRegistry } from "./registry.ts";
 import type { CalendarPort, McpPort } from "./world-ports.ts";
+import type { ReschedulePort, StructuredProposals } from "./structured-port.ts";
 
 export type ChatLimits = {
   messagesPerMinute: number;
@@ -24,8 +25,6 @@ export type ChatLimits = {
   /** The most tokens one model call may write: part of the bound each call reserves from `dailyTokens` (C13). */
   maxOutputTokens: number;
 };
-
-import type { ReschedulePort, StructuredProposals } from "./structured-port.ts";
 
 export type ChatDeps = {
   userId: string;

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { provenanceHash, rationaleOf, whyOf } from "../../party/core/provenance.ts";
-import { WhySchema } from "../../shared/goals.ts";
+import { ConfirmSelectionSchema, WhySchema } from "../../shared/goals.ts";
 
 describe("provenance (B20)", () => {
   it("[B20] the hash is the sha-256 hex of prompt and output, and tells their boundary apart", () => {
@@ -21,8 +21,7 @@ describe("provenance (B20)", () => {
 });
 
 describe("confirm selection caps (B11)", () => {
-  it("[B11] items and edits are capped and checked before anything reads them", async () => {
-    const { ConfirmSelectionSchema } = await import("../../shared/goals.ts");
+  it("[B11] items and edits are capped and checked before anything reads them", () => {
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`e${i}`, { title: "x" }]));
     expect(ConfirmSelectionSchema.safeParse({ edits: many }).success).toBe(false);
     expect(ConfirmSelectionSchema.safeParse({ items: Array.from({ length: 201 }, (_, i) => `e${i}`) }).success).toBe(false);
