@@ -47,6 +47,7 @@ import { syncRegistry } from "./mcp/chat-tools.ts";
 import { RoomMcpHub } from "./mcp/room-hub.ts";
 import { McpStore } from "./mcp/store.ts";
 import { runConfirmed } from "./mcp/confirmed.ts";
+import { type ArchitectPort, pendingArchitectPort } from "./goals/architect-port.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -123,6 +124,8 @@ export class Room {
   readonly calendar: Calendar;
   /** The user's MCP servers and their tools (M1–M14). */
   readonly mcp: RoomMcpHub;
+  /** B12: where the architect workflow hands its result (one proposal per run). */
+  readonly architect: ArchitectPort = pendingArchitectPort;
   #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;

@@ -9,6 +9,7 @@
  */
 import * as Y from "yjs";
 import { type Note, NoteSchema, type Task, TaskSchema } from "./domain.ts";
+import { type Block, BlockSchema, type Goal, GoalSchema } from "./goals.ts";
 import { textEdit } from "./text-diff.ts";
 
 export const TASKS = "tasks";
@@ -135,4 +136,90 @@ export function replaceText(text: Y.Text, next: string): void {
   if (!edit) return;
   if (edit.remove > 0) text.delete(edit.index, edit.remove);
   if (edit.insert) text.insert(edit.index, edit.insert);
+}
+
+// ---- Goals and blocks (B1–B3, D40–D42): same shape of functions as tasks' ----
+
+export const GOALS = "goals";
+export const BLOCKS = "blocks";
+export const goalsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(GOALS);
+export const blocksOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(BLOCKS);
+
+/** Reads one goal; `null` when missing or not matching the schema. */
+export function readGoal(doc: Y.Doc, id: string): Goal | null {
+  const entry = goalsOf(doc).get(id);
+  if (!(entry instanceof Y.Map)) return null;
+  const parsed = GoalSchema.safeParse(entry.toJSON());
+  return parsed.success ? parsed.data : null;
+}
+
+/** All valid goals by creation. Invalid entries are skipped, never thrown. */
+export function readGoals(doc: Y.Doc): Goal[] {
+  const goals: Goal[] = [];
+  for (const id of goalsOf(doc).keys()) {
+    const goal = readGoal(doc, id);
+    if (goal) goals.push(goal);
+  }
+  return goals.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** Reads one block; `null` when missing or not matching the schema. */
+export function readBlock(doc: Y.Doc, id: string): Block | null {
+  const entry = blocksOf(doc).get(id);
+  if (!(entry instanceof Y.Map)) return null;
+  const parsed = BlockSchema.safeParse(entry.toJSON());
+  return parsed.success ? parsed.data : null;
+}
+
+/** All valid blocks by start instant. Invalid entries are skipped, never thrown. */
+export function readBlocks(doc: Y.Doc): Block[] {
+  const blocks: Block[] = [];
+  for (const id of blocksOf(doc).keys()) {
+    const block = readBlock(doc, id);
+    if (block) blocks.push(block);
+  }
+  return blocks.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.id.localeCompare(b.id));
+}
+
+function writeEntry(map: Y.Map<Y.Map<unknown>>, id: string, value: object): void {
+  const entry = new Y.Map<unknown>();
+  for (const [key, field] of Object.entries(value)) entry.set(key, field);
+  map.set(id, entry);
+}
+
+function patchEntry(doc: Y.Doc, map: Y.Map<Y.Map<unknown>>, id: string, fields: object, origin: ActorOrigin | undefined, what: string): void {
+  const entry = map.get(id);
+  if (!(entry instanceof Y.Map)) throw new Error(`patch: ${what} ${id} is missing; read it first`);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      entry.set(key, value);
+    }
+  }, origin);
+}
+
+export function writeGoal(doc: Y.Doc, goal: Goal, origin?: ActorOrigin): void {
+  doc.transact(() => writeEntry(goalsOf(doc), goal.id, goal), origin);
+}
+
+/** Sets the given fields of an existing goal; `taskIds` is a plain array, replaced whole. */
+export function patchGoal(doc: Y.Doc, id: string, fields: Partial<Goal>, origin?: ActorOrigin): void {
+  patchEntry(doc, goalsOf(doc), id, fields, origin, "goal");
+}
+
+export function removeGoal(doc: Y.Doc, id: string, origin?: ActorOrigin): void {
+  doc.transact(() => goalsOf(doc).delete(id), origin);
+}
+
+export function writeBlock(doc: Y.Doc, block: Block, origin?: ActorOrigin): void {
+  doc.transact(() => writeEntry(blocksOf(doc), block.id, block), origin);
+}
+
+/** Sets the given fields of an existing block (a drag sets `start`, `end`, `updatedAt`). */
+export function patchBlock(doc: Y.Doc, id: string, fields: Partial<Block>, origin?: ActorOrigin): void {
+  patchEntry(doc, blocksOf(doc), id, fields, origin, "block");
+}
+
+export function removeBlock(doc: Y.Doc, id: string, origin?: ActorOrigin): void {
+  doc.transact(() => blocksOf(doc).delete(id), origin);
 }

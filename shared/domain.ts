@@ -70,6 +70,8 @@ export const TaskSchema = z.strictObject({
   updatedAt: IsoDateTimeSchema,
   /** Actor kind and id that created the task, e.g. `user:phone-1` or `assistant:turn-7`. */
   createdBy: z.string().max(200).check(plainText),
+  /** B4, D41: the goal that owns the task; absent on tasks of schema version 1 (older clients ignore it). */
+  goalId: z.string().min(1).max(LIMITS.id).check(plainText).optional(),
 });
 export type Task = z.infer<typeof TaskSchema>;
 
