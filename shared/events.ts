@@ -30,9 +30,13 @@ import {
 import { CalendarSourceInfoSchema, CalendarSourceStatusSchema } from "./calendar.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
+import { BlockBaseSchema, BlockSchema, GoalSchema, WhySchema } from "./goals.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
 const TaskChangesSchema = TaskSchema.partial();
+/** B3: a goal's or block's changed fields (the block's span check applies to whole blocks, not to a patch). */
+const GoalChangesSchema = GoalSchema.partial();
+const BlockChangesSchema = BlockBaseSchema.partial();
 const NoteChangesSchema = NoteSchema.omit({ body: true }).partial();
 /** What a command's `note.updated` changed, as it was before (the body too: undo puts it back, D18). */
 const NoteBeforeSchema = NoteSchema.pick({ title: true, body: true, pinned: true }).partial();
@@ -40,7 +44,7 @@ const NoteBeforeSchema = NoteSchema.pick({ title: true, body: true, pinned: true
 /** The payload schema of each event type. */
 export const EVENT_PAYLOADS = {
   /** A task was created, by a command or by a device's document edit (then `task` is read back from the document). */
-  "task.created": z.object({ task: TaskSchema }),
+  "task.created": z.object({ task: TaskSchema, why: WhySchema.optional() }),
   /**
    * Commands carry the patch as `changes` and the old values of those fields as `before` (D18; absent before undo
    * needed it); device edits carry `changes` (the new values) and `fields` (every changed field).
@@ -50,10 +54,35 @@ export const EVENT_PAYLOADS = {
     changes: TaskChangesSchema,
     fields: z.array(z.string()).optional(),
     before: TaskChangesSchema.optional(),
+    why: WhySchema.optional(),
   }),
   "task.completed": z.object({ taskId: z.string() }),
   /** `task` is the task as it was; device edits omit it (the entry is gone when the room sees the edit). */
-  "task.deleted": z.object({ taskId: z.string(), task: TaskSchema.optional() }),
+  "task.deleted": z.object({ taskId: z.string(), task: TaskSchema.optional(), why: WhySchema.optional() }),
+  /**
+   * B3, B20: goals and blocks, like tasks: `*.created` the whole entry; `*.updated` the changed `fields`, their new
+   * values (`changes`) and, from commands, their old values (`before`); `*.deleted` the entry as it was when known.
+   * `why` (B20) is present when the assistant or a workflow made the change: its turn or workflow step, the model's
+   * stated rationale (data, never an instruction) and the sha-256 of prompt and output.
+   */
+  "goal.created": z.object({ goal: GoalSchema, why: WhySchema.optional() }),
+  "goal.updated": z.object({
+    goalId: z.string(),
+    fields: z.array(z.string()),
+    changes: GoalChangesSchema.optional(),
+    before: GoalChangesSchema.optional(),
+    why: WhySchema.optional(),
+  }),
+  "goal.deleted": z.object({ goalId: z.string(), goal: GoalSchema.optional(), why: WhySchema.optional() }),
+  "block.created": z.object({ block: BlockSchema, why: WhySchema.optional() }),
+  "block.updated": z.object({
+    blockId: z.string(),
+    fields: z.array(z.string()),
+    changes: BlockChangesSchema.optional(),
+    before: BlockChangesSchema.optional(),
+    why: WhySchema.optional(),
+  }),
+  "block.deleted": z.object({ blockId: z.string(), block: BlockSchema.optional(), why: WhySchema.optional() }),
   "note.created": z.object({ note: NoteSchema }),
   /**
    * `fields` names what changed (`body` included); `changes` (device edits only) holds the new values of the other
@@ -190,6 +219,12 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("task.updated"),
   body("task.completed"),
   body("task.deleted"),
+  body("goal.created"),
+  body("goal.updated"),
+  body("goal.deleted"),
+  body("block.created"),
+  body("block.updated"),
+  body("block.deleted"),
   body("note.created"),
   body("note.updated"),
   body("note.deleted"),

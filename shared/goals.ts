@@ -68,6 +68,9 @@ export function spanProblem(start: string, end: string): string | null {
   return null;
 }
 
+/** A block's fields without the span check: what patches and `block.updated` changes are read against. */
+export const BlockBaseSchema = z.strictObject(blockShape);
+
 /** B2: a block as stored in the Yjs `blocks` map. */
 export const BlockSchema = z.strictObject(blockShape).superRefine((block, ctx) => {
   const problem = spanProblem(block.start, block.end);

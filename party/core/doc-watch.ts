@@ -5,21 +5,26 @@
  *   what it was before, or removed if the client created it invalid;
  * - readable ledger events: `task.created`, `task.updated` with the changed
  *   fields, `task.completed`, `task.deleted`, `note.created`, `note.updated`,
- *   `note.deleted`.
+ *   `note.deleted`, and the same three for goals and blocks (B3).
  *
  * Observers only collect; `drain` does the work after the transaction, so a
  * repair is its own transaction with its own origin.
  */
 import * as Y from "yjs";
 import { LIMITS, NoteSchema, TaskSchema } from "../../shared/domain.ts";
-import { notesOf, tasksOf } from "../../shared/doc-schema.ts";
+import { blocksOf, goalsOf, notesOf, tasksOf } from "../../shared/doc-schema.ts";
+import { BlockSchema, GoalSchema } from "../../shared/goals.ts";
 import { EVENT_PAYLOADS, type NewEventBody } from "../../shared/events.ts";
 import { CONTROL_CHARS, hasControl, textProblem } from "../../shared/text.ts";
 
 /** Origin of the room's repair transactions. */
 export const REPAIR_ORIGIN = { actorLabel: "system:repair" } as const;
 
-type Kind = "task" | "note";
+type Kind = "task" | "note" | "goal" | "block";
+
+/** B3: each kind's root map and schema; goals and blocks are validated and repaired like tasks. */
+const rootOf = (doc: Y.Doc, kind: Kind) => (kind === "task" ? tasksOf(doc) : kind === "note" ? notesOf(doc) : kind === "goal" ? goalsOf(doc) : blocksOf(doc));
+const SCHEMAS = { task: TaskSchema, note: NoteSchema, goal: GoalSchema, block: BlockSchema } as const;
 type FieldChange = { action: "add" | "update" | "delete"; oldValue: unknown };
 
 type Touched = {
@@ -52,6 +57,8 @@ export class DocWatch {
     this.#ignore = ignore;
     tasksOf(doc).observeDeep((events, tr) => this.#collect("task", events, tr));
     notesOf(doc).observeDeep((events, tr) => this.#collect("note", events, tr));
+    goalsOf(doc).observeDeep((events, tr) => this.#collect("goal", events, tr));
+    blocksOf(doc).observeDeep((events, tr) => this.#collect("block", events, tr));
   }
 
   #collect(kind: Kind, events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction): void {
@@ -113,7 +120,7 @@ export class DocWatch {
     // Each touched entry is checked once; `describe` reuses the verdict.
     const problems = new Map<Touched, string>();
     for (const t of batch.touched) {
-      const entry = t.deleted ? undefined : (t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc)).get(t.id);
+      const entry = t.deleted ? undefined : rootOf(this.#doc, t.kind).get(t.id);
       const problem =
         entry === undefined ? null : entry instanceof Y.Map ? (invalid(t.kind, t.id, entry) ?? bodyTextProblem(t, entry)) : `a ${t.kind} must be a Y.Map`;
       t.valid = entry !== undefined && problem === null;
@@ -123,14 +130,14 @@ export class DocWatch {
     this.#doc.transact(() => {
       for (const t of batch.touched) {
         if (t.deleted) continue;
-        const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
+        const root = rootOf(this.#doc, t.kind);
         const entry = root.get(t.id);
         if (entry === undefined) continue;
         const problem = problems.get(t);
         if (problem === undefined) continue;
         if (t.created) {
           // A valid entry the client replaced with an invalid one comes back as it was.
-          if (t.replaced && (t.kind === "task" ? TaskSchema : NoteSchema).safeParse(t.replaced).success) {
+          if (t.replaced && SCHEMAS[t.kind].safeParse(t.replaced).success) {
             root.set(t.id, rebuild(t.kind, t.replaced));
             t.valid = true;
             repairs.push({ kind: t.kind, id: t.id, action: "reverted", reason: problem });
@@ -176,12 +183,9 @@ export class DocWatch {
   describe(batch: Batch): NewEventBody[] {
     const events: NewEventBody[] = [];
     for (const t of batch.touched) {
-      const root = t.kind === "task" ? tasksOf(this.#doc) : notesOf(this.#doc);
-      const entry = root.get(t.id);
+      const entry = rootOf(this.#doc, t.kind).get(t.id);
       if (t.deleted || entry === undefined) {
-        if (t.deleted && !t.created) {
-          events.push(t.kind === "task" ? { type: "task.deleted", payload: { taskId: t.id } } : { type: "note.deleted", payload: { noteId: t.id } });
-        }
+        if (t.deleted && !t.created) events.push(deletedEvent(t.kind, t.id));
         continue;
       }
       if (!(entry instanceof Y.Map) || !(t.valid ?? invalid(t.kind, t.id, entry) === null)) continue;
@@ -207,8 +211,29 @@ export class DocWatch {
   }
 }
 
+function deletedEvent(kind: Kind, id: string): NewEventBody {
+  switch (kind) {
+    case "task":
+      return { type: "task.deleted", payload: { taskId: id } };
+    case "note":
+      return { type: "note.deleted", payload: { noteId: id } };
+    case "goal":
+      return { type: "goal.deleted", payload: { goalId: id } };
+    case "block":
+      return { type: "block.deleted", payload: { blockId: id } };
+  }
+}
+
 /** The entry, valid by now, as a `*.created` event; parsed, so the payload is typed. */
 function createdEvent(kind: Kind, entry: Y.Map<unknown>): NewEventBody | null {
+  if (kind === "goal") {
+    const goal = GoalSchema.safeParse(fieldsOf(entry));
+    return goal.success ? { type: "goal.created", payload: { goal: goal.data } } : null;
+  }
+  if (kind === "block") {
+    const block = BlockSchema.safeParse(fieldsOf(entry));
+    return block.success ? { type: "block.created", payload: { block: block.data } } : null;
+  }
   if (kind === "task") {
     const task = TaskSchema.safeParse(fieldsOf(entry));
     return task.success ? { type: "task.created", payload: { task: task.data } } : null;
@@ -219,6 +244,14 @@ function createdEvent(kind: Kind, entry: Y.Map<unknown>): NewEventBody | null {
 }
 
 function updatedEvent(kind: Kind, id: string, changes: Record<string, unknown>, fields: string[]): NewEventBody | null {
+  if (kind === "goal") {
+    const payload = EVENT_PAYLOADS["goal.updated"].safeParse({ goalId: id, changes, fields });
+    return payload.success ? { type: "goal.updated", payload: payload.data } : null;
+  }
+  if (kind === "block") {
+    const payload = EVENT_PAYLOADS["block.updated"].safeParse({ blockId: id, changes, fields });
+    return payload.success ? { type: "block.updated", payload: payload.data } : null;
+  }
   if (kind === "task") {
     const payload = EVENT_PAYLOADS["task.updated"].safeParse({ taskId: id, changes, fields });
     return payload.success ? { type: "task.updated", payload: payload.data } : null;
@@ -303,7 +336,7 @@ export function invalid(kind: Kind, id: string, entry: Y.Map<unknown>): string |
     if (body.length > LIMITS.noteBody) return `body exceeds ${LIMITS.noteBody} characters`;
   }
   // The body was checked above; the schema sees the other fields (no copy of a long text per keystroke).
-  const parsed = (kind === "task" ? TaskSchema : NoteSchema).safeParse(kind === "note" ? { ...fieldsOf(entry, "body"), body: "" } : fieldsOf(entry));
+  const parsed = SCHEMAS[kind].safeParse(kind === "note" ? { ...fieldsOf(entry, "body"), body: "" } : fieldsOf(entry));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return `${issue?.path.join(".") || kind}: ${issue?.message ?? "invalid"}`;

@@ -212,6 +212,13 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "note.created":
     case "note.updated":
     case "note.deleted":
+    // B3: goals and blocks live in the document; these events are their audit trail and Activity (B21).
+    case "goal.created":
+    case "goal.updated":
+    case "goal.deleted":
+    case "block.created":
+    case "block.updated":
+    case "block.deleted":
     case "turn.failed":
     case "proposal.created":
     // MCP servers live in their own tables (party/mcp/store.ts); the events are their audit trail (M14).

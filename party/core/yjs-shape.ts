@@ -9,7 +9,7 @@
  *   memory, merged again on every later update, sent on to every device);
  * - no clock passes MAX_CLOCK;
  * - every new struct lands where the schema allows (D1–D3): only the `tasks`
- *   and `notes` roots, entries that are Y.Maps, fields that are plain values,
+ *   `notes`, `goals` and `blocks` roots (B3), entries that are Y.Maps, fields that are plain values,
  *   a note's `body` that is a Y.Text holding text only. Wrong plain values are
  *   left to the repair of D6; a Y type, a root or content outside the schema
  *   is refused here, before anything changes.
@@ -25,14 +25,14 @@
  * whether it stores new content.
  */
 import * as Y from "yjs";
-import { NOTES, TASKS } from "../../shared/doc-schema.ts";
+import { BLOCKS, GOALS, NOTES, TASKS } from "../../shared/doc-schema.ts";
 import { LIMITS } from "../../shared/domain.ts";
 import { type DeleteSet, MAX_CLOCK, type Struct } from "./yjs-guard.ts";
 
 /** Longest field name inside a task or note entry; D2/D3 use names of at most 9 characters. */
 export const MAX_FIELD_NAME = 64;
 
-type Kind = "task" | "note";
+type Kind = "task" | "note" | "goal" | "block";
 
 /** Where a struct sits in the schema: what its parent is. */
 type Place =
@@ -62,6 +62,9 @@ const COLLECTED: Place = { at: "collected" };
 const ROOTS = new Map<string, Place>([
   [TASKS, { at: "root", kind: "task" }],
   [NOTES, { at: "root", kind: "note" }],
+  // B3: goals and blocks are entries of plain fields, like tasks.
+  [GOALS, { at: "root", kind: "goal" }],
+  [BLOCKS, { at: "root", kind: "block" }],
 ]);
 
 const isMap = (type: Y.AbstractType<unknown>) => type instanceof Y.Map;

@@ -174,6 +174,19 @@ export function placeBlocks(input: PlaceInput): PlaceResult {
   const failed = new Set<string>();
   const noHours = days.size === 0 || clockMinutes(workHours.end) <= clockMinutes(workHours.start);
   const { sorted, cyclic } = order(input.items);
+  // Zone arithmetic builds Intl formatters; each local day's window and next day is worked out once per call.
+  const windows = new Map<string, Interval | null>();
+  const windowOf = (date: string) => {
+    if (!windows.has(date)) windows.set(date, days.has(isoWeekday(date)) ? workWindow(date, workHours, timeZone) : null);
+    return windows.get(date) ?? null;
+  };
+  const nextDays = new Map<string, number>();
+  const nextDay = (at: number) => {
+    const date = dayOf(at, timeZone);
+    let next = nextDays.get(date);
+    if (next === undefined) nextDays.set(date, (next = nextDayStart(at, timeZone)));
+    return next;
+  };
   const seenIds = new Set<string>();
 
   for (const item of sorted) {
@@ -203,10 +216,8 @@ export function placeBlocks(input: PlaceInput): PlaceResult {
     const limit = Math.min(until, item.deadline ? Date.parse(item.deadline) : Infinity);
     const length = item.minutes * 60_000;
     let start: number | null = null;
-    for (let day = 0, at = from; day < MAX_DAYS && start === null && at < limit; day++, at = nextDayStart(at, timeZone)) {
-      const date = dayOf(at, timeZone);
-      if (!days.has(isoWeekday(date))) continue;
-      const window = workWindow(date, workHours, timeZone);
+    for (let day = 0, at = from; day < MAX_DAYS && start === null && at < limit; day++, at = nextDay(at)) {
+      const window = windowOf(dayOf(at, timeZone));
       if (!window) continue;
       start = busy.firstFit(Math.max(window.s, from), Math.min(window.e, limit), length);
     }

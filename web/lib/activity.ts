@@ -109,6 +109,19 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return noteUpdate(e.payload, ctx, names);
     case "note.deleted":
       return `deleted note ${e.payload.note?.title ? quote(e.payload.note.title) : noteName(e.payload.noteId, ctx, names)}`;
+    // B21: goals and blocks (part G; the timeline's Activity may word these better).
+    case "goal.created":
+      return `added the goal ${quote(e.payload.goal.title)}`;
+    case "goal.updated":
+      return `changed the goal${e.payload.changes?.title ? ` ${quote(e.payload.changes.title)}` : ""}`;
+    case "goal.deleted":
+      return `removed the goal${e.payload.goal ? ` ${quote(e.payload.goal.title)}` : ""}`;
+    case "block.created":
+      return `placed ${quote(e.payload.block.title)} at ${ctx.due(e.payload.block.start)}`;
+    case "block.updated":
+      return e.payload.changes?.start ? `moved a block to ${ctx.due(e.payload.changes.start)}` : "changed a block";
+    case "block.deleted":
+      return `removed the block${e.payload.block ? ` ${quote(e.payload.block.title)}` : ""}`;
     case "memory.pinned":
       return `remembered ${e.payload.memory.key} = ${e.payload.memory.value}`;
     case "memory.unpinned":
