@@ -6,7 +6,7 @@
  * (`onChange`), so every device sees it move at once; a screen reader hears
  * where it went (aria-live).
  */
-import { DndContext, type DragEndEvent, type DragMoveEvent, MouseSensor, TouchSensor, useSensor, useSensors } from "@dnd-kit/core";
+import { DndContext, type DragEndEvent, type DragMoveEvent, type DragStartEvent, MouseSensor, TouchSensor, useSensor, useSensors } from "@dnd-kit/core";
 import { useEffect, useId, useRef, useState } from "react";
 import { z } from "zod";
 import { dayColumn, type DrawnItem, isOnDay, type TimelineItem } from "../../lib/timeline-items.ts";
@@ -62,6 +62,10 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
     const words = onChange(blockId, span);
     if (words) setSaid(words);
   };
+  const onDragStart = (e: DragStartEvent) => {
+    const data = DragSchema.safeParse(e.active.data.current).data;
+    if (data) setPreview({ blockId: data.blockId, mode: data.mode, minutes: 0, dx: 0 });
+  };
   const onDragMove = (e: DragMoveEvent) => {
     const data = DragSchema.safeParse(e.active.data.current).data;
     if (data) setPreview({ blockId: data.blockId, mode: data.mode, minutes: pxToMinutes(e.delta.y, SCALE), dx: week ? e.delta.x : 0 });
@@ -95,7 +99,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
 
   const anchor = today ? minuteOf(now, today) : 7 * 60;
   return (
-    <DndContext sensors={sensors} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={() => setPreview(null)} accessibility={{ screenReaderInstructions: { draggable: "" } }}>
+    <DndContext sensors={sensors} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={() => setPreview(null)} accessibility={{ screenReaderInstructions: { draggable: "" } }}>
       <p id={helpId} className="sr-only">
         Arrow up or down moves the block by 15 minutes; Shift with arrow up or down changes its end by 15 minutes{week ? "; arrow left or right moves it a day" : ""}.
       </p>
@@ -103,7 +107,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
         {said}
       </div>
       {week && (
-        <div className="sticky top-0 z-30 flex border-b border-stone-200 bg-stone-50/95 pl-14 max-md:hidden dark:border-stone-800 dark:bg-stone-950/95">
+        <div className="sticky top-0 z-30 flex border-b border-stone-200 bg-stone-50/95 pl-16 max-md:hidden dark:border-stone-800 dark:bg-stone-950/95">
           {days.map((d) => (
             <div key={d.date} className={`flex-1 px-1 py-1 text-center text-xs font-medium ${d === today ? "text-indigo-700 dark:text-indigo-300" : "text-stone-600 dark:text-stone-400"}`}>
               {dayLabel(d)}
@@ -112,7 +116,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
         </div>
       )}
       {columns.some((c) => c.allDay.length > 0) && (
-        <div data-testid="timeline-all-day" className="flex border-b border-stone-200 pl-14 dark:border-stone-800">
+        <div data-testid="timeline-all-day" className="flex border-b border-stone-200 pl-16 dark:border-stone-800">
           {columns.map(({ day, allDay }) => (
             <ul key={day.date} aria-label={`All day, ${dayLabel(day)}`} className={`min-w-0 flex-1 space-y-0.5 px-0.5 py-1 ${week && day.date !== selected ? "max-md:hidden" : ""}`}>
               {allDay.map((i) => (
@@ -126,9 +130,9 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
         </div>
       )}
       <div className="relative flex pt-2" data-testid="timeline-grid">
-        <div aria-hidden className="relative w-14 shrink-0" style={{ height: longest * SCALE }}>
+        <div aria-hidden className="relative w-16 shrink-0" style={{ height: longest * SCALE }}>
           {gutter.map((m) => (
-            <span key={m.at} className="absolute right-2 -translate-y-1/2 text-[11px] text-stone-600 tabular-nums dark:text-stone-400" style={{ top: m.minute * SCALE }}>
+            <span key={m.at} className="absolute right-1.5 -translate-y-1/2 text-[11px] whitespace-nowrap text-stone-600 tabular-nums dark:text-stone-400" style={{ top: m.minute * SCALE }}>
               {time(m.at)}
             </span>
           ))}

@@ -76,7 +76,7 @@ function EditableBlock({ item, date, style, look, when, week, onKey, helpId, dra
     onKey(item, m);
   };
   return (
-    <li data-kind="block" data-testid="timeline-block" data-block-id={item.id} data-source={item.source} className="absolute" style={style}>
+    <li data-kind="block" data-testid="timeline-block" data-block-id={item.id} data-source={item.source} data-dragging={dragging || undefined} className="absolute" style={style}>
       <div
         ref={move.setNodeRef}
         {...move.listeners}

@@ -111,7 +111,7 @@ function TimelineView() {
         <section aria-label={title} data-testid="timeline" className="min-w-0 rounded-xl border border-stone-200 bg-white pr-1 dark:border-stone-800 dark:bg-stone-900">
           <TimelineGrid days={days} selected={date} items={items} zone={zone.zone} now={now.getTime()} dayLabel={dayLabel} time={(ms) => zone.time(iso(ms))} onChange={onChange} />
         </section>
-        <aside className="space-y-4">
+        <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
           <GoalsList goals={goals} tasks={tasks} blocks={blocks} week={{ from: thisWeek[0]!.from, to: thisWeek.at(-1)!.to }} day={zone.day} />
         </aside>
       </div>
