@@ -7,7 +7,7 @@ import { type Connection, routePartykitRequest, Server, type WSMessage } from "p
 import { YServer } from "y-partyserver";
 import app from "../party/server.ts";
 
-export { Brain } from "../party/server.ts";
+export { ArchitectWorkflow, Brain } from "../party/server.ts";
 
 export class BareRoom extends YServer {
   static override options = { hibernate: true };

@@ -24,6 +24,7 @@ import { type IssuedTicket, issueTicket, ticketKey, UsedTickets, verifyTicket } 
 import { errorResponse, TRUSTED } from "./http.ts";
 import { configureLog, describeError, log } from "./log.ts";
 import { Room, type RoomPorts } from "./room.ts";
+import { knowsRun } from "./architect/runs.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
@@ -94,6 +95,10 @@ export class Brain extends YServer {
       // K4: calendar syncs use the platform's fetch through the room's guard; a sync started by a request outlives it.
       fetch: (input, init) => fetch(input, init),
       waitUntil: (work) => this.ctx.waitUntil(work),
+      // B30: one architect run is one Workflow instance, named by its run id (a retried start cannot make two).
+      launchArchitect: async (params) => {
+        await this.env.ARCHITECT.create({ id: params.runId, params });
+      },
       mcp: {
         fetch: (input, init) => fetch(input, init),
         stateKey: () => this.#mcpStateKey(),
@@ -116,6 +121,30 @@ export class Brain extends YServer {
       this.ctx.waitUntil(sent);
       return sent;
     };
+  }
+
+  /**
+   * B30 (RPC from the architect workflow): whether this room started run `runId`.
+   * Reads storage only — it runs before the room is built, so asking a room that
+   * never started a run creates nothing in it (G8).
+   */
+  async architectKnows(runId: unknown): Promise<boolean> {
+    return typeof runId === "string" && knowsRun(this.#sql, runId);
+  }
+
+  /**
+   * B31 (RPC from the architect workflow, reached through getServerByName, so the
+   * room is built): one step's call. The answer is the step's Result as JSON (RPC
+   * carries no `unknown`; the workflow parses it with its schema). A failure is
+   * logged here and rethrown bare; the workflow's step retries it.
+   */
+  async architect(call: unknown): Promise<string> {
+    try {
+      return JSON.stringify(await this.room.architectRuns.handle(call));
+    } catch (error) {
+      log("error", { event: "architect.step_failed", userId: this.name, detail: describeError(error) });
+      throw new Error("the room could not answer the architect step");
+    }
   }
 
   override async onAlarm(): Promise<void> {

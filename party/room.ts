@@ -47,6 +47,10 @@ import { syncRegistry } from "./mcp/chat-tools.ts";
 import { RoomMcpHub } from "./mcp/room-hub.ts";
 import { McpStore } from "./mcp/store.ts";
 import { runConfirmed } from "./mcp/confirmed.ts";
+import { ArchitectRoom } from "./architect/architect-room.ts";
+import type { ArchitectParams } from "./architect/calls.ts";
+import { architectBusy } from "./architect/busy.ts";
+import { architectTool } from "./architect/tool.ts";
 import { type ArchitectPort, pendingArchitectPort } from "./goals/architect-port.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
@@ -90,6 +94,8 @@ export type RoomPorts = {
   waitUntil?: (work: Promise<unknown>) => void;
   /** MCP servers' network (M4, M13): the platform's fetch, the OAuth state key, and keeping a confirmed call alive. Absent: no MCP. */
   mcp?: McpPort;
+  /** B30: creates an architect workflow instance (the Durable Object's Workflow binding); absent, the architect is unavailable. */
+  launchArchitect?: (params: ArchitectParams) => Promise<void>;
 };
 
 export type McpPort = {
@@ -126,6 +132,8 @@ export class Room {
   readonly mcp: RoomMcpHub;
   /** B12: where the architect workflow hands its result (one proposal per run). */
   readonly architect: ArchitectPort = pendingArchitectPort;
+  /** B30–B41: the architect runs this room started, and the steps' calls back to it. */
+  readonly architectRuns: ArchitectRoom;
   #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;
@@ -267,6 +275,22 @@ export class Room {
       broadcast: (frame) => broadcast(sockets, frame),
       log: (event, fields) => ports.log(event === "turn.failed" ? "warn" : "info", { event, userId, ...fields }),
     });
+    this.architectRuns = new ArchitectRoom({
+      userId,
+      sql,
+      ledger: this.ledger,
+      now,
+      newId: ports.newId,
+      config,
+      gate: (holder) => this.chat.budgetGate(holder),
+      tasks,
+      busy: (from, to) => architectBusy(this.agenda(from, to), doc, from, to),
+      broadcast: (frame) => broadcast(sockets, frame),
+      proposals: () => this.architect,
+      launch: ports.launchArchitect,
+      log: (event, detail) => ports.log("warn", { event, userId, detail }),
+    });
+    this.chat.tools.register(architectTool(() => this.architectRuns));
     this.#sockets = {
       userId,
       ledger: this.ledger,

@@ -20,6 +20,7 @@ import { configureLog, describeError, log } from "./log.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 
 export { Brain } from "./brain.ts";
+export { ArchitectWorkflow } from "./architect/workflow.ts";
 
 const DevLoginSchema = z.strictObject({ userId: UserIdSchema });
 

@@ -138,6 +138,10 @@ export const SnapshotSchema = z.strictObject({
 /** A ledger seq as sent to clients: 0 before the first event. */
 const seq = z.number().int().min(0);
 
+/** B41: the stages an architect run reports, in order; `failed` ends a run that could not propose. */
+export const ArchitectStageSchema = z.enum(["context", "breakdown", "place", "propose", "failed"]);
+export type ArchitectStage = z.infer<typeof ArchitectStageSchema>;
+
 /**
  * Room → client: every JSON frame the room sends (P2–P13, C3, S6–S9). The one
  * declaration of this direction: the room builds `ServerFrame` values and
@@ -207,6 +211,16 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("notification.cleared"), notificationId: z.string() }),
   /** A daily plan is ready to be settled (S6). */
   z.strictObject({ type: z.literal("plan.available"), date: z.iso.date(), plan: PlanSchema }),
+  /**
+   * B41: one line of an architect run's progress ("Breaking down…", "Placing 12 blocks…"), to every
+   * device of the user; `failed` ends a run with its message. New in issue 16: older clients drop it.
+   */
+  z.strictObject({
+    type: z.literal("architect.progress"),
+    runId: z.string().min(1).max(128),
+    step: ArchitectStageSchema,
+    message: z.string().min(1).max(200),
+  }),
   ...LlmFrameSchema.options,
 ]);
 /** A frame the room sends; build it with this type, parse it with ServerFrameSchema. */

@@ -97,6 +97,10 @@ const sent: { [T in ServerFrame["type"]]: Extract<ServerFrame, { type: T }>[] } 
   notification: [{ type: "notification", notification }],
   "notification.cleared": [{ type: "notification.cleared", notificationId: "n1" }],
   "plan.available": [{ type: "plan.available", date: "2026-11-21", plan }],
+  "architect.progress": [
+    { type: "architect.progress", runId: "run1", step: "breakdown", message: "Breaking down “Half marathon”…" },
+    { type: "architect.progress", runId: "run1", step: "failed", message: "I couldn't plan “Half marathon”." },
+  ],
   "llm.token": [{ type: "llm.token", turnId: "turn1", seq: 0, token: "Hello" }],
   "llm.action": [
     { type: "llm.action", turnId: "turn1", action: { id: "call1", tool: "create_task", status: "done", summary: "Created “Call John”" } },

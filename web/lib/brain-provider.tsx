@@ -337,6 +337,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         }
         case "pong":
           return;
+        case "architect.progress":
+          // B41: the chat's progress line for a run is the timeline part's (issue 16); the finished plan arrives as an action card.
+          return;
         default: {
           const unhandled: never = f;
           return unhandled;
