@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { NewEventBody } from "./events.ts";
 import { FlightOptionsSchema } from "./flights.ts";
+import { ProposalEntrySchema } from "./proposal-entry.ts";
 
 /**
  * Where an action card stands (C3, C8): `done` and `failed` for a tool that ran;
@@ -40,6 +41,8 @@ export const ActionCardSchema = z.strictObject({
    * cards, and older servers, omit it.
    */
   flights: FlightOptionsSchema.optional(),
+  /** B10: a structured proposal's entries, each accepted, edited or left out by the confirm. Optional. */
+  entries: z.array(ProposalEntrySchema).optional(),
 });
 export type ActionCard = z.infer<typeof ActionCardSchema>;
 

@@ -20,6 +20,7 @@ import {
   TaskSchema,
 } from "./domain.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
+import { ProposalEntrySchema } from "./proposal-entry.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { CalendarSourceInfoSchema } from "./calendar.ts";
 
@@ -37,6 +38,8 @@ export const PendingProposalSchema = z.strictObject({
   expiresAt: z.iso.datetime(),
   /** A bulk proposal's entries, as on its card (C14). Optional; absent for one entry. */
   items: z.array(z.string()).optional(),
+  /** B10: structured entries (goal, milestone, task, block, move) a confirm may pick from; older clients use `items`. */
+  entries: z.array(ProposalEntrySchema).optional(),
 });
 export type PendingProposal = z.infer<typeof PendingProposalSchema>;
 

@@ -30,7 +30,7 @@ import {
 import { CalendarSourceInfoSchema, CalendarSourceStatusSchema } from "./calendar.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
-import { BlockBaseSchema, BlockSchema, GoalSchema, WhySchema } from "./goals.ts";
+import { BlockBaseSchema, BlockSchema, GoalSchema, ProposalEntrySchema, WhySchema } from "./goals.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
 const TaskChangesSchema = TaskSchema.partial();
@@ -132,9 +132,19 @@ export const EVENT_PAYLOADS = {
   "mcp.server.updated": z.object({ serverId: z.string(), status: z.string().optional(), trusted: z.array(z.string()).optional(), tools: z.array(z.string()).optional() }),
   /** The assistant asked to run a destructive tool; the user confirms or rejects it (C8). */
   /** `items` lists a bulk proposal's entries, exactly what confirming would change (C14); absent for one entry. */
-  "proposal.created": z.object({ proposalId: z.string(), tool: z.string(), summary: z.string(), expiresAt: z.string(), items: z.array(z.string()).optional() }),
+  "proposal.created": z.object({
+    proposalId: z.string(),
+    tool: z.string(),
+    summary: z.string(),
+    expiresAt: z.string(),
+    items: z.array(z.string()).optional(),
+    /** B10: structured entries; B20: why, for a workflow's proposal. */
+    entries: z.array(ProposalEntrySchema).optional(),
+    why: WhySchema.optional(),
+  }),
   /** The user confirmed a proposal (actor: the user); the effect itself is the assistant's own event. */
-  "proposal.confirmed": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string() }),
+  /** B11: `accepted` names the entries a partial confirm took (absent: all, or a proposal without entries). */
+  "proposal.confirmed": z.object({ proposalId: z.string(), turnId: z.string(), tool: z.string(), accepted: z.array(z.string()).optional() }),
   /**
    * A proposal ended without its effect (C15): `rejected` by the user, `expired` (found so
    * when a device tried it), or `failed` when its command could not apply (nothing changed).

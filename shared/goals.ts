@@ -99,21 +99,7 @@ export const WhySchema = z.strictObject({
 });
 export type Why = z.infer<typeof WhySchema>;
 
-/** B10: kinds of structured proposal entries. */
-export const ProposalEntryKindSchema = z.enum(["goal", "milestone", "task", "block", "move"]);
-export type ProposalEntryKind = z.infer<typeof ProposalEntryKindSchema>;
-
-/** B10: one structured entry of a proposal, as shown on its card and in `proposals`. */
-export const ProposalEntrySchema = z.strictObject({
-  id,
-  kind: ProposalEntryKindSchema,
-  title,
-  start: IsoDateTimeSchema.optional(),
-  end: IsoDateTimeSchema.optional(),
-  /** A short line for people ("you placed this yourself", "after: Long run 12 km"). */
-  detail: z.string().max(LIMITS.title).check(plainText).optional(),
-});
-export type ProposalEntry = z.infer<typeof ProposalEntrySchema>;
+export { type ProposalEntry, type ProposalEntryKind, ProposalEntryKindSchema, ProposalEntrySchema } from "./proposal-entry.ts";
 
 /** B11: what a confirm may say: which entries to accept (all when absent), and edits to them. */
 export const EntryEditSchema = z.strictObject({

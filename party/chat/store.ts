@@ -10,8 +10,10 @@ import { type LlmFrame, LlmFrameSchema } from "../../shared/chat.ts";
 import type { ProposalCommand } from "../../shared/calendar-write.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
 import type { SqlStore } from "../core/sql.ts";
+import { type ProposalEntry, ProposalEntrySchema } from "../../shared/proposal-entry.ts";
 
 const ProposalItemsSchema = z.array(z.string());
+const ProposalEntriesSchema = z.array(ProposalEntrySchema);
 
 export type TurnStatus = "queued" | "streaming" | "completed" | "interrupted" | "failed";
 
@@ -73,6 +75,11 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS chat_proposal_items (
     proposal_id TEXT PRIMARY KEY,
     items TEXT NOT NULL
+  )`,
+  // B10: structured entries of a proposal (goals, tasks, blocks, moves); its own table for the same reason.
+  `CREATE TABLE IF NOT EXISTS chat_proposal_entries (
+    proposal_id TEXT PRIMARY KEY,
+    entries TEXT NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS chat_archive (
     id TEXT PRIMARY KEY,
@@ -152,8 +159,17 @@ export class ChatStore {
   }
 
   /** `items` names each entry the proposal would change, for the card and the state (C14). */
-  propose(id: string, turnId: string, tool: string, command: ProposalCommand | ExternalCall, summary: string, now: number, items: readonly string[] = []): number {
-    const expiresAt = now + PROPOSAL_TTL_MS;
+  propose(
+    id: string,
+    turnId: string,
+    tool: string,
+    command: ProposalCommand | ExternalCall | { kind: "structured" },
+    summary: string,
+    now: number,
+    items: readonly string[] = [],
+    ttlMs = PROPOSAL_TTL_MS,
+  ): number {
+    const expiresAt = now + ttlMs;
     if (items.length > 0) this.#sql.exec("INSERT INTO chat_proposal_items (proposal_id, items) VALUES (?, ?)", id, JSON.stringify(items));
     this.#sql.exec(
       "INSERT INTO chat_proposals (id, turn_id, tool, command, summary, status, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
@@ -177,20 +193,29 @@ export class ChatStore {
     return row ? ProposalItemsSchema.parse(JSON.parse(row.items)) : [];
   }
 
-  #itemsOf(id: string): { items?: string[] } {
+  #itemsOf(id: string): { items?: string[]; entries?: ProposalEntry[] } {
     const items = this.proposalItems(id);
-    return items.length > 0 ? { items } : {};
+    const entries = this.proposalEntries(id);
+    return { ...(items.length > 0 ? { items } : {}), ...(entries.length > 0 ? { entries } : {}) };
+  }
+
+  /** B10: stores a proposal's structured entries (call in the transaction that proposes it). */
+  setProposalEntries(id: string, entries: readonly ProposalEntry[]): void {
+    this.#sql.exec("INSERT OR REPLACE INTO chat_proposal_entries (proposal_id, entries) VALUES (?, ?)", id, JSON.stringify(entries));
+  }
+
+  /** B10: a proposal's structured entries, in order; empty for proposals without. */
+  proposalEntries(id: string): ProposalEntry[] {
+    const row = this.#sql.exec<{ entries: string }>("SELECT entries FROM chat_proposal_entries WHERE proposal_id = ?", id).toArray()[0];
+    return row ? ProposalEntriesSchema.parse(JSON.parse(row.entries)) : [];
   }
 
   /** Proposals still waiting for the user, so any device (or a reload) can settle them (C8). */
-  pendingProposals(now: number): { id: string; turnId: string; tool: string; summary: string; expiresAt: string; items?: string[] }[] {
+  pendingProposals(now: number): { id: string; turnId: string; tool: string; summary: string; expiresAt: string; items?: string[]; entries?: ProposalEntry[] }[] {
     return this.#sql
       .exec<ProposalRow>("SELECT * FROM chat_proposals WHERE status = 'pending' AND expires_at >= ? ORDER BY expires_at", now)
       .toArray()
-      .map((p) => {
-        const items = this.proposalItems(p.id);
-        return { id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString(), ...(items.length > 0 ? { items } : {}) };
-      });
+      .map((p) => ({ id: p.id, turnId: p.turn_id, tool: p.tool, summary: p.summary, expiresAt: new Date(p.expires_at).toISOString(), ...this.#itemsOf(p.id) }));
   }
 
   /**
