@@ -51,7 +51,8 @@ import { ArchitectRoom } from "./architect/architect-room.ts";
 import type { ArchitectParams } from "./architect/calls.ts";
 import { architectBusy } from "./architect/busy.ts";
 import { architectTool } from "./architect/tool.ts";
-import { type ArchitectPort, pendingArchitectPort } from "./goals/architect-port.ts";
+import type { ArchitectPort } from "./goals/architect-port.ts";
+import { GoalProposals } from "./goals/structured.ts";
 
 /** Largest binary (Yjs) frame the room applies, in bytes (P4). */
 const MAX_YJS_FRAME_BYTES = 1024 * 1024;
@@ -130,10 +131,14 @@ export class Room {
   readonly calendar: Calendar;
   /** The user's MCP servers and their tools (M1–M14). */
   readonly mcp: RoomMcpHub;
-  /** B12: where the architect workflow hands its result (one proposal per run). */
-  readonly architect: ArchitectPort = pendingArchitectPort;
   /** B30–B41: the architect runs this room started, and the steps' calls back to it. */
   readonly architectRuns: ArchitectRoom;
+  /** B10–B18: structured proposals (the architect's plans, rescheduling moves). */
+  readonly goalProposals: GoalProposals;
+  /** B12: where the architect workflow hands its result (one proposal per run): `room.architect.propose(…)`. */
+  get architect(): ArchitectPort {
+    return this.goalProposals;
+  }
   #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;
@@ -244,8 +249,19 @@ export class Room {
       log: (event, detail) => ports.log("warn", { event, userId, detail }),
       onToolsChanged: () => syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered),
     });
+    this.goalProposals = new GoalProposals({
+      sql,
+      doc,
+      ledger: this.ledger,
+      now,
+      newId: ports.newId,
+      chatStore: () => this.chat.store,
+      action: (turnId, card) => this.chat.announce(turnId, card),
+      timeZone: () => this.ledger.state.preferences.timezone,
+    });
     this.chat = new ChatEngine({
       userId,
+      structured: this.goalProposals,
       outward: (call, ctx) => {
         const work = runConfirmed(this.mcp, call, ctx);
         if (ports.mcp) ports.mcp.waitUntil(work);

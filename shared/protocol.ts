@@ -30,6 +30,7 @@ import {
 import { ErrorCodeSchema } from "./errors.ts";
 import { EventEnvelopeSchema } from "./events.ts";
 import { LlmFrameSchema, MessageSendSchema } from "./chat.ts";
+import { ConfirmSelectionSchema } from "./goals.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
 export const PROTOCOL_VERSION = 1;
@@ -105,7 +106,8 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: id }),
   z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
   z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: id }),
-  z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: id }),
+  /** B11: `items` accepts some entries of a structured proposal (all when absent), `edits` changes them first. */
+  z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: id, ...ConfirmSelectionSchema.shape }),
   z.strictObject({ type: z.literal("proposal.reject"), rid: rid.optional(), proposalId: id }),
   /** A page of ledger events after `since` (P13). */
   z.strictObject({

@@ -34,12 +34,17 @@ export const UndoRevertSchema = z.discriminatedUnion("kind", [
    * leaves the room, so it runs after the undo is recorded and records its own `calendar.event.deleted`.
    */
   z.object({ kind: z.literal("calendar.event.removed"), sourceId: z.string(), eventId: z.string(), title: z.string() }),
+  /** B16: a goal or block the turn created (a confirmed architect plan), removed. */
+  z.object({ kind: z.literal("goal.removed"), goalId: z.string(), title: z.string() }),
+  z.object({ kind: z.literal("block.removed"), blockId: z.string(), title: z.string() }),
+  /** B16: a block the turn moved (a confirmed rescheduling), back where it was. */
+  z.object({ kind: z.literal("block.reverted"), blockId: z.string(), title: z.string(), start: z.string(), end: z.string() }),
 ]);
 export type UndoRevert = z.infer<typeof UndoRevertSchema>;
 
 /** One change of the turn left as it is, because someone built on it since. */
 export const UndoKeptSchema = z.object({
-  kind: z.enum(["task", "note", "reminder", "memory", "preferences", "plan.item"]),
+  kind: z.enum(["task", "note", "reminder", "memory", "preferences", "plan.item", "goal", "block"]),
   /** The task, note, reminder or plan item id, the memory slot, or the preference field. */
   id: z.string(),
   /** How the user knows it: the title now, the memory's key, the field's name. */
@@ -99,6 +104,12 @@ function describeRevert(r: UndoRevert): string {
       return `cancelled the proposal “${r.summary}”`;
     case "calendar.event.removed":
       return `removed “${r.title}” from your calendar`;
+    case "goal.removed":
+      return `removed the goal “${r.title}”`;
+    case "block.removed":
+      return `removed the block “${r.title}”`;
+    case "block.reverted":
+      return `moved “${r.title}” back`;
     default: {
       const unknown: never = r;
       throw new Error(`undoMessage: no wording for ${JSON.stringify(unknown)}`);

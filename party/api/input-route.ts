@@ -51,7 +51,7 @@ export function inputRoute<const P extends string, B, K extends ParamNames<P>>(
 }
 
 /** H7: writes answer with the seq of their event and mark a replay; chat operations have no event of their own. */
-function respond(kind: InputKind, applied: Result<Applied>, requestId: string, status: number): Response {
+export function respond(kind: InputKind, applied: Result<Applied>, requestId: string, status: number): Response {
   if (!applied.ok) return errorResponse(applied.error.code, applied.error.message, requestId, applied.error.retryAfter);
   const { result, duplicate, seq } = applied.value;
   const replayed: Record<string, string> = duplicate ? { "idempotent-replayed": "true" } : {};

@@ -25,6 +25,8 @@ export type ChatLimits = {
   maxOutputTokens: number;
 };
 
+import type { StructuredProposals } from "./structured-port.ts";
+
 export type ChatDeps = {
   userId: string;
   sql: SqlStore;
@@ -53,6 +55,8 @@ export type ChatDeps = {
 
   /** Where confirmed external calls (MCP tools, M6) go; absent, they cannot be confirmed. */
   outward?: OutwardPort;
+  /** B11: proposals confirmed entry by entry; absent, there are none. */
+  structured?: StructuredProposals;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** The MCP hub (party/mcp/hub.ts) the tools may call (M20); absent without one. */

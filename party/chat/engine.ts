@@ -18,6 +18,7 @@ import { BudgetGate } from "./budget-gate.ts";
 import { dayOf } from "../../shared/dates.ts";
 import { turnContext } from "./context.ts";
 import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
+import type { ConfirmSelection } from "../../shared/goals.ts";
 import { classifyProviderError } from "./provider-errors.ts";
 import { type ActionCard, modelTools, ToolRegistry } from "./registry.ts";
 import { TokenReservations } from "./reservations.ts";
@@ -121,8 +122,13 @@ export class ChatEngine {
   }
 
   /** C8: runs a pending proposal's command, once, if it has not expired. */
-  confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
-    return confirmProposal(this.#proposalDeps(), proposalId, actor, requestId);
+  confirm(proposalId: string, actor: Actor, requestId: string, selection?: ConfirmSelection): Result<{ proposalId: string; result: unknown }> {
+    return confirmProposal(this.#proposalDeps(), proposalId, actor, requestId, selection);
+  }
+
+  /** B12: a card from outside a turn (a workflow's proposal) to every device, as the turn's own cards go. */
+  announce(turnId: string, card: ActionCardFrame): void {
+    this.#action(turnId, card);
   }
 
   reject(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }> {

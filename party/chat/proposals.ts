@@ -19,6 +19,8 @@ import type { Ledger } from "../core/ledger.ts";
 import type { CalendarPort } from "../schedule/calendar-port.ts";
 import { type ExternalCall, externalCallOf, type OutwardPort } from "./external-call.ts";
 import type { ChatStore, ProposalRow } from "./store.ts";
+import type { StructuredProposals } from "./structured-port.ts";
+import type { ConfirmSelection } from "../../shared/goals.ts";
 
 export type ProposalDeps = {
   store: ChatStore;
@@ -36,6 +38,8 @@ export type ProposalDeps = {
   timeZone: () => string;
   /** Where a confirmed external call (an MCP tool, M6) goes; absent, such a proposal fails when confirmed. */
   outward?: OutwardPort;
+  /** B11: proposals confirmed entry by entry (the architect's plan, rescheduling moves). */
+  structured?: StructuredProposals;
 };
 
 /** K28: a second click while the calendar is still answering. */
@@ -56,10 +60,17 @@ const NO_SUCH_PROPOSAL = "There is no such proposal";
 /** The proposal's card in `status`: same id as the card that proposed it (the proposal id), same entries. */
 export function proposalCard(deps: Pick<ProposalDeps, "store">, p: ProposalRow, status: ActionCardFrame["status"]): ActionCardFrame {
   const items = deps.store.proposalItems(p.id);
-  return { id: p.id, tool: p.tool, status, summary: p.summary, proposalId: p.id, ...(items.length > 0 ? { items } : {}) };
+  const entries = deps.store.proposalEntries(p.id);
+  return { id: p.id, tool: p.tool, status, summary: p.summary, proposalId: p.id, ...(items.length > 0 ? { items } : {}), ...(entries.length > 0 ? { entries } : {}) };
 }
 
-export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }> {
+export function confirmProposal(
+  deps: ProposalDeps,
+  proposalId: string,
+  actor: Actor,
+  requestId: string,
+  selection: ConfirmSelection = {},
+): Result<{ proposalId: string; result: unknown }> {
   const p = deps.store.proposal(proposalId);
   if (!p) return fail("not_found", NO_SUCH_PROPOSAL);
   if (deps.inFlight.has(p.id)) return fail("conflict", BEING_DONE);
@@ -68,6 +79,9 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
     settle(deps, p, "expired", { kind: "system" }, requestId);
     return fail("conflict", LATE_CLICK.expired);
   }
+  if (deps.structured?.owns(p.id)) return confirmStructured(deps, deps.structured, p, selection, actor, requestId);
+  // B11: only proposals with entries are confirmed in part; the others change all of what they name, or nothing (C14).
+  if (selection.items !== undefined || selection.edits !== undefined) return fail("invalid_request", "this proposal is confirmed whole: send no items or edits");
   const external = externalCallOf(p.command);
   if (external) return confirmExternal(deps, p, external, actor, requestId);
   const command = ProposalCommandSchema.parse(JSON.parse(p.command));
@@ -90,6 +104,45 @@ export function confirmProposal(deps: ProposalDeps, proposalId: string, actor: A
   deps.action(p.turn_id, proposalCard(deps, p, "confirmed"));
   return ok({ proposalId, result: result.value.result });
 }
+
+/**
+ * B11: the accepted entries, the settlement and `proposal.confirmed` (naming
+ * what was accepted) commit together. A selection the proposal cannot take
+ * (an unknown entry, an edit that breaks a block) is refused and the proposal
+ * stays pending; a document that moved on fails it, with nothing changed.
+ */
+function confirmStructured(
+  deps: ProposalDeps,
+  structured: StructuredProposals,
+  p: ProposalRow,
+  selection: ConfirmSelection,
+  actor: Actor,
+  requestId: string,
+): Result<{ proposalId: string; result: unknown }> {
+  const result = deps.ledger.transaction(() => {
+    const applied = structured.apply(p, selection, requestId);
+    if (!applied.ok) return applied;
+    deps.store.settleProposal(p.id, "confirmed");
+    const all = selection.items === undefined;
+    deps.ledger.append({
+      type: "proposal.confirmed",
+      actor,
+      correlationId: requestId,
+      payload: { proposalId: p.id, turnId: p.turn_id, tool: p.tool, ...(all ? {} : { accepted: applied.value.accepted }) },
+    });
+    deps.store.settleArchivedCard(p.turn_id, p.id, "confirmed");
+    return applied;
+  });
+  if (!result.ok) {
+    if (result.error.code === "invalid_request") return result;
+    settle(deps, p, "failed", actor, requestId);
+    return fail("conflict", result.error.message);
+  }
+  deps.action(p.turn_id, proposalCard(deps, p, "confirmed"));
+  return ok({ proposalId: p.id, result: { accepted: result.value.accepted, ...asObject(result.value.result) } });
+}
+
+const asObject = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null ? { ...value } : {});
 
 /**
  * K28: a confirmed calendar write. The proposal stays pending while the

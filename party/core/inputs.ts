@@ -24,6 +24,7 @@ import {
   UndoTurnSchema,
 } from "../../shared/commands.ts";
 import type { Actor } from "../../shared/domain.ts";
+import type { ConfirmSelection } from "../../shared/goals.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "./commands.ts";
 
@@ -31,7 +32,7 @@ import type { Applied, CommandContext } from "./commands.ts";
 export type ChatPort = {
   submit(input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }>;
   stop(turnId: string): Result<{ turnId: string; status: string }>;
-  confirm(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string; result: unknown }>;
+  confirm(proposalId: string, actor: Actor, requestId: string, selection?: ConfirmSelection): Result<{ proposalId: string; result: unknown }>;
   reject(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }>;
 };
 
@@ -105,6 +106,18 @@ const messageSend: BodySpec<MessageSend, never> = {
   },
 };
 
+/** B11: a confirm may name the entries it accepts and edits to them: fields of the frame, or the optional HTTP body. */
+export type ConfirmInput = Ids<"proposalId"> & ConfirmSelection;
+const proposalConfirm: Spec<ConfirmInput, undefined, "proposalId"> & { readonly body: null } = {
+  kind: "chat",
+  body: null,
+  ids: ["proposalId"],
+  apply: (ports, { proposalId, items, edits }, ctx) => {
+    const selection: ConfirmSelection = { ...(items !== undefined ? { items } : {}), ...(edits !== undefined ? { edits } : {}) };
+    return answered(ports, once(ports.chat.confirm(proposalId, ctx.actor, ctx.correlationId, selection)));
+  },
+};
+
 /**
  * Every input, keyed by its socket frame type (`memory.unpin` is HTTP-only:
  * shared/protocol.ts has no frame for it yet). The command each one builds is
@@ -131,7 +144,7 @@ const DECLARED = {
   "message.send": messageSend,
   // Stop, confirm and reject are single-use by nature (C7, C8): a repeat is a conflict, never a replay.
   "turn.stop": chatIdsInput(["turnId"], (chat, { turnId }) => once(chat.stop(turnId))),
-  "proposal.confirm": chatIdsInput(["proposalId"], (chat, { proposalId }, ctx) => once(chat.confirm(proposalId, ctx.actor, ctx.correlationId))),
+  "proposal.confirm": proposalConfirm,
   "proposal.reject": chatIdsInput(["proposalId"], (chat, { proposalId }, ctx) => once(chat.reject(proposalId, ctx.actor, ctx.correlationId))),
 };
 

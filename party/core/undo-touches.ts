@@ -27,6 +27,12 @@ export const TOUCHING_TYPES = [
   "reminder.snoozed",
   "reminder.dismissed",
   "reminder.updated",
+  "goal.created",
+  "goal.updated",
+  "goal.deleted",
+  "block.created",
+  "block.updated",
+  "block.deleted",
 ] as const satisfies readonly EventType[];
 
 export class Touches {
@@ -80,6 +86,19 @@ function keysOf(event: LedgerEvent): [string, readonly string[] | "all", string]
       return [[`reminder:${event.payload.reminderId}`, "all", "dismissed"]];
     case "reminder.updated":
       return [[`reminder:${event.payload.reminder.id}`, "all", "edited"]];
+    case "goal.created":
+      return [[`goal:${event.payload.goal.id}`, "all", "created"]];
+    case "goal.updated":
+      return [[`goal:${event.payload.goalId}`, event.payload.fields, "edited"]];
+    case "goal.deleted":
+      return [[`goal:${event.payload.goalId}`, "all", "deleted"]];
+    case "block.created":
+      return [[`block:${event.payload.block.id}`, "all", "created"]];
+    case "block.updated":
+      // B16: a drag on the timeline is an edit: undo keeps the block where the user put it.
+      return [[`block:${event.payload.blockId}`, event.payload.fields, event.payload.fields.some((f) => f === "start" || f === "end") ? "moved" : "edited"]];
+    case "block.deleted":
+      return [[`block:${event.payload.blockId}`, "all", "deleted"]];
     default:
       return [];
   }

@@ -27,6 +27,7 @@ import { preferenceFields, preferenceLabel, type UndoKept, type UndoRevert, undo
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
 import { keptReason, TOUCHING_TYPES, type Touch, Touches } from "./undo-touches.ts";
+import { undoGoalsAndBlocks } from "./undo-goals.ts";
 
 /** What undo needs from the chat: core/ does not import chat/. */
 export type TurnPort = {
@@ -62,6 +63,7 @@ export function planUndo(deps: UndoDeps, turnId: string): Result<UndoPlan> {
   undo.memories(own);
   undo.preferences(own);
   undo.calendarEvents(own);
+  undo.goalsAndBlocks(own, removedTasks);
   const proposals = deps.turns?.pendingProposals(turnId) ?? [];
   for (const p of proposals) undo.reverted.push({ kind: "proposal.cancelled", proposalId: p.id, summary: p.summary });
   const { reverted, kept } = undo;
@@ -90,6 +92,11 @@ class Reverting {
     this.#deps = deps;
     this.#touches = touches;
     this.#now = new Date(deps.now()).toISOString();
+  }
+
+  /** B16: goals and blocks (party/core/undo-goals.ts). */
+  goalsAndBlocks(own: readonly LedgerEvent[], removedTasks: ReadonlySet<string>): void {
+    undoGoalsAndBlocks({ doc: this.#deps.doc, touches: this.#touches, now: this.#now, reverted: this.reverted, kept: this.kept, writes: this.writes }, own, removedTasks);
   }
 
   /** K29: events the turn put on a calendar and nobody deleted since; the room deletes them once the undo is recorded. */

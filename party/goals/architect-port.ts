@@ -25,12 +25,3 @@ export function parseArchitectProposal(input: unknown): Result<ArchitectProposal
   if (!parsed.success) return fail("invalid_request", `architect result refused: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return { ok: true, value: parsed.data };
 }
-
-/** First-commit stub: the shape is fixed, the body lands next (part G). */
-export const pendingArchitectPort: ArchitectPort = {
-  propose(input) {
-    const parsed = parseArchitectProposal(input);
-    if (!parsed.ok) return parsed;
-    return fail("internal", "room.architect.propose is not implemented yet on this branch");
-  },
-};
