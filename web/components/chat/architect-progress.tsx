@@ -9,15 +9,32 @@ import { isFinished } from "../../lib/architect-progress.ts";
 
 export function ArchitectProgress() {
   const { architect } = useBrain();
-  if (architect.length === 0) return null;
+  // The live region is always there: one inserted together with its first line is not announced by every screen reader.
   return (
-    <ul role="status" aria-live="polite" aria-label="Planning" data-testid="architect-progress" className="mb-2 space-y-1">
-      {architect.map((run) => (
-        <li key={run.runId} data-step={run.step} className={`flex items-center gap-2 rounded-lg px-3 py-1.5 text-sm ${run.step === "failed" ? "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-300" : "bg-violet-50 text-violet-900 dark:bg-violet-950/50 dark:text-violet-200"}`}>
-          {run.step === "failed" ? <CircleAlert className="size-4 shrink-0" aria-hidden /> : isFinished(run.step) ? <Sparkles className="size-4 shrink-0" aria-hidden /> : <Hourglass className="size-4 shrink-0 motion-safe:animate-pulse" aria-hidden />}
-          <span>{run.message}</span>
-        </li>
-      ))}
-    </ul>
+    <div role="status" aria-live="polite" aria-label="Planning">
+      {architect.length > 0 && (
+        <ul data-testid="architect-progress" className="mb-2 space-y-1">
+          {architect.map((run) => (
+            <li
+              key={run.runId}
+              data-step={run.step}
+              className={`flex items-center gap-2 rounded-lg px-3 py-1.5 text-sm ${run.step === "failed" ? "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-300" : "bg-violet-50 text-violet-900 dark:bg-violet-950/50 dark:text-violet-200"}`}
+            >
+              {run.step === "failed" ? (
+                <CircleAlert className="size-4 shrink-0" aria-hidden />
+              ) : isFinished(run.step) ? (
+                <Sparkles className="size-4 shrink-0" aria-hidden />
+              ) : (
+                <Hourglass
+                  className="size-4 shrink-0 motion-safe:animate-pulse"
+                  aria-hidden
+                />
+              )}
+              <span>{run.message}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
