@@ -53,14 +53,14 @@ export function ProposalEntriesCard({ action, entries }: { action: Card; entries
             <li key={entry.id} data-testid="proposal-entry" data-entry-id={entry.id} data-accepted={!rejected} className="rounded-md py-1">
               <div className="flex flex-wrap items-center gap-2">
                 <span className="w-16 shrink-0 text-xs text-stone-600 dark:text-stone-400">{KIND[entry.kind]}</span>
-                <span className={`min-w-0 flex-1 ${rejected ? "text-stone-600 line-through dark:text-stone-400" : ""}`}>
+                <span className={`min-w-48 flex-1 ${rejected ? "text-stone-600 line-through dark:text-stone-400" : ""}`}>
                   {entry.title}
                   {time && <span className="ml-2 text-xs text-stone-600 tabular-nums dark:text-stone-400">{time}</span>}
                   {review.edits[entry.id] && <span className="ml-2 text-xs text-violet-800 dark:text-violet-300">edited</span>}
                   {entry.detail && <span className="block text-xs text-stone-600 dark:text-stone-400">{entry.detail}</span>}
                 </span>
                 {open && (
-                  <span className="flex gap-1">
+                  <span className="ml-auto flex gap-1">
                     <button aria-pressed={!rejected} aria-label={`Accept: ${entry.title}`} onClick={() => setReview((r) => toggle(r, entry.id, true))} className={`${SMALL} ${rejected ? "border border-stone-300 dark:border-stone-600" : "bg-emerald-700 text-white"}`}>
                       <Check className="size-3.5" aria-hidden />
                     </button>
