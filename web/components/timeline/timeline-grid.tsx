@@ -6,7 +6,7 @@
  * (`onChange`), so every device sees it move at once; a screen reader hears
  * where it went (aria-live).
  */
-import { DndContext, type DragEndEvent, type DragMoveEvent, type DragStartEvent, MouseSensor, TouchSensor, useSensor, useSensors } from "@dnd-kit/core";
+import { type Announcements, DndContext, type DragEndEvent, type DragMoveEvent, type DragStartEvent, MouseSensor, TouchSensor, useSensor, useSensors } from "@dnd-kit/core";
 import { useEffect, useId, useRef, useState } from "react";
 import { z } from "zod";
 import { dayColumn, type DrawnItem, isOnDay, type TimelineItem } from "../../lib/timeline-items.ts";
@@ -30,6 +30,12 @@ type Props = {
   /** A block's new span: written to the document; returns the sentence to announce. */
   onChange: (blockId: string, span: Span) => string | null;
 };
+
+/**
+ * dnd-kit's own announcements name draggables by id ("Picked up draggable item move:b1:…"):
+ * silenced; this view says where a block went, in words, once it is dropped (W74).
+ */
+const SILENT: Announcements = { onDragStart: () => undefined, onDragOver: () => undefined, onDragEnd: () => undefined, onDragCancel: () => undefined };
 
 /** What a drag carries (set by the block's useDraggable): validated, not cast. */
 const DragSchema = z.object({ blockId: z.string(), mode: z.enum(["move", "resize"]), date: z.string() });
@@ -99,7 +105,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
 
   const anchor = today ? minuteOf(now, today) : 7 * 60;
   return (
-    <DndContext sensors={sensors} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={() => setPreview(null)} accessibility={{ screenReaderInstructions: { draggable: "" } }}>
+    <DndContext sensors={sensors} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={() => setPreview(null)} accessibility={{ announcements: SILENT, screenReaderInstructions: { draggable: "" } }}>
       <p id={helpId} className="sr-only">
         Arrow up or down moves the block by 15 minutes; Shift with arrow up or down changes its end by 15 minutes{week ? "; arrow left or right moves it a day" : ""}.
       </p>
