@@ -9,7 +9,7 @@
 import type * as Y from "yjs";
 import type { Command } from "../shared/commands.ts";
 import { localDate } from "../shared/dates.ts";
-import { readNotes, readTasks } from "../shared/doc-schema.ts";
+import { readBlocks, readNotes, readTasks } from "../shared/doc-schema.ts";
 import type { LedgerEvent } from "../shared/domain.ts";
 import type { AppError, Result } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
@@ -258,10 +258,13 @@ export class Room {
       chatStore: () => this.chat.store,
       action: (turnId, card) => this.chat.announce(turnId, card),
       timeZone: () => this.ledger.state.preferences.timezone,
+      workHours: () => this.ledger.state.preferences.workHours,
+      events: (from, to) => this.#calendar.between(from, to).filter((e) => !e.allDay).map((e) => ({ start: e.start, end: e.end })),
     });
     this.chat = new ChatEngine({
       userId,
       structured: this.goalProposals,
+      reschedule: (turnId, requestId, request) => this.goalProposals.reschedule(turnId, requestId, request),
       outward: (call, ctx) => {
         const work = runConfirmed(this.mcp, call, ctx);
         if (ports.mcp) ports.mcp.waitUntil(work);
@@ -459,6 +462,7 @@ export class Room {
       timeZone: state.preferences.timezone,
       events: this.#calendar.between(from, to),
       tasks: readTasks(this.#ports.doc),
+      blocks: readBlocks(this.#ports.doc),
       reminders: Object.values(state.reminders),
       plans: state.plans,
     });

@@ -27,7 +27,7 @@ export const AgendaItemSchema = z.strictObject({
   end: z.iso.datetime({ offset: true }).optional(),
   /** An all-day event or a task due on a date: `start`/`end` are the local midnights around that day. */
   allDay: z.boolean().optional(),
-  /** With `event`: the calendar source's id (`calendarSources` in the state names it). */
+  /** With `event`: the calendar source's id (`calendarSources` in the state names it); with `block` (B4): `user`, `plan`, `architect` or `calendar-sync`. */
   source: z.string().optional(),
 });
 export type AgendaItem = z.infer<typeof AgendaItemSchema>;

@@ -108,7 +108,8 @@ export const EVENT_PAYLOADS = {
   /** Merged level by level into the current preferences (H6). */
   "preferences.updated": z.object({ patch: PreferencesPatchSchema }),
   /** A chat message, the user's or the assistant's; the user's carries the context they pointed at (C1). */
-  "message.added": z.object({ message: MessageSchema, contextIds: z.array(z.string()).optional() }),
+  /** B20: an assistant reply that changed something carries `why`: the reply as the stated reason, the hash of prompt and reply. */
+  "message.added": z.object({ message: MessageSchema, contextIds: z.array(z.string()).optional(), why: WhySchema.optional() }),
   /** A turn ended in failure; code and message are what the devices were told (C7). */
   "turn.failed": z.object({
     turnId: z.string(),

@@ -12,6 +12,7 @@ import { memoriesOf } from "../core/projections.ts";
 import { json } from "../http.ts";
 import { inputRoute } from "./input-route.ts";
 import { type ApiDeps, read, type Route } from "./route-table.ts";
+import { goalEvents } from "../goals/goal-events.ts";
 
 const EVENTS_DEFAULT_LIMIT = 100;
 const EVENTS_MAX_LIMIT = 1_000;
@@ -25,6 +26,8 @@ const LIMIT_MESSAGE = `limit must be an integer from 1 to ${EVENTS_MAX_LIMIT}`;
 const EventsQuerySchema = z.object({
   since: digits("since must be an integer ≥ 0").default(0),
   limit: digits(LIMIT_MESSAGE).pipe(z.number().min(1, LIMIT_MESSAGE).max(EVENTS_MAX_LIMIT, LIMIT_MESSAGE)).default(EVENTS_DEFAULT_LIMIT),
+  /** B21: only the events of this goal, its tasks and its blocks. */
+  goalId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "goalId must be an id (letters, digits, - and _)").optional(),
 });
 
 export const BRAIN_ROUTES: readonly Route[] = [
@@ -34,7 +37,14 @@ export const BRAIN_ROUTES: readonly Route[] = [
     path: "/api/v1/events",
     query: EventsQuerySchema,
     handle: ({ deps, query }) =>
-      json({ events: deps.ledger.since(query.since, query.limit), lastEventSeq: deps.ledger.lastSeq } satisfies EventsPage, 200, deps.requestId),
+      json(
+        {
+          events: query.goalId === undefined ? deps.ledger.since(query.since, query.limit) : goalEvents(deps.ledger, query.goalId, query.since, query.limit),
+          lastEventSeq: deps.ledger.lastSeq,
+        } satisfies EventsPage,
+        200,
+        deps.requestId,
+      ),
   }),
   // A3: issues a credential and changes none of the user's data: not a write, never starved by the write limit.
   read({

@@ -25,7 +25,7 @@ export type ChatLimits = {
   maxOutputTokens: number;
 };
 
-import type { StructuredProposals } from "./structured-port.ts";
+import type { ReschedulePort, StructuredProposals } from "./structured-port.ts";
 
 export type ChatDeps = {
   userId: string;
@@ -57,6 +57,8 @@ export type ChatDeps = {
   outward?: OutwardPort;
   /** B11: proposals confirmed entry by entry; absent, there are none. */
   structured?: StructuredProposals;
+  /** B17: moves blocks ("I missed today's run"); absent, the tool says there is no timeline. */
+  reschedule?: ReschedulePort;
   /** Called when a turn ends (S8: tell the device in use if the user was elsewhere). */
   onTurnEnd?: (turn: { turnId: string; status: "completed" | "interrupted" | "failed"; text: string }) => void;
   /** The MCP hub (party/mcp/hub.ts) the tools may call (M20); absent without one. */

@@ -23,6 +23,7 @@ import { findTask } from "./find-task.ts";
 import { formatDue } from "../../shared/format.ts";
 import { buildAgenda } from "../schedule/agenda.ts";
 import type { CalendarPort, McpCallContext, McpPort } from "./world-ports.ts";
+import type { Rescheduled, RescheduleRequest } from "./structured-port.ts";
 
 /** What the devices are shown about a tool call when it runs: an action card. */
 export type ActionCard = Omit<ActionCardFrame, "status"> & { status: "done" | "proposed" | "failed" };
@@ -50,6 +51,8 @@ export type ToolHost = {
   mcp?: McpPort | undefined;
   /** The user's calendar, when the room has one (M22). */
   calendar?: CalendarPort | undefined;
+  /** B17: proposes moves of time blocks; absent in rooms without a timeline. */
+  reschedule?(request: RescheduleRequest): Rescheduled;
 };
 
 /** A task named by id, or by words of its title. */
@@ -64,6 +67,8 @@ export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | 
   resolve(ref: TaskRef): Task | null;
   /** A date or time as an action card words it, in the user's zone. */
   when(value: string): string;
+  /** B17: proposes moves of time blocks (one card, confirmed entry by entry). */
+  reschedule(request: RescheduleRequest): Rescheduled;
   /** Shows a card a read made (the flight options, M23): kept with the reply like any other. */
   show(card: ActionCard): void;
 };
@@ -311,6 +316,7 @@ function toolContext(host: ToolHost, show: (card: ActionCard) => void): ToolCont
       return ref.title ? findTask(tasks, ref.title) : null;
     },
     when: (value) => formatDue(value, host.preferences().timezone),
+    reschedule: (request) => host.reschedule?.(request) ?? { nothing: "There is no timeline to reschedule here" },
   };
 }
 

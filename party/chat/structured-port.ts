@@ -18,3 +18,16 @@ export type StructuredProposals = {
    */
   apply(p: ProposalRow, selection: ConfirmSelection, requestId: string): Result<{ accepted: string[]; result: unknown }>;
 };
+
+/** B17: what the user asked to move: missed blocks of today (by a word of their title), or a part of today to tomorrow. */
+export type RescheduleRequest =
+  /** Blocks of today already begun or past, whose title has `match` (all of them without one). */
+  | { kind: "missed"; match?: string | undefined }
+  /** Today's morning (before 12:00), afternoon (from 12:00) or all blocks, to tomorrow. */
+  | { kind: "part"; part: "morning" | "afternoon" | "all" };
+
+/** B17: what the tool gets back: the proposal made, or why there is nothing to move. */
+export type Rescheduled = { proposalId: string; summary: string; moves: number; unplaced: string[] } | { nothing: string };
+
+/** B17: the room's rescheduling, as the chat's tool calls it inside a turn. */
+export type ReschedulePort = (turnId: string, requestId: string, request: RescheduleRequest) => Rescheduled;

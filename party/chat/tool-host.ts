@@ -13,6 +13,7 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import type { ChatStore } from "./store.ts";
+import type { ReschedulePort, RescheduleRequest } from "./structured-port.ts";
 import { toolUses } from "./budget.ts";
 import type { ToolHost } from "./registry.ts";
 import type { CalendarPort, McpPort } from "./world-ports.ts";
@@ -33,6 +34,8 @@ export type ToolHostDeps = {
   /** The MCP hub and the calendar, when the room has them (M20, M22). */
   mcp?: McpPort | undefined;
   calendar?: CalendarPort | undefined;
+  /** B17: the room's rescheduling; absent in rooms without it. */
+  reschedule?: ReschedulePort | undefined;
 };
 
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
@@ -53,6 +56,7 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     },
     tasks: deps.tasks,
     proposePlan: deps.proposePlan,
+    ...(deps.reschedule ? { reschedule: (request: RescheduleRequest) => deps.reschedule!(turnId, requestId, request) } : {}),
     memories: () => memoriesOf(deps.ledger.state),
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),

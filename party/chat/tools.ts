@@ -17,6 +17,7 @@ import { proposeRoutine, setRecurringReminder } from "./recurring-tools.ts";
 import { checkFree, getAgenda, proposeCalendarEvent } from "./calendar-tools.ts";
 
 import { findFlightsTool, setHomeAirport } from "./flight-tools.ts";
+import { rescheduleBlocks } from "./reschedule-tool.ts";
 import {
   bulkVerb,
   MemorySelectorSchema,
@@ -334,4 +335,5 @@ export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
   planDay,
   findFlightsTool,
   setHomeAirport,
+  rescheduleBlocks,
 ];

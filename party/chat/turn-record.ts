@@ -10,6 +10,7 @@ import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
 import type { ChatStore, TurnRow } from "./store.ts";
 import type { EndedTurn } from "./turn.ts";
+import { whyOf } from "../core/provenance.ts";
 
 export type RecordDeps = { sql: SqlStore; ledger: Ledger; store: ChatStore; now: () => number; newId: () => string };
 
@@ -39,7 +40,10 @@ export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text
     const out: LedgerEvent[] = [];
     // A failure with nothing said or done leaves no assistant message, only the failure.
     if (status !== "failed" || text || cards.length > 0) {
-      out.push(deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message } }).event);
+      // B20: a reply whose turn did something says why, as data, next to the changes its turn made.
+      const prompt = deps.ledger.state.recentMessages.find((m) => m.id === row.message_id)?.text ?? "";
+      const why = cards.length > 0 ? { why: whyOf({ turnId: row.id, step: "reply" }, text, prompt, text) } : {};
+      out.push(deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message, ...why } }).event);
     }
     if (ended.status === "failed") {
       out.push(deps.ledger.append({ type: "turn.failed", actor: { kind: "system" }, correlationId: requestId, payload: { turnId: row.id, ...ended.failure } }).event);

@@ -8,7 +8,7 @@
  */
 import type * as Y from "yjs";
 import type { ActionCardFrame } from "../../shared/chat.ts";
-import { type ActorOrigin, nextOrder, patchBlock, readBlock, writeBlock, writeGoal, writeTask } from "../../shared/doc-schema.ts";
+import { type ActorOrigin, nextOrder, patchBlock, readBlock, readBlocks, readGoals, writeBlock, writeGoal, writeTask } from "../../shared/doc-schema.ts";
 import type { Actor, Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { formatDay, formatDue } from "../../shared/format.ts";
@@ -22,13 +22,18 @@ import {
   spanProblem,
   type Why,
 } from "../../shared/goals.ts";
-import type { StructuredProposals } from "../chat/structured-port.ts";
+import type { Rescheduled, StructuredProposals } from "../chat/structured-port.ts";
 import type { ChatStore, ProposalRow } from "../chat/store.ts";
 import { actorLabel } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { type ArchitectPort, type ArchitectProposed, parseArchitectProposal } from "./architect-port.ts";
+import { type ArchitectContext, type ArchitectPort, type ArchitectProposed, parseArchitectProposal } from "./architect-port.ts";
 import { GoalProposalStore, type Move, type StoredPlan } from "./store.ts";
+import { planMoves, RESCHEDULE_DAYS, type RescheduleRequest } from "./reschedule.ts";
+import type { Span, WorkHours } from "../schedule/place-blocks.ts";
+import { whyOf } from "../core/provenance.ts";
+
+const DAY_MS = 24 * 60 * 60_000;
 
 /** B12: an architect plan can be reviewed for a day (the 10-minute default suits a single confirm, not a plan). */
 export const ARCHITECT_TTL_MS = 24 * 60 * 60_000;
@@ -45,7 +50,11 @@ export type GoalProposalDeps = {
   /** Sends a card to every device (the chat engine's `llm.action`). */
   action: (turnId: string, card: ActionCardFrame) => void;
   timeZone: () => string;
+  /** B17: the work hours, and the timed calendar events over [from, to) that rescheduling goes around. */
+  workHours: () => WorkHours;
+  events: (from: number, to: number) => Span[];
 };
+
 
 export class GoalProposals implements StructuredProposals, ArchitectPort {
   readonly store: GoalProposalStore;
@@ -58,6 +67,18 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
 
   owns(proposalId: string): boolean {
     return this.store.has(proposalId);
+  }
+
+  /** B12: the zone, work hours and busy time (timed events and existing blocks) the architect places around. */
+  context(fromMs: number, toMs: number): ArchitectContext {
+    const blocks = readBlocks(this.#deps.doc).filter((b) => Date.parse(b.end) > fromMs && Date.parse(b.start) < toMs);
+    return {
+      timeZone: this.#deps.timeZone(),
+      now: this.#deps.now(),
+      workHours: this.#deps.workHours(),
+      busy: [...this.#deps.events(fromMs, toMs), ...blocks.map((b) => ({ start: b.start, end: b.end }))],
+      goals: readGoals(this.#deps.doc),
+    };
   }
 
   /** B12: the architect's hand-off; the same runId again answers with the proposal it made. */
@@ -83,11 +104,36 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     return ok({ proposalId, created: true });
   }
 
+  /** B17: plans the moves of a rescheduling request and proposes them (the chat's tool, inside its turn). */
+  reschedule(turnId: string, requestId: string, request: RescheduleRequest): Rescheduled {
+    const { doc, now } = this.#deps;
+    const at = now();
+    const timeZone = this.#deps.timeZone();
+    const plan = planMoves({
+      request,
+      blocks: readBlocks(doc),
+      goals: readGoals(doc),
+      events: this.#deps.events(at - DAY_MS, at + (RESCHEDULE_DAYS + 2) * DAY_MS),
+      workHours: this.#deps.workHours(),
+      timeZone,
+      now: at,
+    });
+    if ("nothing" in plan) return plan;
+    if (plan.moves.length === 0) return { nothing: `There is no free time to move ${plan.unplaced.map((t) => `“${t}”`).join(", ")} to` };
+    const n = plan.moves.length;
+    const summary = `Move ${n} block${n === 1 ? "" : "s"}${plan.unplaced.length > 0 ? ` (no room for ${plan.unplaced.map((t) => `“${t}”`).join(", ")})` : ""}`;
+    const asked = request.kind === "missed" ? `move what you missed${request.match ? ` (“${request.match}”)` : ""} to the next free time` : `move your ${request.part === "all" ? "" : `${request.part} `}blocks to tomorrow`;
+    const rationale = `You asked to ${asked}. Each block goes to the first free time around your calendar and other blocks, in your hours; later blocks of the same goal stay after the one before them.`;
+    const why = whyOf({ turnId, step: "reschedule" }, rationale, JSON.stringify(request), JSON.stringify(plan.moves));
+    const proposalId = this.proposeMoves(turnId, summary, plan.moves, requestId, why);
+    return { proposalId, summary, moves: n, unplaced: plan.unplaced };
+  }
+
   /** B17: a rescheduling proposal of moves (the chat's tool makes it inside its turn). */
-  proposeMoves(turnId: string, summary: string, moves: readonly (Move & { title: string; detail?: string })[], requestId: string): string {
+  proposeMoves(turnId: string, summary: string, moves: readonly (Move & { title: string; detail?: string })[], requestId: string, why?: Why): string {
     const entries: ProposalEntry[] = moves.map((m) => ({ id: m.entryId, kind: "move", title: m.title, start: m.start, end: m.end, ...(m.detail ? { detail: m.detail } : {}) }));
-    const plan: StoredPlan = { kind: "moves", moves: moves.map(({ title: _t, detail: _d, ...move }) => move) };
-    return this.#proposeStored(turnId, "reschedule_blocks", summary, entries, plan, null, undefined, undefined, requestId);
+    const plan: StoredPlan = { kind: "moves", moves: moves.map(({ title: _t, detail: _d, ...move }) => move), ...(why ? { why } : {}) };
+    return this.#proposeStored(turnId, "reschedule_blocks", summary, entries, plan, null, undefined, why, requestId);
   }
 
   #proposeStored(turnId: string, tool: string, summary: string, entries: ProposalEntry[], plan: StoredPlan, runId: string | null, ttl?: number, why?: Why, requestId?: string): string {
@@ -125,7 +171,7 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     if (accepted.length === 0) return fail("invalid_request", "accept at least one entry, or reject the proposal");
     const actor: Actor = { kind: "assistant", turnId: p.turn_id };
     const ctx = { actor, requestId, edits: selection.edits ?? {} };
-    return plan.kind === "architect" ? this.#applyArchitect(plan, picked, ctx, accepted) : this.#applyMoves(plan.moves, picked, ctx, accepted);
+    return plan.kind === "architect" ? this.#applyArchitect(plan, picked, ctx, accepted) : this.#applyMoves(plan.moves, picked, ctx, accepted, plan.why);
   }
 
   #applyArchitect(plan: Extract<StoredPlan, { kind: "architect" }>, picked: Set<string>, ctx: ApplyCtx, accepted: string[]): Result<{ accepted: string[]; result: unknown }> {
@@ -179,7 +225,7 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     return ok({ accepted, result: { goalId, taskIds: goal.taskIds, blockIds: blocks.map((b) => b.id) } });
   }
 
-  #applyMoves(moves: readonly Move[], picked: Set<string>, ctx: ApplyCtx, accepted: string[]): Result<{ accepted: string[]; result: unknown }> {
+  #applyMoves(moves: readonly Move[], picked: Set<string>, ctx: ApplyCtx, accepted: string[], why?: Why): Result<{ accepted: string[]; result: unknown }> {
     const { doc, ledger, now } = this.#deps;
     const at = new Date(now()).toISOString();
     const planned: { block: Block; start: string; end: string }[] = [];
@@ -197,6 +243,8 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
       if (problem) return fail("invalid_request", `${block.title}: ${problem}`);
       planned.push({ block, start, end });
     }
+    const broken = orderProblem(readBlocks(doc), planned);
+    if (broken) return fail("invalid_request", broken);
     const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
     doc.transact(() => {
       for (const { block, start, end } of planned) patchBlock(doc, block.id, { start, end, updatedAt: at }, origin);
@@ -206,7 +254,13 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
         actor: ctx.actor,
         correlationId: ctx.requestId,
         type: "block.updated",
-        payload: { blockId: block.id, fields: ["start", "end"], changes: { start, end }, before: { start: block.start, end: block.end } },
+        payload: {
+          blockId: block.id,
+          fields: ["start", "end"],
+          changes: { start, end },
+          before: { start: block.start, end: block.end },
+          ...(why ? { why: { ...why, step: "confirm" } } : {}),
+        },
       });
     }
     return ok({ accepted, result: { moved: planned.map((p) => p.block.id) } });
@@ -214,6 +268,29 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
 }
 
 type ApplyCtx = { actor: Actor; requestId: string; edits: Record<string, EntryEdit> };
+
+/**
+ * B17: a partial confirm keeps dependencies: within a goal, a block still
+ * starts after the one before it ends (in their order before the moves), for
+ * every pair the moves touch. "Long run must move too" rather than a broken plan.
+ */
+function orderProblem(blocks: readonly Block[], planned: readonly { block: Block; start: string; end: string }[]): string | null {
+  const moved = new Map(planned.map((p) => [p.block.id, p]));
+  const byGoal = new Map<string, Block[]>();
+  for (const b of blocks) if (b.goalId) byGoal.set(b.goalId, [...(byGoal.get(b.goalId) ?? []), b]);
+  for (const chain of byGoal.values()) {
+    chain.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    for (let i = 1; i < chain.length; i++) {
+      const before = chain[i - 1]!;
+      const after = chain[i]!;
+      if (!moved.has(before.id) && !moved.has(after.id)) continue;
+      const end = Date.parse(moved.get(before.id)?.end ?? before.end);
+      const start = Date.parse(moved.get(after.id)?.start ?? after.start);
+      if (start < end) return `“${after.title}” must move too, to stay after “${before.title}”`;
+    }
+  }
+  return null;
+}
 
 function withEdit(entry: ArchitectEntry, edit: EntryEdit | undefined): ArchitectEntry {
   if (!edit) return entry;

@@ -3,13 +3,14 @@
  * room holds — calendar events (already expanded into occurrences by the
  * calendar store), open tasks with a due date or time, pending reminders
  * (each occurrence of a recurring one inside the range) and the plans' timed
- * items — to one list of instants in the user's zone, sorted by start.
+ * items, and the document's time blocks (B4) — to one list of instants in the user's zone, sorted by start.
  */
 import type { AgendaEvent, AgendaItem, AgendaKind } from "../../shared/agenda.ts";
 import { datesIn, dayRange, dayStart, isoInZone } from "../../shared/zoned.ts";
 import { nextDayStart } from "../../shared/dates.ts";
 import type { Plan, Reminder, Task } from "../../shared/domain.ts";
 import { nextOccurrence } from "../../shared/recurrence.ts";
+import type { Block } from "../../shared/goals.ts";
 
 export type AgendaInput = {
   /** The range, epoch ms: an item is in it when it overlaps [from, to). */
@@ -20,6 +21,8 @@ export type AgendaInput = {
   tasks: readonly Task[];
   reminders: readonly Reminder[];
   plans: Readonly<Record<string, Plan>>;
+  /** B4: time blocks from the document; absent, none (callers that predate blocks). */
+  blocks?: readonly Block[];
 };
 
 /** Most occurrences of one recurring reminder listed (an hourly rule over 62 days would be 1,488). */
@@ -68,6 +71,13 @@ export function buildAgenda(input: AgendaInput): AgendaItem[] {
       if (next >= first) add({ kind: "reminder", id: `${r.id}@${at(next)}`, title: r.title, start: at(next) }, next);
       next = nextOccurrence(r.rrule, tz, next);
     }
+  }
+
+  // B4: a block is `kind: "block"` with its source (user, plan, architect, calendar-sync).
+  for (const b of input.blocks ?? []) {
+    const start = Date.parse(b.start);
+    const end = Date.parse(b.end);
+    if (overlaps(start, end)) add({ kind: "block", id: b.id, title: b.title, start: at(start), end: at(end), source: b.source }, start);
   }
 
   for (const date of datesIn(from, to, tz)) {

@@ -8,20 +8,23 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { BrainStateSchema } from "../../shared/api.ts";
 import { blocksOf, readBlocks, readGoals, readTasks } from "../../shared/doc-schema.ts";
+import type { ArchitectEntry } from "../../shared/goals.ts";
 import { FakeRoom } from "../support/fake-room.ts";
 
 const hash = createHash("sha256").update("prompt+output").digest("hex");
 
+const ENTRIES: ArchitectEntry[] = [
+  { id: "m1", kind: "milestone", title: "Run 10 km without stopping", due: "2027-02-01" },
+  { id: "t1", kind: "task", title: "Easy run 5 km" },
+  { id: "t2", kind: "task", title: "Long run 12 km", after: ["t1"] },
+  { id: "b1", kind: "block", title: "Easy run 5 km", taskId: "t1", start: "2027-01-04T09:00:00+01:00", end: "2027-01-04T10:00:00+01:00" },
+  { id: "b2", kind: "block", title: "Long run 12 km", taskId: "t2", start: "2027-01-06T09:00:00+01:00", end: "2027-01-06T11:00:00+01:00" },
+];
+
 const handOff = (runId = "run-1") => ({
   runId,
   goal: { title: "Half marathon", targetDate: "2027-03-15" },
-  entries: [
-    { id: "m1", kind: "milestone", title: "Run 10 km without stopping", due: "2027-02-01" },
-    { id: "t1", kind: "task", title: "Easy run 5 km" },
-    { id: "t2", kind: "task", title: "Long run 12 km", after: ["t1"] },
-    { id: "b1", kind: "block", title: "Easy run 5 km", taskId: "t1", start: "2027-01-04T09:00:00+01:00", end: "2027-01-04T10:00:00+01:00" },
-    { id: "b2", kind: "block", title: "Long run 12 km", taskId: "t2", start: "2027-01-06T09:00:00+01:00", end: "2027-01-06T11:00:00+01:00" },
-  ],
+  entries: ENTRIES.map((e) => ({ ...e })),
   rationale: "Build up from 5 km to 12 km before the race.",
   hash,
   tokens: 420,
@@ -139,5 +142,50 @@ describe("architect proposals (B10–B16)", () => {
     expect(readTasks(room.doc)).toHaveLength(0);
     const body = (await undo.json()) as { kept: { kind: string; reason: string }[] };
     expect(body.kept).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "block", reason: "you moved it" }), expect.objectContaining({ kind: "goal" })]));
+  });
+});
+
+describe("blocks on the agenda and goal activity (B4, B21)", () => {
+  it("[B4] confirmed blocks appear in GET /api/v1/agenda as kind block with their source", async () => {
+    const room = new FakeRoom({ now: Date.parse("2027-01-02T08:00:00Z") });
+    const proposed = room.room.architect.propose(handOff());
+    if (!proposed.ok) throw new Error(proposed.error.message);
+    await post(room, `/api/v1/proposals/${proposed.value.proposalId}/confirm`, { items: ["goal", "t1", "b1"] });
+    const res = await room.room.request(new Request("http://room/api/v1/agenda?from=2027-01-04T00:00:00Z&to=2027-01-05T00:00:00Z"), "a");
+    const { items } = (await res.json()) as { items: { kind: string; title: string; start: string; end?: string; source?: string }[] };
+    expect(items.filter((i) => i.kind === "block")).toEqual([
+      { kind: "block", id: readBlocks(room.doc)[0]!.id, title: "Easy run 5 km", start: "2027-01-04T08:00:00+00:00", end: "2027-01-04T09:00:00+00:00", source: "architect" },
+    ]);
+  });
+
+  it("[B21] GET /api/v1/events?goalId= lists the goal's events and its tasks' and blocks', not others", async () => {
+    const room = new FakeRoom({ now: Date.parse("2027-01-02T08:00:00Z") });
+    await post(room, "/api/v1/tasks", { action: "create", title: "Unrelated" });
+    const proposed = room.room.architect.propose(handOff());
+    if (!proposed.ok) throw new Error(proposed.error.message);
+    await post(room, `/api/v1/proposals/${proposed.value.proposalId}/confirm`, { items: ["goal", "t1", "b1"] });
+    const goalId = readGoals(room.doc)[0]!.id;
+    const res = await room.room.request(new Request(`http://room/api/v1/events?goalId=${goalId}`), "e");
+    const page = (await res.json()) as { events: { type: string }[] };
+    expect(page.events.map((e) => e.type)).toEqual(["goal.created", "task.created", "block.created"]);
+    const bad = await room.room.request(new Request("http://room/api/v1/events?goalId=a%20b"), "e2");
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("the architect's context (B12)", () => {
+  it("[B12] gives the zone, work hours and busy time — existing blocks in the range — for placement", async () => {
+    const room = new FakeRoom({ now: Date.parse("2027-01-02T08:00:00Z") });
+    const proposed = room.room.architect.propose(handOff());
+    if (!proposed.ok) throw new Error(proposed.error.message);
+    await post(room, `/api/v1/proposals/${proposed.value.proposalId}/confirm`);
+    const ctx = room.room.architect.context(Date.parse("2027-01-05T00:00:00Z"), Date.parse("2027-01-08T00:00:00Z"));
+    expect(ctx).toEqual({
+      timeZone: "UTC",
+      now: Date.parse("2027-01-02T08:00:00Z"),
+      workHours: { start: "09:00", end: "17:00", days: [1, 2, 3, 4, 5] },
+      busy: [{ start: "2027-01-06T09:00:00+01:00", end: "2027-01-06T11:00:00+01:00" }],
+      goals: readGoals(room.doc),
+    });
   });
 });

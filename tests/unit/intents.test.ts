@@ -106,6 +106,9 @@ describe("Assistant — offline understanding, derived from the tool registry", 
     // K24, K25, K27: the calendar (tests/unit/agenda-intents.test.ts has the rest).
     ["am I free Tuesday at 3?", "check_free", { start: "2026-11-24T15:00:00-05:00", minutes: 60 }],
     ["put lunch with Ana on Friday at 1", "propose_calendar_event", { title: "Lunch with Ana", start: "2026-11-27T13:00:00-05:00" }],
+    // B17: rescheduling time blocks (tests/unit/goals-reschedule.test.ts has the rest).
+    ["I missed today's run", "reschedule_blocks", { kind: "missed", match: "run" }],
+    ["move my afternoon blocks to tomorrow", "reschedule_blocks", { kind: "part", part: "afternoon" }],
   ];
   for (const [text, toolName, input] of calls) {
     it(`[C10] "${text}" calls ${toolName} with ${JSON.stringify(input)}`, () => {

@@ -124,6 +124,7 @@ describe("Assistant — one tool registry", () => {
       "plan_day",
       "find_flights",
       "set_home_airport",
+      "reschedule_blocks",
     ]);
     expect(new Set(names).size).toBe(names.length);
   });

@@ -12,6 +12,7 @@ import type { Applied } from "../../party/core/commands.ts";
 import type { ChatEngine } from "../../party/chat/engine.ts";
 import type { Ledger } from "../../party/core/ledger.ts";
 import type { Schedule } from "../../party/schedule/runner.ts";
+import type { Room } from "../../party/room.ts";
 
 export class TestBrain extends Brain {
   #fixedNow: number | null = null;
@@ -55,5 +56,10 @@ export class TestBrain extends Brain {
 
   debugSchedule(): Schedule {
     return this.room.schedule;
+  }
+
+  /** B12: the architect's hand-off, as the workflow's last step calls it. */
+  debugArchitectPropose(input: unknown): ReturnType<Room["architect"]["propose"]> {
+    return this.room.architect.propose(input);
   }
 }
