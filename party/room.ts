@@ -131,14 +131,14 @@ export class Room {
   readonly calendar: Calendar;
   /** The user's MCP servers and their tools (M1–M14). */
   readonly mcp: RoomMcpHub;
-  /** B30–B41: the architect runs this room started, and the steps' calls back to it. */
-  readonly architectRuns: ArchitectRoom;
   /** B10–B18: structured proposals (the architect's plans, rescheduling moves). */
   readonly goalProposals: GoalProposals;
   /** B12: where the architect workflow hands its result (one proposal per run): `room.architect.propose(…)`. */
   get architect(): ArchitectPort {
     return this.goalProposals;
   }
+  /** B30–B41: the architect runs this room started, and the steps' calls back to it. */
+  readonly architectRuns: ArchitectRoom;
   #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;

@@ -18,6 +18,7 @@ import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { modelFor } from "../models.ts";
+import { classifyProviderError } from "../chat/provider-errors.ts";
 import type { ArchitectPort } from "../goals/architect-port.ts";
 import { auditHash } from "./breakdown.ts";
 import { type ArchitectCall, ArchitectCallSchema, type ArchitectContext, type ArchitectParams, type ArchitectStage, type DraftedAnswer } from "./calls.ts";
@@ -96,7 +97,7 @@ export class ArchitectRoom {
       case "context":
         return ok(this.context(call.runId));
       case "breakdown":
-        return ok(await this.breakdown(call.runId));
+        return this.#breakdown(call.runId);
       case "progress":
         // A run that ended says nothing more: a retried step of a finished run stays quiet.
         if (run.status === "running") this.progress(call.runId, call.stage, call.message);
@@ -173,6 +174,18 @@ export class ArchitectRoom {
       return { ok: true, ...answer.drafted };
     } finally {
       gate.settleAll();
+    }
+  }
+
+  /** The breakdown, with provider failures by type (STYLE.md 15): a retryable one is the step's to retry (B31); any other ends the run. */
+  async #breakdown(runId: string): Promise<Result<DraftedAnswer>> {
+    try {
+      return ok(await this.breakdown(runId));
+    } catch (error) {
+      const failure = classifyProviderError(error);
+      this.#deps.log("architect.provider_failed", `${runId}: ${failure.detail}`);
+      if (failure.retryable) return fail("internal", "the assistant is unavailable right now");
+      return ok({ ok: false, message: failure.code === "misconfigured" ? failure.message : "the assistant's provider refused the request" });
     }
   }
 

@@ -49,7 +49,7 @@ export async function modelBreakdown(
   let tokens = 0;
   for (let attempt = 0; attempt < 2; attempt++) {
     // Errors from the provider (network, 5xx) propagate: the workflow engine retries the whole step (B31).
-    const result = streamText({ model, system: `You are Micro CoS, a chief of staff planning a goal. ${JSON_INSTRUCTIONS}`, prompt, maxOutputTokens, maxRetries: 0 });
+    const result = streamText({ model, system: `You are Micro CoS, a chief of staff planning a goal. ${JSON_INSTRUCTIONS}`, prompt, maxOutputTokens, maxRetries: 0, onError: () => {} });
     const text = await result.text;
     const usage = await result.totalUsage;
     tokens += (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);

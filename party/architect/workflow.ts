@@ -15,7 +15,6 @@
  * room that does not is refused before anything in it is built or written (G8).
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
-import { NonRetryableError } from "cloudflare:workflows";
 import { getServerByName } from "partyserver";
 import { describeError, log } from "../log.ts";
 import { type ArchitectCall, ArchitectContextSchema, ArchitectParamsSchema, type ArchitectParams, DraftedSchema, RoomAnswerSchema } from "./calls.ts";
@@ -29,33 +28,32 @@ const FAIL_RETRIES: WorkflowStepConfig = { retries: { limit: 8, delay: "2 second
 /** What a run ended with (the instance's output). */
 export type ArchitectOutcome = { status: "proposed"; proposalId: string } | { status: "failed"; message: string } | { status: "refused" };
 
-/** A failure of the room that retrying the step will not change (the room said no). */
-class RoomRefused extends NonRetryableError {
-  constructor(message: string) {
-    super(message, "RoomRefused");
-  }
-}
+/** The room said no (a run it does not know, a result it refused): retrying will not change it, so the step returns it. */
+type Refused = { refused: string };
+const isRefused = (value: unknown): value is Refused => typeof value === "object" && value !== null && "refused" in value;
 
 export class ArchitectWorkflow extends WorkflowEntrypoint<Env, ArchitectParams> {
   override async run(event: Readonly<WorkflowEvent<ArchitectParams>>, step: WorkflowStep): Promise<ArchitectOutcome> {
     const params = ArchitectParamsSchema.safeParse(event.payload);
     if (!params.success || params.data.runId !== event.instanceId) return { status: "refused" };
     const { userId, runId } = params.data;
-    const room = (call: ArchitectCall) => this.#call(userId, call);
+    const room = (call: ArchitectCall) => this.callRoom(userId, call);
 
+    // Steps return a refusal as a value: a thrown NonRetryableError would end the instance before the failure message.
     const context = await step.do("context", STEP_RETRIES, async () => {
       // B30: a room that did not start this run is not woken up, let alone written to.
-      if (!(await this.env.Brain.get(this.env.Brain.idFromName(userId)).architectKnows(runId))) throw new RoomRefused(`room has no run ${runId}`);
+      if (!(await this.env.Brain.get(this.env.Brain.idFromName(userId)).architectKnows(runId))) return null;
       await room({ step: "progress", runId, stage: "context", message: "Reading your calendar and time blocks…" });
-      return ArchitectContextSchema.parse(await room({ step: "context", runId }));
-    }).catch((error: unknown) => {
-      if (error instanceof Error && error.name === "RoomRefused") return null;
-      throw error;
+      const read = await room({ step: "context", runId });
+      return isRefused(read) ? null : ArchitectContextSchema.parse(read);
     });
     if (context === null) return { status: "refused" };
 
     try {
-      const drafted = DraftedSchema.parse(await step.do("breakdown", STEP_RETRIES, async () => DraftedSchema.parse(await room({ step: "breakdown", runId }))));
+      const drafted = await step.do("breakdown", STEP_RETRIES, async () => {
+        const answer = await room({ step: "breakdown", runId });
+        return isRefused(answer) ? { ok: false as const, message: answer.refused } : DraftedSchema.parse(answer);
+      });
       if (!drafted.ok) return await this.#fail(step, room, runId, drafted.message);
 
       const placement = await step.do("place", STEP_RETRIES, async () => {
@@ -66,13 +64,15 @@ export class ArchitectWorkflow extends WorkflowEntrypoint<Env, ArchitectParams> 
 
       const proposed = await step.do("propose", STEP_RETRIES, async () => {
         const result = await room({ step: "propose", runId, entries: placement.entries, rationale: drafted.breakdown.rationale, hash: drafted.hash, tokens: drafted.tokens });
+        if (isRefused(result)) return result;
         const proposalId = typeof result === "object" && result !== null && "proposalId" in result && typeof result.proposalId === "string" ? result.proposalId : null;
         if (proposalId === null) throw new Error("the room's answer to propose names no proposal");
-        return proposalId;
+        return { proposalId };
       });
-      return { status: "proposed", proposalId: proposed };
+      if ("refused" in proposed) return await this.#fail(step, room, runId, `the plan could not be proposed (${proposed.refused})`);
+      return { status: "proposed", proposalId: proposed.proposalId };
     } catch (error) {
-      // A step out of retries (a provider that keeps failing, a room that keeps refusing): one clear message.
+      // A step out of retries (a provider that keeps failing, a room that keeps failing): one clear message.
       log("warn", { event: "architect.failed", userId, detail: `${runId}: ${describeError(error)}` });
       return await this.#fail(step, room, runId, "the planning service kept failing, even after retries");
     }
@@ -85,14 +85,15 @@ export class ArchitectWorkflow extends WorkflowEntrypoint<Env, ArchitectParams> 
     return { status: "failed", message };
   }
 
-  /** One RPC to the user's room; a refusal (`ok: false`) is final, a thrown error is retried by the step. */
-  async #call(userId: string, call: ArchitectCall): Promise<unknown> {
+  /**
+   * One RPC to the user's room: its value, or its refusal (final); a thrown error, or an internal one,
+   * is retried by the step. Protected: the worker tests' subclass holds a run between two calls there.
+   */
+  protected async callRoom(userId: string, call: ArchitectCall): Promise<unknown> {
     const stub = await getServerByName(this.env.Brain, userId);
     const result = RoomAnswerSchema.parse(JSON.parse(await stub.architect(call)));
-    if (!result.ok) {
-      if (result.error.code === "internal") throw new Error(result.error.message);
-      throw new RoomRefused(result.error.message);
-    }
-    return result.value;
+    if (result.ok) return result.value;
+    if (result.error.code === "internal") throw new Error(result.error.message);
+    return { refused: result.error.message } satisfies Refused;
   }
 }

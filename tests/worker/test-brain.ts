@@ -12,6 +12,7 @@ import type { Applied } from "../../party/core/commands.ts";
 import type { ChatEngine } from "../../party/chat/engine.ts";
 import type { Ledger } from "../../party/core/ledger.ts";
 import type { Schedule } from "../../party/schedule/runner.ts";
+import type { ArchitectRoom } from "../../party/architect/architect-room.ts";
 import type { Room } from "../../party/room.ts";
 
 export class TestBrain extends Brain {
@@ -56,6 +57,10 @@ export class TestBrain extends Brain {
 
   debugSchedule(): Schedule {
     return this.room.schedule;
+  }
+
+  debugArchitect(): ArchitectRoom {
+    return this.room.architectRuns;
   }
 
   /** B12: the architect's hand-off, as the workflow's last step calls it. */
