@@ -19,6 +19,7 @@ import {
   weekDays,
   weekStart,
 } from "../../web/lib/timeline-time.ts";
+import { keyMove } from "../../web/lib/timeline-keys.ts";
 import { seededRng } from "../support/random.ts";
 
 const NY = "America/New_York";
@@ -86,5 +87,19 @@ describe("Timeline — time in the preference zone", () => {
 
   it("[W73] new times are written with the preference zone's offset", () => {
     expect(spanToIso({ start: at("2026-07-01T13:00:00Z"), end: at("2026-07-01T14:00:00Z") }, NY)).toEqual({ start: "2026-07-01T09:00:00-04:00", end: "2026-07-01T10:00:00-04:00" });
+  });
+});
+
+describe("Timeline — keys of a focused block", () => {
+  const key = (k: string, mods: Partial<{ shiftKey: boolean; altKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {}) => ({ key: k, shiftKey: false, altKey: false, ctrlKey: false, metaKey: false, ...mods });
+  it("[W74] ↑/↓ move 15 min, Shift+↑/↓ resize, ←/→ a day only in the week; Alt, Ctrl and Meta are left alone", () => {
+    expect(keyMove(key("ArrowDown"), false)).toEqual({ kind: "move", minutes: 15 });
+    expect(keyMove(key("ArrowUp"), false)).toEqual({ kind: "move", minutes: -15 });
+    expect(keyMove(key("ArrowDown", { shiftKey: true }), false)).toEqual({ kind: "resize", minutes: 15 });
+    expect(keyMove(key("ArrowLeft"), true)).toEqual({ kind: "day", days: -1 });
+    expect(keyMove(key("ArrowRight"), false)).toBeNull();
+    expect(keyMove(key("ArrowDown", { altKey: true }), false)).toBeNull();
+    expect(keyMove(key("ArrowDown", { metaKey: true }), false)).toBeNull();
+    expect(keyMove(key("Enter"), true)).toBeNull();
   });
 });

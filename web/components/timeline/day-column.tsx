@@ -6,7 +6,8 @@
 import { useDroppable } from "@dnd-kit/core";
 import type { DrawnItem } from "../../lib/timeline-items.ts";
 import type { Day } from "../../lib/timeline-time.ts";
-import { type KeyMove, TimelineItemView } from "./timeline-item.tsx";
+import type { KeyMove } from "../../lib/timeline-keys.ts";
+import { TimelineItemView } from "./timeline-item.tsx";
 import type { DragPreview } from "./timeline-look.ts";
 
 type Props = {

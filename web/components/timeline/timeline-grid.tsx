@@ -12,7 +12,7 @@ import { z } from "zod";
 import { dayColumn, type DrawnItem, isOnDay, type TimelineItem } from "../../lib/timeline-items.ts";
 import { type Day, dayMinutes, hourMarks, MINUTE_MS, minuteOf, moved, pxToMinutes, resized, type Span } from "../../lib/timeline-time.ts";
 import { DayColumn } from "./day-column.tsx";
-import type { KeyMove } from "./timeline-item.tsx";
+import type { KeyMove } from "../../lib/timeline-keys.ts";
 import { type DragPreview, itemLook, KIND_LABEL } from "./timeline-look.ts";
 
 /** Pixels per minute: an hour is 60 px, a quarter hour 15 px. */

@@ -9,18 +9,8 @@
 import { useDraggable } from "@dnd-kit/core";
 import type { CSSProperties, KeyboardEvent, ReactNode } from "react";
 import type { DrawnItem } from "../../lib/timeline-items.ts";
+import { type KeyMove, keyMove } from "../../lib/timeline-keys.ts";
 import { type DragPreview, itemLook, KIND_LABEL } from "./timeline-look.ts";
-
-export type KeyMove = { kind: "move"; minutes: number } | { kind: "resize"; minutes: number } | { kind: "day"; days: number };
-
-/** Keys the block answers, and what each does (W74). */
-export function keyMove(e: Pick<KeyboardEvent, "key" | "shiftKey" | "altKey" | "ctrlKey" | "metaKey">, week: boolean): KeyMove | null {
-  if (e.altKey || e.ctrlKey || e.metaKey) return null;
-  const step = e.key === "ArrowUp" ? -15 : e.key === "ArrowDown" ? 15 : 0;
-  if (step !== 0) return e.shiftKey ? { kind: "resize", minutes: step } : { kind: "move", minutes: step };
-  if (week && !e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) return { kind: "day", days: e.key === "ArrowLeft" ? -1 : 1 };
-  return null;
-}
 
 type Props = {
   item: DrawnItem;
