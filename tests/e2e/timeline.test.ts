@@ -58,6 +58,18 @@ describe("Web app — the timeline", () => {
     await labelBecomes(laptop, "b-run", "Easy run, 11:00 AM – 12:30 PM");
     // Focus stays on the block after it moved, so the keys keep working.
     expect(await other.evaluate(() => document.activeElement?.closest("[data-block-id]")?.getAttribute("data-block-id"))).toBe("b-run");
+
+    // Week view: ←/→ move it a day (toward the middle of the week, whichever day today is); the other device's day no longer has it.
+    const today = todayAt(0).date;
+    await laptop.goto(`${app.server.url}/timeline?view=week&date=${today}`);
+    await blockOn(laptop, "b-run").waitFor();
+    const monday = new Date(`${today}T12:00:00Z`).getUTCDay() === 1;
+    await blockOn(laptop, "b-run").getByRole("button").focus();
+    await laptop.keyboard.press(monday ? "ArrowRight" : "ArrowLeft");
+    const moved = laptop.locator('[data-testid="timeline-day"]').filter({ has: blockOn(laptop, "b-run") });
+    await expect.poll(() => moved.getAttribute("data-date")).not.toBe(today);
+    await expect.poll(() => blockOn(other, "b-run").count(), { timeout: 15_000 }).toBe(0);
+    await screenshot(laptop, "timeline-week-after-key-move");
   });
 
   it("[W75][W51] phone width: one column, a touch drag moves the block on the laptop too; the week shows one day at a time", async () => {

@@ -113,7 +113,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
         {said}
       </div>
       {week && (
-        <div className="sticky top-0 z-30 flex border-b border-stone-200 bg-stone-50/95 pl-16 max-md:hidden dark:border-stone-800 dark:bg-stone-950/95">
+        <div className="sticky top-0 z-30 flex border-b border-stone-200 bg-white pl-16 max-md:hidden dark:border-stone-800 dark:bg-stone-900">
           {days.map((d) => (
             <div key={d.date} className={`flex-1 px-1 py-1 text-center text-xs font-medium ${d === today ? "text-indigo-700 dark:text-indigo-300" : "text-stone-600 dark:text-stone-400"}`}>
               {dayLabel(d)}
