@@ -29,4 +29,13 @@ export const TasksSearchSchema = z.object({
 /** W67: the reply to scroll to (an "assistant replied" notification opens `/chat?turn=<id>`). */
 export const ChatSearchSchema = z.object({ turn: LinkedIdSchema });
 export const NotesSearchSchema = z.object({ note: z.string().max(128).optional().catch(undefined) });
-export const ActivitySearchSchema = z.object({ actor: z.enum(["all", "user", "assistant", "system"]).catch("all").default("all") });
+export const ActivitySearchSchema = z.object({
+  actor: z.enum(["all", "user", "assistant", "system"]).catch("all").default("all"),
+  /** W78: only the changes of one goal (its tasks, blocks and itself). */
+  goal: LinkedIdSchema,
+});
+/** W70: the timeline's view and the local date it shows (today when absent); a bad value is dropped, never thrown. */
+export const TimelineSearchSchema = z.object({
+  view: z.enum(["day", "week"]).catch("day").default("day"),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+});

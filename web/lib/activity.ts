@@ -57,6 +57,8 @@ class Names {
   reminders = new Map<string, string>();
   proposals = new Map<string, string>();
   planItems = new Map<string, string>();
+  blocks = new Map<string, string>();
+  goals = new Map<string, string>();
 }
 
 const quote = (s: string) => `“${s.length > 80 ? `${s.slice(0, 79)}…` : s}”`;
@@ -109,19 +111,19 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return noteUpdate(e.payload, ctx, names);
     case "note.deleted":
       return `deleted note ${e.payload.note?.title ? quote(e.payload.note.title) : noteName(e.payload.noteId, ctx, names)}`;
-    // B21: goals and blocks (part G; the timeline's Activity may word these better).
+    // B21, W78: goals and blocks, named from earlier events like tasks.
     case "goal.created":
       return `added the goal ${quote(e.payload.goal.title)}`;
     case "goal.updated":
-      return `changed the goal${e.payload.changes?.title ? ` ${quote(e.payload.changes.title)}` : ""}`;
+      return goalUpdate(e.payload, ctx, names);
     case "goal.deleted":
-      return `removed the goal${e.payload.goal ? ` ${quote(e.payload.goal.title)}` : ""}`;
+      return `removed the goal ${e.payload.goal ? quote(e.payload.goal.title) : named(names.goals, e.payload.goalId, "")}`.trimEnd();
     case "block.created":
-      return `placed ${quote(e.payload.block.title)} at ${ctx.due(e.payload.block.start)}`;
+      return `placed ${quote(e.payload.block.title)} on ${ctx.due(e.payload.block.start)}`;
     case "block.updated":
-      return e.payload.changes?.start ? `moved a block to ${ctx.due(e.payload.changes.start)}` : "changed a block";
+      return blockUpdate(e.payload, ctx, names);
     case "block.deleted":
-      return `removed the block${e.payload.block ? ` ${quote(e.payload.block.title)}` : ""}`;
+      return `removed ${e.payload.block ? quote(e.payload.block.title) : named(names.blocks, e.payload.blockId, "a block")} from the timeline`;
     case "memory.pinned":
       return `remembered ${e.payload.memory.key} = ${e.payload.memory.value}`;
     case "memory.unpinned":
@@ -225,6 +227,33 @@ function taskUpdate(p: Extract<LedgerEvent, { type: "task.updated" }>["payload"]
   return parts.length ? parts.join("; ") : `changed ${name}`;
 }
 
+/** A name the ledger told, quoted, else `fallback`. */
+const named = (known: Map<string, string>, id: string, fallback: string) => {
+  const title = known.get(id);
+  return title ? quote(title) : fallback;
+};
+
+function blockUpdate(p: Extract<LedgerEvent, { type: "block.updated" }>["payload"], ctx: ActivityContext, names: Names): string {
+  const c = p.changes ?? {};
+  const name = c.title ?? names.blocks.get(p.blockId);
+  const it = name ? quote(name) : "a block";
+  const parts: string[] = [];
+  if (c.title !== undefined && p.before?.title) parts.push(`renamed ${quote(p.before.title)} → ${quote(c.title)}`);
+  if (c.start !== undefined) parts.push(`moved ${it} to ${ctx.due(c.start)}${c.end ? `–${ctx.due(c.end).split(", ").at(-1)}` : ""}`);
+  else if (c.end !== undefined) parts.push(`made ${it} end at ${ctx.due(c.end)}`);
+  return parts.length ? parts.join("; ") : `changed ${it}`;
+}
+
+function goalUpdate(p: Extract<LedgerEvent, { type: "goal.updated" }>["payload"], ctx: ActivityContext, names: Names): string {
+  const c = p.changes ?? {};
+  const it = named(names.goals, p.goalId, "a goal");
+  if (c.status === "done") return `marked the goal ${it} done`;
+  if (c.status === "dropped") return `dropped the goal ${it}`;
+  if (c.title !== undefined) return `renamed the goal ${it} → ${quote(c.title)}`;
+  if (c.targetDate) return `set the goal ${it} for ${ctx.day(c.targetDate)}`;
+  return `changed the goal ${it}`;
+}
+
 function noteUpdate(p: Extract<LedgerEvent, { type: "note.updated" }>["payload"], ctx: ActivityContext, names: Names): string {
   const name = noteName(p.noteId, ctx, names);
   const newTitle = p.changes?.title;
@@ -280,6 +309,18 @@ function learn(e: LedgerEvent, names: Names): void {
       return;
     case "proposal.created":
       names.proposals.set(e.payload.proposalId, e.payload.summary);
+      return;
+    case "block.created":
+      names.blocks.set(e.payload.block.id, e.payload.block.title);
+      return;
+    case "block.updated":
+      if (e.payload.changes?.title !== undefined) names.blocks.set(e.payload.blockId, e.payload.changes.title);
+      return;
+    case "goal.created":
+      names.goals.set(e.payload.goal.id, e.payload.goal.title);
+      return;
+    case "goal.updated":
+      if (e.payload.changes?.title !== undefined) names.goals.set(e.payload.goalId, e.payload.changes.title);
       return;
     case "plan.proposed":
       for (const item of e.payload.plan.items) names.planItems.set(`${e.payload.plan.date}/${item.id}`, item.text);

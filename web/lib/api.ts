@@ -19,6 +19,7 @@ import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema,
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
 import { AgendaSchema } from "../../shared/agenda.ts";
+import type { ConfirmSelection } from "../../shared/goals.ts";
 
 import { type McpServerInput, McpServerInfoSchema, McpServerListSchema } from "../../shared/mcp.ts";
 import { type PushSubscriptionBody, PushKeySchema, PushSubscribedSchema, PushUnsubscribedSchema } from "../../shared/push.ts";
@@ -95,9 +96,10 @@ export const api = {
   pin: (pin: MemoryPin) => call(MemorySchema, "POST", "/api/v1/memory/pin", pin),
   unpin: (memoryId: string) => call(MemorySchema, "POST", "/api/v1/memory/unpin", { memoryId } satisfies z.input<typeof MemoryUnpinSchema>),
   preferences: (patch: PreferencesPatch) => call(PreferencesSchema, "PUT", "/api/v1/preferences", patch),
-  proposal: (id: string, decision: "confirm" | "reject") =>
+  /** B11: a confirm may name the entries accepted and their edits (`selection`); all entries when absent. */
+  proposal: (id: string, decision: "confirm" | "reject", selection?: ConfirmSelection) =>
     decision === "confirm"
-      ? call(ProposalConfirmedSchema, "POST", `/api/v1/proposals/${id}/confirm`)
+      ? call(ProposalConfirmedSchema, "POST", `/api/v1/proposals/${id}/confirm`, selection)
       : call(ProposalRejectedSchema, "POST", `/api/v1/proposals/${id}/reject`),
   undo: (turnId: string) => call(UndoneSchema, "POST", "/api/v1/undo", { turnId } satisfies z.input<typeof UndoTurnSchema>),
   planItem: (date: string, itemId: string, action: "accept" | "reject") => call(PlanItemSchema, "POST", "/api/v1/plan/items", { date, itemId, action } satisfies z.input<typeof PlanItemActionSchema>),

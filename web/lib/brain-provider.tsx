@@ -23,6 +23,7 @@ import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../..
 import { api, session } from "./api.ts";
 import { agendaChanged, brainKeys } from "./queries.ts";
 import { placeCard } from "./cards.ts";
+import { type ArchitectRunLine, foldProgress } from "./architect-progress.ts";
 import { afterSocketClose, connectRetryDelay } from "./socket-close.ts";
 import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
 import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
@@ -57,6 +58,8 @@ export type Brain = {
   /** This tab's messages the room accepted (acks), until the cached state shows them: no gap between outbox and state (W12). */
   sent: Sent[];
   notifications: Notification[];
+  /** W81: the architect runs this tab has heard of, each with its latest progress line. */
+  architect: ArchitectRunLine[];
   send: (text: string) => void;
   /** Sends a failed outbox entry again, under a new client action id (the old one was refused). */
   retry: (clientActionId: string) => void;
@@ -88,6 +91,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const [outbox, setOutbox] = useState<Outgoing[]>(readOutbox);
   const [sent, setSent] = useState<Sent[]>([]);
   const [notifications, setNotifications] = useState<Notification[]>([]);
+  const [architect, setArchitect] = useState<ArchitectRunLine[]>([]);
   const [provider, setProvider] = useState<YProvider | null>(null);
   const providerRef = useRef<YProvider | null>(null);
   /** Closes and opens the socket again (a new hello: a rename); set by the connection effect. */
@@ -338,8 +342,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         case "pong":
           return;
         case "architect.progress":
-          // B41: the chat's progress line for a run is the timeline part's (issue 16); the finished plan arrives as an action card.
-          return;
+          // B41, W81: the chat's progress line for the run; the finished plan arrives as an action card.
+          return setArchitect((runs) => foldProgress(runs, { runId: f.runId, step: f.step, message: f.message }));
         default: {
           const unhandled: never = f;
           return unhandled;
@@ -387,6 +391,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     outbox,
     sent,
     notifications,
+    architect,
     send: (text) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
       updateOutbox((all) => [...all, m]);

@@ -24,7 +24,9 @@ export function placeCard(cards: readonly ActionCard[], card: ActionCard): Actio
     if (!same(a)) return [a];
     if (i !== first) return [];
     if (card.status === "proposed" && a.status !== "proposed") return [a];
-    return [card.items || !a.items ? card : { ...card, items: a.items }];
+    // A settled card keeps the entries (and lines) shown, when its frame omits them.
+    const kept = { ...card, ...(!card.items && a.items ? { items: a.items } : {}), ...(!card.entries && a.entries ? { entries: a.entries } : {}) };
+    return [kept];
   });
 }
 
@@ -40,6 +42,7 @@ const pendingCard = (p: PendingProposal): ActionCard => ({
   proposalId: p.id,
   expiresAt: p.expiresAt,
   ...(p.items ? { items: p.items } : {}),
+  ...(p.entries ? { entries: p.entries } : {}),
 });
 
 /** C16: the reply's cards as the chat shows them — pending proposals, then the stored cards, then live frames. */

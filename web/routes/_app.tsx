@@ -1,6 +1,6 @@
 /** The signed-in app: one live connection (BrainProvider) and the shell around every view. */
 import { createFileRoute, Link, Outlet, redirect, useNavigate, useRouterState } from "@tanstack/react-router";
-import { Activity, Brain, CheckSquare, MessageSquare, MonitorSmartphone, NotebookPen, Settings } from "lucide-react";
+import { Activity, Brain, CalendarRange, CheckSquare, MessageSquare, MonitorSmartphone, NotebookPen, Settings } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { AccountMenu } from "../components/account-menu.tsx";
 import { ConnectionBanner } from "../components/connection-banner.tsx";
@@ -35,11 +35,12 @@ export const Route = createFileRoute("/_app")({
 const VIEWS = [
   { to: "/chat", label: "Chat", icon: MessageSquare, key: "1" },
   { to: "/tasks", label: "Tasks", icon: CheckSquare, key: "2" },
-  { to: "/notes", label: "Notes", icon: NotebookPen, key: "3" },
-  { to: "/memory", label: "Memory", icon: Brain, key: "4" },
-  { to: "/devices", label: "Devices", icon: MonitorSmartphone, key: "5" },
-  { to: "/activity", label: "Activity", icon: Activity, key: "6" },
-  { to: "/settings", label: "Settings", icon: Settings, key: "7" },
+  { to: "/timeline", label: "Timeline", icon: CalendarRange, key: "3" },
+  { to: "/notes", label: "Notes", icon: NotebookPen, key: "4" },
+  { to: "/memory", label: "Memory", icon: Brain, key: "5" },
+  { to: "/devices", label: "Devices", icon: MonitorSmartphone, key: "6" },
+  { to: "/activity", label: "Activity", icon: Activity, key: "7" },
+  { to: "/settings", label: "Settings", icon: Settings, key: "8" },
 ] as const;
 
 /** W51: every control of the shell is at least 44×44 px, at every width. */

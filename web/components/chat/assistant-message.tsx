@@ -4,6 +4,7 @@ import { useBrain } from "../../hooks/use-brain.ts";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { ActionCard } from "../action-card.tsx";
 import { FlightCard } from "./flight-card.tsx";
+import { ProposalEntriesCard } from "./proposal-entries-card.tsx";
 import { Markdown } from "../markdown.tsx";
 import { useAssistantRow } from "./chat-context.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
@@ -21,7 +22,9 @@ function CardPart({ toolCallId }: ToolCallMessagePartProps) {
   const card = useAssistantRow(id)?.cards.find((c) => c.id === toolCallId);
   if (!card) return null;
   // M23: a flight search's options are a card of their own, not a line saying what was done.
-  return card.flights ? <FlightCard flights={card.flights} /> : <ActionCard action={card} />;
+  if (card.flights) return <FlightCard flights={card.flights} />;
+  // W79: a proposal of structured entries (the architect's plan, a reschedule) is reviewed entry by entry.
+  return card.entries && card.entries.length > 0 ? <ProposalEntriesCard action={card} entries={card.entries} /> : <ActionCard action={card} />;
 }
 
 const PARTS = { Text: NoText, tools: { Fallback: CardPart } };

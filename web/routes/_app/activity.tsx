@@ -1,8 +1,9 @@
 /** The ledger as a readable timeline, by day in the user's zone: who did what, when; undo what the assistant did (W34). */
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
-import { createFileRoute, Link } from "@tanstack/react-router";
+import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
 import { Bot, Cog, History, Undo2, User, WifiOff } from "lucide-react";
 import { localDate } from "../../../shared/dates.ts";
+import { readBlocks, readGoals, readTasks } from "../../../shared/doc-schema.ts";
 import { parseLedgerEvent } from "../../../shared/events.ts";
 import { ActivitySearchSchema } from "../../../shared/search.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
@@ -10,7 +11,10 @@ import { useKnownDevices } from "../../hooks/use-known-devices.ts";
 import { useNow } from "../../hooks/use-now.ts";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { useZone } from "../../hooks/use-zone.ts";
+import { WhyDetails } from "../../components/activity/why-details.tsx";
+import { useDocMap } from "../../hooks/use-doc-map.ts";
 import { type ActivityRow, activityRows, isBookkeeping, undoableTurn } from "../../lib/activity.ts";
+import { goalsOfEvents, whyOf } from "../../lib/activity-goal.ts";
 import { eventsQuery, stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/activity")({
@@ -31,7 +35,8 @@ const FILTERS = [
 ] as const;
 
 function ActivityView() {
-  const { actor } = Route.useSearch();
+  const { actor, goal } = Route.useSearch();
+  const navigate = useNavigate({ from: Route.fullPath });
   const { data, isError } = useQuery(eventsQuery());
   const { data: state } = useSuspenseQuery(stateQuery());
   const brain = useBrain();
@@ -42,9 +47,20 @@ function ActivityView() {
   const today = localDate(zone.zone, useNow());
   const tasks = new Map(state.tasks.map((t) => [t.id, t.title]));
   const notes = new Map(state.notes.map((n) => [n.id, n.title]));
+  // W78: the goals, and which goal each task and block is for, live from the document.
+  const goals = useDocMap(brain.doc, "goals", () => readGoals(brain.doc));
+  const blocks = useDocMap(brain.doc, "blocks", () => readBlocks(brain.doc));
+  const docTasks = useDocMap(brain.doc, "tasks", () => readTasks(brain.doc));
+  const events = (data?.events ?? []).flatMap((raw) => parseLedgerEvent(raw) ?? []).filter((e) => !isBookkeeping(e));
+  const goalOf = goal
+    ? goalsOfEvents(events, {
+        taskGoal: (id) => docTasks.find((t) => t.id === id)?.goalId ?? goals.find((g) => g.taskIds.includes(id))?.id ?? null,
+        blockGoal: (id) => blocks.find((b) => b.id === id)?.goalId ?? null,
+      })
+    : null;
   // Events of types this build does not know are left out, not fatal (L10). Worded oldest first, shown newest first.
   const rows = activityRows(
-    (data?.events ?? []).flatMap((raw) => parseLedgerEvent(raw) ?? []).filter((e) => !isBookkeeping(e)),
+    events,
     {
       due: zone.due,
       day: zone.day,
@@ -55,6 +71,7 @@ function ActivityView() {
     },
   )
     .filter((r) => actor === "all" || r.event.actor.kind === actor)
+    .filter((r) => !goalOf || goalOf.get(r.event.id) === goal)
     .reverse();
   const days = groupByDay(rows, (iso) => localDate(zone.zone, new Date(iso)));
   const dayLabel = (date: string) => (date === today ? "Today" : date === localDate(zone.zone, new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000)) ? "Yesterday" : zone.day(date));
@@ -66,7 +83,7 @@ function ActivityView() {
           <Link
             key={f.actor}
             to="/activity"
-            search={{ actor: f.actor }}
+            search={{ actor: f.actor, goal }}
             aria-current={f.actor === actor ? "page" : undefined}
             className={`inline-flex min-h-11 items-center rounded-full px-4 text-sm focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none ${f.actor === actor ? "bg-indigo-600 text-white" : "bg-stone-200 text-stone-800 dark:bg-stone-800 dark:text-stone-100"}`}
           >
@@ -74,6 +91,24 @@ function ActivityView() {
           </Link>
         ))}
       </nav>
+      {(goals.length > 0 || goal) && (
+        <label className="mt-3 flex flex-wrap items-center gap-2 text-sm">
+          <span className="text-stone-600 dark:text-stone-400">Goal</span>
+          <select
+            value={goal ?? ""}
+            onChange={(e) => void navigate({ search: { actor, goal: e.target.value || undefined } })}
+            className="min-h-11 rounded-lg border border-stone-300 bg-white px-3 dark:border-stone-600 dark:bg-stone-900"
+          >
+            <option value="">All goals and everything else</option>
+            {goals.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.title}
+              </option>
+            ))}
+            {goal && !goals.some((g) => g.id === goal) && <option value={goal}>A goal no longer here</option>}
+          </select>
+        </label>
+      )}
       {data === undefined ? (
         <p role="status" className="mt-8 flex items-center justify-center gap-2 text-sm text-stone-600 dark:text-stone-400">
           {isError || brain.status !== "live" ? (
@@ -85,7 +120,7 @@ function ActivityView() {
           )}
         </p>
       ) : rows.length === 0 ? (
-        <Empty filtered={actor !== "all"} />
+        <Empty filtered={actor !== "all" || goal !== undefined} />
       ) : (
         <div data-testid="activity" className="mt-6 space-y-6">
           {days.map(([date, dayRows]) => (
@@ -97,11 +132,13 @@ function ActivityView() {
                 {dayRows.map(({ event: e, who, what }) => {
                   const Icon = e.actor.kind === "assistant" ? Bot : e.actor.kind === "user" ? User : Cog;
                   const turnId = undoableTurn(e);
+                  const why = whyOf(e);
                   return (
-                    <li key={e.id} className="flex items-start gap-3 rounded-lg bg-white px-4 py-2 text-sm shadow-sm dark:bg-stone-900">
+                    <li key={e.id} data-testid="activity-row" className="flex flex-wrap items-start gap-x-3 rounded-lg bg-white px-4 py-2 text-sm shadow-sm dark:bg-stone-900">
                       <Icon className="mt-0.5 size-4 shrink-0 text-stone-500" aria-hidden />
                       <span className="min-w-0 flex-1 break-words">
                         <strong>{who}</strong> {what}
+                        {why && <WhyDetails why={why} />}
                       </span>
                       <time dateTime={e.ts} className="shrink-0 text-xs text-stone-600 dark:text-stone-400">
                         {zone.time(e.ts)}

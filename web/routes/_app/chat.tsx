@@ -12,6 +12,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Message } from "../../../shared/domain.ts";
 import { ChatSearchSchema } from "../../../shared/search.ts";
 import { AssistantMessage } from "../../components/chat/assistant-message.tsx";
+import { ArchitectProgress } from "../../components/chat/architect-progress.tsx";
 import { BudgetNotice } from "../../components/chat/budget-notice.tsx";
 import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-context.ts";
 import { Composer } from "../../components/chat/composer.tsx";
@@ -120,6 +121,7 @@ function Chat() {
               </ThreadPrimitive.ViewportFooter>
             </ThreadPrimitive.Viewport>
             <div className="mx-auto w-full max-w-3xl px-3 pt-1 pb-3 md:px-8 md:pb-6">
+              <ArchitectProgress />
               <OutboxList now={now} />
               <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
               <Composer />
