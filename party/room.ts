@@ -271,6 +271,8 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       chat: this.chat,
       admit: (client) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now()),
+      // R13: a batch of n commands costs what n frames cost; batching saves commits, not the user's rate.
+      admitMore: (client, count) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now(), count),
       onPresence: () => {
         const devices = currentDevices(sockets);
         this.knownDevices.seen(devices);
@@ -319,7 +321,9 @@ export class Room {
       this.#ports.log("warn", { event: "yjs.refused", requestId, userId: this.#ports.userId, connectionId: client.id, code: error.code, detail: error.message.slice(0, 200) });
       return reject(client, error, requestId);
     }
-    apply();
+    // R1–R2: the sync protocol relays the frame to the other devices before its row is written (not held by the
+    // output gate); the row, its repair and its ledger event follow in this turn, and what is sent after them waits.
+    this.docs.relayFirst(apply);
     this.#edits.record();
     if (++this.#binarySinceCompactCheck >= COMPACT_CHECK_EVERY) this.#maybeCompact();
   }

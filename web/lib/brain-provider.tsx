@@ -336,6 +336,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           return;
         }
         case "pong":
+        // R11: the web sends no batch frames; their answer never comes here.
+        case "batch.result":
           return;
         default: {
           const unhandled: never = f;
