@@ -323,7 +323,15 @@ export class Room {
     }
     // R1–R2: the sync protocol relays the frame to the other devices before its row is written (not held by the
     // output gate); the row, its repair and its ledger event follow in this turn, and what is sent after them waits.
-    this.docs.relayFirst(apply);
+    try {
+      this.docs.relayFirst(apply);
+    } catch (error) {
+      // R4: relayed but not stored — memory is ahead of storage. Restart from storage; the devices that hold the
+      // update (the sender, and every device it was relayed to) send it back on their next sync.
+      this.#ports.log("error", { event: "doc.write_failed", userId: this.#ports.userId, connectionId: client.id, detail: describe(error) });
+      this.#ports.abort("document row not written; reloading from storage");
+      throw error;
+    }
     this.#edits.record();
     if (++this.#binarySinceCompactCheck >= COMPACT_CHECK_EVERY) this.#maybeCompact();
   }
