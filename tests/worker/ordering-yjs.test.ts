@@ -77,3 +77,24 @@ describe("Brain — write ordering of device edits", () => {
     expect(created.map((e) => [e.type === "task.created" ? e.payload.task.id : null, e.actor])).toEqual([["a1", { kind: "user", deviceId: "phone" }]]);
   }, 30_000);
 });
+
+describe("Brain — no timer per edit", () => {
+  it("[R16] y-partyserver's debounced onSave is not registered: an edit arms no timer, and the relay and the row writer are still there", async () => {
+    const user = freshUser("no-debounce");
+    const token = await login(user);
+    const [writer, reader] = [new YjsDevice(token, "writer"), new YjsDevice(token, "reader")];
+    await writer.connect();
+    await reader.connect();
+    writer.addTask("t", "relayed and stored");
+    await YjsDevice.until([reader], () => titleOn(reader, "t") === "relayed and stored", "the relayed edit");
+    const listeners = await inRoom(await stubOf(user), (brain) => {
+      // The document's listeners, read from lib0's Observable (a test may look inside; the room does not).
+      const observers = (brain.document as unknown as { _observers: Map<string, Set<object>> })._observers.get("update") ?? new Set<object>();
+      return [...observers].map((fn) => ("cancel" in fn && "flush" in fn ? "debounced" : "plain"));
+    });
+    // The room's row writer (R2) and y-partyserver's broadcaster (R1); no debounced onSave.
+    expect(listeners).toEqual(["plain", "plain"]);
+    writer.disconnect();
+    reader.disconnect();
+  }, 30_000);
+});
