@@ -29,7 +29,6 @@ import { refuseSocket } from "./socket-refusal.ts";
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
 
-
 /** A lodash `debounce` wrapper, as y-partyserver builds its onSave listener: a function with `cancel` and `flush`. */
 const isDebounced = (fn: object): boolean => "cancel" in fn && "flush" in fn && typeof fn.cancel === "function" && typeof fn.flush === "function";
 
