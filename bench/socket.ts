@@ -1,23 +1,30 @@
 /**
- * End-to-end ack throughput (issue: brain room core): command frames acked per
- * second on one socket to the real Brain under `wrangler dev`, beside ping/pong
- * round trips on the same socket — the room's bare relay, which writes nothing.
- * The client only counts frames, so it is not the bottleneck.
+ * End-to-end ack throughput (issue 19 item 2, docs/PROTOCOL.md R7–R14):
+ * commands acked per second on one socket to the real Brain under `wrangler
+ * dev`, each beside ping/pong round trips on the same socket — the room's bare
+ * relay, which writes nothing:
+ * - single: one command per frame, one ack each;
+ * - batched: BATCH commands per `batch` frame, answered by one `batch.result`
+ *   after one commit; counted per acked command.
+ * The client only counts frames (and a batch result's acks), so it is not the bottleneck.
  */
 import { round } from "./stats.ts";
 import { startBenchWorker } from "./yjs.ts";
 
-async function rate(ws: WebSocket, counts: Map<string, number>, type: string, send: (i: number) => void, n: number): Promise<number> {
-  const start = counts.get(type) ?? 0;
+/** Commands per batch frame in the batched run (MAX_BATCH_FRAMES allows 100). */
+const BATCH = 50;
+
+/** Sends `frames` frames and waits until `counted()` has grown by `expected`; returns units per second. */
+async function rate(counted: () => number, send: (i: number) => void, frames: number, expected: number): Promise<number> {
+  const start = counted();
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) send(i);
+  for (let i = 0; i < frames; i++) send(i);
   const deadline = t0 + 60_000;
-  while ((counts.get(type) ?? 0) - start < n) {
-    if (performance.now() > deadline) throw new Error(`only ${(counts.get(type) ?? 0) - start} of ${n} ${type} frames within 60 s`);
+  while (counted() - start < expected) {
+    if (performance.now() > deadline) throw new Error(`only ${counted() - start} of ${expected} answers within 60 s`);
     await new Promise((r) => setTimeout(r, 1));
   }
-  void ws;
-  return n / ((performance.now() - t0) / 1000);
+  return expected / ((performance.now() - t0) / 1000);
 }
 
 export async function socketBench() {
@@ -28,27 +35,55 @@ export async function socketBench() {
     const { ticket } = (await (await fetch(`${base}/api/v1/socket/ticket`, { method: "POST", headers: { authorization: `Bearer ${token}` } })).json()) as { ticket: string };
     const ws = new WebSocket(`ws://${worker.host}/api/v1/socket?ticket=${encodeURIComponent(ticket)}`);
     const counts = new Map<string, number>();
+    const bump = (type: string, n = 1) => counts.set(type, (counts.get(type) ?? 0) + n);
     ws.addEventListener("message", (e) => {
       if (typeof e.data !== "string" || !e.data.startsWith("__YPS:")) return;
       const type = /"type":"([^"]+)"/.exec(e.data)?.[1] ?? "?";
-      counts.set(type, (counts.get(type) ?? 0) + 1);
+      bump(type);
+      // A batch's acks are counted without parsing the frame: one `"type":"ack"` per acked command.
+      if (type === "batch.result") bump("batched-ack", e.data.split('"type":"ack"').length - 1);
     });
     await new Promise<void>((resolve) => ws.addEventListener("open", () => resolve()));
     const send = (frame: unknown) => ws.send(`__YPS:${JSON.stringify(frame)}`);
     send({ type: "hello", v: 1, deviceId: "bench", name: "bench", kind: "cli" });
+    const of = (type: string) => () => counts.get(type) ?? 0;
     const n = 2_000;
-    await rate(ws, counts, "pong", () => send({ type: "ping" }), 200);
-    const pingRate = await rate(ws, counts, "pong", () => send({ type: "ping" }), n);
-    const ackRate = await rate(ws, counts, "ack", (i) => send({ type: "memory.pin", command: { type: "fact", key: `k${i % 20}`, value: `v${i}`, clientActionId: `bench-${Date.now()}-${i}` } }), n);
+    const run = Date.now();
+    const pin = (i: number) => ({ type: "memory.pin", command: { type: "fact", key: `k${i % 20}`, value: `v${i}`, clientActionId: `bench-${run}-${i}` } });
+    // Warm-up of both paths (JIT, SQLite pages).
+    await rate(of("pong"), () => send({ type: "ping" }), 200, 200);
+    await rate(of("ack"), (i) => send(pin(-1 - i)), 200, 200);
+    const pingRate = await rate(of("pong"), () => send({ type: "ping" }), n, n);
+    const ackRate = await rate(of("ack"), (i) => send(pin(i)), n, n);
+    const batches = 200;
+    const batchedRate = await rate(
+      of("batched-ack"),
+      (b) => send({ type: "batch", frames: Array.from({ length: BATCH }, (_, j) => pin(n + b * BATCH + j)) }),
+      batches,
+      batches * BATCH,
+    );
+    // Ping/pong again after the writes: the reference of the batched run, in case the machine's load moved.
+    const pingAfter = await rate(of("pong"), () => send({ type: "ping" }), n, n);
     ws.close();
+    const reference = "ping/pong on the same socket (no write)";
     return {
       "socket.acked_events": {
         unit: "events/s",
         value: Math.round(ackRate),
         reference: Math.round(pingRate),
-        referenceName: "ping/pong on the same socket (no write)",
+        referenceName: reference,
         costRatio: round(pingRate / ackRate),
-        target: "≥ 1000 acked events/s per room",
+        target: "≥ 2,000 acked events/s per room, one command per frame",
+      },
+      "socket.acked_events_batched": {
+        unit: "events/s",
+        value: Math.round(batchedRate),
+        batchSize: BATCH,
+        reference: Math.round(pingAfter),
+        referenceName: reference,
+        ratioToReference: round(batchedRate / pingAfter),
+        ratioToSingle: round(batchedRate / ackRate),
+        target: "≥ 10,000 acked events/s per room with batched frames",
       },
     };
   } finally {

@@ -30,14 +30,17 @@ import { refuseSocket } from "./socket-refusal.ts";
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
 
-const presenceOf = (connection: Connection): SocketPresence | null => (connection.state as SocketState | null)?.mc ?? null;
+/** A lodash `debounce` wrapper, as y-partyserver builds its onSave listener: a function with `cancel` and `flush`. */
+const isDebounced = (fn: object): boolean => "cancel" in fn && "flush" in fn && typeof fn.cancel === "function" && typeof fn.flush === "function";
 
 export class Brain extends YServer {
   static override options = { hibernate: true };
   /**
    * y-partyserver calls onSave on a debounce (2 s by default) and its pending
-   * timer holds the object awake. Our onSave is a no-op — the room writes each
-   * update as it arrives — so keep the timer as short as it can be.
+   * timer holds the object awake. onStart leaves that listener unregistered
+   * (R16); should a later y-partyserver build it differently, the timer is at
+   * least as short as it can be. Our onSave is a no-op: the room writes each
+   * update as it arrives.
    */
   static override callbackOptions = { debounceWait: 1, debounceMaxWait: 1 };
 
@@ -58,6 +61,16 @@ export class Brain extends YServer {
    * measurable fan-out time at 50 devices.
    */
   #clientCache: Client[] | null = null;
+  /** The room's connections, cached like the clients (R6): a device edit finds its socket among them. */
+  #connectionCache: Connection[] | null = null;
+  /**
+   * R6: each socket's state as last read or written. partyserver reads a hibernatable socket's state by
+   * deserializing its attachment on every access; a broadcast reads every socket's presence, so at 50
+   * devices an event cost 50 deserializations. Refilled from the attachment after a wake-up.
+   */
+  #states = new WeakMap<Connection, SocketState | null>();
+  /** One Client per connection, so a connection's wrapper is built once. */
+  #clients = new WeakMap<Connection, Client>();
 
   /** The room's clock. */
   protected now(): number {
@@ -77,12 +90,12 @@ export class Brain extends YServer {
       sql: this.#sql,
       doc: this.document,
       now: () => this.now(),
-      clients: () => (this.#clientCache ??= [...this.getConnections()].map((c) => this.#client(c))),
+      clients: () => (this.#clientCache ??= this.#connections().map((c) => this.#client(c))),
       // The origin of a device's Yjs transaction is its connection object itself (y-partyserver). It is
       // matched by identity, never looked up by id: a device that dropped off the network and came back
       // can hold a second socket under the same id until the first one times out (getConnection throws then).
       clientOf: (origin) => {
-        for (const connection of this.getConnections()) if (connection === origin) return this.#client(connection);
+        for (const connection of this.#connections()) if (connection === origin) return this.#client(connection);
         return null;
       },
       setAlarm: (at) => void this.ctx.storage.setAlarm(at),
@@ -156,6 +169,15 @@ export class Brain extends YServer {
    * frame on the socket); start failures are logged here and rethrown bare (E3).
    */
   override async onStart(): Promise<void> {
+    const doc = this.document;
+    const on = doc.on;
+    // R16: y-partyserver registers a debounced onSave on every update. Ours is a no-op (each update is written in
+    // its turn, R2), and the debounce armed a timer per edit — an extra event in the object per keystroke, about a
+    // tenth of an edit's CPU in a profile. It is left unregistered; everything else y-partyserver registers stays.
+    doc.on = ((name: string, listener: (...args: unknown[]) => void) => {
+      if (name === "update" && isDebounced(listener)) return;
+      on.call(doc, name as never, listener as never);
+    }) as typeof doc.on;
     try {
       await super.onStart();
     } catch (error) {
@@ -163,6 +185,8 @@ export class Brain extends YServer {
       const bare = new Error("room failed to start");
       bare.stack = bare.message;
       throw bare;
+    } finally {
+      doc.on = on;
     }
   }
 
@@ -226,9 +250,10 @@ export class Brain extends YServer {
   override onConnect(connection: Connection, ctx: ConnectionContext): void {
     this.#guard("socket.connect_failed", () => {
       this.#clientCache = null;
+      this.#connectionCache = null;
       super.onConnect(connection, ctx);
       const platform = describeUserAgent(ctx.request.headers.get("user-agent") ?? "");
-      connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), platform }));
+      this.#states.set(connection, connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), platform })));
       this.room.connect(this.#client(connection));
     });
   }
@@ -248,6 +273,7 @@ export class Brain extends YServer {
   override onClose(connection: Connection, code: number, reason: string, wasClean: boolean): void {
     this.#guard("socket.close_failed", () => {
       this.#clientCache = null;
+      this.#connectionCache = null;
       super.onClose(connection, code, reason, wasClean);
       this.room.close(this.#client(connection));
     });
@@ -265,21 +291,36 @@ export class Brain extends YServer {
     }
   }
 
+  #connections(): Connection[] {
+    return (this.#connectionCache ??= [...this.getConnections()]);
+  }
+
+  #state(connection: Connection): SocketState | null {
+    if (!this.#states.has(connection)) this.#states.set(connection, connection.state as SocketState | null);
+    return this.#states.get(connection) ?? null;
+  }
+
   #client(connection: Connection): Client {
-    return {
+    const known = this.#clients.get(connection);
+    if (known) return known;
+    const state = (): SocketState | null => this.#state(connection);
+    const client: Client = {
       id: connection.id,
       get presence() {
-        return presenceOf(connection);
+        return state()?.mc ?? null;
       },
       get platform() {
-        return (connection.state as SocketState | null)?.platform;
+        return state()?.platform;
       },
       setPresence: (presence) => {
-        connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), mc: presence }));
+        // Through the attachment (read again, not the cache): y-partyserver keeps its awareness ids in the same state.
+        this.#states.set(connection, connection.setState((prev: unknown) => ({ ...((prev as SocketState | null) ?? {}), mc: presence })));
       },
       send: (frame: ServerFrame) => this.sendCustomMessage(connection, JSON.stringify(frame)),
       sendJson: (json: string) => this.sendCustomMessage(connection, json),
       close: (code, reason) => connection.close(code, reason),
     };
+    this.#clients.set(connection, client);
+    return client;
   }
 }

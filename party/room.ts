@@ -315,6 +315,8 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       chat: this.chat,
       admit: (client) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now()),
+      // R13: a batch of n commands costs what n frames cost; batching saves commits, not the user's rate.
+      admitMore: (client, count) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now(), count),
       onPresence: () => {
         const devices = currentDevices(sockets);
         this.knownDevices.seen(devices);
@@ -363,7 +365,17 @@ export class Room {
       this.#ports.log("warn", { event: "yjs.refused", requestId, userId: this.#ports.userId, connectionId: client.id, code: error.code, detail: error.message.slice(0, 200) });
       return reject(client, error, requestId);
     }
-    apply();
+    // R1–R2: the sync protocol relays the frame to the other devices before its row is written (not held by the
+    // output gate); the row, its repair and its ledger event follow in this turn, and what is sent after them waits.
+    try {
+      this.docs.relayFirst(apply);
+    } catch (error) {
+      // R4: relayed but not stored — memory is ahead of storage. Restart from storage; the devices that hold the
+      // update (the sender, and every device it was relayed to) send it back on their next sync.
+      this.#ports.log("error", { event: "doc.write_failed", userId: this.#ports.userId, connectionId: client.id, detail: describe(error) });
+      this.#ports.abort("document row not written; reloading from storage");
+      throw error;
+    }
     this.#edits.record();
     if (++this.#binarySinceCompactCheck >= COMPACT_CHECK_EVERY) this.#maybeCompact();
   }

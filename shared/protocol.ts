@@ -83,6 +83,42 @@ export const HelloFrameSchema = z.strictObject({
 });
 
 /**
+ * The frames that are one command of the room's write path (P6): the only
+ * frames a `batch` may hold (R10). Chat inputs (`message.send`, `turn.stop`,
+ * `proposal.*`) start or settle a turn and travel alone.
+ */
+const COMMAND_FRAMES = [
+  z.strictObject({ type: z.literal("task"), rid: rid.optional(), command: TaskActionSchema }),
+  z.strictObject({ type: z.literal("note"), rid: rid.optional(), command: NoteActionSchema }),
+  z.strictObject({ type: z.literal("undo"), rid: rid.optional(), command: UndoTurnSchema }),
+  z.strictObject({ type: z.literal("memory.pin"), rid: rid.optional(), command: MemoryPinSchema }),
+  z.strictObject({ type: z.literal("preferences.update"), rid: rid.optional(), command: PreferencesUpdateSchema }),
+  z.strictObject({ type: z.literal("reminder.set"), rid: rid.optional(), command: ReminderSetSchema }),
+  z.strictObject({ type: z.literal("reminder.snooze"), rid: rid.optional(), reminderId: id, command: ReminderSnoozeSchema }),
+  z.strictObject({ type: z.literal("reminder.dismiss"), rid: rid.optional(), reminderId: id }),
+  /** S21: edit a reminder's time, title or repeat. */
+  z.strictObject({ type: z.literal("reminder.update"), rid: rid.optional(), reminderId: id, command: ReminderUpdateSchema }),
+  z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: id }),
+  z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
+] as const;
+
+/** Most commands one `batch` frame carries (R10); the frame also stays under MAX_FRAME_CHARS. */
+export const MAX_BATCH_FRAMES = 100;
+
+/**
+ * R10–R14: several command frames in one, applied in order in one ledger
+ * transaction and answered by one `batch.result` after one commit. Each item
+ * keeps its own `rid` and `clientActionId` (applied once, L3) and its own
+ * answer: a refused item is an error in its place, the others still apply.
+ * Optional for clients; older rooms refuse the type (`invalid_request`).
+ */
+export const BatchFrameSchema = z.strictObject({
+  type: z.literal("batch"),
+  rid: rid.optional(),
+  frames: z.array(z.discriminatedUnion("type", COMMAND_FRAMES)).min(1).max(MAX_BATCH_FRAMES),
+});
+
+/**
  * Client → room: every JSON frame a client may send (P2–P13). Command frames
  * carry the HTTP bodies of H4–H6, H11, H12, C1, S1–S9 as `command` (P6).
  */
@@ -92,19 +128,9 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("ping"), rid: rid.optional() }),
   /** The tab gained or lost focus (P10, S8). */
   z.strictObject({ type: z.literal("focus"), rid: rid.optional(), focused: z.boolean() }),
-  z.strictObject({ type: z.literal("task"), rid: rid.optional(), command: TaskActionSchema }),
-  z.strictObject({ type: z.literal("note"), rid: rid.optional(), command: NoteActionSchema }),
-  z.strictObject({ type: z.literal("undo"), rid: rid.optional(), command: UndoTurnSchema }),
-  z.strictObject({ type: z.literal("memory.pin"), rid: rid.optional(), command: MemoryPinSchema }),
-  z.strictObject({ type: z.literal("preferences.update"), rid: rid.optional(), command: PreferencesUpdateSchema }),
+  ...COMMAND_FRAMES,
+  BatchFrameSchema,
   z.strictObject({ type: z.literal("message.send"), rid: rid.optional(), command: MessageSendSchema }),
-  z.strictObject({ type: z.literal("reminder.set"), rid: rid.optional(), command: ReminderSetSchema }),
-  z.strictObject({ type: z.literal("reminder.snooze"), rid: rid.optional(), reminderId: id, command: ReminderSnoozeSchema }),
-  z.strictObject({ type: z.literal("reminder.dismiss"), rid: rid.optional(), reminderId: id }),
-  /** S21: edit a reminder's time, title or repeat. */
-  z.strictObject({ type: z.literal("reminder.update"), rid: rid.optional(), reminderId: id, command: ReminderUpdateSchema }),
-  z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: id }),
-  z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
   z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: id }),
   /** B11: `items` accepts some entries of a structured proposal (all when absent), `edits` changes them first. */
   z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: id, ...ConfirmSelectionSchema.shape }),
@@ -120,6 +146,8 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
 ]);
 /** A client frame as the room handles it: defaults applied. */
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+/** One command frame inside a `batch` (R10). */
+export type BatchedFrame = z.infer<typeof BatchFrameSchema>["frames"][number];
 /** A client frame as a client writes it: fields with defaults (`focused`, `channel`) may be left out. */
 export type ClientFrameInput = z.input<typeof ClientFrameSchema>;
 /** A parsed hello (`focused` filled in). */
@@ -143,6 +171,33 @@ const seq = z.number().int().min(0);
 /** B41: the stages an architect run reports, in order; `failed` ends a run that could not propose. */
 export const ArchitectStageSchema = z.enum(["context", "breakdown", "place", "propose", "failed"]);
 export type ArchitectStage = z.infer<typeof ArchitectStageSchema>;
+
+/** A command frame was applied (P6, L3). */
+export const AckFrameSchema = z.strictObject({
+  type: z.literal("ack"),
+  /** The frame's `rid`, or the request id when it had none. */
+  rid: z.string(),
+  /** What the HTTP route of the same command answers (e.g. the task, or C1's `Accepted`). */
+  result: z.unknown(),
+  /** The command was applied before under the same `clientActionId`; `result` is the original (L3). */
+  duplicate: z.boolean(),
+  /** The ledger seq after the command. */
+  seq,
+});
+
+/** A refused frame, or a failure it caused (P5, P11, E1). */
+export const ErrorFrameSchema = z.strictObject({
+  type: z.literal("error"),
+  /** The refused frame's `rid`, when it had a valid one. */
+  rid: rid.optional(),
+  /** The id the room logged the failure under. */
+  requestId: z.string(),
+  code: ErrorCodeSchema,
+  /** For people (E3: never a stack trace). */
+  message: z.string(),
+  /** Seconds to wait; only with `rate_limited` (P12). */
+  retryAfter: z.number().optional(),
+});
 
 /**
  * Room → client: every JSON frame the room sends (P2–P13, C3, S6–S9). The one
@@ -180,33 +235,20 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("event"), event: EventEnvelopeSchema }),
   /** The user's connected devices, after a hello, a leave or a focus change (P9). */
   z.strictObject({ type: z.literal("presence"), devices: z.array(DeviceSchema) }),
-  /** A command frame was applied (P6, L3). */
+  AckFrameSchema,
+  /**
+   * R11: the answer to a `batch`, sent once after the one commit: one entry per
+   * item, in order — its `ack`, or the `error` that refused it.
+   */
   z.strictObject({
-    type: z.literal("ack"),
-    /** The frame's `rid`, or the request id when it had none. */
+    type: z.literal("batch.result"),
+    /** The batch frame's `rid`, or the request id when it had none. */
     rid: z.string(),
-    /** What the HTTP route of the same command answers (e.g. the task, or C1's `Accepted`). */
-    result: z.unknown(),
-    /** The command was applied before under the same `clientActionId`; `result` is the original (L3). */
-    duplicate: z.boolean(),
-    /** The ledger seq after the command. */
-    seq,
+    results: z.array(z.union([AckFrameSchema, ErrorFrameSchema])).max(MAX_BATCH_FRAMES),
   }),
   /** The answer to `ping` (P10). */
   z.strictObject({ type: z.literal("pong"), rid: rid.optional(), ts: z.iso.datetime() }),
-  /** A refused frame, or a failure it caused (P5, P11, E1). */
-  z.strictObject({
-    type: z.literal("error"),
-    /** The refused frame's `rid`, when it had a valid one. */
-    rid: rid.optional(),
-    /** The id the room logged the failure under. */
-    requestId: z.string(),
-    code: ErrorCodeSchema,
-    /** For people (E3: never a stack trace). */
-    message: z.string(),
-    /** Seconds to wait; only with `rate_limited` (P12). */
-    retryAfter: z.number().optional(),
-  }),
+  ErrorFrameSchema,
   /** Something for the device in use (S8). */
   z.strictObject({ type: z.literal("notification"), notification: NotificationSchema }),
   /** The notification was acknowledged, or moved to another device (S8, S9). */

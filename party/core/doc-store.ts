@@ -1,11 +1,19 @@
 /**
  * Durable storage of the Yjs document (DESIGN.md §3, docs/PROTOCOL.md D5, D7).
  *
- * Every update is written as a row in the same turn it is applied — before
- * y-partyserver broadcasts it — instead of relying only on the library's
- * debounced `onSave`, which can lose seconds of edits on eviction. Each row
- * keeps the label of the actor whose transaction produced it (D8). Undo reads
- * the ledger, not these rows (D18), so compaction never limits it.
+ * Every update is written as a row in the same turn it is applied, instead of
+ * relying only on the library's debounced `onSave`, which can lose seconds of
+ * edits on eviction. Each row keeps the label of the actor whose transaction
+ * produced it (D8). Undo reads the ledger, not these rows (D18), so compaction
+ * never limits it.
+ *
+ * Write ordering (docs/PROTOCOL.md R1–R5): an update the room makes (a command,
+ * a repair) is written the moment it happens, so the relay of it that follows
+ * waits behind the output gate like the ack. A device's Yjs frame is applied
+ * inside `relayFirst`: its rows are written right after the sync protocol has
+ * relayed it to the other devices, still in the same turn, all in one
+ * statement batch — the relay leaves without waiting for the commit; nothing
+ * the room acknowledges does.
  *
  * Compaction folds old rows into a base state stored in chunks far below
  * SQLite's 2 MB row limit; loading reads the base and then only the rows
@@ -61,9 +69,14 @@ function applyAll(doc: Y.Doc, updates: Uint8Array[], origin: unknown): void {
   }, origin);
 }
 
+type Row = { data: Uint8Array; origin: unknown; ts: number };
+
 export class DocStore extends SqlTables {
   /** Bytes stored, kept current as rows are written so the size cap (D14) costs no query per update; null until first read. */
   #bytes: number | null = null;
+  /** Rows of the device frame being applied (R2), written when `relayFirst` returns; null outside it. */
+  #deferred: Row[] | null = null;
+  #label: (origin: unknown) => string = () => "system";
 
   constructor(sql: SqlStore, now: () => number = Date.now) {
     super(sql, SCHEMA, now);
@@ -72,16 +85,46 @@ export class DocStore extends SqlTables {
   /** Loads base and rows into `doc`, then persists each later update as it happens. */
   attach(doc: Y.Doc, labelOrigin: (origin: unknown) => string): void {
     this.load(doc);
+    this.#label = labelOrigin;
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === DocStore.LOAD_ORIGIN) return;
-      if (this.#bytes !== null) this.#bytes += update.byteLength;
-      this.sql.exec(
-        "INSERT INTO doc_updates (data, origin, ts) VALUES (?, ?, ?)",
-        toBlob(update),
-        labelOrigin(origin),
-        this.now(),
-      );
+      // A deferred row is labelled when written, after the relay: finding the origin's socket costs a scan of the sockets.
+      const row = { data: update, origin, ts: this.now() };
+      if (this.#deferred) this.#deferred.push(row);
+      else this.#write([row]);
     });
+  }
+
+  /**
+   * R2: runs `apply` (the sync protocol applying a device's frame and relaying
+   * it), holding back the rows of the updates it makes; writes them when it
+   * returns — or throws: what was applied in memory is written either way —
+   * in one transaction. Sends made inside `apply` precede the write and so are
+   * not held by the output gate; everything sent after it is.
+   */
+  relayFirst(apply: () => void): void {
+    if (this.#deferred) return apply();
+    const rows: Row[] = [];
+    this.#deferred = rows;
+    try {
+      apply();
+    } finally {
+      this.#deferred = null;
+      this.#write(rows);
+    }
+  }
+
+  #write(rows: Row[]): void {
+    if (rows.length === 0) return;
+    const insert = () => {
+      for (const row of rows) {
+        if (this.#bytes !== null) this.#bytes += row.data.byteLength;
+        this.sql.exec("INSERT INTO doc_updates (data, origin, ts) VALUES (?, ?, ?)", toBlob(row.data), this.#label(row.origin), row.ts);
+      }
+    };
+    // R3: several updates of one frame (a sync step 2 after being offline) are one transaction.
+    if (rows.length === 1) insert();
+    else this.sql.transactionSync(insert);
   }
 
   /** Applies the stored state to `doc`: the base, then every row since. */

@@ -10,6 +10,7 @@ import type { LlmFrame } from "../../shared/chat.ts";
 import { type Device, TimeZoneSchema } from "../../shared/domain.ts";
 import type { AppError, Result } from "../../shared/errors.ts";
 import {
+  type BatchedFrame,
   CLOSE_CODES,
   type ClientFrame,
   type HelloFrame,
@@ -42,6 +43,8 @@ export interface Client {
 export type SocketDeps = {
   userId: string;
   ledger: Ledger;
+  /** Rate limit of a batch's items beyond the first (R13): the frame itself was admitted by `admit`. */
+  admitMore?: (client: Client, count: number) => number | null;
   clients: () => Iterable<Client>;
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
   /** The chat engine: the chat inputs (C1–C8) and the catch-up of a device joining mid-stream (C5). */
@@ -114,6 +117,8 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
   }
 
   switch (frame.type) {
+    case "batch":
+      return batch(deps, client, frame.frames, frame.rid ?? requestId, requestId);
     case "ping":
       return client.send(withRid({ type: "pong", ts: new Date(deps.now()).toISOString() }, frame.rid));
     case "focus": {
@@ -132,6 +137,43 @@ export function handleFrame(deps: SocketDeps, client: Client, raw: string): void
       throw new Error(`unhandled frame ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * R10–R14: a batch's commands run in order inside one ledger transaction, so
+ * the room commits once and answers once: `batch.result`, sent after the
+ * transaction — behind the output gate, like a single ack (R7). An item
+ * refused by validation or a conflict changed nothing (L1) and is an error in
+ * its place; the others apply. An invariant broken mid-batch throws: the
+ * transaction rolls back whole and nothing is answered but an internal error.
+ */
+function batch(deps: SocketDeps, client: Client, frames: readonly BatchedFrame[], rid: string, requestId: string): void {
+  const more = frames.length - 1;
+  const retryAfter = more > 0 ? (deps.admitMore?.(client, more) ?? null) : null;
+  if (retryAfter !== null) {
+    const error: AppError = { code: "rate_limited", message: "too many commands", retryAfter };
+    client.send({ type: "error", rid, requestId, code: error.code, message: error.message, retryAfter });
+    return deps.onError(client, requestId, error, "batch");
+  }
+  const deviceId = client.presence!.deviceId;
+  type Answer = Extract<ServerFrame, { type: "batch.result" }>["results"][number];
+  const results = deps.ledger.transaction(() =>
+    frames.map((frame, i): Answer => {
+      const itemId = `${requestId}.${i}`;
+      const ctx: CommandContext = { actor: { kind: "user", deviceId }, correlationId: itemId, clientActionId: clientActionIdOf(frame) };
+      const applied = applyInput(deps, frame.type, frame, ctx);
+      const itemRid = frame.rid ?? itemId;
+      if (!applied.ok) {
+        deps.onError(client, itemId, applied.error, frame.type);
+        const error: Answer = { type: "error", rid: itemRid, requestId: itemId, code: applied.error.code, message: applied.error.message };
+        if (applied.error.retryAfter !== undefined) error.retryAfter = applied.error.retryAfter;
+        return error;
+      }
+      const { result, duplicate, seq } = applied.value;
+      return { type: "ack", rid: itemRid, result, duplicate, seq };
+    }),
+  );
+  client.send({ type: "batch.result", rid, results });
 }
 
 /** A frame that is one of the inputs (P6, C1, C7, C8, S4, S6, S9); the rest are the socket's own. */

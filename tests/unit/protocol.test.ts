@@ -90,6 +90,16 @@ const sent: { [T in ServerFrame["type"]]: Extract<ServerFrame, { type: T }>[] } 
     { type: "ack", rid: "a2", result: { status: "accepted", messageId: "m", turnId: "t", streamUrl: "/api/v1/stream/t" }, duplicate: true, seq: 4 },
   ],
   pong: [{ type: "pong", rid: "p1", ts }],
+  "batch.result": [
+    {
+      type: "batch.result",
+      rid: "b1",
+      results: [
+        { type: "ack", rid: "b1-0", result: { id: "t1" }, duplicate: false, seq: 5 },
+        { type: "error", rid: "b1-1", requestId: "req3", code: "not_found", message: "no such task" },
+      ],
+    },
+  ],
   error: [
     { type: "error", requestId: "req1", code: "invalid_request", message: "send hello first" },
     { type: "error", rid: "x", requestId: "req2", code: "rate_limited", message: "too many frames", retryAfter: 3 },

@@ -8,6 +8,8 @@
 import type { Command } from "../../shared/commands.ts";
 import type { Result } from "../../shared/errors.ts";
 import { Brain } from "../../party/brain.ts";
+import type { SqlStore } from "../../party/core/sql.ts";
+import type { RoomPorts } from "../../party/room.ts";
 import type { Applied } from "../../party/core/commands.ts";
 import type { ChatEngine } from "../../party/chat/engine.ts";
 import type { Ledger } from "../../party/core/ledger.ts";
@@ -18,6 +20,7 @@ import type { Room } from "../../party/room.ts";
 export class TestBrain extends Brain {
   #fixedNow: number | null = null;
   #failNextAlarm = false;
+  #failNextDocWrite = false;
 
   protected override now(): number {
     return this.#fixedNow ?? Date.now();
@@ -26,6 +29,26 @@ export class TestBrain extends Brain {
   /** Fixes the room's clock at `ms`; null returns it to real time. */
   debugSetClock(ms: number | null): void {
     this.#fixedNow = ms;
+  }
+
+  /** R4: the next document row insert throws, as a storage failure after the relay would. */
+  debugFailNextDocWrite(): void {
+    this.#failNextDocWrite = true;
+  }
+
+  protected override ports(config: RoomPorts["config"]): RoomPorts {
+    const ports = super.ports(config);
+    const sql: SqlStore = {
+      exec: (query, ...bindings) => {
+        if (this.#failNextDocWrite && query.startsWith("INSERT INTO doc_updates")) {
+          this.#failNextDocWrite = false;
+          throw new Error("injected document write failure");
+        }
+        return ports.sql.exec(query, ...bindings);
+      },
+      transactionSync: (fn) => ports.sql.transactionSync(fn),
+    };
+    return { ...ports, sql };
   }
 
   /** The next alarm fires the due reminders, then fails, as a crash after the write would. */

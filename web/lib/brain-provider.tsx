@@ -340,6 +340,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
           return;
         }
         case "pong":
+        // R11: the web sends no batch frames; their answer never comes here.
+        case "batch.result":
           return;
         case "architect.progress":
           // B41, W81: the chat's progress line for the run; the finished plan arrives as an action card.
