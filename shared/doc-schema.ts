@@ -18,6 +18,9 @@ export const NOTES = "notes";
 /** Transaction origin for changes made by the room on behalf of an actor. */
 export type ActorOrigin = { readonly actorLabel: string };
 
+export const isActorOrigin = (origin: unknown): origin is ActorOrigin =>
+  typeof origin === "object" && origin !== null && "actorLabel" in origin && typeof origin.actorLabel === "string";
+
 export const tasksOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(TASKS);
 export const notesOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(NOTES);
 

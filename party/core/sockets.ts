@@ -270,3 +270,13 @@ function touch(deps: SocketDeps, client: Client): void {
     client.setPresence({ ...presence, lastSeen: new Date(now).toISOString() });
   }
 }
+
+/** A socket that has not said hello yet is still a device: named by its connection. */
+export const deviceIdOf = (client: Client) => client.presence?.deviceId ?? `socket:${client.id}`;
+
+/** A typed error for one socket, outside a JSON frame's handling (a refused Yjs frame, a refused device edit). */
+export function sendError(client: Client, error: AppError, requestId: string): void {
+  const frame: ServerFrame = { type: "error", requestId, code: error.code, message: error.message };
+  if (error.retryAfter !== undefined) frame.retryAfter = error.retryAfter;
+  client.send(frame);
+}
