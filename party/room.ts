@@ -61,8 +61,7 @@ export class Room {
   #ports: RoomPorts;
   #edits: DeviceEdits;
   #sockets: SocketDeps;
-  /** What undo asks of the chat (D18). */
-  #turns: TurnPort = chatTurnPort(() => this.chat.store, () => this.#ports.now());
+  #turns: TurnPort = chatTurnPort(() => this.chat.store, () => this.#ports.now()); // what undo asks of the chat (D18)
   readonly pushSubscriptions: PushSubscriptions;
   /** Calendar sources, their sync and the events they hold (K1–K12). */
   readonly calendar: Calendar;
@@ -210,6 +209,7 @@ export class Room {
       clients,
       execute: (command, ctx) => this.execute(command, ctx),
       chat: this.chat,
+      progress: () => this.architectRuns.catchUp(),
       admit: (client) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now()),
       // R13: a batch of n commands costs what n frames cost; batching saves commits, not the user's rate.
       admitMore: (client, count) => this.#frameBuckets.admit(client.id, config.rates.framesPerMinute, now(), count),

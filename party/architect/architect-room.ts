@@ -11,7 +11,7 @@ import { localDate } from "../../shared/dates.ts";
 import type { Task } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { formatDay } from "../../shared/format.ts";
-import type { ServerFrame } from "../../shared/protocol.ts";
+import { ArchitectStageSchema, type ServerFrame } from "../../shared/protocol.ts";
 import { dayStart, isoInZone } from "../../shared/zoned.ts";
 import type { RoomConfig } from "../config.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -189,9 +189,18 @@ export class ArchitectRoom {
     }
   }
 
-  /** B41: one progress line, to every device of the user. */
+  /** B41: one progress line, to every device of the user; B48: kept while the run works, for a device that connects meanwhile. */
   progress(runId: string, stage: ArchitectStage, message: string): void {
+    this.runs.setProgress(runId, stage, message);
     this.#deps.broadcast({ type: "architect.progress", runId, step: stage, message });
+  }
+
+  /** B48: the latest line of each run still working, for a device that says hello mid-run (as C5 gives it a reply so far). */
+  catchUp(): ServerFrame[] {
+    return this.runs.running(this.#deps.now() - RUN_STALE_MS).flatMap((run) => {
+      const stage = ArchitectStageSchema.safeParse(run.progress?.stage);
+      return run.progress && stage.success ? [{ type: "architect.progress" as const, runId: run.runId, step: stage.data, message: run.progress.message }] : [];
+    });
   }
 
   /** B39: hands the result to `room.architect` once; a retried step gets the same proposal back. */

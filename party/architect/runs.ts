@@ -17,6 +17,8 @@ const SCHEMA = [
     target_date TEXT,
     status TEXT NOT NULL,
     proposal_id TEXT,
+    stage TEXT,
+    message TEXT,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   )`,
@@ -32,13 +34,35 @@ export type ArchitectRun = {
   targetDate: string | null;
   status: RunStatus;
   proposalId: string | null;
+  /** B48: the last progress line said while it was running (what a device that connects mid-run is shown). */
+  progress: { stage: string; message: string } | null;
   createdAt: number;
 };
 
-type Row = { run_id: string; turn_id: string | null; goal: string; target_date: string | null; status: string; proposal_id: string | null; created_at: number; updated_at: number };
+type Row = {
+  run_id: string;
+  turn_id: string | null;
+  goal: string;
+  target_date: string | null;
+  status: string;
+  proposal_id: string | null;
+  stage: string | null;
+  message: string | null;
+  created_at: number;
+  updated_at: number;
+};
 
 const statusOf = (s: string): RunStatus => (s === "proposed" || s === "failed" ? s : "running");
-const toRun = (r: Row): ArchitectRun => ({ runId: r.run_id, turnId: r.turn_id, goal: r.goal, targetDate: r.target_date, status: statusOf(r.status), proposalId: r.proposal_id, createdAt: r.created_at });
+const toRun = (r: Row): ArchitectRun => ({
+  runId: r.run_id,
+  turnId: r.turn_id,
+  goal: r.goal,
+  targetDate: r.target_date,
+  status: statusOf(r.status),
+  proposalId: r.proposal_id,
+  progress: r.stage !== null && r.message !== null ? { stage: r.stage, message: r.message } : null,
+  createdAt: r.created_at,
+});
 
 /**
  * B30: whether the room in `sql` started run `runId`, read without creating
@@ -69,6 +93,11 @@ export class ArchitectRuns extends SqlTables {
   /** Runs still working that started after `since` (one at a time per room, B38). */
   running(since: number): ArchitectRun[] {
     return this.sql.exec<Row>(`SELECT * FROM ${TABLE} WHERE status = 'running' AND created_at >= ? ORDER BY created_at`, since).toArray().map(toRun);
+  }
+
+  /** B48: the run's latest progress line, kept while it runs. */
+  setProgress(runId: string, stage: string, message: string): void {
+    this.sql.exec(`UPDATE ${TABLE} SET stage = ?, message = ?, updated_at = ? WHERE run_id = ? AND status = 'running'`, stage, message, this.now(), runId);
   }
 
   /** Ends a running run; false when it had already ended (the caller then does nothing twice). */

@@ -54,6 +54,8 @@ export type SocketDeps = {
   now: () => number;
   /** Called after presence changed (hello, focus): notifications follow the device in use (S8). */
   onPresence?: () => void;
+  /** B48: progress lines of work still running, sent to a device after its hello. */
+  progress?: () => ServerFrame[];
   newRequestId: () => string;
   onError: (client: Client, requestId: string, error: AppError, frameType?: string) => void;
 };
@@ -210,6 +212,8 @@ function hello(deps: SocketDeps, client: Client, frame: HelloFrame, requestId: s
   }
   // C5: a device joining mid-stream gets the reply so far, then the rest as it comes.
   for (const token of deps.chat.catchUp(frame.resume)) client.send(token);
+  // B48: and the latest line of work still running (an architect run's progress).
+  for (const line of deps.progress?.() ?? []) client.send(line);
   adoptZone(deps, frame, requestId);
   broadcastPresence(deps);
   deps.onPresence?.();

@@ -7,6 +7,7 @@ import type { ArchitectPort } from "../../party/goals/architect-port.ts";
 import { ok } from "../../shared/errors.ts";
 import { DEFAULT_PREFERENCES } from "../../shared/domain.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
+import { FakeRoom } from "../support/fake-room.ts";
 import { nodeSql } from "../support/node-sql.ts";
 
 const NOW = Date.parse("2027-01-04T07:00:00Z");
@@ -115,5 +116,30 @@ describe("Architect — the room's side", () => {
     const started = await room.start(request);
     const answer = await room.handle({ step: "breakdown", runId: started.ok ? started.value.runId : "" });
     expect(answer).toMatchObject({ ok: true, value: { ok: true, source: "rules", tokens: 0, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+  });
+});
+
+describe("Architect — a device that connects mid-run", () => {
+  it("[B48] is sent the latest progress line of a run still working after its hello, and nothing once the run has ended", () => {
+    const room = new FakeRoom();
+    const laptop = room.connect();
+    laptop.hello("laptop");
+    const architect = room.room.architectRuns;
+    architect.runs.add({ runId: "run-1", turnId: null, goal: "Half marathon", targetDate: "2027-03-15" });
+    architect.progress("run-1", "breakdown", "Breaking down “Half marathon”…");
+    architect.progress("run-1", "place", "Placing 12 blocks in your free time…");
+    room.flush();
+    expect(laptop.received.filter((f) => f.type === "architect.progress")).toHaveLength(2);
+
+    const phone = room.connect();
+    phone.hello("phone");
+    expect(phone.received.filter((f) => f.type === "architect.progress")).toEqual([
+      { type: "architect.progress", runId: "run-1", step: "place", message: "Placing 12 blocks in your free time…" },
+    ]);
+
+    architect.runs.end("run-1", "proposed", "p1");
+    const tablet = room.connect();
+    tablet.hello("tablet");
+    expect(tablet.received.filter((f) => f.type === "architect.progress")).toEqual([]);
   });
 });
