@@ -176,7 +176,9 @@ export function mutate(value: JsonValue, mutations: readonly Mutation[]): JsonVa
     const all = slots(root);
     const slot = all[m.at % all.length]!;
     const replacement: JsonValue | undefined =
-      m.op === "replace" ? m.value : m.op === "wrap" ? [slot.node] : m.op === "add" ? addKey(slot.node, m.key, m.value) : undefined;
+      // A copy of the value: the known-bad values are shared, and a later mutation inside one must not reach the
+      // constant itself (it could be put inside itself, and the next walk would never end).
+      m.op === "replace" ? copy(m.value) : m.op === "wrap" ? [slot.node] : m.op === "add" ? addKey(slot.node, m.key, copy(m.value)) : undefined;
     if (slot.parent === null) {
       root = replacement ?? null;
     } else if (Array.isArray(slot.parent) && typeof slot.key === "number") {
