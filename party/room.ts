@@ -15,6 +15,7 @@ import type { AppError, Result } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
 import { handleApi } from "./api/routes.ts";
 import { ChatEngine } from "./chat/engine.ts";
+import { readContextItems } from "./chat/context-items.ts";
 import { maintain } from "./chat/retention.ts";
 import { type Applied, actorLabel, type CommandContext, executeCommand } from "./core/commands.ts";
 import { DeviceEdits } from "./core/device-edits.ts";
@@ -247,6 +248,7 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       tasks,
       notes: () => readNotes(doc),
+      contextItems: (ids) => readContextItems(doc, ids),
       agenda: (from, to) => this.agenda(from, to),
       calendars: () => this.#calendar.sources(),
       calendarWriter: this.#calendar.writer,
