@@ -10,6 +10,7 @@ import { ledgerBench } from "./ledger.ts";
 import { socketBench } from "./socket.ts";
 import { tokenBench } from "./tokens.ts";
 import { yjsBench } from "./yjs.ts";
+import { wakeBench } from "./wake.ts";
 
 const only = process.argv[2];
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -18,6 +19,8 @@ if (!only || only === "socket") Object.assign(results, await socketBench());
 if (!only || only === "yjs") Object.assign(results, await yjsBench());
 if (!only || only === "tokens") Object.assign(results, await tokenBench());
 if (!only || only === "load") Object.assign(results, await loadBench());
+
+if (!only || only === "wake") Object.assign(results, await wakeBench());
 
 if (!only || only === "browser") Object.assign(results, await browserChatBench());
 // Write synchronously: process.exit would cut an async write to a pipe short.
