@@ -37,6 +37,11 @@ export class BenchBrain extends Brain {
     return { lastSeq: this.room.ledger.lastSeq, docBytes: this.room.docs.storedBytes };
   }
 
+  /** Wakes the room (partyserver starts it before the call); its tasks, as loaded. */
+  ping(): number {
+    return this.document.getMap("tasks").size;
+  }
+
   /** The document as one update, to give a bare room the same one. */
   docState(): Uint8Array {
     return Y.encodeStateAsUpdate(this.document);
@@ -67,6 +72,10 @@ export class BareStoredRoom extends YServer {
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO bare_doc (id, data) VALUES (1, ?)", Y.encodeStateAsUpdate(this.document));
   }
 
+  ping(): number {
+    return this.document.getMap("tasks").size;
+  }
+
   seed(update: Uint8Array): number {
     Y.applyUpdate(this.document, update);
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO bare_doc (id, data) VALUES (1, ?)", Y.encodeStateAsUpdate(this.document));
@@ -89,7 +98,7 @@ const SeedSchema = (u: URL): SeedSize => ({
 });
 
 /** Bench-only routes under /bench/: seed a user's room (and a bare room with the same document), evict either, count starts. */
-async function benchRoute(url: URL, env: MeasureEnv): Promise<Response> {
+async function benchRoute(request: Request, url: URL, env: MeasureEnv): Promise<Response> {
   const user = url.searchParams.get("user") ?? "";
   const bare = url.searchParams.get("bare") ?? "";
   switch (url.pathname) {
@@ -102,6 +111,14 @@ async function benchRoute(url: URL, env: MeasureEnv): Promise<Response> {
         await stub.seed(state);
       }
       return Response.json(seeded);
+    }
+    case "/bench/seed-bare": {
+      const stub = await getServerByName(env.BareStoredRoom, bare);
+      return Response.json({ bytes: await stub.seed(new Uint8Array(await request.arrayBuffer())) });
+    }
+    case "/bench/wake": {
+      const stub = user ? await getServerByName(env.Brain, user) : await getServerByName(env.BareStoredRoom, bare);
+      return Response.json({ value: await stub.ping() });
     }
     case "/bench/evict": {
       const stub = user
@@ -120,7 +137,7 @@ async function benchRoute(url: URL, env: MeasureEnv): Promise<Response> {
 export default {
   async fetch(request: Request<unknown, IncomingRequestCfProperties>, env: MeasureEnv): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname.startsWith("/bench/")) return benchRoute(url, env);
+    if (url.pathname.startsWith("/bench/")) return benchRoute(request, url, env);
     if (url.pathname.startsWith("/parties/")) return (await routePartykitRequest(request, env)) ?? new Response("not found", { status: 404 });
     return app.fetch(request, { ...env, Brain: env.Brain });
   },

@@ -11,6 +11,9 @@ import { socketBench } from "./socket.ts";
 import { tokenBench } from "./tokens.ts";
 import { yjsBench } from "./yjs.ts";
 import { wakeBench } from "./wake.ts";
+import { memoryBench } from "./memory.ts";
+import { curveBench } from "./curve.ts";
+import { ttftBench } from "./ttft.ts";
 
 const only = process.argv[2];
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -20,7 +23,10 @@ if (!only || only === "yjs") Object.assign(results, await yjsBench());
 if (!only || only === "tokens") Object.assign(results, await tokenBench());
 if (!only || only === "load") Object.assign(results, await loadBench());
 
+if (!only || only === "memory") Object.assign(results, await memoryBench());
 if (!only || only === "wake") Object.assign(results, await wakeBench());
+if (!only || only === "curve") Object.assign(results, await curveBench());
+if (!only || only === "ttft") Object.assign(results, await ttftBench());
 
 if (!only || only === "browser") Object.assign(results, await browserChatBench());
 // Write synchronously: process.exit would cut an async write to a pipe short.
