@@ -12,12 +12,14 @@
 import * as Y from "yjs";
 import { percentile, round } from "./stats.ts";
 import { addTask, brainUrl, type Device, login, openDevice, until } from "./clients.ts";
+import { loadavg } from "node:os";
 import { startWorkerd, type Workerd } from "./workerd.ts";
 
 const ACTIVE_USERS = 50;
 const ACTIVE_SECONDS = Number(process.env.BENCH_CURVE_SECONDS ?? 20);
 const TOKEN_INTERVAL_MS = 5;
-const THINK_MS = 1_000;
+/** Between a reply and the next message: ~10 of the 50 users are streaming a reply at any moment. */
+const THINK_MS = 2_000;
 const EDIT_EVERY_MS = 500;
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> {
@@ -37,38 +39,61 @@ async function user(w: Workerd, name: string, devices: number): Promise<Device[]
 
 type Samples = { lateness: number[]; spread: number[]; ttft: number[]; edit: number[]; turns: number; edits: number };
 
-/** One active user for `until`: turns back to back (with think time), and edits on a timer. */
+/** Resolves when `check` holds, tested on each Yjs change of `doc` (no polling: the load generator shares the CPU). */
+function whenDoc(doc: Y.Doc, check: () => boolean, ms = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      doc.off("update", listener);
+      reject(new Error("timed out waiting for an edit"));
+    }, ms);
+    const listener = () => {
+      if (!check()) return;
+      clearTimeout(timer);
+      doc.off("update", listener);
+      resolve();
+    };
+    doc.on("update", listener);
+  });
+}
+
+/** One active user until `stopAt`: turns back to back (with think time), and edits on a timer. */
 async function activeUser([writer, reader]: Device[], stopAt: number, s: Samples): Promise<void> {
   const taskId = `curve-${crypto.randomUUID()}`;
   addTask(writer!.doc, taskId, "start");
-  await until(() => reader!.doc.getMap("tasks").has(taskId), "the reader has the task");
-  const readerTask = () => reader!.doc.getMap<Y.Map<unknown>>("tasks").get(taskId)!;
+  await whenDoc(reader!.doc, () => reader!.doc.getMap("tasks").has(taskId));
+  const readerTask = () => reader!.doc.getMap<Y.Map<unknown>>("tasks").get(taskId);
   const edits = (async () => {
     for (let e = 0; Date.now() < stopAt; e++) {
       const title = `edit ${e}`;
+      const seen = whenDoc(reader!.doc, () => readerTask()?.get("title") === title);
       const t0 = performance.now();
       writer!.doc.getMap<Y.Map<unknown>>("tasks").get(taskId)!.set("title", title);
-      await until(() => readerTask().get("title") === title, "edit reached the reader", 30_000);
+      await seen;
       s.edit.push(performance.now() - t0);
       s.edits++;
       await new Promise((r) => setTimeout(r, EDIT_EVERY_MS));
     }
   })();
   while (Date.now() < stopAt) {
-    const arrivals = new Map<Device, number[]>();
-    let turnId: string | undefined;
-    const done = new Set<Device>();
-    for (const d of [writer!, reader!]) {
-      arrivals.set(d, []);
-      d.onFrame = (frame, at) => {
-        if (frame.type === "ack" && d === writer) turnId ??= (frame.result as { turnId?: string } | undefined)?.turnId;
-        if (frame.type === "llm.token" && typeof frame.seq === "number") arrivals.get(d)![frame.seq] = at;
-        if (frame.type === "llm.completed" || frame.type === "llm.failed" || frame.type === "llm.interrupted") done.add(d);
-      };
-    }
+    const arrivals = new Map<Device, number[]>([[writer!, []], [reader!, []]]);
+    const ended = new Set<Device>();
+    const bothEnded = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("a reply did not reach both devices in 60 s")), 60_000);
+      for (const d of [writer!, reader!]) {
+        d.onFrame = (frame, at) => {
+          if (frame.type === "llm.token" && typeof frame.seq === "number") arrivals.get(d)![frame.seq] = at;
+          if (frame.type === "llm.completed" || frame.type === "llm.failed" || frame.type === "llm.interrupted") ended.add(d);
+          if (ended.size === 2) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+      }
+    });
     const sent = performance.now();
     writer!.send({ type: "message.send", command: { text: "sing me a song about quarks", channel: "chat" } });
-    await until(() => done.size === 2, "a reply reached both devices", 60_000);
+    await bothEnded;
     const w = arrivals.get(writer!)!;
     const r = arrivals.get(reader!)!;
     if (w[0] !== undefined) s.ttft.push(w[0] - sent);
@@ -77,7 +102,6 @@ async function activeUser([writer, reader]: Device[], stopAt: number, s: Samples
       if (w[seq] !== undefined) s.spread.push(Math.abs(t - w[seq]!));
     });
     s.turns++;
-    void turnId;
     await new Promise((res) => setTimeout(res, THINK_MS));
   }
   await edits;
@@ -120,6 +144,7 @@ async function curvePoint(idleRooms: number) {
       cpuCoresBusy: round(cpu, 2),
       proxyCpuCoresBusy: round(proxyCpu, 2),
       rssMiB: { afterSetup: round(rssBefore / 2 ** 20, 1), end: round(rss / 2 ** 20, 1) },
+      machineLoadAverage1m: round(loadavg()[0]!, 2),
     };
   } finally {
     worker.stop();

@@ -5,8 +5,10 @@
  * stores the same document in SQLite. Rooms are seeded by one process and
  * measured in a second one on the same storage, so the figures are rooms
  * loaded from storage (as after a wake), without the seeding's garbage.
- * RSS counts freed V8 heap the runtime has not returned yet: read the
- * hibernated figure as an upper bound; both variants are measured alike.
+ * Each figure comes from its own fresh process (warmed up through every
+ * path first), read 1.5 s after the rooms or devices arrived. RSS counts
+ * garbage V8 has not collected and freed heap it keeps for reuse: a few
+ * hundred KiB of noise per room; both variants are measured alike.
  */
 import * as Y from "yjs";
 import { round } from "./stats.ts";
@@ -67,44 +69,54 @@ async function connect(w: Workerd, variant: Variant, name: string, deviceId: str
   return device;
 }
 
-async function measure(variant: Variant, storage: string, run: string) {
+/** One phase in a fresh workerd on the seeded storage, after a warm-up through every path. */
+async function phase<T>(variant: Variant, storage: string, run: string, body: (w: Workerd) => Promise<T>): Promise<T> {
   const worker = await startWorkerd({ storage });
-  const started = async () => ((await (await fetch(`http://${worker.host}/bench/started`)).json()) as Record<Variant, number>)[variant];
   try {
-    // Warm: the code loaded and compiled, one room and one device through every path.
     const warm = await connect(worker, variant, `${run}-small-${2 * ROOMS}`, "warm");
     warm.close();
     await settle();
+    return await body(worker);
+  } finally {
+    worker.stop();
+  }
+}
 
+async function measure(variant: Variant, storage: string, run: string) {
+  const small = (from: number) => Array.from({ length: ROOMS }, (_, i) => `${run}-small-${from + i}`);
+  const awake = await phase(variant, storage, run, async (worker) => {
     const r0 = worker.rss();
-    const t0 = performance.now();
-    await inBatches(Array.from({ length: ROOMS }, (_, i) => `${run}-small-${i}`), 10, (name) => wake(worker, variant, name));
-    const wakeSeconds = (performance.now() - t0) / 1000;
-    const r1 = worker.rss();
-    const awake = (r1 - r0) / ROOMS;
-
-    const b0 = worker.rss();
-    const loaded: unknown[] = [];
-    await inBatches(Array.from({ length: BIG_ROOMS }, (_, i) => `${run}-big-${i}`), BIG_ROOMS, async (name) => loaded.push(await wake(worker, variant, name)));
-    const per10kTasks = (worker.rss() - b0) / BIG_ROOMS - awake;
-
-    const host = `${run}-small-${2 * ROOMS + 1}`;
-    const first = await connect(worker, variant, host, "d-first");
-    const d0 = worker.rss();
-    const devices: Device[] = [first];
-    for (let i = 0; i < DEVICES; i++) devices.push(await connect(worker, variant, host, `d-${i}`));
-    const perDevice = (worker.rss() - d0) / DEVICES;
-    devices.forEach((d) => d.close());
+    await inBatches(small(0), 10, (name) => wake(worker, variant, name));
     await settle();
-
-    // Hibernated: each room with one idle device, left alone until the runtime evicts it. RSS does not
-    // fall when V8 frees a heap (it keeps the pages for reuse), so batch A's eviction is read through
-    // batch B: B's rooms wake into the heap A freed, and what B adds once hibernated too is what a
-    // hibernated room keeps (its socket and whatever the runtime holds for it).
+    return (worker.rss() - r0) / ROOMS;
+  });
+  const per10kTasks = await phase(variant, storage, run, async (worker) => {
+    const r0 = worker.rss();
+    await inBatches(Array.from({ length: BIG_ROOMS }, (_, i) => `${run}-big-${i}`), BIG_ROOMS, (name) => wake(worker, variant, name));
+    await settle();
+    return (worker.rss() - r0) / BIG_ROOMS - awake;
+  });
+  const perDevice = await phase(variant, storage, run, async (worker) => {
+    const host = `${run}-small-${2 * ROOMS + 1}`;
+    const devices: Device[] = [await connect(worker, variant, host, "d-first")];
+    await settle();
+    const r0 = worker.rss();
+    for (let i = 0; i < DEVICES; i++) devices.push(await connect(worker, variant, host, `d-${i}`));
+    await settle();
+    const bytes = (worker.rss() - r0) / DEVICES;
+    devices.forEach((d) => d.close());
+    return bytes;
+  });
+  // Hibernated: each room with one idle device, left alone until the runtime evicts it. RSS does not
+  // fall when V8 frees a heap (it keeps the pages for reuse), so batch A's eviction is read through
+  // batch B: B's rooms wake into the heap A freed, and what B adds once hibernated too is what a
+  // hibernated room keeps (its socket and whatever the runtime holds for it).
+  const hibernation = await phase(variant, storage, run, async (worker) => {
+    const started = async () => ((await (await fetch(`http://${worker.host}/bench/started`)).json()) as Record<Variant, number>)[variant];
     const idle: Device[] = [];
     const batch = async (from: number) => {
       const h0 = worker.rss();
-      await inBatches(Array.from({ length: ROOMS }, (_, i) => `${run}-small-${from + i}`), 10, async (name) => idle.push(await connect(worker, variant, name, `idle-${name}`)));
+      await inBatches(small(from), 10, async (name) => idle.push(await connect(worker, variant, name, `idle-${name}`)));
       const awakeWithDevice = (worker.rss() - h0) / ROOMS;
       await settle(HIBERNATE_WAIT_MS);
       return { h0, awakeWithDevice };
@@ -118,10 +130,9 @@ async function measure(variant: Variant, storage: string, run: string) {
     await settle(500);
     const evicted = (await started()) > before;
     idle.forEach((d) => d.close());
-    return { awake, awakeWithDevice: a.awakeWithDevice, hibernated, evicted, perDevice, per10kTasks, wakeSeconds };
-  } finally {
-    worker.stop();
-  }
+    return { awakeWithDevice: a.awakeWithDevice, hibernated, evicted };
+  });
+  return { awake, perDevice, per10kTasks, ...hibernation };
 }
 
 export async function memoryBench(): Promise<Record<string, unknown>> {

@@ -101,18 +101,18 @@ async function workerdTtft() {
   }
 }
 
-function nodeBreakdown() {
+async function nodeBreakdown(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const events of [0, 10_000, 100_000]) {
     const room = new FakeRoom({ now: Date.now(), env: { MESSAGES_PER_MINUTE: "1000000", LLM_DAILY_TOKEN_BUDGET: "1000000000" } });
     const size = events === 0 ? { events: 0, tasks: 0, notes: 0, archivedDays: 0 } : { ...BIG_ROOM, events };
     seedRoom({ ledger: room.room.ledger, doc: room.doc, store: room.room.chat.store, now: room.clock, setClock: (ms) => (room.clock = ms) }, size);
-    out[`${events / 1000}k`] = { size, ...nodeTurns(room) };
+    out[`${events / 1000}k`] = { size, ...(await nodeTurns(room)) };
   }
   return out;
 }
 
-function nodeTurns(room: FakeRoom) {
+async function nodeTurns(room: FakeRoom): Promise<Record<string, number>> {
   const device = room.connect();
   device.hello("ttft", { focused: true });
   room.flush();
@@ -125,7 +125,7 @@ function nodeTurns(room: FakeRoom) {
   const frame: number[] = [];
   const context: number[] = [];
   const total: number[] = [];
-  return (async () => {
+  {
     for (let r = 0; r < RUNS + 5; r++) {
       first = undefined;
       const sent = performance.now();
@@ -143,16 +143,11 @@ function nodeTurns(room: FakeRoom) {
     }
     const p = (xs: number[]) => round(percentile(xs, 50), 2);
     return { frameSyncP50: p(frame), contextP50: p(context), firstTokenP50: p(total) };
-  })();
+  }
 }
 
 export async function ttftBench(): Promise<Record<string, unknown>> {
-  const breakdown = nodeBreakdown();
-  const resolved: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(breakdown)) {
-    const { size, ...rest } = v as { size: unknown } & Record<string, unknown>;
-    resolved[k] = { size, ...(await (Object.values(rest)[0] as Promise<Record<string, number>>)) };
-  }
+  const resolved = await nodeBreakdown();
   return {
     ...(await workerdTtft()),
     "ttft.turn_start_node": {

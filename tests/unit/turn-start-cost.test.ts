@@ -6,18 +6,20 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { TaskSchema } from "../../shared/domain.ts";
+import { asSchema } from "ai";
+import { BUILT_IN_TOOLS } from "../../party/chat/tools.ts";
 import * as Y from "yjs";
 import { readContextItems, CONTEXT_OPEN_TASKS } from "../../party/chat/context-items.ts";
 import { readTasks, tasksOf } from "../../shared/doc-schema.ts";
 import { FakeRoom } from "../support/fake-room.ts";
 import type { SqlValue } from "../../party/core/sql.ts";
+import { SNAPSHOT_EVERY } from "../../party/core/ledger.ts";
 import { nodeSql } from "../support/node-sql.ts";
 import { seededRng } from "../support/random.ts";
 import { seedRoom, seedTask, type SeedSize } from "../support/seed-history.ts";
 
 /** node:sqlite that counts the rows each statement returns and remembers the statements run. */
-function countingSql() {
-  const sql = nodeSql();
+function countingSql(sql = nodeSql()) {
   const counted = { rows: 0, queries: new Set<string>() };
   const exec: typeof sql.exec = <T extends Record<string, SqlValue>>(query: string, ...bindings: SqlValue[]) => {
     const rows = sql.exec<T>(query, ...bindings).toArray();
@@ -29,6 +31,18 @@ function countingSql() {
 }
 
 /** A room of `size`, one device, and the work its next message costs up to the end of the turn. */
+/** The query plans of `queries`, as SQLite would run them (every binding 0). */
+function plansOf(sql: ReturnType<typeof nodeSql>, queries: Iterable<string>) {
+  return [...queries].map((q) => {
+    const bindings = (q.match(/\?/g) ?? []).map(() => 0);
+    return { q, plan: sql.db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...bindings).map((r) => String((r as { detail: string }).detail)) };
+  });
+}
+
+/** A SCAN reads every row (or every index entry) of a table; these tables grow with history. */
+const GROWING = /^SCAN (ledger_events|ledger_snapshots|chat_archive|chat_tokens|chat_turns|chat_turn_meta|chat_proposals|chat_proposal_items)\b/;
+const scansOf = (plans: ReturnType<typeof plansOf>) => plans.filter((p) => p.plan.some((line) => GROWING.test(line))).map((s) => `${s.q} → ${s.plan.join("; ")}`);
+
 async function turnWork(size: SeedSize) {
   const { sql, counted } = countingSql();
   const room = new FakeRoom({ sql, now: Date.parse("2026-11-25T10:00:00.000Z"), env: { MESSAGES_PER_MINUTE: "1000", LLM_DAILY_TOKEN_BUDGET: "100000000" } });
@@ -50,11 +64,7 @@ async function turnWork(size: SeedSize) {
   const tasksValidated = validated.mock.calls.length;
   validated.mockRestore();
   expect(device.of("llm.completed")).toHaveLength(2);
-  const plans = [...counted.queries].map((q) => {
-    const bindings = (q.match(/\?/g) ?? []).map(() => 0);
-    return { q, plan: sql.db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...bindings).map((r) => String((r as { detail: string }).detail)) };
-  });
-  return { rows: counted.rows, plans, tasksValidated };
+  return { rows: counted.rows, plans: plansOf(sql, counted.queries), tasksValidated };
 }
 
 describe("Brain — a turn's start costs the same whatever the history (R30–R34)", () => {
@@ -64,10 +74,24 @@ describe("Brain — a turn's start costs the same whatever the history (R30–R3
     expect(large.rows).toBe(small.rows);
     expect(small.tasksValidated).toBeGreaterThan(0);
     expect(large.tasksValidated).toBeLessThanOrEqual(CONTEXT_OPEN_TASKS);
-    // A SCAN reads every row (or every index entry) of a table; these tables grow with history.
-    const growing = /^SCAN (ledger_events|ledger_snapshots|chat_archive|chat_tokens|chat_turns|chat_turn_meta|chat_proposals|chat_proposal_items)\b/;
-    const scans = large.plans.filter((p) => p.plan.some((line) => growing.test(line)));
-    expect(scans.map((s) => `${s.q} → ${s.plan.join("; ")}`)).toEqual([]);
+    expect(scansOf(large.plans)).toEqual([]);
+  });
+
+  it("[R31] a room woken over 20k events reads the snapshot and its tail and the document, never the ledger or the archive", () => {
+    const now = Date.parse("2026-11-25T10:00:00.000Z");
+    const sql = nodeSql();
+    const first = new FakeRoom({ sql, now });
+    seedRoom({ ledger: first.room.ledger, doc: first.doc, store: first.room.chat.store, now, setClock: (ms) => (first.clock = ms) }, { events: 20_500, tasks: 2_000, notes: 100, archivedDays: 30 });
+    const docRows = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM doc_updates").toArray()[0]!.n + 1;
+    const { sql: counting, counted } = countingSql(sql);
+    const woken = new FakeRoom({ sql: counting, now });
+    const device = woken.connect();
+    device.hello("phone", { lastEventSeq: 0 });
+    woken.flush();
+    expect(device.of("snapshot")).toHaveLength(1);
+    expect(woken.room.ledger.lastSeq).toBe(20_500);
+    expect(counted.rows).toBeLessThanOrEqual(SNAPSHOT_EVERY + docRows + 100);
+    expect(scansOf(plansOf(sql, counted.queries))).toEqual([]);
   });
 
   it("[R32] the per-minute message limit reads the last minute through an index", () => {
@@ -77,6 +101,18 @@ describe("Brain — a turn's start costs the same whatever the history (R30–R3
       .all(0)
       .map((r) => String((r as { detail: string }).detail));
     expect(plan.join("; ")).toMatch(/SEARCH ledger_events USING INDEX ledger_messages_by_ts/);
+  });
+
+  it("[R34] every turn's tools share one input schema per tool, so its JSON Schema is built once per process", () => {
+    const turn = () => ({ ctx: {} as never, perform: () => ({ ok: false as const, error: "unused" }), outward: {} as never });
+    for (const entry of BUILT_IN_TOOLS) {
+      const first = entry.bind(turn()).inputSchema;
+      const second = entry.bind(turn()).inputSchema;
+      expect(second, entry.name).toBe(first);
+      // The SDK's schema keeps its JSON Schema once read: the second read is the same object.
+      const schema = asSchema(first);
+      expect(schema.jsonSchema).toBe(schema.jsonSchema);
+    }
   });
 
   it(`[R33] the context validates at most ${CONTEXT_OPEN_TASKS} tasks plus the pointed ids, with 10 tasks or 10,000`, () => {
