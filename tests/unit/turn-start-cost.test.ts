@@ -130,6 +130,11 @@ describe("Brain — a turn's start costs the same whatever the history (R30–R3
       });
       const items = readContextItems(doc, ["seed-task-1", "nothing-here"]);
       expect(items.parsed).toBeLessThanOrEqual(CONTEXT_OPEN_TASKS + 2);
+      expect(items.scanned).toBe(count);
+      // The next turn, nothing changed: no task is read again to find the open ones.
+      expect(readContextItems(doc, []).scanned).toBe(0);
+      tasksOf(doc).get("seed-task-3")!.set("title", "renamed");
+      expect(readContextItems(doc, []).scanned).toBe(count);
       expect(items.open).toHaveLength(Math.min(CONTEXT_OPEN_TASKS, readTasks(doc).filter((t) => t.status === "open").length));
       expect(items.pointed.map((x) => x.id)).toEqual(["seed-task-1"]);
     }
@@ -153,6 +158,14 @@ describe("Brain — a turn's start costs the same whatever the history (R30–R3
       const limit = 1 + rng.int(60);
       const expected = readTasks(doc).filter((t) => t.status === "open").slice(0, limit);
       expect(readContextItems(doc, [], limit).open).toEqual(expected);
+      // Then an edit: a task's status or order changes, or a task goes; the next read sees it.
+      const ids = [...tasksOf(doc).keys()];
+      const id = rng.pick(ids);
+      const edit = rng.int(3);
+      if (edit === 0) tasksOf(doc).get(id)!.set("status", rng.pick(["open", "done"]));
+      else if (edit === 1) tasksOf(doc).get(id)!.set("order", rng.int(40));
+      else tasksOf(doc).delete(id);
+      expect(readContextItems(doc, [], limit).open).toEqual(readTasks(doc).filter((t) => t.status === "open").slice(0, limit));
     }
   });
 });
