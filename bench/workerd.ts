@@ -51,8 +51,8 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** A fresh storage folder; pass the same one to two processes to measure rooms loaded from what the first stored. */
-export const storageDir = () => mkdtempSync(join(tmpdir(), "cos-measure-"));
+/** A fresh storage folder (under BENCH_STORAGE_DIR, e.g. /dev/shm to take the disk out); pass the same one to two processes to measure rooms loaded from what the first stored. */
+export const storageDir = () => mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "cos-measure-"));
 
 export async function startWorkerd(options: { config?: string; storage?: string } = {}): Promise<Workerd> {
   const config = options.config ?? "bench/wrangler.measure.jsonc";
