@@ -17,6 +17,7 @@ import type { RoomPorts } from "./room-ports.ts";
 
 export type { McpPort, RoomPorts } from "./room-ports.ts";
 import { ChatEngine } from "./chat/engine.ts";
+import { readContextItems } from "./chat/context-items.ts";
 import { maintain } from "./chat/retention.ts";
 import { type Applied, actorLabel, type CommandContext, executeCommand } from "./core/commands.ts";
 import { DeviceEdits } from "./core/device-edits.ts";
@@ -179,6 +180,7 @@ export class Room {
       execute: (command, ctx) => this.execute(command, ctx),
       tasks,
       notes: () => readNotes(doc),
+      contextItems: (ids) => readContextItems(doc, ids),
       agenda: (from, to) => this.agenda(from, to),
       calendars: () => this.#calendar.sources(),
       calendarWriter: this.#calendar.writer,

@@ -8,6 +8,7 @@ import type { ModelMessage } from "ai";
 import type { Memory, Message, Note, Preferences, Task } from "../../shared/domain.ts";
 import { formatDue } from "../../shared/format.ts";
 import { memoriesOf, type Projection } from "../core/projections.ts";
+import type { ContextItems } from "./context-items.ts";
 
 /** Rough size of the context given to the model, in tokens (≈ 4 characters each). */
 export const CONTEXT_TOKEN_BUDGET = 6_000;
@@ -22,6 +23,8 @@ export type ContextInput = {
   notes: Note[];
   messages: Message[];
   contextIds?: string[];
+  /** The entries the user pointed at, already read (turnContext); computed from `tasks`, `notes` and `contextIds` when absent. */
+  pointed?: (Task | Note)[];
 };
 
 /** Keeps data inside its block: no closing tag can be smuggled in. */
@@ -30,7 +33,7 @@ const data = (kind: string, body: string) => `<data kind="${kind}">\n${body.repl
 export function buildContext(input: ContextInput, budget = CONTEXT_TOKEN_BUDGET): { system: string; messages: ModelMessage[] } {
   const local = input.now.toLocaleString("en-US", { timeZone: input.preferences.timezone, dateStyle: "full", timeStyle: "short" });
   const open = input.tasks.filter((t) => t.status === "open");
-  const pointed = input.contextIds ? [...input.tasks, ...input.notes].filter((x) => input.contextIds!.includes(x.id)) : [];
+  const pointed = input.pointed ?? (input.contextIds ? [...input.tasks, ...input.notes].filter((x) => input.contextIds!.includes(x.id)) : []);
   const header = [
     "You are Micro CoS, the user's personal chief of staff. Be brief, warm and concrete.",
     "Act through the tools: create, update and complete tasks, add notes, pin memories, set preferences, read the agenda, plan the day.",
@@ -70,10 +73,12 @@ export function buildContext(input: ContextInput, budget = CONTEXT_TOKEN_BUDGET)
  * The context of the turn that answers `turn.messageId`, from the room's
  * state: the conversation up to that message (messages queued after it are not
  * its business), and never no message at all — a model needs one to answer.
+ * Its cost does not grow with history (R33): the projection keeps the last
+ * RECENT_MESSAGES messages, and `items` holds only the tasks the context shows.
  */
 export function turnContext(
   state: Projection,
-  turn: { now: Date; messageId: string; contextIds: string[]; tasks: Task[]; notes: Note[] },
+  turn: { now: Date; messageId: string; items: Pick<ContextItems, "open" | "pointed"> },
 ): { system: string; messages: ModelMessage[] } {
   const all = state.recentMessages;
   const at = all.findIndex((m) => m.id === turn.messageId);
@@ -82,10 +87,10 @@ export function turnContext(
     now: turn.now,
     preferences: state.preferences,
     memories: memoriesOf(state),
-    tasks: turn.tasks,
-    notes: turn.notes,
+    tasks: turn.items.open,
+    notes: [],
+    pointed: turn.items.pointed,
     messages: messages.filter((m) => m.status !== "failed"),
-    contextIds: turn.contextIds,
   });
   if (context.messages.length > 0) return context;
   return { ...context, messages: [{ role: "user", content: messages.find((m) => m.id === turn.messageId)?.text ?? "" }] };

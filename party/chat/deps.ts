@@ -18,6 +18,8 @@ import type { ToolEntry, ToolRegistry } from "./registry.ts";
 import type { CalendarPort, McpPort } from "./world-ports.ts";
 import type { ReschedulePort, StructuredProposals } from "./structured-port.ts";
 
+import type { ContextItems } from "./context-items.ts";
+
 export type ChatLimits = {
   messagesPerMinute: number;
   dailyTokens: number;
@@ -39,6 +41,12 @@ export type ChatDeps = {
   execute: (command: Command, ctx: CommandContext) => Result<Applied>;
   tasks: () => Task[];
   notes: () => Note[];
+  /**
+   * R33: the open tasks and pointed-at entries a turn's context shows, read
+   * without validating the whole document (party/chat/context-items.ts).
+   * Absent: `tasks()` and `notes()` are read whole and filtered.
+   */
+  contextItems?: (contextIds: string[]) => Pick<ContextItems, "open" | "pointed">;
   /** Sends a turn frame to every device of the user. */
   broadcast: (frame: LlmFrame) => void;
   /** S6: builds, stores and announces today's plan ("plan my day" in chat). */

@@ -17,6 +17,7 @@ import { callCost, chargeTool } from "./budget.ts";
 import { BudgetGate } from "./budget-gate.ts";
 import { dayOf } from "../../shared/dates.ts";
 import { turnContext } from "./context.ts";
+import { CONTEXT_OPEN_TASKS, type ContextItems } from "./context-items.ts";
 import { confirmProposal, type ProposalDeps, rejectProposal } from "./proposals.ts";
 import type { ConfirmSelection } from "../../shared/goals.ts";
 import { classifyProviderError } from "./provider-errors.ts";
@@ -224,7 +225,7 @@ export class ChatEngine {
     const requestId = uuidv7();
     const started = this.#deps.now();
     const state = this.#deps.ledger.state;
-    const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, contextIds: this.#store.contextIds(row.id), tasks: this.#deps.tasks(), notes: this.#deps.notes() });
+    const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, items: this.#contextItems(this.#store.contextIds(row.id)) });
     const run = new TurnRun(row.id, started, (tokens, from, text) => this.#store.checkpoint(row.id, tokens, from, text, this.#deps.now()));
     const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
     try {
@@ -245,6 +246,16 @@ export class ChatEngine {
     this.#record(row, ended, run.text, requestId);
     this.#active = null;
     if (ended.status === "completed") this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });
+  }
+
+  /** R33: the room's bounded read when it lends one; else every task and note, filtered (small test rooms). */
+  #contextItems(contextIds: string[]): Pick<ContextItems, "open" | "pointed"> {
+    if (this.#deps.contextItems) return this.#deps.contextItems(contextIds);
+    const tasks = this.#deps.tasks();
+    return {
+      open: tasks.filter((t) => t.status === "open").slice(0, CONTEXT_OPEN_TASKS),
+      pointed: [...tasks, ...this.#deps.notes()].filter((x) => contextIds.includes(x.id)),
+    };
   }
 
   /** The AI SDK tools of a turn: each use counted, each action shown, and each counts as progress for the watchdog. */

@@ -87,6 +87,10 @@ const SCHEMA = [
     message TEXT NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS chat_archive_created ON chat_archive(created_at)`,
+  // R32: the per-minute message limit reads the last minute of messages through this index, not by scanning
+  // the whole ledger (38 ms at 100k events). Partial: other events pay no index write. Created here, after
+  // the Ledger made its table: the engine is built with a ledger.
+  `CREATE INDEX IF NOT EXISTS ledger_messages_by_ts ON ledger_events(ts) WHERE type = 'message.added'`,
 ];
 
 export class ChatStore {

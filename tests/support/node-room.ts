@@ -6,6 +6,7 @@ import type { LanguageModel } from "ai";
 import * as Y from "yjs";
 import type { LlmFrame } from "../../shared/chat.ts";
 import { ChatEngine, type ChatLimits } from "../../party/chat/engine.ts";
+import { readContextItems } from "../../party/chat/context-items.ts";
 import { executeCommand } from "../../party/core/commands.ts";
 import { readNotes, readTasks } from "../../shared/doc-schema.ts";
 import { DocStore } from "../../party/core/doc-store.ts";
@@ -31,6 +32,7 @@ export function nodeRoom(model: () => LanguageModel, limits: Partial<ChatLimits>
       execute: (command, ctx) => executeCommand(deps, command, ctx),
       tasks: () => readTasks(doc),
       notes: () => readNotes(doc),
+      contextItems: (ids) => readContextItems(doc, ids),
       proposePlan: async () => ({ ok: false as const, error: { code: "internal" as const, message: "no plans in this test room" } }),
       broadcast: (f) => {
         frames.push(f);
