@@ -23,7 +23,8 @@ import type { SqlCursor, SqlStore, SqlValue } from "./core/sql.ts";
 import { type IssuedTicket, issueTicket, ticketKey, UsedTickets, verifyTicket } from "./core/tickets.ts";
 import { errorResponse, TRUSTED } from "./http.ts";
 import { configureLog, describeError, log } from "./log.ts";
-import { Room, type RoomPorts } from "./room.ts";
+import { Room } from "./room.ts";
+import type { RoomPorts } from "./room-ports.ts";
 import { knowsRun } from "./architect/runs.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 

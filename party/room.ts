@@ -14,8 +14,6 @@ import { handleApi } from "./api/routes.ts";
 import { chatTurnPort } from "./chat/turn-port.ts";
 import { FollowUps } from "./room-follow-ups.ts";
 import type { RoomPorts } from "./room-ports.ts";
-
-export type { McpPort, RoomPorts } from "./room-ports.ts";
 import { ChatEngine } from "./chat/engine.ts";
 import { readContextItems } from "./chat/context-items.ts";
 import { maintain } from "./chat/retention.ts";

@@ -17,7 +17,6 @@ import type { OutwardPort } from "./external-call.ts";
 import type { ToolEntry, ToolRegistry } from "./registry.ts";
 import type { CalendarPort, McpPort } from "./world-ports.ts";
 import type { ReschedulePort, StructuredProposals } from "./structured-port.ts";
-
 import type { ContextItems } from "./context-items.ts";
 
 export type ChatLimits = {

@@ -16,7 +16,8 @@ import type { PushPort } from "../../party/push/sender.ts";
 import type { SocketPresence } from "../../party/core/presence.ts";
 import type { Client } from "../../party/core/sockets.ts";
 import { issueTicket, ticketKey } from "../../party/core/tickets.ts";
-import { Room, type RoomPorts } from "../../party/room.ts";
+import { Room } from "../../party/room.ts";
+import type { RoomPorts } from "../../party/room-ports.ts";
 import type { CalendarPort } from "../../party/schedule/calendar-port.ts";
 import { nodeSql } from "./node-sql.ts";
 

@@ -9,7 +9,7 @@ import type { Command } from "../../shared/commands.ts";
 import type { Result } from "../../shared/errors.ts";
 import { Brain } from "../../party/brain.ts";
 import type { SqlStore } from "../../party/core/sql.ts";
-import type { RoomPorts } from "../../party/room.ts";
+import type { RoomPorts } from "../../party/room-ports.ts";
 import type { Applied } from "../../party/core/commands.ts";
 import type { ChatEngine } from "../../party/chat/engine.ts";
 import type { Ledger } from "../../party/core/ledger.ts";
