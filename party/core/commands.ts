@@ -88,7 +88,7 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
   const result = Array.isArray(planned.value) ? planned.value.map((p) => p.result) : planned.value.result;
   const origin: ActorOrigin = { actorLabel: actorLabel(ctx.actor) };
   // A throw here is a broken invariant: the ledger rolls back and re-reads its projections; the room resets.
-  const recorded = deps.ledger.transaction(() => {
+  const record = () => {
     // One document transaction: devices receive a batch as one update, never half of it (C14).
     if (plans.some((p) => p.write)) {
       deps.doc.transact(() => {
@@ -106,7 +106,11 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
         ...(i === last ? { clientActionId: ctx.clientActionId, request: ctx.clientActionId === undefined ? undefined : request, result } : {}),
       }),
     );
-  });
+  };
+  // R18: one event and no document change is one INSERT, atomic alone: no savepoint (two more SQL statements
+  // per command in workerd). Inside a batch frame it joins the frame's transaction, published after its commit.
+  const single = plans.length === 1 && plans[0]!.write === undefined;
+  const recorded = single ? record() : deps.ledger.transaction(record);
   return ok({ result, duplicate: false, seq: recorded.at(-1)!.event.seq });
 }
 
