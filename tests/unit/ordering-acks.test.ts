@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { executeCommand } from "../../party/core/commands.ts";
+import { Ledger } from "../../party/core/ledger.ts";
+import { FakeRoom } from "../support/fake-room.ts";
+import { nodeSql } from "../support/node-sql.ts";
+
+const pin = (i: number, key = `k${i}`) => ({ type: "memory.pin" as const, rid: `r${i}`, command: { type: "fact" as const, key, value: `v${i}`, clientActionId: `acks-item-${String(i).padStart(4, "0")}` } });
+
+/** A ledger on node:sqlite that counts the savepoints opened. */
+function countingRoom() {
+  const sql = nodeSql();
+  let savepoints = 0;
+  const transactionSync = sql.transactionSync.bind(sql);
+  sql.transactionSync = <T>(fn: () => T): T => {
+    savepoints++;
+    return transactionSync(fn);
+  };
+  const ledger = new Ledger(sql);
+  const published: number[] = [];
+  ledger.subscribe((event) => published.push(event.seq));
+  const deps = { doc: new Y.Doc(), ledger, now: () => Date.parse("2026-03-01T09:00:00Z") };
+  const actor = { kind: "user" as const, deviceId: "phone" };
+  const pinCommand = (value: string) => ({ kind: "memory.pin" as const, pin: { type: "fact" as const, key: "coffee", value } });
+  return { sql, ledger, deps, actor, published, pinCommand, savepoints: () => savepoints };
+}
+
+describe("Acked commands — the per-command path (R18, R19)", () => {
+  it("[R18][L3] a lone event without a document change opens no savepoint, and is still applied exactly once by its clientActionId", () => {
+    const r = countingRoom();
+    const ctx = { actor: r.actor, correlationId: "req-1", clientActionId: "acks-once-0001" };
+    const first = executeCommand(r.deps, r.pinCommand("black"), ctx);
+    expect(first.ok && first.value.duplicate).toBe(false);
+    expect(r.savepoints()).toBe(0);
+    const again = executeCommand(r.deps, r.pinCommand("black"), { ...ctx, correlationId: "req-2" });
+    expect(again.ok && again.value).toMatchObject({ duplicate: true, seq: first.ok ? first.value.seq : -1 });
+    expect(r.published).toEqual([1]);
+    const stored = r.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM ledger_events").toArray()[0]!.n;
+    expect(stored).toBe(1);
+    // L4: the same key for another request is still a conflict.
+    const other = executeCommand(r.deps, r.pinCommand("oat"), { ...ctx, correlationId: "req-3" });
+    expect(!other.ok && other.error.code).toBe("conflict");
+  });
+
+  it("[R18][L1] a command that changes the document still writes both in one transaction", () => {
+    const r = countingRoom();
+    const created = executeCommand(r.deps, { kind: "task", action: { action: "create", task: { title: "Call the bank" } } }, { actor: r.actor, correlationId: "req-1" });
+    expect(created.ok).toBe(true);
+    expect(r.savepoints()).toBe(1);
+    expect(r.deps.doc.getMap("tasks").size).toBe(1);
+  });
+
+  it("[R19][R11] a batch of one item answers with its usual event frame; a refused item's neighbours' events still go out together, before the answer", () => {
+    const room = new FakeRoom();
+    const [phone, laptop] = [room.connect(), room.connect()];
+    phone.hello("phone");
+    laptop.hello("laptop");
+    phone.sendFrame({ type: "batch", rid: "one", frames: [pin(1)] });
+    room.flush();
+    expect(laptop.of("event").at(-1)?.event.type).toBe("memory.pinned");
+    expect(laptop.of("events")).toEqual([]);
+    // Item 2 reuses item 1's key for another request: a conflict in its place, nothing applied for it (R12).
+    phone.sendFrame({ type: "batch", rid: "three", frames: [pin(2), { ...pin(3), command: { ...pin(3).command, clientActionId: pin(1).command.clientActionId } }, pin(4)] });
+    room.flush();
+    const order = phone.received.map((f) => f.type).filter((t) => t === "event" || t === "events" || t === "batch.result");
+    expect(order.slice(-2)).toEqual(["events", "batch.result"]);
+    expect(phone.of("batch.result").at(-1)?.results.map((x) => x.type)).toEqual(["ack", "error", "ack"]);
+    expect(laptop.of("events").at(-1)?.events.map((e) => (e.payload as { memory: { key: string } }).memory.key)).toEqual(["k2", "k4"]);
+    // After the batch nothing is held any more: a single frame's event goes out at once, as `event`.
+    phone.sendFrame(pin(5));
+    room.flush();
+    expect(laptop.of("event").at(-1)?.event.seq).toBe(room.room.ledger.lastSeq);
+    expect(phone.received.at(-1)?.type).toBe("ack");
+  });
+});
