@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { CommandSchema } from "../../shared/commands.ts";
 import * as Y from "yjs";
 import { executeCommand } from "../../party/core/commands.ts";
 import { Ledger } from "../../party/core/ledger.ts";
@@ -48,6 +49,31 @@ describe("Acked commands — the per-command path (R18, R19)", () => {
     expect(created.ok).toBe(true);
     expect(r.savepoints()).toBe(1);
     expect(r.deps.doc.getMap("tasks").size).toBe(1);
+  });
+
+  it("[R18][D15] a socket frame's command is parsed once, at the edge; a command built elsewhere (a tool) and an invalid frame are still checked", () => {
+    const room = new FakeRoom();
+    const phone = room.connect();
+    phone.hello("phone");
+    const parse = vi.spyOn(CommandSchema, "safeParse");
+    try {
+      phone.sendFrame(pin(1));
+      room.flush();
+      expect(phone.of("ack").at(-1)).toMatchObject({ rid: "r1", duplicate: false });
+      expect(parse).not.toHaveBeenCalled();
+      // The assistant's tools and proposals build commands from model output: checked in the executor.
+      const r = countingRoom();
+      expect(executeCommand(r.deps, r.pinCommand("x".repeat(100_000)), { actor: r.actor, correlationId: "req-1" })).toMatchObject({ ok: false, error: { code: "invalid_request" } });
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+    // A frame whose body no schema allows never reaches the executor: refused whole at the edge, nothing recorded.
+    const before = room.room.ledger.lastSeq;
+    phone.sendFrame({ ...pin(2), command: { ...pin(2).command, value: "x".repeat(100_000) } });
+    room.flush();
+    expect(phone.received.at(-1)).toMatchObject({ type: "error" });
+    expect(room.room.ledger.lastSeq).toBe(before);
   });
 
   it("[R19][R11] a batch of one item answers with its usual event frame; a refused item's neighbours' events still go out together, before the answer", () => {
