@@ -201,8 +201,9 @@ function batch(deps: SocketDeps, client: Client, frames: readonly BatchedFrame[]
   }
   const deviceId = client.presence!.deviceId;
   type Answer = Extract<ServerFrame, { type: "batch.result" }>["results"][number];
-  const results = coalescingEvents(deps, () => deps.ledger.transaction(() =>
-    frames.map((frame, i): Answer => {
+  const results = coalescingEvents(deps, () => deps.ledger.transaction(() => {
+    deps.ledger.prefetchActions(frames.flatMap((frame) => clientActionIdOf(frame) ?? []));
+    return frames.map((frame, i): Answer => {
       const itemId = `${requestId}.${i}`;
       const ctx: CommandContext = { actor: { kind: "user", deviceId }, correlationId: itemId, clientActionId: clientActionIdOf(frame) };
       const applied = applyInput(deps, frame.type, frame, ctx);
@@ -215,8 +216,8 @@ function batch(deps: SocketDeps, client: Client, frames: readonly BatchedFrame[]
       }
       const { result, duplicate, seq } = applied.value;
       return { type: "ack", rid: itemRid, result, duplicate, seq };
-    }),
-  ));
+    });
+  }));
   client.send({ type: "batch.result", rid, results });
 }
 

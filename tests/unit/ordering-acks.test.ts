@@ -98,4 +98,24 @@ describe("Acked commands — the per-command path (R18, R19)", () => {
     expect(laptop.of("event").at(-1)?.event.seq).toBe(room.room.ledger.lastSeq);
     expect(phone.received.at(-1)?.type).toBe("ack");
   });
+
+  it("[R18][R12][L3] a batch's keys are looked up in one query, and a key repeated inside the batch or used before it is still a duplicate or a conflict", () => {
+    const room = new FakeRoom();
+    const phone = room.connect();
+    phone.hello("phone");
+    phone.sendFrame(pin(1));
+    room.flush();
+    const seqBefore = room.room.ledger.lastSeq;
+    const reused = { ...pin(3), command: { ...pin(3).command, clientActionId: pin(1).command.clientActionId } };
+    phone.sendFrame({ type: "batch", rid: "b", frames: [pin(1), pin(2), pin(2), reused, pin(4)] });
+    room.flush();
+    const results = phone.of("batch.result").at(-1)!.results;
+    expect(results.map((r) => (r.type === "ack" ? `ack${r.duplicate ? "-dup" : ""}` : r.code))).toEqual(["ack-dup", "ack", "ack-dup", "conflict", "ack"]);
+    expect(room.room.ledger.lastSeq).toBe(seqBefore + 2);
+    // The same batch again: every item already applied, answered as before.
+    phone.sendFrame({ type: "batch", rid: "again", frames: [pin(2), pin(4)] });
+    room.flush();
+    expect(phone.of("batch.result").at(-1)!.results.map((r) => r.type === "ack" && r.duplicate)).toEqual([true, true]);
+    expect(room.room.ledger.lastSeq).toBe(seqBefore + 2);
+  });
 });
