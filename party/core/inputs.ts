@@ -72,7 +72,10 @@ function commandInput<B, const K extends string = never>(
   ids: readonly K[],
   toCommand: (input: BodyInput<B, K>) => Command,
 ): BodySpec<B, K> {
-  return { kind: "command", body, ids, apply: (ports, input, ctx) => ports.execute(toCommand(input), ctx) };
+  // R18: a body-only input's command is its validated body under a `kind`: checked once, at the edge. Ids come
+  // from path parameters or frame fields under other caps, so a command that carries them is checked again.
+  const edgeChecked = ids.length === 0;
+  return { kind: "command", body, ids, apply: (ports, input, ctx) => ports.execute(toCommand(input), edgeChecked ? { ...ctx, edgeChecked } : ctx) };
 }
 
 function idsCommandInput<const K extends string>(ids: readonly K[], toCommand: (input: Ids<K>) => Command): IdsSpec<K> {

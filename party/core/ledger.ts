@@ -165,14 +165,37 @@ export class Ledger {
       this.reload();
       throw error;
     } finally {
-      if (outer) this.#uncommitted = null;
+      if (outer) {
+        this.#uncommitted = null;
+        this.#unused = null;
+      }
     }
     if (outer) this.#publish(pending);
     return result;
   }
 
+  /**
+   * R18: client action ids one query found unused, for the commands of a batch frame: their lookups are
+   * answered from here until the transaction ends; an append with one of them removes it. Null when not prefetched.
+   */
+  #unused: Set<string> | null = null;
+
+  /** Looks up the client action ids of a batch frame in one query, inside the open transaction (R18). */
+  prefetchActions(clientActionIds: readonly string[]): void {
+    if (this.#uncommitted === null || clientActionIds.length < 2) return;
+    const keys = [...new Set(clientActionIds)];
+    const used = new Set(
+      this.#sql
+        .exec<{ client_action_id: string }>(`SELECT client_action_id FROM ledger_events WHERE client_action_id IN (${keys.map(() => "?").join(", ")})`, ...keys)
+        .toArray()
+        .map((r) => r.client_action_id),
+    );
+    this.#unused = new Set(keys.filter((k) => !used.has(k)));
+  }
+
   /** What a repeat of `clientActionId` with this `request` should get (L3, L4). */
   checkAction(clientActionId: string, request: string): PriorAction {
+    if (this.#unused?.has(clientActionId)) return { status: "new" };
     const [row] = this.#sql
       .exec<EventRow>("SELECT * FROM ledger_events WHERE client_action_id = ?", clientActionId)
       .toArray();
@@ -192,6 +215,7 @@ export class Ledger {
       const [existing] = this.#sql.exec<EventRow>("SELECT * FROM ledger_events WHERE id = ?", input.id).toArray();
       if (existing) return toRecorded(existing, true);
     }
+    if (input.clientActionId !== undefined) this.#unused?.delete(input.clientActionId);
     const id = input.id ?? uuidv7();
     const ts = this.#now();
     const payload = JSON.stringify(input.payload);

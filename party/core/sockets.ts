@@ -68,11 +68,55 @@ export function currentDevices(deps: Pick<SocketDeps, "clients">): Device[] {
   return devicesOf(helloedClients(deps).map((c) => c.presence!));
 }
 
+/** The `event` frames of a batch frame being applied, held to go out as one `events` frame (R19). */
+type Envelope = Extract<ServerFrame, { type: "event" }>["event"];
+let held: { clients: SocketDeps["clients"]; events: Envelope[]; lastSeq: () => number } | null = null;
+
 /** Sends to every client that said hello (P3: nothing app-level reaches a socket before its welcome). */
 export function broadcast(deps: Pick<SocketDeps, "clients">, frame: ServerFrame): void {
-  const json = JSON.stringify(frame);
+  if (held !== null && held.clients === deps.clients) {
+    if (frame.type === "event") {
+      held.events.push(frame.event);
+      return;
+    }
+    // Anything else broadcast meanwhile (a follow-up's frame) goes after the events held before it, as it would unheld.
+    flushHeld();
+  }
+  sendAll(deps, JSON.stringify(frame));
+}
+
+function sendAll(deps: Pick<SocketDeps, "clients">, json: string): void {
   // Per token at 50 devices: no filtered copy of the client list.
   for (const client of deps.clients()) if (client.presence !== null) client.sendJson(json);
+}
+
+function flushHeld(): void {
+  if (held === null || held.events.length === 0) return;
+  const { clients, events, lastSeq } = held;
+  held.events = [];
+  // One event alone keeps its usual `event` frame; several are one page of `events` (P8's frame, folded alike by clients).
+  const frame: ServerFrame = events.length === 1 ? { type: "event", event: events[0]! } : { type: "events", events, lastEventSeq: lastSeq(), hasMore: false };
+  sendAll({ clients }, JSON.stringify(frame));
+}
+
+/**
+ * R19: runs `fn` (a batch frame's transaction, which publishes its events after
+ * the commit) with the room's `event` broadcasts held, then sends them as one
+ * `events` frame — before whatever the caller sends next (the `batch.result`, R11).
+ * Synchronous, so nothing of another turn interleaves.
+ */
+function coalescingEvents<T>(deps: Pick<SocketDeps, "clients" | "ledger">, fn: () => T): T {
+  if (held !== null) return fn();
+  held = { clients: deps.clients, events: [], lastSeq: () => deps.ledger.lastSeq };
+  try {
+    return fn();
+  } finally {
+    try {
+      flushHeld();
+    } finally {
+      held = null;
+    }
+  }
 }
 
 export function broadcastPresence(deps: Pick<SocketDeps, "clients">): void {
@@ -159,8 +203,9 @@ function batch(deps: SocketDeps, client: Client, frames: readonly BatchedFrame[]
   }
   const deviceId = client.presence!.deviceId;
   type Answer = Extract<ServerFrame, { type: "batch.result" }>["results"][number];
-  const results = deps.ledger.transaction(() =>
-    frames.map((frame, i): Answer => {
+  const results = coalescingEvents(deps, () => deps.ledger.transaction(() => {
+    deps.ledger.prefetchActions(frames.flatMap((frame) => clientActionIdOf(frame) ?? []));
+    return frames.map((frame, i): Answer => {
       const itemId = `${requestId}.${i}`;
       const ctx: CommandContext = { actor: { kind: "user", deviceId }, correlationId: itemId, clientActionId: clientActionIdOf(frame) };
       const applied = applyInput(deps, frame.type, frame, ctx);
@@ -173,8 +218,8 @@ function batch(deps: SocketDeps, client: Client, frames: readonly BatchedFrame[]
       }
       const { result, duplicate, seq } = applied.value;
       return { type: "ack", rid: itemRid, result, duplicate, seq };
-    }),
-  );
+    });
+  }));
   client.send({ type: "batch.result", rid, results });
 }
 

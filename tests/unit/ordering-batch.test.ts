@@ -24,16 +24,23 @@ describe("Brain — batched command frames, in the room core", () => {
     expect(other.of("batch.result").at(-1)?.results.map((r) => r.type)).toEqual(Array(9).fill("ack"));
   });
 
-  it("[R11][R7] the items' events reach every device before the batch's one answer, and no per-item ack is sent", () => {
+  it("[R11][R19][R7] the items' events reach every device as one events frame before the batch's one answer, and no per-item ack is sent", () => {
     const room = new FakeRoom();
     const [phone, laptop] = [room.connect(), room.connect()];
     phone.hello("phone");
     laptop.hello("laptop");
     phone.sendFrame({ type: "batch", rid: "b", frames: [pin(1), pin(2), pin(3)] });
     room.flush();
-    const order = phone.received.filter((f) => f.type === "event" || f.type === "batch.result" || f.type === "ack").map((f) => f.type);
-    expect(order.slice(-4)).toEqual(["event", "event", "event", "batch.result"]);
-    expect(laptop.of("event").filter((f) => f.event.type === "memory.pinned")).toHaveLength(3);
+    const order = phone.received.filter((f) => f.type === "event" || f.type === "events" || f.type === "batch.result" || f.type === "ack").map((f) => f.type);
+    expect(order.slice(-2)).toEqual(["events", "batch.result"]);
+    for (const device of [phone, laptop]) {
+      const page = device.of("events").at(-1)!;
+      expect(page.events.map((e) => e.type)).toEqual(["memory.pinned", "memory.pinned", "memory.pinned"]);
+      const seqs = page.events.map((e) => e.seq);
+      expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2]);
+      expect(page).toMatchObject({ lastEventSeq: room.room.ledger.lastSeq, hasMore: false });
+      expect(device.of("event").filter((f) => f.event.type === "memory.pinned")).toEqual([]);
+    }
     expect(phone.of("ack")).toEqual([]);
   });
 });
