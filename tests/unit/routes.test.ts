@@ -115,8 +115,9 @@ describe("Brain — HTTP route table", () => {
       },
       {
         // The key is not part of the command: the same action compares equal with its key in a header or a body (G2).
+        // A body-only command was checked whole at the edge and is not parsed again (R18).
         command: { kind: "plan.item", date: "2026-11-21", itemId: "i1", action: "accept" },
-        ctx: { actor: { kind: "user" }, correlationId: "req-1", clientActionId: "key-00000002" },
+        ctx: { actor: { kind: "user" }, correlationId: "req-1", clientActionId: "key-00000002", edgeChecked: true },
       },
     ]);
     const differ = await api.call("POST", "/api/v1/reminders/r-1/snooze", { minutes: 5, clientActionId: "key-00000003" }, { "idempotency-key": "key-00000004" });
