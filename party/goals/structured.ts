@@ -171,6 +171,8 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
       if (!known.has(id)) return fail("invalid_request", `this proposal has no entry ${id}`);
     }
     const picked = new Set(selection.items ?? ids);
+    // B11: the goal entry is the plan's container — implied by any accepted entry, so never "rejected" while they are taken.
+    if (plan.kind === "architect" && picked.size > 0) picked.add(GOAL_ENTRY);
     const accepted = ids.filter((id) => picked.has(id));
     if (accepted.length === 0) return fail("invalid_request", "accept at least one entry, or reject the proposal");
     const actor: Actor = { kind: "assistant", turnId: p.turn_id };
