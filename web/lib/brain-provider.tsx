@@ -134,6 +134,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
       // K20: the agenda merges what the socket does not carry (calendar events): fetched again when it changed.
       if (events.some((e) => agendaChanged(e.type))) void queryClient.invalidateQueries({ queryKey: brainKeys.agenda() });
+      // W78: a goal's activity open in a view is read from the room again (only queries in use refetch).
+      void queryClient.invalidateQueries({ queryKey: [...brainKeys.events(), "goal"] });
     };
     const local = new IndexeddbPersistence(localDatabaseOf(signedIn()?.userId ?? "anonymous"), doc);
     // React may mount, unmount and mount again (StrictMode): a provider whose effect was
