@@ -48,6 +48,9 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
   const [preview, setPreview] = useState<DragPreview | null>(null);
   const [said, setSaid] = useState("");
   const start = useRef<HTMLDivElement>(null);
+  const grid = useRef<HTMLDivElement>(null);
+  /** W74: a block moved from the keyboard, to focus again once drawn where it went (←/→ remounts it in another day's column). */
+  const refocus = useRef<string | null>(null);
   // Mouse at once (after 4 px); touch after a short press, so a swipe still scrolls the day (W75).
   const sensors = useSensors(useSensor(MouseSensor, { activationConstraint: { distance: 4 } }), useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }));
   const columns = days.map((day) => ({ day, ...dayColumn(items, day), hours: hourMarks(day, zone).map((m) => m.minute) }));
@@ -68,6 +71,22 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
     const words = onChange(blockId, span);
     if (words) setSaid(words);
   };
+  const keyCommit = (blockId: string, span: Span) => {
+    refocus.current = blockId;
+    commit(blockId, span);
+  };
+  // After each render: the moved block's element on the day of its new start (a new element after ←/→) takes the focus back.
+  useEffect(() => {
+    const id = refocus.current;
+    if (!id) return;
+    const block = items.find((i) => i.kind === "block" && i.id === id);
+    const day = block && days.find((d) => isOnDay(block.start, d));
+    if (!block || !day) return void (refocus.current = null);
+    const target = grid.current?.querySelector<HTMLElement>(`[data-date="${day.date}"] [data-block-id="${CSS.escape(id)}"] [role="button"]`);
+    if (!target) return;
+    refocus.current = null;
+    if (document.activeElement !== target) target.focus();
+  });
   const onDragStart = (e: DragStartEvent) => {
     const data = DragSchema.safeParse(e.active.data.current).data;
     if (data) setPreview({ blockId: data.blockId, mode: data.mode, minutes: 0, dx: 0 });
@@ -94,13 +113,13 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
   const onKey = (item: DrawnItem, m: KeyMove) => {
     if (item.end === null) return;
     const span = { start: item.start, end: item.end };
-    if (m.kind === "resize") return commit(item.id, resized(span, m.minutes));
-    if (m.kind === "move") return commit(item.id, moved(span, m.minutes));
+    if (m.kind === "resize") return keyCommit(item.id, resized(span, m.minutes));
+    if (m.kind === "move") return keyCommit(item.id, moved(span, m.minutes));
     // A day earlier or later keeps the time of day (DST: the same offset from that day's local midnight).
     const at = days.findIndex((d) => isOnDay(item.start, d));
     const to = days[at + m.days];
     const from = days[at];
-    if (from && to) commit(item.id, moved(span, (to.from - from.from) / MINUTE_MS));
+    if (from && to) keyCommit(item.id, moved(span, (to.from - from.from) / MINUTE_MS));
   };
 
   const anchor = today ? minuteOf(now, today) : 7 * 60;
@@ -135,7 +154,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
           ))}
         </div>
       )}
-      <div className="relative flex pt-2" data-testid="timeline-grid">
+      <div ref={grid} className="relative flex pt-2" data-testid="timeline-grid">
         <div aria-hidden className="relative w-16 shrink-0" style={{ height: longest * SCALE }}>
           {gutter.map((m) => (
             <span key={m.at} className="absolute right-1.5 -translate-y-1/2 text-[11px] whitespace-nowrap text-stone-600 tabular-nums dark:text-stone-400" style={{ top: m.minute * SCALE }}>
