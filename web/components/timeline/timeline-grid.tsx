@@ -29,6 +29,10 @@ type Props = {
   time: (ms: number) => string;
   /** A block's new span: written to the document; returns the sentence to announce. */
   onChange: (blockId: string, span: Span) => string | null;
+  /** W82: a block's edit form; a block deleted (with Undo); a new block at an instant (a slot clicked). */
+  onOpen: (blockId: string) => void;
+  onDelete: (blockId: string) => void;
+  onSlot: (at: number) => void;
 };
 
 /**
@@ -42,12 +46,18 @@ const DragSchema = z.object({ blockId: z.string(), mode: z.enum(["move", "resize
 /** What a day column carries as a drop target. */
 const DropSchema = z.object({ date: z.string() });
 
-export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time, onChange }: Props) {
+export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time, onChange, onOpen, onDelete, onSlot }: Props) {
   const week = days.length > 1;
   const helpId = useId();
   const [preview, setPreview] = useState<DragPreview | null>(null);
   const [said, setSaid] = useState("");
   const start = useRef<HTMLDivElement>(null);
+  /** A drag started since the last press: the click that ends it does not open the block's form. */
+  const dragged = useRef(false);
+  const open = (blockId: string) => {
+    if (dragged.current) return void (dragged.current = false);
+    onOpen(blockId);
+  };
   const grid = useRef<HTMLDivElement>(null);
   /** W74: a block moved from the keyboard, to focus again once drawn where it went (←/→ remounts it in another day's column). */
   const refocus = useRef<string | null>(null);
@@ -88,6 +98,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
     if (document.activeElement !== target) target.focus();
   });
   const onDragStart = (e: DragStartEvent) => {
+    dragged.current = true;
     const data = DragSchema.safeParse(e.active.data.current).data;
     if (data) setPreview({ blockId: data.blockId, mode: data.mode, minutes: 0, dx: 0 });
   };
@@ -126,7 +137,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
   return (
     <DndContext sensors={sensors} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={() => setPreview(null)} accessibility={{ announcements: SILENT, screenReaderInstructions: { draggable: "" } }}>
       <p id={helpId} className="sr-only">
-        Arrow up or down moves the block by 15 minutes; Shift with arrow up or down changes its end by 15 minutes{week ? "; arrow left or right moves it a day" : ""}.
+        Arrow up or down moves the block by 15 minutes; Shift with arrow up or down changes its end by 15 minutes{week ? "; arrow left or right moves it a day" : ""}; Enter edits it; Delete removes it.
       </p>
       <div role="status" aria-live="polite" data-testid="timeline-said" className="sr-only">
         {said}
@@ -154,7 +165,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
           ))}
         </div>
       )}
-      <div ref={grid} className="relative flex pt-2" data-testid="timeline-grid">
+      <div ref={grid} className="relative flex pt-2" data-testid="timeline-grid" onPointerDownCapture={() => (dragged.current = false)}>
         <div aria-hidden className="relative w-16 shrink-0" style={{ height: longest * SCALE }}>
           {gutter.map((m) => (
             <span key={m.at} className="absolute right-1.5 -translate-y-1/2 text-[11px] whitespace-nowrap text-stone-600 tabular-nums dark:text-stone-400" style={{ top: m.minute * SCALE }}>
@@ -178,6 +189,9 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
             phoneHidden={week && day.date !== selected}
             when={when}
             onKey={onKey}
+            onOpen={open}
+            onDelete={onDelete}
+            onSlot={(minute) => onSlot(day.from + Math.round(minute) * MINUTE_MS)}
             helpId={helpId}
           />
         ))}
