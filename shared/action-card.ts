@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { NewEventBody } from "./events.ts";
 import { FlightOptionsSchema } from "./flights.ts";
-import { ProposalEntrySchema } from "./proposal-entry.ts";
+import { ProposalEntryReadSchema, ProposalEntrySchema } from "./proposal-entry.ts";
 
 /**
  * Where an action card stands (C3, C8): `done` and `failed` for a tool that ran;
@@ -45,6 +45,8 @@ export const ActionCardSchema = z.strictObject({
   entries: z.array(ProposalEntrySchema).optional(),
 });
 export type ActionCard = z.infer<typeof ActionCardSchema>;
+/** D40: a card as clients read it: fields they do not know (of it and of its entries) are dropped, not a reason to drop the card. */
+export const ActionCardReadSchema = ActionCardSchema.extend({ entries: z.array(ProposalEntryReadSchema).optional() }).strip();
 
 /** What identifies a card across its updates: a proposal's settled card may carry another `id` than its proposed one. */
 export const cardKey = (card: Pick<ActionCard, "id" | "proposalId">): string => card.proposalId ?? card.id;

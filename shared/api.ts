@@ -11,16 +11,18 @@ import {
   DeviceSchema,
   KnownDeviceSchema,
   MemorySchema,
+  MessageReadSchema,
   MessageSchema,
   NoteSchema,
   NotificationSchema,
   PlanSchema,
   PreferencesSchema,
   ReminderSchema,
+  TaskReadSchema,
   TaskSchema,
 } from "./domain.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
-import { ProposalEntrySchema } from "./proposal-entry.ts";
+import { ProposalEntryReadSchema, ProposalEntrySchema } from "./proposal-entry.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { CalendarSourceInfoSchema } from "./calendar.ts";
 
@@ -42,6 +44,8 @@ export const PendingProposalSchema = z.strictObject({
   entries: z.array(ProposalEntrySchema).optional(),
 });
 export type PendingProposal = z.infer<typeof PendingProposalSchema>;
+/** D40: as clients read it: fields they do not know are dropped. */
+export const PendingProposalReadSchema = PendingProposalSchema.extend({ entries: z.array(ProposalEntryReadSchema).optional() }).strip();
 
 /** Today's assistant usage against the daily budget (C13, G6); today is the user's local day. */
 export const UsageSchema = z.strictObject({
@@ -92,6 +96,16 @@ export const BrainStateSchema = z.strictObject({
   calendarSources: z.array(CalendarSourceInfoSchema).optional(),
 });
 export type BrainState = z.infer<typeof BrainStateSchema>;
+/**
+ * D40: the state as clients read it — a field a later server adds to the state, a task, a proposal,
+ * an entry, a message or a card is dropped, not a reason to refuse the state. The room builds
+ * `BrainState` against the strict schema above.
+ */
+export const BrainStateReadSchema = BrainStateSchema.extend({
+  tasks: z.array(TaskReadSchema),
+  recentMessages: z.array(MessageReadSchema),
+  proposals: z.array(PendingProposalReadSchema),
+}).strip();
 
 /** `GET /api/v1/events` (H8, L7). */
 export const EventsPageSchema = z.strictObject({
@@ -111,6 +125,8 @@ export const HistoryPageSchema = z.strictObject({
   nextBefore: z.string().nullable(),
 });
 export type HistoryPage = z.infer<typeof HistoryPageSchema>;
+/** D40: a page as clients read it (unknown fields of messages and cards dropped). */
+export const HistoryPageReadSchema = HistoryPageSchema.extend({ messages: z.array(MessageReadSchema) }).strip();
 
 /** `POST /api/v1/socket/ticket` (A3, A4). */
 export const TicketSchema = z.strictObject({

@@ -4,7 +4,7 @@
  * inferred, so what the room builds and what clients parse cannot drift.
  */
 import { z } from "zod";
-import { type ActionCard, ActionCardSchema } from "./action-card.ts";
+import { type ActionCard, ActionCardReadSchema, ActionCardSchema } from "./action-card.ts";
 import { ClientActionIdSchema } from "./commands.ts";
 import { LIMITS } from "./domain.ts";
 import { plainText } from "./text.ts";
@@ -81,3 +81,5 @@ export const LlmFrameSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type LlmFrame = z.infer<typeof LlmFrameSchema>;
+/** D40: an `llm.action` frame as clients read it: unknown fields of the card (and its entries) dropped. */
+export const LlmActionReadSchema = z.strictObject({ type: z.literal("llm.action"), turnId: z.string(), action: ActionCardReadSchema });

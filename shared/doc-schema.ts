@@ -8,8 +8,8 @@
  * copy with the same functions (no origin: the room attributes it to the device).
  */
 import * as Y from "yjs";
-import { type Note, NoteSchema, type Task, TaskSchema } from "./domain.ts";
-import { type Block, BlockSchema, type Goal, GoalSchema } from "./goals.ts";
+import { type Note, NoteReadSchema, type Task, TaskReadSchema } from "./domain.ts";
+import { type Block, BlockReadSchema, type Goal, GoalReadSchema } from "./goals.ts";
 import { textEdit } from "./text-diff.ts";
 
 export const TASKS = "tasks";
@@ -24,11 +24,11 @@ export const isActorOrigin = (origin: unknown): origin is ActorOrigin =>
 export const tasksOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(TASKS);
 export const notesOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(NOTES);
 
-/** Reads one task; `null` when the entry is missing or does not match the schema. */
+/** Reads one task; `null` when the entry is missing or does not match the schema. D40: fields it does not know are dropped. */
 export function readTask(doc: Y.Doc, id: string): Task | null {
   const entry = tasksOf(doc).get(id);
   if (!(entry instanceof Y.Map)) return null;
-  const parsed = TaskSchema.safeParse(entry.toJSON());
+  const parsed = TaskReadSchema.safeParse(entry.toJSON());
   return parsed.success ? parsed.data : null;
 }
 
@@ -47,7 +47,7 @@ export function readNotes(doc: Y.Doc): Note[] {
   for (const [id, entry] of notesOf(doc).entries()) {
     if (!(entry instanceof Y.Map)) continue;
     const body = entry.get("body");
-    const parsed = NoteSchema.safeParse({ ...entry.toJSON(), id, body: body instanceof Y.Text ? body.toString() : "" });
+    const parsed = NoteReadSchema.safeParse({ ...entry.toJSON(), id, body: body instanceof Y.Text ? body.toString() : "" });
     if (parsed.success) notes.push(parsed.data);
   }
   return notes.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -148,11 +148,11 @@ export const BLOCKS = "blocks";
 export const goalsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(GOALS);
 export const blocksOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(BLOCKS);
 
-/** Reads one goal; `null` when missing or not matching the schema. */
+/** Reads one goal; `null` when missing or not matching the schema (unknown fields dropped, D40). */
 export function readGoal(doc: Y.Doc, id: string): Goal | null {
   const entry = goalsOf(doc).get(id);
   if (!(entry instanceof Y.Map)) return null;
-  const parsed = GoalSchema.safeParse(entry.toJSON());
+  const parsed = GoalReadSchema.safeParse(entry.toJSON());
   return parsed.success ? parsed.data : null;
 }
 
@@ -166,11 +166,11 @@ export function readGoals(doc: Y.Doc): Goal[] {
   return goals.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
-/** Reads one block; `null` when missing or not matching the schema. */
+/** Reads one block; `null` when missing or not matching the schema (unknown fields dropped, D40). */
 export function readBlock(doc: Y.Doc, id: string): Block | null {
   const entry = blocksOf(doc).get(id);
   if (!(entry instanceof Y.Map)) return null;
-  const parsed = BlockSchema.safeParse(entry.toJSON());
+  const parsed = BlockReadSchema.safeParse(entry.toJSON());
   return parsed.success ? parsed.data : null;
 }
 

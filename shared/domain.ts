@@ -6,7 +6,7 @@
  * drift apart.
  */
 import { z } from "zod";
-import { ActionCardSchema } from "./action-card.ts";
+import { ActionCardReadSchema, ActionCardSchema } from "./action-card.ts";
 import { RruleSchema } from "./rrule-text.ts";
 import { plainText, titleText } from "./text.ts";
 
@@ -74,6 +74,11 @@ export const TaskSchema = z.strictObject({
   goalId: z.string().min(1).max(LIMITS.id).check(plainText).optional(),
 });
 export type Task = z.infer<typeof TaskSchema>;
+/**
+ * D40: how readers take a task — fields they do not know are dropped, not a reason to skip it
+ * (a later version may add one). Writers, the room's repair (D6) and HTTP input stay strict.
+ */
+export const TaskReadSchema = TaskSchema.strip();
 
 /** A note as read from the Yjs `notes` map; `body` is the text of its `Y.Text`. */
 export const NoteSchema = z.strictObject({
@@ -86,6 +91,8 @@ export const NoteSchema = z.strictObject({
   createdBy: z.string().max(200).check(plainText),
 });
 export type Note = z.infer<typeof NoteSchema>;
+/** D40: how readers take a note: unknown fields dropped. */
+export const NoteReadSchema = NoteSchema.strip();
 
 export const MemoryTypeSchema = z.enum(["fact", "preference", "person", "place", "other"]);
 
@@ -266,6 +273,8 @@ export const MessageSchema = z.strictObject({
   actions: z.array(ActionCardSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
+/** D40: a message as clients read it: unknown fields of it and of its cards dropped. */
+export const MessageReadSchema = MessageSchema.extend({ actions: z.array(ActionCardReadSchema).optional() }).strip();
 
 export const DeviceKindSchema = z.enum(["web", "desktop", "mobile", "cli", "other"]);
 

@@ -41,6 +41,8 @@ export const GoalSchema = z.strictObject({
   createdBy,
 });
 export type Goal = z.infer<typeof GoalSchema>;
+/** D40: how readers take a goal: unknown fields dropped (writers and the room's repair stay strict). */
+export const GoalReadSchema = GoalSchema.strip();
 
 export const BlockSourceSchema = z.enum(["user", "plan", "architect", "calendar-sync"]);
 export type BlockSource = z.infer<typeof BlockSourceSchema>;
@@ -77,6 +79,8 @@ export const BlockSchema = z.strictObject(blockShape).superRefine((block, ctx) =
   if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["end"] });
 });
 export type Block = z.infer<typeof BlockSchema>;
+/** D40: how readers take a block: unknown fields dropped, its checks (end after start, ≤ 24 h) kept. */
+export const BlockReadSchema = BlockSchema.strip();
 
 /** Fields of a block a patch may set (B3). */
 export const BlockFieldsSchema = z.strictObject(blockShape).pick({ title: true, start: true, end: true, taskId: true, goalId: true, source: true }).partial();

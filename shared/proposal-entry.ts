@@ -24,3 +24,5 @@ export const ProposalEntrySchema = z.strictObject({
   detail: z.string().max(TITLE_MAX).check(plainText).optional(),
 });
 export type ProposalEntry = z.infer<typeof ProposalEntrySchema>;
+/** D40: as clients read it: fields they do not know are dropped. */
+export const ProposalEntryReadSchema = ProposalEntrySchema.strip();

@@ -29,7 +29,7 @@ import {
 } from "./domain.ts";
 import { ErrorCodeSchema } from "./errors.ts";
 import { EventEnvelopeSchema } from "./events.ts";
-import { LlmFrameSchema, MessageSendSchema } from "./chat.ts";
+import { LlmActionReadSchema, LlmFrameSchema, MessageSendSchema } from "./chat.ts";
 import { ConfirmSelectionSchema } from "./goals.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
@@ -279,7 +279,10 @@ export function parseServerFrame(raw: string): ServerFrame | null {
     return null;
   }
   const parsed = ServerFrameSchema.safeParse(json);
-  return parsed.success ? parsed.data : null;
+  if (parsed.success) return parsed.data;
+  // D40: an action card from a later server may carry fields this client does not know: dropped, the card kept.
+  const card = LlmActionReadSchema.safeParse(json);
+  return card.success ? card.data : null;
 }
 
 /** What is read from a client frame that failed to parse: its rid to echo (P5) and whether it is a hello of another version (P2). */

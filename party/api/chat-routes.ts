@@ -10,12 +10,11 @@ import type { LlmFrame } from "../../shared/chat.ts";
 import type { Message } from "../../shared/domain.ts";
 import { isEndFrame } from "../chat/turn-feed.ts";
 import { INPUTS } from "../core/inputs.ts";
-import { errorResponse, json, parseJson, readBody } from "../http.ts";
+import { errorResponse, json } from "../http.ts";
 import { inputRoute, respond } from "./input-route.ts";
 import { type ApiDeps, read, type Route, write } from "./route-table.ts";
 import { applySpec } from "../core/inputs.ts";
-import { type ConfirmSelection, ConfirmSelectionSchema } from "../../shared/goals.ts";
-import { fail, ok, type Result } from "../../shared/errors.ts";
+import { ConfirmSelectionSchema } from "../../shared/goals.ts";
 
 const HISTORY_MAX = 200;
 const HISTORY_LIMIT_MESSAGE = `limit must be an integer from 1 to ${HISTORY_MAX}`;
@@ -46,35 +45,14 @@ export const CHAT_ROUTES: readonly Route[] = [
   write({
     method: "POST",
     path: "/api/v1/proposals/:proposalId/confirm",
-    body: null,
-    handle: async ({ deps, request, params, action }) => {
-      const selection = await readSelection(request);
-      if (!selection.ok) return errorResponse(selection.error.code, selection.error.message, deps.requestId);
-      return respond("chat", applySpec(deps, INPUTS["proposal.confirm"], { ...params, ...selection.value }, action), deps.requestId, 200);
-    },
+    // B11: the body is optional — none (or empty) accepts everything; a body is `{"items"?, "edits"?}`, checked whole.
+    body: ConfirmSelectionSchema,
+    emptyBody: {},
+    handle: ({ deps, params, body, action }) => respond("chat", applySpec(deps, INPUTS["proposal.confirm"], { ...params, ...body }, action), deps.requestId, 200),
   }),
   inputRoute("POST", "/api/v1/proposals/:proposalId/reject", INPUTS["proposal.reject"]),
   read({ method: "GET", path: "/api/v1/messages", query: HistoryQuerySchema, handle: ({ deps, query }) => history(query, deps) }),
 ];
-
-/**
- * B11: the confirm's body is optional — none (or empty) accepts everything, as
- * before; a body is JSON `{"items"?: [entryId…], "edits"?: {…}}`, checked whole.
- */
-async function readSelection(request: Request): Promise<Result<ConfirmSelection>> {
-  const text = await readBody(request);
-  if (!text.ok) return text;
-  if (text.value.trim() === "") return ok({});
-  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return fail("invalid_request", "content-type must be application/json");
-  const body = parseJson(text.value);
-  if (!body.ok) return body;
-  const parsed = ConfirmSelectionSchema.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail("invalid_request", `${issue?.message ?? "invalid body"}${issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : ""}`);
-  }
-  return ok(parsed.data);
-}
 
 /** C11: `text/event-stream` of one turn: the tokens so far, then live ones, then its end. */
 function stream(turnId: string, deps: ApiDeps): Response {

@@ -9,12 +9,24 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import { parseJson, readBody } from "../http.ts";
 
 /** H2, H3: a JSON body of at most 64 KiB, valid against a strict schema. */
-export async function readInput<T>(request: Request, schema: z.ZodType<T>): Promise<Result<T>> {
+export async function readInput<T>(request: Request, schema: z.ZodType<T>, empty?: { value: T }): Promise<Result<T>> {
   const type = request.headers.get("content-type") ?? "";
+  // H14: a route whose body is optional reads it (capped) first; nothing there stands for `empty`.
+  if (empty) {
+    const text = await readBody(request);
+    if (!text.ok) return text;
+    if (text.value.trim() === "") return ok(empty.value);
+    if (!/^application\/json\b/i.test(type)) return fail("invalid_request", "content-type must be application/json");
+    return parseInput(text.value, schema);
+  }
   if (!/^application\/json\b/i.test(type)) return fail("invalid_request", "content-type must be application/json");
   const text = await readBody(request);
   if (!text.ok) return text;
-  const body = parseJson(text.value);
+  return parseInput(text.value, schema);
+}
+
+function parseInput<T>(text: string, schema: z.ZodType<T>): Result<T> {
+  const body = parseJson(text);
   if (!body.ok) return body;
   const parsed = schema.safeParse(body.value);
   if (!parsed.success) {

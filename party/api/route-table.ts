@@ -73,7 +73,11 @@ type Handled = Response | Promise<Response>;
 export type ReadDecl<P extends string, Q> = { method: Method; path: P; query: z.ZodType<Q>; handle: (call: ReadCall<P, Q>) => Handled };
 export type PlainReadDecl<P extends string> = { method: Method; path: P; handle: (call: ReadCall<P, undefined>) => Handled };
 
-export type WriteDecl<P extends string, B> = { method: "POST" | "PUT" | "PATCH"; path: P; body: z.ZodType<B>; handle: (call: WriteCall<P, B>) => Handled };
+/**
+ * A write with a JSON body, read with the cap (H5) and checked whole. `emptyBody`, when given,
+ * makes the body optional: none (or only whitespace) stands for that value and needs no content-type.
+ */
+export type WriteDecl<P extends string, B> = { method: "POST" | "PUT" | "PATCH"; path: P; body: z.ZodType<B>; emptyBody?: B; handle: (call: WriteCall<P, B>) => Handled };
 /** A write with no body: nothing is read, no content-type is required. */
 export type BodilessWriteDecl<P extends string> = { method: WriteMethod; path: P; body: null; handle: (call: WriteCall<P, undefined>) => Handled };
 
@@ -82,6 +86,8 @@ export type Route = {
   readonly method: Method;
   readonly path: string;
   readonly write: boolean;
+  /** What it reads (H14): nothing, a JSON body, or an optional one (none stands for its `emptyBody`). */
+  readonly body: "none" | "json" | "optional-json";
   readonly serve: (request: Request, url: URL, path: string, deps: ApiDeps) => Promise<Response | null>;
 };
 
@@ -93,6 +99,7 @@ export function read<const P extends string, Q>(decl: ReadDecl<P, Q> | PlainRead
     method: decl.method,
     path: decl.path,
     write: false,
+    body: "none",
     serve: async (request, url, path, deps) => {
       const params = matchPath(decl.path, path);
       if (params === null) return null;
@@ -112,6 +119,7 @@ export function write<const P extends string, B>(decl: WriteDecl<P, B> | Bodiles
     method: decl.method,
     path: decl.path,
     write: true,
+    body: decl.body === null ? "none" : "emptyBody" in decl && decl.emptyBody !== undefined ? "optional-json" : "json",
     serve: async (request, url, path, deps) => {
       const params = matchPath(decl.path, path);
       if (params === null) return null;
@@ -122,7 +130,7 @@ export function write<const P extends string, B>(decl: WriteDecl<P, B> | Bodiles
         if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);
         return decl.handle({ deps, request, url, params, body: undefined, action: action.value });
       }
-      const body = await readInput(request, decl.body);
+      const body = await readInput(request, decl.body, decl.emptyBody === undefined ? undefined : { value: decl.emptyBody });
       if (!body.ok) return errorResponse(body.error.code, body.error.message, deps.requestId);
       const action = commandContext(request, deps.requestId, splitClientActionId(body.value).clientActionId);
       if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);

@@ -16,11 +16,11 @@ import { dayStart, isoInZone } from "../../shared/zoned.ts";
 import type { RoomConfig } from "../config.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { memoriesOf } from "../core/projections.ts";
+import { provenanceHash } from "../core/provenance.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { modelFor } from "../models.ts";
 import { classifyProviderError } from "../chat/provider-errors.ts";
 import type { ArchitectPort } from "../goals/architect-port.ts";
-import { auditHash } from "./breakdown.ts";
 import { type ArchitectCall, ArchitectCallSchema, type ArchitectContext, type ArchitectParams, type ArchitectStage, type DraftedAnswer } from "./calls.ts";
 import { modelBreakdown } from "./model.ts";
 import { addDays, DEFAULT_WEEKS, MAX_PLAN_WEEKS, ruleBreakdown } from "./rules.ts";
@@ -150,12 +150,14 @@ export class ArchitectRoom {
     const state = ledger.state;
     const timeZone = state.preferences.timezone;
     const today = localDate(timeZone, new Date(now()));
+    // B37: a run that ended (a step retried after it was proposed or failed) sends no progress and asks no model.
+    if (run.status !== "running") return { ok: false, message: "this planning run has already ended" };
     this.progress(runId, "breakdown", `Breaking down “${run.goal}”…`);
     const provider = config.provider;
     if (provider.ok && provider.value.provider === "offline" && !this.#model) {
       const input = { goal: run.goal, targetDate: run.targetDate, today };
       const breakdown = ruleBreakdown(input);
-      return { ok: true, breakdown, hash: await auditHash(JSON.stringify(input), JSON.stringify(breakdown)), tokens: 0, source: "rules" };
+      return { ok: true, breakdown, hash: provenanceHash(JSON.stringify(input), JSON.stringify(breakdown)), tokens: 0, source: "rules" };
     }
     const bare = this.#model ? this.#model() : modelFor(config, { timeZone, now: () => new Date(now()) });
     const gate = this.#deps.gate({ turnId: run.turnId ?? `architect-${runId}`, requestId: this.#deps.newId() });

@@ -61,12 +61,6 @@ export type Breakdown = z.infer<typeof BreakdownSchema>;
 /** What the breakdown step hands on: the plan, its audit hash (B35) and the tokens it cost. */
 export type Drafted = { breakdown: Breakdown; hash: string; tokens: number; source: "rules" | "model" };
 
-/** B35: sha-256 (hex) of the prompt and the output, the audit trail of one breakdown. */
-export async function auditHash(prompt: string, output: string): Promise<string> {
-  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${prompt}\n---\n${output}`));
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Reads a model's answer: JSON (a fenced block is unwrapped) that passes the schema, or the first problem found. */
 export function readBreakdown(text: string): { ok: true; breakdown: Breakdown } | { ok: false; problem: string } {
   let json: unknown;

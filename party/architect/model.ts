@@ -6,7 +6,8 @@
  * room's budget gate has already reserved and charges every call (B36).
  */
 import { type LanguageModel, streamText } from "ai";
-import { auditHash, BREAKDOWN_LIMITS, type Drafted, readBreakdown } from "./breakdown.ts";
+import { provenanceHash } from "../core/provenance.ts";
+import { BREAKDOWN_LIMITS, type Drafted, readBreakdown } from "./breakdown.ts";
 
 export type ModelInput = {
   goal: string;
@@ -59,7 +60,7 @@ export async function modelBreakdown(
     if (declined) return { ok: false, failure: { kind: "budget", message: declined.message } };
     const read = readBreakdown(text);
     // B35: the hash covers the prompt that produced the accepted answer (the retry's, when there was one).
-    if (read.ok) return { ok: true, drafted: { breakdown: read.breakdown, hash: await auditHash(`${SYSTEM}\n${prompt}`, text), tokens, source: "model" } };
+    if (read.ok) return { ok: true, drafted: { breakdown: read.breakdown, hash: provenanceHash(`${SYSTEM}\n${prompt}`, text), tokens, source: "model" } };
     problem = read.problem;
     prompt = `${base}\n\nYour last answer was rejected (${problem}). ${JSON_INSTRUCTIONS}`;
   }

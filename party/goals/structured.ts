@@ -109,24 +109,28 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
     const { doc, now } = this.#deps;
     const at = now();
     const timeZone = this.#deps.timeZone();
+    const blocks = readBlocks(doc);
+    // Followers may sit weeks ahead (B17): events reach past the last block by the search window.
+    const last = Math.max(at, ...blocks.map((b) => Date.parse(b.end)));
     const plan = planMoves({
       request,
-      blocks: readBlocks(doc),
+      blocks,
       goals: readGoals(doc),
-      events: this.#deps.events(at - DAY_MS, at + (RESCHEDULE_DAYS + 2) * DAY_MS),
+      events: this.#deps.events(at - DAY_MS, last + (RESCHEDULE_DAYS + 2) * DAY_MS),
       workHours: this.#deps.workHours(),
       timeZone,
       now: at,
     });
     if ("nothing" in plan) return plan;
-    if (plan.moves.length === 0) return { nothing: `There is no free time to move ${plan.unplaced.map((t) => `“${t}”`).join(", ")} to` };
+    const noRoom = plan.unplaced.map((u) => u.title);
+    if (plan.moves.length === 0) return { nothing: `There is no free time to move ${noRoom.map((t) => `“${t}”`).join(", ")} to` };
     const n = plan.moves.length;
-    const summary = `Move ${n} block${n === 1 ? "" : "s"}${plan.unplaced.length > 0 ? ` (no room for ${plan.unplaced.map((t) => `“${t}”`).join(", ")})` : ""}`;
+    const summary = `Move ${n} block${n === 1 ? "" : "s"}${noRoom.length > 0 ? ` (no room for ${noRoom.map((t) => `“${t}”`).join(", ")})` : ""}`;
     const asked = request.kind === "missed" ? `move what you missed${request.match ? ` (“${request.match}”)` : ""} to the next free time` : `move your ${request.part === "all" ? "" : `${request.part} `}blocks to tomorrow`;
     const rationale = `You asked to ${asked}. Each block goes to the first free time around your calendar and other blocks, in your hours; later blocks of the same goal stay after the one before them.`;
     const why = whyOf({ turnId, step: "reschedule" }, rationale, JSON.stringify(request), JSON.stringify(plan.moves));
     const proposalId = this.proposeMoves(turnId, summary, plan.moves, requestId, why);
-    return { proposalId, summary, moves: n, unplaced: plan.unplaced };
+    return { proposalId, summary, moves: n, unplaced: noRoom };
   }
 
   /** B17: a rescheduling proposal of moves (the chat's tool makes it inside its turn). */
@@ -167,6 +171,8 @@ export class GoalProposals implements StructuredProposals, ArchitectPort {
       if (!known.has(id)) return fail("invalid_request", `this proposal has no entry ${id}`);
     }
     const picked = new Set(selection.items ?? ids);
+    // B11: the goal entry is the plan's container — implied by any accepted entry, so never "rejected" while they are taken.
+    if (plan.kind === "architect" && picked.size > 0) picked.add(GOAL_ENTRY);
     const accepted = ids.filter((id) => picked.has(id));
     if (accepted.length === 0) return fail("invalid_request", "accept at least one entry, or reject the proposal");
     const actor: Actor = { kind: "assistant", turnId: p.turn_id };

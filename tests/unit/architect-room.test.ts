@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import { v7 as uuidv7 } from "uuid";
 import { ArchitectRoom, type ArchitectRoomDeps } from "../../party/architect/architect-room.ts";
@@ -8,6 +10,7 @@ import { ok } from "../../shared/errors.ts";
 import { DEFAULT_PREFERENCES } from "../../shared/domain.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import { FakeRoom } from "../support/fake-room.ts";
+import { scriptedModel } from "../support/fake-models.ts";
 import { nodeSql } from "../support/node-sql.ts";
 
 const NOW = Date.parse("2027-01-04T07:00:00Z");
@@ -116,6 +119,35 @@ describe("Architect — the room's side", () => {
     const started = await room.start(request);
     const answer = await room.handle({ step: "breakdown", runId: started.ok ? started.value.runId : "" });
     expect(answer).toMatchObject({ ok: true, value: { ok: true, source: "rules", tokens: 0, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    // B20/B35: anyone can recompute it — sha-256 of the prompt (the rules' input), a NUL, the output (the rules' result).
+    const value = answer.ok ? (answer.value as { breakdown: unknown; hash: string }) : null;
+    const prompt = JSON.stringify({ goal: request.goal, targetDate: request.targetDate, today: "2027-01-04" });
+    expect(value?.hash).toBe(createHash("sha256").update(`${prompt}\u0000${JSON.stringify(value?.breakdown)}`).digest("hex"));
+  });
+
+  it("[B20][B35] with a model, the hash is sha-256 of system + newline + prompt as sent, a NUL, and the answer as received", async () => {
+    const { room } = architectRoom();
+    const calls: LanguageModelV4CallOptions[] = [];
+    const text = JSON.stringify({ milestones: [{ id: "m1", title: "Base", due: "2027-02-01" }], tasks: [{ id: "t1", title: "Easy run", minutes: 45, milestone: "m1" }], rationale: "start easy" });
+    room.useModel(() => scriptedModel([{ text: [text.slice(0, 20), text.slice(20)] }], calls));
+    const started = await room.start(request);
+    const answer = await room.handle({ step: "breakdown", runId: started.ok ? started.value.runId : "" });
+    const value = answer.ok ? (answer.value as { ok: boolean; hash?: string }) : null;
+    expect(value).toMatchObject({ ok: true, source: "model" });
+    const [system, user] = calls[0]!.prompt;
+    const sent = `${system?.role === "system" ? system.content : ""}\n${user?.role === "user" && user.content[0]?.type === "text" ? user.content[0].text : ""}`;
+    expect(value?.hash).toBe(createHash("sha256").update(`${sent}\u0000${text}`).digest("hex"));
+  });
+
+  it("[B37] a breakdown asked for a run that has ended sends no progress and asks no model", async () => {
+    const { room, frames } = architectRoom();
+    const started = await room.start(request);
+    const runId = started.ok ? started.value.runId : "";
+    await room.handle({ step: "fail", runId, message: "gave up" });
+    const before = frames.length;
+    const answer = await room.handle({ step: "breakdown", runId });
+    expect(frames.slice(before)).toEqual([]);
+    expect(answer).toMatchObject({ ok: true, value: { ok: false, message: "this planning run has already ended" } });
   });
 });
 

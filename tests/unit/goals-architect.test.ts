@@ -108,6 +108,28 @@ describe("architect proposals (B10–B16)", () => {
     expect((await state(room)).proposals).toHaveLength(0);
   });
 
+  it("[B11] the goal comes with its plan: leaving it out while accepting others still creates it, and the confirm says it was accepted; alone, it is the goal alone", async () => {
+    const room = new FakeRoom({ now: Date.parse("2027-01-02T08:00:00Z") });
+    const first = room.room.architect.propose(handOff("run-1"));
+    if (!first.ok) throw new Error(first.error.message);
+    const res = await post(room, `/api/v1/proposals/${first.value.proposalId}/confirm`, { items: ["t1", "b1"], edits: { goal: { title: "Half marathon in March" } } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ result: { accepted: ["goal", "t1", "b1"] } });
+    const [goal] = readGoals(room.doc);
+    expect(goal).toMatchObject({ title: "Half marathon in March", taskIds: [readTasks(room.doc)[0]!.id] });
+    expect(readBlocks(room.doc)[0]).toMatchObject({ goalId: goal!.id });
+    const confirmed = room.room.ledger.ofTypes(["proposal.confirmed"]);
+    expect(confirmed.at(-1)!.payload).toMatchObject({ accepted: ["goal", "t1", "b1"] });
+
+    const second = room.room.architect.propose(handOff("run-2"));
+    if (!second.ok) throw new Error(second.error.message);
+    expect((await post(room, `/api/v1/proposals/${second.value.proposalId}/confirm`, { items: ["goal"] })).status).toBe(200);
+    expect(readGoals(room.doc)).toHaveLength(2);
+    expect(readGoals(room.doc)[1]!.taskIds).toEqual([]);
+    expect(readTasks(room.doc)).toHaveLength(1);
+    expect(room.room.ledger.ofTypes(["proposal.confirmed"]).at(-1)!.payload).toMatchObject({ accepted: ["goal"] });
+  });
+
   it("[B16] undo removes what the plan added, except the block the user moved since (and its goal and task, which it keeps)", async () => {
     const room = new FakeRoom({ now: Date.parse("2027-01-02T08:00:00Z") });
     const proposed = room.room.architect.propose(handOff());

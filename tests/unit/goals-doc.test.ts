@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { blocksOf, goalsOf, readBlocks, readGoals, readTasks, writeBlock, writeGoal, writeTask } from "../../shared/doc-schema.ts";
-import { TaskSchema } from "../../shared/domain.ts";
+import { blocksOf, goalsOf, readBlock, readBlocks, readGoal, readGoals, readTask, readTasks, tasksOf, writeBlock, writeGoal, writeTask } from "../../shared/doc-schema.ts";
+import { BrainStateReadSchema, BrainStateSchema } from "../../shared/api.ts";
+import { DEFAULT_PREFERENCES, TaskSchema } from "../../shared/domain.ts";
+import { parseServerFrame } from "../../shared/protocol.ts";
 import { type Block, BlockSchema, type Goal } from "../../shared/goals.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 
@@ -115,5 +117,64 @@ describe("goals and blocks in the document (B1–B4)", () => {
     writeBlock(doc, block);
     expect([...doc.share.keys()].sort()).toEqual(["blocks", "goals", "tasks"]);
     expect(BlockSchema.safeParse({ ...block, start: "2027-01-04T09:00:00" }).success).toBe(false);
+  });
+
+  it("[D40] readers ignore fields they do not know: a task, goal or block carrying a future field is still read; writers stay strict", () => {
+    const doc = new Y.Doc();
+    const task = { id: "t1", title: "Easy run", status: "open" as const, due: null, tags: [], order: 1, createdAt: AT, updatedAt: AT, createdBy: "user:phone" };
+    writeTask(doc, task);
+    writeGoal(doc, goal);
+    writeBlock(doc, block);
+    // A later version's client adds a field this version does not know.
+    doc.transact(() => {
+      tasksOf(doc).get("t1")!.set("energy", "high");
+      goalsOf(doc).get("g1")!.set("colour", "#f80");
+      blocksOf(doc).get("b1")!.set("recurrence", "weekly");
+    });
+    expect(readTask(doc, "t1")).toEqual(task);
+    expect(readTasks(doc)).toEqual([task]);
+    expect(readGoal(doc, "g1")).toEqual(goal);
+    expect(readBlock(doc, "b1")).toEqual(block);
+    expect(readBlocks(doc)).toEqual([block]);
+    // What is still refused: a known field that is wrong, and an unknown field on the way in.
+    blocksOf(doc).get("b1")!.set("end", "2027-01-04T08:00:00+01:00");
+    expect(readBlock(doc, "b1")).toBeNull();
+    expect(TaskSchema.safeParse({ ...task, energy: "high" }).success).toBe(false);
+  });
+
+  it("[D40] the web reads a state, a card and a card frame from a later server: unknown fields dropped, nothing refused", () => {
+    const task = { id: "t1", title: "Easy run", status: "open" as const, due: null, tags: [], order: 1, createdAt: AT, updatedAt: AT, createdBy: "user:phone", goalId: "g1", energy: "high" };
+    const card = { id: "c1", tool: "architect", status: "proposed", summary: "Plan", proposalId: "p1", entries: [{ id: "goal", kind: "goal", title: "Half marathon", colour: "#f80" }], pinned: true };
+    const state = {
+      ...BrainStateSchema.parse({
+        userId: "u1",
+        tasks: [],
+        notes: [],
+        memories: [],
+        preferences: DEFAULT_PREFERENCES,
+        recentMessages: [],
+        devices: [],
+        reminders: [],
+        notifications: [],
+        proposals: [],
+        plan: null,
+        usage: { day: "2027-01-04", tokens: 0, tokenBudget: 100, tools: {} },
+        lastEventSeq: 0,
+        undoneTurns: [],
+      }),
+      tasks: [task],
+      recentMessages: [{ id: "m1", role: "assistant", text: "Here", channel: "chat", status: "complete", createdAt: AT, actions: [card], mood: "ok" }],
+      proposals: [{ id: "p1", turnId: "turn-1", tool: "architect", summary: "Plan", expiresAt: AT, entries: card.entries, priority: 1 }],
+      timeline: { days: 7 },
+    };
+    expect(BrainStateSchema.safeParse(state).success).toBe(false);
+    const read = BrainStateReadSchema.parse(state);
+    const { energy: _unknown, ...known } = task;
+    expect(read.tasks).toEqual([known]);
+    expect(read.proposals[0]!.entries).toEqual([{ id: "goal", kind: "goal", title: "Half marathon" }]);
+    expect(read.recentMessages[0]!.actions![0]).toEqual({ id: "c1", tool: "architect", status: "proposed", summary: "Plan", proposalId: "p1", entries: [{ id: "goal", kind: "goal", title: "Half marathon" }] });
+    expect("timeline" in read).toBe(false);
+    const frame = parseServerFrame(JSON.stringify({ type: "llm.action", turnId: "turn-1", action: card }));
+    expect(frame).toEqual({ type: "llm.action", turnId: "turn-1", action: read.recentMessages[0]!.actions![0] });
   });
 });

@@ -176,4 +176,25 @@ describe("Brain — HTTP route table", () => {
     expect(socketTask).toEqual(httpTask);
     expect(httpSnooze!.command).toEqual({ kind: "reminder.snooze", reminderId: "r-1", minutes: 5 });
   });
+
+  it("[H14] a write declared bodiless reads no body; the confirm declares its optional JSON body, read with the cap", async () => {
+    const raw = (api: ReturnType<typeof apiRoom>, path: string, method: string, body: string, type = "text/plain") =>
+      handleApi(new Request(`https://cos.test${path}`, { method, headers: { "content-type": type }, body }), api.deps);
+    for (const route of ROUTES.filter((r) => r.write && r.body === "none" && r.method !== "DELETE")) {
+      const res = await raw(apiRoom(), concrete(route.path), route.method, "not json {");
+      const text = res ? await res.text() : "";
+      expect(text, `${route.method} ${route.path} is declared bodiless but read its body`).not.toMatch(/content-type|JSON|body/);
+    }
+    const confirm = ROUTES.find((r) => r.path === "/api/v1/proposals/:proposalId/confirm");
+    expect(confirm?.body).toBe("optional-json");
+    const api = apiRoom();
+    // None, or only whitespace, accepts everything (B11); a body is JSON, checked whole, under the cap (H5).
+    // (Both reach the chat, which knows no such proposal: 404, not a 400 about the body.)
+    expect((await raw(api, "/api/v1/proposals/p-1/confirm", "POST", "  ", "text/plain"))?.status).toBe(404);
+    expect((await raw(api, "/api/v1/proposals/p-2/confirm", "POST", JSON.stringify({ items: ["e1"] }), "application/json"))?.status).toBe(404);
+    expect((await raw(api, "/api/v1/proposals/p-3/confirm", "POST", JSON.stringify({ items: ["e1"] }), "text/plain"))?.status).toBe(400);
+    expect((await raw(api, "/api/v1/proposals/p-3/confirm", "POST", JSON.stringify({ items: ["e1"], extra: 1 }), "application/json"))?.status).toBe(400);
+    const big = await raw(api, "/api/v1/proposals/p-3/confirm", "POST", JSON.stringify({ items: ["x".repeat(70_000)] }), "application/json");
+    expect(big?.status).toBe(413);
+  });
 });

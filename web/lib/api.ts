@@ -5,10 +5,10 @@
  */
 import { z } from "zod";
 import {
-  BrainStateSchema,
+  BrainStateReadSchema,
   DevSessionSchema,
   EventsPageSchema,
-  HistoryPageSchema,
+  HistoryPageReadSchema,
   ProposalConfirmedSchema,
   ProposalRejectedSchema,
   TicketSchema,
@@ -90,11 +90,12 @@ async function readJson(res: Response): Promise<unknown> {
 
 export const api = {
   devLogin: (userId: string) => call(DevSessionSchema, "POST", "/api/v1/dev/login", { userId }),
-  state: () => call(BrainStateSchema, "GET", "/api/v1/state"),
+  // D40: read loosely — a field a later server adds is dropped, not a reason to refuse the state.
+  state: () => call(BrainStateReadSchema, "GET", "/api/v1/state"),
   events: (since = 0, limit = 200) => call(EventsPageSchema, "GET", `/api/v1/events?since=${since}&limit=${limit}`),
   /** B21: the events of one goal, its tasks and its blocks, after `since`. */
   goalEvents: (goalId: string, since: number, limit: number) => call(EventsPageSchema, "GET", `/api/v1/events?goalId=${encodeURIComponent(goalId)}&since=${since}&limit=${limit}`),
-  history: (before?: string) => call(HistoryPageSchema, "GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
+  history: (before?: string) => call(HistoryPageReadSchema, "GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
   pin: (pin: MemoryPin) => call(MemorySchema, "POST", "/api/v1/memory/pin", pin),
   unpin: (memoryId: string) => call(MemorySchema, "POST", "/api/v1/memory/unpin", { memoryId } satisfies z.input<typeof MemoryUnpinSchema>),
   preferences: (patch: PreferencesPatch) => call(PreferencesSchema, "PUT", "/api/v1/preferences", patch),

@@ -11,7 +11,7 @@
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { z } from "zod";
-import { type BrainState, BrainStateSchema } from "../../shared/api.ts";
+import { type BrainState, BrainStateReadSchema, BrainStateSchema } from "../../shared/api.ts";
 import { ApiError } from "./api.ts";
 import { localDatabaseOf, outboxKeyOf, signedIn, stateKeyOf } from "./local-user.ts";
 import { deleteSwSession, readSwSession } from "./sw-session.ts";
@@ -23,7 +23,8 @@ const TRIMMED_MESSAGES = 20;
 /** State updates can come per frame (a streamed reply): write at most this often, and on leaving the page. */
 const WRITE_EVERY_MS = 1_000;
 
-const CachedStateSchema = z.strictObject({ v: z.literal(1), savedAt: z.string(), state: BrainStateSchema });
+// D40: a cached state is read like a fetched one (unknown fields dropped); what is saved is checked strictly.
+const CachedStateSchema = z.strictObject({ v: z.literal(1), savedAt: z.string(), state: BrainStateReadSchema });
 
 /** The user the session's token names (the server verified it; this only names local storage). */
 export const sessionUser = (): string | null => signedIn()?.userId ?? null;
