@@ -41,6 +41,9 @@ describe("Web app — the architect's plan on the timeline", () => {
     await card.waitFor({ timeout: 30_000 });
     await phone.getByTestId("proposal-entries").last().waitFor({ timeout: 30_000 });
     expect(await card.getByTestId("proposal-entry").count()).toBeGreaterThan(3);
+    // B11: the goal row has no Reject (the goal comes with any accepted entry).
+    const goalRow = card.getByTestId("proposal-entry").filter({ hasText: /^Goal/ });
+    expect([await goalRow.count(), await goalRow.getByRole("button", { name: /^Reject:/ }).count(), await goalRow.getByRole("button", { name: /^Edit:/ }).count()]).toEqual([1, 0, 1]);
     const blockRows = card.getByTestId("proposal-entry").filter({ hasText: /^Block/ });
     const blocks = await blockRows.count();
     expect(blocks).toBeGreaterThanOrEqual(2);
