@@ -372,6 +372,13 @@ export function undoableTurn(e: LedgerEvent): string | null {
     case "reminder.set":
     case "plan.item.settled":
     case "proposal.created":
+    // B16: undo of a turn also takes back the goals and blocks it made (keeping what the user changed since).
+    case "goal.created":
+    case "goal.updated":
+    case "goal.deleted":
+    case "block.created":
+    case "block.updated":
+    case "block.deleted":
       return e.actor.turnId;
     default:
       return null;
