@@ -79,6 +79,7 @@ describe("Web app — blocks and goals by hand", () => {
     await laptop.locator(`[data-block-id="${id}"] [role="button"]`).focus();
     await laptop.keyboard.press("Delete");
     await expect.poll(() => labels(other), { timeout: 15_000 }).toEqual([]);
+    await laptop.getByText(`Deleted “Dentist, check-up”`).waitFor({ timeout: 10_000 });
     await screenshot(laptop, "timeline-manual-deleted-undo-toast");
     await laptop.getByRole("button", { name: "Undo" }).click();
     await expect.poll(() => labels(other), { timeout: 15_000 }).toEqual(["Dentist, check-up, 2:00 PM – 3:30 PM"]);

@@ -13,7 +13,8 @@ export type BlockDialogState = { mode: "new"; draft: BlockDraft } | { mode: "edi
 
 type Props = {
   state: BlockDialogState | null;
-  onClose: () => void;
+  /** The form `closing` is done: cleared only if it is still the one shown (a native dialog's close event comes a task later). */
+  onClose: (closing: BlockDialogState) => void;
   /** Saves the draft; returns the reason it could not, or null. */
   onSave: (draft: BlockDraft) => string | null;
   onDelete: (blockId: string) => void;
@@ -25,14 +26,17 @@ const FIELD = "min-h-11 w-full rounded-lg border border-stone-300 bg-white px-3 
 
 export function BlockDialog({ state, onClose, onSave, onDelete, zoneNote }: Props) {
   const titleId = useId();
+  // One dialog element per form shown: a form opened right after Escape closed the last one is never
+  // closed by that one's late close event, nor left shut because `open` never changed.
+  const key = state === null ? "none" : state.mode === "edit" ? `edit:${state.blockId}` : `new:${state.draft.date}T${state.draft.start}`;
   return (
-    <Modal open={state !== null} onClose={onClose} labelledBy={titleId} testId="block-dialog">
-      {state && <BlockForm key={state.mode === "edit" ? state.blockId : `${state.draft.date}T${state.draft.start}`} state={state} titleId={titleId} onClose={onClose} onSave={onSave} onDelete={onDelete} zoneNote={zoneNote} />}
+    <Modal key={key} open={state !== null} onClose={() => state && onClose(state)} labelledBy={titleId} testId="block-dialog">
+      {state && <BlockForm state={state} titleId={titleId} onClose={() => onClose(state)} onSave={onSave} onDelete={onDelete} zoneNote={zoneNote} />}
     </Modal>
   );
 }
 
-function BlockForm({ state, titleId, onClose, onSave, onDelete, zoneNote }: Omit<Props, "state"> & { state: BlockDialogState; titleId: string }) {
+function BlockForm({ state, titleId, onClose, onSave, onDelete, zoneNote }: Omit<Props, "state" | "onClose"> & { state: BlockDialogState; titleId: string; onClose: () => void }) {
   const [draft, setDraft] = useState(state.draft);
   const [error, setError] = useState<string | null>(null);
   const set = (field: keyof BlockDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));

@@ -156,7 +156,7 @@ function TimelineView() {
           <GoalsList goals={goals} tasks={tasks} blocks={blocks} week={{ from: thisWeek[0]!.from, to: thisWeek.at(-1)!.to }} day={zone.day} onRename={renameGoal} onStatus={goalStatus} />
         </aside>
       </div>
-      <BlockDialog state={dialog} onClose={() => setDialog(null)} onSave={saveBlock} onDelete={deleteBlock} zoneNote={zone.traveller ? zone.zone : null} />
+      <BlockDialog state={dialog} onClose={(closing) => setDialog((d) => (d === closing ? null : d))} onSave={saveBlock} onDelete={deleteBlock} zoneNote={zone.traveller ? zone.zone : null} />
     </div>
   );
 }
