@@ -11,9 +11,11 @@ import { describe, expect, it } from "vitest";
 import { axeFindings } from "./a11y.ts";
 import { browserApp, screenshot } from "./browser.ts";
 import { localDate } from "../../shared/dates.ts";
-import { readBlocks } from "../../shared/doc-schema.ts";
-import { login, providerDevice } from "../integration/clients.ts";
-import { ZONE } from "./timeline-helpers.ts";
+import { BrainStateSchema, EventsPageSchema } from "../../shared/api.ts";
+import { readBlocks, readTasks } from "../../shared/doc-schema.ts";
+import { parseLedgerEvent } from "../../shared/events.ts";
+import { http, login, providerDevice } from "../integration/clients.ts";
+import { blockOn, mouseDrag, ZONE } from "./timeline-helpers.ts";
 
 const app = browserApp();
 const desktop: BrowserContextOptions = { timezoneId: ZONE, viewport: { width: 1200, height: 900 } };
@@ -39,6 +41,9 @@ describe("Web app — the architect's plan on the timeline", () => {
     await card.waitFor({ timeout: 30_000 });
     await phone.getByTestId("proposal-entries").last().waitFor({ timeout: 30_000 });
     expect(await card.getByTestId("proposal-entry").count()).toBeGreaterThan(3);
+    // B11: the goal row has no Reject (the goal comes with any accepted entry).
+    const goalRow = card.getByTestId("proposal-entry").filter({ hasText: /^Goal/ });
+    expect([await goalRow.count(), await goalRow.getByRole("button", { name: /^Reject:/ }).count(), await goalRow.getByRole("button", { name: /^Edit:/ }).count()]).toEqual([1, 0, 1]);
     const blockRows = card.getByTestId("proposal-entry").filter({ hasText: /^Block/ });
     const blocks = await blockRows.count();
     expect(blocks).toBeGreaterThanOrEqual(2);
@@ -52,18 +57,28 @@ describe("Web app — the architect's plan on the timeline", () => {
     await first.getByLabel("Title").fill("Easy run, edited on the laptop");
     await first.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => first.innerText()).toContain("edited");
+    // The entries as the room holds them (title and span), to compare with what lands in the document.
+    const token = await login(app.server, "tl-architect");
+    const api = http(app.server, token);
+    const state = BrainStateSchema.parse((await api("GET", "/api/v1/state")).body);
+    const entries = state.proposals.find((p) => p.entries?.some((e) => e.id === kept[0]))?.entries ?? [];
+    const spanKey = (title: string, start: string | undefined, end: string | undefined) => `${title}|${Date.parse(start ?? "")}|${Date.parse(end ?? "")}`;
+    const expected = kept.map((id) => entries.find((e) => e.id === id)!).map((e) => spanKey(e.id === kept[0] ? "Easy run, edited on the laptop" : e.title, e.start, e.end));
     await screenshot(laptop, "timeline-architect-card-reviewed");
     expect(await axeFindings(laptop)).toEqual([]);
     await card.getByRole("button", { name: /^Confirm \d+ of \d+$/ }).click();
     await expect.poll(() => phone.getByTestId("proposal-entries").last().getAttribute("data-status"), { timeout: 15_000 }).toBe("confirmed");
 
     // Exactly the kept blocks are in the user's document (read by a third device), the edit included.
-    const reader = providerDevice(app.server, await login(app.server, "tl-architect"), "reader");
+    const reader = providerDevice(app.server, token, "reader");
     await reader.log.waitFor("welcome");
     await reader.roundTrip();
     const placed = readBlocks(reader.doc).filter((b) => b.source === "architect");
-    reader.close();
-    expect(placed).toHaveLength(kept.length);
+    // Exactly the accepted entries (edit applied), and exactly the blocks the confirm created (its ledger events).
+    expect(placed.map((b) => spanKey(b.title, b.start, b.end)).sort()).toEqual(expected.sort());
+    const page = EventsPageSchema.parse((await api("GET", "/api/v1/events?since=0&limit=1000")).body);
+    const created = page.events.flatMap((e) => parseLedgerEvent(e) ?? []).flatMap((e) => (e.type === "block.created" ? [e.payload.block.id] : []));
+    expect(readBlocks(reader.doc).map((b) => b.id).sort()).toEqual(created.sort());
     const edited = placed.find((b) => b.title === "Easy run, edited on the laptop");
     expect(edited, JSON.stringify(placed.map((b) => b.title))).toBeDefined();
 
@@ -92,5 +107,31 @@ describe("Web app — the architect's plan on the timeline", () => {
     await expect.poll(() => why.innerText()).toMatch(/sha-256 [0-9a-f]{12}…/);
     await screenshot(laptop, "timeline-architect-activity-why");
     expect(await axeFindings(laptop)).toEqual([]);
+
+    // Undo the plan, after the user moved one accepted block: the untouched ones go on both devices, the moved one stays.
+    const untouched = placed.find((b) => b.id !== edited!.id)!;
+    await laptop.goto(`${app.server.url}/timeline?view=day&date=${date}`);
+    await mouseDrag(laptop, blockOn(laptop, edited!.id).getByRole("button"), 60);
+    await expect.poll(async () => { await reader.roundTrip(); return readBlocks(reader.doc).find((b) => b.id === edited!.id)?.start; }, { timeout: 15_000 }).not.toBe(edited!.start);
+    const untouchedDate = localDate(ZONE, new Date(untouched.start));
+    for (const page of [laptop, phone]) {
+      await page.goto(`${app.server.url}/timeline?view=day&date=${untouchedDate}`);
+      await blockOn(page, untouched.id).waitFor({ timeout: 15_000 });
+    }
+    await view(laptop, "Chat");
+    const planReply = laptop.getByTestId("reply").filter({ has: laptop.getByTestId("proposal-entries") }).last();
+    await planReply.getByRole("button", { name: "Undo" }).click();
+    await planReply.getByText("Undone").waitFor({ timeout: 15_000 });
+    // Back to that day in the app (history, no reload: the document in memory, nothing read before it synced).
+    await laptop.goBack();
+    await blockOn(laptop, untouched.id).or(laptop.getByTestId("timeline-grid")).first().waitFor();
+    for (const page of [laptop, phone]) await expect.poll(() => blockOn(page, untouched.id).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(async () => { await reader.roundTrip(); return readBlocks(reader.doc).map((b) => b.id); }, { timeout: 15_000 }).toEqual([edited!.id]);
+    // The accepted tasks, untouched since, are gone too.
+    expect(readTasks(reader.doc).filter((t) => t.goalId !== undefined).map((t) => t.title)).toEqual([]);
+    reader.close();
+    await phone.goto(`${app.server.url}/timeline?view=day&date=${localDate(ZONE, new Date(edited!.start))}`);
+    await blockOn(phone, edited!.id).waitFor({ timeout: 15_000 });
+    await screenshot(phone, "timeline-architect-after-undo-phone");
   });
 });

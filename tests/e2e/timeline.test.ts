@@ -68,6 +68,16 @@ describe("Web app — the timeline", () => {
     await laptop.keyboard.press(monday ? "ArrowRight" : "ArrowLeft");
     const moved = laptop.locator('[data-testid="timeline-day"]').filter({ has: blockOn(laptop, "b-run") });
     await expect.poll(() => moved.getAttribute("data-date")).not.toBe(today);
+    // W74: focus follows the block into the other day's column, so ←/→ keep working.
+    const focused = () => laptop.evaluate(() => `${document.activeElement?.closest("[data-testid=timeline-day]")?.getAttribute("data-date")}/${document.activeElement?.closest("[data-block-id]")?.getAttribute("data-block-id")}`);
+    const movedTo = await moved.getAttribute("data-date");
+    await expect.poll(focused).toBe(`${movedTo}/b-run`);
+    await laptop.keyboard.press(monday ? "ArrowLeft" : "ArrowRight");
+    await expect.poll(() => moved.getAttribute("data-date")).toBe(today);
+    await expect.poll(focused).toBe(`${today}/b-run`);
+    await laptop.keyboard.press(monday ? "ArrowRight" : "ArrowLeft");
+    await expect.poll(() => moved.getAttribute("data-date")).toBe(movedTo);
+    await expect.poll(focused).toBe(`${movedTo}/b-run`);
     await expect.poll(() => blockOn(other, "b-run").count(), { timeout: 15_000 }).toBe(0);
     await screenshot(laptop, "timeline-week-after-key-move");
   });

@@ -4,7 +4,7 @@ import type { Actor } from "../../shared/domain.ts";
 import { type LedgerEvent, LedgerEventSchema, type NewEventBody } from "../../shared/events.ts";
 import { formatDay, formatDue } from "../../shared/format.ts";
 import type { Block, Goal } from "../../shared/goals.ts";
-import { type ActivityContext, activityRows } from "../../web/lib/activity.ts";
+import { type ActivityContext, activityRows, endWords, undoableTurn } from "../../web/lib/activity.ts";
 import { goalsOfEvents, whyOf, whySource } from "../../web/lib/activity-goal.ts";
 
 const ctx: ActivityContext = { due: (v) => formatDue(v, "America/New_York"), day: formatDay, thisDevice: "d1", deviceName: () => "Laptop", taskTitle: () => null, noteTitle: () => null };
@@ -64,5 +64,25 @@ describe("Timeline — Activity by goal, and why", () => {
       "You (Laptop) removed “Run b1” from the timeline",
       "You (Laptop) marked the goal “Half marathon” done",
     ]);
+  });
+
+  it("[W78] a block resized past midnight names the end's day; on the same day the time alone", () => {
+    const rows = activityRows(
+      [
+        ev(workflow, { type: "block.created", payload: { block: block("b2", null), why } }),
+        ev(me, { type: "block.updated", payload: { blockId: "b2", fields: ["start", "end"], changes: { start: "2027-03-02T23:00:00-05:00", end: "2027-03-03T01:00:00-05:00" } } }),
+        ev(me, { type: "block.updated", payload: { blockId: "b2", fields: ["start", "end"], changes: { start: "2027-03-02T21:00:00-05:00", end: "2027-03-02T22:30:00-05:00" } } }),
+      ],
+      ctx,
+    ).map((r) => r.what);
+    expect(rows.slice(1)).toEqual(["moved “Run b2” to Tue, Mar 2, 11:00 PM–Wed, Mar 3, 1:00 AM", "moved “Run b2” to Tue, Mar 2, 9:00 PM–10:30 PM"]);
+    expect(endWords("Tue, Mar 2, 11:00 PM", "Tue, Mar 2, 11:30 PM")).toBe("11:30 PM");
+  });
+
+  it("[W78][B16] the assistant's goals and blocks offer the turn's Undo in Activity; a user's own do not", () => {
+    const made = ev(workflow, { type: "block.created", payload: { block: block("b3", "g1"), why } });
+    const goalMade = ev(workflow, { type: "goal.created", payload: { goal, why } });
+    const mine = ev(me, { type: "block.deleted", payload: { blockId: "b3" } });
+    expect([undoableTurn(made), undoableTurn(goalMade), undoableTurn(mine)]).toEqual(["turn-1", "turn-1", null]);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProposalEntry } from "../../shared/goals.ts";
 import { foldProgress } from "../../web/lib/architect-progress.ts";
-import { confirmSelection, edit, emptyReview, fromWall, shownEntry, timeProblem, toggle, toWall } from "../../web/lib/proposal-entries.ts";
+import { confirmSelection, edit, emptyReview, fromWall, isAccepted, rejectable, shownEntry, timeProblem, toggle, toWall } from "../../web/lib/proposal-entries.ts";
 
 const NY = "America/New_York";
 const entries: ProposalEntry[] = [
@@ -20,6 +20,14 @@ describe("Timeline — the architect's proposal card", () => {
     expect(confirmSelection(entries, r)).toEqual({ items: ["g", "b1"] });
     r = toggle(r, "t1", true);
     expect(confirmSelection(entries, r)).toEqual({ items: ["g", "t1", "b1"] });
+  });
+
+  it("[W80][B11] the goal entry cannot be rejected: implied by the plan, always in the confirm; the others can", () => {
+    expect(entries.map(rejectable)).toEqual([false, true, true, true]);
+    const r = toggle(toggle(toggle(emptyReview(), "g", false), "t1", false), "b1", false);
+    expect(isAccepted(entries[0]!, r)).toBe(true);
+    expect(confirmSelection(entries, r)).toEqual({ items: ["g", "b2"] });
+    expect(confirmSelection(entries, edit(r, entries[0]!, { title: "Half marathon in March" }))).toEqual({ items: ["g", "b2"], edits: { g: { title: "Half marathon in March" } } });
   });
 
   it("[W80] edits are sent for accepted entries only, and only the fields that changed", () => {

@@ -233,13 +233,22 @@ const named = (known: Map<string, string>, id: string, fallback: string) => {
   return title ? quote(title) : fallback;
 };
 
+/**
+ * A span's end after its start ("Tue, Mar 2, 8:00 AM" – …): the time alone on
+ * the same day, the day too when the block runs past midnight ("Wed, Mar 3, 1:00 AM").
+ */
+export function endWords(start: string, end: string): string {
+  const dayOf = (words: string) => words.slice(0, Math.max(0, words.lastIndexOf(", ")));
+  return dayOf(start) === dayOf(end) ? end.slice(dayOf(end).length + 2) : end;
+}
+
 function blockUpdate(p: Extract<LedgerEvent, { type: "block.updated" }>["payload"], ctx: ActivityContext, names: Names): string {
   const c = p.changes ?? {};
   const name = c.title ?? names.blocks.get(p.blockId);
   const it = name ? quote(name) : "a block";
   const parts: string[] = [];
   if (c.title !== undefined && p.before?.title) parts.push(`renamed ${quote(p.before.title)} → ${quote(c.title)}`);
-  if (c.start !== undefined) parts.push(`moved ${it} to ${ctx.due(c.start)}${c.end ? `–${ctx.due(c.end).split(", ").at(-1)}` : ""}`);
+  if (c.start !== undefined) parts.push(`moved ${it} to ${ctx.due(c.start)}${c.end ? `–${endWords(ctx.due(c.start), ctx.due(c.end))}` : ""}`);
   else if (c.end !== undefined) parts.push(`made ${it} end at ${ctx.due(c.end)}`);
   return parts.length ? parts.join("; ") : `changed ${it}`;
 }
@@ -363,6 +372,13 @@ export function undoableTurn(e: LedgerEvent): string | null {
     case "reminder.set":
     case "plan.item.settled":
     case "proposal.created":
+    // B16: undo of a turn also takes back the goals and blocks it made (keeping what the user changed since).
+    case "goal.created":
+    case "goal.updated":
+    case "goal.deleted":
+    case "block.created":
+    case "block.updated":
+    case "block.deleted":
       return e.actor.turnId;
     default:
       return null;

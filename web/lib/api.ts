@@ -93,6 +93,8 @@ export const api = {
   // D40: read loosely — a field a later server adds is dropped, not a reason to refuse the state.
   state: () => call(BrainStateReadSchema, "GET", "/api/v1/state"),
   events: (since = 0, limit = 200) => call(EventsPageSchema, "GET", `/api/v1/events?since=${since}&limit=${limit}`),
+  /** B21: the events of one goal, its tasks and its blocks, after `since`. */
+  goalEvents: (goalId: string, since: number, limit: number) => call(EventsPageSchema, "GET", `/api/v1/events?goalId=${encodeURIComponent(goalId)}&since=${since}&limit=${limit}`),
   history: (before?: string) => call(HistoryPageReadSchema, "GET", `/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`),
   pin: (pin: MemoryPin) => call(MemorySchema, "POST", "/api/v1/memory/pin", pin),
   unpin: (memoryId: string) => call(MemorySchema, "POST", "/api/v1/memory/unpin", { memoryId } satisfies z.input<typeof MemoryUnpinSchema>),

@@ -15,22 +15,19 @@ import YProvider from "y-partyserver/provider";
 import { deviceZone } from "../hooks/use-zone.ts";
 import * as Y from "yjs";
 import type { BrainState, EventsPage } from "../../shared/api.ts";
-import { type ActionCard, AcceptedSchema, MAX_MESSAGE_CHARS } from "../../shared/chat.ts";
-import { dayOf } from "../../shared/dates.ts";
+import type { ActionCard } from "../../shared/chat.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
 import { type EventEnvelope, parseLedgerEvent } from "../../shared/events.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
+import { type Connection, type FrameContext, onServerFrame } from "./brain-frames.ts";
 import { api, session } from "./api.ts";
 import { agendaChanged, brainKeys } from "./queries.ts";
-import { placeCard } from "./cards.ts";
-import { type ArchitectRunLine, foldProgress } from "./architect-progress.ts";
+import type { ArchitectRunLine } from "./architect-progress.ts";
 import { afterSocketClose, connectRetryDelay } from "./socket-close.ts";
 import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
-import { appendEvents, applyAccepted, applyCompleted, applyEvents } from "./state-events.ts";
+import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
-import { knownAfterPresence } from "./known-devices.ts";
-import { closeSystemNotification, showSystemNotification } from "./system-notification.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
 
 export type Reply = {
@@ -45,7 +42,6 @@ export type Reply = {
   /** When the turn failed (ms), to count `retryAfter` from. */
   at?: number;
 };
-
 
 export type Brain = {
   status: "connecting" | "live" | "offline";
@@ -138,16 +134,15 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
       // K20: the agenda merges what the socket does not carry (calendar events): fetched again when it changed.
       if (events.some((e) => agendaChanged(e.type))) void queryClient.invalidateQueries({ queryKey: brainKeys.agenda() });
+      // W78: a goal's activity open in a view is read from the room again (only queries in use refetch).
+      void queryClient.invalidateQueries({ queryKey: [...brainKeys.events(), "goal"] });
     };
     const local = new IndexeddbPersistence(localDatabaseOf(signedIn()?.userId ?? "anonymous"), doc);
     // React may mount, unmount and mount again (StrictMode): a provider whose effect was
     // cleaned up while it fetched its ticket must not open a socket afterwards.
     let cancelled = false;
-    let resume: { turnId: string; seq: number } | undefined;
-    let lastEventSeq: number | undefined;
-    /** Tickets refused (4401) since the last welcome (P15). */
-    let refusals = 0;
-    let resync: ReturnType<typeof setTimeout> | null = null;
+    /** The connection's facts frames change (brain-frames.ts): read for the next hello and on close. */
+    const conn: Connection = { refusals: 0, lastEventSeq: undefined, resume: undefined, resync: null };
     const p = new YProvider(location.host, "me", doc, {
       prefix: "/api/v1/socket",
       protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -207,15 +202,15 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       if (s === "connected") {
         // S12: the device's zone; the room adopts it while the user has none, before reading any later frame.
         const timeZone = deviceZone();
-        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq, resume, timeZone });
+        send(p, { type: "hello", v: PROTOCOL_VERSION, deviceId: id, name: deviceName(), kind: "web", focused: document.hasFocus(), lastEventSeq: conn.lastEventSeq, resume: conn.resume, timeZone });
         // The outbox: sent again on every connect; the room applies each clientActionId once.
         for (const m of readOutbox()) if (!m.failed && (m.retryAt ?? 0) <= Date.now()) send(p, messageFrame(m));
       }
       setStatus(s === "connected" ? "live" : s === "connecting" ? "connecting" : "offline");
     });
     p.on("connection-close", (event: { code?: number } | null) => {
-      const verdict = afterSocketClose(event?.code, refusals);
-      refusals = verdict.refusals;
+      const verdict = afterSocketClose(event?.code, conn.refusals);
+      conn.refusals = verdict.refusals;
       // "new-ticket": the provider reconnects and its params fetch a fresh ticket; a refused token there signs in (api.ts).
       if (verdict.action !== "stop") return;
       p.disconnect();
@@ -232,125 +227,14 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         },
       });
     });
+    const reconnect = () => {
+      p.disconnect();
+      open();
+    };
+    const context: FrameContext = { queryClient, conn, patchState, refetchState, fold, frame, reply, cardsOf, updateOutbox, setSent, setDevices, setNotifications, setArchitect, reconnect };
     p.on("custom-message", (raw: string) => {
       const f = parseServerFrame(raw);
-      if (!f) return;
-      switch (f.type) {
-        case "welcome": {
-          refusals = 0;
-          lastEventSeq ??= f.lastEventSeq;
-          // W11: the one state fetch of a (re)connect — only when the cache is behind the room.
-          const cached = queryClient.getQueryData<BrainState>(brainKeys.state());
-          if (!cached || cached.lastEventSeq < f.lastEventSeq) void queryClient.invalidateQueries({ queryKey: brainKeys.state() });
-          return;
-        }
-        case "presence":
-          // W10: who is connected, and the devices met (P16) — a device that left is remembered as last seen now.
-          patchState((s) => ({ ...s, devices: f.devices, knownDevices: knownAfterPresence(s.knownDevices, s.devices, f.devices, new Date().toISOString()) }));
-          return setDevices(f.devices);
-        case "event":
-          lastEventSeq = f.event.seq;
-          return fold([f.event]);
-        case "events": {
-          lastEventSeq = f.lastEventSeq;
-          fold(f.events);
-          const last = f.events.at(-1);
-          // P8: more follow; ask for the next page from the last one received.
-          if (f.hasMore && last) frame({ type: "events.backfill", since: last.seq });
-          return;
-        }
-        case "snapshot":
-          // Too far behind for events (P8): a reconnect-class catch-up, one refetch.
-          lastEventSeq = f.snapshot.lastEventSeq;
-          return refetchState();
-        case "ack": {
-          const sent = readOutbox().find((m) => m.clientActionId === f.rid);
-          if (!sent) return;
-          // W12: marked sent at once — the message joins the conversation from the ack, before its event.
-          const accepted = AcceptedSchema.safeParse(f.result);
-          const message = accepted.success ? { clientActionId: sent.clientActionId, messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt } : null;
-          flushSync(() => {
-            updateOutbox((all) => all.filter((m) => m.clientActionId !== f.rid));
-            if (message) setSent((all) => [...all, message].slice(-20));
-          });
-          if (message) patchState((s) => applyAccepted(s, { ...message, at: message.createdAt }));
-          return;
-        }
-        case "llm.token":
-          if (resume?.turnId === f.turnId && f.seq <= resume.seq) return;
-          resume = { turnId: f.turnId, seq: f.seq };
-          return reply(f.turnId, (r) => ({ ...r, text: r.text + f.token, status: "streaming" }));
-        case "llm.action":
-          // A proposal's later card replaces its first, in place, whatever its id (C15, C17).
-          cardsOf.set(f.turnId, placeCard(cardsOf.get(f.turnId) ?? [], f.action));
-          return reply(f.turnId, (r) => ({ ...r, actions: placeCard(r.actions, f.action) }));
-        case "llm.completed":
-          // W10: the final reply goes into the cached messages from the frame itself (its event replaces it by id).
-          patchState((s) => applyCompleted(s, { messageId: f.messageId, turnId: f.turnId, text: f.text, actions: cardsOf.get(f.turnId), at: new Date().toISOString() }));
-          return reply(f.turnId, (r) => ({ ...r, text: f.text, status: "completed" }));
-        case "llm.interrupted":
-          return reply(f.turnId, (r) => ({ ...r, text: f.text || r.text, status: "interrupted" }));
-        case "llm.failed":
-          return reply(f.turnId, (r) => ({ ...r, status: "failed", error: f.message, code: f.code, retryAfter: f.retryAfter, at: Date.now() }));
-        case "notification": {
-          const n = f.notification;
-          setNotifications((all) => [...all.filter((x) => x.id !== n.id), n]);
-          toast(n.title, { id: n.id, description: n.body, duration: Infinity, action: { label: "Done", onClick: () => frame({ type: "notification.ack", notificationId: n.id }) } });
-          if (document.hidden) {
-            const reminders = queryClient.getQueryData<BrainState>(brainKeys.state())?.reminders ?? [];
-            void showSystemNotification(n, (id) => reminders.find((r) => r.id === id)?.taskId);
-          }
-          return;
-        }
-        case "notification.cleared":
-          toast.dismiss(f.notificationId);
-          void closeSystemNotification(f.notificationId);
-          return setNotifications((all) => all.filter((x) => x.id !== f.notificationId));
-        case "plan.available":
-          // Its `plan.proposed` event carries the same plan; this frame may come first.
-          return void patchState((s) => (f.date === dayOf(Date.now(), s.preferences.timezone) ? { ...s, plan: f.plan } : s));
-        case "error": {
-          const queued = readOutbox().find((m) => m.clientActionId === f.rid);
-          if (queued && f.code === "rate_limited") {
-            // W13: still queued; the composer counts down, and it goes again once the limit allows.
-            const wait = (f.retryAfter ?? 60) * 1000;
-            updateOutbox((all) => all.map((m) => (m.clientActionId === f.rid ? { ...m, retryAt: Date.now() + wait } : m)));
-            setTimeout(() => {
-              const still = readOutbox().find((m) => m.clientActionId === f.rid);
-              if (still && !still.failed) frame(messageFrame(still));
-            }, wait);
-          } else if (queued) {
-            // W12: refused for good (too long, invalid, conflict): kept as failed, with the room's reason and a Retry.
-            // The one refusal the device can word itself: the length it let through (the room's zod text is for programs).
-            const reason = queued.text.length > MAX_MESSAGE_CHARS ? `too long (${queued.text.length.toLocaleString()} characters; at most ${MAX_MESSAGE_CHARS.toLocaleString()})` : f.message;
-            updateOutbox((all) => all.map((m) => (m.clientActionId === f.rid ? { ...m, failed: reason } : m)));
-          } else if (f.rid === undefined && f.code === "rate_limited") {
-            // D12: a refused document update leaves this device's copy behind the room's. Wait as
-            // told, then reconnect once: the sync on connect sends what was refused.
-            toast.warning(`Syncing again in ${f.retryAfter ?? 60} s — ${f.message}`, { id: "yjs-resync" });
-            if (resync === null) {
-              resync = setTimeout(() => {
-                resync = null;
-                p.disconnect();
-                open();
-              }, (f.retryAfter ?? 60) * 1000);
-            }
-          } else if (f.code === "rate_limited") toast.warning(`${f.message} — try again in ${f.retryAfter ?? 60} s`);
-          else toast.error(f.message);
-          return;
-        }
-        case "pong":
-        // R11: the web sends no batch frames; their answer never comes here.
-        case "batch.result":
-          return;
-        case "architect.progress":
-          // B41, W81: the chat's progress line for the run; the finished plan arrives as an action card.
-          return setArchitect((runs) => foldProgress(runs, { runId: f.runId, step: f.step, message: f.message }));
-        default: {
-          const unhandled: never = f;
-          return unhandled;
-        }
-      }
+      if (f) onServerFrame(f, context);
     });
     const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
     // Follow the browser's network state: drop the socket when offline (edits stay in the
@@ -372,7 +256,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("blur", onFocus);
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
-      if (resync !== null) clearTimeout(resync);
+      if (conn.resync !== null) clearTimeout(conn.resync);
       if (retry !== null) clearTimeout(retry);
       reopen.current = () => {};
       if (refetch !== null) clearTimeout(refetch);

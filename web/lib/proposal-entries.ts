@@ -18,6 +18,15 @@ export type Review = {
 
 export const emptyReview = (): Review => ({ rejected: new Set(), edits: {} });
 
+/**
+ * B11: an architect plan's goal entry is the plan's container, implied by any accepted entry — it
+ * cannot be rejected (no Reject on its row; only an edit). To take none of the plan, reject it all.
+ */
+export const rejectable = (entry: ProposalEntry): boolean => entry.kind !== "goal";
+
+/** Whether the entry will be confirmed: a goal always; any other unless rejected. */
+export const isAccepted = (entry: ProposalEntry, review: Review): boolean => !rejectable(entry) || !review.rejected.has(entry.id);
+
 export const toggle = (review: Review, id: string, accept: boolean): Review => {
   const rejected = new Set(review.rejected);
   if (accept) rejected.delete(id);
@@ -43,7 +52,7 @@ export const shownEntry = (entry: ProposalEntry, review: Review): ProposalEntry 
 
 /** What a confirm sends: the accepted entries in proposal order, and edits of accepted entries only. */
 export function confirmSelection(entries: readonly ProposalEntry[], review: Review): ConfirmSelection {
-  const items = entries.filter((e) => !review.rejected.has(e.id)).map((e) => e.id);
+  const items = entries.filter((e) => isAccepted(e, review)).map((e) => e.id);
   const edits = Object.fromEntries(Object.entries(review.edits).filter(([id]) => items.includes(id)));
   return Object.keys(edits).length > 0 ? { items, edits } : { items };
 }

@@ -5,6 +5,7 @@
  */
 import { queryOptions } from "@tanstack/react-query";
 import { api } from "./api.ts";
+import { readGoalEvents } from "./goal-events.ts";
 import { retryUnlessNoCopy, withOfflineFallback } from "./offline-cache.ts";
 import { catchUp } from "./state-journal.ts";
 
@@ -12,6 +13,8 @@ export const brainKeys = {
   all: ["brain"] as const,
   state: () => [...brainKeys.all, "state"] as const,
   events: () => [...brainKeys.all, "events"] as const,
+  /** W78: a goal's events, read from the room (under `events`' key, so a new event refreshes them). */
+  goalEvents: (goalId: string) => [...brainKeys.events(), "goal", goalId] as const,
   agenda: () => [...brainKeys.all, "agenda"] as const,
   agendaOf: (from: string, to: string) => [...brainKeys.agenda(), from, to] as const,
   calendarSources: () => [...brainKeys.all, "calendar", "sources"] as const,
@@ -45,6 +48,13 @@ export const eventsQuery = () =>
       return api.events(Math.max(0, lastEventSeq - 500), 500);
     },
     staleTime: Infinity,
+  });
+
+/** W78, B21: one goal's events from the room, paged forward (web/lib/goal-events.ts). */
+export const goalEventsQuery = (goalId: string) =>
+  queryOptions({
+    queryKey: brainKeys.goalEvents(goalId),
+    queryFn: () => readGoalEvents(api.goalEvents, goalId),
   });
 
 /**

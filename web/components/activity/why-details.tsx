@@ -11,7 +11,7 @@ import { whySource } from "../../lib/activity-goal.ts";
 export function WhyDetails({ why }: { why: Why }) {
   return (
     <details data-testid="why" className="mt-1 text-xs text-stone-600 dark:text-stone-400">
-      <summary className="w-fit cursor-pointer rounded text-indigo-700 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:flex max-md:min-h-11 max-md:items-center dark:text-indigo-300">Why</summary>
+      <summary className="w-fit cursor-pointer rounded text-indigo-700 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:flex max-md:min-h-11 max-md:min-w-11 max-md:items-center dark:text-indigo-300">Why</summary>
       <p className="mt-1 whitespace-pre-wrap text-stone-700 dark:text-stone-300">{why.rationale || "No reason was given."}</p>
       <p className="mt-1">
         {whySource(why)}

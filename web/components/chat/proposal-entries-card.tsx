@@ -12,7 +12,7 @@ import type { ActionCard as Card } from "../../../shared/action-card.ts";
 import type { ProposalEntry } from "../../../shared/goals.ts";
 import { useZone } from "../../hooks/use-zone.ts";
 import { ApiError, api } from "../../lib/api.ts";
-import { confirmSelection, edit, emptyReview, fromWall, type Review, shownEntry, timeProblem, toggle, toWall } from "../../lib/proposal-entries.ts";
+import { confirmSelection, edit, emptyReview, fromWall, isAccepted, rejectable, type Review, shownEntry, timeProblem, toggle, toWall } from "../../lib/proposal-entries.ts";
 
 const KIND: Record<ProposalEntry["kind"], string> = { goal: "Goal", milestone: "Milestone", task: "Task", block: "Block", move: "Move" };
 const SMALL = "flex items-center justify-center gap-1 rounded-md px-2 py-1 text-xs outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 max-md:min-h-11 max-md:min-w-11";
@@ -24,7 +24,7 @@ export function ProposalEntriesCard({ action, entries }: { action: Card; entries
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const open = action.status === "proposed";
-  const accepted = entries.filter((e) => !review.rejected.has(e.id)).length;
+  const accepted = entries.filter((e) => isAccepted(e, review)).length;
   const when = (e: ProposalEntry) => (e.start && e.end ? `${zone.due(e.start)} – ${zone.time(e.end)}` : e.start ? zone.due(e.start) : null);
 
   const decide = async (decision: "confirm" | "reject") => {
@@ -47,7 +47,7 @@ export function ProposalEntriesCard({ action, entries }: { action: Card; entries
       <ul className="mt-2 space-y-1">
         {entries.map((raw) => {
           const entry = shownEntry(raw, review);
-          const rejected = review.rejected.has(entry.id);
+          const rejected = !isAccepted(entry, review);
           const time = when(entry);
           return (
             <li key={entry.id} data-testid="proposal-entry" data-entry-id={entry.id} data-accepted={!rejected} className="rounded-md py-1">
@@ -61,12 +61,19 @@ export function ProposalEntriesCard({ action, entries }: { action: Card; entries
                 </span>
                 {open && (
                   <span className="ml-auto flex gap-1">
-                    <button aria-pressed={!rejected} aria-label={`Accept: ${entry.title}`} onClick={() => setReview((r) => toggle(r, entry.id, true))} className={`${SMALL} ${rejected ? "border border-stone-300 dark:border-stone-600" : "bg-emerald-700 text-white"}`}>
-                      <Check className="size-3.5" aria-hidden />
-                    </button>
-                    <button aria-pressed={rejected} aria-label={`Reject: ${entry.title}`} onClick={() => setReview((r) => toggle(r, entry.id, false))} className={`${SMALL} ${rejected ? "bg-stone-700 text-white" : "border border-stone-300 dark:border-stone-600"}`}>
-                      <X className="size-3.5" aria-hidden />
-                    </button>
+                    {rejectable(entry) ? (
+                      <>
+                        <button aria-pressed={!rejected} aria-label={`Accept: ${entry.title}`} onClick={() => setReview((r) => toggle(r, entry.id, true))} className={`${SMALL} ${rejected ? "border border-stone-300 dark:border-stone-600" : "bg-emerald-700 text-white"}`}>
+                          <Check className="size-3.5" aria-hidden />
+                        </button>
+                        <button aria-pressed={rejected} aria-label={`Reject: ${entry.title}`} onClick={() => setReview((r) => toggle(r, entry.id, false))} className={`${SMALL} ${rejected ? "bg-stone-700 text-white" : "border border-stone-300 dark:border-stone-600"}`}>
+                          <X className="size-3.5" aria-hidden />
+                        </button>
+                      </>
+                    ) : (
+                      // B11: the goal comes with any entry taken; "Reject all" declines the whole plan.
+                      <span className="self-center text-xs text-stone-600 dark:text-stone-400">kept with the plan</span>
+                    )}
                     <button aria-expanded={editing === entry.id} aria-label={`Edit: ${entry.title}`} onClick={() => setEditing((id) => (id === entry.id ? null : entry.id))} className={`${SMALL} border border-stone-300 dark:border-stone-600`}>
                       <Pencil className="size-3.5" aria-hidden />
                     </button>

@@ -29,6 +29,10 @@ type Props = {
   time: (ms: number) => string;
   /** A block's new span: written to the document; returns the sentence to announce. */
   onChange: (blockId: string, span: Span) => string | null;
+  /** W82: a block's edit form; a block deleted (with Undo); a new block at an instant (a slot clicked). */
+  onOpen: (blockId: string) => void;
+  onDelete: (blockId: string) => void;
+  onSlot: (at: number) => void;
 };
 
 /**
@@ -42,12 +46,21 @@ const DragSchema = z.object({ blockId: z.string(), mode: z.enum(["move", "resize
 /** What a day column carries as a drop target. */
 const DropSchema = z.object({ date: z.string() });
 
-export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time, onChange }: Props) {
+export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time, onChange, onOpen, onDelete, onSlot }: Props) {
   const week = days.length > 1;
   const helpId = useId();
   const [preview, setPreview] = useState<DragPreview | null>(null);
   const [said, setSaid] = useState("");
   const start = useRef<HTMLDivElement>(null);
+  /** A drag started since the last press: the click that ends it does not open the block's form. */
+  const dragged = useRef(false);
+  const open = (blockId: string) => {
+    if (dragged.current) return void (dragged.current = false);
+    onOpen(blockId);
+  };
+  const grid = useRef<HTMLDivElement>(null);
+  /** W74: a block moved from the keyboard, to focus again once drawn where it went (←/→ remounts it in another day's column). */
+  const refocus = useRef<string | null>(null);
   // Mouse at once (after 4 px); touch after a short press, so a swipe still scrolls the day (W75).
   const sensors = useSensors(useSensor(MouseSensor, { activationConstraint: { distance: 4 } }), useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }));
   const columns = days.map((day) => ({ day, ...dayColumn(items, day), hours: hourMarks(day, zone).map((m) => m.minute) }));
@@ -68,7 +81,24 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
     const words = onChange(blockId, span);
     if (words) setSaid(words);
   };
+  const keyCommit = (blockId: string, span: Span) => {
+    refocus.current = blockId;
+    commit(blockId, span);
+  };
+  // After each render: the moved block's element on the day of its new start (a new element after ←/→) takes the focus back.
+  useEffect(() => {
+    const id = refocus.current;
+    if (!id) return;
+    const block = items.find((i) => i.kind === "block" && i.id === id);
+    const day = block && days.find((d) => isOnDay(block.start, d));
+    if (!block || !day) return void (refocus.current = null);
+    const target = grid.current?.querySelector<HTMLElement>(`[data-date="${day.date}"] [data-block-id="${CSS.escape(id)}"] [role="button"]`);
+    if (!target) return;
+    refocus.current = null;
+    if (document.activeElement !== target) target.focus();
+  });
   const onDragStart = (e: DragStartEvent) => {
+    dragged.current = true;
     const data = DragSchema.safeParse(e.active.data.current).data;
     if (data) setPreview({ blockId: data.blockId, mode: data.mode, minutes: 0, dx: 0 });
   };
@@ -94,20 +124,20 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
   const onKey = (item: DrawnItem, m: KeyMove) => {
     if (item.end === null) return;
     const span = { start: item.start, end: item.end };
-    if (m.kind === "resize") return commit(item.id, resized(span, m.minutes));
-    if (m.kind === "move") return commit(item.id, moved(span, m.minutes));
+    if (m.kind === "resize") return keyCommit(item.id, resized(span, m.minutes));
+    if (m.kind === "move") return keyCommit(item.id, moved(span, m.minutes));
     // A day earlier or later keeps the time of day (DST: the same offset from that day's local midnight).
     const at = days.findIndex((d) => isOnDay(item.start, d));
     const to = days[at + m.days];
     const from = days[at];
-    if (from && to) commit(item.id, moved(span, (to.from - from.from) / MINUTE_MS));
+    if (from && to) keyCommit(item.id, moved(span, (to.from - from.from) / MINUTE_MS));
   };
 
   const anchor = today ? minuteOf(now, today) : 7 * 60;
   return (
     <DndContext sensors={sensors} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={() => setPreview(null)} accessibility={{ announcements: SILENT, screenReaderInstructions: { draggable: "" } }}>
       <p id={helpId} className="sr-only">
-        Arrow up or down moves the block by 15 minutes; Shift with arrow up or down changes its end by 15 minutes{week ? "; arrow left or right moves it a day" : ""}.
+        Arrow up or down moves the block by 15 minutes; Shift with arrow up or down changes its end by 15 minutes{week ? "; arrow left or right moves it a day" : ""}; Enter edits it; Delete removes it.
       </p>
       <div role="status" aria-live="polite" data-testid="timeline-said" className="sr-only">
         {said}
@@ -135,7 +165,7 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
           ))}
         </div>
       )}
-      <div className="relative flex pt-2" data-testid="timeline-grid">
+      <div ref={grid} className="relative flex pt-2" data-testid="timeline-grid" onPointerDownCapture={() => (dragged.current = false)}>
         <div aria-hidden className="relative w-16 shrink-0" style={{ height: longest * SCALE }}>
           {gutter.map((m) => (
             <span key={m.at} className="absolute right-1.5 -translate-y-1/2 text-[11px] whitespace-nowrap text-stone-600 tabular-nums dark:text-stone-400" style={{ top: m.minute * SCALE }}>
@@ -159,6 +189,9 @@ export function TimelineGrid({ days, selected, items, zone, now, dayLabel, time,
             phoneHidden={week && day.date !== selected}
             when={when}
             onKey={onKey}
+            onOpen={open}
+            onDelete={onDelete}
+            onSlot={(minute) => onSlot(day.from + Math.round(minute) * MINUTE_MS)}
             helpId={helpId}
           />
         ))}

@@ -24,11 +24,14 @@ type Props = {
   preview: DragPreview | null;
   week: boolean;
   onKey: (item: DrawnItem, move: KeyMove) => void;
+  /** W82: a block clicked, tapped or Enter: its edit form; Delete: deleted (with Undo). */
+  onOpen: (blockId: string) => void;
+  onDelete: (blockId: string) => void;
   /** The id of the element that says how to move a block (one per view). */
   helpId: string;
 };
 
-export function TimelineItemView({ item, date, scale, when, preview, week, onKey, helpId }: Props) {
+export function TimelineItemView({ item, date, scale, when, preview, week, onKey, onOpen, onDelete, helpId }: Props) {
   const look = itemLook(item);
   const top = (item.top + (preview?.mode === "move" ? preview.minutes : 0)) * scale;
   const height = Math.max(18, (item.height + (preview?.mode === "resize" ? preview.minutes : 0)) * scale);
@@ -53,13 +56,25 @@ export function TimelineItemView({ item, date, scale, when, preview, week, onKey
         <span className="sr-only">, {when}</span>
       </li>
     );
-  return <EditableBlock item={item} date={date} style={style} look={look} when={when} week={week} onKey={onKey} helpId={helpId} dragging={preview !== null} body={body} />;
+  return <EditableBlock item={item} date={date} style={style} look={look} when={when} week={week} onKey={onKey} onOpen={onOpen} onDelete={onDelete} helpId={helpId} dragging={preview !== null} body={body} />;
 }
 
-function EditableBlock({ item, date, style, look, when, week, onKey, helpId, dragging, body }: { item: DrawnItem; date: string; style: CSSProperties; look: string; when: string; week: boolean; onKey: Props["onKey"]; helpId: string; dragging: boolean; body: ReactNode }) {
+type EditableProps = Pick<Props, "item" | "date" | "when" | "week" | "onKey" | "onOpen" | "onDelete" | "helpId"> & { style: CSSProperties; look: string; dragging: boolean; body: ReactNode };
+
+function EditableBlock({ item, date, style, look, when, week, onKey, onOpen, onDelete, helpId, dragging, body }: EditableProps) {
   const move = useDraggable({ id: `move:${item.id}:${date}`, data: { blockId: item.id, mode: "move", date } });
   const resize = useDraggable({ id: `resize:${item.id}:${date}`, data: { blockId: item.id, mode: "resize", date } });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const plain = !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
+    if (plain && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      return onOpen(item.id);
+    }
+    if (plain && (e.key === "Delete" || e.key === "Backspace")) {
+      e.preventDefault();
+      return onDelete(item.id);
+    }
     const m = keyMove(e, week);
     if (!m) return;
     e.preventDefault();
@@ -76,6 +91,7 @@ function EditableBlock({ item, date, style, look, when, week, onKey, helpId, dra
         aria-describedby={helpId}
         aria-label={`${item.title}, ${when}`}
         onKeyDown={onKeyDown}
+        onClick={() => onOpen(item.id)}
         // touch-action: none on the block only: a drag on it moves it; the rest of the day scrolls as usual.
         className={`h-full cursor-grab touch-none overflow-hidden rounded-md border-l-4 px-2 py-0.5 text-xs outline-none select-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 ${look} ${dragging ? "z-20 cursor-grabbing shadow-lg ring-2 ring-indigo-400" : ""}`}
       >

@@ -3,7 +3,7 @@ import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
 import { Bot, Cog, History, Undo2, User, WifiOff } from "lucide-react";
 import { localDate } from "../../../shared/dates.ts";
-import { readBlocks, readGoals, readTasks } from "../../../shared/doc-schema.ts";
+import { readGoals } from "../../../shared/doc-schema.ts";
 import { parseLedgerEvent } from "../../../shared/events.ts";
 import { ActivitySearchSchema } from "../../../shared/search.ts";
 import { useBrain } from "../../hooks/use-brain.ts";
@@ -14,8 +14,8 @@ import { useZone } from "../../hooks/use-zone.ts";
 import { WhyDetails } from "../../components/activity/why-details.tsx";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
 import { type ActivityRow, activityRows, isBookkeeping, undoableTurn } from "../../lib/activity.ts";
-import { goalsOfEvents, whyOf } from "../../lib/activity-goal.ts";
-import { eventsQuery, stateQuery } from "../../lib/queries.ts";
+import { whyOf } from "../../lib/activity-goal.ts";
+import { eventsQuery, goalEventsQuery, stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/activity")({
   validateSearch: ActivitySearchSchema,
@@ -37,7 +37,10 @@ const FILTERS = [
 function ActivityView() {
   const { actor, goal } = Route.useSearch();
   const navigate = useNavigate({ from: Route.fullPath });
-  const { data, isError } = useQuery(eventsQuery());
+  // W78, B21: by goal, the room's own list of that goal's events (all of them, up to a cap), not the newest page kept here.
+  const recent = useQuery({ ...eventsQuery(), enabled: goal === undefined });
+  const ofGoal = useQuery({ ...goalEventsQuery(goal ?? ""), enabled: goal !== undefined });
+  const { data, isError } = goal === undefined ? recent : ofGoal;
   const { data: state } = useSuspenseQuery(stateQuery());
   const brain = useBrain();
   const { nameOf } = useKnownDevices();
@@ -47,17 +50,9 @@ function ActivityView() {
   const today = localDate(zone.zone, useNow());
   const tasks = new Map(state.tasks.map((t) => [t.id, t.title]));
   const notes = new Map(state.notes.map((n) => [n.id, n.title]));
-  // W78: the goals, and which goal each task and block is for, live from the document.
+  // W78: the goals to choose from, live from the document.
   const goals = useDocMap(brain.doc, "goals", () => readGoals(brain.doc));
-  const blocks = useDocMap(brain.doc, "blocks", () => readBlocks(brain.doc));
-  const docTasks = useDocMap(brain.doc, "tasks", () => readTasks(brain.doc));
   const events = (data?.events ?? []).flatMap((raw) => parseLedgerEvent(raw) ?? []).filter((e) => !isBookkeeping(e));
-  const goalOf = goal
-    ? goalsOfEvents(events, {
-        taskGoal: (id) => docTasks.find((t) => t.id === id)?.goalId ?? goals.find((g) => g.taskIds.includes(id))?.id ?? null,
-        blockGoal: (id) => blocks.find((b) => b.id === id)?.goalId ?? null,
-      })
-    : null;
   // Events of types this build does not know are left out, not fatal (L10). Worded oldest first, shown newest first.
   const rows = activityRows(
     events,
@@ -71,7 +66,6 @@ function ActivityView() {
     },
   )
     .filter((r) => actor === "all" || r.event.actor.kind === actor)
-    .filter((r) => !goalOf || goalOf.get(r.event.id) === goal)
     .reverse();
   const days = groupByDay(rows, (iso) => localDate(zone.zone, new Date(iso)));
   const dayLabel = (date: string) => (date === today ? "Today" : date === localDate(zone.zone, new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000)) ? "Yesterday" : zone.day(date));

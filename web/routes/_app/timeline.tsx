@@ -7,12 +7,17 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
-import { ChevronLeft, ChevronRight } from "lucide-react";
+import { ChevronLeft, ChevronRight, Plus } from "lucide-react";
+import { useState } from "react";
 import { localDate } from "../../../shared/dates.ts";
-import { patchBlock, readBlock, readBlocks, readGoals, readTasks } from "../../../shared/doc-schema.ts";
+import { blocksOf, goalsOf, patchBlock, patchGoal, readGoal, readBlock, readBlocks, readGoals, readTasks, removeBlock, writeBlock } from "../../../shared/doc-schema.ts";
+import type { GoalStatus } from "../../../shared/goals.ts";
 import { TimelineSearchSchema } from "../../../shared/search.ts";
 import { isoInZone } from "../../../shared/zoned.ts";
+import { BlockDialog, type BlockDialogState } from "../../components/timeline/block-dialog.tsx";
 import { GoalsList } from "../../components/timeline/goals-list.tsx";
+import { type BlockDraft, blockFromDraft, draftAt, draftOf, draftSpan } from "../../lib/block-form.ts";
+import { withUndo } from "../../lib/undoable.ts";
 import { TimelineGrid } from "../../components/timeline/timeline-grid.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
 import { useDocMap } from "../../hooks/use-doc-map.ts";
@@ -56,6 +61,39 @@ function TimelineView() {
     patchBlock(brain.doc, blockId, { ...spanToIso(span, zone.zone), updatedAt: new Date().toISOString() });
     return `${block.title} moved to ${zone.day(localDate(zone.zone, new Date(span.start)))}, ${zone.time(iso(span.start))} – ${zone.time(iso(span.end))}`;
   };
+  // W82: blocks placed, edited and deleted by hand — through the document, like tasks (source "user", this device's).
+  const [dialog, setDialog] = useState<BlockDialogState | null>(null);
+  const newBlock = (at?: number) => setDialog({ mode: "new", draft: at === undefined ? (date === today ? draftAt(now.getTime(), zone.zone) : { title: "", date, start: "09:00", end: "10:00" }) : draftAt(at, zone.zone) });
+  const openBlock = (blockId: string) => {
+    const block = readBlock(brain.doc, blockId);
+    if (block) setDialog({ mode: "edit", blockId, draft: draftOf(block, zone.zone) });
+  };
+  const saveBlock = (draft: BlockDraft): string | null => {
+    if (dialog?.mode === "edit") {
+      const span = draftSpan(draft, zone.zone);
+      if ("error" in span) return span.error;
+      if (!draft.title.trim()) return "Give the block a title.";
+      if (!readBlock(brain.doc, dialog.blockId)) return "This block was deleted on another device.";
+      patchBlock(brain.doc, dialog.blockId, { title: draft.title.trim(), ...span, updatedAt: new Date().toISOString() });
+      return null;
+    }
+    const block = blockFromDraft(draft, zone.zone, { id: crypto.randomUUID(), deviceId: brain.deviceId, now: new Date() });
+    if ("error" in block) return block.error;
+    writeBlock(brain.doc, block);
+    return null;
+  };
+  const deleteBlock = (blockId: string) => {
+    const block = readBlock(brain.doc, blockId);
+    if (block) withUndo(brain.doc, brain.deviceId, `Deleted “${block.title}”`, (origin) => removeBlock(brain.doc, blockId, origin), blocksOf(brain.doc));
+  };
+  // W83: goals renamed, done, reopened or dropped by hand (a drop hides it: Undo brings it back).
+  const renameGoal = (goalId: string, title: string) => patchGoal(brain.doc, goalId, { title, updatedAt: new Date().toISOString() });
+  const goalStatus = (goalId: string, status: GoalStatus) => {
+    const goal = readGoal(brain.doc, goalId);
+    if (!goal) return;
+    const words = status === "dropped" ? `Dropped “${goal.title}”` : status === "done" ? `“${goal.title}” done` : `Reopened “${goal.title}”`;
+    withUndo(brain.doc, brain.deviceId, words, (origin) => patchGoal(brain.doc, goalId, { status, updatedAt: new Date().toISOString() }, origin), goalsOf(brain.doc));
+  };
   const go = (next: string | undefined, nextView = view) => void navigate({ search: { view: nextView, date: next } });
   const step = view === "day" ? 1 : 7;
   const title = view === "day" ? zone.day(date) : `${zone.day(days[0]!.date)} – ${zone.day(days.at(-1)!.date)}`;
@@ -80,6 +118,9 @@ function TimelineView() {
           ))}
         </nav>
         <div className="flex items-center gap-1 md:ml-auto">
+          <button onClick={() => newBlock()} className={`${BUTTON} gap-1 font-medium text-indigo-700 dark:text-indigo-300`}>
+            <Plus className="size-4" aria-hidden /> New block
+          </button>
           <button onClick={() => go(addDays(date, -step))} aria-label={view === "day" ? "Previous day" : "Previous week"} className={BUTTON}>
             <ChevronLeft className="size-4" aria-hidden />
           </button>
@@ -109,12 +150,13 @@ function TimelineView() {
       )}
       <div className="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <section aria-label={title} data-testid="timeline" className="min-w-0 rounded-xl border border-stone-200 bg-white pr-1 dark:border-stone-800 dark:bg-stone-900">
-          <TimelineGrid days={days} selected={date} items={items} zone={zone.zone} now={now.getTime()} dayLabel={dayLabel} time={(ms) => zone.time(iso(ms))} onChange={onChange} />
+          <TimelineGrid days={days} selected={date} items={items} zone={zone.zone} now={now.getTime()} dayLabel={dayLabel} time={(ms) => zone.time(iso(ms))} onChange={onChange} onOpen={openBlock} onDelete={deleteBlock} onSlot={newBlock} />
         </section>
         <aside className="space-y-4 lg:sticky lg:top-4 lg:self-start">
-          <GoalsList goals={goals} tasks={tasks} blocks={blocks} week={{ from: thisWeek[0]!.from, to: thisWeek.at(-1)!.to }} day={zone.day} />
+          <GoalsList goals={goals} tasks={tasks} blocks={blocks} week={{ from: thisWeek[0]!.from, to: thisWeek.at(-1)!.to }} day={zone.day} onRename={renameGoal} onStatus={goalStatus} />
         </aside>
       </div>
+      <BlockDialog state={dialog} onClose={(closing) => setDialog((d) => (d === closing ? null : d))} onSave={saveBlock} onDelete={deleteBlock} zoneNote={zone.traveller ? zone.zone : null} />
     </div>
   );
 }
