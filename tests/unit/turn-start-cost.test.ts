@@ -5,7 +5,7 @@
  * with a short history as in one with 20k events and 5k tasks.
  */
 import { describe, expect, it, vi } from "vitest";
-import { TaskSchema } from "../../shared/domain.ts";
+import { TaskReadSchema } from "../../shared/domain.ts";
 import { asSchema } from "ai";
 import { BUILT_IN_TOOLS } from "../../party/chat/tools.ts";
 import * as Y from "yjs";
@@ -59,7 +59,7 @@ async function turnWork(size: SeedSize) {
   room.flush();
   counted.rows = 0;
   counted.queries.clear();
-  const validated = vi.spyOn(TaskSchema, "safeParse");
+  const validated = vi.spyOn(TaskReadSchema, "safeParse");
   device.sendFrame({ type: "message.send", command: { text: "how are you today", channel: "chat" } });
   room.flush();
   await room.room.chat.idle();
