@@ -125,6 +125,9 @@ describe("Web app — every view, accessible, at desktop and phone width, light 
       note(axe);
       const small = width === "phone" ? await smallTargets(page) : [];
       note(small.map((t) => `target "${t.name}" (${t.role}) is ${t.width}×${t.height} px, under 44×44 — at ${t.where}`));
+      // W51: nothing is wider than the screen (a phone would scroll the whole view sideways).
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) note([`the page is ${overflow} px wider than the screen`]);
       const title = await page.title();
       const expected = view === "login" ? `Sign in · ${APP_NAME}` : new RegExp(`^${view} · ${APP_NAME}$`, "i");
       if (typeof expected === "string" ? title !== expected : !expected.test(title)) note([`the tab's title is "${title}", not "${String(expected)}" (W54)`]);

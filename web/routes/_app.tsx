@@ -100,13 +100,14 @@ function Shell() {
       >
         <ul className="flex md:flex-col md:gap-1">
           {VIEWS.map(({ to, label, icon: Icon, key }) => (
-            <li key={to} className="flex-1 md:flex-none">
+            // Eight views share a phone's width (≥ 360 px): each item may shrink to its share, its label at 10 px.
+            <li key={to} className="min-w-0 flex-1 md:flex-none">
               <Link
                 to={to}
                 title={`${label} (Alt+${key})`}
                 aria-keyshortcuts={`Alt+${key}`}
                 activeOptions={{ includeSearch: false }}
-                className={`${TARGET} flex flex-col items-center justify-center gap-0.5 rounded-lg px-1 py-1.5 text-[11px] leading-tight text-stone-600 hover:bg-stone-100 md:flex-row md:justify-start md:gap-2 md:px-3 md:py-2 md:text-sm dark:text-stone-300 dark:hover:bg-stone-800`}
+                className={`${TARGET} flex flex-col items-center justify-center gap-0.5 rounded-lg px-0.5 py-1.5 text-[10px] leading-tight text-stone-600 hover:bg-stone-100 md:flex-row md:justify-start md:gap-2 md:px-3 md:py-2 md:text-sm dark:text-stone-300 dark:hover:bg-stone-800`}
                 activeProps={{ className: "bg-indigo-50 font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300" }}
               >
                 <Icon className="size-5 md:size-4" aria-hidden />
