@@ -52,6 +52,7 @@ export function openDevice(url: string, hello?: { deviceId: string; lastEventSeq
     send: (frame) => ws.send(`${WS_PREFIX}${JSON.stringify(frame)}`),
     close: () => ws.close(),
   };
+  const sync = yjsSync(ws, doc, () => (device.at.synced ??= performance.now()));
   ws.addEventListener("open", () => {
     device.at.open = performance.now();
     const encoder = encoding.createEncoder();
@@ -72,14 +73,18 @@ export function openDevice(url: string, hello?: { deviceId: string; lastEventSeq
       device.onFrame?.(frame, now);
       return;
     }
-    const decoder = decoding.createDecoder(new Uint8Array(e.data as ArrayBuffer));
-    if (decoding.readVarUint(decoder) !== 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    const step = syncProtocol.readSyncMessage(decoder, encoder, doc, REMOTE);
-    if (step === 1) device.at.synced ??= performance.now();
-    if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
+    sync(e.data as ArrayBuffer);
   });
+  return device;
+}
+
+/** Waits until `ready()` holds, polling; throws with `what` after `ms`. */
+/**
+ * y-protocols sync over a raw socket: `doc`'s own updates are sent as they happen; the
+ * returned handler applies a binary message (answering a sync step) and calls `onSynced`
+ * at the room's step 1.
+ */
+export function yjsSync(ws: WebSocket, doc: Y.Doc, onSynced: () => void): (data: ArrayBuffer) => void {
   doc.on("update", (update: Uint8Array, origin: unknown) => {
     if (origin === REMOTE || ws.readyState !== WebSocket.OPEN) return;
     const encoder = encoding.createEncoder();
@@ -87,10 +92,17 @@ export function openDevice(url: string, hello?: { deviceId: string; lastEventSeq
     syncProtocol.writeUpdate(encoder, update);
     ws.send(encoding.toUint8Array(encoder));
   });
-  return device;
+  return (data) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data));
+    if (decoding.readVarUint(decoder) !== 0) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    const step = syncProtocol.readSyncMessage(decoder, encoder, doc, REMOTE);
+    if (step === 1) onSynced();
+    if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
+  };
 }
 
-/** Waits until `ready()` holds, polling; throws with `what` after `ms`. */
 export async function until(ready: () => boolean, what: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!ready()) {

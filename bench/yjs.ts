@@ -13,16 +13,14 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setupWSConnection } from "@y/websocket-server/utils";
-import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { WebSocketServer } from "ws";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { DocStore } from "../party/core/doc-store.ts";
 import { nodeSql } from "../tests/support/node-sql.ts";
+import { yjsSync } from "./clients.ts";
 import { percentile, round, time } from "./stats.ts";
-
-const REMOTE = Symbol("remote");
 
 /** A Yjs device over a raw WebSocket, speaking y-protocols sync. */
 async function device(url: string): Promise<{ doc: Y.Doc; close(): void }> {
@@ -30,22 +28,9 @@ async function device(url: string): Promise<{ doc: Y.Doc; close(): void }> {
   const ws = new WebSocket(url);
   ws.binaryType = "arraybuffer";
   let synced = false;
+  const sync = yjsSync(ws, doc, () => (synced = true));
   ws.addEventListener("message", (e) => {
-    if (typeof e.data === "string") return;
-    const decoder = decoding.createDecoder(new Uint8Array(e.data as ArrayBuffer));
-    if (decoding.readVarUint(decoder) !== 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    const step = syncProtocol.readSyncMessage(decoder, encoder, doc, REMOTE);
-    if (step === 1) synced = true;
-    if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
-  });
-  doc.on("update", (update: Uint8Array, origin: unknown) => {
-    if (origin === REMOTE || ws.readyState !== WebSocket.OPEN) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    syncProtocol.writeUpdate(encoder, update);
-    ws.send(encoding.toUint8Array(encoder));
+    if (typeof e.data !== "string") sync(e.data as ArrayBuffer);
   });
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener("open", () => resolve());
