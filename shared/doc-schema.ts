@@ -24,12 +24,17 @@ export const isActorOrigin = (origin: unknown): origin is ActorOrigin =>
 export const tasksOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(TASKS);
 export const notesOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(NOTES);
 
+/** One entry of a root map read through its schema; `null` when missing or not matching (D40: unknown fields dropped). */
+function readEntry<T>(map: Y.Map<Y.Map<unknown>>, id: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | null {
+  const entry = map.get(id);
+  if (!(entry instanceof Y.Map)) return null;
+  const parsed = schema.safeParse(entry.toJSON());
+  return parsed.success ? parsed.data : null;
+}
+
 /** Reads one task; `null` when the entry is missing or does not match the schema. D40: fields it does not know are dropped. */
 export function readTask(doc: Y.Doc, id: string): Task | null {
-  const entry = tasksOf(doc).get(id);
-  if (!(entry instanceof Y.Map)) return null;
-  const parsed = TaskReadSchema.safeParse(entry.toJSON());
-  return parsed.success ? parsed.data : null;
+  return readEntry(tasksOf(doc), id, TaskReadSchema);
 }
 
 /** All valid tasks in manual order, then by creation. Invalid entries are skipped, never thrown. */
@@ -44,11 +49,9 @@ export function readTasks(doc: Y.Doc): Task[] {
 
 export function readNotes(doc: Y.Doc): Note[] {
   const notes: Note[] = [];
-  for (const [id, entry] of notesOf(doc).entries()) {
-    if (!(entry instanceof Y.Map)) continue;
-    const body = entry.get("body");
-    const parsed = NoteReadSchema.safeParse({ ...entry.toJSON(), id, body: body instanceof Y.Text ? body.toString() : "" });
-    if (parsed.success) notes.push(parsed.data);
+  for (const id of notesOf(doc).keys()) {
+    const note = readNote(doc, id);
+    if (note) notes.push(note);
   }
   return notes.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
@@ -64,23 +67,12 @@ export function nextOrder(doc: Y.Doc): number {
 }
 
 export function writeTask(doc: Y.Doc, task: Task, origin?: ActorOrigin): void {
-  doc.transact(() => {
-    const entry = new Y.Map<unknown>();
-    for (const [key, value] of Object.entries(task)) entry.set(key, value);
-    tasksOf(doc).set(task.id, entry);
-  }, origin);
+  doc.transact(() => writeEntry(tasksOf(doc), task.id, task), origin);
 }
 
 /** Sets the given fields of an existing task; `tags` is a plain array, replaced whole (D2). */
 export function patchTask(doc: Y.Doc, id: string, fields: Partial<Task>, origin?: ActorOrigin): void {
-  const entry = tasksOf(doc).get(id);
-  if (!(entry instanceof Y.Map)) throw new Error(`patchTask: task ${id} is missing; check readTask first`);
-  doc.transact(() => {
-    for (const [key, value] of Object.entries(fields)) {
-      if (value === undefined) continue;
-      entry.set(key, value);
-    }
-  }, origin);
+  patchEntry(doc, tasksOf(doc), id, fields, origin, "task");
 }
 
 export function removeTask(doc: Y.Doc, id: string, origin: ActorOrigin): void {
@@ -90,8 +82,13 @@ export function removeTask(doc: Y.Doc, id: string, origin: ActorOrigin): void {
 /** Fields of a note as written by the command path; `body` is the full new text. */
 export type NoteFields = { title?: string; body?: string; pinned?: boolean; updatedAt?: string };
 
+/** Reads one note (its body is the text of its `Y.Text`); `null` when missing or not matching the schema. */
 export function readNote(doc: Y.Doc, id: string): Note | null {
-  return readNotes(doc).find((n) => n.id === id) ?? null;
+  const entry = notesOf(doc).get(id);
+  if (!(entry instanceof Y.Map)) return null;
+  const body = entry.get("body");
+  const parsed = NoteReadSchema.safeParse({ ...entry.toJSON(), id, body: body instanceof Y.Text ? body.toString() : "" });
+  return parsed.success ? parsed.data : null;
 }
 
 export function writeNote(doc: Y.Doc, note: Note, origin?: ActorOrigin): void {
@@ -141,7 +138,7 @@ export function replaceText(text: Y.Text, next: string): void {
   if (edit.insert) text.insert(edit.index, edit.insert);
 }
 
-// ---- Goals and blocks (B1–B3, D40–D42): same shape of functions as tasks' ----
+// ---- Goals and blocks (B1–B3, D40–D42): the same functions as tasks', on their own maps ----
 
 export const GOALS = "goals";
 export const BLOCKS = "blocks";
@@ -150,10 +147,7 @@ export const blocksOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(BLOCKS);
 
 /** Reads one goal; `null` when missing or not matching the schema (unknown fields dropped, D40). */
 export function readGoal(doc: Y.Doc, id: string): Goal | null {
-  const entry = goalsOf(doc).get(id);
-  if (!(entry instanceof Y.Map)) return null;
-  const parsed = GoalReadSchema.safeParse(entry.toJSON());
-  return parsed.success ? parsed.data : null;
+  return readEntry(goalsOf(doc), id, GoalReadSchema);
 }
 
 /** All valid goals by creation. Invalid entries are skipped, never thrown. */
@@ -168,10 +162,7 @@ export function readGoals(doc: Y.Doc): Goal[] {
 
 /** Reads one block; `null` when missing or not matching the schema (unknown fields dropped, D40). */
 export function readBlock(doc: Y.Doc, id: string): Block | null {
-  const entry = blocksOf(doc).get(id);
-  if (!(entry instanceof Y.Map)) return null;
-  const parsed = BlockReadSchema.safeParse(entry.toJSON());
-  return parsed.success ? parsed.data : null;
+  return readEntry(blocksOf(doc), id, BlockReadSchema);
 }
 
 /** All valid blocks by start instant. Invalid entries are skipped, never thrown. */

@@ -6,8 +6,8 @@
  * ids per turn, so a turn starts as fast with a long list as with a short one.
  */
 import * as Y from "yjs";
-import { notesOf, readTask, TASKS, tasksOf } from "../../shared/doc-schema.ts";
-import { type Note, NoteSchema, type Task } from "../../shared/domain.ts";
+import { readNote, readTask, TASKS, tasksOf } from "../../shared/doc-schema.ts";
+import type { Note, Task } from "../../shared/domain.ts";
 
 /** Open tasks listed in a turn's context (C9). */
 export const CONTEXT_OPEN_TASKS = 50;
@@ -58,14 +58,6 @@ function candidatesOf(doc: Y.Doc): { candidates: Candidate[]; scanned: number } 
   candidates.sort((a, b) => a.order - b.order || a.createdAt.localeCompare(b.createdAt));
   cached.candidates = candidates;
   return { candidates, scanned };
-}
-
-function readNote(doc: Y.Doc, id: string): Note | null {
-  const entry = notesOf(doc).get(id);
-  if (!(entry instanceof Y.Map)) return null;
-  const body = entry.get("body");
-  const parsed = NoteSchema.safeParse({ ...entry.toJSON(), id, body: body instanceof Y.Text ? body.toString() : "" });
-  return parsed.success ? parsed.data : null;
 }
 
 /**
