@@ -95,9 +95,9 @@ describe("Web app — the architect's plan on the timeline", () => {
     await laptop.getByTestId("timeline-grid").waitFor();
     await screenshot(laptop, "timeline-architect-week");
     await view(laptop, "Activity");
-    const goalId = await laptop.getByLabel("Goal").locator("option").nth(1).getAttribute("value");
+    const goalId = await laptop.getByRole("combobox", { name: "Goal" }).locator("option").nth(1).getAttribute("value");
     expect(goalId).toBeTruthy();
-    await laptop.getByLabel("Goal").selectOption(goalId!);
+    await laptop.getByRole("combobox", { name: "Goal" }).selectOption(goalId!);
     await laptop.waitForURL(/goal=/);
     const rows = laptop.getByTestId("activity-row").filter({ hasText: /placed/ });
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(kept.length);

@@ -89,6 +89,7 @@ function ActivityView() {
         <label className="mt-3 flex flex-wrap items-center gap-2 text-sm">
           <span className="text-stone-600 dark:text-stone-400">Goal</span>
           <select
+            aria-label="Goal"
             value={goal ?? ""}
             onChange={(e) => void navigate({ search: { actor, goal: e.target.value || undefined } })}
             className="min-h-11 rounded-lg border border-stone-300 bg-white px-3 dark:border-stone-600 dark:bg-stone-900"
