@@ -25,6 +25,7 @@ import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 import { ProposalEntryReadSchema, ProposalEntrySchema } from "./proposal-entry.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { CalendarSourceInfoSchema } from "./calendar.ts";
+import { ConversationReadSchema, ConversationSchema } from "./conversations.ts";
 
 /** A proposal of the assistant waiting for the user's confirmation (C8). */
 export const PendingProposalSchema = z.strictObject({
@@ -94,6 +95,8 @@ export const BrainStateSchema = z.strictObject({
   pushSubscriptions: z.array(PushSubscriptionInfoSchema).optional(),
   /** Calendar sources, oldest first, without credentials (K3). Optional: older servers omit it. */
   calendarSources: z.array(CalendarSourceInfoSchema).optional(),
+  /** T1: conversations, most recently updated first, archived ones too. Optional: older servers omit it. */
+  conversations: z.array(ConversationSchema).optional(),
 });
 export type BrainState = z.infer<typeof BrainStateSchema>;
 /**
@@ -105,6 +108,7 @@ export const BrainStateReadSchema = BrainStateSchema.extend({
   tasks: z.array(TaskReadSchema),
   recentMessages: z.array(MessageReadSchema),
   proposals: z.array(PendingProposalReadSchema),
+  conversations: z.array(ConversationReadSchema).optional(),
 }).strip();
 
 /** `GET /api/v1/events` (H8, L7). */

@@ -17,7 +17,12 @@ export const MessageSendSchema = z.strictObject({
   clientActionId: ClientActionIdSchema.optional(),
   /** Ids of tasks or notes the user points at; given to the assistant as data. */
   contextIds: z.array(z.string().min(1).max(LIMITS.id)).max(20).optional(),
+  /** T10: the conversation (default `main`); unknown → `not_found`. */
   conversationId: z.string().min(1).max(LIMITS.id).optional(),
+  /** T11: the message it follows (the end of the branch on screen); default: the conversation's newest message. */
+  parentId: z.string().min(1).max(LIMITS.id).optional(),
+  /** T13: the user message this edits: the new message becomes its sibling (its parent is the edited one's). Not with `parentId`. */
+  editOf: z.string().min(1).max(LIMITS.id).optional(),
 });
 export type MessageSend = z.infer<typeof MessageSendSchema>;
 

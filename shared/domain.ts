@@ -104,8 +104,27 @@ export const MemorySchema = z.strictObject({
   value: trimmed(LIMITS.memoryValue),
   pinnedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /** Y2: where it came from. Optional: memories pinned before provenance have none (shown as "from you"). */
+  source: z.lazy(() => MemorySourceSchema).optional(),
+  /** Y5: ISO date-time after which it is no longer used, and the room unpins it. */
+  expiresAt: z.iso.datetime().optional(),
+  /** Y4: ISO date-time a turn last gave it to the model (hour resolution: `memory.used`). */
+  lastUsedAt: z.iso.datetime().optional(),
 });
 export type Memory = z.infer<typeof MemorySchema>;
+
+/**
+ * Y2: a memory's provenance. `message`: the assistant noticed it in the user's message and the user accepted it
+ * (the message, its conversation and turn, and the proposal). `turn`: the assistant pinned it in a turn the user
+ * asked to remember something. `user`: the user pinned it by hand. `import`: it came in with an archive (U10).
+ */
+export const MemorySourceSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("message"), messageId: z.string(), conversationId: z.string().optional(), turnId: z.string().optional(), proposalId: z.string().optional() }),
+  z.strictObject({ kind: z.literal("turn"), turnId: z.string(), messageId: z.string().optional(), conversationId: z.string().optional() }),
+  z.strictObject({ kind: z.literal("user"), deviceId: z.string().optional() }),
+  z.strictObject({ kind: z.literal("import") }),
+]);
+export type MemorySource = z.infer<typeof MemorySourceSchema>;
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24h)");
 
@@ -265,6 +284,15 @@ export const MessageSchema = z.strictObject({
   turnId: z.string().optional(),
   status: z.enum(["complete", "interrupted", "failed"]),
   createdAt: z.iso.datetime(),
+  /** T10: its conversation; absent means the default conversation `main` (shared/conversations.ts). */
+  conversationId: z.string().optional(),
+  /**
+   * T11: the message it follows on its branch; `null` for the first message of its conversation. Absent on
+   * messages stored before branches: they follow the previous message of their conversation.
+   */
+  parentId: z.string().nullable().optional(),
+  /** T13: a user message sent as an edit of an earlier one (a sibling of it: same parent). */
+  editOf: z.string().optional(),
   /**
    * The action cards of an assistant's reply, in the order they happened, each
    * with its current status (C16, C17). Optional: user messages, replies that

@@ -30,6 +30,7 @@ import {
 import { CalendarSourceInfoSchema, CalendarSourceStatusSchema } from "./calendar.ts";
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
+import { ConversationSchema } from "./conversations.ts";
 import { BlockBaseSchema, BlockSchema, GoalSchema, ProposalEntrySchema, WhySchema } from "./goals.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
@@ -104,7 +105,19 @@ export const EVENT_PAYLOADS = {
   /** Replaces the memory in the same `type:key` slot (H5). */
   "memory.pinned": z.object({ memory: MemorySchema }),
   /** `slot` is the `type:key` the projections key memories by. */
-  "memory.unpinned": z.object({ memoryId: z.string(), slot: z.string() }),
+  "memory.unpinned": z.object({ memoryId: z.string(), slot: z.string(), reason: z.enum(["user", "expired"]).optional() }),
+  /** Y4: a turn gave these memories to the model; appended at most once an hour per memory (`lastUsedAt`). */
+  "memory.used": z.object({ memoryIds: z.array(z.string()), at: z.iso.datetime(), turnId: z.string().optional() }),
+  /** T1: a conversation was created (`main` is created by its first message, without this event). */
+  "conversation.created": z.object({ conversation: ConversationSchema }),
+  /** T3: renamed or (un)archived; only what changed is present. */
+  "conversation.updated": z.object({ conversationId: z.string(), title: z.string().optional(), archived: z.boolean().optional(), updatedAt: z.iso.datetime() }),
+  /** T6: deleted with its messages (their text is removed from the ledger, the archive and the search index). */
+  "conversation.deleted": z.object({ conversationId: z.string(), messages: z.number().int().min(0) }),
+  /** T12: a new turn answers `messageId` again; its reply will be a sibling of the earlier replies. */
+  "turn.regenerated": z.object({ turnId: z.string(), messageId: z.string(), conversationId: z.string().optional() }),
+  /** U10: this room's ledger and document were imported from an archive exported on `exportedAt`. */
+  "account.imported": z.object({ exportedAt: z.string(), events: z.number().int().min(0), from: z.string().optional() }),
   /** Merged level by level into the current preferences (H6). */
   "preferences.updated": z.object({ patch: PreferencesPatchSchema }),
   /** A chat message, the user's or the assistant's; the user's carries the context they pointed at (C1). */
@@ -242,6 +255,12 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("turn.undone"),
   body("memory.pinned"),
   body("memory.unpinned"),
+  body("memory.used"),
+  body("conversation.created"),
+  body("conversation.updated"),
+  body("conversation.deleted"),
+  body("turn.regenerated"),
+  body("account.imported"),
   body("preferences.updated"),
   body("message.added"),
   body("turn.failed"),

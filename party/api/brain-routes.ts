@@ -2,6 +2,7 @@
  * The brain's own data over HTTP (docs/PROTOCOL.md H4–H13): state, events,
  * socket tickets, and the writes the socket takes as frames too (P6).
  */
+import { listConversations } from "../../shared/conversations.ts";
 import { z } from "zod";
 import { cardsAt } from "../../shared/action-card.ts";
 import type { BrainState, EventsPage, Ticket } from "../../shared/api.ts";
@@ -86,5 +87,7 @@ function stateOf(deps: ApiDeps): BrainState {
     pushSubscriptions: Object.values(state.pushSubscriptions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     // K1: ids are uuid v7, so id order is the order they were added.
     calendarSources: Object.values(state.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
+    // T1: most recently updated first, archived ones too (the client shows them under "Archived").
+    conversations: listConversations(state.conversations),
   };
 }

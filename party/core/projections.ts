@@ -24,6 +24,7 @@ import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 import type { CalendarSourceInfo } from "../../shared/calendar.ts";
 import type { PushSubscriptionInfo } from "../../shared/push.ts";
+import { type Conversation, conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../shared/conversations.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
@@ -49,6 +50,8 @@ export type Projection = {
   pushSubscriptions: Record<string, PushSubscriptionInfo>;
   /** Calendar sources by id, without credentials (K3); optional: snapshots from before calendars lack it. */
   calendarSources?: Record<string, CalendarSourceInfo>;
+  /** T1: conversations by id; optional: snapshots from before threads lack it (`main` appears with its next message). */
+  conversations?: Record<string, Conversation>;
   lastEventSeq: number;
 };
 
@@ -115,8 +118,36 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     }
     case "preferences.updated":
       return { ...next, preferences: applyPreferencesPatch(state.preferences, event.payload.patch) };
-    case "message.added":
-      return { ...next, recentMessages: [...state.recentMessages, event.payload.message].slice(-RECENT_MESSAGES) };
+    case "message.added": {
+      const { message } = event.payload;
+      return {
+        ...next,
+        recentMessages: [...state.recentMessages, message].slice(-RECENT_MESSAGES),
+        conversations: withMessage(state.conversations ?? {}, message),
+      };
+    }
+    case "conversation.created": {
+      const { conversation } = event.payload;
+      return { ...next, conversations: { ...state.conversations, [conversation.id]: conversation } };
+    }
+    case "conversation.updated": {
+      const { conversationId, title, archived, updatedAt } = event.payload;
+      const known = state.conversations?.[conversationId] ?? (conversationId === DEFAULT_CONVERSATION_ID ? defaultConversation(updatedAt) : undefined);
+      if (!known) return next;
+      const updated = { ...known, title: title ?? known.title, archived: archived ?? known.archived, updatedAt };
+      return { ...next, conversations: { ...state.conversations, [conversationId]: updated } };
+    }
+    case "conversation.deleted": {
+      const { conversationId } = event.payload;
+      const { [conversationId]: _gone, ...conversations } = state.conversations ?? {};
+      return { ...next, conversations, recentMessages: state.recentMessages.filter((m) => conversationOf(m) !== conversationId) };
+    }
+    case "memory.used": {
+      const { memoryIds, at } = event.payload;
+      const used = new Set(memoryIds);
+      const memories = Object.fromEntries(Object.entries(state.memories).map(([slot, m]) => [slot, used.has(m.id) ? { ...m, lastUsedAt: at } : m]));
+      return { ...next, memories };
+    }
     case "usage.charged": {
       const usage = onDay(state.usage, event.payload.day);
       return { ...next, usage: { ...usage, tokens: usage.tokens + event.payload.tokens } };
@@ -221,6 +252,9 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "block.deleted":
     case "turn.failed":
     case "proposal.created":
+    // T12: the regenerated turn's reply is its own `message.added`; U10: an import's events are replayed as they are.
+    case "turn.regenerated":
+    case "account.imported":
     // MCP servers live in their own tables (party/mcp/store.ts); the events are their audit trail (M14).
     case "mcp.server.added":
     case "mcp.server.removed":
@@ -301,3 +335,15 @@ export const replay = (events: Iterable<LedgerEvent>, from: Projection = INITIAL
 
 export const memoriesOf = (state: Projection): Memory[] =>
   Object.values(state.memories).sort((a, b) => a.pinnedAt.localeCompare(b.pinnedAt));
+
+/** T1: the default conversation as its first message (or first rename) creates it. */
+const defaultConversation = (at: string): Conversation => ({ id: DEFAULT_CONVERSATION_ID, title: DEFAULT_CONVERSATION_TITLE, createdAt: at, updatedAt: at, archived: false });
+
+/** T1, T4: a message moves its conversation's `updatedAt`; the user's message brings an archived one back. */
+function withMessage(conversations: Record<string, Conversation>, message: Message): Record<string, Conversation> {
+  const id = conversationOf(message);
+  const known = conversations[id] ?? (id === DEFAULT_CONVERSATION_ID ? defaultConversation(message.createdAt) : undefined);
+  if (!known) return conversations;
+  const archived = message.role === "user" ? false : known.archived;
+  return { ...conversations, [id]: { ...known, updatedAt: message.createdAt > known.updatedAt ? message.createdAt : known.updatedAt, archived } };
+}

@@ -80,6 +80,20 @@ class Model {
       // No step here undoes a turn (tests/unit/undo.test.ts covers turn.undone and its replay).
       undoneTurns: [],
       pushSubscriptions: {},
+      // T1: every message here is in the default conversation, which its first message creates.
+      ...(this.messages.length > 0
+        ? {
+            conversations: {
+              main: {
+                id: "main",
+                title: "Chat",
+                createdAt: this.messages[0]!.createdAt,
+                updatedAt: this.messages.reduce((at, m) => (m.createdAt > at ? m.createdAt : at), this.messages[0]!.createdAt),
+                archived: false,
+              },
+            },
+          }
+        : {}),
       lastEventSeq: this.events,
     };
   }

@@ -202,6 +202,22 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return `removed the tool server ${quote(e.payload.name)}`;
     case "mcp.server.updated":
       return e.payload.trusted ? "changed which tools run without asking" : "updated a tool server";
+    case "memory.used":
+      return `used ${e.payload.memoryIds.length} memor${e.payload.memoryIds.length === 1 ? "y" : "ies"} in a reply`;
+    case "conversation.created":
+      return `started the conversation ${quote(e.payload.conversation.title)}`;
+    case "conversation.updated":
+      return e.payload.title !== undefined
+        ? `renamed a conversation to ${quote(e.payload.title)}`
+        : e.payload.archived
+          ? "archived a conversation"
+          : "brought back an archived conversation";
+    case "conversation.deleted":
+      return `deleted a conversation (${e.payload.messages} message${e.payload.messages === 1 ? "" : "s"})`;
+    case "turn.regenerated":
+      return "asked for another answer";
+    case "account.imported":
+      return `imported your data (${e.payload.events} events)`;
     default: {
       const unhandled: never = e;
       void unhandled;

@@ -8,6 +8,7 @@
  *
  * Plain code, tested in Node against a real room core (tests/unit/web-state-events.test.ts).
  */
+import { listConversations } from "../../shared/conversations.ts";
 import { cardsAt } from "../../shared/action-card.ts";
 import type { BrainState, EventsPage, PendingProposal } from "../../shared/api.ts";
 import { dayOf } from "../../shared/dates.ts";
@@ -29,6 +30,7 @@ function projectionOf(state: BrainState): Projection {
     undoneTurns: state.undoneTurns,
     pushSubscriptions: byId(state.pushSubscriptions ?? []),
     calendarSources: byId(state.calendarSources ?? []),
+    conversations: byId(state.conversations ?? []),
     lastEventSeq: state.lastEventSeq,
   };
 }
@@ -140,6 +142,8 @@ export function applyEvent(state: BrainState, event: LedgerEvent, now: number): 
     pushSubscriptions: Object.values(next.pushSubscriptions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     // K9: a source's status and last sync show in Settings as they change.
     calendarSources: Object.values(next.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
+    // T1: a conversation created, renamed or archived on any device shows in the thread list at once.
+    conversations: listConversations(next.conversations),
   };
 }
 
