@@ -12,7 +12,7 @@ import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import { v7 as uuidv7 } from "uuid";
 import { describeUserAgent } from "../shared/platform.ts";
-import type { ServerFrame } from "../shared/protocol.ts";
+import { CLOSE_CODES, type ServerFrame } from "../shared/protocol.ts";
 import { authConfig } from "./auth.ts";
 import { parseConfig } from "./config.ts";
 import type { SocketPresence } from "./core/presence.ts";
@@ -113,12 +113,34 @@ export class Brain extends YServer {
       launchArchitect: async (params) => {
         await this.env.ARCHITECT.create({ id: params.runId, params });
       },
+      // U14: after the confirming call has answered (waitUntil), the room is erased and restarted empty.
+      deleteStorage: () => this.ctx.waitUntil(this.#erase()),
       mcp: {
         fetch: (input, init) => fetch(input, init),
         stateKey: () => this.#mcpStateKey(),
         waitUntil: (work) => this.ctx.waitUntil(work),
       },
     };
+  }
+
+  /**
+   * U14, U15: every socket closed with `accountDeleted` (the web client signs
+   * out and clears its local data), the alarm and every row deleted, then the
+   * object restarts: nothing of the user is left in memory either. The next
+   * request finds an empty room, as a first sign-in does.
+   */
+  async #erase(): Promise<void> {
+    for (const connection of this.#connections()) {
+      try {
+        connection.close(CLOSE_CODES.accountDeleted, "account deleted");
+      } catch {
+        // Already closing: nothing more to tell it.
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    log("info", { event: "account.deleted", userId: this.name });
+    this.ctx.abort("account deleted; restarting empty");
   }
 
   /** M13: OAuth states of MCP servers are signed with a key derived from the ticket secret, which the worker also holds. */

@@ -51,6 +51,11 @@ export type RoomPorts = {
   mcp?: McpPort;
   /** B30: creates an architect workflow instance (the Durable Object's Workflow binding); absent, the architect is unavailable. */
   launchArchitect?: (params: ArchitectParams) => Promise<void>;
+  /**
+   * U14: erases the room: every socket closed with `CLOSE_CODES.accountDeleted`, the alarm and every row of
+   * storage deleted, then the object restarts empty. Runs after the call returns; absent, accounts cannot be deleted.
+   */
+  deleteStorage?: () => void;
 };
 
 export type McpPort = {

@@ -46,6 +46,7 @@ import { architectTool } from "./architect/tool.ts";
 import type { ArchitectPort } from "./goals/architect-port.ts";
 import type { GoalProposals } from "./goals/structured.ts";
 import { roomArchitect, roomGoalProposals } from "./room-goals.ts";
+import { roomData } from "./data/room-data.ts";
 
 /** Binary frames between two checks of whether the document should compact (D7). */
 const COMPACT_CHECK_EVERY = 100;
@@ -194,6 +195,7 @@ export class Room {
         }
       },
       broadcast: (frame) => broadcast(sockets, frame),
+      ...(ports.deleteStorage ? { deleteAccount: ports.deleteStorage } : {}),
       log: (event, fields) => ports.log(event === "turn.failed" ? "warn" : "info", { event, userId, ...fields }),
     });
     this.architectRuns = roomArchitect(ports, this.ledger, {
@@ -324,6 +326,7 @@ export class Room {
       calendar: this.calendar,
       agenda: (from, to) => this.agenda(from, to),
       mcp: this.mcp,
+      data: roomData(this, this.#ports),
     });
   }
 

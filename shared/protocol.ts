@@ -49,6 +49,10 @@ export const CLOSE_CODES = {
    * token is refused too, sign in again. No room was reached.
    */
   unauthorized: 4401,
+  /** U11: the account's data was replaced by an import: reconnect and read the state again from the server. */
+  dataReplaced: 4409,
+  /** U15: the account was deleted: sign out and clear this user's local data; do not reconnect. */
+  accountDeleted: 4410,
 } as const;
 
 /** Correlation id a client puts on a frame; echoed on the ack or error it causes (P5). */

@@ -18,6 +18,7 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ids } from "../core/inputs.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { McpHub } from "../mcp/hub.ts";
+import type { DataPort } from "../data/room-data.ts";
 import type { PushApi } from "../push/push-api.ts";
 import type { Calendar } from "../calendar/calendar.ts";
 import { errorResponse } from "../http.ts";
@@ -46,6 +47,8 @@ export type ApiDeps = {
   calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
   /** MCP servers (M1–M14); a host without it answers their routes 404. */
   mcp?: McpHub;
+  /** Export, import and the account's deletion (U1–U17); a host without it answers them 404. */
+  data?: DataPort;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

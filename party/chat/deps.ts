@@ -58,6 +58,8 @@ export type ChatDeps = {
   calendarWriter?: RoomCalendarPort["writer"];
   /** Keeps a confirmed calendar write alive past the frame that confirmed it (`ctx.waitUntil`). */
   waitUntil?: (work: Promise<unknown>) => void;
+  /** U14: the host's erase of the whole room, run when the user confirms deleting their account. */
+  deleteAccount?: () => void;
 
   /** Where confirmed external calls (MCP tools, M6) go; absent, they cannot be confirmed. */
   outward?: OutwardPort;

@@ -21,6 +21,7 @@ import { type ExternalCall, externalCallOf, type OutwardPort } from "./external-
 import type { ChatStore, ProposalRow } from "./store.ts";
 import type { StructuredProposals } from "./structured-port.ts";
 import type { ConfirmSelection } from "../../shared/goals.ts";
+import { confirmAccountDelete, isAccountDelete } from "../data/account-delete.ts";
 
 export type ProposalDeps = {
   store: ChatStore;
@@ -40,6 +41,8 @@ export type ProposalDeps = {
   outward?: OutwardPort;
   /** B11: proposals confirmed entry by entry (the architect's plan, rescheduling moves). */
   structured?: StructuredProposals;
+  /** U14: empties the room's storage and restarts it (the host's port); absent, account deletion is refused. */
+  deleteAccount?: () => void;
 };
 
 /** K28: a second click while the calendar is still answering. */
@@ -82,6 +85,8 @@ export function confirmProposal(
   if (deps.structured?.owns(p.id)) return confirmStructured(deps, deps.structured, p, selection, actor, requestId);
   // B11: only proposals with entries are confirmed in part; the others change all of what they name, or nothing (C14).
   if (selection.items !== undefined || selection.edits !== undefined) return fail("invalid_request", "this proposal is confirmed whole: send no items or edits");
+  // U14: the account's deletion, confirmed by the user (party/data/account-delete.ts).
+  if (isAccountDelete(p.command)) return confirmAccountDelete(deps, p, actor, requestId);
   const external = externalCallOf(p.command);
   if (external) return confirmExternal(deps, p, external, actor, requestId);
   const command = ProposalCommandSchema.parse(JSON.parse(p.command));

@@ -167,7 +167,7 @@ export class ChatStore {
     id: string,
     turnId: string,
     tool: string,
-    command: ProposalCommand | ExternalCall | { kind: "structured" },
+    command: ProposalCommand | ExternalCall | { kind: "structured" } | { kind: "account.delete" },
     summary: string,
     now: number,
     items: readonly string[] = [],

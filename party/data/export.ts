@@ -1,0 +1,129 @@
+/**
+ * The account archive (docs/PROTOCOL.md U1–U5): one zip of `export.json`
+ * (shared/export.ts: the whole ledger in seq order, the Yjs document, and the
+ * same data as readers want it), `notes/<slug>-<id>.md` and
+ * `chats/<slug>-<conversationId>.md`. Built whole in memory with fflate's
+ * `zipSync`; U4 bounds it: the ledger is read in pages, and a room at its
+ * limits (measured in tests/worker/data.test.ts) stays far below the isolate's memory.
+ */
+import { strToU8, zipSync, type Zippable } from "fflate";
+import * as Y from "yjs";
+import { conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, listConversations } from "../../shared/conversations.ts";
+import { readNotes } from "../../shared/doc-schema.ts";
+import type { Message, Note } from "../../shared/domain.ts";
+import type { EventEnvelope } from "../../shared/events.ts";
+import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, slug } from "../../shared/export.ts";
+import { formatMoment } from "../../shared/format.ts";
+import type { ChatStore } from "../chat/store.ts";
+import type { Ledger } from "../core/ledger.ts";
+import { memoriesOf } from "../core/projections.ts";
+
+export type ExportDeps = { ledger: Ledger; doc: Y.Doc; store: ChatStore; userId: string; now: () => number };
+
+/** Events read per page while exporting (the ledger is never read in one statement). */
+const PAGE = 2_000;
+
+export function buildExport(deps: ExportDeps): AccountExport {
+  const { ledger, doc } = deps;
+  const events: EventEnvelope[] = [];
+  for (let since = 0; ; ) {
+    const page = ledger.since(since, PAGE);
+    for (const e of page) events.push(e);
+    if (page.length < PAGE) break;
+    since = page[page.length - 1]!.seq;
+  }
+  const state = ledger.state;
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(deps.now()).toISOString(),
+    userId: deps.userId,
+    ledger: events,
+    document: toBase64(Y.encodeStateAsUpdate(doc)),
+    conversations: listConversations(state.conversations),
+    messages: keptMessages(deps.store, state.recentMessages),
+    memories: memoriesOf(state),
+    preferences: state.preferences,
+    plans: Object.values(state.plans).sort((a, b) => a.date.localeCompare(b.date)),
+    reminders: Object.values(state.reminders).sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
+
+/** U3: the archived messages and the hot ones, each once, oldest first. */
+export function keptMessages(store: ChatStore, hot: readonly Message[]): Message[] {
+  const byId = new Map<string, Message>();
+  // Paged newest first through the archive's own cursor (created_at, id).
+  for (let before = "9999-12-31T23:59:59.999Z", beforeId = ""; ; ) {
+    const page = store.history(before, beforeId, PAGE);
+    for (const m of page) byId.set(m.id, m);
+    const last = page[page.length - 1];
+    if (!last || page.length < PAGE) break;
+    before = last.createdAt;
+    beforeId = last.id;
+  }
+  for (const m of hot) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** U1: the zip's bytes and its file name, `micro-cos-<local date>.zip`. */
+export function exportZip(data: AccountExport, notes: readonly Note[]): Uint8Array {
+  const zone = data.preferences.timezone;
+  const files: Zippable = { [EXPORT_JSON]: strToU8(JSON.stringify(data)) };
+  for (const note of notes) files[`notes/${slug(note.title)}-${note.id}.md`] = strToU8(noteMarkdown(note));
+  const titles = new Map(data.conversations.map((c) => [c.id, c.title]));
+  const byConversation = new Map<string, Message[]>();
+  for (const m of data.messages) {
+    const id = conversationOf(m);
+    byConversation.set(id, [...(byConversation.get(id) ?? []), m]);
+  }
+  for (const [id, messages] of byConversation) {
+    const title = titles.get(id) ?? (id === DEFAULT_CONVERSATION_ID ? DEFAULT_CONVERSATION_TITLE : id);
+    files[`chats/${slug(title)}-${id}.md`] = strToU8(chatMarkdown(title, messages, zone));
+  }
+  return zipSync(files, { level: 6 });
+}
+
+export const exportNotes = (doc: Y.Doc): Note[] => readNotes(doc);
+
+export function noteMarkdown(note: Note): string {
+  return `# ${note.title.trim() || "Untitled"}\n\n${note.body}\n`;
+}
+
+/**
+ * U3: a conversation as Markdown, oldest first. A message that is not the
+ * only child of its parent is on a branch: it is marked with which of its
+ * siblings it is and what it edits, so no version is hidden.
+ */
+export function chatMarkdown(title: string, messages: readonly Message[], timeZone: string): string {
+  const siblings = new Map<string, string[]>();
+  let previous: string | null = null;
+  const parentOf = new Map<string, string | null>();
+  for (const m of messages) {
+    const parent = m.parentId === undefined ? previous : m.parentId;
+    parentOf.set(m.id, parent);
+    const key = parent ?? "";
+    siblings.set(key, [...(siblings.get(key) ?? []), m.id]);
+    previous = m.id;
+  }
+  const lines = [`# ${title}`, ""];
+  for (const m of messages) {
+    const group = siblings.get(parentOf.get(m.id) ?? "") ?? [];
+    const who = m.role === "user" ? "You" : "Assistant";
+    const branch = group.length > 1 ? ` · branch ${group.indexOf(m.id) + 1} of ${group.length}${m.editOf ? " (edited)" : ""}` : "";
+    lines.push(`## ${who} — ${formatMoment(m.createdAt, timeZone)}${branch}`, "", m.text, "");
+  }
+  return lines.join("\n");
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(out);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
