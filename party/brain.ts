@@ -10,6 +10,8 @@
  */
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
+import { Awareness } from "y-protocols/awareness";
+import * as Y from "yjs";
 import { v7 as uuidv7 } from "uuid";
 import { describeUserAgent } from "../shared/platform.ts";
 import { CLOSE_CODES, type ServerFrame } from "../shared/protocol.ts";
@@ -30,6 +32,16 @@ import { refuseSocket } from "./socket-refusal.ts";
 
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
+
+/** U14: an empty document of the kind y-partyserver makes (a Y.Doc with its awareness, no local state). */
+function emptyDocument(): Y.Doc & { awareness: Awareness } {
+  const doc = new Y.Doc({ gc: true });
+  const awareness = new Awareness(doc);
+  awareness.setLocalState(null);
+  // As y-partyserver does: no timer per document (the object would never sleep).
+  clearInterval(awareness._checkInterval);
+  return Object.assign(doc, { awareness });
+}
 
 /** A lodash `debounce` wrapper, as y-partyserver builds its onSave listener: a function with `cancel` and `flush`. */
 const isDebounced = (fn: object): boolean => "cancel" in fn && "flush" in fn && typeof fn.cancel === "function" && typeof fn.flush === "function";
@@ -126,8 +138,10 @@ export class Brain extends YServer {
   /**
    * U14, U15: every socket closed with `accountDeleted` (the web client signs
    * out and clears its local data), the alarm and every row deleted, then the
-   * object restarts: nothing of the user is left in memory either. The next
-   * request finds an empty room, as a first sign-in does.
+   * room is built again from the empty storage around a new, empty document:
+   * nothing of the user is left in memory either, and the next request finds
+   * an empty room, as a first sign-in does. Not `ctx.abort()`: that breaks the
+   * output gate and the confirming call would never get its answer.
    */
   async #erase(): Promise<void> {
     for (const connection of this.#connections()) {
@@ -139,8 +153,13 @@ export class Brain extends YServer {
     }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#usedTickets = null;
+    this.#clientCache = null;
+    this.#connectionCache = null;
+    // The base class declares its document readonly; a deleted account needs a new one, as a new object would have.
+    Object.assign(this, { document: emptyDocument() });
+    await this.onStart();
     log("info", { event: "account.deleted", userId: this.name });
-    this.ctx.abort("account deleted; restarting empty");
   }
 
   /** M13: OAuth states of MCP servers are signed with a key derived from the ticket secret, which the worker also holds. */
