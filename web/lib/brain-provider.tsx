@@ -7,6 +7,7 @@
  * offline wait in an outbox and are sent exactly once (client action ids).
  */
 import { useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "@tanstack/react-router";
 import { createContext, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { toast } from "sonner";
@@ -23,7 +24,8 @@ import { type Connection, type FrameContext, onServerFrame } from "./brain-frame
 import { api, session } from "./api.ts";
 import { agendaChanged, brainKeys } from "./queries.ts";
 import type { ArchitectRunLine } from "./architect-progress.ts";
-import { afterSocketClose, connectRetryDelay } from "./socket-close.ts";
+import { afterDataClose, afterSocketClose, connectRetryDelay } from "./socket-close.ts";
+import { signOut } from "./account.ts";
 import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
 import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
@@ -80,6 +82,8 @@ const newConnectionId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 20)
 
 export function BrainProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
+  // U15: where a deleted account goes (read from the socket's close handler, not a dependency of the connection).
+  const navigateRef = useRef(useNavigate());
   const doc = useMemo(() => new Y.Doc(), []);
   const [status, setStatus] = useState<Brain["status"]>("connecting");
   const [devices, setDevices] = useState<Device[]>([]);
@@ -209,6 +213,16 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       setStatus(s === "connected" ? "live" : s === "connecting" ? "connecting" : "offline");
     });
     p.on("connection-close", (event: { code?: number } | null) => {
+      // U11, U15: an import replaced the data (read it again), or the account was deleted (sign out, clear, stay off).
+      const data = afterDataClose(event?.code);
+      if (data === "reload") void queryClient.invalidateQueries({ queryKey: brainKeys.all });
+      if (data === "signed-out") {
+        p.disconnect();
+        setStatus("offline");
+        toast.info("Your account was deleted. You have been signed out.", { id: "account-deleted" });
+        void signOut(queryClient, () => navigateRef.current({ to: "/login" }));
+        return;
+      }
       const verdict = afterSocketClose(event?.code, conn.refusals);
       conn.refusals = verdict.refusals;
       // "new-ticket": the provider reconnects and its params fetch a fresh ticket; a refused token there signs in (api.ts).

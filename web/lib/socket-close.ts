@@ -38,3 +38,15 @@ export const CONNECT_RETRY_MAX_MS = 30_000;
  * offline until a reload or the browser's `online` event.
  */
 export const connectRetryDelay = (failures: number): number => Math.min(CONNECT_RETRY_MAX_MS, CONNECT_RETRY_FIRST_MS * 2 ** Math.max(0, failures));
+
+/**
+ * U11, U15 (W113): a close that is about the account's data, not the network:
+ * `reload` — an import replaced the data (4409): reconnect as usual and read
+ * the state again; `signed-out` — the account was deleted (4410): do not
+ * reconnect, clear this user's local data and go to sign-in. Null otherwise.
+ */
+export function afterDataClose(code: number | undefined): "reload" | "signed-out" | null {
+  if (code === CLOSE_CODES.dataReplaced) return "reload";
+  if (code === CLOSE_CODES.accountDeleted) return "signed-out";
+  return null;
+}

@@ -11,6 +11,7 @@ import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { toast } from "sonner";
 import type { Preferences, PreferencesPatch } from "../../../shared/domain.ts";
 import { CalendarSettings } from "../../components/calendar-settings.tsx";
+import { DataSettings } from "../../components/data-settings.tsx";
 import { DeviceNameForm } from "../../components/device-name-form.tsx";
 import { McpSettings } from "../../components/mcp-settings.tsx";
 import { PushSettings } from "../../components/push-settings.tsx";
@@ -95,6 +96,7 @@ function SettingsView() {
         <h2 id="device-heading" className="text-lg font-semibold">This device</h2>
         <DeviceNameForm className="mt-3" />
       </section>
+      <section aria-labelledby="data-heading" className={card}><h2 id="data-heading" className="text-lg font-semibold">Your data</h2><DataSettings /></section>
       <section aria-labelledby="account-heading" className={card}>
         <h2 id="account-heading" className="text-lg font-semibold">Account</h2>
         <p className="mt-2 text-sm">
