@@ -64,6 +64,8 @@ function problemOf(res: Response, text: string): string | null {
   }
   const type = res.headers.get("content-type") ?? "";
   if (type.startsWith("text/event-stream")) return null;
+  // U1: the export is the one success that is a zip, not JSON.
+  if (type === "application/zip") return null;
   if (!type.startsWith("application/json")) return `success with content-type ${type}`;
   try {
     JSON.parse(text);
