@@ -141,7 +141,7 @@ describe("Brain — your data", () => {
     // The erase runs after the confirmation's answer; its end is the storage being empty (polled, not timed).
     const leftover = () => runInDurableObject(env.Brain.get(env.Brain.idFromName(user)), async (_brain, ctx) => {
       const tables = ctx.storage.sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         .toArray()
         .map((r) => r.name);
       const rows = tables.map((name) => ({ name, n: ctx.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`).one().n }));
@@ -154,5 +154,22 @@ describe("Brain — your data", () => {
     expect(again.notes).toEqual([]);
     expect(again.memories).toEqual([]);
     expect(again.recentMessages).toEqual([]);
+  });
+
+  it("[U13] asking twice answers the same proposal; rejected, nothing is deleted and the sockets stay open", async () => {
+    const token = await seeded("delete-no");
+    const device = await connect(token, "phone");
+    await device.hello();
+    const first = (await (await api(token).call("DELETE", "/api/v1/account")).json()) as { proposal: { id: string } };
+    const second = (await (await api(token).call("DELETE", "/api/v1/account")).json()) as { proposal: { id: string } };
+    expect(second.proposal.id).toBe(first.proposal.id);
+    expect((await state(token)).proposals.map((p) => p.tool)).toContain("delete_account");
+    expect((await api(token).post(`/api/v1/proposals/${first.proposal.id}/reject`, {})).status).toBe(200);
+    await device.roundTrip();
+    expect(device.closed).toBeNull();
+    const after = await state(token);
+    expect(after.tasks.length).toBeGreaterThan(0);
+    expect(after.proposals).toEqual([]);
+    device.close();
   });
 });
