@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { BrainState } from "../../shared/api.ts";
 import { ExportSchema } from "../../shared/export.ts";
 import { CLOSE_CODES } from "../../shared/protocol.ts";
-import { api, connect, freshUser, login } from "./helpers.ts";
+import { readBlocks, readGoals, writeBlock, writeGoal } from "../../shared/doc-schema.ts";
+import { api, connect, freshUser, inRoom, login, stubOf } from "./helpers.ts";
 
 async function state(token: string): Promise<BrainState> {
   return (await (await api(token).get("/api/v1/state")).json()) as BrainState;
@@ -40,6 +41,12 @@ async function seeded(label: string) {
   for (const title of ["Book the hotel", "Call John"]) expect((await http.post("/api/v1/tasks", { action: "create", task: { title, tags: ["trip"] } })).status).toBe(201);
   expect((await http.post("/api/v1/notes", { action: "create", note: { title: "Trip plan", body: "Hotel near the station.\nTrain at 9." } })).status).toBe(201);
   expect((await http.post("/api/v1/memory/pin", { type: "place", key: "home airport", value: "JFK" })).status).toBe(200);
+  // A goal and a block, written as a device's edit would be (they live in the document only).
+  const at = "2026-11-20T10:00:00.000Z";
+  await inRoom(await stubOf((await state(token)).userId), (brain) => {
+    writeGoal(brain.document, { id: "goal-rome", title: "Trip to Rome", targetDate: "2027-03-01", status: "active", taskIds: [], createdAt: at, updatedAt: at, createdBy: "user:seed" }, { actorLabel: "user:seed" });
+    writeBlock(brain.document, { id: "block-pack", title: "Pack", start: "2026-11-28T09:00:00.000Z", end: "2026-11-28T10:00:00.000Z", taskId: null, goalId: "goal-rome", source: "user", createdAt: at, updatedAt: at, createdBy: "user:seed" }, { actorLabel: "user:seed" });
+  });
   const s = await connect(token, "seed");
   await s.hello();
   const res = await http.post("/api/v1/message", { text: "remind me to pack tomorrow at 9am", channel: "chat" });
@@ -91,6 +98,11 @@ describe("Brain — your data", () => {
     expect((await watcher.whenClosed()).code).toBe(CLOSE_CODES.dataReplaced);
     const after = await state(target);
     expect(comparable(after)).toEqual(comparable(before));
+    // The document's goals and blocks (not in the state: devices read them from Yjs) came back as they were.
+    const docOf = async (tok: string) => inRoom(await stubOf((await state(tok)).userId), (brain) => ({ goals: readGoals(brain.document), blocks: readBlocks(brain.document) }));
+    const docBefore = await docOf(source);
+    expect(docBefore.goals.map((g) => g.title)).toEqual(["Trip to Rome"]);
+    expect(await docOf(target)).toEqual(docBefore);
     // Not vacuous: the seeded room had tasks, a note, a memory, a conversation with a reply, a reminder.
     expect([after.tasks.length >= 3, after.notes.length, after.memories.length, after.recentMessages.length, after.conversations?.length, after.reminders.length]).toEqual([true, 1, 1, 2, 1, 1]);
     // U10: the document came in as stored data, not as new edits: no task.created beyond the archive's own.
