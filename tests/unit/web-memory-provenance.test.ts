@@ -6,7 +6,7 @@ import { formatAgo } from "../../shared/format.ts";
 
 const base: Memory = { id: "m1", type: "place", key: "home airport", value: "JFK", pinnedAt: "2026-11-20T10:00:00.000Z", updatedAt: "2026-11-20T10:00:00.000Z" };
 const trip = { id: "trip", title: "Trip", createdAt: "2026-11-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", archived: false };
-const said: Message = { id: "msg-1", role: "user", text: "I fly out of JFK", channel: "chat", createdAt: "2026-11-19T15:00:00.000Z", conversationId: "trip" };
+const said: Message = { id: "msg-1", role: "user", text: "I fly out of JFK", channel: "chat", status: "complete", createdAt: "2026-11-19T15:00:00.000Z", conversationId: "trip" };
 const NOW = Date.parse("2026-11-25T10:00:00.000Z");
 
 describe("Memory view — provenance (Y2, W106)", () => {
