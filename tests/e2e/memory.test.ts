@@ -12,6 +12,9 @@ import { browserApp, screenshot } from "./browser.ts";
 
 describe("Web app — memory that learns, with provenance", () => {
   const app = browserApp({ OFFLINE_TOKEN_DELAY_MS: "0" });
+  /** `GET /api/v1/state` as the signed-in page (its session token). */
+  const brainState = (page: Page): Promise<unknown> =>
+    page.evaluate(async () => (await fetch("/api/v1/state", { headers: { authorization: `Bearer ${localStorage.getItem("micro-cos.token") ?? ""}` } })).json());
   const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "remember it as your home airport" });
 
   it("[Y1][Y3][Y11][W106][W107][W109] accept the offered memory, see where it came from, follow the link to the message", async () => {
@@ -45,8 +48,7 @@ describe("Web app — memory that learns, with provenance", () => {
     expect(href).toMatch(/^\/chat\?c=main&message=[0-9a-f-]{36}$/);
     const messageId = new URL(href!, app.server.url).searchParams.get("message")!;
     // The link's target exists: the room's state holds that message, the user's own words.
-    const state: unknown = await page.evaluate(async () => (await fetch("/api/v1/state", { credentials: "include" })).json());
-    const messages = (state as { recentMessages: { id: string; role: string; text: string }[] }).recentMessages;
+    const messages = ((await brainState(page)) as { recentMessages: { id: string; role: string; text: string }[] }).recentMessages;
     expect(messages.find((m) => m.id === messageId)).toMatchObject({ role: "user", text: "I fly out of JFK on Friday" });
     await source.click();
     await page.waitForURL((url) => url.pathname === "/chat");
@@ -56,10 +58,7 @@ describe("Web app — memory that learns, with provenance", () => {
     await page.getByLabel("Message").fill("what is on today");
     await page.keyboard.press("Enter");
     await page.getByTestId("reply").nth(1).waitFor({ timeout: 30_000 });
-    const memoryId = await page.evaluate(async () => {
-      const s = (await (await fetch("/api/v1/state", { credentials: "include" })).json()) as { memories: { id: string }[] };
-      return s.memories[0]!.id;
-    });
+    const memoryId = ((await brainState(page)) as { memories: { id: string }[] }).memories[0]!.id;
     await page.goto(`${app.server.url}/memory?memory=${memoryId}`);
     const highlighted = page.locator(`[data-memory-id="${memoryId}"][aria-current="true"]`);
     await highlighted.waitFor();
