@@ -34,7 +34,7 @@ export function MemoryRow(props: { memory: Memory; provenance: Provenance; lastU
     const expiry = picked.days === null ? { expiresAt: null } : { ttlDays: picked.days };
     void api.pin({ type: m.type, key: m.key, value: m.value, ...expiry }).catch(failed);
   };
-  const expires = m.expiresAt ? `Forgotten ${formatMoment(m.expiresAt, props.timeZone)}` : null;
+  const expires = m.expiresAt ? `Kept until ${formatMoment(m.expiresAt, props.timeZone)}` : null;
   return (
     <li
       ref={row}
