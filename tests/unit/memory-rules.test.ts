@@ -23,8 +23,7 @@ describe("Memory rules — what the room notices (Y6–Y9)", () => {
       "Btw, I always fly out of LHR",
       "My home airport is BOS",
       "my local airport is Boston",
-      "I'm flying out of Newark Liberty? no wait", // a question sentence is dropped; nothing else says an airport
-    ].slice(0, 6)) {
+    ]) {
       expect(one(text)).toMatchObject({ type: "place", key: "home airport" });
     }
     expect(one("I fly out of JFK on Friday").value).toBe("JFK");
@@ -63,6 +62,9 @@ describe("Memory rules — what the room notices (Y6–Y9)", () => {
       "I don't live in Berlin anymore",
       "I no longer fly out of JFK",
       "I'm not allergic to cats",
+      "I prefer not to fly early",
+      "I prefer never to have meetings on Fridays",
+      "I like my coffee black, don't I",
       "If I lived in Paris I would cycle",
       "Maybe I live in Rome next year",
       "I used to live in Madrid",
@@ -86,7 +88,7 @@ describe("Memory rules — what the room notices (Y6–Y9)", () => {
   });
 
   it("[Y9] a message that asks to remember is pinned by pin_memory, never proposed as well", () => {
-    for (const text of ["Remember that my home airport is JFK", "please remember I live in Berlin", "Don't forget I'm allergic to peanuts", "note that my wife is called Anna", "Keep in mind I prefer aisle seats"]) {
+    for (const text of ["Remember that my home airport is JFK", "please remember I live in Berlin", "Don't forget I'm allergic to peanuts", "note that my wife is called Anna", "Keep in mind I prefer aisle seats", "I live in Berlin. Please remember it."]) {
       expect(asksToRemember(text), text).toBe(true);
       expect(noticeMemories(text), text).toEqual([]);
     }
