@@ -46,7 +46,8 @@ export function pinnedMemory(state: Projection, pin: MemoryPin, source: MemorySo
   const memory: Memory = {
     id: existing?.id ?? uuidv7(),
     type,
-    key,
+    // The slot ignores case: a re-pin as "airport" keeps the memory's "Airport".
+    key: existing?.key ?? key,
     value,
     pinnedAt: existing?.pinnedAt ?? at,
     updatedAt: at,
