@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { MEMORY_PROPOSAL_TTL_MS } from "../../party/chat/memory-proposals.ts";
+import { STATEMENT } from "../../party/chat/offline-model.ts";
 import { scriptedModel } from "../support/fake-models.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 
@@ -56,6 +57,8 @@ describe("Memory that learns — proposals with provenance (Y1–Y5, Y9–Y12)",
     // The card is part of the reply, so every device shows it (C16).
     const reply = room.room.ledger.state.recentMessages.find((m) => m.role === "assistant" && m.turnId === turnId);
     expect(reply?.actions?.map((a) => [a.tool, a.status, a.proposalId])).toEqual([["remember", "proposed", proposal!.id]]);
+    // The offline assistant acknowledges a statement instead of saying it did not understand (Y6).
+    expect(reply?.text).toBe(STATEMENT);
 
     answer(room, phone, "proposal.confirm", proposal!.id);
     const [memory] = memories(room);
