@@ -34,6 +34,10 @@ function tidy(value: string): string {
     .slice(0, LIMITS.memoryValue);
 }
 
+/** How a thing is liked ("black", "medium rare", "short"): the first word of a preference's value must be one of these. */
+const HOW =
+  /^(?:black|white|strong|weak|short|long|hot|cold|iced|warm|spicy|mild|sweet|plain|rare|medium|well|scrambled|fried|boiled|poached|early|late|quiet|loud|dark|light|bright|simple|brief|small|large|big|extra|no|with|without|decaf|oat|soy|dry|crispy|soft)\b/i;
+
 const capitalised = (s: string) => /^\p{Lu}/u.test(s);
 
 type Rule = (sentence: string) => Noticed | null;
@@ -66,17 +70,19 @@ const RULES: Rule[] = [
     return { pin: { type: "person", key: who, value: name }, ask: `You mentioned your ${who} is called ${name} — remember it?` };
   },
   (s) => {
-    const m = /^i\s+like\s+my\s+([a-z]+(?:\s+[a-z]+)?)\s+(.+)$/i.exec(s);
+    // "I like my coffee black": one thing, then how — a word of HOW, so "I like my new boss" is no preference.
+    const m = /^i\s+(?:really\s+)?like\s+my\s+([a-z]+)\s+(.+)$/i.exec(s);
     if (!m) return null;
     const what = m[1]!.toLowerCase();
     const how = tidy(m[2]!);
-    if (!how) return null;
+    if (!how || !HOW.test(how) || how.split(/\s+/).length > 3) return null;
     return { pin: { type: "preference", key: what, value: how }, ask: `You mentioned you like your ${what} ${how} — remember it?` };
   },
   (s) => {
     const m = /^i\s+(?:always\s+|really\s+)?prefer\s+(.+)$/i.exec(s);
     const said = m ? tidy(m[1]!) : "";
-    if (!said) return null;
+    // "I prefer to …" names no thing to key it by; "I prefer it / that" names nothing at all.
+    if (!said || /^(?:to|it|that|this|them|those|these|one|both|either|neither)\b/i.test(said)) return null;
     // The thing preferred names the slot: "aisle seats over window seats" → seats.
     const first = said.split(/\s+(?:over|to|rather than|instead of)\s+/i)[0]!;
     const key = first.toLowerCase().split(/\s+/).at(-1)!.replace(/[^\p{L}\p{N}-]/gu, "");

@@ -41,6 +41,8 @@ describe("Memory rules — what the room notices (Y6–Y9)", () => {
     expect(one("I prefer aisle seats over window seats")).toEqual({ type: "preference", key: "seats", value: "aisle seats over window seats" });
     expect(one("I prefer morning meetings")).toEqual({ type: "preference", key: "meetings", value: "morning meetings" });
     expect(one("I like my coffee black")).toEqual({ type: "preference", key: "coffee", value: "black" });
+    expect(one("I like my steak medium rare")).toEqual({ type: "preference", key: "steak", value: "medium rare" });
+    expect(one("I really like my meetings short.")).toEqual({ type: "preference", key: "meetings", value: "short" });
     expect(one("My birthday is March 3")).toEqual({ type: "fact", key: "birthday", value: "March 3" });
     expect(one("my birthday's on 12 May.")).toEqual({ type: "fact", key: "birthday", value: "12 May" });
   });
@@ -80,6 +82,12 @@ describe("Memory rules — what the room notices (Y6–Y9)", () => {
       "What airport do I fly out of?",
       "My wife is tired",
       "I like pizza",
+      "I like my job a lot",
+      "I like my new boss",
+      "I like my team",
+      "I prefer to work from home",
+      "I prefer that one",
+      "I prefer it",
       "",
       "   ",
     ]) {
