@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { lastUsedOf, messageHref, provenanceOf, uuidV7Time } from "../../web/components/memory/provenance.ts";
 import type { Memory, Message } from "../../shared/domain.ts";
 import { formatAgo } from "../../shared/format.ts";
+import { LedgerEventSchema } from "../../shared/events.ts";
+import { activityRows } from "../../web/lib/activity.ts";
 
 const base: Memory = { id: "m1", type: "place", key: "home airport", value: "JFK", pinnedAt: "2026-11-20T10:00:00.000Z", updatedAt: "2026-11-20T10:00:00.000Z" };
 const trip = { id: "trip", title: "Trip", createdAt: "2026-11-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", archived: false };
@@ -42,5 +44,21 @@ describe("Memory view — provenance (Y2, W106)", () => {
     expect(formatAgo("2026-11-25T09:59:00.000Z", NOW, "UTC")).toBe("1 minute ago");
     expect(formatAgo("2026-11-23T09:00:00.000Z", NOW, "UTC")).toBe("2 days ago");
     expect(formatAgo("2026-11-01T15:00:00.000Z", NOW, "America/New_York")).toBe("Nov 1, 10:00 AM");
+  });
+});
+
+describe("Activity — a memory that expired (Y5)", () => {
+  it("[Y5] the room's unpin of an expired memory says so", () => {
+    const event = LedgerEventSchema.parse({
+      id: "0192f0a0-0000-7000-8000-000000000001",
+      seq: 1,
+      ts: "2026-11-25T15:00:00.000Z",
+      actor: { kind: "system" },
+      correlationId: "req",
+      type: "memory.unpinned",
+      payload: { memoryId: "m-1", slot: "fact:hotel", reason: "expired" },
+    });
+    const ctx = { due: (v: string) => v, day: (v: string) => v, thisDevice: "x", deviceName: () => null, taskTitle: () => null, noteTitle: () => null };
+    expect(activityRows([event], ctx).map((r) => `${r.who} ${r.what}`)).toEqual(["Micro CoS forgot “hotel” — it expired"]);
   });
 });
