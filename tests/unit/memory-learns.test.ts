@@ -116,6 +116,19 @@ describe("Memory that learns — proposals with provenance (Y1–Y5, Y9–Y12)",
     expect(pending(other)).toEqual([]);
   });
 
+  it("[Y3][Y11] the model's remember call proposes; confirmed, the source names the message, the turn and the proposal", async () => {
+    const { room, phone } = device();
+    room.room.chat.useModel(() => scriptedModel([{ toolCalls: [{ name: "remember", input: { type: "person", key: "dentist", value: "Dr. Lee" } }] }, { text: ["Shall I?"] }]));
+    const turnId = await say(room, phone, "my dentist appointment is with Dr. Lee");
+    expect(memories(room)).toEqual([]);
+    const [offer] = pending(room);
+    expect(offer?.summary).toBe("Remember that your dentist is Dr. Lee?");
+    expect(Date.parse(offer!.expiresAt) - room.clock).toBe(MEMORY_PROPOSAL_TTL_MS);
+    answer(room, phone, "proposal.confirm", offer!.id);
+    const message = room.room.ledger.state.recentMessages.find((m) => m.role === "user")!;
+    expect(memories(room)[0]?.source).toEqual({ kind: "message", messageId: message.id, conversationId: "main", turnId, proposalId: offer!.id });
+  });
+
   it("[Y4] a turn records the memories it gave the model once, then not again within the hour", async () => {
     const { room, phone } = device();
     phone.sendFrame({ type: "memory.pin", rid: "pin", command: { type: "fact", key: "team", value: "Platform" } });
