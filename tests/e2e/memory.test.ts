@@ -17,7 +17,7 @@ describe("Web app — memory that learns, with provenance", () => {
     page.evaluate(async () => (await fetch("/api/v1/state", { headers: { authorization: `Bearer ${localStorage.getItem("micro-cos.token") ?? ""}` } })).json());
   const card = (page: Page) => page.getByTestId("action-card").filter({ hasText: "remember it as your home airport" });
 
-  it("[Y1][Y3][Y11][W106][W107][W109] accept the offered memory, see where it came from, follow the link to the message", async () => {
+  it("[Y1][Y3][Y11][W105][W106][W107][W108][W109] accept the offered memory, see where it came from, follow the link to the message", async () => {
     const page = await app.signIn("memory-e2e-ann");
     await page.getByLabel("Message").fill("I fly out of JFK on Friday");
     await page.keyboard.press("Enter");

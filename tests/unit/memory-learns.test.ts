@@ -44,7 +44,7 @@ function answer(room: FakeRoom, socket: FakeSocket, type: "proposal.confirm" | "
 }
 
 describe("Memory that learns — proposals with provenance (Y1–Y5, Y9–Y12)", () => {
-  it("[Y1] [Y3] [Y11] a noticed memory is proposed, stored only when accepted, with a source that resolves to the message", async () => {
+  it("[Y1] [Y2] [Y3] [Y11] a noticed memory is proposed, stored only when accepted, with a source that resolves to the message", async () => {
     const { room, phone } = device();
     const turnId = await say(room, phone, "I fly out of JFK on Friday");
     const [proposal, ...more] = pending(room);

@@ -47,7 +47,7 @@ describe("Memory rules — what the room notices (Y6–Y9)", () => {
     expect(one("my birthday's on 12 May.")).toEqual({ type: "fact", key: "birthday", value: "12 May" });
   });
 
-  it("[Y6] several statements in one message each count once, one per slot", () => {
+  it("[Y6] [Y8] several statements in one message each count once, one per slot", () => {
     const found = noticeMemories("I live in Lisbon. My daughter is called Ana! I live in Lisbon.");
     expect(found.map((n) => n.pin)).toEqual([
       { type: "place", key: "home", value: "Lisbon" },

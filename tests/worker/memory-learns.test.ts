@@ -30,7 +30,7 @@ async function say(token: string, s: TestSocket, text: string): Promise<{ turnId
 }
 
 describe("Memory that learns — over HTTP (Y1, Y3–Y5, Y11)", () => {
-  it("[Y1][Y3][Y11] the offer waits; dismissed stores nothing; accepted pins with a source the history API resolves", async () => {
+  it("[Y1][Y2][Y3][Y11][Y12] the offer waits; dismissed stores nothing; accepted pins with a source the history API resolves", async () => {
     const token = await login(freshUser("mem-offer"));
     const s = await connect(token, "laptop");
     await s.hello();
