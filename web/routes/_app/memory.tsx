@@ -1,9 +1,10 @@
-/** Pinned memories: what the assistant knows about the user, where each came from, when it was last used and when it is forgotten (W35, W105–W108). */
+/** Pinned memories: what the assistant knows about the user, where each came from, when it was last used and when it is forgotten (W35, W105–W108). Expired ones are hidden until the room unpins them (Y5). */
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
 import { type Memory, MemoryTypeSchema } from "../../../shared/domain.ts";
+import { isExpired } from "../../../party/core/memory-life.ts";
 import { MemorySearchSchema } from "../../../shared/search.ts";
 import { MemoryRow } from "../../components/memory/memory-row.tsx";
 import { lastUsedOf, provenanceOf } from "../../components/memory/provenance.ts";
@@ -25,6 +26,8 @@ function MemoryView() {
   const timeZone = data.preferences.timezone;
   // "Last used …" is read when the view renders; the state's events re-render it as memories are used.
   const now = Date.now();
+  // Y5: past its expiry a memory is no longer used; the room's next maintenance unpins it.
+  const memories = data.memories.filter((m) => !isExpired(m, now));
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
   const [type, setType] = useState<Memory["type"]>("fact");
@@ -45,8 +48,8 @@ function MemoryView() {
         <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Memory</h1>
         <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">What your chief of staff keeps in mind in every conversation. Work hours, time zone and notifications are in Settings.</p>
         <ul data-testid="memories" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
-          {data.memories.length === 0 && <li className="p-4 text-sm text-stone-600 dark:text-stone-400">Nothing pinned yet. Tell the assistant “remember that …”, or accept what it offers to remember.</li>}
-          {data.memories.map((m) => (
+          {memories.length === 0 && <li className="p-4 text-sm text-stone-600 dark:text-stone-400">Nothing pinned yet. Tell the assistant “remember that …”, or accept what it offers to remember.</li>}
+          {memories.map((m) => (
             <MemoryRow
               key={m.id}
               memory={m}
