@@ -4,7 +4,7 @@
  * the same input (docs/PROTOCOL.md H4–H6, P6).
  */
 import { z } from "zod";
-import { DueSchema, IsoDateSchema, IsoDateTimeSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema, RoutineSchema } from "./domain.ts";
+import { DueSchema, IsoDateSchema, IsoDateTimeSchema, LIMITS, MemorySourceSchema, MemoryTypeSchema, PreferencesPatchSchema, RoutineSchema } from "./domain.ts";
 import { RruleSchema } from "./rrule-text.ts";
 import { plainText, titleText } from "./text.ts";
 
@@ -109,10 +109,17 @@ export const PlanItemActionSchema = z.strictObject({
   clientActionId: ClientActionIdSchema.optional(),
 });
 
+/** Y5: the longest "forget after" a pin may ask for (ten years). */
+export const MAX_MEMORY_TTL_DAYS = 3_650;
+
 export const MemoryPinSchema = z.strictObject({
   type: MemoryTypeSchema,
   key: z.string().trim().min(1).max(LIMITS.memoryKey).check(titleText),
   value: z.string().trim().min(1).max(LIMITS.memoryValue).check(titleText),
+  /** Y5: when the room forgets it (ISO date-time); null: never. Absent: a new memory never expires, a re-pin keeps its expiry. */
+  expiresAt: z.iso.datetime().nullable().optional(),
+  /** Y5: forget it this many days from now (the memory view's "Forget after"); exclusive with `expiresAt`. */
+  ttlDays: z.int().min(1).max(MAX_MEMORY_TTL_DAYS).optional(),
   clientActionId: ClientActionIdSchema.optional(),
 });
 export type MemoryPin = z.infer<typeof MemoryPinSchema>;
@@ -158,7 +165,8 @@ export const CommandSchema = z.discriminatedUnion("kind", [
   ReminderUpdateSchema.omit({ clientActionId: true }).extend({ kind: z.literal("reminder.update"), reminderId: id }),
   z.strictObject({ kind: z.literal("notification.ack"), notificationId: id }),
   PlanItemActionSchema.omit({ clientActionId: true }).extend({ kind: z.literal("plan.item") }),
-  z.strictObject({ kind: z.literal("memory.pin"), pin: MemoryPinSchema }),
+  /** Y2: `source` is set by the room (a memory proposal, the assistant's turn); absent, the command's actor says it. */
+  z.strictObject({ kind: z.literal("memory.pin"), pin: MemoryPinSchema, source: MemorySourceSchema.optional() }),
   memoryUnpinCommand,
   z.strictObject({ kind: z.literal("preferences.update"), patch: PreferencesPatchSchema }),
   /** Several changes applied together or not at all, one event each (C14): what a bulk proposal runs. */

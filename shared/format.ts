@@ -57,3 +57,18 @@ export function formatMoment(iso: string, timeZone: string, options: FormatOptio
 export function formatTime(iso: string, timeZone: string, options: FormatOptions = {}): string {
   return formatter(timeZone, "time", options).format(new Date(iso));
 }
+
+/**
+ * How long ago, for "last used" (Y4, W106): "just now", "12 minutes ago", "3 hours ago", "2 days ago";
+ * a week or more ago, the moment itself ("Nov 21, 3:00 PM") in `timeZone`.
+ */
+export function formatAgo(iso: string, now: number, timeZone: string): string {
+  const ms = now - Date.parse(iso);
+  const minutes = Math.floor(ms / 60_000);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"} ago`;
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return plural(minutes, "minute");
+  if (minutes < 24 * 60) return plural(Math.floor(minutes / 60), "hour");
+  if (minutes < 7 * 24 * 60) return plural(Math.floor(minutes / (24 * 60)), "day");
+  return formatMoment(iso, timeZone);
+}

@@ -28,6 +28,8 @@ export const TasksSearchSchema = z.object({
 });
 /** W67: the reply to scroll to (an "assistant replied" notification opens `/chat?turn=<id>`). */
 export const ChatSearchSchema = z.object({ turn: LinkedIdSchema });
+/** W107: the memory to scroll to and highlight (`/memory?memory=<id>`, a search result or a link). */
+export const MemorySearchSchema = z.object({ memory: LinkedIdSchema });
 export const NotesSearchSchema = z.object({ note: z.string().max(128).optional().catch(undefined) });
 export const ActivitySearchSchema = z.object({
   actor: z.enum(["all", "user", "assistant", "system"]).catch("all").default("all"),

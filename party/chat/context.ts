@@ -7,7 +7,8 @@
 import type { ModelMessage } from "ai";
 import type { Memory, Message, Note, Preferences, Task } from "../../shared/domain.ts";
 import { formatDue } from "../../shared/format.ts";
-import { memoriesOf, type Projection } from "../core/projections.ts";
+import type { Projection } from "../core/projections.ts";
+import { liveMemories } from "../core/memory-life.ts";
 import type { ContextItems } from "./context-items.ts";
 
 /** Rough size of the context given to the model, in tokens (≈ 4 characters each). */
@@ -86,7 +87,7 @@ export function turnContext(
   const context = buildContext({
     now: turn.now,
     preferences: state.preferences,
-    memories: memoriesOf(state),
+    memories: liveMemories(state, turn.now.getTime()),
     tasks: turn.items.open,
     notes: [],
     pointed: turn.items.pointed,

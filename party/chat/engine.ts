@@ -32,6 +32,8 @@ import { firstCall, streamTurn } from "./turn-stream.ts";
 import { TurnRun } from "./turn-run.ts";
 import { catchUpFrames, type Sink, tokenFrames, TurnFeed } from "./turn-feed.ts";
 import { type Watchdog, watchdog } from "./watchdog.ts";
+import { liveMemories, recordUse } from "../core/memory-life.ts";
+import { proposeNoticed } from "./memory-proposals.ts";
 
 export type { ChatDeps, ChatLimits } from "./deps.ts";
 
@@ -234,6 +236,7 @@ export class ChatEngine {
       const { maxOutputTokens, dailyTokens } = this.#deps.limits;
       const refused = this.#reservations.check(callCost(await firstCall({ prompt, tools, maxOutputTokens })).bound, dailyTokens);
       if (refused) return this.#settle(row, { status: "queued", turnId: row.id }, { type: "fail", failure: refused }, "", requestId);
+      recordUse(this.#deps.ledger, liveMemories(state, started), row.id, started, requestId); // Y4
 
       this.#active = run;
       this.#store.setStatus(row.id, "streaming", started);
@@ -243,6 +246,8 @@ export class ChatEngine {
     }
     const ended = run.state;
     if (!isEnded(ended)) throw new Error(`turn ${row.id} is still ${ended.status} after its stream: #stream must finish or fail it on every path`);
+    // Y6: what the user's message stated is offered to remember; the cards join the reply.
+    if (ended.status === "completed") proposeNoticed({ ...this.#deps, store: this.#store }, { turnId: row.id, messageId: row.message_id, requestId }, (card) => this.#action(row.id, card));
     this.#record(row, ended, run.text, requestId);
     this.#active = null;
     if (ended.status === "completed") this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });

@@ -51,8 +51,12 @@ function toolResults(prompt: Prompt): ToolOutput[] | null {
   });
 }
 
+/** Y6: what the offline assistant says to a statement about the user; the card below the reply offers to remember it. */
+export const STATEMENT = "Got it — thanks for telling me.";
+
 function reply(understood: Understanding, outcomes: ToolOutput[] | null, timeZone: string, now: Date, userText: string): string {
   if (understood.kind === "greeting") return GREETING;
+  if (understood.kind === "statement") return STATEMENT;
   if (!outcomes) return `Sorry — I didn't understand “${userText.slice(0, 120)}”. ${HELP}`;
   const out = outcomes[0] ?? {};
   if (out.ok === false) return `I couldn't do that: ${String(out.error)}.`;

@@ -22,6 +22,7 @@ import type { ChatStore, ProposalRow } from "./store.ts";
 import type { StructuredProposals } from "./structured-port.ts";
 import type { ConfirmSelection } from "../../shared/goals.ts";
 import { confirmAccountDelete, isAccountDelete } from "../data/account-delete.ts";
+import { withProposalSource } from "./memory-proposals.ts";
 
 export type ProposalDeps = {
   store: ChatStore;
@@ -89,7 +90,8 @@ export function confirmProposal(
   if (isAccountDelete(p.command)) return confirmAccountDelete(deps, p, actor, requestId);
   const external = externalCallOf(p.command);
   if (external) return confirmExternal(deps, p, external, actor, requestId);
-  const command = ProposalCommandSchema.parse(JSON.parse(p.command));
+  // Y11: a memory proposal's pin names the proposal in its source.
+  const command = withProposalSource(ProposalCommandSchema.parse(JSON.parse(p.command)), p.id);
   if (isOutward(command)) return confirmOutward(deps, p, command, actor, requestId);
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
   // Effect, settlement and event commit together: no device can see the effect with the proposal still pending.

@@ -15,7 +15,7 @@ import type { Command } from "../../shared/commands.ts";
 import type { AgendaItem } from "../../shared/agenda.ts";
 import { isOutward, type ProposalCommand } from "../../shared/calendar-write.ts";
 import type { CalendarSourceName } from "../schedule/calendar-port.ts";
-import type { Memory, Plan, Preferences, Task } from "../../shared/domain.ts";
+import type { Memory, Message, Plan, Preferences, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied } from "../core/commands.ts";
 import type { ExternalCall } from "./external-call.ts";
@@ -35,7 +35,9 @@ export type ToolHost = {
   requestId: string;
   run(command: Command): Result<Applied>;
   /** An external call (an MCP tool, M6) is proposed like a command; on confirmation it goes to the room's outward port. */
-  propose(tool: string, command: ProposalCommand | ExternalCall, summary: string, items?: readonly string[]): { proposalId: string; expiresAt: string };
+  propose(tool: string, command: ProposalCommand | ExternalCall, summary: string, items?: readonly string[], ttlMs?: number): { proposalId: string; expiresAt: string };
+  /** Y9: the user's message this turn answers (null when it is gone from the recent messages). */
+  message?(): Message | null;
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -71,10 +73,18 @@ export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | 
   reschedule(request: RescheduleRequest): Rescheduled;
   /** Shows a card a read made (the flight options, M23): kept with the reply like any other. */
   show(card: ActionCard): void;
+  /** Y9: the user's message the turn answers; null when unknown. */
+  message(): Message | null;
 };
 
 /** One command a tool issues and the action card's words for it; `items` names each entry a bulk command changes (C14). */
-export type ToolAction = { command: ProposalCommand; summary: string; items?: string[] };
+export type ToolAction = {
+  command: ProposalCommand;
+  summary: string;
+  items?: string[];
+  /** Y3, Y9: this call only proposes, under `tool` (its card and cap stay the calling tool's), for `ttlMs`. */
+  confirm?: { tool: string; ttlMs: number };
+};
 /** Refused before anything ran (no such task, nothing to change): the model is told; no card, no use counted. */
 export type Refusal = { refused: string };
 /**
@@ -261,17 +271,18 @@ export type ToolSetOptions = {
  */
 export function modelTools(entries: readonly ToolEntry[], host: ToolHost, options: ToolSetOptions): ToolSet {
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const perform = (name: string, id: string, { command, summary, items }: ToolAction): Performed => {
+  const perform = (name: string, id: string, { command, summary, items, confirm }: ToolAction): Performed => {
     const entry = byName.get(name);
     if (!host.charge(name, entry?.dailyCap ?? options.defaultCap)) {
       options.onAction({ id, tool: name, status: "failed", summary: `daily limit for ${name} reached` });
       return { ok: false, error: `daily limit for ${name} reached; try again tomorrow` };
     }
-    if (entry?.needsConfirmation) {
-      const proposal = host.propose(name, command, summary, items);
+    if (entry?.needsConfirmation || confirm) {
+      const proposed = confirm?.tool ?? name;
+      const proposal = host.propose(proposed, command, summary, items, confirm?.ttlMs);
       const listed = items && items.length > 0 ? { items } : {};
       // The card's id is the proposal's: its confirmation or cancellation, sent under that id, replaces it on every device (C15).
-      options.onAction({ id: proposal.proposalId, tool: name, status: "proposed", summary, ...proposal, ...listed });
+      options.onAction({ id: proposal.proposalId, tool: proposed, status: "proposed", summary, ...proposal, ...listed });
       // The model hears how many and the first few, not a list of 500 titles on its token budget; the card shows them all.
       const told = items && items.length > 0 ? { count: items.length, items: items.slice(0, ITEMS_TOLD) } : {};
       return { ok: true, status: PROPOSED, ...proposal, ...told };
@@ -306,6 +317,7 @@ function toolContext(host: ToolHost, show: (card: ActionCard) => void): ToolCont
     calendar: host.calendar,
     turn: { actor: { kind: "assistant", turnId: host.turnId }, correlationId: host.requestId },
     show,
+    message: () => host.message?.() ?? null,
     tasks: () => host.tasks(),
     memories: () => host.memories(),
     preferences: () => host.preferences(),

@@ -44,11 +44,11 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     turnId,
     requestId,
     run: (command) => deps.execute(command, { actor, correlationId: requestId }),
-    propose: (tool, command, summary, items = []) => {
+    propose: (tool, command, summary, items = [], ttlMs) => {
       const proposalId = uuidv7();
       // The proposal's row and its event commit together: the state's `proposals` and the ledger never disagree (C15).
       return deps.ledger.transaction(() => {
-        const expiresAt = new Date(deps.store.propose(proposalId, turnId, tool, command, summary, deps.now(), items)).toISOString();
+        const expiresAt = new Date(deps.store.propose(proposalId, turnId, tool, command, summary, deps.now(), items, ttlMs)).toISOString();
         const listed = items.length > 0 ? { items: [...items] } : {};
         deps.ledger.append({ type: "proposal.created", actor, correlationId: requestId, payload: { proposalId, tool, summary, expiresAt, ...listed } });
         return { proposalId, expiresAt };
@@ -58,6 +58,10 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     proposePlan: deps.proposePlan,
     ...(deps.reschedule ? { reschedule: (request: RescheduleRequest) => deps.reschedule!(turnId, requestId, request) } : {}),
     memories: () => memoriesOf(deps.ledger.state),
+    message: () => {
+      const messageId = deps.store.turn(turnId)?.message_id;
+      return deps.ledger.state.recentMessages.find((m) => m.id === messageId) ?? null;
+    },
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),
     ...(deps.agenda ? { agenda: deps.agenda } : {}),

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { MAX_BATCH } from "../../shared/commands.ts";
 import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/dates.ts";
-import { DueSchema, LIMITS, MemoryTypeSchema, PreferencesPatchSchema } from "../../shared/domain.ts";
+import { DueSchema, LIMITS, PreferencesPatchSchema } from "../../shared/domain.ts";
+import { pinMemory, rememberTool } from "./memory-tools.ts";
 import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
 import { formatDue, formatTime } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
@@ -259,25 +260,6 @@ export const addNote = defineTool({
   },
 });
 
-export const pinMemory = defineTool({
-  name: "pin_memory",
-  description: "Remember a fact about the user for later conversations.",
-  input: z.object({ type: MemoryTypeSchema.default("fact"), key: z.string().min(1).max(LIMITS.memoryKey), value: z.string().min(1).max(LIMITS.memoryValue) }),
-  effect: {
-    kind: "command",
-    plan: (input) => ({ summary: `Remembered: ${input.key} — ${input.value}`, command: { kind: "memory.pin", pin: input } }),
-  },
-  offline: {
-    rank: 30,
-    parse: (text) => {
-      const remember = /^(?:please\s+)?remember(?: that)?\s+(?:my\s+)?(.+?)\s+(?:is|are|=)\s+(.+)$/i.exec(text.trim());
-      return remember ? { key: clean(remember[1]!), value: clean(remember[2]!) } : null;
-    },
-    input: ({ key, value }) => ({ type: "fact" as const, key, value }),
-    reply: ({ key, value }) => `Got it — I'll remember that your ${key} is ${value}.`,
-  },
-});
-
 export const setPreference = defineTool({
   name: "set_preference",
   description: "Change the user's preferences (time zone, work hours, notifications).",
@@ -327,6 +309,7 @@ export const BUILT_IN_TOOLS: readonly ToolEntry[] = [
   bulkTasks,
   addNote,
   pinMemory,
+  rememberTool,
   forgetMemories,
   setPreference,
   getAgenda,

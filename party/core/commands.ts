@@ -38,6 +38,7 @@ import { isScheduleCommand, planSchedule } from "./schedule-commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
 import { planUndo, type TurnPort } from "./undo.ts";
+import { pinnedMemory } from "./memory-life.ts";
 
 export type CommandContext = {
   actor: Actor;
@@ -169,11 +170,10 @@ function plan(deps: CommandDeps, command: Exclude<Command, { kind: "batch" }>, a
       return ok({ type: "turn.undone", payload: undo.value.payload, result: undo.value.result, write: undo.value.write });
     }
     case "memory.pin": {
-      const { type, key, value } = command.pin;
-      const existing = deps.ledger.state.memories[memorySlot({ type, key })];
-      const memory: Memory = existing
-        ? { ...existing, value, updatedAt: now }
-        : { id: uuidv7(), type, key, value, pinnedAt: now, updatedAt: now };
+      // Y2, Y5: provenance and expiry (party/core/memory-life.ts).
+      const pinned = pinnedMemory(deps.ledger.state, command.pin, command.source, actor, deps.now());
+      if (!pinned.ok) return pinned;
+      const memory: Memory = pinned.value;
       return ok({ type: "memory.pinned", payload: { memory }, result: memory });
     }
     case "memory.unpin": {

@@ -12,6 +12,7 @@ import { formatDay, formatDue } from "../../shared/format.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { Ledger } from "../core/ledger.ts";
+import { expireMemories } from "../core/memory-life.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { lastOccurrence, nextOccurrence } from "../../shared/recurrence.ts";
 
@@ -101,6 +102,7 @@ export class Schedule {
     const maintenanceAt = this.#meta("maintenance_at") ?? 0;
     if (now >= maintenanceAt) {
       this.#deps.maintain();
+      expireMemories(this.#deps.ledger, now); // Y5
       this.#setMeta("maintenance_at", now + MAINTENANCE_EVERY_MS);
       maintenance = true;
     }

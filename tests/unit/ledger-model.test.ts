@@ -135,7 +135,9 @@ function step(r: ReturnType<typeof room>, m: Model, rng: Rng, i: number): void {
       if (!result.ok) throw new Error(result.error.message);
       const existing = m.memories.get(Model.slot(type, key));
       const id = MemorySchema.parse(result.value.result).id;
-      m.memories.set(Model.slot(type, key), existing ? { ...existing, value, updatedAt: iso(now) } : { id, type, key, value, pinnedAt: iso(now), updatedAt: iso(now) });
+      // Y2: a pin by hand names the user's device as its source (a new value, a new origin).
+      const source = { kind: "user" as const, deviceId: "d1" };
+      m.memories.set(Model.slot(type, key), existing ? { ...existing, value, updatedAt: iso(now), source } : { id, type, key, value, pinnedAt: iso(now), updatedAt: iso(now), source });
       m.events++;
       return;
     }

@@ -116,6 +116,7 @@ describe("Assistant — one tool registry", () => {
       "bulk_tasks",
       "add_note",
       "pin_memory",
+      "remember",
       "forget_memories",
       "set_preference",
       "get_agenda",

@@ -53,6 +53,7 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
     }
   };
   const look = LOOK[status];
+  const remember = action.tool === "remember";
   return (
     <div
       data-testid="action-card"
@@ -64,11 +65,12 @@ export function ActionCard({ action }: { action: ActionCardFrame }) {
         <span className={`flex-1 ${status === "rejected" || status === "expired" ? "text-stone-500 line-through" : ""}`}>{status === "proposed" ? action.summary : action.summary.replace(/\?$/, "")}</span>
         {status === "proposed" ? (
           <span className="flex gap-2">
-            <button disabled={busy || waiting} onClick={() => void decide("confirm")} className="rounded-md bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500">
-              Confirm
+            {/* W109: a memory offered is kept or dismissed — nothing risky, so not the red of a deletion. */}
+            <button disabled={busy || waiting} onClick={() => void decide("confirm")} className={`rounded-md px-2 py-1 text-xs font-medium text-white ${remember ? "bg-indigo-600 hover:bg-indigo-500" : "bg-red-600 hover:bg-red-500"}`}>
+              {remember ? "Remember" : "Confirm"}
             </button>
             <button disabled={busy || waiting} onClick={() => void decide("reject")} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-xs dark:border-stone-600">
-              <X className="size-3" /> Cancel
+              <X className="size-3" /> {remember ? "Dismiss" : "Cancel"}
             </button>
           </span>
         ) : (

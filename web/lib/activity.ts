@@ -127,7 +127,7 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
     case "memory.pinned":
       return `remembered ${e.payload.memory.key} = ${e.payload.memory.value}`;
     case "memory.unpinned":
-      return `forgot ${quote(memoryKey(e.payload.slot))}`;
+      return `forgot ${quote(memoryKey(e.payload.slot))}${e.payload.reason === "expired" ? " — it expired" : ""}`;
     case "message.added": {
       const text = quote(e.payload.message.text.replace(/\s+/g, " ").trim());
       return e.payload.message.role === "assistant" ? `replied ${text}` : `said ${text}`;

@@ -1,15 +1,19 @@
-/** Pinned memories: what the assistant knows about the user. Preferences live in Settings (W35). */
+/** Pinned memories: what the assistant knows about the user, where each came from, when it was last used and when it is forgotten (W35, W105–W108). Expired ones are hidden until the room unpins them (Y5). */
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
 import { type Memory, MemoryTypeSchema } from "../../../shared/domain.ts";
-import { Trash2 } from "lucide-react";
+import { isExpired } from "../../../party/core/memory-life.ts";
+import { MemorySearchSchema } from "../../../shared/search.ts";
+import { MemoryRow } from "../../components/memory/memory-row.tsx";
+import { lastUsedOf, provenanceOf } from "../../components/memory/provenance.ts";
 import { useUnpin } from "../../hooks/use-unpin.ts";
 import { api } from "../../lib/api.ts";
 import { stateQuery } from "../../lib/queries.ts";
 
 export const Route = createFileRoute("/_app/memory")({
+  validateSearch: MemorySearchSchema,
   loader: ({ context }) => context.queryClient.ensureQueryData(stateQuery()),
   component: MemoryView,
 });
@@ -18,6 +22,12 @@ const field = "mt-1 block min-h-11 w-full rounded-lg border border-stone-300 bg-
 
 function MemoryView() {
   const { data } = useSuspenseQuery(stateQuery());
+  const { memory: highlighted } = Route.useSearch();
+  const timeZone = data.preferences.timezone;
+  // "Last used …" is read when the view renders; the state's events re-render it as memories are used.
+  const now = Date.now();
+  // Y5: past its expiry a memory is no longer used; the room's next maintenance unpins it.
+  const memories = data.memories.filter((m) => !isExpired(m, now));
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
   const [type, setType] = useState<Memory["type"]>("fact");
@@ -38,25 +48,17 @@ function MemoryView() {
         <h1 tabIndex={-1} className="w-fit text-2xl font-semibold tracking-tight">Memory</h1>
         <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">What your chief of staff keeps in mind in every conversation. Work hours, time zone and notifications are in Settings.</p>
         <ul data-testid="memories" className="mt-4 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white dark:divide-stone-800 dark:border-stone-800 dark:bg-stone-900">
-          {data.memories.length === 0 && <li className="p-4 text-sm text-stone-600 dark:text-stone-400">Nothing pinned yet. Tell the assistant “remember that …”.</li>}
-          {data.memories.map((m) => (
-            <li key={m.id} className="flex items-center gap-3 px-4 py-1">
-              <span className="rounded bg-stone-100 px-1.5 text-xs text-stone-700 dark:bg-stone-800 dark:text-stone-300">{m.type}</span>
-              <span className="font-medium">{m.key}</span>
-              <input
-                key={m.value}
-                aria-label={`Value of ${m.key}`}
-                defaultValue={m.value}
-                onBlur={(e) => {
-                  const value = e.target.value.trim();
-                  if (value && value !== m.value) void api.pin({ type: m.type, key: m.key, value }).catch((err: unknown) => toast.error(err instanceof Error ? err.message : String(err)));
-                }}
-                className="min-h-11 min-w-0 flex-1 rounded bg-transparent px-1 text-stone-700 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-stone-300"
-              />
-              <button aria-label={`Forget ${m.key}`} onClick={() => unpin.mutate(m.id)} className="grid size-11 shrink-0 place-items-center rounded-lg text-stone-500 hover:text-red-600 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none">
-                <Trash2 className="size-4" aria-hidden />
-              </button>
-            </li>
+          {memories.length === 0 && <li className="p-4 text-sm text-stone-600 dark:text-stone-400">Nothing pinned yet. Tell the assistant “remember that …”, or accept what it offers to remember.</li>}
+          {memories.map((m) => (
+            <MemoryRow
+              key={m.id}
+              memory={m}
+              provenance={provenanceOf(m, { conversations: data.conversations ?? [], messages: data.recentMessages, timeZone })}
+              lastUsed={lastUsedOf(m, now, timeZone)}
+              timeZone={timeZone}
+              highlighted={m.id === highlighted}
+              onForget={() => unpin.mutate(m.id)}
+            />
           ))}
         </ul>
         <form onSubmit={pin} className="mt-4 grid grid-cols-1 gap-2 md:grid-cols-[8rem_1fr_1fr_auto]">

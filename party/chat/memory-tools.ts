@@ -1,0 +1,76 @@
+/**
+ * The assistant's memory tools (docs/PROTOCOL.md Y3, Y9): `pin_memory` pins at
+ * once only when the user's message asked to remember ("remember …", "don't
+ * forget …", "note that …", "keep in mind …"); otherwise, and always for
+ * `remember`, the memory is proposed for the user to accept (7 days). The
+ * memory's source names the message, its conversation and the turn.
+ */
+import { z } from "zod";
+import { clean } from "../../shared/dates.ts";
+import { LIMITS, type MemorySource, MemoryTypeSchema } from "../../shared/domain.ts";
+import { conversationOf } from "../../shared/conversations.ts";
+import { asksToRemember } from "./memory-rules.ts";
+import { MEMORY_PROPOSAL_TTL_MS, messageSource, REMEMBER_TOOL } from "./memory-proposals.ts";
+import { defineTool, type ToolAction, type ToolContext } from "./registry.ts";
+import { memorySlot } from "../core/projections.ts";
+
+const MemoryInput = z.object({ type: MemoryTypeSchema.default("fact"), key: z.string().min(1).max(LIMITS.memoryKey), value: z.string().min(1).max(LIMITS.memoryValue) });
+type MemoryInput = z.infer<typeof MemoryInput>;
+
+const turnIdOf = (ctx: ToolContext): string | null => (ctx.turn.actor.kind === "assistant" ? ctx.turn.actor.turnId : null);
+
+/** Y10: pinned already with this value — nothing to do. */
+function known(ctx: ToolContext, pin: MemoryInput): boolean {
+  const slot = memorySlot(pin);
+  return ctx.memories().some((m) => memorySlot(m) === slot && m.value.trim().toLowerCase() === pin.value.trim().toLowerCase());
+}
+
+/** Y3: a proposal to remember `pin`, its source the user's message of this turn. */
+function proposal(ctx: ToolContext, pin: MemoryInput): ToolAction | { nothing: string } {
+  if (known(ctx, pin)) return { nothing: `I already remember that your ${pin.key} is ${pin.value}.` };
+  const message = ctx.message();
+  const turnId = turnIdOf(ctx);
+  const source: MemorySource | undefined = message && turnId ? messageSource(message, turnId) : undefined;
+  return {
+    summary: `Remember that your ${pin.key} is ${pin.value}?`,
+    command: { kind: "memory.pin", pin, ...(source ? { source } : {}) },
+    confirm: { tool: REMEMBER_TOOL, ttlMs: MEMORY_PROPOSAL_TTL_MS },
+  };
+}
+
+export const pinMemory = defineTool({
+  name: "pin_memory",
+  description:
+    "Remember a fact about the user for later conversations. Pins at once only when the user's message asked you to remember it; " +
+    "otherwise the user is asked to accept it first.",
+  input: MemoryInput,
+  effect: {
+    kind: "command",
+    plan: (input, ctx) => {
+      const message = ctx.message();
+      // Y9: nothing is stored silently — only the user's own "remember …" pins without a question.
+      if (!message || !asksToRemember(message.text)) return proposal(ctx, input);
+      const turnId = turnIdOf(ctx);
+      const source: MemorySource | undefined = turnId ? { kind: "turn", turnId, messageId: message.id, conversationId: conversationOf(message) } : undefined;
+      return { summary: `Remembered: ${input.key} — ${input.value}`, command: { kind: "memory.pin", pin: input, ...(source ? { source } : {}) } };
+    },
+  },
+  offline: {
+    rank: 30,
+    parse: (text) => {
+      const remember = /^(?:please\s+)?remember(?: that)?\s+(?:my\s+)?(.+?)\s+(?:is|are|=)\s+(.+)$/i.exec(text.trim());
+      return remember ? { key: clean(remember[1]!), value: clean(remember[2]!) } : null;
+    },
+    input: ({ key, value }) => ({ type: "fact" as const, key, value }),
+    reply: ({ key, value }) => `Got it — I'll remember that your ${key} is ${value}.`,
+  },
+});
+
+export const rememberTool = defineTool({
+  name: REMEMBER_TOOL,
+  description:
+    "Offer to remember something the user mentioned about themselves (where they live, their home airport, an allergy, a family member's name, a preference). " +
+    "Only proposes: the user accepts or dismisses it.",
+  input: MemoryInput,
+  effect: { kind: "command", plan: (input, ctx) => proposal(ctx, input) },
+});
