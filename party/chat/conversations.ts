@@ -116,7 +116,8 @@ export class ConversationIndex {
         limit,
       )
       .toArray();
-    const messages = rows.flatMap((row) => this.#load(row.id, row.seq, now) ?? []);
+    const hot = new Map(this.#ledger.state.recentMessages.map((m) => [m.id, m]));
+    const messages = rows.flatMap((row) => this.#load(row.id, row.seq, now, hot) ?? []);
     const oldest = rows.at(-1);
     return { messages, nextBefore: rows.length === limit && oldest ? `${oldest.created_at}|${oldest.id}` : null };
   }
@@ -152,8 +153,8 @@ export class ConversationIndex {
     return this.#sql.exec<{ id: string }>("DELETE FROM chat_message_index WHERE created_at < ? AND seq < ? RETURNING id", cutoff, hotSeq).toArray().length;
   }
 
-  #load(id: string, seq: number, now: number): Message | null {
-    const hot = this.#ledger.state.recentMessages.find((m) => m.id === id);
+  #load(id: string, seq: number, now: number, hotById?: ReadonlyMap<string, Message>): Message | null {
+    const hot = hotById ? hotById.get(id) : this.#ledger.state.recentMessages.find((m) => m.id === id);
     if (hot) return cardsAt(hot, now);
     const archived = this.#sql.exec<{ message: string }>("SELECT message FROM chat_archive WHERE id = ?", id).toArray()[0];
     if (archived) return cardsAt(MessageSchema.parse(JSON.parse(archived.message)), now);
