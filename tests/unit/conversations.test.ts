@@ -75,6 +75,13 @@ describe("Conversations — list, create, rename, archive (HTTP and socket)", ()
     expect(a.of("error").find((f) => f.rid === "c3")?.code).toBe("not_found");
     expect(b.of("event").map((f) => f.event.type)).toEqual(["conversation.created", "conversation.updated"]);
     expect((await http(room, "PATCH", "/api/v1/conversations/nope", { title: "x" })).status).toBe(404);
+    // Names of Object.prototype members are no conversations (found by the HTTP fuzz).
+    for (const name of ["constructor", "toString", "hasOwnProperty"]) {
+      expect((await http(room, "DELETE", `/api/v1/conversations/${name}`)).status).toBe(404);
+      expect((await http(room, "PATCH", `/api/v1/conversations/${name}`, { title: "x" })).status).toBe(404);
+      expect((await http(room, "GET", `/api/v1/conversations/${name}/messages`)).status).toBe(404);
+      expect((await http(room, "POST", "/api/v1/message", { text: "x", conversationId: name })).status).toBe(404);
+    }
     expect((await http(room, "POST", "/api/v1/conversations", { id: "work" })).status).toBe(409);
   });
 
