@@ -105,10 +105,10 @@ export class ConversationIndex {
     this.sync();
     const rows = this.#sql
       .exec<Row>(
-        `SELECT * FROM chat_message_index WHERE conversation_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+        // A row value: SQLite seeks the index to the cursor instead of filtering the conversation's rows.
+        `SELECT * FROM chat_message_index WHERE conversation_id = ? AND (created_at, id) < (?, ?)
          ORDER BY created_at DESC, id DESC LIMIT ?`,
         conversationId,
-        cursor.before,
         cursor.before,
         cursor.beforeId,
         limit,
