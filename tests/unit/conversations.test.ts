@@ -83,6 +83,18 @@ describe("Conversations — list, create, rename, archive (HTTP and socket)", ()
       expect((await http(room, "POST", "/api/v1/message", { text: "x", conversationId: name })).status).toBe(404);
     }
     expect((await http(room, "POST", "/api/v1/conversations", { id: "work" })).status).toBe(409);
+    // T5: create and update are command frames a batch may hold.
+    a.sendFrame({
+      type: "batch",
+      rid: "b1",
+      frames: [
+        { type: "conversation.create", rid: "b1.0", command: { id: "trip", title: "Trip" } },
+        { type: "conversation.update", rid: "b1.1", conversationId: "trip", command: { title: "Lisbon" } },
+      ],
+    });
+    room.flush();
+    expect(a.of("batch.result").find((f) => f.rid === "b1")?.results.map((r) => r.type)).toEqual(["ack", "ack"]);
+    expect(room.room.ledger.state.conversations?.trip?.title).toBe("Lisbon");
   });
 
   it("[T2] idempotent by Idempotency-Key: a repeat answers the same conversation, once", async () => {
