@@ -135,7 +135,7 @@ export class Room {
           source,
         ),
       maintain: () => {
-        const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
+        const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now(), index: this.chat.conversations });
         this.schedule.push.prune();
         this.#maybeCompact();
         ports.log("info", { event: "maintenance", userId, detail: JSON.stringify(done) });
@@ -362,7 +362,7 @@ export class Room {
     const started = Date.now();
     const { userId } = this.#ports;
     try {
-      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, now: this.#ports.now, turns: this.#turns }, command, ctx);
+      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, now: this.#ports.now, turns: this.#turns, conversations: this.chat.conversations }, command, ctx);
       this.#ports.log(result.ok ? "info" : "warn", {
         event: "command",
         requestId: ctx.correlationId,
