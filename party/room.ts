@@ -227,6 +227,7 @@ export class Room {
     // The one publish path (L9): every appended event reaches the devices, then its follow-ups run.
     this.#followUps = new FollowUps({
       host: ports,
+      ledger: this.ledger,
       sockets,
       schedule: this.schedule,
       calendar: this.calendar,
@@ -324,6 +325,7 @@ export class Room {
       calendar: this.calendar,
       agenda: (from, to) => this.agenda(from, to),
       mcp: this.mcp,
+      search: this.#followUps.search,
     });
   }
 

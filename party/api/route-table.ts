@@ -20,6 +20,7 @@ import type { Ledger } from "../core/ledger.ts";
 import type { McpHub } from "../mcp/hub.ts";
 import type { PushApi } from "../push/push-api.ts";
 import type { Calendar } from "../calendar/calendar.ts";
+import type { SearchIndexer } from "../search/indexer.ts";
 import { errorResponse } from "../http.ts";
 import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 
@@ -46,6 +47,8 @@ export type ApiDeps = {
   calendar?: Pick<Calendar, "sources" | "add" | "remove" | "requestSync" | "between">;
   /** MCP servers (M1–M14); a host without it answers their routes 404. */
   mcp?: McpHub;
+  /** Full-text search (Q1–Q19); a host without it answers 404. */
+  search?: Pick<SearchIndexer, "search">;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -12,8 +12,9 @@ import { MCP_ROUTES } from "./mcp-routes.ts";
 import { PUSH_ROUTES } from "./push-routes.ts";
 import { type ApiDeps, dispatch, type Route } from "./route-table.ts";
 import { SCHEDULE_ROUTES } from "./schedule-routes.ts";
+import { SEARCH_ROUTES } from "./search-routes.ts";
 
-export const ROUTES: readonly Route[] = [...BRAIN_ROUTES, ...CHAT_ROUTES, ...SCHEDULE_ROUTES, ...PUSH_ROUTES, ...CALENDAR_ROUTES, ...MCP_ROUTES];
+export const ROUTES: readonly Route[] = [...BRAIN_ROUTES, ...CHAT_ROUTES, ...SCHEDULE_ROUTES, ...PUSH_ROUTES, ...CALENDAR_ROUTES, ...MCP_ROUTES, ...SEARCH_ROUTES];
 
 export function handleApi(request: Request, deps: ApiDeps): Promise<Response> {
   return dispatch(ROUTES, request, deps);

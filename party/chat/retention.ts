@@ -11,6 +11,7 @@ import { EVENT_PAYLOADS, EventBodySchema } from "../../shared/events.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
+import { pruneSearch } from "../search/index.ts";
 import type { ChatStore } from "./store.ts";
 
 export const ARCHIVE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
@@ -42,6 +43,7 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
   return deps.sql.transactionSync(() => {
     const archived = deps.store.archive(older);
     const pruned = deps.store.prune(cutoff);
+    pruneSearch(deps.sql, cutoff); // Q14
     const redacted = deps.sql
       .exec<{ seq: number }>(
         `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')
