@@ -20,6 +20,7 @@ const SCHEMA = [
     at TEXT NOT NULL,
     title TEXT NOT NULL,
     body TEXT NOT NULL,
+    heading TEXT NOT NULL DEFAULT '',
     UNIQUE (kind, ref_id)
   )`,
   "CREATE INDEX IF NOT EXISTS search_docs_conversation ON search_docs (conversation_id) WHERE conversation_id IS NOT NULL",
@@ -29,7 +30,8 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS search_cursor (id INTEGER PRIMARY KEY CHECK (id IN (1, 2)), seq INTEGER NOT NULL)",
 ];
 
-export type SearchDoc = { kind: SearchKind; id: string; conversationId?: string; at: string; title: string; body: string };
+/** `heading` is shown, not searched: a message's author ("You", "Assistant"); the title otherwise. */
+export type SearchDoc = { kind: SearchKind; id: string; conversationId?: string; at: string; title: string; body: string; heading?: string };
 
 /** One candidate from FTS5: its row, bm25 (lower is better) and the snippet with match markers. */
 export type SearchHit = { kind: SearchKind; id: string; conversationId: string | null; at: string; title: string; marked: string; bm25: number };
@@ -64,13 +66,14 @@ export class SearchIndex extends SqlTables {
     const body = indexable(doc.body);
     const row = this.sql
       .exec<{ rowid: number }>(
-        "INSERT INTO search_docs (kind, ref_id, conversation_id, at, title, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING rowid",
+        "INSERT INTO search_docs (kind, ref_id, conversation_id, at, title, body, heading) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
         doc.kind,
         doc.id,
         doc.conversationId ?? null,
         doc.at,
         title,
         body,
+        (doc.heading ?? title).slice(0, 200),
       )
       .toArray()[0]!;
     this.sql.exec("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", row.rowid, title, body);
@@ -120,7 +123,7 @@ export class SearchIndex extends SqlTables {
     if (filter.conversationId) (where.push("d.conversation_id = ?"), args.push(filter.conversationId));
     const rows = this.sql
       .exec<{ kind: string; ref_id: string; conversation_id: string | null; at: string; title: string; marked: string; rank: number }>(
-        `SELECT d.kind, d.ref_id, d.conversation_id, d.at, d.title,
+        `SELECT d.kind, d.ref_id, d.conversation_id, d.at, d.heading AS title,
                 snippet(search_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) AS marked,
                 bm25(search_fts, ${TITLE_WEIGHT}, 1) AS rank
          FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid

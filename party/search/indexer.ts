@@ -151,7 +151,7 @@ export class SearchIndexer {
         const m = event.payload.message;
         const cutoff = new Date(this.#deps.now() - ARCHIVE_RETENTION_MS).toISOString();
         if (m.text === PRUNED_TEXT || m.createdAt < cutoff || m.text.trim() === "") return;
-        index.upsert({ kind: "message", id: m.id, conversationId: m.conversationId ?? DEFAULT_CONVERSATION_ID, at: m.createdAt, title: "", body: m.text });
+        index.upsert({ kind: "message", id: m.id, conversationId: m.conversationId ?? DEFAULT_CONVERSATION_ID, at: m.createdAt, title: "", body: m.text, heading: m.role === "user" ? "You" : "Assistant" });
         return;
       }
       case "conversation.deleted":

@@ -68,6 +68,9 @@ describe("search index (Q)", () => {
     expect(r.find("hotel", { kind: "message" }).map((h) => h.kind)).toEqual(["message"]);
     expect(r.find("hotel")[0]!.conversationId ?? "none").not.toBe("");
     expect(r.find("hotel", { kind: "message" })[0]!.conversationId).toBe("main");
+    // The heading of a message is its author; "you" is not searchable through it.
+    expect(r.find("hotel", { kind: "message" })[0]!.title).toBe("You");
+    expect(r.search.search(SearchQuerySchema.parse({ q: "you" }))).toEqual([]);
     expect(r.search.index.cursor).toBe(r.ledger.lastSeq);
   });
 

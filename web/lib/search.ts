@@ -93,7 +93,7 @@ export function groupResults(results: readonly SearchResult[]): ResultGroup[] {
 /** The results in the order the keyboard walks them (the groups' order). */
 export const flatResults = (groups: readonly ResultGroup[]): SearchResult[] => groups.flatMap((g) => g.results);
 
-/** The heading of a result: a note's or task's title, a memory's key, or who wrote the message. */
+/** The heading of a result: a note's or task's title, a memory's key, or who wrote the message ("You", "Assistant"). */
 export function resultHeading(result: SearchResult): string {
   if (result.title) return result.title;
   if (result.kind === "message") return "Message";
