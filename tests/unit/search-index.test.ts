@@ -83,7 +83,7 @@ describe("search index (Q)", () => {
     expect(r.find("blue suit").map((h) => h.title).sort()).toEqual(["Gala", "Laundry"]);
   });
 
-  it("[Q5] the last word matches as a prefix; earlier words whole; diacritics and case fold", () => {
+  it("[Q5][Q2] the last word matches as a prefix; earlier words whole; diacritics and case fold", () => {
     const r = room();
     r.message("Le HÔTEL près de la gare");
     expect(r.find("hot")).toHaveLength(1);
