@@ -3,10 +3,13 @@
  * one publish path, docs/PROTOCOL.md L9): every device receives it, then the
  * schedule, the calendars and the chat react — the alarm moves with
  * reminders and preferences, an acknowledged notification clears everywhere
- * (S9), an undone turn's calendar writes are taken back (K29).
+ * (S9), an undone turn's calendar writes are taken back (K29), the search
+ * index takes the event in (Q11).
  */
 import type { LedgerEvent } from "../shared/domain.ts";
 import type { Calendar } from "./calendar/calendar.ts";
+import type { Ledger } from "./core/ledger.ts";
+import { SearchIndexer } from "./search/indexer.ts";
 import type { ChatStore } from "./chat/store.ts";
 import { broadcast, type SocketDeps } from "./core/sockets.ts";
 import { describeError as describe } from "./log.ts";
@@ -16,7 +19,9 @@ import type { Schedule } from "./schedule/runner.ts";
 
 export type FollowUpDeps = {
   /** Who the room is, where it logs, and what keeps a calendar deletion alive past its turn. */
-  host: Pick<RoomPorts, "userId" | "log" | "waitUntil">;
+  host: Pick<RoomPorts, "userId" | "log" | "waitUntil" | "sql" | "doc" | "now">;
+  /** What the search index reads events from (Q11–Q16). */
+  ledger: Ledger;
   sockets: Pick<SocketDeps, "clients">;
   schedule: Schedule;
   calendar: Calendar;
@@ -29,9 +34,13 @@ export class FollowUps {
   #deps: FollowUpDeps;
   /** K29: calendar deletions of undone turns still running. */
   #calendarWork = new Set<Promise<void>>();
+  /** Q11: the room's full-text index, fed by this publish path; on wake it resumes at its cursor. */
+  readonly search: SearchIndexer;
 
   constructor(deps: FollowUpDeps) {
     this.#deps = deps;
+    const { sql, doc, now, userId, log } = deps.host;
+    this.search = new SearchIndexer({ sql, doc, now, ledger: deps.ledger, log: (event, detail) => log("error", { event, userId, detail }) });
   }
 
   /** Follow-ups of an event, whoever appended it: the alarm moves with reminders and preferences; an ack clears everywhere (S9). */
@@ -43,6 +52,7 @@ export class FollowUps {
       // The event is stored: a failed follow-up must not undo the caller's success (the alarm retries schedule work).
       this.#deps.host.log("error", { event: "event.follow_up_failed", userId: this.#deps.host.userId, seq: event.seq, detail: describe(error) });
     }
+    this.search.published(event);
   }
 
   #followUp(event: LedgerEvent): void {

@@ -229,6 +229,7 @@ export class Room {
     // The one publish path (L9): every appended event reaches the devices, then its follow-ups run.
     this.#followUps = new FollowUps({
       host: ports,
+      ledger: this.ledger,
       sockets,
       schedule: this.schedule,
       calendar: this.calendar,
@@ -327,6 +328,8 @@ export class Room {
       agenda: (from, to) => this.agenda(from, to),
       mcp: this.mcp,
       data: roomData(this, this.#ports),
+
+      search: this.#followUps.search,
     });
   }
 

@@ -21,6 +21,7 @@ import type { McpHub } from "../mcp/hub.ts";
 import type { DataPort } from "../data/room-data.ts";
 import type { PushApi } from "../push/push-api.ts";
 import type { Calendar } from "../calendar/calendar.ts";
+import type { SearchIndexer } from "../search/indexer.ts";
 import { errorResponse } from "../http.ts";
 import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 
@@ -49,6 +50,9 @@ export type ApiDeps = {
   mcp?: McpHub;
   /** Export, import and the account's deletion (U1–U17); a host without it answers them 404. */
   data?: DataPort;
+
+  /** Full-text search (Q1–Q19); a host without it answers 404. */
+  search?: Pick<SearchIndexer, "search">;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

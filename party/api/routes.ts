@@ -14,6 +14,7 @@ import { MCP_ROUTES } from "./mcp-routes.ts";
 import { PUSH_ROUTES } from "./push-routes.ts";
 import { type ApiDeps, dispatch, type Route } from "./route-table.ts";
 import { SCHEDULE_ROUTES } from "./schedule-routes.ts";
+import { SEARCH_ROUTES } from "./search-routes.ts";
 
 export const ROUTES: readonly Route[] = [
   ...BRAIN_ROUTES,
@@ -24,6 +25,7 @@ export const ROUTES: readonly Route[] = [
   ...CALENDAR_ROUTES,
   ...MCP_ROUTES,
   ...DATA_ROUTES,
+  ...SEARCH_ROUTES,
 ];
 
 export function handleApi(request: Request, deps: ApiDeps): Promise<Response> {

@@ -11,6 +11,7 @@ import { EVENT_PAYLOADS, EventBodySchema } from "../../shared/events.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
+import { pruneSearch } from "../search/index.ts";
 import type { ChatStore } from "./store.ts";
 import type { ConversationIndex } from "./conversations.ts";
 
@@ -45,6 +46,7 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
     const pruned = deps.store.prune(cutoff);
     // T9: a conversation's history pages what the archive keeps: the index forgets what was pruned.
     deps.index?.prune(cutoff, hot);
+    pruneSearch(deps.sql, cutoff); // Q14
     const redacted = deps.sql
       .exec<{ seq: number }>(
         `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')

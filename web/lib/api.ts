@@ -19,6 +19,7 @@ import { MemorySchema, PlanItemSchema, type PreferencesPatch, PreferencesSchema,
 import { type ErrorBody, ErrorBodySchema } from "../../shared/errors.ts";
 import { DEVICE_KEY } from "./device.ts";
 import { AgendaSchema } from "../../shared/agenda.ts";
+import { SearchPageReadSchema } from "../../shared/search-results.ts";
 import type { ConfirmSelection } from "../../shared/goals.ts";
 
 import { type McpServerInput, McpServerInfoSchema, McpServerListSchema } from "../../shared/mcp.ts";
@@ -119,6 +120,8 @@ export const api = {
   ackNotification: (notificationId: string) =>
     call(NotificationAckedSchema, "POST", `/api/v1/notifications/${encodeURIComponent(notificationId)}/ack`, undefined, `ack:${notificationId.replace(/[^A-Za-z0-9._:-]/g, "_")}`.slice(0, 128)),
   /** K20: the agenda over [from, to) (ISO instants with offset), sorted by start. */
+  /** Q1, W100: a search, its query string built by web/lib/search.ts (`searchPath`). */
+  search: (path: `/api/v1/search?${string}`) => call(SearchPageReadSchema, "GET", path),
   agenda: (from: string, to: string) => call(AgendaSchema, "GET", `/api/v1/agenda?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   /** W60: the room's VAPID public key (base64url), the `applicationServerKey` of a subscription. */
   pushKey: () => call(PushKeySchema, "GET", "/api/v1/push/key"),

@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react";
 import { AccountMenu } from "../components/account-menu.tsx";
 import { ConnectionBanner } from "../components/connection-banner.tsx";
 import { DeviceNamePrompt } from "../components/device-name-prompt.tsx";
+import { SearchButton } from "../components/search/search-button.tsx";
 import { ZoneOffer } from "../components/zone-offer.tsx";
 import { useBrain } from "../hooks/use-brain.ts";
 import { useDocumentTitle } from "../hooks/use-document-title.ts";
@@ -92,6 +93,7 @@ function Shell() {
           <span data-testid="status">{brain.status}</span>
           {brain.outbox.length > 0 && <span>· {brain.outbox.length} waiting</span>}
         </div>
+        <SearchButton />
         <AccountMenu />
       </header>
       <nav
