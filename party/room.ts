@@ -7,15 +7,14 @@
  * drive the same class with node:sqlite and fake sockets (tests/unit).
  */
 import type { Command } from "../shared/commands.ts";
-import { localDate } from "../shared/dates.ts";
-import { isActorOrigin, readBlocks, readNotes, readTasks } from "../shared/doc-schema.ts";
+import { isActorOrigin, readBlocks, readTasks } from "../shared/doc-schema.ts";
 import type { Result } from "../shared/errors.ts";
 import { handleApi } from "./api/routes.ts";
 import { chatTurnPort } from "./chat/turn-port.ts";
 import { FollowUps } from "./room-follow-ups.ts";
 import type { RoomPorts } from "./room-ports.ts";
-import { ChatEngine } from "./chat/engine.ts";
-import { readContextItems } from "./chat/context-items.ts";
+import type { ChatEngine } from "./chat/engine.ts";
+import { roomChat } from "./room-chat.ts";
 import { maintain } from "./chat/retention.ts";
 import { type Applied, actorLabel, type CommandContext, executeCommand } from "./core/commands.ts";
 import { DeviceEdits } from "./core/device-edits.ts";
@@ -28,7 +27,7 @@ import { Buckets } from "./core/rate-limit.ts";
 import { broadcast, broadcastPresence, type Client, currentDevices, deviceIdOf, handleFrame, sendError, type SocketDeps } from "./core/sockets.ts";
 import { BinaryAdmission } from "./core/binary-admission.ts";
 import { describeError as describe } from "./log.ts";
-import { composePlan, modelFor } from "./models.ts";
+import { composePlan } from "./models.ts";
 import { DeviceActivityLog } from "./push/device-activity.ts";
 import { type PushApi, pushApi } from "./push/push-api.ts";
 import { PushSubscriptions } from "./push/subscriptions.ts";
@@ -40,7 +39,6 @@ import type { Calendar } from "./calendar/calendar.ts";
 import { syncRegistry } from "./mcp/chat-tools.ts";
 import type { RoomMcpHub } from "./mcp/room-hub.ts";
 import { roomCalendar, roomMcp } from "./room-world.ts";
-import { runConfirmed } from "./mcp/confirmed.ts";
 import type { ArchitectRoom } from "./architect/architect-room.ts";
 import { architectTool } from "./architect/tool.ts";
 import type { ArchitectPort } from "./goals/architect-port.ts";
@@ -163,40 +161,16 @@ export class Room {
       chat: () => this.chat,
       busy: (from, to) => this.#calendar.between(from, to).filter((e) => !e.allDay).map((e) => ({ start: e.start, end: e.end })),
     });
-    this.chat = new ChatEngine({
-      userId,
-      structured: this.goalProposals,
-      reschedule: (turnId, requestId, request) => this.goalProposals.reschedule(turnId, requestId, request),
-      outward: (call, ctx) => {
-        const work = runConfirmed(this.mcp, call, ctx);
-        if (ports.mcp) ports.mcp.waitUntil(work);
-      },
-      sql,
+    this.chat = roomChat(ports, {
       ledger: this.ledger,
-      now,
-      limits: config.chat,
-      model: ({ timeZone, tools }) => modelFor(config, { timeZone, tools, now: () => new Date(now()) }),
-      execute: (command, ctx) => this.execute(command, ctx),
-      tasks,
-      notes: () => readNotes(doc),
-      contextItems: (ids) => readContextItems(doc, ids),
-      agenda: (from, to) => this.agenda(from, to),
-      calendars: () => this.#calendar.sources(),
-      calendarWriter: this.#calendar.writer,
-      ...(ports.waitUntil ? { waitUntil: ports.waitUntil } : {}),
-      proposePlan: () => this.schedule.proposePlan(localDate(this.ledger.state.preferences.timezone, new Date(now())), "chat"),
-      // M20, M22: the flights rule calls the hub's search tool and ranks offers around the synced calendar.
+      sockets,
+      goalProposals: this.goalProposals,
       mcp: this.mcp,
       calendar: this.calendar,
-      onTurnEnd: ({ turnId, status, text }) => {
-        // S8: the assistant finished while the user was elsewhere — tell the device in use.
-        if (status === "completed" && !currentDevices(sockets).some((d) => d.focused)) {
-          this.schedule.notify("assistant", "Your assistant replied", text.slice(0, 200), turnId);
-        }
-      },
-      broadcast: (frame) => broadcast(sockets, frame),
-      ...(ports.deleteStorage ? { deleteAccount: ports.deleteStorage } : {}),
-      log: (event, fields) => ports.log(event === "turn.failed" ? "warn" : "info", { event, userId, ...fields }),
+      calendarPort: this.#calendar,
+      execute: (command, ctx) => this.execute(command, ctx),
+      agenda: (from, to) => this.agenda(from, to),
+      schedule: () => this.schedule,
     });
     this.architectRuns = roomArchitect(ports, this.ledger, {
       chat: () => this.chat,
