@@ -1,7 +1,7 @@
 /** Threads and branches in the chat view (docs/PROTOCOL.md W90–W93): which messages a thread shows, and the one path through its branches. */
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/domain.ts";
-import { branchPath, messagesOf } from "../../web/components/chat/branches.ts";
+import { branchPath, choicesFor, messagesOf } from "../../web/components/chat/branches.ts";
 import { chatRows, type RowsInput } from "../../web/components/chat/chat-rows.ts";
 
 let clock = 0;
@@ -63,6 +63,22 @@ describe("Web — threads and branches", () => {
     const messages = [user("u1", "t1", { parentId: null }), user("u2", "t2", { parentId: "u1" }), reply("a1", "t1", { parentId: "u1" }), reply("a2", "t2", { parentId: "u2" })];
     expect(ids(messages)).toEqual(["u1", "a1", "u2", "a2"]);
     expect(branchPath(messages).steps.every((s) => !s.fork && !s.replyFork)).toBe(true);
+  });
+
+  it("[W95] a link to a message on a branch not shown picks the choices that show it, up through its ancestors", () => {
+    const messages = [
+      user("u1", "t1", { parentId: null }),
+      reply("a1", "t1", { parentId: "u1" }),
+      reply("a1b", "t9", { parentId: "u1" }),
+      user("u2", "t2", { parentId: "a1" }),
+      reply("a2", "t2", { parentId: "u2" }),
+      user("u2e", "t3", { parentId: "a1", editOf: "u2" }),
+      user("u3", "t4", { parentId: "a1b" }),
+    ];
+    expect(ids(messages)).toEqual(["u1", "a1b", "u3", "(t4)"]);
+    const choices = choicesFor(messages, "a2");
+    expect(ids(messages, choices)).toEqual(["u1", "a1", "u2", "a2"]);
+    expect(ids(messages, choicesFor(messages, "u2e"))).toEqual(["u1", "a1", "u2e", "(t3)"]);
   });
 
   it("[W90] a thread shows its own messages: replies placed from a frame go with their question's thread", () => {

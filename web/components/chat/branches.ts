@@ -72,25 +72,33 @@ export function messagesOf(conversationId: string, messages: readonly Message[],
 
 const forkOf = (key: string, ids: readonly string[], chosen: string): Fork | undefined => (ids.length > 1 ? { key, index: ids.indexOf(chosen) + 1, count: ids.length, ids } : undefined);
 
-/**
- * W92: the path through a conversation's messages (oldest first, as stored): from the first user
- * messages, at each fork the chosen sibling (`choices`: fork key → id) or else the newest.
- */
-export function branchPath(messages: readonly Message[], choices: ReadonlyMap<string, string> = new Map(), regenerations: readonly Regeneration[] = []): BranchPath {
+type Tree = {
+  byId: ReadonlyMap<string, Message>;
+  users: readonly Message[];
+  /** Replies of each user message: the first turn (placeholder while it runs), the stored ones, then regenerations still running. */
+  replies: ReadonlyMap<string, ReplyEntry[]>;
+  /** User messages under each message (a reply, a user message) or ROOT, in stored order. */
+  children: ReadonlyMap<string, string[]>;
+  /** The user message each placed reply answers; the message (or ROOT) each user message hangs under. */
+  ownerOfReply: ReadonlyMap<string, string>;
+  parentOfUser: ReadonlyMap<string, string>;
+  turns: ReadonlySet<string>;
+};
+
+function treeOf(messages: readonly Message[], regenerations: readonly Regeneration[]): Tree {
   const byId = new Map(messages.map((m) => [m.id, m]));
   const users = messages.filter((m) => m.role === "user");
   const userByTurn = new Map(users.flatMap((u) => (u.turnId ? [[u.turnId, u.id] as const] : [])));
   const regenerated = new Map(regenerations.map((r) => [r.turnId, r.messageId]));
-
-  // Replies of each user message: the first turn (placeholder while it runs), the stored ones in order, then
-  // regenerations still running.
   const replies = new Map<string, ReplyEntry[]>(users.map((u) => [u.id, []]));
+  const ownerOfReply = new Map<string, string>();
   const storedTurns = new Set<string>();
   for (const m of messages) {
     if (m.role !== "assistant") continue;
     const owner = ownerOf(m, byId, userByTurn, regenerated);
     if (owner === undefined) continue;
     replies.get(owner)?.push({ key: m.id, turnId: m.turnId ?? "", message: m });
+    ownerOfReply.set(m.id, owner);
     if (m.turnId) storedTurns.add(m.turnId);
   }
   for (const u of users) {
@@ -99,10 +107,10 @@ export function branchPath(messages: readonly Message[], choices: ReadonlyMap<st
   for (const r of regenerations) {
     if (!storedTurns.has(r.turnId) && r.turnId !== byId.get(r.messageId)?.turnId) replies.get(r.messageId)?.push({ key: `turn:${r.turnId}`, turnId: r.turnId });
   }
-
   // Who follows what: a user message hangs under the message it names (a reply or a user message), legacy
   // ones under the previous user message; an unknown or unplaced parent makes it a first message.
   const children = new Map<string, string[]>();
+  const parentOfUser = new Map<string, string>();
   let previousUser: string | undefined;
   for (const u of users) {
     let parent: string;
@@ -110,12 +118,21 @@ export function branchPath(messages: readonly Message[], choices: ReadonlyMap<st
     else if (u.parentId === null) parent = ROOT;
     else {
       const p = byId.get(u.parentId);
-      parent = !p ? ROOT : p.role === "user" ? p.id : (ownerOf(p, byId, userByTurn, regenerated) !== undefined ? p.id : ROOT);
+      parent = !p ? ROOT : p.role === "user" || ownerOfReply.has(p.id) ? p.id : ROOT;
     }
     children.set(parent, [...(children.get(parent) ?? []), u.id]);
+    parentOfUser.set(u.id, parent);
     previousUser = u.id;
   }
+  return { byId, users, replies, children, ownerOfReply, parentOfUser, turns: new Set([...userByTurn.keys(), ...regenerated.keys()]) };
+}
 
+/**
+ * W92: the path through a conversation's messages (oldest first, as stored): from the first user
+ * messages, at each fork the chosen sibling (`choices`: fork key → id) or else the newest.
+ */
+export function branchPath(messages: readonly Message[], choices: ReadonlyMap<string, string> = new Map(), regenerations: readonly Regeneration[] = []): BranchPath {
+  const { byId, users, replies, children, turns } = treeOf(messages, regenerations);
   const steps: PathStep[] = [];
   const seen = new Set<string>();
   let candidates = children.get(ROOT) ?? [];
@@ -134,9 +151,43 @@ export function branchPath(messages: readonly Message[], choices: ReadonlyMap<st
     // What follows: messages sent after the chosen reply, or after this message before any reply came.
     const after = new Set([...(reply?.message ? (children.get(reply.message.id) ?? []) : []), ...(children.get(chosen) ?? [])]);
     candidates = users.filter((m) => after.has(m.id)).map((m) => m.id);
-    key = `next:${chosen}:${reply?.key ?? ""}`;
+    key = `next:${chosen}`;
   }
   const end = steps[steps.length - 1];
-  const turns = new Set([...userByTurn.keys(), ...regenerated.keys()]);
   return { steps, lastId: end ? (end.reply?.message?.id ?? end.message.id) : undefined, turns };
+}
+
+/** W95: the choices that put a message on screen (a link to it may name a branch not shown), over `choices`. */
+export function choicesFor(messages: readonly Message[], targetId: string, choices: ReadonlyMap<string, string> = new Map(), regenerations: readonly Regeneration[] = []): Map<string, string> {
+  const { byId, ownerOfReply, parentOfUser } = treeOf(messages, regenerations);
+  const next = new Map(choices);
+  let id: string | undefined = targetId;
+  const seen = new Set<string>();
+  while (id !== undefined && !seen.has(id)) {
+    seen.add(id);
+    const m = byId.get(id);
+    if (!m) break;
+    if (m.role === "assistant") {
+      const owner = ownerOfReply.get(m.id);
+      if (owner === undefined) break;
+      next.set(`reply:${owner}`, m.id);
+      id = owner;
+      continue;
+    }
+    const parent = parentOfUser.get(m.id) ?? ROOT;
+    if (parent === ROOT) {
+      next.set(ROOT, m.id);
+      break;
+    }
+    const replyOwner = ownerOfReply.get(parent);
+    if (replyOwner !== undefined) {
+      next.set(`reply:${replyOwner}`, parent);
+      next.set(`next:${replyOwner}`, m.id);
+      id = replyOwner;
+    } else {
+      next.set(`next:${parent}`, m.id);
+      id = parent;
+    }
+  }
+  return next;
 }

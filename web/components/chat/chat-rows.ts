@@ -51,6 +51,8 @@ export type AssistantRow = {
   questionId?: string;
   /** W93: this reply is one of several (regenerated). */
   fork?: Fork;
+  /** The stored reply's id (what a link names, W95); absent while it streams. */
+  messageId?: string;
 };
 
 export type ChatRow = UserRow | AssistantRow;
@@ -132,6 +134,7 @@ export function chatRows(input: RowsInput): ChatRow[] {
       undone: undone.has(turnId),
       question: m.text,
       questionId: m.id,
+      ...(answer ? { messageId: answer.id } : {}),
       ...(step.replyFork ? { fork: step.replyFork } : {}),
     });
   }
