@@ -129,6 +129,18 @@ export const PreferencesUpdateSchema = PreferencesPatchSchema.extend({
 const id = z.string().min(1).max(LIMITS.id);
 
 /**
+ * T1–T6: the conversation commands. Their fields repeat shared/conversations.ts (which imports this file for
+ * ClientActionIdSchema; importing it back would be a cycle): an id is 1–64 of A-Z a-z 0-9 and `-`, a title ≤ 120.
+ */
+const conversationId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "a conversation id is 1–64 of A-Z a-z 0-9 and -");
+const conversationTitle = z.string().trim().min(1).max(120).check(plainText);
+export const ConversationCommandSchemas = {
+  create: z.strictObject({ kind: z.literal("conversation.create"), id: conversationId.optional(), title: conversationTitle.optional() }),
+  update: z.strictObject({ kind: z.literal("conversation.update"), conversationId, title: conversationTitle.optional(), archived: z.boolean().optional() }),
+  delete: z.strictObject({ kind: z.literal("conversation.delete"), conversationId }),
+};
+
+/**
  * A validated command, the single input of the room's command executor. The
  * schema checks a command read back from storage (a proposal waiting for its
  * confirmation, C8) as strictly as one that came in over the wire.
@@ -161,6 +173,9 @@ export const CommandSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("memory.pin"), pin: MemoryPinSchema }),
   memoryUnpinCommand,
   z.strictObject({ kind: z.literal("preferences.update"), patch: PreferencesPatchSchema }),
+  ConversationCommandSchemas.create,
+  ConversationCommandSchemas.update,
+  ConversationCommandSchemas.delete,
   /** Several changes applied together or not at all, one event each (C14): what a bulk proposal runs. */
   z.strictObject({ kind: z.literal("batch"), commands: z.array(BatchItemSchema).min(1).max(MAX_BATCH) }),
 ]);

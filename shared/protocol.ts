@@ -31,6 +31,7 @@ import { ErrorCodeSchema } from "./errors.ts";
 import { EventEnvelopeSchema } from "./events.ts";
 import { LlmActionReadSchema, LlmFrameSchema, MessageSendSchema } from "./chat.ts";
 import { ConfirmSelectionSchema } from "./goals.ts";
+import { ConversationCreateSchema, ConversationPatchSchema, MessageRegenerateSchema } from "./conversations.ts";
 
 /** Bumped on any incompatible change; the room closes clients that speak another (P2). */
 export const PROTOCOL_VERSION = 1;
@@ -100,6 +101,10 @@ const COMMAND_FRAMES = [
   z.strictObject({ type: z.literal("reminder.update"), rid: rid.optional(), reminderId: id, command: ReminderUpdateSchema }),
   z.strictObject({ type: z.literal("notification.ack"), rid: rid.optional(), notificationId: id }),
   z.strictObject({ type: z.literal("plan.item"), rid: rid.optional(), command: PlanItemActionSchema }),
+  /** T2: a new conversation; the ack's result is the conversation. */
+  z.strictObject({ type: z.literal("conversation.create"), rid: rid.optional(), command: ConversationCreateSchema }),
+  /** T3: rename, archive or unarchive. */
+  z.strictObject({ type: z.literal("conversation.update"), rid: rid.optional(), conversationId: id, command: ConversationPatchSchema }),
 ] as const;
 
 /** Most commands one `batch` frame carries (R10); the frame also stays under MAX_FRAME_CHARS. */
@@ -132,6 +137,10 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   BatchFrameSchema,
   z.strictObject({ type: z.literal("message.send"), rid: rid.optional(), command: MessageSendSchema }),
   z.strictObject({ type: z.literal("turn.stop"), rid: rid.optional(), turnId: id }),
+  /** T12: answer a message again (`command.messageId`: the user's message or a reply); acked with C1's `Accepted`. */
+  z.strictObject({ type: z.literal("message.regenerate"), rid: rid.optional(), command: MessageRegenerateSchema }),
+  /** T6: acked `{deleted: true, …}`, or `{proposal}` to confirm when it holds more than 3 messages. */
+  z.strictObject({ type: z.literal("conversation.delete"), rid: rid.optional(), conversationId: id }),
   /** B11: `items` accepts some entries of a structured proposal (all when absent), `edits` changes them first. */
   z.strictObject({ type: z.literal("proposal.confirm"), rid: rid.optional(), proposalId: id, ...ConfirmSelectionSchema.shape }),
   z.strictObject({ type: z.literal("proposal.reject"), rid: rid.optional(), proposalId: id }),

@@ -20,7 +20,7 @@ const HISTORY_MAX = 200;
 const HISTORY_LIMIT_MESSAGE = `limit must be an integer from 1 to ${HISTORY_MAX}`;
 
 /** C12: `before` is the cursor `createdAt|id`, so that messages of the same millisecond are not lost at a page edge. */
-const HistoryQuerySchema = z.object({
+export const HistoryQuerySchema = z.object({
   limit: z
     .string()
     .regex(/^\d{1,4}$/, HISTORY_LIMIT_MESSAGE)

@@ -8,12 +8,13 @@
 import { BRAIN_ROUTES } from "./brain-routes.ts";
 import { CALENDAR_ROUTES } from "./calendar-routes.ts";
 import { CHAT_ROUTES } from "./chat-routes.ts";
+import { CONVERSATION_ROUTES } from "./conversation-routes.ts";
 import { MCP_ROUTES } from "./mcp-routes.ts";
 import { PUSH_ROUTES } from "./push-routes.ts";
 import { type ApiDeps, dispatch, type Route } from "./route-table.ts";
 import { SCHEDULE_ROUTES } from "./schedule-routes.ts";
 
-export const ROUTES: readonly Route[] = [...BRAIN_ROUTES, ...CHAT_ROUTES, ...SCHEDULE_ROUTES, ...PUSH_ROUTES, ...CALENDAR_ROUTES, ...MCP_ROUTES];
+export const ROUTES: readonly Route[] = [...BRAIN_ROUTES, ...CHAT_ROUTES, ...CONVERSATION_ROUTES, ...SCHEDULE_ROUTES, ...PUSH_ROUTES, ...CALENDAR_ROUTES, ...MCP_ROUTES];
 
 export function handleApi(request: Request, deps: ApiDeps): Promise<Response> {
   return dispatch(ROUTES, request, deps);

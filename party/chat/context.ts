@@ -9,6 +9,7 @@ import type { Memory, Message, Note, Preferences, Task } from "../../shared/doma
 import { formatDue } from "../../shared/format.ts";
 import { memoriesOf, type Projection } from "../core/projections.ts";
 import type { ContextItems } from "./context-items.ts";
+import { branchPath } from "./branches.ts";
 
 /** Rough size of the context given to the model, in tokens (≈ 4 characters each). */
 export const CONTEXT_TOKEN_BUDGET = 6_000;
@@ -71,18 +72,18 @@ export function buildContext(input: ContextInput, budget = CONTEXT_TOKEN_BUDGET)
 
 /**
  * The context of the turn that answers `turn.messageId`, from the room's
- * state: the conversation up to that message (messages queued after it are not
- * its business), and never no message at all — a model needs one to answer.
- * Its cost does not grow with history (R33): the projection keeps the last
- * RECENT_MESSAGES messages, and `items` holds only the tasks the context shows.
+ * state: the branch that message is on (T14) — its parents up to the start of
+ * its conversation, so other conversations, sibling branches and messages
+ * queued after it are not its business — and never no message at all: a model
+ * needs one to answer. Its cost does not grow with history (R33): the
+ * projection keeps the last RECENT_MESSAGES messages, and `items` holds only
+ * the tasks the context shows.
  */
 export function turnContext(
   state: Projection,
   turn: { now: Date; messageId: string; items: Pick<ContextItems, "open" | "pointed"> },
 ): { system: string; messages: ModelMessage[] } {
-  const all = state.recentMessages;
-  const at = all.findIndex((m) => m.id === turn.messageId);
-  const messages = at >= 0 ? all.slice(0, at + 1) : all;
+  const messages = branchPath(state.recentMessages, turn.messageId);
   const context = buildContext({
     now: turn.now,
     preferences: state.preferences,

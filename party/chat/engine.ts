@@ -12,6 +12,11 @@ import type { Accepted, ActionCardFrame, LlmFrame, MessageSend } from "../../sha
 import type { Actor } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { acceptMessage } from "./accept.ts";
+import { acceptRegenerate } from "./branches.ts";
+import { ConversationIndex } from "./conversations.ts";
+import { deleteConversation } from "./conversation-delete.ts";
+import type { MessageRegenerate } from "../../shared/conversations.ts";
+import type { CommandContext } from "../core/commands.ts";
 import type { ChatDeps } from "./deps.ts";
 import { callCost, chargeTool } from "./budget.ts";
 import { BudgetGate } from "./budget-gate.ts";
@@ -38,6 +43,7 @@ export type { ChatDeps, ChatLimits } from "./deps.ts";
 export class ChatEngine {
   #deps: ChatDeps;
   #store: ChatStore;
+  #index: ConversationIndex;
   #tools: ToolRegistry;
   #reservations: TokenReservations;
   #queue: string[] = [];
@@ -50,6 +56,7 @@ export class ChatEngine {
   constructor(deps: ChatDeps) {
     this.#deps = deps;
     this.#store = new ChatStore(deps.sql);
+    this.#index = new ConversationIndex(deps.sql, deps.ledger);
     this.#tools = deps.tools ?? new ToolRegistry(BUILT_IN_TOOLS);
     this.#reservations = new TokenReservations(deps.sql, deps.ledger, deps.now, uuidv7);
     this.#feed = new TurnFeed((frame) => this.#deps.broadcast(frame));
@@ -57,6 +64,11 @@ export class ChatEngine {
 
   get store(): ChatStore {
     return this.#store;
+  }
+
+  /** T8: the conversations' message index (paging, counting, purging a deleted one). */
+  get conversations(): ConversationIndex {
+    return this.#index;
   }
 
   /** The assistant's tools: register or unregister one and the next turn has it, or not. */
@@ -94,7 +106,21 @@ export class ChatEngine {
 
   /** C1–C3: stores the user's message (before any model call) and queues its turn. */
   submit(input: MessageSend, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }> {
-    const accepted = acceptMessage({ ...this.#deps, store: this.#store, newId: uuidv7 }, input, actor, requestId);
+    return this.#queued(acceptMessage({ ...this.#deps, store: this.#store, newId: uuidv7, index: this.#index }, input, actor, requestId));
+  }
+
+  /** T12: answers a user message again; the reply becomes a sibling of the earlier ones. */
+  regenerate(input: MessageRegenerate, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }> {
+    const turnQuestion = (turnId: string) => this.#store.turn(turnId)?.message_id ?? null;
+    return this.#queued(acceptRegenerate({ ...this.#deps, store: this.#store, newId: uuidv7, index: this.#index, turnQuestion }, input, actor, requestId));
+  }
+
+  /** T6: deletes a small conversation at once; a bigger one becomes a proposal the user confirms. */
+  deleteConversation(conversationId: string, ctx: CommandContext): Result<{ value: unknown; duplicate: boolean; status: 200 | 202 }> {
+    return deleteConversation({ ...this.#deps, store: this.#store, index: this.#index, newId: uuidv7 }, conversationId, ctx);
+  }
+
+  #queued(accepted: Result<Accepted & { duplicate: boolean }>): Result<Accepted & { duplicate: boolean }> {
     if (accepted.ok && !accepted.value.duplicate) {
       this.#queue.push(accepted.value.turnId);
       this.#kick();
@@ -216,7 +242,7 @@ export class ChatEngine {
     const run = this.#active?.turnId === row.id ? this.#active : null;
     // A turn cut off by a restart lost its run's cards; its proposals are still in the store (C16).
     const cards = run ? [...run.actions.values()] : this.#store.proposalCards(row.id);
-    const { end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7 }, row, ended, text, requestId, run, cards);
+    const { end } = recordEnd({ ...this.#deps, store: this.#store, newId: uuidv7, index: this.#index }, row, ended, text, requestId, run, cards);
     this.#deps.onTurnEnd?.({ turnId: row.id, status: ended.status, text });
     this.#feed.emit(end);
   }

@@ -89,7 +89,9 @@ export function confirmProposal(
   // The effect is the assistant's tool call (actor: its turn); the confirmation is the user's own event.
   // Effect, settlement and event commit together: no device can see the effect with the proposal still pending.
   const result = deps.ledger.transaction(() => {
-    const applied = deps.execute(command, { actor: { kind: "assistant", turnId: p.turn_id }, correlationId: requestId });
+    // T6: a conversation delete was the user's own request, not a tool call: its effect is theirs.
+    const by: Actor = command.kind === "conversation.delete" ? actor : { kind: "assistant", turnId: p.turn_id };
+    const applied = deps.execute(command, { actor: by, correlationId: requestId });
     if (!applied.ok) return applied;
     deps.store.settleProposal(proposalId, "confirmed");
     deps.ledger.append({ type: "proposal.confirmed", actor, correlationId: requestId, payload: { proposalId, turnId: p.turn_id, tool: p.tool } });

@@ -58,7 +58,7 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
 }
 
 /** C17: the message with the settlements of its proposal cards folded in, as the projection had it. */
-function withCardUpdates(sql: SqlStore, message: Message): Message {
+export function withCardUpdates(sql: SqlStore, message: Message): Message {
   if (message.role !== "assistant" || !message.turnId || !message.actions?.some((a) => a.proposalId)) return message;
   const rows = sql
     .exec<{ type: string; payload: string }>(

@@ -11,8 +11,10 @@ import type { SqlStore } from "../core/sql.ts";
 import type { ChatStore, TurnRow } from "./store.ts";
 import type { EndedTurn } from "./turn.ts";
 import { whyOf } from "../core/provenance.ts";
+import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
+import type { ConversationIndex } from "./conversations.ts";
 
-export type RecordDeps = { sql: SqlStore; ledger: Ledger; store: ChatStore; now: () => number; newId: () => string };
+export type RecordDeps = { sql: SqlStore; ledger: Ledger; store: ChatStore; now: () => number; newId: () => string; index?: ConversationIndex };
 
 /** What the turn streamed, when it streamed at all: stored whole at the end (C4). */
 export type Streamed = { tokens: string[]; checkpointed: number };
@@ -24,6 +26,11 @@ export type Streamed = { tokens: string[]; checkpointed: number };
 export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text: string, requestId: string, streamed: Streamed | null, cards: ActionCard[] = []): { events: LedgerEvent[]; end: LlmFrame } {
   const now = deps.now();
   const { status } = ended;
+  // T11, T12: the reply follows the message it answers, in its conversation: a regenerated reply is a sibling of the earlier ones.
+  const question = deps.index?.entry(row.message_id);
+  const placed = question
+    ? { ...(question.conversationId === DEFAULT_CONVERSATION_ID ? {} : { conversationId: question.conversationId }), parentId: question.id }
+    : {};
   const message: Message = {
     id: deps.newId(),
     role: "assistant",
@@ -33,6 +40,7 @@ export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text
     status: status === "completed" ? "complete" : status,
     createdAt: new Date(now).toISOString(),
     ...(cards.length > 0 ? { actions: cards } : {}),
+    ...placed,
   };
   const events = deps.ledger.transaction(() => {
     if (streamed) deps.store.finish(row.id, status, streamed.tokens, streamed.checkpointed, text, now);
@@ -44,6 +52,7 @@ export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text
       const prompt = deps.ledger.state.recentMessages.find((m) => m.id === row.message_id)?.text ?? "";
       const why = cards.length > 0 ? { why: whyOf({ turnId: row.id, step: "reply" }, text, prompt, text) } : {};
       out.push(deps.ledger.append({ type: "message.added", actor: { kind: "assistant", turnId: row.id }, correlationId: requestId, payload: { message, ...why } }).event);
+      deps.index?.sync();
     }
     if (ended.status === "failed") {
       out.push(deps.ledger.append({ type: "turn.failed", actor: { kind: "system" }, correlationId: requestId, payload: { turnId: row.id, ...ended.failure } }).event);

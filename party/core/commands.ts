@@ -35,6 +35,7 @@ import {
   writeTask,
 } from "../../shared/doc-schema.ts";
 import { isScheduleCommand, planSchedule } from "./schedule-commands.ts";
+import { type ConversationStorePort, planConversation } from "./conversation-commands.ts";
 import type { Ledger } from "./ledger.ts";
 import { applyPreferencesPatch, memorySlot } from "./projections.ts";
 import { planUndo, type TurnPort } from "./undo.ts";
@@ -60,13 +61,15 @@ export type CommandDeps = {
   now: () => number;
   /** The chat's turns and proposals, for undo (D18); without it, undo leaves proposals alone. */
   turns?: TurnPort;
+  /** T6, T7: the chat's message index, to count and purge a deleted conversation; without it, a delete is its event only. */
+  conversations?: ConversationStorePort;
 };
 
 export const actorLabel = (actor: Actor): string =>
   actor.kind === "user" ? `user:${actor.deviceId ?? "api"}` : actor.kind === "assistant" ? `assistant:${actor.turnId}` : "system";
 
 /** A validated plan: the event to record and the document change that goes with it. */
-type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void };
+type Plan = NewEventBody & { result: unknown; write?: (origin: ActorOrigin) => void; also?: () => void };
 
 export function executeCommand(deps: CommandDeps, command: Command, ctx: CommandContext): Result<Applied> {
   // HTTP and socket inputs were parsed at the edge; the assistant's tools build commands from model output. Checking
@@ -103,7 +106,9 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
     // One event per change, so projections, the activity log and undo read a batch like single commands;
     // the client action id (unique in the ledger) and the whole result go with the last.
     const last = plans.length - 1;
-    return plans.map(({ result: _result, write: _write, ...body }, i) =>
+    // T7: storage beyond the document (a deleted conversation's text) changes in the same transaction as the event.
+    for (const p of plans) p.also?.();
+    return plans.map(({ result: _result, write: _write, also: _also, ...body }, i) =>
       deps.ledger.append({
         ...body,
         actor: ctx.actor,
@@ -114,7 +119,7 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
   };
   // R18: one event and no document change is one INSERT, atomic alone: no savepoint (two more SQL statements
   // per command in workerd). Inside a batch frame it joins the frame's transaction, published after its commit.
-  const single = plans.length === 1 && plans[0]!.write === undefined;
+  const single = plans.length === 1 && plans[0]!.write === undefined && plans[0]!.also === undefined;
   const recorded = single ? record() : deps.ledger.transaction(record);
   return ok({ result, duplicate: false, seq: recorded.at(-1)!.event.seq });
 }
@@ -181,6 +186,10 @@ function plan(deps: CommandDeps, command: Exclude<Command, { kind: "batch" }>, a
       if (!memory) return fail("not_found", `memory ${command.memoryId} is not pinned`);
       return ok({ type: "memory.unpinned", payload: { memoryId: memory.id, slot: memorySlot(memory) }, result: memory });
     }
+    case "conversation.create":
+    case "conversation.update":
+    case "conversation.delete":
+      return planConversation({ state: deps.ledger.state, now, store: deps.conversations }, command);
     case "preferences.update": {
       const current = deps.ledger.state.preferences;
       if (command.patch.timezoneSource !== undefined && command.patch.timezone === undefined) return fail("invalid_request", "timezoneSource is given only with a timezone");

@@ -24,6 +24,7 @@ import {
   UndoTurnSchema,
 } from "../../shared/commands.ts";
 import type { Actor } from "../../shared/domain.ts";
+import { ConversationCreateSchema, ConversationPatchSchema, type MessageRegenerate, MessageRegenerateSchema } from "../../shared/conversations.ts";
 import type { ConfirmSelection } from "../../shared/goals.ts";
 import { ok, type Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "./commands.ts";
@@ -34,6 +35,10 @@ export type ChatPort = {
   stop(turnId: string): Result<{ turnId: string; status: string }>;
   confirm(proposalId: string, actor: Actor, requestId: string, selection?: ConfirmSelection): Result<{ proposalId: string; result: unknown }>;
   reject(proposalId: string, actor: Actor, requestId: string): Result<{ proposalId: string }>;
+  /** T12. */
+  regenerate(input: MessageRegenerate, actor: Actor, requestId: string): Result<Accepted & { duplicate: boolean }>;
+  /** T6: 200 deleted, or 202 with the proposal to confirm. */
+  deleteConversation(conversationId: string, ctx: CommandContext): Result<{ value: unknown; duplicate: boolean; status: 200 | 202 }>;
 };
 
 /** What applying an input needs; both the socket's and the HTTP API's deps have it. */
@@ -109,6 +114,19 @@ const messageSend: BodySpec<MessageSend, never> = {
   },
 };
 
+/** T12: like a message: a 202 over HTTP, its `Accepted` in the ack. */
+const messageRegenerate: BodySpec<MessageRegenerate, never> = {
+  kind: "chat",
+  body: MessageRegenerateSchema,
+  ids: [],
+  apply: (ports, { command }, ctx) => {
+    const sent = ports.chat.regenerate({ ...command, clientActionId: ctx.clientActionId }, ctx.actor, ctx.correlationId);
+    if (!sent.ok) return sent;
+    const { duplicate, ...accepted } = sent.value;
+    return answered(ports, ok({ value: accepted, duplicate }));
+  },
+};
+
 /** B11: a confirm may name the entries it accepts and edits to them: fields of the frame, or the optional HTTP body. */
 export type ConfirmInput = Ids<"proposalId"> & ConfirmSelection;
 const proposalConfirm: Spec<ConfirmInput, undefined, "proposalId"> & { readonly body: null } = {
@@ -145,6 +163,20 @@ const DECLARED = {
   "notification.ack": idsCommandInput(["notificationId"], ({ notificationId }) => ({ kind: "notification.ack", notificationId })),
   "plan.item": commandInput(PlanItemActionSchema, [], ({ command }) => ({ kind: "plan.item", ...command })),
   "message.send": messageSend,
+  "message.regenerate": messageRegenerate,
+  // T1–T6: key order of the built commands is their fingerprint (L4).
+  "conversation.create": commandInput(ConversationCreateSchema, [], ({ command }) => ({
+    kind: "conversation.create",
+    ...(command.id !== undefined ? { id: command.id } : {}),
+    ...(command.title !== undefined ? { title: command.title } : {}),
+  })),
+  "conversation.update": commandInput(ConversationPatchSchema, ["conversationId"], ({ conversationId, command }) => ({
+    kind: "conversation.update",
+    conversationId,
+    ...(command.title !== undefined ? { title: command.title } : {}),
+    ...(command.archived !== undefined ? { archived: command.archived } : {}),
+  })),
+  "conversation.delete": chatIdsInput(["conversationId"], (chat, { conversationId }, ctx) => chat.deleteConversation(conversationId, ctx)),
   // Stop, confirm and reject are single-use by nature (C7, C8): a repeat is a conflict, never a replay.
   "turn.stop": chatIdsInput(["turnId"], (chat, { turnId }) => once(chat.stop(turnId))),
   "proposal.confirm": proposalConfirm,

@@ -1,0 +1,165 @@
+/**
+ * The message index of the conversations (docs/PROTOCOL.md T8, T9, T16):
+ * one row per message — its conversation, the parent it follows on its
+ * branch (resolved: messages stored before branches follow the previous
+ * message of their conversation), its time and its ledger seq — so a
+ * conversation's history pages, its newest message and its size are read
+ * without scanning the ledger. Kept in step with the ledger by a cursor:
+ * `sync()` indexes the `message.added` events after it (the whole ledger once,
+ * for a room older than the index), and is called inside the transaction of
+ * every message the chat appends, so the row commits with its event. A
+ * SQLite table: it survives eviction.
+ */
+import type { HistoryPage } from "../../shared/api.ts";
+import { cardsAt } from "../../shared/action-card.ts";
+import { conversationOf } from "../../shared/conversations.ts";
+import { type Message, MessageSchema } from "../../shared/domain.ts";
+import { EVENT_PAYLOADS } from "../../shared/events.ts";
+import { findConversation } from "../core/conversation-commands.ts";
+import type { Ledger } from "../core/ledger.ts";
+import type { SqlStore } from "../core/sql.ts";
+import { PRUNED_TEXT, withCardUpdates } from "./retention.ts";
+
+/** T7: what a deleted conversation's messages say in the ledger, where their text was. */
+export const DELETED_TEXT = "[removed: conversation deleted]";
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS chat_message_index (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    parent_id TEXT,
+    created_at TEXT NOT NULL,
+    seq INTEGER NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS chat_message_index_page ON chat_message_index(conversation_id, created_at, id)`,
+  `CREATE INDEX IF NOT EXISTS chat_message_index_seq ON chat_message_index(conversation_id, seq)`,
+  `CREATE TABLE IF NOT EXISTS chat_message_cursor (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)`,
+  // T12: a regenerate counts against the per-minute message limit; read like messages are (R32).
+  `CREATE INDEX IF NOT EXISTS ledger_regenerated_by_ts ON ledger_events(ts) WHERE type = 'turn.regenerated'`,
+];
+
+export type IndexEntry = { id: string; conversationId: string; parentId: string | null; seq: number };
+type Row = { id: string; conversation_id: string; parent_id: string | null; created_at: string; seq: number };
+
+export class ConversationIndex {
+  #sql: SqlStore;
+  #ledger: Ledger;
+
+  constructor(sql: SqlStore, ledger: Ledger) {
+    this.#sql = sql;
+    this.#ledger = ledger;
+    for (const statement of SCHEMA) sql.exec(statement);
+  }
+
+  /** Indexes the messages appended since the last call; call it in the transaction that appends one. */
+  sync(): void {
+    const cursor = this.#sql.exec<{ seq: number }>("SELECT seq FROM chat_message_cursor WHERE one = 1").toArray()[0]?.seq ?? 0;
+    const last = this.#ledger.lastSeq;
+    if (cursor >= last) return;
+    const rows = this.#sql
+      .exec<{ seq: number; payload: string }>("SELECT seq, payload FROM ledger_events WHERE seq > ? AND type = 'message.added' ORDER BY seq", cursor)
+      .toArray();
+    const state = this.#ledger.state;
+    for (const row of rows) {
+      const message = EVENT_PAYLOADS["message.added"].safeParse(JSON.parse(row.payload)).data?.message;
+      if (!message || message.text === DELETED_TEXT) continue;
+      const conversationId = conversationOf(message);
+      // A message of a conversation deleted since (a ledger re-read whole) is not brought back.
+      if (!findConversation(state, conversationId)) continue;
+      const parentId = message.parentId !== undefined ? message.parentId : this.newest(conversationId);
+      this.#sql.exec(
+        "INSERT OR IGNORE INTO chat_message_index (id, conversation_id, parent_id, created_at, seq) VALUES (?, ?, ?, ?, ?)",
+        message.id,
+        conversationId,
+        parentId,
+        message.createdAt,
+        row.seq,
+      );
+    }
+    this.#sql.exec("INSERT INTO chat_message_cursor (one, seq) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET seq = excluded.seq", last);
+  }
+
+  entry(id: string): IndexEntry | null {
+    this.sync();
+    const row = this.#sql.exec<Row>("SELECT * FROM chat_message_index WHERE id = ?", id).toArray()[0];
+    return row ? { id: row.id, conversationId: row.conversation_id, parentId: row.parent_id, seq: row.seq } : null;
+  }
+
+  /** T11: the id of the conversation's newest message; null for an empty one. */
+  newest(conversationId: string): string | null {
+    return this.#sql.exec<{ id: string }>("SELECT id FROM chat_message_index WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1", conversationId).toArray()[0]?.id ?? null;
+  }
+
+  /** T6: the messages a conversation holds, every branch, hot and archived. */
+  count(conversationId: string): number {
+    this.sync();
+    return this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_message_index WHERE conversation_id = ?", conversationId).toArray()[0]?.n ?? 0;
+  }
+
+  /** A message as the state, the archive or the ledger holds it (in that order); null when gone or pruned. */
+  message(id: string, now: number): Message | null {
+    const entry = this.entry(id);
+    return entry ? this.#load(entry.id, entry.seq, now) : null;
+  }
+
+  /** T8: a page of the conversation before the cursor, newest first, every branch (C12's cursor `createdAt|id`). */
+  page(conversationId: string, cursor: { before: string; beforeId: string }, limit: number, now: number): HistoryPage {
+    this.sync();
+    const rows = this.#sql
+      .exec<Row>(
+        `SELECT * FROM chat_message_index WHERE conversation_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+        conversationId,
+        cursor.before,
+        cursor.before,
+        cursor.beforeId,
+        limit,
+      )
+      .toArray();
+    const messages = rows.flatMap((row) => this.#load(row.id, row.seq, now) ?? []);
+    const oldest = rows.at(-1);
+    return { messages, nextBefore: rows.length === limit && oldest ? `${oldest.created_at}|${oldest.id}` : null };
+  }
+
+  /**
+   * T7: the conversation's messages leave the index and the archive, and their text (with their cards and
+   * the why of their turn) the ledger, their turns' stored text and tokens too — in the caller's transaction.
+   */
+  purge(conversationId: string): void {
+    this.sync();
+    const seqs = "SELECT seq FROM chat_message_index WHERE conversation_id = ?";
+    const turns = `SELECT json_extract(payload, '$.message.turnId') FROM ledger_events WHERE seq IN (${seqs}) AND json_extract(payload, '$.message.turnId') IS NOT NULL`;
+    this.#sql.exec(`UPDATE chat_turns SET text = '' WHERE id IN (${turns})`, conversationId);
+    // S8: "Your assistant replied" quotes the reply.
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = json_set(payload, '$.notification.body', ?) WHERE type = 'notification.created' AND json_extract(payload, '$.notification.ref') IN (${turns})`,
+      DELETED_TEXT,
+      conversationId,
+    );
+    this.#sql.exec(`DELETE FROM chat_tokens WHERE turn_id IN (${turns})`, conversationId);
+    this.#sql.exec(`UPDATE chat_turn_meta SET end_frame = NULL WHERE turn_id IN (${turns})`, conversationId);
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions', '$.why') WHERE seq IN (${seqs})`,
+      DELETED_TEXT,
+      conversationId,
+    );
+    this.#sql.exec("DELETE FROM chat_archive WHERE id IN (SELECT id FROM chat_message_index WHERE conversation_id = ?)", conversationId);
+    this.#sql.exec("DELETE FROM chat_message_index WHERE conversation_id = ?", conversationId);
+  }
+
+  /** C12: the index forgets messages pruned after 90 days (not the hot ones, which the state still shows). */
+  prune(cutoff: string, hotSeq: number): number {
+    return this.#sql.exec<{ id: string }>("DELETE FROM chat_message_index WHERE created_at < ? AND seq < ? RETURNING id", cutoff, hotSeq).toArray().length;
+  }
+
+  #load(id: string, seq: number, now: number): Message | null {
+    const hot = this.#ledger.state.recentMessages.find((m) => m.id === id);
+    if (hot) return cardsAt(hot, now);
+    const archived = this.#sql.exec<{ message: string }>("SELECT message FROM chat_archive WHERE id = ?", id).toArray()[0];
+    if (archived) return cardsAt(MessageSchema.parse(JSON.parse(archived.message)), now);
+    const row = this.#sql.exec<{ payload: string }>("SELECT payload FROM ledger_events WHERE seq = ?", seq).toArray()[0];
+    const message = row ? EVENT_PAYLOADS["message.added"].safeParse(JSON.parse(row.payload)).data?.message : undefined;
+    if (!message || message.text === PRUNED_TEXT || message.text === DELETED_TEXT) return null;
+    return cardsAt(withCardUpdates(this.#sql, message), now);
+  }
+}
