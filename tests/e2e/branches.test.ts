@@ -9,10 +9,13 @@ import { describe, expect, it } from "vitest";
 import { axeFindings } from "./a11y.ts";
 import { browserApp, screenshot } from "./browser.ts";
 
+/** Waits on what the page shows (replies stream for seconds under load), never a fixed sleep. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 describe("Web app — branches", () => {
   const app = browserApp();
 
-  const waitReplies = (page: Page) => expect.poll(async () => (await page.getByTestId("reply").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).every((s) => s === "completed")).toBe(true);
+  const waitReplies = (page: Page) => poll(async () => (await page.getByTestId("reply").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).every((s) => s === "completed")).toBe(true);
   const send = async (page: Page, text: string) => {
     await page.getByLabel("Message").fill(text);
     await page.keyboard.press("Enter");
@@ -34,7 +37,7 @@ describe("Web app — branches", () => {
     await send(page, "plan a trip to Rome");
     await send(page, "in March");
     await edit(page, "in March", "in April");
-    await expect.poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in April"]);
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in April"]);
     const picker = page.getByRole("group", { name: "Version 2 of 2" });
     await picker.waitFor();
     await waitReplies(page);
@@ -42,19 +45,19 @@ describe("Web app — branches", () => {
 
     await page.reload();
     await page.getByRole("group", { name: "Version 2 of 2" }).waitFor();
-    await expect.poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in April"]);
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in April"]);
     await page.getByRole("button", { name: "Previous version" }).click();
     await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
-    await expect.poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March"]);
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March"]);
     expect(await page.getByRole("button", { name: "Previous version" }).isDisabled()).toBe(true);
     await screenshot(page, "branches-edit-1of2");
 
     // The next message follows the branch on screen: the old one, now continued.
     await send(page, "and a museum");
-    await expect.poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March", "and a museum"]);
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March", "and a museum"]);
     await page.reload();
     // After a reload the newest branch shows again: the one just continued.
-    await expect.poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March", "and a museum"]);
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March", "and a museum"]);
     await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
   });
 
@@ -93,7 +96,7 @@ describe("Web app — branches", () => {
     await waitReplies(page);
     await page.goto(`${app.server.url}/chat?c=main&message=${oldId}`);
     const target = page.locator(`[data-message="${oldId}"]`);
-    await expect.poll(() => target.getAttribute("data-highlight")).toBe("true");
+    await poll(() => target.getAttribute("data-highlight")).toBe("true");
     await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
     await screenshot(page, "branches-linked");
   });

@@ -10,6 +10,9 @@ import { describe, expect, it } from "vitest";
 import { axeFindings } from "./a11y.ts";
 import { browserApp, screenshot } from "./browser.ts";
 
+/** Waits on what the page shows (replies stream for seconds under load), never a fixed sleep. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 describe("Web app — threads", () => {
@@ -20,7 +23,7 @@ describe("Web app — threads", () => {
     await page.keyboard.press("Enter");
     await page.getByTestId("user-message").filter({ hasText: text }).waitFor();
     // The offline assistant's reply is stored before the next step reads the thread.
-    await expect.poll(() => page.getByTestId("reply").last().getAttribute("data-status")).toBe("completed");
+    await poll(() => page.getByTestId("reply").last().getAttribute("data-status")).toBe("completed");
   };
   /** The list beside the chat (desktop) or in its sheet (phone). */
   const threads = (page: Page) => page.getByRole("navigation", { name: "Chats" }).getByTestId("thread");
@@ -40,8 +43,8 @@ describe("Web app — threads", () => {
   const newChat = async (page: Page) => {
     const before = page.url();
     await page.getByRole("button", { name: "New chat" }).click();
-    await expect.poll(() => page.url()).not.toBe(before);
-    await expect.poll(() => new URL(page.url()).searchParams.get("c")).toMatch(/^[A-Za-z0-9-]+$/);
+    await poll(() => page.url()).not.toBe(before);
+    await poll(() => new URL(page.url()).searchParams.get("c")).toMatch(/^[A-Za-z0-9-]+$/);
     return new URL(page.url()).searchParams.get("c")!;
   };
   const messagesShown = (page: Page) => page.getByTestId("user-message").allInnerTexts();
@@ -55,14 +58,14 @@ describe("Web app — threads", () => {
     await thread(laptop, "New chat").waitFor();
     expect(await thread(laptop, "New chat").getAttribute("aria-current")).toBe("page");
     await rename(laptop, "New chat", "work");
-    await expect.poll(() => laptop.getByTestId("thread-title").innerText()).toBe("work");
+    await poll(() => laptop.getByTestId("thread-title").innerText()).toBe("work");
     await openSheet(phone);
     await thread(phone, "work").waitFor();
     await screenshot(phone, "threads-phone-sheet");
 
     // The phone opens "work" from its sheet (the URL holds the thread) and writes there.
     await thread(phone, "work").getByRole("button", { name: "work", exact: true }).click();
-    await expect.poll(() => new URL(phone.url()).searchParams.get("c")).toBe(work);
+    await poll(() => new URL(phone.url()).searchParams.get("c")).toBe(work);
     await send(phone, "hotel in Lisbon for the offsite");
 
     // A second thread, "trip", on the laptop, with its own message.
@@ -73,13 +76,13 @@ describe("Web app — threads", () => {
 
     // Each thread shows its own messages only, on both devices.
     await thread(laptop, "work").getByRole("button", { name: "work", exact: true }).click();
-    await expect.poll(() => messagesShown(laptop)).toEqual([expect.stringContaining("hotel in Lisbon")]);
-    await expect.poll(() => messagesShown(phone)).toEqual([expect.stringContaining("hotel in Lisbon")]);
+    await poll(() => messagesShown(laptop)).toEqual([expect.stringContaining("hotel in Lisbon")]);
+    await poll(() => messagesShown(phone)).toEqual([expect.stringContaining("hotel in Lisbon")]);
     await screenshot(laptop, "threads-laptop-work");
 
     // A reload keeps the thread (it is in the URL) and its messages (from the state and its history).
     await laptop.reload();
-    await expect.poll(() => messagesShown(laptop)).toEqual([expect.stringContaining("hotel in Lisbon")]);
+    await poll(() => messagesShown(laptop)).toEqual([expect.stringContaining("hotel in Lisbon")]);
     expect(await laptop.getByTestId("thread-title").innerText()).toBe("work");
 
     // Archived on the laptop: under "Archived" on the phone too; unarchived on the phone: back on the laptop.
@@ -106,9 +109,9 @@ describe("Web app — threads", () => {
     await dialog.getByRole("heading", { name: "Delete “scratch”?" }).waitFor();
     await screenshot(laptop, "threads-delete-confirm");
     await dialog.getByRole("button", { name: "Delete" }).click();
-    await expect.poll(() => thread(laptop, "scratch").count()).toBe(0);
-    await expect.poll(() => thread(phone, "scratch").count()).toBe(0);
-    await expect.poll(() => new URL(laptop.url()).searchParams.get("c")).toBe(null);
+    await poll(() => thread(laptop, "scratch").count()).toBe(0);
+    await poll(() => thread(phone, "scratch").count()).toBe(0);
+    await poll(() => new URL(laptop.url()).searchParams.get("c")).toBe(null);
   });
 
   it("[W94] a bigger thread's delete is the room's proposal: Keep it leaves it, Delete confirms it", async () => {
@@ -121,11 +124,11 @@ describe("Web app — threads", () => {
     const dialog = page.getByTestId("thread-delete");
     await dialog.getByText(/removed for good/).waitFor();
     await dialog.getByRole("button", { name: "Keep it" }).click();
-    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await poll(() => dialog.isVisible()).toBe(false);
     expect(await thread(page, "long").count()).toBe(1);
     await thread(page, "long").getByRole("button", { name: "Delete long" }).click();
     await dialog.getByRole("button", { name: "Delete" }).click();
-    await expect.poll(() => thread(page, "long").count()).toBe(0);
+    await poll(() => thread(page, "long").count()).toBe(0);
   });
 
   it("[W90] axe finds nothing on a chat with threads, light and dark, desktop and phone sheet", async () => {
