@@ -81,6 +81,13 @@ describe("Web — threads and branches", () => {
     expect(ids(messages, choicesFor(messages, "u2e"))).toEqual(["u1", "a1", "u2e", "(t3)"]);
   });
 
+  it("[W91] a message listed twice (overlapping pages) is one message, never a fork with itself", () => {
+    const messages = [user("u1", "t1", { parentId: null }), reply("a1", "t1", { parentId: "u1" }), user("u2", "t2", { parentId: "a1" })];
+    const twice = [...messages, ...messages];
+    expect(ids(twice)).toEqual(["u1", "a1", "u2", "(t2)"]);
+    expect(branchPath(twice).steps.every((s) => !s.fork && !s.replyFork)).toBe(true);
+  });
+
   it("[W90] a thread shows its own messages: replies placed from a frame go with their question's thread", () => {
     const messages = [
       user("w1", "t1", { conversationId: "work" }),

@@ -85,8 +85,11 @@ type Tree = {
   turns: ReadonlySet<string>;
 };
 
-function treeOf(messages: readonly Message[], regenerations: readonly Regeneration[]): Tree {
-  const byId = new Map(messages.map((m) => [m.id, m]));
+function treeOf(all: readonly Message[], regenerations: readonly Regeneration[]): Tree {
+  // A message listed twice (a page overlapping another) is one message: the first place, the last content.
+  const byId = new Map(all.map((m) => [m.id, m]));
+  const listed = new Set<string>();
+  const messages = all.flatMap((m) => (listed.has(m.id) ? [] : (listed.add(m.id), [byId.get(m.id)!])));
   const users = messages.filter((m) => m.role === "user");
   const userByTurn = new Map(users.flatMap((u) => (u.turnId ? [[u.turnId, u.id] as const] : [])));
   const regenerated = new Map(regenerations.map((r) => [r.turnId, r.messageId]));

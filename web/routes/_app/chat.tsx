@@ -67,6 +67,7 @@ function Chat() {
   const page = paged.c === conversationId ? paged : { c: conversationId, older: [], nextBefore: undefined, loading: false };
   const older = page.older;
   const showing = useRef(conversationId);
+  const inFlight = useRef<string | null>(null);
   showing.current = conversationId;
   // W92: the sibling chosen at each fork (fork keys hold message ids, so one map serves every thread).
   const [choices, setChoices] = useState<ReadonlyMap<string, string>>(new Map());
@@ -113,15 +114,23 @@ function Chat() {
   };
 
   const loadEarlier = useCallback(async () => {
-    if (page.loading || page.nextBefore === null) return;
+    // One request at a time per thread (an effect may run twice, StrictMode).
+    if (page.loading || page.nextBefore === null || inFlight.current === conversationId) return;
+    inFlight.current = conversationId;
     const at = page.nextBefore ?? undefined;
     setPaged({ ...page, loading: true });
     try {
       const got = await conversationsApi.messages(conversationId, at);
+      inFlight.current = null;
       // A page of a thread left meanwhile is dropped.
       if (showing.current !== conversationId) return;
-      setPaged((p) => ({ c: conversationId, older: [...got.messages.reverse(), ...(p.c === conversationId ? p.older : [])], nextBefore: got.nextBefore, loading: false }));
+      setPaged((p) => {
+        const kept = p.c === conversationId ? p.older : [];
+        const fresh = got.messages.reverse().filter((m) => !kept.some((k) => k.id === m.id));
+        return { c: conversationId, older: [...fresh, ...kept], nextBefore: got.nextBefore, loading: false };
+      });
     } catch {
+      inFlight.current = null;
       if (showing.current === conversationId) setPaged((p) => ({ older: p.c === conversationId ? p.older : [], c: conversationId, loading: false, nextBefore: null }));
     }
   }, [conversationId, page]);
