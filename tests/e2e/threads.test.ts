@@ -21,12 +21,14 @@ describe("Web app — threads", () => {
   const send = async (page: Page, text: string) => {
     await page.getByLabel("Message").fill(text);
     await page.keyboard.press("Enter");
-    await page.getByTestId("user-message").filter({ hasText: text }).waitFor();
+    // .last(): for a moment the stored message (its event) and the outbox entry (before its ack) are both drawn (W12).
+    await page.getByTestId("user-message").filter({ hasText: text }).last().waitFor();
     // The offline assistant's reply is stored before the next step reads the thread.
     await poll(() => page.getByTestId("reply").last().getAttribute("data-status")).toBe("completed");
   };
   /** The list beside the chat (desktop) or in its sheet (phone). */
-  const threads = (page: Page) => page.getByRole("navigation", { name: "Chats" }).getByTestId("thread");
+  const nav = (page: Page) => page.getByRole("navigation", { name: "Chats" });
+  const threads = (page: Page) => nav(page).getByTestId("thread");
   const thread = (page: Page, title: string) => threads(page).filter({ has: page.getByRole("button", { name: title, exact: true }) });
   const openSheet = async (page: Page) => {
     await page.getByRole("button", { name: "Chats" }).click();
@@ -88,12 +90,12 @@ describe("Web app — threads", () => {
     // Archived on the laptop: under "Archived" on the phone too; unarchived on the phone: back on the laptop.
     await thread(laptop, "trip").getByRole("button", { name: "Archive trip" }).click();
     await openSheet(phone);
-    await phone.getByTestId("archived-threads").getByRole("button", { name: "trip", exact: true }).waitFor({ state: "attached" });
-    expect(await phone.getByTestId("threads").getByRole("button", { name: "trip", exact: true }).count()).toBe(0);
-    await phone.getByText(/^Archived \(1\)$/).click();
+    await nav(phone).getByTestId("archived-threads").getByRole("button", { name: "trip", exact: true }).waitFor({ state: "attached" });
+    expect(await nav(phone).getByTestId("threads").getByRole("button", { name: "trip", exact: true }).count()).toBe(0);
+    await nav(phone).getByText(/^Archived \(1\)$/).click();
     await screenshot(phone, "threads-phone-archived");
-    await phone.getByRole("button", { name: "Unarchive trip" }).click();
-    await laptop.getByTestId("threads").getByRole("button", { name: "trip", exact: true }).waitFor();
+    await nav(phone).getByRole("button", { name: "Unarchive trip" }).click();
+    await nav(laptop).getByTestId("threads").getByRole("button", { name: "trip", exact: true }).waitFor();
     await closeSheet(phone);
   });
 
@@ -139,7 +141,7 @@ describe("Web app — threads", () => {
       await rename(page, "New chat", "work");
       await send(page, "hello there");
       await thread(page, "work").getByRole("button", { name: "Archive work" }).click();
-      await page.getByText(/^Archived \(1\)$/).click();
+      await nav(page).getByText(/^Archived \(1\)$/).click();
       findings.push(...(await axeFindings(page)).map((f) => `${colorScheme} desktop: ${f}`));
       await screenshot(page, `threads-${colorScheme}`);
       const phone = await app.signIn(`threads-axe-${colorScheme}`, { ...PHONE, colorScheme });
