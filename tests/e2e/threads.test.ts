@@ -90,7 +90,7 @@ describe("Web app — threads", () => {
     // Archived on the laptop: under "Archived" on the phone too; unarchived on the phone: back on the laptop.
     await thread(laptop, "trip").getByRole("button", { name: "Archive trip" }).click();
     await openSheet(phone);
-    await nav(phone).getByTestId("archived-threads").getByRole("button", { name: "trip", exact: true }).waitFor({ state: "attached" });
+    await nav(phone).getByTestId("archived-threads").getByText("trip", { exact: true }).waitFor({ state: "attached" });
     expect(await nav(phone).getByTestId("threads").getByRole("button", { name: "trip", exact: true }).count()).toBe(0);
     await nav(phone).getByText(/^Archived \(1\)$/).click();
     await screenshot(phone, "threads-phone-archived");

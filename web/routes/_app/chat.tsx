@@ -32,7 +32,7 @@ import { useReveal } from "../../hooks/use-reveal.ts";
 import { conversationsApi } from "../../lib/conversations-api.ts";
 import { Modal } from "../../components/tasks/modal.tsx";
 import { BranchChoiceContext } from "../../components/chat/branch-picker.tsx";
-import { branchPath, choicesFor, messagesOf } from "../../components/chat/branches.ts";
+import { choicesFor, messagesOf } from "../../components/chat/branches.ts";
 import { ThreadList, withMain } from "../../components/chat/thread-list.tsx";
 import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
@@ -95,8 +95,9 @@ function Chat() {
     });
     const kept = keepUnchanged(previous.current, built);
     previous.current = kept.index;
-    const path = branchPath([...older.filter((m) => !recent.some((r) => r.id === m.id)), ...recent], choices, brain.regenerations);
-    return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])), lastId: path.lastId };
+    // W93: the newest stored message on screen (acked ones included), which the next message follows.
+    const lastId = kept.rows.findLast((r) => r.messageId !== undefined)?.messageId;
+    return { rows: kept.rows, byId: new Map(kept.rows.map((r) => [r.id, r])), lastId };
   }, [conversationId, older, recent, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, brain.regenerations, now, choices]);
 
   /** W93: a new message follows the end of the branch on screen; an edit names the message it edits (its sibling). */
