@@ -57,7 +57,7 @@ describe("Web app — branches", () => {
     await send(page, "and a museum");
     await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March", "and a museum"]);
     await page.reload();
-    // After a reload the newest branch shows again: the one just continued.
+    // After a reload the newest branch shows: the one just continued, the older version.
     await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March", "and a museum"]);
     await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
   });

@@ -42,6 +42,10 @@ describe("Web — threads and branches", () => {
     expect(branchPath(messages, old).lastId).toBe("a3");
     // A choice that names nothing of that fork (a stale URL, a deleted branch) falls back to the newest.
     expect(ids(messages, new Map([[fork.key, "nope"]]))).toEqual(["u1", "a1", "u2e", "a2e"]);
+    // The older version continued later is the newest branch: it shows by default (after a reload too).
+    const continued = [...messages, user("u4", "t5", { parentId: "a3" })];
+    expect(ids(continued)).toEqual(["u1", "a1", "u2", "a2", "u3", "a3", "u4", "(t5)"]);
+    expect(branchPath(continued).steps[1]!.fork).toMatchObject({ index: 1, count: 2 });
   });
 
   it("[W93] a regenerated reply is a sibling of the first; running, it shows as its turn; stored from a frame (no parentId) it is found by turn", () => {

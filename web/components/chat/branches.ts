@@ -132,24 +132,42 @@ function treeOf(all: readonly Message[], regenerations: readonly Regeneration[])
 
 /**
  * W92: the path through a conversation's messages (oldest first, as stored): from the first user
- * messages, at each fork the chosen sibling (`choices`: fork key → id) or else the newest.
+ * messages, at each fork the chosen sibling (`choices`: fork key → id) or else the newest — the one whose
+ * branch holds the latest message.
  */
 export function branchPath(messages: readonly Message[], choices: ReadonlyMap<string, string> = new Map(), regenerations: readonly Regeneration[] = []): BranchPath {
   const { byId, users, replies, children, turns } = treeOf(messages, regenerations);
+  // "Newest" is the branch last written to: the latest message anywhere under a sibling (stored order, not
+  // clocks), a running reply newest of all — so a continued older branch is still the one shown after a reload.
+  const position = new Map(messages.map((m, i) => [m.id, i]));
+  const latest = new Map<string, number>();
+  const latestOfReply = (entry: ReplyEntry, seen: Set<string>): number =>
+    entry.message ? Math.max(position.get(entry.message.id) ?? -1, ...(children.get(entry.message.id) ?? []).map((u) => latestOfUser(u, seen))) : Number.POSITIVE_INFINITY;
+  const latestOfUser = (id: string, seen: Set<string>): number => {
+    const known = latest.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return -1;
+    seen.add(id);
+    const value = Math.max(position.get(id) ?? -1, ...(replies.get(id) ?? []).map((r) => latestOfReply(r, seen)), ...(children.get(id) ?? []).map((u) => latestOfUser(u, seen)));
+    latest.set(id, value);
+    return value;
+  };
+  const newest = <T,>(items: readonly T[], score: (item: T) => number): T | undefined =>
+    items.reduce<T | undefined>((best, item) => (best === undefined || score(item) >= score(best) ? item : best), undefined);
   const steps: PathStep[] = [];
   const seen = new Set<string>();
   let candidates = children.get(ROOT) ?? [];
   let key = ROOT;
   while (candidates.length > 0) {
     const wanted = choices.get(key);
-    const chosen = wanted !== undefined && candidates.includes(wanted) ? wanted : candidates[candidates.length - 1]!;
+    const chosen = wanted !== undefined && candidates.includes(wanted) ? wanted : newest(candidates, (id) => latestOfUser(id, new Set()))!;
     if (seen.has(chosen)) break;
     seen.add(chosen);
     const message = byId.get(chosen)!;
     const options = replies.get(chosen) ?? [];
     const replyKey = `reply:${chosen}`;
     const wantedReply = choices.get(replyKey);
-    const reply = options.find((o) => o.key === wantedReply) ?? options[options.length - 1];
+    const reply = options.find((o) => o.key === wantedReply) ?? newest(options, (o) => latestOfReply(o, new Set()));
     steps.push({ message, fork: forkOf(key, candidates, chosen), reply, replyFork: reply ? forkOf(replyKey, options.map((o) => o.key), reply.key) : undefined });
     // What follows: messages sent after the chosen reply, or after this message before any reply came.
     const after = new Set([...(reply?.message ? (children.get(reply.message.id) ?? []) : []), ...(children.get(chosen) ?? [])]);
