@@ -134,7 +134,7 @@ export class Room {
           source,
         ),
       maintain: () => {
-        const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now() });
+        const done = maintain({ sql, ledger: this.ledger, store: this.chat.store, now: now(), index: this.chat.conversations });
         this.schedule.push.prune();
         this.#maybeCompact();
         ports.log("info", { event: "maintenance", userId, detail: JSON.stringify(done) });

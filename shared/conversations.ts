@@ -27,6 +27,8 @@ export const UNTITLED_CONVERSATION = "New chat";
 /** T6: deleting a conversation with more messages than this is a proposal the user confirms. */
 export const DELETE_WITHOUT_CONFIRM_MAX_MESSAGES = 3;
 export const CONVERSATION_TITLE_MAX = 120;
+/** T7: what a deleted conversation's messages (and notifications quoting them) say where their text was. */
+export const CONVERSATION_DELETED_TEXT = "[removed: conversation deleted]";
 
 const ConversationIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "a conversation id is 1–64 of A-Z a-z 0-9 and -");
 const TitleSchema = z.string().trim().min(1).max(CONVERSATION_TITLE_MAX).check(plainText);

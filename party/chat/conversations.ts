@@ -12,7 +12,7 @@
  */
 import type { HistoryPage } from "../../shared/api.ts";
 import { cardsAt } from "../../shared/action-card.ts";
-import { conversationOf } from "../../shared/conversations.ts";
+import { CONVERSATION_DELETED_TEXT, conversationOf } from "../../shared/conversations.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
 import { EVENT_PAYLOADS } from "../../shared/events.ts";
 import { findConversation } from "../core/conversation-commands.ts";
@@ -21,7 +21,7 @@ import type { SqlStore } from "../core/sql.ts";
 import { PRUNED_TEXT, withCardUpdates } from "./retention.ts";
 
 /** T7: what a deleted conversation's messages say in the ledger, where their text was. */
-export const DELETED_TEXT = "[removed: conversation deleted]";
+export const DELETED_TEXT = CONVERSATION_DELETED_TEXT;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS chat_message_index (
@@ -34,8 +34,6 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS chat_message_index_page ON chat_message_index(conversation_id, created_at, id)`,
   `CREATE INDEX IF NOT EXISTS chat_message_index_seq ON chat_message_index(conversation_id, seq)`,
   `CREATE TABLE IF NOT EXISTS chat_message_cursor (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)`,
-  // T12: a regenerate counts against the per-minute message limit; read like messages are (R32).
-  `CREATE INDEX IF NOT EXISTS ledger_regenerated_by_ts ON ledger_events(ts) WHERE type = 'turn.regenerated'`,
 ];
 
 export type IndexEntry = { id: string; conversationId: string; parentId: string | null; seq: number };
@@ -107,23 +105,25 @@ export class ConversationIndex {
     this.sync();
     const rows = this.#sql
       .exec<Row>(
-        `SELECT * FROM chat_message_index WHERE conversation_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+        // A row value: SQLite seeks the index to the cursor instead of filtering the conversation's rows.
+        `SELECT * FROM chat_message_index WHERE conversation_id = ? AND (created_at, id) < (?, ?)
          ORDER BY created_at DESC, id DESC LIMIT ?`,
         conversationId,
-        cursor.before,
         cursor.before,
         cursor.beforeId,
         limit,
       )
       .toArray();
-    const messages = rows.flatMap((row) => this.#load(row.id, row.seq, now) ?? []);
+    const hot = new Map(this.#ledger.state.recentMessages.map((m) => [m.id, m]));
+    const messages = rows.flatMap((row) => this.#load(row.id, row.seq, now, hot) ?? []);
     const oldest = rows.at(-1);
     return { messages, nextBefore: rows.length === limit && oldest ? `${oldest.created_at}|${oldest.id}` : null };
   }
 
   /**
    * T7: the conversation's messages leave the index and the archive, and their text (with their cards and
-   * the why of their turn) the ledger, their turns' stored text and tokens too — in the caller's transaction.
+   * the why of their turn) the ledger, their turns' stored text and tokens too — in the transaction of
+   * `conversation.deleted`, after the event (the state has dropped the conversation's messages).
    */
   purge(conversationId: string): void {
     this.sync();
@@ -145,6 +145,9 @@ export class ConversationIndex {
     );
     this.#sql.exec("DELETE FROM chat_archive WHERE id IN (SELECT id FROM chat_message_index WHERE conversation_id = ?)", conversationId);
     this.#sql.exec("DELETE FROM chat_message_index WHERE conversation_id = ?", conversationId);
+    // Snapshots of the state from before the delete hold its hot messages: the one written now does not (L6).
+    this.#sql.exec("DELETE FROM ledger_snapshots");
+    this.#ledger.writeSnapshot();
   }
 
   /** C12: the index forgets messages pruned after 90 days (not the hot ones, which the state still shows). */
@@ -152,8 +155,8 @@ export class ConversationIndex {
     return this.#sql.exec<{ id: string }>("DELETE FROM chat_message_index WHERE created_at < ? AND seq < ? RETURNING id", cutoff, hotSeq).toArray().length;
   }
 
-  #load(id: string, seq: number, now: number): Message | null {
-    const hot = this.#ledger.state.recentMessages.find((m) => m.id === id);
+  #load(id: string, seq: number, now: number, hotById?: ReadonlyMap<string, Message>): Message | null {
+    const hot = hotById ? hotById.get(id) : this.#ledger.state.recentMessages.find((m) => m.id === id);
     if (hot) return cardsAt(hot, now);
     const archived = this.#sql.exec<{ message: string }>("SELECT message FROM chat_archive WHERE id = ?", id).toArray()[0];
     if (archived) return cardsAt(MessageSchema.parse(JSON.parse(archived.message)), now);

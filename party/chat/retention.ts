@@ -12,13 +12,14 @@ import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
 import type { ChatStore } from "./store.ts";
+import type { ConversationIndex } from "./conversations.ts";
 
 export const ARCHIVE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 /** Most messages archived per run, so one alarm stays short. */
 export const ARCHIVE_BATCH = 1_000;
 export const PRUNED_TEXT = "[removed after 90 days]";
 
-export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number }): { archived: number; pruned: number; redacted: number } {
+export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number; index?: ConversationIndex }): { archived: number; pruned: number; redacted: number } {
   // The seq of the oldest hot message: everything before it belongs in the archive.
   const hot = deps.sql
     .exec<{ seq: number }>("SELECT seq FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT 1 OFFSET ?", RECENT_MESSAGES - 1)
@@ -42,6 +43,8 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
   return deps.sql.transactionSync(() => {
     const archived = deps.store.archive(older);
     const pruned = deps.store.prune(cutoff);
+    // T9: a conversation's history pages what the archive keeps: the index forgets what was pruned.
+    deps.index?.prune(cutoff, hot);
     const redacted = deps.sql
       .exec<{ seq: number }>(
         `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')

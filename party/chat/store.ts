@@ -91,6 +91,8 @@ const SCHEMA = [
   // the whole ledger (38 ms at 100k events). Partial: other events pay no index write. Created here, after
   // the Ledger made its table: the engine is built with a ledger.
   `CREATE INDEX IF NOT EXISTS ledger_messages_by_ts ON ledger_events(ts) WHERE type = 'message.added'`,
+  // T12: a regenerate counts against the same limit, read the same way.
+  `CREATE INDEX IF NOT EXISTS ledger_regenerated_by_ts ON ledger_events(ts) WHERE type = 'turn.regenerated'`,
 ];
 
 export class ChatStore {
@@ -248,12 +250,12 @@ export class ChatStore {
 
   /** C13: the user's messages of the last minute, counted from the ledger so eviction cannot reset the limit. */
   recentUserMessages(now: number): { count: number; retryAfter: number } {
-    const rows = this.#sql
-      .exec<{ ts: number }>(
-        "SELECT ts FROM ledger_events WHERE type = 'message.added' AND ts > ? AND json_extract(actor, '$.kind') = 'user' ORDER BY ts",
-        now - 60_000,
-      )
-      .toArray();
+    // T12: a regenerate is a message to the limit; each type read through its own partial index.
+    const of = (type: string) =>
+      this.#sql
+        .exec<{ ts: number }>(`SELECT ts FROM ledger_events WHERE type = '${type}' AND ts > ? AND json_extract(actor, '$.kind') = 'user'`, now - 60_000)
+        .toArray();
+    const rows = [...of("message.added"), ...of("turn.regenerated")].sort((a, b) => a.ts - b.ts);
     const oldest = rows[0]?.ts ?? now;
     return { count: rows.length, retryAfter: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)) };
   }

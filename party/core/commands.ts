@@ -106,9 +106,7 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
     // One event per change, so projections, the activity log and undo read a batch like single commands;
     // the client action id (unique in the ledger) and the whole result go with the last.
     const last = plans.length - 1;
-    // T7: storage beyond the document (a deleted conversation's text) changes in the same transaction as the event.
-    for (const p of plans) p.also?.();
-    return plans.map(({ result: _result, write: _write, also: _also, ...body }, i) =>
+    const recorded = plans.map(({ result: _result, write: _write, also: _also, ...body }, i) =>
       deps.ledger.append({
         ...body,
         actor: ctx.actor,
@@ -116,6 +114,9 @@ export function executeCommand(deps: CommandDeps, command: Command, ctx: Command
         ...(i === last ? { clientActionId: ctx.clientActionId, request: ctx.clientActionId === undefined ? undefined : request, result } : {}),
       }),
     );
+    // T7: storage beyond the document (a deleted conversation's text) changes in the event's transaction, after it.
+    for (const p of plans) p.also?.();
+    return recorded;
   };
   // R18: one event and no document change is one INSERT, atomic alone: no savepoint (two more SQL statements
   // per command in workerd). Inside a batch frame it joins the frame's transaction, published after its commit.

@@ -23,7 +23,8 @@ export type ConversationPlan = NewEventBody & { result: unknown; also?: () => vo
 
 /** T10: `main` exists before its first message; every other conversation once created and until deleted. */
 export function findConversation(state: Projection, conversationId: string): Conversation | null {
-  const known = state.conversations?.[conversationId];
+  // Own keys only: "constructor" or "toString" is no conversation (a prototype's member is not one).
+  const known = state.conversations && Object.hasOwn(state.conversations, conversationId) ? state.conversations[conversationId] : undefined;
   if (known) return known;
   if (conversationId !== DEFAULT_CONVERSATION_ID) return null;
   const at = state.recentMessages[0]?.createdAt ?? new Date(0).toISOString();

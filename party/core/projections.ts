@@ -24,7 +24,7 @@ import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 import type { CalendarSourceInfo } from "../../shared/calendar.ts";
 import type { PushSubscriptionInfo } from "../../shared/push.ts";
-import { type Conversation, conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../shared/conversations.ts";
+import { type Conversation, CONVERSATION_DELETED_TEXT, conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../shared/conversations.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
@@ -140,7 +140,12 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     case "conversation.deleted": {
       const { conversationId } = event.payload;
       const { [conversationId]: _gone, ...conversations } = state.conversations ?? {};
-      return { ...next, conversations, recentMessages: state.recentMessages.filter((m) => conversationOf(m) !== conversationId) };
+      // T7: "Your assistant replied" quotes a reply of the conversation: its body goes with it, as in the ledger.
+      const turns = new Set(state.recentMessages.flatMap((m) => (conversationOf(m) === conversationId && m.turnId ? [m.turnId] : [])));
+      const notifications = Object.fromEntries(
+        Object.entries(state.notifications).map(([id, n]) => [id, typeof n.ref === "string" && turns.has(n.ref) ? { ...n, body: CONVERSATION_DELETED_TEXT } : n]),
+      );
+      return { ...next, conversations, notifications, recentMessages: state.recentMessages.filter((m) => conversationOf(m) !== conversationId) };
     }
     case "memory.used": {
       const { memoryIds, at } = event.payload;

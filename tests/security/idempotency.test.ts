@@ -22,7 +22,7 @@ type Path = "http-body" | "http-header" | "http-both" | "socket";
 
 /** One action on every path: its HTTP route and body, and its socket frame (absent for HTTP-only inputs). */
 type Action = {
-  method: "POST" | "PUT";
+  method: "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   /** The HTTP body without its key; null for an input that has none (the key can then only be a header). */
   body: { [key: string]: JsonValue } | null;
@@ -177,6 +177,35 @@ const CASES: Case[] = [
       const proposalId = room.room.chat.store.pendingProposals(room.clock)[0]?.id;
       if (!proposalId) throw new Error("setup: no proposal");
       return { method: "POST", path: `/api/v1/proposals/${proposalId}/reject`, body: null, frame: { type: "proposal.reject", proposalId } };
+    },
+  },
+  // T12: HTTP only here — the frame names its message in `command`, where the HTTP route has it in the path.
+  {
+    input: "message.regenerate",
+    label: "regenerate",
+    prepare: async (room) => {
+      const turnId = await turn(room, "hello there");
+      const reply = room.room.ledger.state.recentMessages.find((m) => m.role === "assistant" && m.turnId === turnId);
+      if (!reply) throw new Error("setup: no reply");
+      return { method: "POST", path: `/api/v1/messages/${reply.id}/regenerate`, body: {}, frame: null };
+    },
+  },
+  { input: "conversation.create", label: "create", prepare: async () => ({ method: "POST", path: "/api/v1/conversations", body: { title: "Trip" }, frame: { type: "conversation.create" } }) },
+  {
+    input: "conversation.update",
+    label: "rename",
+    prepare: async (room) => {
+      await ok(http(room, "POST", "/api/v1/conversations", { id: "work", title: "Work" }), Made);
+      return { method: "PATCH", path: "/api/v1/conversations/work", body: { title: "Work, Q4" }, frame: { type: "conversation.update", conversationId: "work" } };
+    },
+  },
+  {
+    // T6: an empty conversation is deleted at once; its frame carries no key, so a repeat finds nothing (404).
+    input: "conversation.delete",
+    label: "delete small",
+    prepare: async (room) => {
+      await ok(http(room, "POST", "/api/v1/conversations", { id: "tiny", title: "Tiny" }), Made);
+      return { method: "DELETE", path: "/api/v1/conversations/tiny", body: null, frame: { type: "conversation.delete", conversationId: "tiny" } };
     },
   },
 ];

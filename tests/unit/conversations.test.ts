@@ -75,6 +75,13 @@ describe("Conversations — list, create, rename, archive (HTTP and socket)", ()
     expect(a.of("error").find((f) => f.rid === "c3")?.code).toBe("not_found");
     expect(b.of("event").map((f) => f.event.type)).toEqual(["conversation.created", "conversation.updated"]);
     expect((await http(room, "PATCH", "/api/v1/conversations/nope", { title: "x" })).status).toBe(404);
+    // Names of Object.prototype members are no conversations (found by the HTTP fuzz).
+    for (const name of ["constructor", "toString", "hasOwnProperty"]) {
+      expect((await http(room, "DELETE", `/api/v1/conversations/${name}`)).status).toBe(404);
+      expect((await http(room, "PATCH", `/api/v1/conversations/${name}`, { title: "x" })).status).toBe(404);
+      expect((await http(room, "GET", `/api/v1/conversations/${name}/messages`)).status).toBe(404);
+      expect((await http(room, "POST", "/api/v1/message", { text: "x", conversationId: name })).status).toBe(404);
+    }
     expect((await http(room, "POST", "/api/v1/conversations", { id: "work" })).status).toBe(409);
   });
 
@@ -187,6 +194,19 @@ describe("Branches — edit and regenerate", () => {
     expect(events.filter((t) => t === "turn.regenerated")).toHaveLength(1);
   });
 
+  it("[T12][C13] a regenerate counts against the per-minute message limit", async () => {
+    const room = new FakeRoom({ env: { MESSAGES_PER_MINUTE: "2" } });
+    const first = await send(room, { text: "hello" });
+    expect((await http(room, "POST", `/api/v1/messages/${first.messageId}/regenerate`)).status).toBe(202);
+    await room.room.chat.idle();
+    const over = await http(room, "POST", `/api/v1/messages/${first.messageId}/regenerate`);
+    expect(over.status).toBe(429);
+    expect((await http(room, "POST", "/api/v1/message", { text: "again" })).status).toBe(429);
+    room.clock += 61_000;
+    expect((await http(room, "POST", `/api/v1/messages/${first.messageId}/regenerate`)).status).toBe(202);
+    expect((await http(room, "POST", "/api/v1/messages/nope-nope/regenerate")).status).toBe(404);
+  });
+
   it("[T14] branchPath follows parents, and the previous message of the conversation for messages stored before branches", () => {
     const at = (i: number) => `2026-11-25T10:00:0${i}.000Z`;
     const m = (id: string, i: number, over: Partial<Message> = {}): Message => ({ id, role: "user", text: id, channel: "chat", status: "complete", createdAt: at(i), ...over });
@@ -211,6 +231,12 @@ describe("Conversations — delete", () => {
     const payloads = room.sql.exec<{ payload: string }>("SELECT payload FROM ledger_events").toArray().map((r) => r.payload).join("\n");
     expect(payloads).not.toContain("4711");
     expect(payloads).toContain(DELETED_TEXT);
+    const snapshots = room.sql.exec<{ state: string }>("SELECT state FROM ledger_snapshots").toArray().map((r) => r.state).join("\n");
+    expect(snapshots).not.toContain("4711");
+    const turns = room.sql.exec<{ text: string }>("SELECT text FROM chat_turns").toArray().map((r) => r.text).join("\n");
+    expect(turns).not.toContain("4711");
+    // L5: replaying the redacted ledger gives the live state.
+    expect(room.room.ledger.replayFromZero()).toEqual(room.room.ledger.state);
     expect((await http(room, "DELETE", "/api/v1/conversations/tiny")).status).toBe(404);
   });
 

@@ -33,6 +33,8 @@ const ROUTE_INPUT: Readonly<Record<string, InputName>> = {
   "POST /api/v1/reminders": "reminder.set",
   "POST /api/v1/reminders/:reminderId/snooze": "reminder.snooze",
   "POST /api/v1/plan/items": "plan.item",
+  "POST /api/v1/conversations": "conversation.create",
+  "PATCH /api/v1/conversations/:conversationId": "conversation.update",
 };
 const ALL_SEEDS: readonly JsonValue[] = Object.values(INPUT_SEEDS).flat();
 const seedsOf = (route: RouteShape): readonly JsonValue[] => {
