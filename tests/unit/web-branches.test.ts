@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/domain.ts";
 import { branchPath, choicesFor, messagesOf } from "../../web/components/chat/branches.ts";
 import { chatRows, type RowsInput } from "../../web/components/chat/chat-rows.ts";
+import { ChatSearchSchema } from "../../shared/search.ts";
 
 let clock = 0;
 const at = () => new Date(Date.parse("2026-11-25T09:00:00.000Z") + 1000 * clock++).toISOString();
@@ -116,5 +117,10 @@ describe("Web — threads and branches", () => {
     expect(edited.kind === "user" && edited.messageId).toBe("u2e");
     const answer = rows[3]!;
     expect(answer.kind === "assistant" && answer.questionId).toBe("u2e");
+  });
+
+  it("[W95] the chat's link names a thread and a message; a bad value is dropped, never thrown; turn stays", () => {
+    expect(ChatSearchSchema.parse({ c: "work-1", message: "m1", turn: "t1" })).toEqual({ c: "work-1", message: "m1", turn: "t1" });
+    expect(ChatSearchSchema.parse({ c: "../etc", message: "x".repeat(500) })).toEqual({ c: undefined, message: undefined, turn: undefined });
   });
 });
