@@ -83,7 +83,13 @@ describe("Web app — branches", () => {
     const other = await app.signIn("branch-regen");
     await other.getByRole("group", { name: "Reply 2 of 2" }).waitFor();
     expect(await other.getByTestId("reply").last().getAttribute("data-turn")).toBe(second);
-    const findings = await axeFindings(page);
+    // The pickers pass axe in light and dark.
+    const findings: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      findings.push(...(await axeFindings(page)).map((f) => `${colorScheme}: ${f}`));
+    }
+    await screenshot(page, "branches-regenerate-dark");
     expect(findings).toEqual([]);
   });
 
