@@ -184,7 +184,7 @@ function Chat() {
               Chat
             </h1>
             <div className="flex items-center gap-2 border-b border-stone-200 px-3 py-1 dark:border-stone-800">
-              <button type="button" onClick={() => setSheet(true)} className="inline-flex min-h-11 items-center gap-2 rounded-lg px-2 text-sm hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:hidden dark:hover:bg-stone-800" aria-label="Chats" aria-haspopup="dialog">
+              <button type="button" onClick={() => setSheet(true)} className="inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-2 text-sm hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:hidden dark:hover:bg-stone-800" aria-label="Chats" aria-haspopup="dialog">
                 <MessagesSquare className="size-5" aria-hidden />
               </button>
               <p data-testid="thread-title" className="truncate py-2 text-sm font-medium text-stone-800 dark:text-stone-200">
