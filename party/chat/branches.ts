@@ -71,7 +71,7 @@ export function acceptRegenerate(deps: RegenerateDeps, input: MessageRegenerate,
   const accepted: Accepted = { status: "accepted", messageId: question.id, turnId, streamUrl: `/api/v1/stream/${turnId}` };
   const conversation = question.conversationId === DEFAULT_CONVERSATION_ID ? {} : { conversationId: question.conversationId };
   deps.ledger.transaction(() => {
-    deps.store.createTurn(turnId, question.id, now, deps.store.contextIds(named.turnId ?? "") );
+    deps.store.createTurn(turnId, question.id, now, deps.store.contextIds(named.turnId ?? ""));
     deps.ledger.append({
       type: "turn.regenerated",
       actor,

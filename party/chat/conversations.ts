@@ -12,7 +12,7 @@
  */
 import type { HistoryPage } from "../../shared/api.ts";
 import { cardsAt } from "../../shared/action-card.ts";
-import { CONVERSATION_DELETED_TEXT, conversationOf } from "../../shared/conversations.ts";
+import { CONVERSATION_DELETED_TEXT, DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
 import { EVENT_PAYLOADS } from "../../shared/events.ts";
 import { findConversation } from "../core/conversation-commands.ts";
@@ -54,27 +54,41 @@ export class ConversationIndex {
     const cursor = this.#sql.exec<{ seq: number }>("SELECT seq FROM chat_message_cursor WHERE one = 1").toArray()[0]?.seq ?? 0;
     const last = this.#ledger.lastSeq;
     if (cursor >= last) return;
+    // Fields read by SQLite, not by parsing each payload: the ledger validated them when it appended them.
     const rows = this.#sql
-      .exec<{ seq: number; payload: string }>("SELECT seq, payload FROM ledger_events WHERE seq > ? AND type = 'message.added' ORDER BY seq", cursor)
+      .exec<{ seq: number; id: string | null; conversation: string | null; parent: string | null; parentType: string | null; createdAt: string | null; text: string | null }>(
+        `SELECT seq, json_extract(payload, '$.message.id') AS id, json_extract(payload, '$.message.conversationId') AS conversation,
+           json_extract(payload, '$.message.parentId') AS parent, json_type(payload, '$.message.parentId') AS parentType,
+           json_extract(payload, '$.message.createdAt') AS createdAt, json_extract(payload, '$.message.text') AS text
+         FROM ledger_events WHERE seq > ? AND type = 'message.added' ORDER BY seq`,
+        cursor,
+      )
       .toArray();
     const state = this.#ledger.state;
-    for (const row of rows) {
-      const message = EVENT_PAYLOADS["message.added"].safeParse(JSON.parse(row.payload)).data?.message;
-      if (!message || message.text === DELETED_TEXT) continue;
-      const conversationId = conversationOf(message);
-      // A message of a conversation deleted since (a ledger re-read whole) is not brought back.
-      if (!findConversation(state, conversationId)) continue;
-      const parentId = message.parentId !== undefined ? message.parentId : this.newest(conversationId);
-      this.#sql.exec(
-        "INSERT OR IGNORE INTO chat_message_index (id, conversation_id, parent_id, created_at, seq) VALUES (?, ?, ?, ?, ?)",
-        message.id,
-        conversationId,
-        parentId,
-        message.createdAt,
-        row.seq,
-      );
-    }
-    this.#sql.exec("INSERT INTO chat_message_cursor (one, seq) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET seq = excluded.seq", last);
+    // The newest message of each conversation as this pass goes: read once from the table, then followed here.
+    const newest = new Map<string, string | null>();
+    // One transaction (a savepoint inside the caller's): the backfill of a big room commits once.
+    this.#sql.transactionSync(() => {
+      for (const row of rows) {
+        if (row.id === null || row.createdAt === null || row.text === DELETED_TEXT) continue;
+        const conversationId = row.conversation ?? DEFAULT_CONVERSATION_ID;
+        // A message of a conversation deleted since (a ledger re-read whole) is not brought back.
+        if (!findConversation(state, conversationId)) continue;
+        if (!newest.has(conversationId)) newest.set(conversationId, this.newest(conversationId));
+        // Absent (stored before branches): the previous message of its conversation; JSON null: the first.
+        const parentId = row.parentType === null ? (newest.get(conversationId) ?? null) : row.parentType === "null" ? null : row.parent;
+        newest.set(conversationId, row.id);
+        this.#sql.exec(
+          "INSERT OR IGNORE INTO chat_message_index (id, conversation_id, parent_id, created_at, seq) VALUES (?, ?, ?, ?, ?)",
+          row.id,
+          conversationId,
+          parentId,
+          row.createdAt,
+          row.seq,
+        );
+      }
+      this.#sql.exec("INSERT INTO chat_message_cursor (one, seq) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET seq = excluded.seq", last);
+    });
   }
 
   entry(id: string): IndexEntry | null {

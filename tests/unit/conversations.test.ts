@@ -83,6 +83,18 @@ describe("Conversations — list, create, rename, archive (HTTP and socket)", ()
       expect((await http(room, "POST", "/api/v1/message", { text: "x", conversationId: name })).status).toBe(404);
     }
     expect((await http(room, "POST", "/api/v1/conversations", { id: "work" })).status).toBe(409);
+    // T5: create and update are command frames a batch may hold.
+    a.sendFrame({
+      type: "batch",
+      rid: "b1",
+      frames: [
+        { type: "conversation.create", rid: "b1.0", command: { id: "trip", title: "Trip" } },
+        { type: "conversation.update", rid: "b1.1", conversationId: "trip", command: { title: "Lisbon" } },
+      ],
+    });
+    room.flush();
+    expect(a.of("batch.result").find((f) => f.rid === "b1")?.results.map((r) => r.type)).toEqual(["ack", "ack"]);
+    expect(room.room.ledger.state.conversations?.trip?.title).toBe("Lisbon");
   });
 
   it("[T2] idempotent by Idempotency-Key: a repeat answers the same conversation, once", async () => {
@@ -205,6 +217,30 @@ describe("Branches — edit and regenerate", () => {
     room.clock += 61_000;
     expect((await http(room, "POST", `/api/v1/messages/${first.messageId}/regenerate`)).status).toBe(202);
     expect((await http(room, "POST", "/api/v1/messages/nope-nope/regenerate")).status).toBe(404);
+  });
+
+  it("[T9][T11][T13] a room from before branches: the index is built from its ledger once, and its messages follow one another", async () => {
+    const old = new FakeRoom();
+    const legacy = (id: string, role: "user" | "assistant", i: number) =>
+      old.room.ledger.append({
+        type: "message.added",
+        actor: role === "user" ? { kind: "user" } : { kind: "assistant", turnId: `t-${id}` },
+        correlationId: "legacy",
+        payload: { message: { id, role, text: `legacy ${id}`, channel: "chat", status: "complete", createdAt: new Date(old.clock + i * 1000).toISOString() } },
+      });
+    legacy("u1", "user", 0);
+    legacy("a1", "assistant", 1);
+    legacy("u2", "user", 2);
+    // As a room stored before the index existed.
+    old.sql.exec("DROP TABLE chat_message_index");
+    old.sql.exec("DROP TABLE chat_message_cursor");
+    const room = new FakeRoom({ sql: old.sql, now: old.clock + 10_000 });
+    const edit = await send(room, { text: "u2, edited", editOf: "u2" });
+    expect(messages(room).find((m) => m.id === edit.messageId)).toMatchObject({ parentId: "a1", editOf: "u2" });
+    const page = HistoryPageSchema.parse((await http(room, "GET", "/api/v1/conversations/main/messages")).body);
+    expect(page.messages.map((m) => m.id).slice(-3)).toEqual(["u2", "a1", "u1"]);
+    const next = await send(room, { text: "and then" });
+    expect(messages(room).find((m) => m.id === next.messageId)?.parentId).toBe(replyOf(room, edit.turnId)?.id);
   });
 
   it("[T14] branchPath follows parents, and the previous message of the conversation for messages stored before branches", () => {

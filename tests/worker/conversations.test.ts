@@ -86,6 +86,37 @@ describe("Conversations — two devices (workerd)", () => {
     laptop.close();
   });
 
+  it("[T8][T9] 150 messages of a conversation page whole after eviction: hot ones and those beyond the hot 100, every one once", async () => {
+    const user = freshUser("paging");
+    const token = await login(user);
+    const http = api(token);
+    await (await http.post("/api/v1/conversations", { id: "trip", title: "Trip" })).body?.cancel();
+    const stub = await stubOf(user);
+    const t0 = Date.parse("2026-11-01T09:00:00.000Z");
+    await inRoom(stub, (brain) => {
+      const ledger = brain.debugLedger();
+      ledger.transaction(() => {
+        for (let i = 0; i < 150; i++) {
+          const message = { id: `trip-${i}`, role: "user" as const, text: `hotel note ${i}`, channel: "chat" as const, status: "complete" as const, createdAt: new Date(t0 + i * 60_000).toISOString(), conversationId: i % 3 === 0 ? "main" : "trip" };
+          ledger.append({ type: "message.added", actor: { kind: "user" }, correlationId: "seed", payload: { message } });
+        }
+      });
+    });
+    await evictDurableObject(stub);
+    const seen: Message[] = [];
+    let before: string | null = "";
+    while (before !== null) {
+      const res = await http.get(`/api/v1/conversations/trip/messages?limit=40${before ? `&before=${encodeURIComponent(before)}` : ""}`);
+      const page = HistoryPageSchema.parse(await res.json());
+      seen.push(...page.messages);
+      before = page.nextBefore;
+    }
+    expect(seen).toHaveLength(100);
+    expect(new Set(seen.map((m) => m.id)).size).toBe(100);
+    expect(seen.at(-1)?.id).toBe("trip-1");
+    expect(seen[0]?.id).toBe("trip-149");
+  });
+
   it("[T12] regenerate over the socket: a sibling reply, streamed to the other device, both kept", async () => {
     const token = await login(freshUser("regen"));
     const laptop = await connect(token, "laptop");
