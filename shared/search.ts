@@ -26,8 +26,11 @@ export const TasksSearchSchema = z.object({
   /** W67: a reminder without a task (`/tasks?reminder=<id>`): the view opens on the upcoming reminders. */
   reminder: LinkedIdSchema,
 });
-/** W67: the reply to scroll to (an "assistant replied" notification opens `/chat?turn=<id>`). */
-export const ChatSearchSchema = z.object({ turn: LinkedIdSchema });
+/**
+ * W67: the reply to scroll to (an "assistant replied" notification opens `/chat?turn=<id>`).
+ * W90: `c` the thread shown (absent: `main`); W95: `message` the message to scroll to and highlight.
+ */
+export const ChatSearchSchema = z.object({ turn: LinkedIdSchema, c: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().catch(undefined), message: LinkedIdSchema });
 /** W107: the memory to scroll to and highlight (`/memory?memory=<id>`, a search result or a link). */
 export const MemorySearchSchema = z.object({ memory: LinkedIdSchema });
 export const NotesSearchSchema = z.object({ note: z.string().max(128).optional().catch(undefined) });

@@ -127,7 +127,7 @@ describe("Web app — chat on assistant-ui, driven by frames", () => {
     expect(await page.getByRole("button", { name: "Plan my day" }).count()).toBe(0);
   });
 
-  it("[W12] edit-and-resend sends the edited text; regenerate asks again; copy puts the reply on the clipboard", async () => {
+  it("[W12][W92][W93] edit-and-resend sends the edited text as a new version; regenerate answers again beside the first reply; copy puts the reply on the clipboard", async () => {
     const { page } = await device("chat-ed", { permissions: ["clipboard-read", "clipboard-write"] });
     await send(page, "remember that my dog is Rex");
     await lastReply(page).filter({ hasText: "Rex" }).waitFor({ timeout: 20_000 });
@@ -138,15 +138,22 @@ describe("Web app — chat on assistant-ui, driven by frames", () => {
     const editor = page.getByLabel("Edited text");
     await editor.fill("remember that my cat is Tom");
     await page.getByRole("button", { name: "Send", exact: true }).first().click();
-    await page.getByTestId("user-message").filter({ hasText: "remember that my cat is Tom" }).waitFor({ timeout: 10_000 });
+    await page.getByTestId("user-message").filter({ hasText: "remember that my cat is Tom" }).first().waitFor({ timeout: 10_000 });
     await lastReply(page).filter({ hasText: "Tom" }).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 20_000 });
+    // W92: the edit is a sibling of the original, shown in its place; the original is one click away.
+    await page.getByRole("group", { name: "Version 2 of 2" }).waitFor();
+    await expect.poll(() => page.getByTestId("user-message").filter({ hasText: "dog is Rex" }).count(), { timeout: 10_000 }).toBe(0);
 
     const replies = await page.getByTestId("reply").count();
+    const before = await lastReply(page).getAttribute("data-turn");
     await page.getByRole("button", { name: "Regenerate" }).last().click();
-    await expect.poll(() => page.getByTestId("reply").count(), { timeout: 10_000 }).toBe(replies + 1);
+    // W93: a second reply to the same message, in the first one's place, with a picker.
+    await page.getByRole("group", { name: "Reply 2 of 2" }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => lastReply(page).getAttribute("data-turn"), { timeout: 10_000 }).not.toBe(before);
     await expect.poll(() => lastReply(page).innerText(), { timeout: 20_000 }).toContain("Tom");
     await lastReply(page).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 20_000 });
-    expect(await page.getByTestId("user-message").filter({ hasText: "remember that my cat is Tom" }).count()).toBe(2);
+    expect(await page.getByTestId("reply").count()).toBe(replies);
+    expect(await page.getByTestId("user-message").filter({ hasText: "remember that my cat is Tom" }).count()).toBe(1);
 
     // The reply's words (its cards are not text to copy).
     const text = await lastReply(page).locator(".prose-chat").innerText();

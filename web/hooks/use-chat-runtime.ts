@@ -31,18 +31,15 @@ function convert(row: ChatRow): ThreadMessageLike {
 
 /**
  * assistant-ui's external-store runtime over the Brain socket (docs/PROTOCOL.md
- * W12): the rows are the store; a new message, an edited one and a
- * regenerated answer all go through the outbox (`brain.send`), and cancel
- * stops the running turn (`turn.stop`).
- *
- * Regenerate (the reply's own button, `assistant-message.tsx`) asks the same
- * question again as a new message: the room has no "answer this message
- * again" input, and a new turn keeps the ledger's one path (message.added →
- * turn) — the earlier answer stays in the history, as an edit's original does.
- * No `onReload` here: assistant-ui's reload expects the host to replace the
- * reply in place, which an append-only ledger does not do.
+ * W12, W92): the rows are the store; a new message and an edited one go
+ * through the outbox (`send`: the chat places it in its thread and branch —
+ * an edit names the message it edits, `editOf`, and becomes its sibling), and
+ * cancel stops the running turn (`turn.stop`). Regenerate is the reply's own
+ * button (`assistant-message.tsx`, W93), not assistant-ui's reload: its
+ * runtime expects the host to replace the reply in place, while the room keeps
+ * every reply as a sibling.
  */
-export function useChatRuntime(rows: readonly ChatRow[], streamingTurn: string | undefined) {
+export function useChatRuntime(rows: readonly ChatRow[], streamingTurn: string | undefined, send: (text: string, editOfRow?: string) => void) {
   const brain = useBrain();
   return useExternalStoreRuntime<ChatRow>({
     messages: rows,
@@ -50,11 +47,11 @@ export function useChatRuntime(rows: readonly ChatRow[], streamingTurn: string |
     isRunning: streamingTurn !== undefined,
     onNew: async (message) => {
       const text = textOf(message);
-      if (text) brain.send(text);
+      if (text) send(text);
     },
     onEdit: async (message) => {
       const text = textOf(message);
-      if (text) brain.send(text);
+      if (text) send(text, message.sourceId ?? undefined);
     },
     onCancel: async () => {
       if (streamingTurn) brain.stop(streamingTurn);

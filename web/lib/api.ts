@@ -57,7 +57,7 @@ const unexpected = (res: Response) =>
 const NotificationAckedSchema = z.object({ notificationId: z.string() });
 
 /** `idempotencyKey` (H7): the same key sent again gets the first answer, never a second change. */
-async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<z.infer<S>> {
+export async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<z.infer<S>> {
   const headers: Record<string, string> = {};
   if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
   if (session.token) headers.authorization = `Bearer ${session.token}`;

@@ -24,6 +24,13 @@ import { applyAccepted, applyCompleted } from "./state-events.ts";
 import { closeSystemNotification, showSystemNotification } from "./system-notification.ts";
 import type { Reply } from "./brain-provider.tsx";
 
+/** W90, W93: where a sent message goes (its thread, what it follows or edits), kept from the outbox into its ack. */
+const placement = (m: Outgoing) => ({
+  ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+  ...(m.parentId ? { parentId: m.parentId } : {}),
+  ...(m.editOf ? { editOf: m.editOf } : {}),
+});
+
 /** The connection's facts a frame changes, read by the provider for the next hello and on close. */
 export type Connection = {
   /** Tickets refused (4401) since the last welcome (P15). */
@@ -91,7 +98,7 @@ export function onServerFrame(f: ServerFrame, c: FrameContext): void {
       if (!sent) return;
       // W12: marked sent at once — the message joins the conversation from the ack, before its event.
       const accepted = AcceptedSchema.safeParse(f.result);
-      const message = accepted.success ? { clientActionId: sent.clientActionId, messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt } : null;
+      const message = accepted.success ? { clientActionId: sent.clientActionId, messageId: accepted.data.messageId, turnId: accepted.data.turnId, text: sent.text, createdAt: sent.createdAt, ...placement(sent) } : null;
       flushSync(() => {
         c.updateOutbox((all) => all.filter((m) => m.clientActionId !== f.rid));
         if (message) c.setSent((all) => [...all, message].slice(-20));

@@ -31,6 +31,8 @@ import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
+import { conversationsApi } from "./conversations-api.ts";
+import type { Regeneration } from "../components/chat/branches.ts";
 
 export type Reply = {
   turnId: string;
@@ -58,7 +60,12 @@ export type Brain = {
   notifications: Notification[];
   /** W81: the architect runs this tab has heard of, each with its latest progress line. */
   architect: ArchitectRunLine[];
-  send: (text: string) => void;
+  /** W90, W93: `place` names the thread, the message it follows (the end of the branch on screen) or the one it edits. */
+  send: (text: string, place?: Placement) => void;
+  /** W93: regenerations this tab asked for, accepted by the room: their turns answer these messages. */
+  regenerations: Regeneration[];
+  /** W93: answers a user message again (T12); the new reply is a sibling of the earlier ones. */
+  regenerate: (messageId: string) => Promise<void>;
   /** Sends a failed outbox entry again, under a new client action id (the old one was refused). */
   retry: (clientActionId: string) => void;
   /** Drops an outbox entry that failed. */
@@ -69,12 +76,21 @@ export type Brain = {
   rename: (name: string) => void;
 };
 
+/** Where a message goes (W90, W93). */
+export type Placement = { conversationId?: string; parentId?: string; editOf?: string };
+
 export const BrainContext = createContext<Brain | null>(null);
 
 const PING_EVERY_MS = 25_000;
 
 /** Every JSON frame the web sends goes through here, typed against the client schema (STYLE.md 1). */
 const send = (p: YProvider, frame: ClientFrameInput) => p.sendMessage(JSON.stringify(frame));
+/** Only the placement fields that are set (the outbox is read back through a schema with optional fields). */
+const placed = (p: Placement | undefined): Placement => ({
+  ...(p?.conversationId ? { conversationId: p.conversationId } : {}),
+  ...(p?.parentId ? { parentId: p.parentId } : {}),
+  ...(p?.editOf ? { editOf: p.editOf } : {}),
+});
 /** A connection id (the provider's `_pk`): 20 url-safe characters, new for every socket (P17). */
 const newConnectionId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 20);
 
@@ -90,6 +106,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const [replies, setReplies] = useState<Reply[]>([]);
   const [outbox, setOutbox] = useState<Outgoing[]>(readOutbox);
   const [sent, setSent] = useState<Sent[]>([]);
+  const [regenerations, setRegenerations] = useState<Regeneration[]>([]);
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [architect, setArchitect] = useState<ArchitectRunLine[]>([]);
   const [provider, setProvider] = useState<YProvider | null>(null);
@@ -134,7 +151,11 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       remember(events);
       const cached = queryClient.getQueryData<BrainState>(brainKeys.state());
       if (cached && events[0]!.seq > cached.lastEventSeq + 1) refetchState();
-      patchState((s) => applyEvents(s, events.map((e) => ({ seq: e.seq, event: parseLedgerEvent(e) })), Date.now()));
+      const parsed = events.map((e) => ({ seq: e.seq, event: parseLedgerEvent(e) }));
+      patchState((s) => applyEvents(s, parsed, Date.now()));
+      // W93: a reply regenerated on any device is placed beside the earlier ones while it streams.
+      const regenerated = parsed.flatMap(({ event }) => (event?.type === "turn.regenerated" ? [{ turnId: event.payload.turnId, messageId: event.payload.messageId }] : []));
+      if (regenerated.length > 0) setRegenerations((all) => [...all.filter((r) => !regenerated.some((x) => x.turnId === r.turnId)), ...regenerated].slice(-50));
       queryClient.setQueryData<EventsPage>(brainKeys.events(), (page) => (page ? appendEvents(page, events) : page));
       // K20: the agenda merges what the socket does not carry (calendar events): fetched again when it changed.
       if (events.some((e) => agendaChanged(e.type))) void queryClient.invalidateQueries({ queryKey: brainKeys.agenda() });
@@ -292,15 +313,20 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     sent,
     notifications,
     architect,
-    send: (text) => {
-      const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
+    regenerations,
+    regenerate: async (messageId) => {
+      const accepted = await conversationsApi.regenerate(messageId, `web-${crypto.randomUUID()}`);
+      setRegenerations((all) => [...all.filter((r) => r.turnId !== accepted.turnId), { turnId: accepted.turnId, messageId }].slice(-50));
+    },
+    send: (text, place) => {
+      const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(place) };
       updateOutbox((all) => [...all, m]);
       frame(messageFrame(m));
     },
     retry: (clientActionId) => {
       const old = readOutbox().find((m) => m.clientActionId === clientActionId);
       if (!old) return;
-      const m: Outgoing = { text: old.text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString() };
+      const m: Outgoing = { text: old.text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(old) };
       updateOutbox((all) => [...all.filter((x) => x.clientActionId !== clientActionId), m]);
       frame(messageFrame(m));
     },

@@ -177,9 +177,11 @@ export function applyCompleted(state: BrainState, reply: { messageId: string; tu
 }
 
 /** C1: the user's own message, accepted (the ack), shown among the messages before its event arrives. */
-export function applyAccepted(state: BrainState, sent: { messageId: string; turnId: string; text: string; at: string }): BrainState {
+export function applyAccepted(state: BrainState, sent: { messageId: string; turnId: string; text: string; at: string; conversationId?: string; parentId?: string; editOf?: string }): BrainState {
   if (state.recentMessages.some((m) => m.id === sent.messageId)) return state;
-  const message: Message = { id: sent.messageId, role: "user", text: sent.text, channel: "chat", turnId: sent.turnId, status: "complete", createdAt: sent.at };
+  // W90: in its thread from the ack on (a message without a conversation would show in `main` until its event).
+  const place = { ...(sent.conversationId ? { conversationId: sent.conversationId } : {}), ...(sent.parentId ? { parentId: sent.parentId } : {}), ...(sent.editOf ? { editOf: sent.editOf } : {}) };
+  const message: Message = { id: sent.messageId, role: "user", text: sent.text, channel: "chat", turnId: sent.turnId, status: "complete", createdAt: sent.at, ...place };
   return { ...state, recentMessages: [...state.recentMessages, message] };
 }
 

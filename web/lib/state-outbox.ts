@@ -17,10 +17,14 @@ const OutgoingSchema = z.object({
   failed: z.string().optional(),
   /** Rate-limited: not sent again before this time (ms since the epoch, P12). */
   retryAt: z.number().optional(),
+  /** W90, W93: the thread it goes to, the message it follows, the message it edits. */
+  conversationId: z.string().optional(),
+  parentId: z.string().optional(),
+  editOf: z.string().optional(),
 });
 export type Outgoing = z.infer<typeof OutgoingSchema>;
 /** A message the room accepted (its ack), with the client action id it was sent under. */
-export type Sent = { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string };
+export type Sent = { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string; conversationId?: string; parentId?: string; editOf?: string };
 /** One outbox per user: a message queued by Alice is never sent as Bob. */
 export const outboxKey = () => outboxKeyOf(signedIn()?.userId ?? "anonymous");
 
@@ -40,5 +44,12 @@ export const writeOutbox = (items: Outgoing[]) => localStorage.setItem(outboxKey
 export const messageFrame = (m: Outgoing): ClientFrameInput => ({
   type: "message.send",
   rid: m.clientActionId,
-  command: { text: m.text, channel: "chat", clientActionId: m.clientActionId },
+  command: {
+    text: m.text,
+    channel: "chat",
+    clientActionId: m.clientActionId,
+    ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+    // T13: an edit names the edited message; its parent is the room's to find (not both).
+    ...(m.editOf ? { editOf: m.editOf } : m.parentId ? { parentId: m.parentId } : {}),
+  },
 });

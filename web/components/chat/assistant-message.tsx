@@ -1,6 +1,9 @@
 import { ActionBarPrimitive, MessagePrimitive, type ToolCallMessagePartProps, useAuiState } from "@assistant-ui/react";
 import { Check, Copy, RefreshCw, RotateCcw, Sparkles, Undo2 } from "lucide-react";
+import { useContext } from "react";
+import { toast } from "sonner";
 import { useBrain } from "../../hooks/use-brain.ts";
+import { BranchChoiceContext, BranchPicker } from "./branch-picker.tsx";
 import { useUndoTurn } from "../../hooks/use-undo-turn.ts";
 import { ActionCard } from "../action-card.tsx";
 import { FlightCard } from "./flight-card.tsx";
@@ -40,12 +43,20 @@ export function AssistantMessage() {
   const row = useAssistantRow(id);
   const brain = useBrain();
   const undo = useUndoTurn();
+  const choose = useContext(BranchChoiceContext);
   if (!row) return null;
+  /** W93: a new turn answers the question again; its reply, the newest sibling, shows (any earlier choice here is dropped). */
+  const regenerate = () => {
+    const question = row.questionId;
+    if (question === undefined) return brain.send(row.question);
+    choose(`reply:${question}`, "");
+    brain.regenerate(question).catch(() => toast.error("Could not ask for another answer. Try again in a moment."));
+  };
   const streaming = row.status === "streaming";
   // A flight search changed nothing: no Undo for it (M23).
   const changed = row.cards.some((a) => !a.flights && (a.status === "done" || a.status === "confirmed"));
   return (
-    <MessagePrimitive.Root className="group py-3" aria-busy={streaming}>
+    <MessagePrimitive.Root className="group rounded-xl py-3 data-[highlight=true]:bg-amber-50 data-[highlight=true]:ring-2 data-[highlight=true]:ring-amber-400 dark:data-[highlight=true]:bg-amber-950/40" aria-busy={streaming} data-message={row.messageId}>
       <div className="mb-1 flex items-center gap-2 text-sm font-medium text-stone-700 dark:text-stone-300">
         <span className="flex size-6 items-center justify-center rounded-full bg-indigo-600 text-white" aria-hidden>
           <Sparkles className="size-3.5" />
@@ -76,21 +87,27 @@ export function AssistantMessage() {
         {row.status === "failed" && (
           <p role="alert" className="mt-1 flex flex-wrap items-center gap-2 text-sm text-red-700 dark:text-red-300">
             {row.error}
-            <button onClick={() => brain.send(row.question)} className="inline-flex min-h-11 items-center gap-1 rounded-lg px-2 underline focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:min-h-8">
+            <button onClick={regenerate} className="inline-flex min-h-11 items-center gap-1 rounded-lg px-2 underline focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:min-h-8">
               <RotateCcw className="size-3.5" aria-hidden /> Retry
             </button>
           </p>
         )}
       </div>
+      {row.fork && streaming && (
+        <div className="mt-1 pl-6">
+          <BranchPicker fork={row.fork} what="reply" />
+        </div>
+      )}
       {!streaming && row.text && (
-        <ActionBarPrimitive.Root className="mt-1 flex gap-1 pl-6 opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:group-[&:last-child]:opacity-100">
+        <ActionBarPrimitive.Root className="mt-1 flex items-center gap-1 pl-6 opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:group-[&:last-child]:opacity-100">
           <ActionBarPrimitive.Copy className={`${ICON_BUTTON} group/copy`} aria-label="Copy reply">
             <Copy className="size-4 group-data-[copied]/copy:hidden" aria-hidden />
             <Check className="hidden size-4 group-data-[copied]/copy:block" aria-hidden />
           </ActionBarPrimitive.Copy>
-          {/* Regenerate asks the question again as a new message (W12): the room has no "answer again" input. Not
-              assistant-ui's Reload: its runtime expects the host to replace the reply in place and hides what follows. */}
-          <button type="button" onClick={() => brain.send(row.question)} className={ICON_BUTTON} aria-label="Regenerate">
+          {/* W93: regenerate answers the same message again (T12); the earlier reply stays a sibling. Not assistant-ui's
+              Reload: its runtime expects the host to replace the reply in place. */}
+          {row.fork && <BranchPicker fork={row.fork} what="reply" />}
+          <button type="button" onClick={regenerate} className={ICON_BUTTON} aria-label="Regenerate">
             <RefreshCw className="size-4" aria-hidden />
           </button>
         </ActionBarPrimitive.Root>

@@ -9,6 +9,7 @@ import type { ActionCard } from "../../../shared/action-card.ts";
 import type { PendingProposal } from "../../../shared/api.ts";
 import type { Message } from "../../../shared/domain.ts";
 import { replyCards } from "../../lib/cards.ts";
+import { branchPath, type Fork, type Regeneration } from "./branches.ts";
 
 /** Where a message of this device stands before the room has it (W12). */
 export type Delivery = "sent" | "sending" | "waiting" | "rate-limited" | "failed";
@@ -25,6 +26,10 @@ export type UserRow = {
   clientActionId?: string;
   /** Why it failed (the room's sentence). */
   error?: string;
+  /** The stored message's id (what an edit names, W92); absent while it waits in the outbox. */
+  messageId?: string;
+  /** W92: this message is one of several versions (edits). */
+  fork?: Fork;
 };
 
 export type ReplyStatus = "streaming" | "completed" | "interrupted" | "failed";
@@ -40,14 +45,21 @@ export type AssistantRow = {
   error?: string;
   /** D9: the turn was undone; its reply offers no Undo. */
   undone: boolean;
-  /** The user's message it answers, asked again by regenerate. */
+  /** The user's message it answers, asked again by retry. */
   question: string;
+  /** W93: the user message it answers (what regenerate names); absent while that waits in the outbox. */
+  questionId?: string;
+  /** W93: this reply is one of several (regenerated). */
+  fork?: Fork;
+  /** The stored reply's id (what a link names, W95); absent while it streams. */
+  messageId?: string;
 };
 
 export type ChatRow = UserRow | AssistantRow;
 
 export type LiveReply = { turnId: string; text: string; status: ReplyStatus; actions: ActionCard[]; error?: string };
-export type Queued = { text: string; clientActionId: string; createdAt: string; failed?: string; retryAt?: number };
+export type Queued = { text: string; clientActionId: string; createdAt: string; failed?: string; retryAt?: number; conversationId?: string; parentId?: string; editOf?: string };
+export type SentMessage = { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string; conversationId?: string; parentId?: string; editOf?: string };
 
 export type RowsInput = {
   /** Older pages (oldest first), then the state's recent messages; overlaps are dropped by id. */
@@ -56,11 +68,17 @@ export type RowsInput = {
   replies: readonly LiveReply[];
   outbox: readonly Queued[];
   /** Accepted by the room (its ack), perhaps not yet in `recent`. */
-  sent: readonly { clientActionId: string; messageId: string; turnId: string; text: string; createdAt: string }[];
+  sent: readonly SentMessage[];
   proposals: readonly PendingProposal[];
   undoneTurns: readonly string[];
   live: boolean;
   now: number;
+  /** W92: the sibling chosen at each fork (fork key → id); the newest elsewhere. */
+  choices?: ReadonlyMap<string, string>;
+  /** W93: regenerations this device asked for and the room accepted. */
+  regenerations?: readonly Regeneration[];
+  /** W90: turns of other conversations: their live replies are not shown here. */
+  foreignTurns?: ReadonlySet<string>;
 };
 
 /** Where an outbox entry stands (W12, W13). */
@@ -74,42 +92,57 @@ export function chatRows(input: RowsInput): ChatRow[] {
   const recentIds = new Set(input.recent.map((m) => m.id));
   const acked: Message[] = input.sent
     .filter((s) => !recentIds.has(s.messageId))
-    .map((s) => ({ id: s.messageId, role: "user", text: s.text, channel: "chat", turnId: s.turnId, status: "complete", createdAt: s.createdAt }));
+    .map((s) => ({
+      id: s.messageId,
+      role: "user",
+      text: s.text,
+      channel: "chat",
+      turnId: s.turnId,
+      status: "complete",
+      createdAt: s.createdAt,
+      ...(s.conversationId ? { conversationId: s.conversationId } : {}),
+      ...(s.parentId ? { parentId: s.parentId } : {}),
+      ...(s.editOf ? { editOf: s.editOf } : {}),
+    }));
   const messages = [...input.older.filter((m) => !recentIds.has(m.id)), ...input.recent, ...acked];
   // W14: a message this tab sent keeps the ids it had in the outbox, and its reply the id of the placeholder
   // shown from the send on: the view never remounts them, so the first token lands in a reply already on screen.
   const byMessage = new Map(input.sent.map((s) => [s.messageId, s.clientActionId]));
   const byTurn = new Map(input.sent.map((s) => [s.turnId, s.clientActionId]));
-  const stored = new Map(messages.filter((m) => m.role === "assistant" && m.turnId).map((m) => [m.turnId, m]));
   const undone = new Set(input.undoneTurns);
   const rows: ChatRow[] = [];
-  for (const m of messages) {
-    if (m.role !== "user") continue;
+  // W92: one path through the branches: at each fork the chosen sibling, else the newest.
+  const path = branchPath(messages, input.choices, input.regenerations);
+  for (const step of path.steps) {
+    const m = step.message;
     const mine = byMessage.get(m.id);
-    rows.push({ kind: "user", id: mine ? `out-${mine}` : m.id, text: m.text, createdAt: m.createdAt, turnId: m.turnId, delivery: "sent" });
-    if (!m.turnId) continue;
-    const answer = stored.get(m.turnId);
-    const live = input.replies.find((r) => r.turnId === m.turnId);
+    rows.push({ kind: "user", id: mine ? `out-${mine}` : m.id, text: m.text, createdAt: m.createdAt, turnId: m.turnId, delivery: "sent", messageId: m.id, ...(step.fork ? { fork: step.fork } : {}) });
+    if (!step.reply) continue;
+    const { turnId, message: answer } = step.reply;
+    const live = input.replies.find((r) => r.turnId === turnId);
     // A stored reply wins over the live one (it is final after a reconnect); until then the live one streams.
     const status: ReplyStatus = answer ? (answer.status === "complete" ? "completed" : answer.status) : (live?.status ?? "streaming");
     rows.push({
       kind: "assistant",
-      id: replyId(m.turnId, byTurn),
-      turnId: m.turnId,
+      id: replyId(turnId, byTurn),
+      turnId,
       text: answer?.text || live?.text || "",
       status,
       // C16: the cards stored with the reply, updated by live frames, judged against the clock (C15).
-      cards: replyCards(answer?.actions, live?.actions, input.proposals.filter((p) => p.turnId === m.turnId), input.now),
+      cards: replyCards(answer?.actions, live?.actions, input.proposals.filter((p) => p.turnId === turnId), input.now),
       ...(status === "failed" ? { error: live?.error ?? "The assistant could not answer." } : {}),
-      undone: undone.has(m.turnId),
+      undone: undone.has(turnId),
       question: m.text,
+      questionId: m.id,
+      ...(answer ? { messageId: answer.id } : {}),
+      ...(step.replyFork ? { fork: step.replyFork } : {}),
     });
   }
   // W14: a reply streaming before its question reached this device's state (another device asked; the event
   // frame is still on its way through the query cache) shows at once, at the end.
   const answered = new Set(rows.flatMap((r) => (r.kind === "assistant" ? [r.turnId] : [])));
   for (const live of input.replies) {
-    if (answered.has(live.turnId) || live.status !== "streaming") continue;
+    if (answered.has(live.turnId) || path.turns.has(live.turnId) || input.foreignTurns?.has(live.turnId) || live.status !== "streaming") continue;
     rows.push({ kind: "assistant", id: replyId(live.turnId, byTurn), turnId: live.turnId, text: live.text, status: "streaming", cards: replyCards(undefined, live.actions, [], input.now), undone: false, question: "" });
   }
   // W12: an outbox entry is the same message as a stored one only by its client action id (the ack map);

@@ -1,5 +1,6 @@
 import { ActionBarPrimitive, ComposerPrimitive, MessagePrimitive, useAuiState } from "@assistant-ui/react";
 import { Check, Copy, Pencil } from "lucide-react";
+import { BranchPicker } from "./branch-picker.tsx";
 import { useUserRow } from "./chat-context.ts";
 import { DELIVERY_LABEL } from "./delivery-label.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
@@ -13,7 +14,12 @@ export function UserMessage() {
   if (!row) return null;
   const showDelivery = row.delivery !== "sent" || lastUser || isLast;
   return (
-    <MessagePrimitive.Root className="group flex flex-col items-end gap-1 py-2" data-testid="user-message" data-delivery={row.delivery}>
+    <MessagePrimitive.Root
+      className="group flex flex-col items-end gap-1 rounded-xl py-2 data-[highlight=true]:bg-amber-50 data-[highlight=true]:ring-2 data-[highlight=true]:ring-amber-400 dark:data-[highlight=true]:bg-amber-950/40"
+      data-testid="user-message"
+      data-delivery={row.delivery}
+      data-message={row.messageId}
+    >
       <span className="sr-only">You:</span>
       <div
         className={`max-w-[85%] rounded-3xl px-4 py-2.5 break-words whitespace-pre-wrap sm:max-w-[75%] ${
@@ -23,6 +29,8 @@ export function UserMessage() {
         {row.text}
       </div>
       <div className="flex items-center gap-1 text-xs text-stone-600 dark:text-stone-400">
+        {/* W92: an edited message is one of its versions; the picker flips between them. */}
+        {row.fork && <BranchPicker fork={row.fork} what="message" />}
         {showDelivery && (
           <span data-testid="delivery" className={`flex items-center gap-1 px-1 ${row.delivery === "failed" ? "text-red-700 dark:text-red-300" : ""}`}>
             {row.delivery === "sent" && <Check className="size-3" aria-hidden />}
@@ -45,7 +53,7 @@ export function UserMessage() {
   );
 }
 
-/** Editing a sent message: the edited text is sent as a new message (W12); the original stays in the history. */
+/** Editing a sent message: the edited text is a new version (W92, `editOf`); the original stays a sibling. */
 export function EditComposer() {
   return (
     <MessagePrimitive.Root className="flex justify-end py-2">
