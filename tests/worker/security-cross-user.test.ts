@@ -123,9 +123,12 @@ describe("Security — cross-user attempts (workerd)", () => {
           const res = await api(aToken).call(route.method, `${path}${query}`, sent);
           const text = await res.text();
           // Context ids are pointers the assistant follows only into the caller's own room (C1): accepted, then checked by the reply.
+          // A write that reads no body and names nothing (`DELETE /api/v1/account`) can only touch A's own room.
+          const ownOnly = route.body === "none" && params === 0;
           const pointer = sent !== null && typeof sent === "object" && !Array.isArray(sent) && "contextIds" in sent;
-          attempts.push({ what: `${route.method} ${path} ${JSON.stringify(sent)}`, status: res.status, text, answer: pointer ? "any" : route.write || params > 0 ? "refused" : "any" });
-          if (pointer && res.status === 202) {
+          attempts.push({ what: `${route.method} ${path} ${JSON.stringify(sent)}`, status: res.status, text, answer: pointer || ownOnly ? "any" : route.write || params > 0 ? "refused" : "any" });
+          // Only a message's 202 is a turn; `DELETE /api/v1/account` ignores the body and answers A's own proposal.
+          if (pointer && res.status === 202 && route.path === "/api/v1/message") {
             const { turnId } = AcceptedSchema.parse(JSON.parse(text));
             attempts.push({ what: `reply to ${JSON.stringify(sent)}`, status: "stream", text: await streamText(aToken, turnId), answer: "any" });
           }
