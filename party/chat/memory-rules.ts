@@ -18,7 +18,7 @@ type Found = Noticed & { firm?: boolean };
 
 /** Longest quote of a value in an offer's words: a card asks in a line, not a paragraph. */
 export const ASK_VALUE_MAX = 80;
-const quote = (value: string) => (value.length > ASK_VALUE_MAX ? `${value.slice(0, ASK_VALUE_MAX - 1).trimEnd()}…` : value);
+export const quote = (value: string) => (value.length > ASK_VALUE_MAX ? `${value.slice(0, ASK_VALUE_MAX - 1).trimEnd()}…` : value);
 
 /** Abbreviations whose dot ends no sentence ("St. Louis", "Dr. Lee"). */
 const ABBREVIATION = /(?<=\b(?:St|Dr|Mr|Mrs|Ms|Mt|Ft|Jr|Sr|Prof))\./;

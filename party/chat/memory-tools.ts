@@ -9,7 +9,8 @@ import { z } from "zod";
 import { clean } from "../../shared/dates.ts";
 import { LIMITS, type MemorySource, MemoryTypeSchema } from "../../shared/domain.ts";
 import { conversationOf } from "../../shared/conversations.ts";
-import { asksToRemember } from "./memory-rules.ts";
+import { isExpired } from "../../shared/memory-expiry.ts";
+import { asksToRemember, quote, saidIn } from "./memory-rules.ts";
 import { MEMORY_PROPOSAL_TTL_MS, messageSource, REMEMBER_TOOL } from "./memory-proposals.ts";
 import { defineTool, type ToolAction, type ToolContext } from "./registry.ts";
 import { memorySlot } from "../core/projections.ts";
@@ -19,10 +20,11 @@ type MemoryInput = z.infer<typeof MemoryInput>;
 
 const turnIdOf = (ctx: ToolContext): string | null => (ctx.turn.actor.kind === "assistant" ? ctx.turn.actor.turnId : null);
 
-/** Y10: pinned already with this value — nothing to do. */
+/** Y10: pinned already with this value, and not expired (Y5: an expired memory is no longer known) — nothing to do. */
 function known(ctx: ToolContext, pin: MemoryInput): boolean {
   const slot = memorySlot(pin);
-  return ctx.memories().some((m) => memorySlot(m) === slot && m.value.trim().toLowerCase() === pin.value.trim().toLowerCase());
+  const now = ctx.now().getTime();
+  return ctx.memories().some((m) => !isExpired(m, now) && memorySlot(m) === slot && m.value.trim().toLowerCase() === pin.value.trim().toLowerCase());
 }
 
 /** Y3: a proposal to remember `pin`, its source the user's message of this turn. */
@@ -32,7 +34,7 @@ function proposal(ctx: ToolContext, pin: MemoryInput): ToolAction | { nothing: s
   const turnId = turnIdOf(ctx);
   const source: MemorySource | undefined = message && turnId ? messageSource(message, turnId) : undefined;
   return {
-    summary: `Remember that your ${pin.key} is ${pin.value}?`,
+    summary: `Remember that your ${quote(pin.key)} is ${quote(pin.value)}?`,
     command: { kind: "memory.pin", pin, ...(source ? { source } : {}) },
     confirm: { tool: REMEMBER_TOOL, ttlMs: MEMORY_PROPOSAL_TTL_MS },
   };
@@ -48,8 +50,8 @@ export const pinMemory = defineTool({
     kind: "command",
     plan: (input, ctx) => {
       const message = ctx.message();
-      // Y9: nothing is stored silently — only the user's own "remember …" pins without a question.
-      if (!message || !asksToRemember(message.text)) return proposal(ctx, input);
+      // Y9: nothing is stored silently — only the user's own "remember …", naming what is pinned, pins without a question.
+      if (!message || !asksToRemember(message.text) || !saidIn(input.value, message.text)) return proposal(ctx, input);
       const turnId = turnIdOf(ctx);
       const source: MemorySource | undefined = turnId ? { kind: "turn", turnId, messageId: message.id, conversationId: conversationOf(message) } : undefined;
       return { summary: `Remembered: ${input.key} — ${input.value}`, command: { kind: "memory.pin", pin: input, ...(source ? { source } : {}) } };
