@@ -53,7 +53,7 @@ function MemoryView() {
             <MemoryRow
               key={m.id}
               memory={m}
-              provenance={provenanceOf(m, { conversations: data.conversations ?? [], messages: data.recentMessages, timeZone })}
+              provenance={provenanceOf(m, { conversations: data.conversations, messages: data.recentMessages, timeZone })}
               lastUsed={lastUsedOf(m, now, timeZone)}
               timeZone={timeZone}
               highlighted={m.id === highlighted}
