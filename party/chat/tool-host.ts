@@ -11,7 +11,7 @@ import type { Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
-import { memoriesOf } from "../core/projections.ts";
+import { liveMemories } from "../core/memory-life.ts";
 import type { ChatStore } from "./store.ts";
 import type { ReschedulePort, RescheduleRequest } from "./structured-port.ts";
 import { toolUses } from "./budget.ts";
@@ -57,7 +57,8 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     tasks: deps.tasks,
     proposePlan: deps.proposePlan,
     ...(deps.reschedule ? { reschedule: (request: RescheduleRequest) => deps.reschedule!(turnId, requestId, request) } : {}),
-    memories: () => memoriesOf(deps.ledger.state),
+    // Y5: an expired memory is not the user's any more — no tool reads it (the flight origin, "already known").
+    memories: () => liveMemories(deps.ledger.state, deps.now()),
     message: () => {
       const messageId = deps.store.turn(turnId)?.message_id;
       return deps.ledger.state.recentMessages.find((m) => m.id === messageId) ?? null;

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { MEMORY_PROPOSAL_TTL_MS } from "../../party/chat/memory-proposals.ts";
 import { STATEMENT } from "../../party/chat/offline-model.ts";
+import { ADD_SERVER, ASK_ORIGIN } from "../../party/chat/flight-tools.ts";
 import { scriptedModel } from "../support/fake-models.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 
@@ -246,5 +247,21 @@ describe("Memory that learns — proposals with provenance (Y1–Y5, Y9–Y12)",
     await say(room, phone, "what is on today");
     const team = memories(room).find((m) => m.key === "team")!;
     expect(events(room, "memory.used").map((e) => e.payload)).toEqual([{ memoryIds: [team.id], at: new Date(room.clock).toISOString(), turnId: expect.any(String) }]);
+  });
+
+  it("[Y4][Y5] the offline assistant reads the live home airport (so its turn records the use); an expired one it neither reads nor records", async () => {
+    const { room, phone } = device();
+    phone.sendFrame({ type: "memory.pin", rid: "pin", command: { type: "place", key: "home airport", value: "SFO", ttlDays: 1 } });
+    room.flush();
+    const reply = async (text: string) => {
+      const turnId = await say(room, phone, text);
+      return room.room.ledger.state.recentMessages.find((m) => m.role === "assistant" && m.turnId === turnId)?.text;
+    };
+    // Live: the origin is the pinned airport; the search stops only for want of a flights server.
+    expect(await reply("find flights to Boston next Friday")).toBe(ADD_SERVER);
+    expect(events(room, "memory.used")).toHaveLength(1);
+    room.clock += 2 * 24 * HOUR;
+    expect(await reply("find flights to Boston next Friday")).toBe(ASK_ORIGIN);
+    expect(events(room, "memory.used")).toHaveLength(1);
   });
 });
