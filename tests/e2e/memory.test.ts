@@ -54,7 +54,7 @@ describe("Web app — memory that learns, with provenance", () => {
     await page.waitForURL((url) => url.pathname === "/chat" && url.searchParams.get("message") === messageId);
     // The chat opens on that very message (W95): it is the highlighted row, the only one, with the user's words.
     const target = page.locator(`[data-message="${messageId}"]`);
-    await expect.poll(() => target.getAttribute("data-highlight")).toBe("true");
+    await expect.poll(() => target.getAttribute("data-highlight"), { timeout: 20_000 }).toBe("true");
     expect(await target.getAttribute("data-testid")).toBe("user-message");
     expect(await target.innerText()).toContain("I fly out of JFK on Friday");
     expect(await page.locator('[data-highlight="true"]').count()).toBe(1);
