@@ -78,6 +78,26 @@ export function dismissedPairs(deps: Pick<MemoryProposalDeps, "sql" | "now">): S
   return pairs;
 }
 
+/**
+ * Y13: why the model's `remember` (or a `pin_memory` that proposes) may not
+ * offer `pin` from the message `messageId`: the user dismissed that slot and
+ * value lately, or a `remember` proposal from this message already offered the
+ * slot (a regenerated reply asks the model again). Null when it may.
+ */
+export function refusedOffer(deps: Pick<MemoryProposalDeps, "sql" | "now">, pin: Pick<MemoryPin, "type" | "key" | "value">, messageId: string | null): string | null {
+  if (dismissedPairs(deps).has(pair(pin))) return `The user dismissed remembering that their ${pin.key} is ${pin.value}; do not offer it again.`;
+  if (!messageId) return null;
+  const slot = memorySlot(pin);
+  const rows = deps.sql
+    .exec<{ command: string }>("SELECT command FROM chat_proposals WHERE tool = ? AND json_extract(command, '$.source.messageId') = ?", REMEMBER_TOOL, messageId)
+    .toArray();
+  for (const row of rows) {
+    const command = CommandSchema.safeParse(JSON.parse(row.command));
+    if (command.success && command.data.kind === "memory.pin" && memorySlot(command.data.pin) === slot) return `Remembering their ${pin.key} was already offered for this message.`;
+  }
+  return null;
+}
+
 /** Y13: some `remember` offer, answered or not, already came from this message (a regenerate reads the same message again). */
 export function offeredFor(deps: Pick<MemoryProposalDeps, "sql">, messageId: string): boolean {
   return (

@@ -30,6 +30,9 @@ function known(ctx: ToolContext, pin: MemoryInput): boolean {
 /** Y3: a proposal to remember `pin`, its source the user's message of this turn. */
 function proposal(ctx: ToolContext, pin: MemoryInput): ToolAction | { nothing: string } {
   if (known(ctx, pin)) return { nothing: `I already remember that your ${pin.key} is ${pin.value}.` };
+  // Y13: not again what the user dismissed, nor twice from one message (a regenerated reply).
+  const refused = ctx.memoryRefused(pin);
+  if (refused) return { nothing: refused };
   const message = ctx.message();
   const turnId = turnIdOf(ctx);
   const source: MemorySource | undefined = message && turnId ? messageSource(message, turnId) : undefined;

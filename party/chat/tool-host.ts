@@ -13,6 +13,8 @@ import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { liveMemories } from "../core/memory-life.ts";
 import type { ChatStore } from "./store.ts";
+import type { SqlStore } from "../core/sql.ts";
+import { refusedOffer } from "./memory-proposals.ts";
 import type { ReschedulePort, RescheduleRequest } from "./structured-port.ts";
 import { toolUses } from "./budget.ts";
 import type { ToolHost } from "./registry.ts";
@@ -36,6 +38,8 @@ export type ToolHostDeps = {
   calendar?: CalendarPort | undefined;
   /** B17: the room's rescheduling; absent in rooms without it. */
   reschedule?: ReschedulePort | undefined;
+  /** Y13: the room's SQL, to read which memory offers were dismissed or made; absent, none is refused. */
+  sql?: SqlStore | undefined;
 };
 
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
@@ -63,6 +67,7 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
       const messageId = deps.store.turn(turnId)?.message_id;
       return deps.ledger.state.recentMessages.find((m) => m.id === messageId) ?? null;
     },
+    ...(deps.sql ? { memoryRefused: (pin) => refusedOffer({ sql: deps.sql!, now: deps.now }, pin, deps.store.turn(turnId)?.message_id ?? null) } : {}),
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),
     ...(deps.agenda ? { agenda: deps.agenda } : {}),

@@ -264,4 +264,26 @@ describe("Memory that learns — proposals with provenance (Y1–Y5, Y9–Y12)",
     expect(await reply("find flights to Boston next Friday")).toBe(ASK_ORIGIN);
     expect(events(room, "memory.used")).toHaveLength(1);
   });
+
+  it("[Y13] the model's remember is refused too: not again from a regenerated message, nor what the user dismissed", async () => {
+    const { room, phone } = device();
+    const remember = { toolCalls: [{ name: "remember", input: { type: "person", key: "dentist", value: "Dr. Lee" } }] };
+    room.room.chat.useModel(() => scriptedModel([remember, { text: ["Shall I?"] }]));
+    await say(room, phone, "my dentist is Dr. Lee");
+    expect(pending(room)).toHaveLength(1);
+    room.clock += MEMORY_PROPOSAL_TTL_MS + 1;
+    const message = room.room.ledger.state.recentMessages.find((m) => m.role === "user")!;
+    phone.sendFrame({ type: "message.regenerate", rid: "regen", command: { messageId: message.id } });
+    room.flush();
+    await room.room.chat.idle();
+    room.flush();
+    expect(room.room.ledger.ofTypes(["turn.regenerated"])).toHaveLength(1);
+    expect(pending(room)).toEqual([]);
+    // Said again in a new message, it may be offered; dismissed, the model's next offer is refused.
+    await say(room, phone, "my dentist is still Dr. Lee");
+    answer(room, phone, "proposal.reject", pending(room)[0]!.id);
+    await say(room, phone, "Dr. Lee is my dentist");
+    expect(pending(room)).toEqual([]);
+    expect(room.room.ledger.ofTypes(["proposal.created"])).toHaveLength(2);
+  });
 });
