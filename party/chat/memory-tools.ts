@@ -1,9 +1,11 @@
 /**
- * The assistant's memory tools (docs/PROTOCOL.md Y3, Y9): `pin_memory` pins at
- * once only when the user's message asked to remember ("remember …", "don't
- * forget …", "note that …", "keep in mind …"); otherwise, and always for
- * `remember`, the memory is proposed for the user to accept (7 days). The
- * memory's source names the message, its conversation and the turn.
+ * The assistant's memory tools (docs/PROTOCOL.md Y3, Y9, Y13): `pin_memory`
+ * pins at once only when a sentence of the user's message begins with the
+ * request ("Remember …", "Don't forget …", "Note that …", "Keep in mind …")
+ * and names the value pinned; otherwise, and always for `remember`, the memory
+ * is proposed for the user to accept (7 days) — unless the user dismissed it
+ * lately or this message already offered it. The memory's source names the
+ * message, its conversation and the turn.
  */
 import { z } from "zod";
 import { clean } from "../../shared/dates.ts";
@@ -57,7 +59,7 @@ export const pinMemory = defineTool({
       if (!message || !asksToRemember(message.text) || !saidIn(input.value, message.text)) return proposal(ctx, input);
       const turnId = turnIdOf(ctx);
       const source: MemorySource | undefined = turnId ? { kind: "turn", turnId, messageId: message.id, conversationId: conversationOf(message) } : undefined;
-      return { summary: `Remembered: ${input.key} — ${input.value}`, command: { kind: "memory.pin", pin: input, ...(source ? { source } : {}) } };
+      return { summary: `Remembered: ${quote(input.key)} — ${quote(input.value)}`, command: { kind: "memory.pin", pin: input, ...(source ? { source } : {}) } };
     },
   },
   offline: {
