@@ -273,7 +273,7 @@ export class ChatEngine {
     const ended = run.state;
     if (!isEnded(ended)) throw new Error(`turn ${row.id} is still ${ended.status} after its stream: #stream must finish or fail it on every path`);
     // Y6: what the user's message stated is offered to remember; the cards join the reply.
-    if (ended.status === "completed") proposeNoticed({ ...this.#deps, store: this.#store }, { turnId: row.id, messageId: row.message_id, requestId }, (card) => this.#action(row.id, card));
+    if (ended.status === "completed") proposeNoticed({ ...this.#deps, store: this.#store }, { turnId: row.id, messageId: row.message_id, requestId }, (card) => this.#action(row.id, card), [...run.actions.values()]);
     this.#record(row, ended, run.text, requestId);
     this.#active = null;
     if (ended.status === "completed") this.#deps.log("turn.completed", { requestId, durationMs: this.#deps.now() - started });

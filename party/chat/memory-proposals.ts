@@ -25,6 +25,10 @@ export const REMEMBER_TOOL = "remember";
 export const MEMORY_PROPOSAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Most memories offered after one turn. */
 export const MAX_NOTICED_PER_TURN = 3;
+/** Y13: a dismissed offer is not made again for this long after it was made. */
+export const DISMISSED_FOR_MS = 90 * 24 * 60 * 60 * 1000;
+/** Y14: the tools whose card in a turn means the model already proposed or pinned a memory. */
+const MEMORY_TOOLS = new Set([REMEMBER_TOOL, "pin_memory", "set_home_airport"]);
 
 export type MemoryProposalDeps = { sql: SqlStore; ledger: Ledger; store: ChatStore; now: () => number };
 
@@ -53,22 +57,79 @@ export function alreadyKnown(ledger: Ledger, pin: Pick<MemoryPin, "type" | "key"
 }
 
 const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
+const pair = (pin: Pick<MemoryPin, "type" | "key" | "value">) => `${memorySlot(pin)}=${norm(pin.value)}`;
+
+/**
+ * Y13: the slot and value of every `remember` offer the user dismissed in the
+ * last 90 days, counted from when it was offered (its `expires_at` less the
+ * week it had, on the room's clock). Read from the proposals' own rows, which
+ * keep their command and their settlement — no scan of the ledger.
+ */
+export function dismissedPairs(deps: Pick<MemoryProposalDeps, "sql" | "now">): Set<string> {
+  const since = deps.now() - DISMISSED_FOR_MS + MEMORY_PROPOSAL_TTL_MS;
+  const rows = deps.sql
+    .exec<{ command: string }>("SELECT command FROM chat_proposals WHERE status = 'rejected' AND tool = ? AND expires_at > ?", REMEMBER_TOOL, since)
+    .toArray();
+  const pairs = new Set<string>();
+  for (const row of rows) {
+    const command = CommandSchema.safeParse(JSON.parse(row.command));
+    if (command.success && command.data.kind === "memory.pin") pairs.add(pair(command.data.pin));
+  }
+  return pairs;
+}
+
+/**
+ * Y13: why the model's `remember` (or a `pin_memory` that proposes) may not
+ * offer `pin` from the message `messageId`: the user dismissed that slot and
+ * value lately, or a `remember` proposal from this message already offered the
+ * slot (a regenerated reply asks the model again). Null when it may.
+ */
+export function refusedOffer(deps: Pick<MemoryProposalDeps, "sql" | "now">, pin: Pick<MemoryPin, "type" | "key" | "value">, messageId: string | null): string | null {
+  if (dismissedPairs(deps).has(pair(pin))) return `The user dismissed remembering that their ${pin.key} is ${pin.value}; do not offer it again.`;
+  if (!messageId) return null;
+  const slot = memorySlot(pin);
+  const rows = deps.sql
+    .exec<{ command: string }>("SELECT command FROM chat_proposals WHERE tool = ? AND json_extract(command, '$.source.messageId') = ?", REMEMBER_TOOL, messageId)
+    .toArray();
+  for (const row of rows) {
+    const command = CommandSchema.safeParse(JSON.parse(row.command));
+    if (command.success && command.data.kind === "memory.pin" && memorySlot(command.data.pin) === slot) return `Remembering their ${pin.key} was already offered for this message.`;
+  }
+  return null;
+}
+
+/** Y13: some `remember` offer, answered or not, already came from this message (a regenerate reads the same message again). */
+export function offeredFor(deps: Pick<MemoryProposalDeps, "sql">, messageId: string): boolean {
+  return (
+    deps.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_proposals WHERE tool = ? AND json_extract(command, '$.source.messageId') = ?", REMEMBER_TOOL, messageId).toArray()[0]!.n > 0
+  );
+}
 
 /**
  * Y6: proposes what the user's message of turn `turnId` stated; returns the
  * cards, already shown through `show` (they join the turn's reply, C16).
+ * Nothing when the turn's model already proposed or pinned a memory (`made`
+ * holds the turn's cards so far, Y14), when this message was already offered
+ * from (a regenerate, Y13), and never an offer the user dismissed (Y13).
  */
-export function proposeNoticed(deps: MemoryProposalDeps, turn: { turnId: string; messageId: string; requestId: string }, show: (card: ActionCard) => void): ActionCard[] {
+export function proposeNoticed(
+  deps: MemoryProposalDeps,
+  turn: { turnId: string; messageId: string; requestId: string },
+  show: (card: ActionCard) => void,
+  made: readonly { tool: string; status: string }[] = [],
+): ActionCard[] {
+  if (made.some((card) => MEMORY_TOOLS.has(card.tool) && card.status !== "failed")) return [];
   const message = deps.ledger.state.recentMessages.find((m) => m.id === turn.messageId);
   if (!message || message.role !== "user") return [];
   const noticed = noticeMemories(message.text);
-  if (noticed.length === 0) return [];
+  if (noticed.length === 0 || offeredFor(deps, message.id)) return [];
   const pending = pendingSlots(deps);
+  const dismissed = dismissedPairs(deps);
   const cards: ActionCard[] = [];
   for (const { pin, ask } of noticed) {
     if (cards.length >= MAX_NOTICED_PER_TURN) break;
     const slot = memorySlot(pin);
-    if (pending.has(slot) || alreadyKnown(deps.ledger, pin)) continue;
+    if (pending.has(slot) || dismissed.has(pair(pin)) || alreadyKnown(deps.ledger, pin)) continue;
     pending.add(slot);
     const proposalId = uuidv7();
     const command: Command = { kind: "memory.pin", pin, source: messageSource(message, turn.turnId, proposalId) };

@@ -38,6 +38,8 @@ export type ToolHost = {
   propose(tool: string, command: ProposalCommand | ExternalCall, summary: string, items?: readonly string[], ttlMs?: number): { proposalId: string; expiresAt: string };
   /** Y9: the user's message this turn answers (null when it is gone from the recent messages). */
   message?(): Message | null;
+  /** Y13: why a memory may not be offered from this turn's message (dismissed lately, or offered from it already); null when it may. */
+  memoryRefused?(pin: Pick<Memory, "type" | "key" | "value">): string | null;
   tasks(): Task[];
   proposePlan(): Promise<Result<Plan>>;
   memories(): Memory[];
@@ -73,6 +75,8 @@ export type ToolContext = Pick<ToolHost, "tasks" | "memories" | "preferences" | 
   reschedule(request: RescheduleRequest): Rescheduled;
   /** Shows a card a read made (the flight options, M23): kept with the reply like any other. */
   show(card: ActionCard): void;
+  /** Y13: why a memory may not be offered from this turn's message; null when it may. */
+  memoryRefused(pin: Pick<Memory, "type" | "key" | "value">): string | null;
   /** Y9: the user's message the turn answers; null when unknown. */
   message(): Message | null;
 };
@@ -318,6 +322,7 @@ function toolContext(host: ToolHost, show: (card: ActionCard) => void): ToolCont
     turn: { actor: { kind: "assistant", turnId: host.turnId }, correlationId: host.requestId },
     show,
     message: () => host.message?.() ?? null,
+    memoryRefused: (pin) => host.memoryRefused?.(pin) ?? null,
     tasks: () => host.tasks(),
     memories: () => host.memories(),
     preferences: () => host.preferences(),

@@ -11,8 +11,10 @@ import type { Plan, Task } from "../../shared/domain.ts";
 import type { Result } from "../../shared/errors.ts";
 import type { Applied, CommandContext } from "../core/commands.ts";
 import type { Ledger } from "../core/ledger.ts";
-import { memoriesOf } from "../core/projections.ts";
+import { liveMemories } from "../core/memory-life.ts";
 import type { ChatStore } from "./store.ts";
+import type { SqlStore } from "../core/sql.ts";
+import { refusedOffer } from "./memory-proposals.ts";
 import type { ReschedulePort, RescheduleRequest } from "./structured-port.ts";
 import { toolUses } from "./budget.ts";
 import type { ToolHost } from "./registry.ts";
@@ -36,6 +38,8 @@ export type ToolHostDeps = {
   calendar?: CalendarPort | undefined;
   /** B17: the room's rescheduling; absent in rooms without it. */
   reschedule?: ReschedulePort | undefined;
+  /** Y13: the room's SQL, to read which memory offers were dismissed or made; absent, none is refused. */
+  sql?: SqlStore | undefined;
 };
 
 export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, day: string): ToolHost {
@@ -57,11 +61,13 @@ export function toolHost(deps: ToolHostDeps, turnId: string, requestId: string, 
     tasks: deps.tasks,
     proposePlan: deps.proposePlan,
     ...(deps.reschedule ? { reschedule: (request: RescheduleRequest) => deps.reschedule!(turnId, requestId, request) } : {}),
-    memories: () => memoriesOf(deps.ledger.state),
+    // Y5: an expired memory is not the user's any more — no tool reads it (the flight origin, "already known").
+    memories: () => liveMemories(deps.ledger.state, deps.now()),
     message: () => {
       const messageId = deps.store.turn(turnId)?.message_id;
       return deps.ledger.state.recentMessages.find((m) => m.id === messageId) ?? null;
     },
+    ...(deps.sql ? { memoryRefused: (pin) => refusedOffer({ sql: deps.sql!, now: deps.now }, pin, deps.store.turn(turnId)?.message_id ?? null) } : {}),
     preferences: () => deps.ledger.state.preferences,
     now: () => new Date(deps.now()),
     ...(deps.agenda ? { agenda: deps.agenda } : {}),

@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { MemoryPin } from "../../shared/commands.ts";
 import type { Actor, Memory, MemorySource } from "../../shared/domain.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
+import { isExpired } from "../../shared/memory-expiry.ts";
 import type { Ledger } from "./ledger.ts";
 import { memoriesOf, memorySlot, type Projection } from "./projections.ts";
 
@@ -15,8 +16,8 @@ import { memoriesOf, memorySlot, type Projection } from "./projections.ts";
 export const USED_EVERY_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Y5: a memory past its `expiresAt` is no longer the user's: not given to the model, unpinned by the next maintenance. */
-export const isExpired = (m: Pick<Memory, "expiresAt">, now: number): boolean => m.expiresAt !== undefined && Date.parse(m.expiresAt) <= now;
+/** Y5: a memory past its `expiresAt` is no longer the user's: not given to the model, unpinned by the next maintenance (shared/memory-expiry.ts). */
+export { isExpired };
 
 /** The memories a turn may give the model at `now` (Y5). */
 export const liveMemories = (state: Projection, now: number): Memory[] => memoriesOf(state).filter((m) => !isExpired(m, now));

@@ -51,8 +51,13 @@ describe("Web app — memory that learns, with provenance", () => {
     const messages = ((await brainState(page)) as { recentMessages: { id: string; role: string; text: string }[] }).recentMessages;
     expect(messages.find((m) => m.id === messageId)).toMatchObject({ role: "user", text: "I fly out of JFK on Friday" });
     await source.click();
-    await page.waitForURL((url) => url.pathname === "/chat");
-    await page.getByTestId("user-message").filter({ hasText: "I fly out of JFK on Friday" }).waitFor();
+    await page.waitForURL((url) => url.pathname === "/chat" && url.searchParams.get("message") === messageId);
+    // The chat opens on that very message (W95): it is the highlighted row, the only one, with the user's words.
+    const target = page.locator(`[data-message="${messageId}"]`);
+    await expect.poll(() => target.getAttribute("data-highlight"), { timeout: 20_000 }).toBe("true");
+    expect(await target.getAttribute("data-testid")).toBe("user-message");
+    expect(await target.innerText()).toContain("I fly out of JFK on Friday");
+    expect(await page.locator('[data-highlight="true"]').count()).toBe(1);
 
     // W107: a link to one memory highlights it; the next message uses it (Y4: "last used").
     await page.getByLabel("Message").fill("what is on today");

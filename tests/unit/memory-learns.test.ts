@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { MEMORY_PROPOSAL_TTL_MS } from "../../party/chat/memory-proposals.ts";
 import { STATEMENT } from "../../party/chat/offline-model.ts";
+import { ADD_SERVER, ASK_ORIGIN } from "../../party/chat/flight-tools.ts";
 import { scriptedModel } from "../support/fake-models.ts";
 import { FakeRoom, type FakeSocket } from "../support/fake-room.ts";
 
@@ -175,5 +176,114 @@ describe("Memory that learns — proposals with provenance (Y1–Y5, Y9–Y12)",
     expect(pin({})).toMatchObject({ source: { kind: "message" }, expiresAt: new Date(room.clock + 365 * 24 * HOUR).toISOString() });
     expect(pin({ expiresAt: null }).expiresAt).toBeUndefined();
     expect(pin({ value: "badly allergic to peanuts" }).source).toEqual({ kind: "user", deviceId: "phone" });
+  });
+
+  it("[Y14] no rule-made offer in a turn whose model already proposed or pinned a memory", async () => {
+    const { room, phone } = device();
+    // The model pins the home airport itself; the rule would otherwise offer JFK beside it.
+    room.room.chat.useModel(() => scriptedModel([{ toolCalls: [{ name: "set_home_airport", input: { code: "EWR" } }] }, { text: ["Done."] }]));
+    await say(room, phone, "I fly out of JFK tomorrow");
+    expect(pending(room)).toEqual([]);
+    // The model offers it under its own words; the rule's "home" offer would be a second card for the same thing.
+    const { room: other, phone: laptop } = device();
+    other.room.chat.useModel(() => scriptedModel([{ toolCalls: [{ name: "remember", input: { type: "place", key: "city", value: "Berlin" } }] }, { text: ["Shall I?"] }]));
+    await say(other, laptop, "I live in Berlin");
+    expect(pending(other).map((p) => p.summary)).toEqual(["Remember that your city is Berlin?"]);
+  });
+
+  it("[Y13] a dismissed offer is not made again for 90 days; another value is", async () => {
+    const { room, phone } = device();
+    await say(room, phone, "I live in Berlin");
+    answer(room, phone, "proposal.reject", pending(room)[0]!.id);
+    await say(room, phone, "I live in Berlin");
+    await say(room, phone, "i live in berlin now");
+    expect(pending(room)).toEqual([]);
+    await say(room, phone, "I live in Paris");
+    expect(pending(room).map((p) => p.summary)).toEqual(["You mentioned you live in Paris — remember it?"]);
+    answer(room, phone, "proposal.reject", pending(room)[0]!.id);
+    room.clock += 91 * 24 * HOUR;
+    await say(room, phone, "I live in Berlin");
+    expect(pending(room).map((p) => p.summary)).toEqual(["You mentioned you live in Berlin — remember it?"]);
+  });
+
+  it("[Y13] a regenerated reply never offers again what its message already offered", async () => {
+    const { room, phone } = device();
+    await say(room, phone, "I live in Berlin. I'm allergic to peanuts.");
+    expect(pending(room)).toHaveLength(2);
+    // Left unanswered past its week: neither pending nor dismissed, yet the same message must not offer it again.
+    room.clock += MEMORY_PROPOSAL_TTL_MS + 1;
+    const message = room.room.ledger.state.recentMessages.find((m) => m.role === "user")!;
+    phone.sendFrame({ type: "message.regenerate", rid: "regen", command: { messageId: message.id } });
+    room.flush();
+    await room.room.chat.idle();
+    room.flush();
+    expect(room.room.ledger.ofTypes(["turn.regenerated"])).toHaveLength(1);
+    expect(pending(room)).toEqual([]);
+    expect(room.room.ledger.ofTypes(["proposal.created"])).toHaveLength(2);
+  });
+
+  it("[Y9] pin_memory pins at once only a value the user's request names; an expired memory is not already known", async () => {
+    const { room, phone } = device();
+    room.room.chat.useModel(() => scriptedModel([{ toolCalls: [{ name: "pin_memory", input: { type: "place", key: "home airport", value: "EWR" } }] }, { text: ["Done."] }]));
+    await say(room, phone, "Remember that my home airport is JFK");
+    expect(memories(room)).toEqual([]);
+    expect(pending(room).map((p) => p.summary)).toEqual(["Remember that your home airport is EWR?"]);
+    // A question about remembering is no request: proposed, not pinned.
+    const { room: other, phone: laptop } = device();
+    laptop.sendFrame({ type: "memory.pin", rid: "pin", command: { type: "fact", key: "hotel", value: "Adlon", ttlDays: 1 } });
+    other.flush();
+    other.clock += 2 * 24 * HOUR;
+    other.room.chat.useModel(() => scriptedModel([{ toolCalls: [{ name: "pin_memory", input: { type: "fact", key: "hotel", value: "Adlon" } }] }, { text: ["Ok."] }]));
+    await say(other, laptop, "Do you remember the hotel Adlon?");
+    expect(pending(other).map((p) => p.summary)).toEqual(["Remember that your hotel is Adlon?"]);
+  });
+
+  it("[Y4] memories past their expiry are not recorded as used", async () => {
+    const { room, phone } = device();
+    phone.sendFrame({ type: "memory.pin", rid: "a", command: { type: "fact", key: "team", value: "Platform" } });
+    phone.sendFrame({ type: "memory.pin", rid: "b", command: { type: "fact", key: "hotel", value: "Adlon", ttlDays: 1 } });
+    room.flush();
+    room.clock += 2 * 24 * HOUR;
+    await say(room, phone, "what is on today");
+    const team = memories(room).find((m) => m.key === "team")!;
+    expect(events(room, "memory.used").map((e) => e.payload)).toEqual([{ memoryIds: [team.id], at: new Date(room.clock).toISOString(), turnId: expect.any(String) }]);
+  });
+
+  it("[Y4][Y5] the offline assistant reads the live home airport (so its turn records the use); an expired one it neither reads nor records", async () => {
+    const { room, phone } = device();
+    phone.sendFrame({ type: "memory.pin", rid: "pin", command: { type: "place", key: "home airport", value: "SFO", ttlDays: 1 } });
+    room.flush();
+    const reply = async (text: string) => {
+      const turnId = await say(room, phone, text);
+      return room.room.ledger.state.recentMessages.find((m) => m.role === "assistant" && m.turnId === turnId)?.text;
+    };
+    // Live: the origin is the pinned airport; the search stops only for want of a flights server.
+    expect(await reply("find flights to Boston next Friday")).toBe(ADD_SERVER);
+    expect(events(room, "memory.used")).toHaveLength(1);
+    room.clock += 2 * 24 * HOUR;
+    expect(await reply("find flights to Boston next Friday")).toBe(ASK_ORIGIN);
+    expect(events(room, "memory.used")).toHaveLength(1);
+  });
+
+  it("[Y13] the model's remember is refused too: not again from a regenerated message, nor what the user dismissed", async () => {
+    const { room, phone } = device();
+    const remember = { toolCalls: [{ name: "remember", input: { type: "person", key: "dentist", value: "Dr. Lee" } }] };
+    room.room.chat.useModel(() => scriptedModel([remember, { text: ["Shall I?"] }]));
+    await say(room, phone, "my dentist is Dr. Lee");
+    expect(pending(room)).toHaveLength(1);
+    room.clock += MEMORY_PROPOSAL_TTL_MS + 1;
+    const message = room.room.ledger.state.recentMessages.find((m) => m.role === "user")!;
+    phone.sendFrame({ type: "message.regenerate", rid: "regen", command: { messageId: message.id } });
+    room.flush();
+    await room.room.chat.idle();
+    room.flush();
+    expect(room.room.ledger.ofTypes(["turn.regenerated"])).toHaveLength(1);
+    expect(pending(room)).toEqual([]);
+    // Said again in a new message, it may be offered; dismissed, the model's next offer is refused.
+    await say(room, phone, "my dentist is still Dr. Lee");
+    answer(room, phone, "proposal.reject", pending(room)[0]!.id);
+    await say(room, phone, "Dr. Lee is my dentist");
+    expect(pending(room)).toEqual([]);
+    expect(room.room.ledger.ofTypes(["proposal.created"])).toHaveLength(2);
   });
 });

@@ -190,8 +190,8 @@ describe("Undo — an assistant turn, never the user's work (D9, D14)", () => {
         { text: ["All set."] },
       ]),
     );
-    // Y9: the user asks to remember, so pin_memory pins at once (no proposal).
-    const turnId = await say(room, laptop, "sort out my trip, and remember my airport and seat");
+    // Y9: the user asks to remember, naming the values, so pin_memory pins at once (no proposal).
+    const turnId = await say(room, laptop, "Sort out my trip. Remember my airport is BOS and my seat is aisle.");
     const proposals = room.room.chat.store.pendingProposals(room.clock).filter((p) => p.turnId === turnId);
     expect(proposals).toHaveLength(2);
     // The user confirms one deletion (its effect is the turn's: C8) and leaves the other pending.

@@ -37,6 +37,20 @@ describe("Memory view — provenance (Y2, W106)", () => {
     expect(provenanceOf({ ...base, source: { kind: "turn", turnId: "t" } }, ctx)).toEqual({ text: "The assistant noted it when you asked" });
   });
 
+  it("[W106] a memory from a deleted conversation says so, with no link", () => {
+    const m: Memory = { ...base, source: { kind: "message", messageId: "msg-1", conversationId: "gone", turnId: "t1", proposalId: "p1" } };
+    const ctx = { conversations: [trip], messages: [], timeZone: "UTC" };
+    const hex = Date.parse("2026-11-19T13:29:00.000Z").toString(16).padStart(12, "0");
+    const id = `${hex.slice(0, 8)}-${hex.slice(8)}-7000-8000-000000000000`;
+    expect(provenanceOf({ ...m, source: { kind: "message", messageId: id, conversationId: "gone" } }, ctx)).toEqual({ text: "From a deleted conversation, Nov 19, 1:29 PM" });
+    expect(provenanceOf({ ...m, source: { kind: "turn", turnId: "t", messageId: id, conversationId: "gone" } }, ctx)).toEqual({ text: "Noted when you asked, in a deleted conversation, Nov 19, 1:29 PM" });
+    // main always exists, and a listed conversation (archived too) still links.
+    expect(provenanceOf({ ...m, source: { kind: "message", messageId: id, conversationId: "main" } }, ctx).href).toBe(messageHref("main", id));
+    expect(provenanceOf(m, { ...ctx, conversations: [{ ...trip, id: "gone", archived: true }] }).href).toBe("/chat?c=gone&message=msg-1");
+    // A state that lists no conversations at all cannot tell: the link stays.
+    expect(provenanceOf(m, { conversations: undefined, messages: [], timeZone: "UTC" }).href).toBe("/chat?c=gone&message=msg-1");
+  });
+
   it("[W106] last used, relative", () => {
     expect(lastUsedOf(base, NOW, "UTC")).toBe("Not used yet");
     expect(lastUsedOf({ ...base, lastUsedAt: "2026-11-25T07:00:00.000Z" }, NOW, "UTC")).toBe("Last used 3 hours ago");

@@ -29,8 +29,8 @@ async function say(token: string, s: TestSocket, text: string): Promise<{ turnId
   return accepted;
 }
 
-describe("Memory that learns — over HTTP (Y1, Y3–Y5, Y11)", () => {
-  it("[Y1][Y2][Y3][Y11][Y12] the offer waits; dismissed stores nothing; accepted pins with a source the history API resolves", async () => {
+describe("Memory that learns — over HTTP (Y1, Y3–Y5, Y11, Y13)", () => {
+  it("[Y1][Y2][Y3][Y11][Y12][Y13] the offer waits; dismissed stores nothing and is not offered again; accepted pins with a source the history API resolves", async () => {
     const token = await login(freshUser("mem-offer"));
     const s = await connect(token, "laptop");
     await s.hello();
@@ -40,6 +40,9 @@ describe("Memory that learns — over HTTP (Y1, Y3–Y5, Y11)", () => {
     expect((await api(token).post(`/api/v1/proposals/${offer!.id}/reject`, undefined)).status).toBe(200);
     expect(await events(token, "memory.pinned")).toEqual([]);
     expect((await state(token)).memories).toEqual([]);
+    // Y13: said again, a dismissed offer is not made again.
+    await say(token, s, "I live in Berlin");
+    expect((await state(token)).proposals.filter((p) => p.tool === "remember")).toEqual([]);
 
     const said = await say(token, s, "I fly out of JFK on Friday");
     expect(said.messageId).not.toBe(first.messageId);
@@ -49,8 +52,13 @@ describe("Memory that learns — over HTTP (Y1, Y3–Y5, Y11)", () => {
     const [memory] = (await state(token)).memories;
     expect(memory).toMatchObject({ type: "place", key: "home airport", value: "JFK" });
     expect(memory!.source).toEqual({ kind: "message", messageId: said.messageId, conversationId: "main", turnId: said.turnId, proposalId: card.id });
-    const history = (await (await api(token).get("/api/v1/messages?limit=50")).json()) as { messages: Message[] };
-    expect(history.messages.find((m) => m.id === said.messageId)).toMatchObject({ role: "user", text: "I fly out of JFK on Friday" });
+    // The link's target: the message in its conversation's history (T), the route the chat pages it from.
+    const source = memory!.source;
+    if (source?.kind !== "message") throw new Error("expected a message source");
+    const res = await api(token).get(`/api/v1/conversations/${encodeURIComponent(source.conversationId ?? "main")}/messages?limit=50`);
+    expect(res.status).toBe(200);
+    const history = (await res.json()) as { messages: Message[] };
+    expect(history.messages.find((m) => m.id === source.messageId)).toMatchObject({ role: "user", text: "I fly out of JFK on Friday" });
     expect(await events(token, "memory.pinned")).toHaveLength(1);
     s.close();
   });

@@ -1,8 +1,9 @@
 /**
  * Where a memory came from, in words and as a link (docs/PROTOCOL.md Y2,
  * W106): "From your message in Trip, Nov 21, 3:00 PM" linking to the message
- * in its conversation (`/chat?c=&message=`), "You pinned it", "Imported", or
- * "The assistant noted it when you asked". Pure, for the memory view.
+ * in its conversation (`/chat?c=&message=`), "From a deleted conversation"
+ * (no link), "You pinned it", "Imported", or "The assistant noted it when you
+ * asked". Pure, for the memory view.
  */
 import { type Conversation, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../../shared/conversations.ts";
 import type { Memory, Message } from "../../../shared/domain.ts";
@@ -24,7 +25,8 @@ export function messageHref(conversationId: string, messageId: string): string {
 
 export function provenanceOf(
   memory: Memory,
-  context: { conversations: readonly Conversation[]; messages: readonly Message[]; timeZone: string },
+  /** `conversations`: the state's, all of them (archived too); absent while the state has none to say. */
+  context: { conversations?: readonly Conversation[] | undefined; messages: readonly Message[]; timeZone: string },
 ): Provenance {
   const source = memory.source;
   switch (source?.kind) {
@@ -32,12 +34,17 @@ export function provenanceOf(
     case "turn": {
       if (!source.messageId) return { text: "The assistant noted it when you asked" };
       const conversationId = source.conversationId ?? DEFAULT_CONVERSATION_ID;
-      const title = context.conversations.find((c) => c.id === conversationId)?.title ?? (conversationId === DEFAULT_CONVERSATION_ID ? DEFAULT_CONVERSATION_TITLE : "a conversation");
+      const conversation = context.conversations?.find((c) => c.id === conversationId);
       const hot = context.messages.find((m) => m.id === source.messageId)?.createdAt;
       const made = uuidV7Time(source.messageId);
-      const when = hot ?? (made !== null ? new Date(made).toISOString() : memory.pinnedAt);
+      const when = formatMoment(hot ?? (made !== null ? new Date(made).toISOString() : memory.pinnedAt), context.timeZone);
+      // A conversation the state no longer lists (and not `main`, which always exists) was deleted, its messages with it: no link to follow.
+      if (!conversation && context.conversations && conversationId !== DEFAULT_CONVERSATION_ID) {
+        return { text: source.kind === "message" ? `From a deleted conversation, ${when}` : `Noted when you asked, in a deleted conversation, ${when}` };
+      }
+      const title = conversation?.title ?? (conversationId === DEFAULT_CONVERSATION_ID ? DEFAULT_CONVERSATION_TITLE : "a conversation");
       const lead = source.kind === "message" ? "From your message" : "Noted when you asked, in your message";
-      return { text: `${lead} in ${title}, ${formatMoment(when, context.timeZone)}`, href: messageHref(conversationId, source.messageId) };
+      return { text: `${lead} in ${title}, ${when}`, href: messageHref(conversationId, source.messageId) };
     }
     case "import":
       return { text: "Imported with your data" };

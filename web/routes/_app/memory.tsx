@@ -4,7 +4,7 @@ import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
 import { type Memory, MemoryTypeSchema } from "../../../shared/domain.ts";
-import { isExpired } from "../../../party/core/memory-life.ts";
+import { isExpired } from "../../../shared/memory-expiry.ts";
 import { MemorySearchSchema } from "../../../shared/search.ts";
 import { MemoryRow } from "../../components/memory/memory-row.tsx";
 import { lastUsedOf, provenanceOf } from "../../components/memory/provenance.ts";
@@ -53,7 +53,7 @@ function MemoryView() {
             <MemoryRow
               key={m.id}
               memory={m}
-              provenance={provenanceOf(m, { conversations: data.conversations ?? [], messages: data.recentMessages, timeZone })}
+              provenance={provenanceOf(m, { conversations: data.conversations, messages: data.recentMessages, timeZone })}
               lastUsed={lastUsedOf(m, now, timeZone)}
               timeZone={timeZone}
               highlighted={m.id === highlighted}
