@@ -133,18 +133,22 @@ export class SearchIndex extends SqlTables {
    */
   hits(filter: HitFilter): SearchHit[] {
     const stemmed = this.#hits("search_fts", filter);
-    if (!filter.prefix) return stemmed;
+    const last = filter.prefix ? /^(.*?) ?("[^"]*"\*)$/.exec(filter.match) : null;
+    if (!last) return stemmed;
+    // The earlier words, stemmed, narrow the rows; the prefix is matched unstemmed (and is what the snippet marks there).
+    const earlier = last[1] ? { sql: "d.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", arg: last[1] } : undefined;
     const byRow = new Map(stemmed.map((h) => [h.rowid, h]));
-    for (const h of this.#hits("search_fts_raw", filter)) {
+    for (const h of this.#hits("search_fts_raw", { ...filter, match: last[2]! }, earlier)) {
       const seen = byRow.get(h.rowid);
       if (!seen || h.bm25 < seen.bm25) byRow.set(h.rowid, h);
     }
     return [...byRow.values()].sort((a, b) => a.bm25 - b.bm25).slice(0, filter.limit);
   }
 
-  #hits(table: "search_fts" | "search_fts_raw", filter: HitFilter): (SearchHit & { rowid: number })[] {
+  #hits(table: "search_fts" | "search_fts_raw", filter: HitFilter, also?: { sql: string; arg: string }): (SearchHit & { rowid: number })[] {
     const where = [`${table} MATCH ?`];
     const args: (string | number)[] = [filter.match];
+    if (also) (where.push(also.sql), args.push(also.arg));
     if (filter.kind) (where.push("d.kind = ?"), args.push(filter.kind));
     if (filter.from) (where.push("d.at >= ?"), args.push(filter.from));
     if (filter.to) (where.push("d.at < ?"), args.push(filter.to));

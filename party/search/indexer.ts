@@ -140,6 +140,7 @@ export class SearchIndexer {
     const match = toMatch(query.q);
     if (match === null) return null;
     try {
+      this.#wakeCheck();
       for (let i = 0; i < SEARCH_CATCH_UP_CHUNKS && this.behind; i++) this.step();
       this.flushDocument();
     } catch (error) {
@@ -182,13 +183,19 @@ export class SearchIndexer {
     later(() => {
       this.#scheduled = false;
       try {
-        if (this.#checkDocument) (this.checkDocument(), (this.#checkDocument = false));
+        this.#wakeCheck();
         if (this.step()) this.#continue();
       } catch (error) {
         // The next event or search tries again from the same cursor.
         this.#deps.log?.("search.index_failed", describe(error));
       }
     });
+  }
+
+  #wakeCheck(): void {
+    if (!this.#checkDocument) return;
+    this.checkDocument();
+    this.#checkDocument = false;
   }
 
   /** Q19: an entry changed in the document (any origin); read again DEBOUNCE_MS after the last change. */

@@ -284,4 +284,65 @@ describe("search index (Q)", () => {
     expect(r.find("lunch OR zzz")).toHaveLength(0);
     expect(r.find("title:lunch")).toHaveLength(0);
   });
+
+  it("[Q5] search-as-you-type: a word cut mid-way finds the stemmed word (meeti → meeting, reserva → reservation, runnin → running)", () => {
+    const r = room();
+    r.message("Booked the hotels for the meeting, running late, reservation confirmed");
+    for (const q of ["meeti", "meetin", "meeting", "reserva", "reservati", "runnin", "hote", "hotels", "booked the hote", "late reserva"]) {
+      expect(r.find(q).map((h) => h.id), q).toEqual(["m1"]);
+    }
+    // Earlier words stay whole (stemmed) words; only the last one is a prefix; it is highlighted like any other match.
+    expect(r.find("meeti late")).toHaveLength(0);
+    expect(r.find("hotel meet reserva")).toHaveLength(1);
+    expect(r.find("hotel lunch reserva")).toHaveLength(0);
+    const hit = r.find("reserva")[0]!;
+    expect(hit.highlights.map(([a, b]) => hit.snippet.slice(a, b))).toEqual(["reservation"]);
+  });
+
+  it("[Q18] an event whose indexing always throws is skipped (logged once, typed); the events around it are indexed and search answers", () => {
+    const sql = nodeSql();
+    const doc = new Y.Doc();
+    const now = () => NOW;
+    const ledger = new Ledger(sql, { now });
+    const logs: [string, string][] = [];
+    const pending: (() => void)[] = [];
+    const search = new SearchIndexer({ sql, doc, ledger, now, later: (fn) => pending.push(fn), log: (event, detail) => logs.push([event, detail]) });
+    ledger.subscribe((event) => search.published(event));
+    const add = (id: string, text: string) =>
+      ledger.append({ type: "message.added", actor: { kind: "user" }, correlationId: id, payload: { message: { id, role: "user", text, channel: "chat", status: "complete", createdAt: new Date(NOW).toISOString() } } });
+    add("a", "before the poison apple");
+    add("bad", "poison itself");
+    add("c", "after the poison pear");
+    // The poison: inserting its row always fails (a trigger stands in for any bug in indexing one event).
+    sql.exec("CREATE TRIGGER poison BEFORE INSERT ON search_docs WHEN NEW.ref_id = 'bad' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END");
+    for (let i = 0; pending.length > 0 && i < 10; i++) pending.shift()!();
+    expect(search.index.cursor).toBe(ledger.lastSeq);
+    expect(search.search(SearchQuerySchema.parse({ q: "poison" }))!.map((h) => h.id).sort()).toEqual(["a", "c"]);
+    expect(logs.filter(([e]) => e === "search.event_skipped")).toHaveLength(1);
+    expect(logs[0]![1]).toMatch(/^2 message\.added: Error: poisoned row/);
+    expect(logs[0]![1]).not.toMatch(/\n\s+at /);
+    // A catch-up that throws (storage failing) leaves the search answering from what is indexed.
+    add("d", "poison again later");
+    sql.exec("CREATE TRIGGER broken BEFORE UPDATE ON search_cursor BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    expect(search.search(SearchQuerySchema.parse({ q: "apple" }))!.map((h) => h.id)).toEqual(["a"]);
+    expect(logs.some(([e, d]) => e === "search.index_failed" && d.includes("disk trouble"))).toBe(true);
+  });
+
+  it("[Q12] a memory event writes only the memory it names; a re-pinned slot and an unpin remove the old row", () => {
+    const r = room();
+    for (let i = 0; i < 30; i++) r.run({ kind: "memory.pin", pin: { type: "fact", key: `fact ${i}`, value: `value number ${i}` } });
+    expect(r.find("value", { limit: 50 })).toHaveLength(30);
+    // Count the rows written from here on: one pin → one insert, not 31.
+    r.sql.exec("CREATE TABLE inserted (n INTEGER)");
+    r.sql.exec("CREATE TRIGGER counted AFTER INSERT ON search_docs BEGIN INSERT INTO inserted VALUES (1); END");
+    r.run({ kind: "memory.pin", pin: { type: "fact", key: "fact 3", value: "replaced zebra" } });
+    r.find("zebra");
+    expect(r.sql.exec<{ n: number }>("SELECT count(*) AS n FROM inserted").toArray()[0]!.n).toBe(1);
+    expect(r.find("value", { limit: 50 })).toHaveLength(29);
+    expect(r.find("zebra")).toHaveLength(1);
+    const id = Object.values(r.ledger.state.memories).find((m) => m.key === "fact 7")!.id;
+    r.run({ kind: "memory.unpin", memoryId: id });
+    expect(r.find("value", { limit: 50 })).toHaveLength(28);
+    expect(r.sql.exec<{ n: number }>("SELECT count(*) AS n FROM inserted").toArray()[0]!.n).toBe(1);
+  });
 });
