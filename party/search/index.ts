@@ -54,7 +54,7 @@ export class SearchIndex extends SqlTables {
     const rawMissing = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE name = 'search_fts_raw'").toArray()[0]?.n === 0;
     super(sql, SCHEMA);
     // A room indexed before the unstemmed table existed: fill it once from the content table.
-    if (rawMissing) sql.exec("INSERT INTO search_fts_raw (search_fts_raw) VALUES ('rebuild')");
+    if (rawMissing && this.size > 0) sql.exec("INSERT INTO search_fts_raw (search_fts_raw) VALUES ('rebuild')");
   }
 
   get cursor(): number {
