@@ -345,4 +345,14 @@ describe("search index (Q)", () => {
     expect(r.find("value", { limit: 50 })).toHaveLength(28);
     expect(r.sql.exec<{ n: number }>("SELECT count(*) AS n FROM inserted").toArray()[0]!.n).toBe(1);
   });
+
+  it("[Q2][Q5] a room indexed before the unstemmed table existed fills it once on wake: prefixes work there too", () => {
+    const r = room();
+    r.message("the reservation is confirmed");
+    expect(r.find("reserva")).toHaveLength(1);
+    // The index as an older build left it: no unstemmed table.
+    r.sql.exec("DROP TABLE search_fts_raw");
+    const woken = new SearchIndexer({ sql: r.sql, doc: r.doc, ledger: r.ledger, now: r.now, later: () => {} });
+    expect(woken.search(SearchQuerySchema.parse({ q: "reserva" }))!.map((h) => h.id)).toEqual(["m1"]);
+  });
 });
