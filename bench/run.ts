@@ -15,7 +15,7 @@ import { wakeBench } from "./wake.ts";
 import { memoryBench } from "./memory.ts";
 import { curveBench } from "./curve.ts";
 import { ttftBench } from "./ttft.ts";
-import { searchBench } from "./search.ts";
+import { searchAckBench, searchBench } from "./search.ts";
 
 const only = process.argv[2];
 /** `npm run bench -- measure`: the four of issue 19 items 3–6 in one run. */
@@ -26,7 +26,7 @@ if (!only || only === "socket") Object.assign(results, await socketBench());
 if (!only || only === "yjs") Object.assign(results, await yjsBench());
 if (!only || only === "tokens") Object.assign(results, await tokenBench());
 if (!only || only === "load") Object.assign(results, await loadBench());
-if (!only || only === "search") Object.assign(results, searchBench());
+if (!only || only === "search") Object.assign(results, searchAckBench(), searchBench());
 
 if (!only || measure || only === "memory") Object.assign(results, await memoryBench());
 if (!only || measure || only === "wake") Object.assign(results, await wakeBench());

@@ -6,9 +6,15 @@
  *   (what a room without FTS would do);
  * - `bareFts`: bare FTS5, `MATCH` + `ORDER BY rank LIMIT 20`, no snippet, no wrapper
  *   (what our wrapper adds on top of the engine).
- * Also the indexing rate of the catch-up (events/s through `step()`, 500 per chunk).
+ * Also the indexing rate of the catch-up (events/s through `step()`, 500 per chunk), and (Q11)
+ * the acknowledgement cost of the index: a command's append + ack (a note.update with a 100 KB
+ * body, and a message) in a room with the indexer beside the same room without it, same run;
+ * the deferred steps run between samples, outside the timed ack. `inlineIndex` is the reference
+ * of indexing on the publish path (what the room did before: one step inside the ack).
  */
 import * as Y from "yjs";
+import { executeCommand } from "../party/core/commands.ts";
+import { DocStore } from "../party/core/doc-store.ts";
 import { Ledger } from "../party/core/ledger.ts";
 import { SearchIndexer } from "../party/search/indexer.ts";
 import { SearchQuerySchema } from "../shared/search-results.ts";
@@ -76,4 +82,56 @@ export function searchBench(repeats = 30) {
     };
   }
   return out;
+}
+
+/** Q11: milliseconds per command ack (append, publish, return), p50, in a room with `mode` for the index. */
+function ackMs(mode: "none" | "deferred" | "inline", samples: number): { note: number; message: number } {
+  const sql = nodeSql();
+  const ledger = new Ledger(sql);
+  const doc = new Y.Doc();
+  new DocStore(sql).attach(doc, () => "bench");
+  const queue: (() => void)[] = [];
+  if (mode !== "none") {
+    const search = new SearchIndexer({ sql, doc, ledger, now: Date.now, later: (fn) => queue.push(fn), after: () => () => {} });
+    ledger.subscribe((event) => (mode === "inline" ? void search.step() : search.published(event)));
+  }
+  const drain = () => {
+    for (let i = 0; queue.length > 0 && i < 100; i++) queue.shift()!();
+  };
+  const deps = { doc, ledger, now: Date.now };
+  const actor = { kind: "user" as const, deviceId: "bench" };
+  const created = executeCommand(deps, { kind: "note", action: { action: "create", note: { title: "Long", body: "x" } } }, { actor, correlationId: "create" });
+  const result = created.ok ? created.value.result : null;
+  const noteId = typeof result === "object" && result !== null && "id" in result && typeof result.id === "string" ? result.id : "";
+  drain();
+  const rng = seededRng("bench ack", 7);
+  const body = () => Array.from({ length: 14_000 }, () => rng.pick(WORDS)).join(" ").slice(0, 100_000);
+  const notes: number[] = [];
+  const messages: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const text = body();
+    notes.push(time(() => void executeCommand(deps, { kind: "note", action: { action: "update", noteId, patch: { body: text } } }, { actor, correlationId: `n${i}` })));
+    drain();
+    const id = `m${i}`;
+    const message = { id, role: "user" as const, text: `hotel lisbon ${i} ${WORDS.join(" ")}`, channel: "chat" as const, status: "complete" as const, createdAt: new Date().toISOString() };
+    messages.push(time(() => void ledger.append({ type: "message.added", actor, correlationId: id, payload: { message } })));
+    drain();
+  }
+  return { note: percentile(notes, 50), message: percentile(messages, 50) };
+}
+
+export function searchAckBench(samples = 40) {
+  const none = ackMs("none", samples);
+  const deferred = ackMs("deferred", samples);
+  const inline = ackMs("inline", samples);
+  return {
+    search_ack: {
+      samples,
+      note100kbAckMsP50: { withoutIndex: round(none.note), withIndex: round(deferred.note), inlineIndexReference: round(inline.note) },
+      messageAckMsP50: { withoutIndex: round(none.message), withIndex: round(deferred.message), inlineIndexReference: round(inline.message) },
+      ratioNoteWithVsWithout: round(deferred.note / none.note),
+      ratioMessageWithVsWithout: round(deferred.message / none.message),
+      ratioNoteInlineVsWithout: round(inline.note / none.note),
+    },
+  };
 }

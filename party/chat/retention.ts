@@ -46,7 +46,7 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
     const pruned = deps.store.prune(cutoff);
     // T9: a conversation's history pages what the archive keeps: the index forgets what was pruned.
     deps.index?.prune(cutoff, hot);
-    pruneSearch(deps.sql, cutoff); // Q14
+    pruneSearch(deps.sql, cutoff, hot); // Q14: only what the redaction below removes
     const redacted = deps.sql
       .exec<{ seq: number }>(
         `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')

@@ -8,7 +8,7 @@
  * the index survives eviction and resumes there.
  */
 import type { SearchKind } from "../../shared/search-results.ts";
-import { type SqlStore, SqlTables } from "../core/sql.ts";
+import { type SqlStore, SqlTables, type SqlValue } from "../core/sql.ts";
 import { indexable, MARK_CLOSE, MARK_OPEN } from "./query.ts";
 
 const SCHEMA = [
@@ -27,6 +27,9 @@ const SCHEMA = [
   "CREATE INDEX IF NOT EXISTS search_docs_kind_at ON search_docs (kind, at)",
   // Q2: porter stems English words ("hotels" finds "hotel"); unicode61 folds case and, with 2, diacritics ("hôtel").
   `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, body, content='search_docs', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')`,
+  // Q5: the same text unstemmed, for the last word typed as a prefix: porter stems "meeti" to "meeti",
+  // which no stemmed "meet" starts with; here "meeti"* finds "meeting". prefix='2 3' keeps short prefixes cheap.
+  `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_raw USING fts5(title, body, content='search_docs', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3')`,
   "CREATE TABLE IF NOT EXISTS search_cursor (id INTEGER PRIMARY KEY CHECK (id IN (1, 2)), seq INTEGER NOT NULL)",
 ];
 
@@ -36,7 +39,7 @@ export type SearchDoc = { kind: SearchKind; id: string; conversationId?: string;
 /** One candidate from FTS5: its row, bm25 (lower is better) and the snippet with match markers. */
 export type SearchHit = { kind: SearchKind; id: string; conversationId: string | null; at: string; title: string; marked: string; bm25: number };
 
-export type HitFilter = { match: string; kind?: SearchKind; from?: string; to?: string; conversationId?: string; limit: number };
+export type HitFilter = { match: string; prefix?: boolean; kind?: SearchKind; from?: string; to?: string; conversationId?: string; limit: number };
 
 /** Q3: title counts four times the body in bm25. */
 const TITLE_WEIGHT = 4;
@@ -48,7 +51,10 @@ const isKind = (kind: string): kind is SearchKind => KINDS.includes(kind);
 
 export class SearchIndex extends SqlTables {
   constructor(sql: SqlStore) {
+    const rawMissing = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE name = 'search_fts_raw'").toArray()[0]?.n === 0;
     super(sql, SCHEMA);
+    // A room indexed before the unstemmed table existed: fill it once from the content table.
+    if (rawMissing && this.size > 0) sql.exec("INSERT INTO search_fts_raw (search_fts_raw) VALUES ('rebuild')");
   }
 
   get cursor(): number {
@@ -77,6 +83,18 @@ export class SearchIndex extends SqlTables {
       )
       .toArray()[0]!;
     this.sql.exec("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", row.rowid, title, body);
+    this.sql.exec("INSERT INTO search_fts_raw (rowid, title, body) VALUES (?, ?, ?)", row.rowid, title, body);
+  }
+
+  /** The indexed title and body of every row of a kind (the wake-up check of notes and tasks, Q11). */
+  texts(kind: "note" | "task"): Map<string, { title: string; body: string }> {
+    const rows = this.sql.exec<{ ref_id: string; title: string; body: string }>("SELECT ref_id, title, body FROM search_docs WHERE kind = ?", kind).toArray();
+    return new Map(rows.map((r) => [r.ref_id, { title: r.title, body: r.body }]));
+  }
+
+  /** The ids of the indexed memories. */
+  memoryIds(): string[] {
+    return this.sql.exec<{ ref_id: string }>("SELECT ref_id FROM search_docs WHERE kind = 'memory'").toArray().map((r) => r.ref_id);
   }
 
   remove(kind: SearchKind, id: string): void {
@@ -85,12 +103,7 @@ export class SearchIndex extends SqlTables {
 
   /** Q12: a deleted conversation's messages. */
   removeConversation(conversationId: string): void {
-    this.#drop("kind = 'message' AND conversation_id = ?", conversationId);
-  }
-
-  /** Every row of a kind (memories are re-read whole: a handful). */
-  removeKind(kind: SearchKind): void {
-    this.#drop("kind = ?", kind);
+    removeConversationRows(this.sql, conversationId);
   }
 
   /** The seq of the last `account.imported` the index was rebuilt for (Q13). */
@@ -106,6 +119,7 @@ export class SearchIndex extends SqlTables {
   clear(): void {
     this.sql.exec("DELETE FROM search_docs");
     this.sql.exec("INSERT INTO search_fts (search_fts) VALUES ('delete-all')");
+    this.sql.exec("INSERT INTO search_fts_raw (search_fts_raw) VALUES ('delete-all')");
     this.cursor = 0;
   }
 
@@ -113,20 +127,38 @@ export class SearchIndex extends SqlTables {
     return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM search_docs").toArray()[0]?.n ?? 0;
   }
 
-  /** The best `limit` candidates by weighted bm25, with their snippets. */
+  /**
+   * The best `limit` candidates by weighted bm25, with their snippets. Q5: when the last word is a
+   * prefix, the unstemmed table is asked too and the two lists merged by row (the better rank kept).
+   */
   hits(filter: HitFilter): SearchHit[] {
-    const where = ["search_fts MATCH ?"];
+    const stemmed = this.#hits("search_fts", filter);
+    const last = filter.prefix ? /^(.*?) ?("[^"]*"\*)$/.exec(filter.match) : null;
+    if (!last) return stemmed;
+    // The earlier words, stemmed, narrow the rows; the prefix is matched unstemmed (and is what the snippet marks there).
+    const earlier = last[1] ? { sql: "d.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", arg: last[1] } : undefined;
+    const byRow = new Map(stemmed.map((h) => [h.rowid, h]));
+    for (const h of this.#hits("search_fts_raw", { ...filter, match: last[2]! }, earlier)) {
+      const seen = byRow.get(h.rowid);
+      if (!seen || h.bm25 < seen.bm25) byRow.set(h.rowid, h);
+    }
+    return [...byRow.values()].sort((a, b) => a.bm25 - b.bm25).slice(0, filter.limit);
+  }
+
+  #hits(table: "search_fts" | "search_fts_raw", filter: HitFilter, also?: { sql: string; arg: string }): (SearchHit & { rowid: number })[] {
+    const where = [`${table} MATCH ?`];
     const args: (string | number)[] = [filter.match];
+    if (also) (where.push(also.sql), args.push(also.arg));
     if (filter.kind) (where.push("d.kind = ?"), args.push(filter.kind));
     if (filter.from) (where.push("d.at >= ?"), args.push(filter.from));
     if (filter.to) (where.push("d.at < ?"), args.push(filter.to));
     if (filter.conversationId) (where.push("d.conversation_id = ?"), args.push(filter.conversationId));
     const rows = this.sql
-      .exec<{ kind: string; ref_id: string; conversation_id: string | null; at: string; title: string; marked: string; rank: number }>(
-        `SELECT d.kind, d.ref_id, d.conversation_id, d.at, d.heading AS title,
-                snippet(search_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) AS marked,
-                bm25(search_fts, ${TITLE_WEIGHT}, 1) AS rank
-         FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid
+      .exec<{ rowid: number; kind: string; ref_id: string; conversation_id: string | null; at: string; title: string; marked: string; rank: number }>(
+        `SELECT d.rowid AS rowid, d.kind, d.ref_id, d.conversation_id, d.at, d.heading AS title,
+                snippet(${table}, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) AS marked,
+                bm25(${table}, ${TITLE_WEIGHT}, 1) AS rank
+         FROM ${table} JOIN search_docs d ON d.rowid = ${table}.rowid
          WHERE ${where.join(" AND ")}
          ORDER BY rank LIMIT ?`,
         ...args,
@@ -134,22 +166,45 @@ export class SearchIndex extends SqlTables {
       )
       .toArray();
     return rows.flatMap((r) =>
-      isKind(r.kind) ? [{ kind: r.kind, id: r.ref_id, conversationId: r.conversation_id, at: r.at, title: r.title, marked: r.marked, bm25: r.rank }] : [],
+      isKind(r.kind) ? [{ rowid: r.rowid, kind: r.kind, id: r.ref_id, conversationId: r.conversation_id, at: r.at, title: r.title, marked: r.marked, bm25: r.rank }] : [],
     );
   }
 
   #drop(where: string, ...args: string[]): void {
-    // External content: FTS5 forgets a row only when told its old text.
-    this.sql.exec(`INSERT INTO search_fts (search_fts, rowid, title, body) SELECT 'delete', rowid, title, body FROM search_docs WHERE ${where}`, ...args);
-    this.sql.exec(`DELETE FROM search_docs WHERE ${where}`, ...args);
+    dropRows(this.sql, where, ...args);
   }
 }
 
-/** Q14: messages older than the 90-day archive leave the index with it (called by chat retention). */
-export function pruneSearch(sql: SqlStore, cutoff: string): number {
-  const exists = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE name = 'search_docs'").toArray()[0]?.n ?? 0;
-  if (exists === 0) return 0;
-  const where = "kind = 'message' AND at < ?";
-  sql.exec(`INSERT INTO search_fts (search_fts, rowid, title, body) SELECT 'delete', rowid, title, body FROM search_docs WHERE ${where}`, cutoff);
-  return sql.exec<{ rowid: number }>(`DELETE FROM search_docs WHERE ${where} RETURNING rowid`, cutoff).toArray().length;
+/** Deletes content rows and their FTS entries; the number of rows gone. */
+function dropRows(sql: SqlStore, where: string, ...args: SqlValue[]): number {
+  // External content: FTS5 forgets a row only when told its old text.
+  for (const table of ["search_fts", "search_fts_raw"]) {
+    sql.exec(`INSERT INTO ${table} (${table}, rowid, title, body) SELECT 'delete', rowid, title, body FROM search_docs WHERE ${where}`, ...args);
+  }
+  return sql.exec<{ rowid: number }>(`DELETE FROM search_docs WHERE ${where} RETURNING rowid`, ...args).toArray().length;
+}
+
+const indexExists = (sql: SqlStore): boolean =>
+  (sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE name = 'search_docs'").toArray()[0]?.n ?? 0) > 0;
+
+/** Q12: a deleted conversation's messages leave the index (also called by the conversation purge). */
+export function removeConversationRows(sql: SqlStore, conversationId: string): number {
+  if (!indexExists(sql)) return 0;
+  return dropRows(sql, "kind = 'message' AND conversation_id = ?", conversationId);
+}
+
+/**
+ * Q14: the rows of the messages whose text the retention redacted from the ledger — before the hot
+ * window (seq < `hotSeq`, the oldest hot message) AND older than `cutoff` — leave the index. A hot
+ * message stays searchable however old: the chat still shows it.
+ */
+export function pruneSearch(sql: SqlStore, cutoff: string, hotSeq: number): number {
+  if (!indexExists(sql)) return 0;
+  return dropRows(
+    sql,
+    `kind = 'message' AND at < ? AND ref_id NOT IN
+       (SELECT json_extract(payload, '$.message.id') FROM ledger_events WHERE type = 'message.added' AND seq >= ?)`,
+    cutoff,
+    hotSeq,
+  );
 }

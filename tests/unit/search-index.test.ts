@@ -57,12 +57,16 @@ function room(options: { later?: (fn: () => void) => void } = {}) {
 }
 
 describe("search index (Q)", () => {
-  it("[Q1][Q11] a message, a note, a task and a memory are found the moment their events are published", () => {
+  it("[Q1][Q11] a message, a note, a task and a memory are found by the next search; nothing is indexed on the publish (ack) path", () => {
     const r = room();
+    r.pending.shift()!();
     r.message("Booked the Hotel Adlon in Berlin for the conference");
     r.run({ kind: "note", action: { action: "create", note: { title: "Packing list", body: "passport, charger, the blue suit for the gala dinner" } } });
     r.run({ kind: "task", action: { action: "create", task: { title: "Call the hotel about late checkout", tags: ["trip"] } } });
     r.run({ kind: "memory.pin", pin: { type: "place", key: "favourite hotel", value: "Hotel Adlon, Berlin" } });
+    // Q11: appending returned before any indexing; one later step is scheduled, whatever the number of events.
+    expect(r.search.index.cursor).toBe(0);
+    expect(r.pending).toHaveLength(1);
     const kinds = r.find("hotel").map((h) => h.kind).sort();
     expect(kinds).toEqual(["memory", "message", "task"]);
     expect(r.find("hotel", { kind: "message" }).map((h) => h.kind)).toEqual(["message"]);
@@ -200,7 +204,8 @@ describe("search index (Q)", () => {
   it("[Q16] a search first catches up what is behind, whatever the scheduled steps have done", () => {
     const r = room();
     for (let i = 0; i < 1_200; i++) r.message(`entry ${i}`);
-    // Published one by one: each was indexed in its turn.
+    // Published one by one: the scheduled steps index them, a chunk at a time.
+    for (let i = 0; r.pending.length > 0 && i < 10; i++) r.pending.shift()!();
     expect(r.search.index.cursor).toBe(r.ledger.lastSeq);
     r.search.index.cursor = 0;
     r.search.index.clear();
@@ -211,16 +216,19 @@ describe("search index (Q)", () => {
   it("[Q13] account.imported rebuilds the index from seq 0, once", () => {
     const r = room();
     r.message("imported hotel message");
+    expect(r.find("hotel")).toHaveLength(1);
     r.search.index.remove("message", "m1");
     expect(r.find("hotel")).toHaveLength(0);
     r.ledger.append({ type: "account.imported", actor: { kind: "system" }, correlationId: "imp", payload: { exportedAt: new Date(NOW).toISOString(), events: 1 } });
+    r.pending.shift()!();
+    // The step that met the import cleared the index and went back to seq 0.
     expect(r.search.index.cursor).toBe(0);
     for (let i = 0; r.pending.length > 0 && i < 10; i++) r.pending.shift()!();
     expect(r.search.index.cursor).toBe(r.ledger.lastSeq);
     expect(r.find("hotel")).toHaveLength(1);
     r.message("after the import, another hotel");
-    expect(r.search.index.cursor).toBe(r.ledger.lastSeq);
     expect(r.find("hotel")).toHaveLength(2);
+    expect(r.search.index.cursor).toBe(r.ledger.lastSeq);
   });
 
   it("[Q14] messages older than 90 days leave the index with the archive's prune, and are not indexed again", () => {
@@ -237,7 +245,24 @@ describe("search index (Q)", () => {
     // A rebuild from the ledger does not bring it back (its text was redacted; it is past the cutoff anyway).
     r.search.index.clear();
     expect(r.find("hotel").map((h) => h.snippet)).toEqual(["new hotel"]);
-    expect(pruneSearch(r.sql, new Date(later + 1).toISOString())).toBe(121);
+    expect(pruneSearch(r.sql, new Date(later + 1).toISOString(), r.ledger.lastSeq + 1)).toBe(121);
+  });
+
+  it("[Q14] a message older than 90 days that is still hot (shown in the chat) stays found; only what the redaction removed leaves", () => {
+    const r = room();
+    const old = NOW - 100 * DAY;
+    for (let i = 0; i < 120; i++) r.message(`ancient voyage ${i}`, old + i * 1000);
+    expect(r.find("voyage", { limit: 50 })).toHaveLength(50);
+    maintain({ sql: r.sql, ledger: r.ledger, store: new ChatStore(r.sql), now: NOW });
+    // The 20 before the hot 100 were redacted from the ledger and left the index; the hot 100 stay, however old.
+    const count = () => r.sql.exec<{ n: number }>("SELECT count(*) AS n FROM search_docs WHERE kind = 'message'").toArray()[0]!.n;
+    expect(count()).toBe(100);
+    expect(r.find("voyage 119").map((h) => h.snippet)).toEqual(["ancient voyage 119"]);
+    expect(r.find('"voyage 5"')).toHaveLength(0);
+    // A rebuild from the ledger indexes the hot ones again (their text was kept), not the redacted ones.
+    r.search.index.clear();
+    r.find("voyage");
+    expect(count()).toBe(100);
   });
 
   it("[Q7] FTS5 syntax and hostile text in q never error and never match more than the words", () => {
@@ -258,5 +283,76 @@ describe("search index (Q)", () => {
     expect(r.find("NEAR(").map((h) => h.snippet)).toEqual(["NEAR OR AND NOT are words here"]);
     expect(r.find("lunch OR zzz")).toHaveLength(0);
     expect(r.find("title:lunch")).toHaveLength(0);
+  });
+
+  it("[Q5] search-as-you-type: a word cut mid-way finds the stemmed word (meeti → meeting, reserva → reservation, runnin → running)", () => {
+    const r = room();
+    r.message("Booked the hotels for the meeting, running late, reservation confirmed");
+    for (const q of ["meeti", "meetin", "meeting", "reserva", "reservati", "runnin", "hote", "hotels", "booked the hote", "late reserva"]) {
+      expect(r.find(q).map((h) => h.id), q).toEqual(["m1"]);
+    }
+    // Earlier words stay whole (stemmed) words; only the last one is a prefix; it is highlighted like any other match.
+    expect(r.find("meeti late")).toHaveLength(0);
+    expect(r.find("hotel meet reserva")).toHaveLength(1);
+    expect(r.find("hotel lunch reserva")).toHaveLength(0);
+    const hit = r.find("reserva")[0]!;
+    expect(hit.highlights.map(([a, b]) => hit.snippet.slice(a, b))).toEqual(["reservation"]);
+  });
+
+  it("[Q18] an event whose indexing always throws is skipped (logged once, typed); the events around it are indexed and search answers", () => {
+    const sql = nodeSql();
+    const doc = new Y.Doc();
+    const now = () => NOW;
+    const ledger = new Ledger(sql, { now });
+    const logs: [string, string][] = [];
+    const pending: (() => void)[] = [];
+    const search = new SearchIndexer({ sql, doc, ledger, now, later: (fn) => pending.push(fn), log: (event, detail) => logs.push([event, detail]) });
+    ledger.subscribe((event) => search.published(event));
+    const add = (id: string, text: string) =>
+      ledger.append({ type: "message.added", actor: { kind: "user" }, correlationId: id, payload: { message: { id, role: "user", text, channel: "chat", status: "complete", createdAt: new Date(NOW).toISOString() } } });
+    add("a", "before the poison apple");
+    add("bad", "poison itself");
+    add("c", "after the poison pear");
+    // The poison: inserting its row always fails (a trigger stands in for any bug in indexing one event).
+    sql.exec("CREATE TRIGGER poison BEFORE INSERT ON search_docs WHEN NEW.ref_id = 'bad' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END");
+    for (let i = 0; pending.length > 0 && i < 10; i++) pending.shift()!();
+    expect(search.index.cursor).toBe(ledger.lastSeq);
+    expect(search.search(SearchQuerySchema.parse({ q: "poison" }))!.map((h) => h.id).sort()).toEqual(["a", "c"]);
+    expect(logs.filter(([e]) => e === "search.event_skipped")).toHaveLength(1);
+    expect(logs[0]![1]).toMatch(/^2 message\.added: Error: poisoned row/);
+    expect(logs[0]![1]).not.toMatch(/\n\s+at /);
+    // A catch-up that throws (storage failing) leaves the search answering from what is indexed.
+    add("d", "poison again later");
+    sql.exec("CREATE TRIGGER broken BEFORE UPDATE ON search_cursor BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    expect(search.search(SearchQuerySchema.parse({ q: "apple" }))!.map((h) => h.id)).toEqual(["a"]);
+    expect(logs.some(([e, d]) => e === "search.index_failed" && d.includes("disk trouble"))).toBe(true);
+  });
+
+  it("[Q12] a memory event writes only the memory it names; a re-pinned slot and an unpin remove the old row", () => {
+    const r = room();
+    for (let i = 0; i < 30; i++) r.run({ kind: "memory.pin", pin: { type: "fact", key: `fact ${i}`, value: `value number ${i}` } });
+    expect(r.find("value", { limit: 50 })).toHaveLength(30);
+    // Count the rows written from here on: one pin → one insert, not 31.
+    r.sql.exec("CREATE TABLE inserted (n INTEGER)");
+    r.sql.exec("CREATE TRIGGER counted AFTER INSERT ON search_docs BEGIN INSERT INTO inserted VALUES (1); END");
+    r.run({ kind: "memory.pin", pin: { type: "fact", key: "fact 3", value: "replaced zebra" } });
+    r.find("zebra");
+    expect(r.sql.exec<{ n: number }>("SELECT count(*) AS n FROM inserted").toArray()[0]!.n).toBe(1);
+    expect(r.find("value", { limit: 50 })).toHaveLength(29);
+    expect(r.find("zebra")).toHaveLength(1);
+    const id = Object.values(r.ledger.state.memories).find((m) => m.key === "fact 7")!.id;
+    r.run({ kind: "memory.unpin", memoryId: id });
+    expect(r.find("value", { limit: 50 })).toHaveLength(28);
+    expect(r.sql.exec<{ n: number }>("SELECT count(*) AS n FROM inserted").toArray()[0]!.n).toBe(1);
+  });
+
+  it("[Q2][Q5] a room indexed before the unstemmed table existed fills it once on wake: prefixes work there too", () => {
+    const r = room();
+    r.message("the reservation is confirmed");
+    expect(r.find("reserva")).toHaveLength(1);
+    // The index as an older build left it: no unstemmed table.
+    r.sql.exec("DROP TABLE search_fts_raw");
+    const woken = new SearchIndexer({ sql: r.sql, doc: r.doc, ledger: r.ledger, now: r.now, later: () => {} });
+    expect(woken.search(SearchQuerySchema.parse({ q: "reserva" }))!.map((h) => h.id)).toEqual(["m1"]);
   });
 });

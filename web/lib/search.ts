@@ -4,15 +4,16 @@
  * runs from the server's offsets (never HTML), results grouped by kind, and the
  * date chips as local dates in the preference zone.
  */
+import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
 import { localDate } from "../../shared/dates.ts";
 import { SEARCH_QUERY_MAX, type SearchKind, type SearchResult } from "../../shared/search-results.ts";
 
-export type DatePreset = "any" | "week" | "month" | "year";
-export const DATE_PRESETS: readonly { id: DatePreset; label: string; days: number | null }[] = [
-  { id: "any", label: "Any time", days: null },
-  { id: "week", label: "Past week", days: 7 },
-  { id: "month", label: "Past month", days: 31 },
-  { id: "year", label: "Past year", days: 366 },
+export type DatePreset = "any" | "week" | "month" | "older";
+export const DATE_PRESETS: readonly { id: DatePreset; label: string }[] = [
+  { id: "any", label: "Any time" },
+  { id: "week", label: "Past week" },
+  { id: "month", label: "Past month" },
+  { id: "older", label: "Older" },
 ];
 
 export const KIND_LABELS: Record<SearchKind, { one: string; many: string }> = {
@@ -24,10 +25,32 @@ export const KIND_LABELS: Record<SearchKind, { one: string; many: string }> = {
 
 export type SearchParams = { q: string; kind?: SearchKind; date: DatePreset };
 
-/** W101: the preset as inclusive local dates in `timeZone` (`from` only: up to today). */
-export function presetRange(date: DatePreset, timeZone: string, now: number): { from?: string } {
-  const days = DATE_PRESETS.find((p) => p.id === date)?.days ?? null;
-  return days === null ? {} : { from: localDate(timeZone, new Date(now - (days - 1) * 86_400_000)) };
+/** A local date (`YYYY-MM-DD`) moved by whole days or calendar months; a month back from the 31st clamps (Mar 31 → Feb 28). */
+function shift(date: string, days: number, months = 0): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const first = new Date(Date.UTC(y!, m! - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  const day = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d!, last) + days));
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * W101: the preset as inclusive local dates in `timeZone`: "Past week" = today and the 6 days
+ * before; "Past month" = from the same day one calendar month back, up to today; "Older" = up to
+ * the day before that.
+ */
+export function presetRange(date: DatePreset, timeZone: string, now: number): { from?: string; to?: string } {
+  const today = localDate(timeZone, new Date(now));
+  switch (date) {
+    case "any":
+      return {};
+    case "week":
+      return { from: shift(today, -6) };
+    case "month":
+      return { from: shift(today, 0, -1) };
+    case "older":
+      return { to: shift(shift(today, 0, -1), -1) };
+  }
 }
 
 /** The query string of `GET /api/v1/search`; null when there is nothing to ask. */
@@ -38,6 +61,7 @@ export function searchPath(params: SearchParams, timeZone: string, now: number, 
   if (params.kind) query.set("kind", params.kind);
   const range = presetRange(params.date, timeZone, now);
   if (range.from) query.set("from", range.from);
+  if (range.to) query.set("to", range.to);
   return `/api/v1/search?${query.toString()}`;
 }
 
@@ -93,9 +117,22 @@ export function groupResults(results: readonly SearchResult[]): ResultGroup[] {
 /** The results in the order the keyboard walks them (the groups' order). */
 export const flatResults = (groups: readonly ResultGroup[]): SearchResult[] => groups.flatMap((g) => g.results);
 
-/** The heading of a result: a note's or task's title, a memory's key, or who wrote the message ("You", "Assistant"). */
-export function resultHeading(result: SearchResult): string {
+/**
+ * W103: the heading of a result: a note's or task's title, a memory's key; for a message, the
+ * title of its thread (`titles` from the state's conversations; "Chat" for main or a thread not
+ * known here), so two threads' messages can be told apart.
+ */
+export function resultHeading(result: SearchResult, titles: ReadonlyMap<string, string> = new Map()): string {
+  if (result.kind === "message") return titles.get(result.conversationId ?? DEFAULT_CONVERSATION_ID) || "Chat";
   if (result.title) return result.title;
-  if (result.kind === "message") return "Message";
   return KIND_LABELS[result.kind].one;
+}
+
+/**
+ * W102: a result may be opened (Enter, click) only when the results on screen answer the text
+ * in the field: not while the debounce holds a newer text, nor while the previous answer is kept
+ * on screen as a placeholder for a request still out.
+ */
+export function answersField(field: string, asked: string, placeholder: boolean): boolean {
+  return !placeholder && field.trim() === asked.trim();
 }

@@ -12,7 +12,8 @@ import { useEffect, useId, useRef, useState } from "react";
 import { SEARCH_KINDS, SEARCH_QUERY_MAX, type SearchKind, type SearchResult } from "../../../shared/search-results.ts";
 import { useZone } from "../../hooks/use-zone.ts";
 import { api, ApiError } from "../../lib/api.ts";
-import { DATE_PRESETS, type DatePreset, flatResults, groupResults, KIND_LABELS, resultHeading, resultHref, searchPath, snippetRuns } from "../../lib/search.ts";
+import { stateQuery } from "../../lib/queries.ts";
+import { answersField, DATE_PRESETS, type DatePreset, flatResults, groupResults, KIND_LABELS, resultHeading, resultHref, searchPath, snippetRuns } from "../../lib/search.ts";
 
 const KIND_ICONS = { message: MessageSquare, note: NotebookPen, task: CheckSquare, memory: Brain } as const;
 const CHIP =
@@ -71,8 +72,14 @@ function SearchPanel({ onClose }: { onClose: () => void }) {
   const flat = flatResults(groups);
   useEffect(() => setActive(0), [path]);
   const current = flat[Math.min(active, flat.length - 1)];
+  // W103: a message shows its thread's title ("Chat" for main).
+  const conversations = useQuery(stateQuery()).data?.conversations;
+  const titles = new Map((conversations ?? []).map((c) => [c.id, c.title]));
+  // W102: the results on screen answer the field's text (not a newer text still debounced, not a kept placeholder).
+  const answered = answersField(text, q, search.isPlaceholderData);
 
   const openResult = (result: SearchResult) => {
+    if (!answered) return;
     onClose();
     void navigate({ href: resultHref(result) });
   };
@@ -82,9 +89,9 @@ function SearchPanel({ onClose }: { onClose: () => void }) {
       if (flat.length === 0) return;
       const step = e.key === "ArrowDown" ? 1 : -1;
       setActive((i) => (Math.min(i, flat.length - 1) + step + flat.length) % flat.length);
-    } else if (e.key === "Enter" && current) {
+    } else if (e.key === "Enter") {
       e.preventDefault();
-      openResult(current);
+      if (current) openResult(current);
     }
   };
   useEffect(() => {
@@ -157,7 +164,7 @@ function SearchPanel({ onClose }: { onClose: () => void }) {
       <p role="status" data-testid="search-status" className="px-4 pt-2 text-sm text-stone-600 dark:text-stone-400">
         {status}
       </p>
-      <div id={listId} role="listbox" aria-label="Results" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+      <div id={listId} role="listbox" aria-label="Results" aria-busy={!answered} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {groups.map((group) => (
           <div key={group.kind} role="group" aria-labelledby={`${listId}-${group.kind}`}>
             <div id={`${listId}-${group.kind}`} role="presentation" className="px-2 pt-3 pb-1 text-xs font-semibold tracking-wide text-stone-600 uppercase dark:text-stone-400">
@@ -180,7 +187,7 @@ function SearchPanel({ onClose }: { onClose: () => void }) {
                   <Icon className="mt-0.5 size-4 shrink-0 text-stone-600 dark:text-stone-400" aria-hidden />
                   <div className="min-w-0 flex-1">
                     <div className="flex items-baseline gap-2">
-                      <span className="truncate text-sm font-medium">{resultHeading(result)}</span>
+                      <span className="truncate text-sm font-medium">{resultHeading(result, titles)}</span>
                       {result.at && <span className="ml-auto shrink-0 text-xs text-stone-600 dark:text-stone-400">{zone.moment(result.at)}</span>}
                     </div>
                     <p className="line-clamp-2 text-sm break-words text-stone-700 dark:text-stone-300">
