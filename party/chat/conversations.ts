@@ -18,7 +18,8 @@ import { EVENT_PAYLOADS } from "../../shared/events.ts";
 import { findConversation } from "../core/conversation-commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { PRUNED_TEXT, withCardUpdates } from "./retention.ts";
+import { SearchIndex } from "../search/index.ts";
+import { PRUNED_TEXT, REDACTED_REQUEST, withCardUpdates } from "./retention.ts";
 
 /** T7: what a deleted conversation's messages say in the ledger, where their text was. */
 export const DELETED_TEXT = CONVERSATION_DELETED_TEXT;
@@ -141,24 +142,64 @@ export class ConversationIndex {
    */
   purge(conversationId: string): void {
     this.sync();
+    const ids = "SELECT id FROM chat_message_index WHERE conversation_id = ?";
     const seqs = "SELECT seq FROM chat_message_index WHERE conversation_id = ?";
-    const turns = `SELECT json_extract(payload, '$.message.turnId') FROM ledger_events WHERE seq IN (${seqs}) AND json_extract(payload, '$.message.turnId') IS NOT NULL`;
-    this.#sql.exec(`UPDATE chat_turns SET text = '' WHERE id IN (${turns})`, conversationId);
+    // Its turns: the ones that answered its messages (regenerated ones too) and the ones its replies name.
+    const turns = `SELECT id FROM chat_turns WHERE message_id IN (${ids}) UNION SELECT json_extract(payload, '$.message.turnId') FROM ledger_events WHERE seq IN (${seqs}) AND json_extract(payload, '$.message.turnId') IS NOT NULL`;
+    const both = [conversationId, conversationId];
+    this.#sql.exec(`UPDATE chat_turns SET text = '' WHERE id IN (${turns})`, ...both);
     // S8: "Your assistant replied" quotes the reply.
     this.#sql.exec(
       `UPDATE ledger_events SET payload = json_set(payload, '$.notification.body', ?) WHERE type = 'notification.created' AND json_extract(payload, '$.notification.ref') IN (${turns})`,
       DELETED_TEXT,
-      conversationId,
+      ...both,
     );
-    this.#sql.exec(`DELETE FROM chat_tokens WHERE turn_id IN (${turns})`, conversationId);
-    this.#sql.exec(`UPDATE chat_turn_meta SET end_frame = NULL WHERE turn_id IN (${turns})`, conversationId);
+    this.#sql.exec(`DELETE FROM chat_tokens WHERE turn_id IN (${turns})`, ...both);
+    this.#sql.exec(`UPDATE chat_turn_meta SET end_frame = NULL WHERE turn_id IN (${turns})`, ...both);
+    // T7: the proposals its turns made (and the proposal to delete it, which names its title) keep no words of it.
+    const proposals = `SELECT id FROM chat_proposals WHERE turn_id IN (${turns}) UNION SELECT id FROM chat_proposals WHERE json_extract(command, '$.kind') = 'conversation.delete' AND json_extract(command, '$.conversationId') = ?`;
+    const three = [...both, conversationId];
+    this.#sql.exec(`DELETE FROM chat_proposal_items WHERE proposal_id IN (${proposals})`, ...three);
+    this.#sql.exec(`DELETE FROM chat_proposal_entries WHERE proposal_id IN (${proposals})`, ...three);
     this.#sql.exec(
-      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions', '$.why') WHERE seq IN (${seqs})`,
+      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.summary', ?), '$.items', '$.entries', '$.why'), result = NULL
+       WHERE type = 'proposal.created' AND json_extract(payload, '$.proposalId') IN (${proposals})`,
       DELETED_TEXT,
+      ...three,
+    );
+    this.#sql.exec(`UPDATE chat_proposals SET summary = ? WHERE id IN (${proposals})`, DELETED_TEXT, ...three);
+    // The request a client action id was checked against quotes the message (C13): a retry of it after the delete is a conflict.
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions', '$.why'),
+         request = CASE WHEN request IS NULL THEN NULL ELSE ? END WHERE seq IN (${seqs})`,
+      DELETED_TEXT,
+      REDACTED_REQUEST,
       conversationId,
     );
-    this.#sql.exec("DELETE FROM chat_archive WHERE id IN (SELECT id FROM chat_message_index WHERE conversation_id = ?)", conversationId);
+    // Its titles, in its own events and in what their client action ids answered.
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = json_set(payload, '$.conversation.title', ?), result = NULL,
+         request = CASE WHEN request IS NULL THEN NULL ELSE ? END
+       WHERE type = 'conversation.created' AND json_extract(payload, '$.conversation.id') = ?`,
+      DELETED_TEXT,
+      REDACTED_REQUEST,
+      conversationId,
+    );
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = CASE WHEN json_type(payload, '$.title') IS NULL THEN payload ELSE json_set(payload, '$.title', ?) END, result = NULL,
+         request = CASE WHEN request IS NULL THEN NULL ELSE ? END
+       WHERE type = 'conversation.updated' AND json_extract(payload, '$.conversationId') = ?`,
+      DELETED_TEXT,
+      REDACTED_REQUEST,
+      conversationId,
+    );
+    this.#sql.exec(`DELETE FROM chat_archive WHERE id IN (${ids})`, conversationId);
     this.#sql.exec("DELETE FROM chat_message_index WHERE conversation_id = ?", conversationId);
+    // Q12 at once, in this transaction, rather than when the indexer reaches the event; FTS5's secure-delete
+    // (a persistent setting of the table) rewrites the segments, which would otherwise keep the words as data.
+    const search = new SearchIndex(this.#sql);
+    this.#sql.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('secure-delete', 1)");
+    search.removeConversation(conversationId);
     // Snapshots of the state from before the delete hold its hot messages: the one written now does not (L6).
     this.#sql.exec("DELETE FROM ledger_snapshots");
     this.#ledger.writeSnapshot();

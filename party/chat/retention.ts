@@ -19,6 +19,8 @@ export const ARCHIVE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 /** Most messages archived per run, so one alarm stays short. */
 export const ARCHIVE_BATCH = 1_000;
 export const PRUNED_TEXT = "[removed after 90 days]";
+/** What a removed message's `request` (C13: checked against a retried client action id) says instead of its text. */
+export const REDACTED_REQUEST = JSON.stringify({ redacted: true });
 
 export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number; index?: ConversationIndex }): { archived: number; pruned: number; redacted: number } {
   // The seq of the oldest hot message: everything before it belongs in the archive.
@@ -49,10 +51,12 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
     pruneSearch(deps.sql, cutoff); // Q14
     const redacted = deps.sql
       .exec<{ seq: number }>(
-        `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')
+        `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions'),
+           request = CASE WHEN request IS NULL THEN NULL ELSE ? END
          WHERE type = 'message.added' AND seq < ? AND json_extract(payload, '$.message.createdAt') < ? AND json_extract(payload, '$.message.text') != ?
          RETURNING seq`,
         PRUNED_TEXT,
+        REDACTED_REQUEST,
         hot,
         cutoff,
         PRUNED_TEXT,
