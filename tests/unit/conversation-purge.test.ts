@@ -5,12 +5,14 @@
  * action ids were checked against, titles, proposals, turns, the archive and
  * the search index.
  */
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import type { SqlValue } from "../../party/core/sql.ts";
 import { maintain } from "../../party/chat/retention.ts";
+import { HistoryPageSchema } from "../../shared/api.ts";
 import { AcceptedSchema } from "../../shared/chat.ts";
 import { ConversationSchema } from "../../shared/conversations.ts";
-import { scriptedModel } from "../support/fake-models.ts";
+import { gatedModel, scriptedModel } from "../support/fake-models.ts";
 import { FakeRoom } from "../support/fake-room.ts";
 
 async function http(room: FakeRoom, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
@@ -98,5 +100,39 @@ describe("Deleting a conversation removes its words from every table", () => {
     const done = maintain({ sql: room.sql, ledger: room.room.ledger, store: room.room.chat.store, now: room.clock, index: room.room.chat.conversations });
     expect(done.redacted).toBeGreaterThan(0);
     expect(room.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ledger_events WHERE request LIKE '%ocelot%'").toArray()[0]?.n).toBe(0);
+  });
+});
+
+describe("Deleting a conversation while its turns run", () => {
+  it("[T7] the streaming and the queued turn of a deleted thread stop; no reply lands in main; another thread's queued turn still runs", async () => {
+    const room = new FakeRoom();
+    const gates = [gatedModel(), gatedModel()];
+    let n = 0;
+    room.room.chat.useModel(() => {
+      const base = gates[0]!.model;
+      return { ...base, doStream: (call: LanguageModelV4CallOptions) => gates[Math.min(n++, 1)]!.model.doStream(call) };
+    });
+    await http(room, "POST", "/api/v1/conversations", { id: "tiny", title: "Tiny" });
+    expect((await http(room, "POST", "/api/v1/message", { text: "secret hotel code 4711", conversationId: "tiny", channel: "chat" })).status).toBe(202);
+    room.flush();
+    await gates[0]!.ready;
+    gates[0]!.push("your code 4711 ", "is noted");
+    const queued = AcceptedSchema.parse((await http(room, "POST", "/api/v1/message", { text: "and 4711 again", conversationId: "tiny", channel: "chat" })).body);
+    const other = AcceptedSchema.parse((await http(room, "POST", "/api/v1/message", { text: "hello main", channel: "chat" })).body);
+    const deleted = await http(room, "DELETE", "/api/v1/conversations/tiny");
+    expect(deleted.status).toBe(200);
+    // The thread's queued turn never reaches the model: the next one to stream is main's.
+    await gates[1]!.ready;
+    gates[1]!.push("hi");
+    gates[1]!.end();
+    await room.room.chat.idle();
+    room.flush();
+    expect(room.room.chat.store.turn(queued.turnId)?.status).toBe("interrupted");
+    const state = room.room.ledger.state.recentMessages;
+    expect(state.map((m) => [m.role, m.text])).toEqual([["user", "hello main"], ["assistant", "hi"]]);
+    expect(state.find((m) => m.role === "assistant")?.turnId).toBe(other.turnId);
+    const main = HistoryPageSchema.parse((await http(room, "GET", "/api/v1/conversations/main/messages")).body);
+    expect(main.messages.map((m) => m.text)).toEqual(["hi", "hello main"]);
+    expect(tablesHolding(room, "4711")).toEqual([]);
   });
 });
