@@ -273,7 +273,8 @@ export class ChatEngine {
     const requestId = uuidv7();
     const started = this.#deps.now();
     const state = this.#deps.ledger.state;
-    const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, items: this.#contextItems(this.#store.contextIds(row.id)) });
+    const older = { message: (id: string) => this.#index.message(id, started), parentOf: (id: string) => this.#index.entry(id)?.parentId ?? null };
+    const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, items: this.#contextItems(this.#store.contextIds(row.id)), older });
     const run = new TurnRun(row.id, started, (tokens, from, text) => this.#store.checkpoint(row.id, tokens, from, text, this.#deps.now()));
     const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
     try {
