@@ -136,3 +136,28 @@ describe("Deleting a conversation while its turns run", () => {
     expect(tablesHolding(room, "4711")).toEqual([]);
   });
 });
+
+describe("Small or big is decided by every message of the thread, archived ones too", () => {
+  it("[T6][T7] a thread whose messages were all archived by retention is still big: a proposal; confirmed, its archive rows go", async () => {
+    const room = new FakeRoom({ env: { MESSAGES_PER_MINUTE: "1000" } });
+    room.room.chat.useModel(() => scriptedModel([{ text: ["ok"] }]));
+    await http(room, "POST", "/api/v1/conversations", { id: "old", title: "Old" });
+    const first = await sendTo(room, "old", "archived aardvark one", "web-old-0000001");
+    await sendTo(room, "old", "archived aardvark two", "web-old-0000002");
+    for (let i = 0; i < 52; i++) {
+      room.clock += 1000;
+      await sendTo(room, "main", `filler ${i}`, `web-fill-${String(i).padStart(6, "0")}`);
+    }
+    const done = maintain({ sql: room.sql, ledger: room.room.ledger, store: room.room.chat.store, now: room.clock, index: room.room.chat.conversations });
+    expect(done.archived).toBeGreaterThanOrEqual(4);
+    const state = room.room.ledger.state.recentMessages;
+    expect(state.some((m) => m.conversationId === "old")).toBe(false);
+    expect(room.sql.exec<{ n: number }>("SELECT count(*) AS n FROM chat_archive WHERE id = ?", first.messageId).toArray()[0]?.n).toBe(1);
+    const asked = await http(room, "DELETE", "/api/v1/conversations/old");
+    expect(asked.status).toBe(202);
+    const proposal = (asked.body as { proposal: { id: string; summary: string } }).proposal;
+    expect(proposal.summary).toContain("4 messages");
+    expect((await http(room, "POST", `/api/v1/proposals/${proposal.id}/confirm`, {})).status).toBe(200);
+    expect(tablesHolding(room, "aardvark")).toEqual([]);
+  });
+});
