@@ -23,6 +23,8 @@ export const PRUNED_TEXT = "[removed after 90 days]";
 export const REDACTED_REQUEST = JSON.stringify({ redacted: true });
 
 export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number; index?: ConversationIndex }): { archived: number; pruned: number; redacted: number } {
+  // T16: a room older than the message index is backfilled a chunk per run, before any reader needs it.
+  deps.index?.sync();
   // The seq of the oldest hot message: everything before it belongs in the archive.
   const hot = deps.sql
     .exec<{ seq: number }>("SELECT seq FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT 1 OFFSET ?", RECENT_MESSAGES - 1)
