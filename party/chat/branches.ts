@@ -29,7 +29,7 @@ export type OlderMessages = {
  * message of its conversation in `messages` (oldest first). Read from
  * `messages` (the hot ones) and, where the path leaves them (a thread pushed
  * out of the hot 100 by another), from `older`, at most PATH_MAX_MESSAGES.
- * T15: a question sent while the one before it was still being answered
+ * T11: a question sent while the one before it was still being answered
  * names that question as its parent; the earlier question's own reply (its
  * turn's) is on the path too, between them.
  */

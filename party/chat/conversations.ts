@@ -38,7 +38,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS chat_message_cursor (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)`,
 ];
 
-/** T16: ledger events one `sync` reads at most (a backfill of 100k events is 20 of them). */
+/** T9: ledger events one `sync` reads at most (a backfill of 100k events is 20 of them). */
 export const SYNC_CHUNK_EVENTS = 5_000;
 
 export type IndexEntry = { id: string; conversationId: string; parentId: string | null; seq: number };
@@ -55,7 +55,7 @@ export class ConversationIndex {
   }
 
   /**
-   * Indexes the messages appended since the last call, at most SYNC_CHUNK_EVENTS ledger events of them (T16:
+   * Indexes the messages appended since the last call, at most SYNC_CHUNK_EVENTS ledger events of them (T9:
    * the backfill of a room older than the index goes by chunks, one transaction each, never the whole ledger
    * at once); call it in the transaction that appends one. True when the index has caught up with the ledger.
    */
@@ -103,7 +103,7 @@ export class ConversationIndex {
     return last >= end;
   }
 
-  /** T16: what a reader needs — the index caught up — chunk by chunk (the alarm's `sync` usually got there first). */
+  /** T9: what a reader needs — the index caught up — chunk by chunk (the alarm's `sync` usually got there first). */
   #ready(): void {
     while (!this.sync());
   }

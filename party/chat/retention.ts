@@ -23,7 +23,7 @@ export const PRUNED_TEXT = "[removed after 90 days]";
 export const REDACTED_REQUEST = JSON.stringify({ redacted: true });
 
 export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number; index?: ConversationIndex }): { archived: number; pruned: number; redacted: number } {
-  // T16: a room older than the message index is backfilled a chunk per run, before any reader needs it.
+  // T9: a room older than the message index is backfilled a chunk per run, before any reader needs it.
   deps.index?.sync();
   // The seq of the oldest hot message: everything before it belongs in the archive.
   const hot = deps.sql

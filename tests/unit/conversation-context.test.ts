@@ -1,5 +1,5 @@
 /**
- * The context of a turn is its branch (docs/PROTOCOL.md T14, T15), even where
+ * The context of a turn is its branch (docs/PROTOCOL.md T11, T14), even where
  * the branch leaves the hot 100 messages, and the reply to a question that was
  * still streaming when the next one was sent stays on the next one's path.
  */
@@ -20,7 +20,7 @@ async function http(room: FakeRoom, method: string, path: string, body?: unknown
 const promptOf = (call: LanguageModelV4CallOptions | undefined) => JSON.stringify(call?.prompt.filter((p) => p.role !== "system"));
 
 describe("Context of a turn across the hot set and a streaming reply", () => {
-  it("[T15] a message sent while the previous reply streams has that reply in its context once stored", async () => {
+  it("[T11][T14] a message sent while the previous reply streams has that reply in its context once stored", async () => {
     const room = new FakeRoom();
     const gates = [gatedModel(), gatedModel()];
     const calls: LanguageModelV4CallOptions[] = [];

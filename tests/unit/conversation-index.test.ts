@@ -1,6 +1,6 @@
 /**
  * The message index of a room older than it is backfilled in bounded chunks
- * (docs/PROTOCOL.md T16): one `sync` reads at most SYNC_CHUNK_EVENTS ledger
+ * (docs/PROTOCOL.md T9): one `sync` reads at most SYNC_CHUNK_EVENTS ledger
  * events, the alarm's maintenance advances it, and a reader (a history page)
  * answers only from a complete index.
  */
@@ -14,7 +14,7 @@ const cursorOf = (room: FakeRoom) => room.sql.exec<{ seq: number }>("SELECT seq 
 const indexed = (room: FakeRoom) => room.sql.exec<{ n: number }>("SELECT count(*) AS n FROM chat_message_index").toArray()[0]?.n ?? 0;
 
 describe("Backfilling the message index of an old room", () => {
-  it("[T16] 12,500 messages stored before the index: a sync reads one chunk, the alarm another, a history page completes it and answers right", async () => {
+  it("[T9] 12,500 messages stored before the index: a sync reads one chunk, the alarm another, a history page completes it and answers right", async () => {
     const room = new FakeRoom();
     const ledger = room.room.ledger;
     const total = 12_500;

@@ -88,7 +88,7 @@ describe("Deleting a conversation removes its words from every table", () => {
     expect(again.status).toBe(409);
   });
 
-  it("[C12] the 90-day redaction removes a message's text from the request its client action id was checked against", async () => {
+  it("[C12][T16] the 90-day redaction removes a message's text from the request its client action id was checked against", async () => {
     const room = new FakeRoom({ env: { MESSAGES_PER_MINUTE: "1000" } });
     room.room.chat.useModel(() => scriptedModel([{ text: ["ok"] }]));
     await sendTo(room, "main", "old ocelot secret", "web-old-0000001");
