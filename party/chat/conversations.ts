@@ -188,6 +188,17 @@ export class ConversationIndex {
       DELETED_TEXT,
       ...three,
     );
+    // Its turns' proposals still pending expire (their cards went with its messages); then none of them is
+    // confirmable, and their commands (a memory quoting the message, a task's title) go too.
+    const pending = this.#sql
+      .exec<{ id: string; turn_id: string; tool: string }>(`SELECT id, turn_id, tool FROM chat_proposals WHERE status = 'pending' AND turn_id IN (${turns})`, ...both)
+      .toArray();
+    for (const p of pending) {
+      this.#sql.exec("UPDATE chat_proposals SET status = 'expired' WHERE id = ?", p.id);
+      const payload = { proposalId: p.id, turnId: p.turn_id, tool: p.tool, status: "expired" as const };
+      this.#ledger.append({ type: "proposal.settled", actor: { kind: "system" }, correlationId: `delete-${conversationId}`, payload });
+    }
+    this.#sql.exec(`UPDATE chat_proposals SET command = '{}' WHERE status != 'pending' AND turn_id IN (${turns})`, ...both);
     this.#sql.exec(`UPDATE chat_proposals SET summary = ? WHERE id IN (${proposals})`, DELETED_TEXT, ...three);
     // The request a client action id was checked against quotes the message (C13): a retry of it after the delete is a conflict.
     this.#sql.exec(

@@ -103,6 +103,22 @@ describe("Deleting a conversation removes its words from every table", () => {
   });
 });
 
+describe("Deleting a conversation with a pending proposal of its turn", () => {
+  it("[T7] a memory proposal made from its message expires (proposal.settled) and keeps no word of it", async () => {
+    const room = new FakeRoom();
+    room.room.chat.useModel(() => scriptedModel([{ text: ["ok"] }]));
+    await http(room, "POST", "/api/v1/conversations", { id: "fly", title: "Fly" });
+    await sendTo(room, "fly", "I fly out of JFK on Friday", "web-fly-0000001");
+    const proposed = room.sql.exec<{ id: string; status: string }>("SELECT id, status FROM chat_proposals").toArray();
+    expect(proposed).toHaveLength(1);
+    expect((await http(room, "DELETE", "/api/v1/conversations/fly")).status).toBe(200);
+    expect(tablesHolding(room, "JFK")).toEqual([]);
+    const settled = room.room.ledger.since(0, 10_000).find((e) => e.type === "proposal.settled");
+    expect(settled?.payload).toMatchObject({ proposalId: proposed[0]!.id, status: "expired" });
+    expect((await http(room, "POST", `/api/v1/proposals/${proposed[0]!.id}/confirm`, {})).status).toBe(409);
+  });
+});
+
 describe("Deleting a conversation while its turns run", () => {
   it("[T7] the streaming and the queued turn of a deleted thread stop; no reply lands in main; another thread's queued turn still runs", async () => {
     const room = new FakeRoom();
