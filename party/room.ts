@@ -339,7 +339,7 @@ export class Room {
     const started = Date.now();
     const { userId } = this.#ports;
     try {
-      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, now: this.#ports.now, turns: this.#turns, conversations: this.chat.conversations }, command, ctx);
+      const result = executeCommand({ doc: this.#ports.doc, ledger: this.ledger, now: this.#ports.now, turns: this.#turns, conversations: this.chat.conversationStore }, command, ctx);
       this.#ports.log(result.ok ? "info" : "warn", {
         event: "command",
         requestId: ctx.correlationId,

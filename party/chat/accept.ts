@@ -10,7 +10,7 @@ import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
 import type { ChatStore } from "./store.ts";
 import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
-import { findConversation } from "../core/conversation-commands.ts";
+import { autoTitle, findConversation } from "../core/conversation-commands.ts";
 import type { ConversationIndex } from "./conversations.ts";
 
 export type AcceptDeps = {
@@ -64,6 +64,9 @@ export function acceptMessage(deps: AcceptDeps, input: MessageSend, actor: Actor
       result: accepted,
     });
     deps.index?.sync();
+    // T19: the thread's first words name a "New chat".
+    const titled = autoTitle(deps.ledger.state, message.conversationId ?? DEFAULT_CONVERSATION_ID, message.text, message.createdAt);
+    if (titled) deps.ledger.append({ ...titled, actor: { kind: "system" }, correlationId: requestId });
   });
   return ok({ ...accepted, duplicate: false });
 }

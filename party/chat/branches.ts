@@ -11,32 +11,61 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { AcceptDeps } from "./accept.ts";
 import type { ConversationIndex } from "./conversations.ts";
 
+/** T14: the most messages a path holds — the context's token budget keeps fewer; a bound on the walk (R33). */
+export const PATH_MAX_MESSAGES = 40;
+
+/** Messages beyond the hot ones, by index lookups (chat_message_index, the archive, the ledger): one row each. */
+export type OlderMessages = {
+  /** The message as stored; null when gone (deleted, pruned after 90 days). */
+  message(id: string): Message | null;
+  /** Its parent as the index resolved it (a message stored before branches follows the previous one). */
+  parentOf(id: string): string | null;
+};
+
 /**
  * T14: the messages from the start of the branch down to `messageId`, oldest
  * first: each one's parent, up to the first message of its conversation.
  * A message stored before branches (no `parentId`) follows the previous
- * message of its conversation in `messages` (oldest first). Bounded by
- * `messages` (the hot ones): a path that leaves them ends there.
+ * message of its conversation in `messages` (oldest first). Read from
+ * `messages` (the hot ones) and, where the path leaves them (a thread pushed
+ * out of the hot 100 by another), from `older`, at most PATH_MAX_MESSAGES.
+ * T11: a question sent while the one before it was still being answered
+ * names that question as its parent; the earlier question's own reply (its
+ * turn's) is on the path too, between them.
  */
-export function branchPath(messages: readonly Message[], messageId: string): Message[] {
+export function branchPath(messages: readonly Message[], messageId: string, older?: OlderMessages, max = PATH_MAX_MESSAGES): Message[] {
   const byId = new Map<string, Message>();
   const previous = new Map<string, string | null>();
   const lastOf = new Map<string, string>();
+  const replyOfTurn = new Map<string, Message>();
   for (const m of messages) {
     byId.set(m.id, m);
     const conversation = conversationOf(m);
     previous.set(m.id, lastOf.get(conversation) ?? null);
     lastOf.set(conversation, m.id);
+    if (m.role === "assistant" && m.turnId && !replyOfTurn.has(m.turnId)) replyOfTurn.set(m.turnId, m);
   }
+  const find = (id: string): Message | undefined => byId.get(id) ?? older?.message(id) ?? undefined;
+  const parentOf = (m: Message): string | null => {
+    if (m.parentId !== undefined) return m.parentId;
+    const before = previous.get(m.id);
+    // The oldest hot message stored before branches: the index knows what it followed.
+    return before ?? (older ? older.parentOf(m.id) : null);
+  };
   const path: Message[] = [];
   const seen = new Set<string>();
-  let at = byId.get(messageId);
+  let at = find(messageId);
   const conversation = at ? conversationOf(at) : DEFAULT_CONVERSATION_ID;
-  while (at && !seen.has(at.id) && conversationOf(at) === conversation) {
+  while (at && !seen.has(at.id) && conversationOf(at) === conversation && path.length < max) {
     seen.add(at.id);
     path.push(at);
-    const parent = at.parentId !== undefined ? at.parentId : (previous.get(at.id) ?? null);
-    at = parent === null ? undefined : byId.get(parent);
+    const parentId = parentOf(at);
+    const parent = parentId === null ? undefined : find(parentId);
+    if (at.role === "user" && parent?.role === "user" && parent.turnId) {
+      const reply = replyOfTurn.get(parent.turnId);
+      if (reply && reply.parentId === parent.id && !seen.has(reply.id) && path.length < max) (seen.add(reply.id), path.push(reply));
+    }
+    at = parent;
   }
   return path.reverse();
 }

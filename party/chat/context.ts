@@ -10,7 +10,7 @@ import { formatDue } from "../../shared/format.ts";
 import type { Projection } from "../core/projections.ts";
 import { liveMemories } from "../core/memory-life.ts";
 import type { ContextItems } from "./context-items.ts";
-import { branchPath } from "./branches.ts";
+import { branchPath, type OlderMessages } from "./branches.ts";
 
 /** Rough size of the context given to the model, in tokens (≈ 4 characters each). */
 export const CONTEXT_TOKEN_BUDGET = 6_000;
@@ -77,14 +77,15 @@ export function buildContext(input: ContextInput, budget = CONTEXT_TOKEN_BUDGET)
  * its conversation, so other conversations, sibling branches and messages
  * queued after it are not its business — and never no message at all: a model
  * needs one to answer. Its cost does not grow with history (R33): the
- * projection keeps the last RECENT_MESSAGES messages, and `items` holds only
- * the tasks the context shows.
+ * projection keeps the last RECENT_MESSAGES messages, a path that leaves them
+ * continues through `older` by at most PATH_MAX_MESSAGES index lookups, and
+ * `items` holds only the tasks the context shows.
  */
 export function turnContext(
   state: Projection,
-  turn: { now: Date; messageId: string; items: Pick<ContextItems, "open" | "pointed"> },
+  turn: { now: Date; messageId: string; items: Pick<ContextItems, "open" | "pointed">; older?: OlderMessages },
 ): { system: string; messages: ModelMessage[] } {
-  const messages = branchPath(state.recentMessages, turn.messageId);
+  const messages = branchPath(state.recentMessages, turn.messageId, turn.older);
   const context = buildContext({
     now: turn.now,
     preferences: state.preferences,
@@ -95,5 +96,6 @@ export function turnContext(
     messages: messages.filter((m) => m.status !== "failed"),
   });
   if (context.messages.length > 0) return context;
-  return { ...context, messages: [{ role: "user", content: messages.find((m) => m.id === turn.messageId)?.text ?? "" }] };
+  const question = messages.find((m) => m.id === turn.messageId) ?? turn.older?.message(turn.messageId);
+  return { ...context, messages: [{ role: "user", content: question?.text ?? "" }] };
 }

@@ -5,8 +5,9 @@
  * message of their conversation), its time and its ledger seq — so a
  * conversation's history pages, its newest message and its size are read
  * without scanning the ledger. Kept in step with the ledger by a cursor:
- * `sync()` indexes the `message.added` events after it (the whole ledger once,
- * for a room older than the index), and is called inside the transaction of
+ * `sync()` indexes the `message.added` events after it (a room older than the
+ * index is backfilled in chunks: by the alarm, and by the first reader that
+ * needs it whole), and is called inside the transaction of
  * every message the chat appends, so the row commits with its event. A
  * SQLite table: it survives eviction.
  */
@@ -18,7 +19,8 @@ import { EVENT_PAYLOADS } from "../../shared/events.ts";
 import { findConversation } from "../core/conversation-commands.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
-import { PRUNED_TEXT, withCardUpdates } from "./retention.ts";
+import { SearchIndex } from "../search/index.ts";
+import { PRUNED_TEXT, REDACTED_REQUEST, withCardUpdates } from "./retention.ts";
 
 /** T7: what a deleted conversation's messages say in the ledger, where their text was. */
 export const DELETED_TEXT = CONVERSATION_DELETED_TEXT;
@@ -36,6 +38,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS chat_message_cursor (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)`,
 ];
 
+/** T9: ledger events one `sync` reads at most (a backfill of 100k events is 20 of them). */
+export const SYNC_CHUNK_EVENTS = 5_000;
+
 export type IndexEntry = { id: string; conversationId: string; parentId: string | null; seq: number };
 type Row = { id: string; conversation_id: string; parent_id: string | null; created_at: string; seq: number };
 
@@ -49,19 +54,25 @@ export class ConversationIndex {
     for (const statement of SCHEMA) sql.exec(statement);
   }
 
-  /** Indexes the messages appended since the last call; call it in the transaction that appends one. */
-  sync(): void {
+  /**
+   * Indexes the messages appended since the last call, at most SYNC_CHUNK_EVENTS ledger events of them (T9:
+   * the backfill of a room older than the index goes by chunks, one transaction each, never the whole ledger
+   * at once); call it in the transaction that appends one. True when the index has caught up with the ledger.
+   */
+  sync(): boolean {
     const cursor = this.#sql.exec<{ seq: number }>("SELECT seq FROM chat_message_cursor WHERE one = 1").toArray()[0]?.seq ?? 0;
-    const last = this.#ledger.lastSeq;
-    if (cursor >= last) return;
+    const end = this.#ledger.lastSeq;
+    if (cursor >= end) return true;
+    const last = Math.min(end, cursor + SYNC_CHUNK_EVENTS);
     // Fields read by SQLite, not by parsing each payload: the ledger validated them when it appended them.
     const rows = this.#sql
       .exec<{ seq: number; id: string | null; conversation: string | null; parent: string | null; parentType: string | null; createdAt: string | null; text: string | null }>(
         `SELECT seq, json_extract(payload, '$.message.id') AS id, json_extract(payload, '$.message.conversationId') AS conversation,
            json_extract(payload, '$.message.parentId') AS parent, json_type(payload, '$.message.parentId') AS parentType,
            json_extract(payload, '$.message.createdAt') AS createdAt, json_extract(payload, '$.message.text') AS text
-         FROM ledger_events WHERE seq > ? AND type = 'message.added' ORDER BY seq`,
+         FROM ledger_events WHERE seq > ? AND seq <= ? AND type = 'message.added' ORDER BY seq`,
         cursor,
+        last,
       )
       .toArray();
     const state = this.#ledger.state;
@@ -74,7 +85,7 @@ export class ConversationIndex {
         const conversationId = row.conversation ?? DEFAULT_CONVERSATION_ID;
         // A message of a conversation deleted since (a ledger re-read whole) is not brought back.
         if (!findConversation(state, conversationId)) continue;
-        if (!newest.has(conversationId)) newest.set(conversationId, this.newest(conversationId));
+        if (!newest.has(conversationId)) newest.set(conversationId, this.#newest(conversationId));
         // Absent (stored before branches): the previous message of its conversation; JSON null: the first.
         const parentId = row.parentType === null ? (newest.get(conversationId) ?? null) : row.parentType === "null" ? null : row.parent;
         newest.set(conversationId, row.id);
@@ -89,22 +100,33 @@ export class ConversationIndex {
       }
       this.#sql.exec("INSERT INTO chat_message_cursor (one, seq) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET seq = excluded.seq", last);
     });
+    return last >= end;
+  }
+
+  /** T9: what a reader needs — the index caught up — chunk by chunk (the alarm's `sync` usually got there first). */
+  #ready(): void {
+    while (!this.sync());
   }
 
   entry(id: string): IndexEntry | null {
-    this.sync();
+    this.#ready();
     const row = this.#sql.exec<Row>("SELECT * FROM chat_message_index WHERE id = ?", id).toArray()[0];
     return row ? { id: row.id, conversationId: row.conversation_id, parentId: row.parent_id, seq: row.seq } : null;
   }
 
   /** T11: the id of the conversation's newest message; null for an empty one. */
   newest(conversationId: string): string | null {
+    this.#ready();
+    return this.#newest(conversationId);
+  }
+
+  #newest(conversationId: string): string | null {
     return this.#sql.exec<{ id: string }>("SELECT id FROM chat_message_index WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1", conversationId).toArray()[0]?.id ?? null;
   }
 
   /** T6: the messages a conversation holds, every branch, hot and archived. */
   count(conversationId: string): number {
-    this.sync();
+    this.#ready();
     return this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM chat_message_index WHERE conversation_id = ?", conversationId).toArray()[0]?.n ?? 0;
   }
 
@@ -116,7 +138,7 @@ export class ConversationIndex {
 
   /** T8: a page of the conversation before the cursor, newest first, every branch (C12's cursor `createdAt|id`). */
   page(conversationId: string, cursor: { before: string; beforeId: string }, limit: number, now: number): HistoryPage {
-    this.sync();
+    this.#ready();
     const rows = this.#sql
       .exec<Row>(
         // A row value: SQLite seeks the index to the cursor instead of filtering the conversation's rows.
@@ -140,25 +162,76 @@ export class ConversationIndex {
    * `conversation.deleted`, after the event (the state has dropped the conversation's messages).
    */
   purge(conversationId: string): void {
-    this.sync();
+    this.#ready();
+    const ids = "SELECT id FROM chat_message_index WHERE conversation_id = ?";
     const seqs = "SELECT seq FROM chat_message_index WHERE conversation_id = ?";
-    const turns = `SELECT json_extract(payload, '$.message.turnId') FROM ledger_events WHERE seq IN (${seqs}) AND json_extract(payload, '$.message.turnId') IS NOT NULL`;
-    this.#sql.exec(`UPDATE chat_turns SET text = '' WHERE id IN (${turns})`, conversationId);
+    // Its turns: the ones that answered its messages (regenerated ones too) and the ones its replies name.
+    const turns = `SELECT id FROM chat_turns WHERE message_id IN (${ids}) UNION SELECT json_extract(payload, '$.message.turnId') FROM ledger_events WHERE seq IN (${seqs}) AND json_extract(payload, '$.message.turnId') IS NOT NULL`;
+    const both = [conversationId, conversationId];
+    this.#sql.exec(`UPDATE chat_turns SET text = '' WHERE id IN (${turns})`, ...both);
     // S8: "Your assistant replied" quotes the reply.
     this.#sql.exec(
       `UPDATE ledger_events SET payload = json_set(payload, '$.notification.body', ?) WHERE type = 'notification.created' AND json_extract(payload, '$.notification.ref') IN (${turns})`,
       DELETED_TEXT,
-      conversationId,
+      ...both,
     );
-    this.#sql.exec(`DELETE FROM chat_tokens WHERE turn_id IN (${turns})`, conversationId);
-    this.#sql.exec(`UPDATE chat_turn_meta SET end_frame = NULL WHERE turn_id IN (${turns})`, conversationId);
+    this.#sql.exec(`DELETE FROM chat_tokens WHERE turn_id IN (${turns})`, ...both);
+    this.#sql.exec(`UPDATE chat_turn_meta SET end_frame = NULL WHERE turn_id IN (${turns})`, ...both);
+    // T7: the proposals its turns made (and the proposal to delete it, which names its title) keep no words of it.
+    const proposals = `SELECT id FROM chat_proposals WHERE turn_id IN (${turns}) UNION SELECT id FROM chat_proposals WHERE json_extract(command, '$.kind') = 'conversation.delete' AND json_extract(command, '$.conversationId') = ?`;
+    const three = [...both, conversationId];
+    this.#sql.exec(`DELETE FROM chat_proposal_items WHERE proposal_id IN (${proposals})`, ...three);
+    this.#sql.exec(`DELETE FROM chat_proposal_entries WHERE proposal_id IN (${proposals})`, ...three);
     this.#sql.exec(
-      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions', '$.why') WHERE seq IN (${seqs})`,
+      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.summary', ?), '$.items', '$.entries', '$.why'), result = NULL
+       WHERE type = 'proposal.created' AND json_extract(payload, '$.proposalId') IN (${proposals})`,
       DELETED_TEXT,
+      ...three,
+    );
+    // Its turns' proposals still pending expire (their cards went with its messages); then none of them is
+    // confirmable, and their commands (a memory quoting the message, a task's title) go too.
+    const pending = this.#sql
+      .exec<{ id: string; turn_id: string; tool: string }>(`SELECT id, turn_id, tool FROM chat_proposals WHERE status = 'pending' AND turn_id IN (${turns})`, ...both)
+      .toArray();
+    for (const p of pending) {
+      this.#sql.exec("UPDATE chat_proposals SET status = 'expired' WHERE id = ?", p.id);
+      const payload = { proposalId: p.id, turnId: p.turn_id, tool: p.tool, status: "expired" as const };
+      this.#ledger.append({ type: "proposal.settled", actor: { kind: "system" }, correlationId: `delete-${conversationId}`, payload });
+    }
+    this.#sql.exec(`UPDATE chat_proposals SET command = '{}' WHERE status != 'pending' AND turn_id IN (${turns})`, ...both);
+    this.#sql.exec(`UPDATE chat_proposals SET summary = ? WHERE id IN (${proposals})`, DELETED_TEXT, ...three);
+    // The request a client action id was checked against quotes the message (C13): a retry of it after the delete is a conflict.
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions', '$.why'),
+         request = CASE WHEN request IS NULL THEN NULL ELSE ? END WHERE seq IN (${seqs})`,
+      DELETED_TEXT,
+      REDACTED_REQUEST,
       conversationId,
     );
-    this.#sql.exec("DELETE FROM chat_archive WHERE id IN (SELECT id FROM chat_message_index WHERE conversation_id = ?)", conversationId);
+    // Its titles, in its own events and in what their client action ids answered.
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = json_set(payload, '$.conversation.title', ?), result = NULL,
+         request = CASE WHEN request IS NULL THEN NULL ELSE ? END
+       WHERE type = 'conversation.created' AND json_extract(payload, '$.conversation.id') = ?`,
+      DELETED_TEXT,
+      REDACTED_REQUEST,
+      conversationId,
+    );
+    this.#sql.exec(
+      `UPDATE ledger_events SET payload = CASE WHEN json_type(payload, '$.title') IS NULL THEN payload ELSE json_set(payload, '$.title', ?) END, result = NULL,
+         request = CASE WHEN request IS NULL THEN NULL ELSE ? END
+       WHERE type = 'conversation.updated' AND json_extract(payload, '$.conversationId') = ?`,
+      DELETED_TEXT,
+      REDACTED_REQUEST,
+      conversationId,
+    );
+    this.#sql.exec(`DELETE FROM chat_archive WHERE id IN (${ids})`, conversationId);
     this.#sql.exec("DELETE FROM chat_message_index WHERE conversation_id = ?", conversationId);
+    // Q12 at once, in this transaction, rather than when the indexer reaches the event; FTS5's secure-delete
+    // (a persistent setting of the table) rewrites the segments, which would otherwise keep the words as data.
+    const search = new SearchIndex(this.#sql);
+    this.#sql.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('secure-delete', 1)");
+    search.removeConversation(conversationId);
     // Snapshots of the state from before the delete hold its hot messages: the one written now does not (L6).
     this.#sql.exec("DELETE FROM ledger_snapshots");
     this.#ledger.writeSnapshot();

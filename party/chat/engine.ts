@@ -14,6 +14,7 @@ import { fail, ok, type Result } from "../../shared/errors.ts";
 import { acceptMessage } from "./accept.ts";
 import { acceptRegenerate } from "./branches.ts";
 import { ConversationIndex } from "./conversations.ts";
+import type { ConversationStorePort } from "../core/conversation-commands.ts";
 import { deleteConversation } from "./conversation-delete.ts";
 import type { MessageRegenerate } from "../../shared/conversations.ts";
 import type { CommandContext } from "../core/commands.ts";
@@ -71,6 +72,25 @@ export class ChatEngine {
   /** T8: the conversations' message index (paging, counting, purging a deleted one). */
   get conversations(): ConversationIndex {
     return this.#index;
+  }
+
+  /**
+   * T7: what `conversation.delete` asks of the chat: its size, and its purge — which first stops the turns
+   * answering its messages (the streaming one and the queued ones, as C7's stop does), so no reply of it lands.
+   */
+  get conversationStore(): ConversationStorePort {
+    return {
+      count: (conversationId) => this.#index.count(conversationId),
+      purge: (conversationId) => {
+        const inIt = (turnId: string) => {
+          const question = this.#store.turn(turnId)?.message_id;
+          return question !== undefined && this.#index.entry(question)?.conversationId === conversationId;
+        };
+        const turns = [...(this.#active ? [this.#active.turnId] : []), ...this.#queue].filter(inIt);
+        this.#index.purge(conversationId);
+        for (const turnId of turns) this.stop(turnId);
+      },
+    };
   }
 
   /** The assistant's tools: register or unregister one and the next turn has it, or not. */
@@ -253,7 +273,8 @@ export class ChatEngine {
     const requestId = uuidv7();
     const started = this.#deps.now();
     const state = this.#deps.ledger.state;
-    const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, items: this.#contextItems(this.#store.contextIds(row.id)) });
+    const older = { message: (id: string) => this.#index.message(id, started), parentOf: (id: string) => this.#index.entry(id)?.parentId ?? null };
+    const prompt = turnContext(state, { now: new Date(started), messageId: row.message_id, items: this.#contextItems(this.#store.contextIds(row.id)), older });
     const run = new TurnRun(row.id, started, (tokens, from, text) => this.#store.checkpoint(row.id, tokens, from, text, this.#deps.now()));
     const stall = watchdog(TURN_IDLE_TIMEOUT_MS, () => run.apply({ type: "stall" }, this.#deps.now()));
     try {

@@ -19,8 +19,12 @@ export const ARCHIVE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 /** Most messages archived per run, so one alarm stays short. */
 export const ARCHIVE_BATCH = 1_000;
 export const PRUNED_TEXT = "[removed after 90 days]";
+/** What a removed message's `request` (C13: checked against a retried client action id) says instead of its text. */
+export const REDACTED_REQUEST = JSON.stringify({ redacted: true });
 
 export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore; now: number; index?: ConversationIndex }): { archived: number; pruned: number; redacted: number } {
+  // T9: a room older than the message index is backfilled a chunk per run, before any reader needs it.
+  deps.index?.sync();
   // The seq of the oldest hot message: everything before it belongs in the archive.
   const hot = deps.sql
     .exec<{ seq: number }>("SELECT seq FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT 1 OFFSET ?", RECENT_MESSAGES - 1)
@@ -49,10 +53,12 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
     pruneSearch(deps.sql, cutoff, hot); // Q14: only what the redaction below removes
     const redacted = deps.sql
       .exec<{ seq: number }>(
-        `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions')
+        `UPDATE ledger_events SET payload = json_remove(json_set(payload, '$.message.text', ?), '$.message.actions'),
+           request = CASE WHEN request IS NULL THEN NULL ELSE ? END
          WHERE type = 'message.added' AND seq < ? AND json_extract(payload, '$.message.createdAt') < ? AND json_extract(payload, '$.message.text') != ?
          RETURNING seq`,
         PRUNED_TEXT,
+        REDACTED_REQUEST,
         hot,
         cutoff,
         PRUNED_TEXT,

@@ -23,11 +23,14 @@ export type Streamed = { tokens: string[]; checkpointed: number };
  * `cards` are the turn's action cards as they stand: stored with the message,
  * they are part of it in the state, backfill and history (C16).
  */
-export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text: string, requestId: string, streamed: Streamed | null, cards: ActionCard[] = []): { events: LedgerEvent[]; end: LlmFrame } {
+export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, said: string, requestId: string, streamed: Streamed | null, cards: ActionCard[] = []): { events: LedgerEvent[]; end: LlmFrame } {
   const now = deps.now();
   const { status } = ended;
   // T11, T12: the reply follows the message it answers, in its conversation: a regenerated reply is a sibling of the earlier ones.
   const question = deps.index?.entry(row.message_id);
+  // T7: the conversation was deleted while the turn ran: its reply is stored nowhere (not in "main"), nor its text.
+  const orphan = deps.index !== undefined && question === null;
+  const text = orphan ? "" : said;
   const placed = question
     ? { ...(question.conversationId === DEFAULT_CONVERSATION_ID ? {} : { conversationId: question.conversationId }), parentId: question.id }
     : {};
@@ -43,11 +46,16 @@ export function recordEnd(deps: RecordDeps, row: TurnRow, ended: EndedTurn, text
     ...placed,
   };
   const events = deps.ledger.transaction(() => {
-    if (streamed) deps.store.finish(row.id, status, streamed.tokens, streamed.checkpointed, text, now);
+    if (streamed && !orphan) deps.store.finish(row.id, status, streamed.tokens, streamed.checkpointed, text, now);
     else deps.store.setStatus(row.id, status, now);
+    // Tokens checkpointed after the delete purged the turn's.
+    if (orphan) {
+      deps.sql.exec("DELETE FROM chat_tokens WHERE turn_id = ?", row.id);
+      deps.sql.exec("UPDATE chat_turns SET text = '' WHERE id = ?", row.id);
+    }
     const out: LedgerEvent[] = [];
     // A failure with nothing said or done leaves no assistant message, only the failure.
-    if (status !== "failed" || text || cards.length > 0) {
+    if (!orphan && (status !== "failed" || text || cards.length > 0)) {
       // B20: a reply whose turn did something says why, as data, next to the changes its turn made.
       const prompt = deps.ledger.state.recentMessages.find((m) => m.id === row.message_id)?.text ?? "";
       const why = cards.length > 0 ? { why: whyOf({ turnId: row.id, step: "reply" }, text, prompt, text) } : {};

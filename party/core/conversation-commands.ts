@@ -9,6 +9,7 @@ import type { Command } from "../../shared/commands.ts";
 import { type Conversation, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, UNTITLED_CONVERSATION } from "../../shared/conversations.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import type { NewEventBody } from "../../shared/events.ts";
+import { CONTROL_CHARS, clipText, textProblem } from "../../shared/text.ts";
 import type { Projection } from "./projections.ts";
 
 /** What the conversation commands ask of the chat's storage (party/chat/conversations.ts). */
@@ -18,6 +19,9 @@ export type ConversationStorePort = {
   /** T7: removes the conversation's messages from the index and the archive, and their text from the ledger. */
   purge(conversationId: string): void;
 };
+
+/** T17: the most conversations a room holds, archived ones included (`main` before its first message is not one). */
+export const MAX_CONVERSATIONS = 1_000;
 
 export type ConversationPlan = NewEventBody & { result: unknown; also?: () => void };
 
@@ -31,6 +35,32 @@ export function findConversation(state: Projection, conversationId: string): Con
   return { id: DEFAULT_CONVERSATION_ID, title: DEFAULT_CONVERSATION_TITLE, createdAt: at, updatedAt: at, archived: false };
 }
 
+/** T18: an unarchived conversation still titled "New chat" that holds no message, if any. */
+function emptyUntitled(state: Projection, store: ConversationStorePort | undefined): Conversation | null {
+  if (!store) return null;
+  for (const conversation of Object.values(state.conversations ?? {})) {
+    if (conversation.title === UNTITLED_CONVERSATION && !conversation.archived && store.count(conversation.id) === 0) return conversation;
+  }
+  return null;
+}
+
+/** T19: how long an automatic title is at most, and of how many of the first message's words. */
+export const AUTO_TITLE_MAX = 60;
+const AUTO_TITLE_WORDS = 6;
+
+/**
+ * T19: a conversation still titled "New chat" is named after the user message it gets — its first words,
+ * like ChatGPT — by a `conversation.updated` of the system; a title the user set is never replaced.
+ */
+export function autoTitle(state: Projection, conversationId: string, text: string, now: string): Extract<NewEventBody, { type: "conversation.updated" }> | null {
+  const current = findConversation(state, conversationId);
+  if (!current || current.title !== UNTITLED_CONVERSATION) return null;
+  const words = text.replace(CONTROL_CHARS, " ").trim().split(/\s+/).slice(0, AUTO_TITLE_WORDS).join(" ");
+  const title = words.length > AUTO_TITLE_MAX ? `${clipText(words, AUTO_TITLE_MAX - 1).trimEnd()}…` : words;
+  if (title === "" || textProblem(title) !== null) return null;
+  return { type: "conversation.updated", payload: { conversationId, title, updatedAt: now } };
+}
+
 type ConversationCommand = Extract<Command, { kind: "conversation.create" | "conversation.update" | "conversation.delete" }>;
 
 export function planConversation(
@@ -40,6 +70,13 @@ export function planConversation(
   const { state, now } = deps;
   switch (command.kind) {
     case "conversation.create": {
+      // T18: "New chat" clicked again while an untitled one is still empty opens that one (touched: it lists first).
+      const blank = command.id === undefined && (command.title ?? UNTITLED_CONVERSATION) === UNTITLED_CONVERSATION ? emptyUntitled(state, deps.store) : null;
+      if (blank) {
+        return ok({ type: "conversation.updated", payload: { conversationId: blank.id, updatedAt: now }, result: { ...blank, updatedAt: now } });
+      }
+      const held = Object.keys(state.conversations ?? {}).length;
+      if (held >= MAX_CONVERSATIONS) return fail("conflict", `at most ${MAX_CONVERSATIONS} conversations; delete some to start a new one`);
       const id = command.id ?? uuidv7();
       if (findConversation(state, id)) return fail("conflict", `conversation ${id} already exists`);
       const conversation: Conversation = { id, title: command.title ?? UNTITLED_CONVERSATION, createdAt: now, updatedAt: now, archived: false };
