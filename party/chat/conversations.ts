@@ -227,11 +227,9 @@ export class ConversationIndex {
     );
     this.#sql.exec(`DELETE FROM chat_archive WHERE id IN (${ids})`, conversationId);
     this.#sql.exec("DELETE FROM chat_message_index WHERE conversation_id = ?", conversationId);
-    // Q12 at once, in this transaction, rather than when the indexer reaches the event; FTS5's secure-delete
-    // (a persistent setting of the table) rewrites the segments, which would otherwise keep the words as data.
-    const search = new SearchIndex(this.#sql);
-    this.#sql.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('secure-delete', 1)");
-    search.removeConversation(conversationId);
+    // Q12 at once, in this transaction, rather than when the indexer reaches the event; the index's tables
+    // delete securely (party/search/index.ts), so no segment keeps the words as data.
+    new SearchIndex(this.#sql).removeConversation(conversationId);
     // Snapshots of the state from before the delete hold its hot messages: the one written now does not (L6).
     this.#sql.exec("DELETE FROM ledger_snapshots");
     this.#ledger.writeSnapshot();

@@ -31,6 +31,10 @@ const SCHEMA = [
   // which no stemmed "meet" starts with; here "meeti"* finds "meeting". prefix='2 3' keeps short prefixes cheap.
   `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_raw USING fts5(title, body, content='search_docs', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3')`,
   "CREATE TABLE IF NOT EXISTS search_cursor (id INTEGER PRIMARY KEY CHECK (id IN (1, 2)), seq INTEGER NOT NULL)",
+  // T7, Q12, Q14: a deleted or pruned row's words leave the index's segments too (FTS5 keeps them as data
+  // until merged otherwise). A persistent setting of each table; setting it again is harmless.
+  "INSERT INTO search_fts (search_fts, rank) VALUES ('secure-delete', 1)",
+  "INSERT INTO search_fts_raw (search_fts_raw, rank) VALUES ('secure-delete', 1)",
 ];
 
 /** `heading` is shown, not searched: a message's author ("You", "Assistant"); the title otherwise. */
