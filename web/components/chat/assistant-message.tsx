@@ -11,6 +11,7 @@ import { ProposalEntriesCard } from "./proposal-entries-card.tsx";
 import { Markdown } from "../markdown.tsx";
 import { useAssistantRow } from "./chat-context.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
+import { OfflineError } from "./threads.ts";
 
 /**
  * The reply's text is rendered from the row (W14), not from assistant-ui's text part: the row changes in the
@@ -50,7 +51,9 @@ export function AssistantMessage() {
     const question = row.questionId;
     if (question === undefined) return brain.send(row.question);
     choose(`reply:${question}`, "");
-    brain.regenerate(question).catch(() => toast.error("Could not ask for another answer. Try again in a moment."));
+    brain.regenerate(question).catch((e: unknown) =>
+      e instanceof OfflineError ? toast.info(e.message, { id: "regenerate-offline" }) : toast.error("Could not ask for another answer. Try again in a moment."),
+    );
   };
   const streaming = row.status === "streaming";
   // A flight search changed nothing: no Undo for it (M23).
