@@ -1,7 +1,7 @@
 /**
  * Branches in the web app (docs/PROTOCOL.md W92, W93, W95): editing a sent
  * message makes a new version beside the old one (‹ 2/2 ›), still there after
- * a reload; regenerating a reply makes a sibling reply the picker flips to;
+ * a reload, the chosen one kept over a reload; regenerating a reply makes a sibling reply the picker flips to;
  * `/chat?c=&message=` opens a message on a branch not shown, highlighted.
  */
 import type { Page } from "playwright-core";
@@ -51,7 +51,15 @@ describe("Web app — branches", () => {
     await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
     await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March"]);
     expect(await page.getByRole("button", { name: "Previous version" }).isDisabled()).toBe(true);
+    // The new position is announced politely; focus moved to "Next version" (the pressed one is disabled at the end).
+    await poll(() => page.getByTestId("branch-announcement").innerText()).toBe("Version 1 of 2");
+    expect(await page.getByTestId("branch-announcement").getAttribute("aria-live")).toBe("polite");
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Next version");
     await screenshot(page, "branches-edit-1of2");
+    // The choice survives a reload (sessionStorage, per thread): version 1 still on screen.
+    await page.reload();
+    await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March"]);
 
     // The next message follows the branch on screen: the old one, now continued.
     await send(page, "and a museum");

@@ -43,6 +43,9 @@ export function withMain(conversations: readonly Conversation[]): Conversation[]
   return [...conversations, { id: DEFAULT_CONVERSATION_ID, title: DEFAULT_CONVERSATION_TITLE, createdAt: now, updatedAt: now, archived: false }];
 }
 
+/** The room's summary as a sentence (it may come without a full stop). */
+const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 type Deleting = { conversation: Conversation; proposal?: PendingProposal };
 
 export function ThreadList({ conversations, current, hasMessages, open }: Props) {
@@ -196,13 +199,13 @@ export function ThreadList({ conversations, current, hasMessages, open }: Props)
       )}
       <Modal open={deleting !== null} onClose={() => (deleting?.proposal ? void decide("reject") : setDeleting(null))} labelledBy="thread-delete-title" testId="thread-delete">
         {deleting && (
-          <>
+          <div data-testid="thread-delete-stage" data-stage={deleting.proposal ? "proposal" : "ask"}>
             <h2 id="thread-delete-title" className="text-lg font-semibold">
               Delete “{deleting.conversation.title}”?
             </h2>
             <p className="mt-2 text-sm text-stone-700 dark:text-stone-300">
               {deleting.proposal
-                ? `${deleting.proposal.summary} Its messages are removed for good, on every device; this cannot be undone.`
+                ? `${sentence(deleting.proposal.summary)} Its messages are removed for good, on every device; this cannot be undone.`
                 : "Its messages are removed for good, on every device; this cannot be undone."}
             </p>
             <div className="mt-5 flex flex-wrap justify-end gap-2">
@@ -213,7 +216,7 @@ export function ThreadList({ conversations, current, hasMessages, open }: Props)
                 Delete
               </button>
             </div>
-          </>
+          </div>
         )}
       </Modal>
     </nav>
