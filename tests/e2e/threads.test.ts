@@ -46,7 +46,7 @@ describe("Web app — threads", () => {
   };
   const newChat = async (page: Page) => {
     const before = page.url();
-    await page.getByRole("button", { name: "New chat" }).click();
+    await page.getByRole("button", { name: "New chat", exact: true }).first().click();
     await poll(() => page.url()).not.toBe(before);
     await poll(() => new URL(page.url()).searchParams.get("c")).toMatch(/^[A-Za-z0-9-]+$/);
     return new URL(page.url()).searchParams.get("c")!;

@@ -137,6 +137,8 @@ export function ThreadList({ conversations, current, hasMessages, open }: Props)
               setRenaming(null);
             }
             if (e.key === "Enter") {
+              // No keypress after it: it would click the Rename button that takes focus back (and reopen the field).
+              e.preventDefault();
               refocus.current = c.id;
               e.currentTarget.blur();
             }
