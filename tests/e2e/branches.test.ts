@@ -1,7 +1,8 @@
 /**
  * Branches in the web app (docs/PROTOCOL.md W92, W93, W95): editing a sent
  * message makes a new version beside the old one (‹ 2/2 ›), still there after
- * a reload, the chosen one kept over a reload; regenerating a reply makes a sibling reply the picker flips to;
+ * a reload, the chosen one kept over a reload; regenerating a reply (over the socket) makes a sibling reply
+ * the picker flips to, and says "offline" when there is no network;
  * `/chat?c=&message=` opens a message on a branch not shown, highlighted.
  */
 import type { Page } from "playwright-core";
@@ -99,6 +100,18 @@ describe("Web app — branches", () => {
     }
     await screenshot(page, "branches-regenerate-dark");
     expect(findings).toEqual([]);
+
+    // Offline: regenerate says to try again once connected (no error, no third reply).
+    await page.context().setOffline(true);
+    await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached" });
+    await page.getByTestId("reply").last().hover();
+    await page.getByRole("button", { name: "Regenerate" }).click();
+    await page.getByText("You're offline — try again when connected").waitFor();
+    expect(await page.getByText("Could not ask for another answer").count()).toBe(0);
+    await screenshot(page, "branches-regenerate-offline");
+    await page.context().setOffline(false);
+    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached" });
+    expect(await page.getByRole("group", { name: /of 2$/ }).count()).toBe(1);
   });
 
   it("[W95] /chat?c=&message= opens the thread on the message's branch, scrolled to it and highlighted", async () => {

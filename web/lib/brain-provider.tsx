@@ -328,14 +328,15 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     regenerations,
     regenerate: async (messageId) => {
       const clientActionId = `web-${crypto.randomUUID()}`;
-      // W93: over the socket beside messages when it is open (acked like a message, placed from the ack)…
-      if (providerRef.current?.wsconnected) {
+      // W93: with no network the user is told to try again once connected (a closing socket may still look open).
+      if (!navigator.onLine) throw new OfflineError();
+      // Over the socket beside messages when it is live (acked like a message, placed from the ack)…
+      if (status === "live" && providerRef.current?.wsconnected) {
         asked.current.set(clientActionId, messageId);
         if (frame(regenerateFrame(messageId, clientActionId))) return;
         asked.current.delete(clientActionId);
       }
-      // …else over HTTP; with no network at all the user is told to try again once connected.
-      if (!navigator.onLine) throw new OfflineError();
+      // …else over HTTP.
       const accepted = await conversationsApi.regenerate(messageId, clientActionId).catch((e: unknown) => {
         throw e instanceof TypeError ? new OfflineError() : e;
       });
