@@ -73,6 +73,9 @@ describe("Web app — branches", () => {
 
   it("[W93] regenerate a reply → a second reply beside the first; the picker flips between them, on another device too", async () => {
     const page = await app.signIn("branch-regen");
+    // W93: while the socket is live, regenerate is its message.regenerate frame, not the HTTP route.
+    const overHttp: string[] = [];
+    page.on("request", (r) => void (r.url().endsWith("/regenerate") && overHttp.push(r.url())));
     await send(page, "hello");
     const first = await page.getByTestId("reply").last().getAttribute("data-turn");
     await page.getByTestId("reply").last().hover();
@@ -81,6 +84,7 @@ describe("Web app — branches", () => {
     await waitReplies(page);
     const second = await page.getByTestId("reply").last().getAttribute("data-turn");
     expect(second).not.toBe(first);
+    expect(overHttp).toEqual([]);
     // One question, one reply on screen: the sibling replaces it in view, it is not appended after.
     expect(await page.getByTestId("user-message").count()).toBe(1);
     expect(await page.getByTestId("reply").count()).toBe(1);
