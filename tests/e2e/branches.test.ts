@@ -106,6 +106,7 @@ describe("Web app — branches", () => {
     expect(findings).toEqual([]);
 
     // Offline: regenerate says to try again once connected (no error, no third reply).
+    await page.getByRole("group", { name: "Reply 1 of 2" }).waitFor();
     await page.context().setOffline(true);
     await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached" });
     await page.getByTestId("reply").last().hover();
@@ -115,7 +116,8 @@ describe("Web app — branches", () => {
     await screenshot(page, "branches-regenerate-offline");
     await page.context().setOffline(false);
     await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached" });
-    expect(await page.getByRole("group", { name: /of 2$/ }).count()).toBe(1);
+    // The reply on screen stays the one chosen (nothing was asked).
+    expect(await page.getByRole("group", { name: "Reply 1 of 2" }).count()).toBe(1);
   });
 
   it("[W95] /chat?c=&message= opens the thread on the message's branch, scrolled to it and highlighted", async () => {

@@ -50,9 +50,10 @@ export function AssistantMessage() {
   const regenerate = () => {
     const question = row.questionId;
     if (question === undefined) return brain.send(row.question);
-    choose(`reply:${question}`, "");
-    brain.regenerate(question).catch((e: unknown) =>
-      e instanceof OfflineError ? toast.info(e.message, { id: "regenerate-offline" }) : toast.error("Could not ask for another answer. Try again in a moment."),
+    // Asked (not refused offline): the earlier choice here is dropped so the new reply shows.
+    brain.regenerate(question).then(
+      () => choose(`reply:${question}`, ""),
+      (e: unknown) => (e instanceof OfflineError ? toast.info(e.message, { id: "regenerate-offline" }) : toast.error("Could not ask for another answer. Try again in a moment.")),
     );
   };
   const streaming = row.status === "streaming";
