@@ -103,6 +103,8 @@ export function ThreadList({ conversations, current, hasMessages, open }: Props)
     setBusy(true);
     try {
       await api.proposal(proposal.id, decision);
+      // Kept: a delete made later on another device is announced here again.
+      if (decision === "reject") deletedHere.delete(deleting.conversation.id);
       if (decision === "confirm") {
         toast.success(`Deleted “${deleting.conversation.title}”`);
         if (deleting.conversation.id === current) open(DEFAULT_CONVERSATION_ID);
