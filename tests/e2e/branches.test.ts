@@ -1,7 +1,8 @@
 /**
  * Branches in the web app (docs/PROTOCOL.md W92, W93, W95): editing a sent
  * message makes a new version beside the old one (‹ 2/2 ›), still there after
- * a reload; regenerating a reply makes a sibling reply the picker flips to;
+ * a reload, the chosen one kept over a reload; regenerating a reply (over the socket) makes a sibling reply
+ * the picker flips to, and says "offline" when there is no network;
  * `/chat?c=&message=` opens a message on a branch not shown, highlighted.
  */
 import type { Page } from "playwright-core";
@@ -51,7 +52,15 @@ describe("Web app — branches", () => {
     await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
     await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March"]);
     expect(await page.getByRole("button", { name: "Previous version" }).isDisabled()).toBe(true);
+    // The new position is announced politely; focus moved to "Next version" (the pressed one is disabled at the end).
+    await poll(() => page.getByTestId("branch-announcement").innerText()).toBe("Version 1 of 2");
+    expect(await page.getByTestId("branch-announcement").getAttribute("aria-live")).toBe("polite");
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Next version");
     await screenshot(page, "branches-edit-1of2");
+    // The choice survives a reload (sessionStorage, per thread): version 1 still on screen.
+    await page.reload();
+    await page.getByRole("group", { name: "Version 1 of 2" }).waitFor();
+    await poll(() => userTexts(page)).toEqual(["plan a trip to Rome", "in March"]);
 
     // The next message follows the branch on screen: the old one, now continued.
     await send(page, "and a museum");
@@ -64,6 +73,9 @@ describe("Web app — branches", () => {
 
   it("[W93] regenerate a reply → a second reply beside the first; the picker flips between them, on another device too", async () => {
     const page = await app.signIn("branch-regen");
+    // W93: while the socket is live, regenerate is its message.regenerate frame, not the HTTP route.
+    const overHttp: string[] = [];
+    page.on("request", (r) => void (r.url().endsWith("/regenerate") && overHttp.push(r.url())));
     await send(page, "hello");
     const first = await page.getByTestId("reply").last().getAttribute("data-turn");
     await page.getByTestId("reply").last().hover();
@@ -72,6 +84,7 @@ describe("Web app — branches", () => {
     await waitReplies(page);
     const second = await page.getByTestId("reply").last().getAttribute("data-turn");
     expect(second).not.toBe(first);
+    expect(overHttp).toEqual([]);
     // One question, one reply on screen: the sibling replaces it in view, it is not appended after.
     expect(await page.getByTestId("user-message").count()).toBe(1);
     expect(await page.getByTestId("reply").count()).toBe(1);
@@ -91,6 +104,20 @@ describe("Web app — branches", () => {
     }
     await screenshot(page, "branches-regenerate-dark");
     expect(findings).toEqual([]);
+
+    // Offline: regenerate says to try again once connected (no error, no third reply).
+    await page.getByRole("group", { name: "Reply 1 of 2" }).waitFor();
+    await page.context().setOffline(true);
+    await page.getByTestId("status").filter({ hasText: "offline" }).waitFor({ state: "attached" });
+    await page.getByTestId("reply").last().hover();
+    await page.getByRole("button", { name: "Regenerate" }).click();
+    await page.getByText("You're offline — try again when connected").waitFor();
+    expect(await page.getByText("Could not ask for another answer").count()).toBe(0);
+    await screenshot(page, "branches-regenerate-offline");
+    await page.context().setOffline(false);
+    await page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached" });
+    // The reply on screen stays the one chosen (nothing was asked).
+    expect(await page.getByRole("group", { name: "Reply 1 of 2" }).count()).toBe(1);
   });
 
   it("[W95] /chat?c=&message= opens the thread on the message's branch, scrolled to it and highlighted", async () => {

@@ -41,10 +41,12 @@ describe("Web app — threads", () => {
     await input.fill(to);
     await input.press("Enter");
     await thread(page, to).waitFor();
+    // W94: focus comes back to the thread's Rename button, not <body>.
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.tagName)).toBe(`Rename ${to}`);
   };
   const newChat = async (page: Page) => {
     const before = page.url();
-    await page.getByRole("button", { name: "New chat" }).click();
+    await page.getByRole("button", { name: "New chat", exact: true }).first().click();
     await poll(() => page.url()).not.toBe(before);
     await poll(() => new URL(page.url()).searchParams.get("c")).toMatch(/^[A-Za-z0-9-]+$/);
     return new URL(page.url()).searchParams.get("c")!;
@@ -99,13 +101,16 @@ describe("Web app — threads", () => {
     await closeSheet(phone);
   });
 
-  it("[W94] a small thread is deleted after a confirm dialog, on every device; the chat falls back to the main thread", async () => {
+  it("[W90][W94] a small thread is deleted after a confirm dialog, on every device; a device on it falls back to the main thread and says so", async () => {
     const laptop = await app.signIn("threads-del");
     const phone = await app.signIn("threads-del");
-    await newChat(laptop);
+    const scratch = await newChat(laptop);
     await rename(laptop, "New chat", "scratch");
     await send(laptop, "just a note");
     await thread(phone, "scratch").waitFor();
+    // The other device is on the thread (its history page loaded: the text is on screen from there too).
+    await phone.goto(`${app.server.url}/chat?c=${scratch}`);
+    await poll(() => messagesShown(phone)).toEqual([expect.stringContaining("just a note")]);
     await thread(laptop, "scratch").getByRole("button", { name: "Delete scratch" }).click();
     const dialog = laptop.getByTestId("thread-delete");
     await dialog.getByRole("heading", { name: "Delete “scratch”?" }).waitFor();
@@ -114,23 +119,46 @@ describe("Web app — threads", () => {
     await poll(() => thread(laptop, "scratch").count()).toBe(0);
     await poll(() => thread(phone, "scratch").count()).toBe(0);
     await poll(() => new URL(laptop.url()).searchParams.get("c")).toBe(null);
+    // W90: the other device leaves the deleted thread for main, its text gone, and is told why; the laptop is not.
+    await poll(() => new URL(phone.url()).searchParams.get("c")).toBe(null);
+    await phone.getByText("This chat was deleted").waitFor();
+    expect(await phone.getByTestId("thread-title").innerText()).toBe("Chat");
+    expect(await phone.getByText("just a note").count()).toBe(0);
+    await screenshot(phone, "threads-deleted-elsewhere");
+    expect(await laptop.getByText("This chat was deleted").count()).toBe(0);
+    await laptop.getByText("Deleted “scratch”").waitFor();
   });
 
-  it("[W94] a bigger thread's delete is the room's proposal: Keep it leaves it, Delete confirms it", async () => {
+  it("[W90][W94] a bigger thread's delete is the room's proposal in the same dialog (never a second one); empty new chats are listed once", async () => {
     const page = await app.signIn("threads-big");
+    // Two "New chat" without a message: one untitled empty thread in the list.
     await newChat(page);
+    await newChat(page);
+    await poll(() => thread(page, "New chat").count()).toBe(1);
     await rename(page, "New chat", "long");
     for (const text of ["one", "two"]) await send(page, text);
     // Four messages (two questions, two replies): more than the room deletes without a confirm.
-    await thread(page, "long").getByRole("button", { name: "Delete long" }).click();
     const dialog = page.getByTestId("thread-delete");
-    await dialog.getByText(/removed for good/).waitFor();
+    // Every close of the dialog is counted: one delete is one dialog, opened once.
+    await dialog.evaluate((d) => d.addEventListener("close", () => (d.dataset.closes = String(Number(d.dataset.closes ?? 0) + 1))));
+    const closes = () => dialog.evaluate((d) => Number(d.dataset.closes ?? 0));
+    await thread(page, "long").getByRole("button", { name: "Delete long" }).click();
+    await dialog.getByRole("heading", { name: "Delete “long”?" }).waitFor();
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    // The room's answer (202) turns this dialog into its proposal: the summary shows, the dialog never closed.
+    await dialog.getByText(/and its 4 messages\./).waitFor();
+    await poll(() => dialog.getByTestId("thread-delete-stage").getAttribute("data-stage")).toBe("proposal");
+    expect(await closes()).toBe(0);
+    await screenshot(page, "threads-delete-proposal");
     await dialog.getByRole("button", { name: "Keep it" }).click();
     await poll(() => dialog.isVisible()).toBe(false);
     expect(await thread(page, "long").count()).toBe(1);
     await thread(page, "long").getByRole("button", { name: "Delete long" }).click();
     await dialog.getByRole("button", { name: "Delete" }).click();
+    await poll(() => dialog.getByTestId("thread-delete-stage").getAttribute("data-stage")).toBe("proposal");
+    await dialog.getByRole("button", { name: "Delete" }).click();
     await poll(() => thread(page, "long").count()).toBe(0);
+    expect(await closes()).toBe(2);
   });
 
   it("[W90] axe finds nothing on a chat with threads, light and dark, desktop and phone sheet", async () => {

@@ -62,6 +62,8 @@ export type FrameContext = {
   setArchitect: Dispatch<SetStateAction<ArchitectRunLine[]>>;
   /** Closes the socket and opens it again (the sync on connect sends what was refused). */
   reconnect: () => void;
+  /** W93: the ack of a `message.regenerate` frame this tab sent (true when `rid` was one): its turn is placed. */
+  regenerated: (rid: string, result: unknown) => boolean;
 };
 
 export function onServerFrame(f: ServerFrame, c: FrameContext): void {
@@ -94,6 +96,7 @@ export function onServerFrame(f: ServerFrame, c: FrameContext): void {
       c.conn.lastEventSeq = f.snapshot.lastEventSeq;
       return c.refetchState();
     case "ack": {
+      if (c.regenerated(f.rid, f.result)) return;
       const sent = readOutbox().find((m) => m.clientActionId === f.rid);
       if (!sent) return;
       // W12: marked sent at once — the message joins the conversation from the ack, before its event.

@@ -16,7 +16,7 @@ import YProvider from "y-partyserver/provider";
 import { deviceZone } from "../hooks/use-zone.ts";
 import * as Y from "yjs";
 import type { BrainState, EventsPage } from "../../shared/api.ts";
-import type { ActionCard } from "../../shared/chat.ts";
+import { type ActionCard, AcceptedSchema } from "../../shared/chat.ts";
 import type { Device, Notification } from "../../shared/domain.ts";
 import { type EventEnvelope, parseLedgerEvent } from "../../shared/events.ts";
 import { type ClientFrameInput, parseServerFrame, PROTOCOL_VERSION } from "../../shared/protocol.ts";
@@ -31,6 +31,7 @@ import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
+import { OfflineError, regenerateFrame } from "../components/chat/threads.ts";
 import { conversationsApi } from "./conversations-api.ts";
 import type { Regeneration } from "../components/chat/branches.ts";
 
@@ -107,6 +108,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
   const [outbox, setOutbox] = useState<Outgoing[]>(readOutbox);
   const [sent, setSent] = useState<Sent[]>([]);
   const [regenerations, setRegenerations] = useState<Regeneration[]>([]);
+  /** W93: `message.regenerate` frames sent and not acked yet: client action id → the message answered again. */
+  const asked = useRef(new Map<string, string>());
+  const placeRegeneration = (turnId: string, messageId: string) => setRegenerations((all) => [...all.filter((r) => r.turnId !== turnId), { turnId, messageId }].slice(-50));
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [architect, setArchitect] = useState<ArchitectRunLine[]>([]);
   const [provider, setProvider] = useState<YProvider | null>(null);
@@ -266,7 +270,15 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       p.disconnect();
       open();
     };
-    const context: FrameContext = { queryClient, conn, patchState, refetchState, fold, frame, reply, cardsOf, updateOutbox, setSent, setDevices, setNotifications, setArchitect, reconnect };
+    const regenerated = (rid: string, result: unknown) => {
+      const messageId = asked.current.get(rid);
+      if (messageId === undefined) return false;
+      asked.current.delete(rid);
+      const accepted = AcceptedSchema.safeParse(result);
+      if (accepted.success) placeRegeneration(accepted.data.turnId, messageId);
+      return true;
+    };
+    const context: FrameContext = { queryClient, conn, patchState, refetchState, fold, frame, reply, cardsOf, updateOutbox, setSent, setDevices, setNotifications, setArchitect, reconnect, regenerated };
     p.on("custom-message", (raw: string) => {
       const f = parseServerFrame(raw);
       if (f) onServerFrame(f, context);
@@ -315,8 +327,20 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     architect,
     regenerations,
     regenerate: async (messageId) => {
-      const accepted = await conversationsApi.regenerate(messageId, `web-${crypto.randomUUID()}`);
-      setRegenerations((all) => [...all.filter((r) => r.turnId !== accepted.turnId), { turnId: accepted.turnId, messageId }].slice(-50));
+      const clientActionId = `web-${crypto.randomUUID()}`;
+      // W93: with no network the user is told to try again once connected (a closing socket may still look open).
+      if (!navigator.onLine) throw new OfflineError();
+      // Over the socket beside messages when it is live (acked like a message, placed from the ack)…
+      if (status === "live" && providerRef.current?.wsconnected) {
+        asked.current.set(clientActionId, messageId);
+        if (frame(regenerateFrame(messageId, clientActionId))) return;
+        asked.current.delete(clientActionId);
+      }
+      // …else over HTTP.
+      const accepted = await conversationsApi.regenerate(messageId, clientActionId).catch((e: unknown) => {
+        throw e instanceof TypeError ? new OfflineError() : e;
+      });
+      placeRegeneration(accepted.turnId, messageId);
     },
     send: (text, place) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(place) };

@@ -14,11 +14,20 @@ const DeletedSchema = z.union([z.object({ deleted: z.literal(true) }), z.object(
 export type Deleted = z.infer<typeof DeletedSchema>;
 
 const path = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
+/** A client action id: a retried request is applied once (L3); create and patch carry it in the body too. */
+const newActionId = () => `web-${crypto.randomUUID()}`;
 
 export const conversationsApi = {
-  create: (body: ConversationCreate) => call(ConversationReadSchema, "POST", "/api/v1/conversations", body, body.clientActionId),
-  patch: (id: string, body: ConversationPatch) => call(ConversationReadSchema, "PATCH", path(id), body, body.clientActionId),
-  remove: (id: string) => call(DeletedSchema, "DELETE", path(id)),
+  create: (input: ConversationCreate) => {
+    const body = { ...input, clientActionId: input.clientActionId ?? newActionId() };
+    return call(ConversationReadSchema, "POST", "/api/v1/conversations", body, body.clientActionId);
+  },
+  patch: (id: string, input: ConversationPatch) => {
+    const body = { ...input, clientActionId: input.clientActionId ?? newActionId() };
+    return call(ConversationReadSchema, "PATCH", path(id), body, body.clientActionId);
+  },
+  /** W94: a DELETE has no body: its Idempotency-Key makes a retried delete (or its proposal) happen once. */
+  remove: (id: string, clientActionId: string = newActionId()) => call(DeletedSchema, "DELETE", path(id), undefined, clientActionId),
   /** T4: a page of the conversation's messages, newest first, every branch. */
   messages: (id: string, before?: string, limit = 50) => call(HistoryPageReadSchema, "GET", `${path(id)}/messages?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ""}`),
   /** T12: answer a user message again (or the question of a reply): a new turn, its reply a sibling. */

@@ -11,6 +11,7 @@ import { ProposalEntriesCard } from "./proposal-entries-card.tsx";
 import { Markdown } from "../markdown.tsx";
 import { useAssistantRow } from "./chat-context.ts";
 import { ICON_BUTTON } from "./icon-button.tsx";
+import { OfflineError } from "./threads.ts";
 
 /**
  * The reply's text is rendered from the row (W14), not from assistant-ui's text part: the row changes in the
@@ -49,8 +50,11 @@ export function AssistantMessage() {
   const regenerate = () => {
     const question = row.questionId;
     if (question === undefined) return brain.send(row.question);
-    choose(`reply:${question}`, "");
-    brain.regenerate(question).catch(() => toast.error("Could not ask for another answer. Try again in a moment."));
+    // Asked (not refused offline): the earlier choice here is dropped so the new reply shows.
+    brain.regenerate(question).then(
+      () => choose(`reply:${question}`, ""),
+      (e: unknown) => (e instanceof OfflineError ? toast.info(e.message, { id: "regenerate-offline" }) : toast.error("Could not ask for another answer. Try again in a moment.")),
+    );
   };
   const streaming = row.status === "streaming";
   // A flight search changed nothing: no Undo for it (M23).

@@ -13,20 +13,23 @@
  * delete-by-proposal. The same behaviour, with buttons and a list.
  */
 import { Archive, ArchiveRestore, Pencil, Plus, Trash2 } from "lucide-react";
-import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
-import { type Conversation, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, DELETE_WITHOUT_CONFIRM_MAX_MESSAGES } from "../../../shared/conversations.ts";
-import type { PendingProposal } from "../../../shared/api.ts";
+import { type Conversation, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../../shared/conversations.ts";
+import type { BrainState, PendingProposal } from "../../../shared/api.ts";
 import { api, ApiError } from "../../lib/api.ts";
 import { conversationsApi } from "../../lib/conversations-api.ts";
+import { brainKeys } from "../../lib/queries.ts";
+import { deletedHere, oneEmptyNewChat, withCreated } from "./threads.ts";
 import { Modal } from "../tasks/modal.tsx";
 import { ICON_BUTTON } from "./icon-button.tsx";
 
 type Props = {
   conversations: readonly Conversation[];
   current: string;
-  /** Messages of a thread this device knows (to say what a delete removes). */
-  countOf: (id: string) => number;
+  /** Whether this device knows messages of a thread (an untitled one without any is "New chat", listed once). */
+  hasMessages: (id: string) => boolean;
   open: (id: string) => void;
 };
 
@@ -40,13 +43,26 @@ export function withMain(conversations: readonly Conversation[]): Conversation[]
   return [...conversations, { id: DEFAULT_CONVERSATION_ID, title: DEFAULT_CONVERSATION_TITLE, createdAt: now, updatedAt: now, archived: false }];
 }
 
+/** The room's summary as a sentence (it may come without a full stop). */
+const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 type Deleting = { conversation: Conversation; proposal?: PendingProposal };
 
-export function ThreadList({ conversations, current, countOf, open }: Props) {
+export function ThreadList({ conversations, current, hasMessages, open }: Props) {
+  const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Deleting | null>(null);
   const [busy, setBusy] = useState(false);
-  const all = withMain(conversations);
+  // W94: after a rename ends by key (Enter, Escape), focus returns to that thread's Rename button, not <body>.
+  const nav = useRef<HTMLElement>(null);
+  const refocus = useRef<string | null>(null);
+  useEffect(() => {
+    const id = refocus.current;
+    if (renaming !== null || id === null) return;
+    refocus.current = null;
+    nav.current?.querySelector<HTMLElement>(`[data-thread="${CSS.escape(id)}"] [data-rename]`)?.focus();
+  }, [renaming]);
+  const all = oneEmptyNewChat(withMain(conversations), current, hasMessages);
   const active = all.filter((c) => !c.archived);
   const archived = all.filter((c) => c.archived);
 
@@ -54,6 +70,8 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
     setBusy(true);
     try {
       const made = await conversationsApi.create({ clientActionId: `web-${crypto.randomUUID()}` });
+      // Listed (and not taken for deleted, W90) before its conversation.created event arrives.
+      queryClient.setQueryData<BrainState>(brainKeys.state(), (s) => (s ? { ...s, conversations: withCreated(s.conversations, made) } : s));
       open(made.id);
     } catch (e) {
       failed(e);
@@ -62,8 +80,10 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
     }
   };
   const patch = (id: string, body: { title?: string; archived?: boolean }) => conversationsApi.patch(id, { ...body, clientActionId: `web-${crypto.randomUUID()}` }).catch(failed);
+  /** W94: the room decides (T6): `200` deleted — this dialog was the one confirm; `202` — it shows the proposal to confirm. */
   const remove = async (conversation: Conversation) => {
     setBusy(true);
+    deletedHere.add(conversation.id);
     try {
       const result = await conversationsApi.remove(conversation.id);
       if ("proposal" in result) return setDeleting({ conversation, proposal: result.proposal });
@@ -71,6 +91,7 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
       toast.success(`Deleted “${conversation.title}”`);
       if (conversation.id === current) open(DEFAULT_CONVERSATION_ID);
     } catch (e) {
+      deletedHere.delete(conversation.id);
       failed(e);
     } finally {
       setBusy(false);
@@ -82,6 +103,8 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
     setBusy(true);
     try {
       await api.proposal(proposal.id, decision);
+      // Kept: a delete made later on another device is announced here again.
+      if (decision === "reject") deletedHere.delete(deleting.conversation.id);
       if (decision === "confirm") {
         toast.success(`Deleted “${deleting.conversation.title}”`);
         if (deleting.conversation.id === current) open(DEFAULT_CONVERSATION_ID);
@@ -93,11 +116,11 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
       setBusy(false);
     }
   };
-  /** W94: a small thread asks here first; a bigger one goes straight to the room, which answers with its proposal. */
-  const askDelete = (conversation: Conversation) => {
-    if (countOf(conversation.id) > DELETE_WITHOUT_CONFIRM_MAX_MESSAGES) void remove(conversation);
-    else setDeleting({ conversation });
-  };
+  /**
+   * W94: one dialog per delete. This device cannot count a thread's messages (older ones are archived in the
+   * room), so it asks first, then the room answers: deleted, or its proposal shown in the same dialog.
+   */
+  const askDelete = (conversation: Conversation) => setDeleting({ conversation });
 
   const item = (c: Conversation) => (
     <li key={c.id} className="group flex items-center gap-1 rounded-lg pr-1 aria-[current=page]:bg-indigo-50 dark:aria-[current=page]:bg-indigo-950/60" aria-current={c.id === current ? "page" : undefined} data-testid="thread" data-thread={c.id}>
@@ -109,8 +132,18 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
           maxLength={120}
           className="min-h-11 min-w-0 flex-1 rounded-lg border border-stone-300 bg-white px-2 text-sm focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:border-stone-600 dark:bg-stone-900"
           onKeyDown={(e) => {
-            if (e.key === "Escape") setRenaming(null);
-            if (e.key === "Enter") e.currentTarget.blur();
+            if (e.key === "Escape") {
+              // Cancels the rename only, not the sheet around it (a native dialog closes on Escape).
+              e.preventDefault();
+              refocus.current = c.id;
+              setRenaming(null);
+            }
+            if (e.key === "Enter") {
+              // No keypress after it: it would click the Rename button that takes focus back (and reopen the field).
+              e.preventDefault();
+              refocus.current = c.id;
+              e.currentTarget.blur();
+            }
           }}
           onBlur={(e) => {
             const title = e.currentTarget.value.trim();
@@ -122,6 +155,7 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
         <button
           type="button"
           onClick={() => open(c.id)}
+          title={c.title}
           aria-current={c.id === current ? "page" : undefined}
           className="min-h-11 min-w-0 flex-1 truncate rounded-lg px-3 text-left text-sm text-stone-800 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none aria-[current=page]:font-semibold aria-[current=page]:text-indigo-800 dark:text-stone-200 dark:hover:bg-stone-800 dark:aria-[current=page]:text-indigo-200"
         >
@@ -130,7 +164,7 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
       )}
       {renaming !== c.id && (
         <span className="flex shrink-0 opacity-100 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:group-aria-[current=page]:opacity-100">
-          <button type="button" className={ICON_BUTTON} aria-label={`Rename ${c.title}`} onClick={() => setRenaming(c.id)}>
+          <button type="button" className={ICON_BUTTON} aria-label={`Rename ${c.title}`} data-rename onClick={() => setRenaming(c.id)}>
             <Pencil className="size-4" aria-hidden />
           </button>
           <button type="button" className={ICON_BUTTON} aria-label={`${c.archived ? "Unarchive" : "Archive"} ${c.title}`} onClick={() => void patch(c.id, { archived: !c.archived })}>
@@ -147,7 +181,7 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
   );
 
   return (
-    <nav aria-label="Chats" className="flex flex-col gap-2">
+    <nav ref={nav} aria-label="Chats" className="flex flex-col gap-2">
       <button
         type="button"
         disabled={busy}
@@ -169,13 +203,13 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
       )}
       <Modal open={deleting !== null} onClose={() => (deleting?.proposal ? void decide("reject") : setDeleting(null))} labelledBy="thread-delete-title" testId="thread-delete">
         {deleting && (
-          <>
+          <div data-testid="thread-delete-stage" data-stage={deleting.proposal ? "proposal" : "ask"}>
             <h2 id="thread-delete-title" className="text-lg font-semibold">
               Delete “{deleting.conversation.title}”?
             </h2>
             <p className="mt-2 text-sm text-stone-700 dark:text-stone-300">
               {deleting.proposal
-                ? `${deleting.proposal.summary} Its messages are removed for good, on every device; this cannot be undone.`
+                ? `${sentence(deleting.proposal.summary)} Its messages are removed for good, on every device; this cannot be undone.`
                 : "Its messages are removed for good, on every device; this cannot be undone."}
             </p>
             <div className="mt-5 flex flex-wrap justify-end gap-2">
@@ -186,7 +220,7 @@ export function ThreadList({ conversations, current, countOf, open }: Props) {
                 Delete
               </button>
             </div>
-          </>
+          </div>
         )}
       </Modal>
     </nav>

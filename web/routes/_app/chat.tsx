@@ -31,9 +31,11 @@ import { useReadReceipts } from "../../hooks/use-read-receipts.ts";
 import { useReveal } from "../../hooks/use-reveal.ts";
 import { conversationsApi } from "../../lib/conversations-api.ts";
 import { Modal } from "../../components/tasks/modal.tsx";
-import { BranchChoiceContext } from "../../components/chat/branch-picker.tsx";
+import { BranchChoiceContext, type Flip } from "../../components/chat/branch-picker.tsx";
 import { choicesFor, messagesOf } from "../../components/chat/branches.ts";
 import { ThreadList, withMain } from "../../components/chat/thread-list.tsx";
+import { deletedHere, isGone, readChoices, writeChoices } from "../../components/chat/threads.ts";
+import { toast } from "sonner";
 import { type ChatRow, chatRows, keepUnchanged } from "../../components/chat/chat-rows.ts";
 import { stateQuery } from "../../lib/queries.ts";
 import { TodayPanel } from "../../components/today-panel.tsx";
@@ -69,9 +71,26 @@ function Chat() {
   const showing = useRef(conversationId);
   const inFlight = useRef<string | null>(null);
   showing.current = conversationId;
-  // W92: the sibling chosen at each fork (fork keys hold message ids, so one map serves every thread).
-  const [choices, setChoices] = useState<ReadonlyMap<string, string>>(new Map());
-  const choose = useCallback((key: string, id: string) => setChoices((all) => new Map(all).set(key, id)), []);
+  // W92: the sibling chosen at each fork of the thread on screen, kept per thread in sessionStorage (a reload keeps it).
+  const [chosen, setChosen] = useState(() => ({ c: conversationId, map: readChoices(sessionStorage, conversationId) as ReadonlyMap<string, string> }));
+  if (chosen.c !== conversationId) setChosen({ c: conversationId, map: readChoices(sessionStorage, conversationId) });
+  const choices = chosen.map;
+  const setChoices = useCallback((change: (all: ReadonlyMap<string, string>) => Map<string, string>) =>
+    setChosen((s) => {
+      const map = change(s.map);
+      writeChoices(sessionStorage, s.c, map);
+      return { c: s.c, map };
+    }), []);
+  // W92: a picker's flip is announced politely ("Version 2 of 2"); focus follows to the new picker's button.
+  const [announcement, setAnnouncement] = useState("");
+  const refocus = useRef<(Flip & { key: string }) | null>(null);
+  const choose = useCallback((key: string, id: string, flip?: Flip) => {
+    setChoices((all) => new Map(all).set(key, id));
+    if (flip) {
+      setAnnouncement(flip.said);
+      refocus.current = { key, ...flip };
+    }
+  }, [setChoices]);
   const previous = useRef(new Map<string, { row: ChatRow; key: string }>());
   const [store] = useState(() => new ChatRowStore());
 
@@ -169,8 +188,33 @@ function Chat() {
   const runtime = useChatRuntime(rows, streaming?.kind === "assistant" ? streaming.turnId : undefined, send);
   const conversations = data.conversations ?? [];
   const title = withMain(conversations).find((x) => x.id === conversationId)?.title ?? "Chat";
-  const countOf = (id: string) => data.recentMessages.filter((m) => conversationOf(m) === id).length;
-  const list = <ThreadList conversations={conversations} current={conversationId} countOf={countOf} open={openThread} />;
+  const hasMessages = (id: string) => data.recentMessages.some((m) => conversationOf(m) === id) || brain.outbox.some((m) => conversationOf(m) === id);
+  const list = <ThreadList conversations={conversations} current={conversationId} hasMessages={hasMessages} open={openThread} />;
+  // W90: the thread on screen was deleted (on another device): its pages go, the view opens `main` and says why.
+  useEffect(() => {
+    if (!isGone(conversationId, conversations)) return;
+    setPaged({ c: DEFAULT_CONVERSATION_ID, older: [], nextBefore: undefined, loading: false });
+    if (!deletedHere.has(conversationId)) toast.info("This chat was deleted", { id: `deleted-${conversationId}` });
+    void navigate({ to: "/chat", search: {}, replace: true });
+  }, [conversationId, conversations, navigate]);
+  // W92: after a flip the picker is a new element (another message is shown): focus its button, the other one at an end.
+  // assistant-ui draws the new rows a render later: look for the picker that says the new position, a few frames.
+  useEffect(() => {
+    const wanted = refocus.current;
+    if (!wanted) return;
+    let frames = 0;
+    let handle = 0;
+    const attempt = () => {
+      const picker = document.querySelector<HTMLElement>(`[data-fork="${CSS.escape(wanted.key)}"][aria-label="${CSS.escape(wanted.said)}"]`);
+      const button = [wanted.label, wanted.other].map((label) => picker?.querySelector<HTMLButtonElement>(`button[aria-label="${CSS.escape(label)}"]`)).find((b) => b && !b.disabled);
+      if (button) {
+        refocus.current = null;
+        button.focus();
+      } else if (frames++ < 30) handle = requestAnimationFrame(attempt);
+    };
+    attempt();
+    return () => cancelAnimationFrame(handle);
+  }, [rows]);
 
   return (
     <AssistantRuntimeProvider runtime={runtime}>
@@ -183,11 +227,14 @@ function Chat() {
             <h1 tabIndex={-1} className="sr-only">
               Chat
             </h1>
+            <p role="status" aria-live="polite" data-testid="branch-announcement" className="sr-only">
+              {announcement}
+            </p>
             <div className="flex items-center gap-2 border-b border-stone-200 px-3 py-1 dark:border-stone-800">
               <button type="button" onClick={() => setSheet(true)} className="inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-2 text-sm hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none md:hidden dark:hover:bg-stone-800" aria-label="Chats" aria-haspopup="dialog">
                 <MessagesSquare className="size-5" aria-hidden />
               </button>
-              <p data-testid="thread-title" className="truncate py-2 text-sm font-medium text-stone-800 dark:text-stone-200">
+              <p data-testid="thread-title" title={title} className="truncate py-2 text-sm font-medium text-stone-800 dark:text-stone-200">
                 {title}
               </p>
             </div>
