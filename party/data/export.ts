@@ -3,8 +3,12 @@
  * (shared/export.ts: the whole ledger in seq order, the Yjs document, and the
  * same data as readers want it), `notes/<slug>-<id>.md` and
  * `chats/<slug>-<conversationId>.md`. Built whole in memory with fflate's
- * `zipSync`; U4 bounds it: the ledger is read in pages, and a room at its
- * limits (measured in tests/worker/data.test.ts) stays far below the isolate's memory.
+ * `zipSync`; U4 bounds it: the ledger is read in pages, and an archive the
+ * import would refuse (U6: too many events, entries or inflated bytes) is
+ * refused here, typed, before it is zipped. Time and peak memory of a room at
+ * 100k events are measured in tests/unit/data-archive.test.ts (Node) and its
+ * time in tests/worker/data-big.test.ts; the isolate's own peak is not
+ * measured (workerd under the test pool does not report it).
  */
 import { strToU8, zipSync, type Zippable } from "fflate";
 import * as Y from "yjs";
@@ -12,16 +16,24 @@ import { conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, li
 import { readNotes } from "../../shared/doc-schema.ts";
 import type { Message, Note } from "../../shared/domain.ts";
 import type { EventEnvelope } from "../../shared/events.ts";
-import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, slug } from "../../shared/export.ts";
+import { fail, ok, type Result } from "../../shared/errors.ts";
+import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, IMPORT_LIMITS, slug } from "../../shared/export.ts";
 import { formatMoment } from "../../shared/format.ts";
 import type { ChatStore } from "../chat/store.ts";
 import type { Ledger } from "../core/ledger.ts";
+import type { SqlStore } from "../core/sql.ts";
 import { memoriesOf } from "../core/projections.ts";
 
 export type ExportDeps = { ledger: Ledger; doc: Y.Doc; store: ChatStore; userId: string; now: () => number };
 
 /** Events read per page while exporting (the ledger is never read in one statement). */
 const PAGE = 2_000;
+
+/** U4, U6: the room's events, counted before anything is read: more than an import takes is refused. */
+export function exportableEvents(sql: SqlStore): Result<number> {
+  const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM ledger_events").toArray()[0]?.n ?? 0;
+  return count > IMPORT_LIMITS.events ? fail("too_large", `the account has ${count} events; an archive holds at most ${IMPORT_LIMITS.events}`) : ok(count);
+}
 
 export function buildExport(deps: ExportDeps): AccountExport {
   const { ledger, doc } = deps;
@@ -65,8 +77,8 @@ export function keptMessages(store: ChatStore, hot: readonly Message[]): Message
   return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
-/** U1: the zip's bytes and its file name, `micro-cos-<local date>.zip`. */
-export function exportZip(data: AccountExport, notes: readonly Note[]): Uint8Array {
+/** U1: the zip's bytes; U4: refused typed when the import would refuse it (U6's entries and inflated bytes). */
+export function exportZip(data: AccountExport, notes: readonly Note[], limits: Pick<typeof IMPORT_LIMITS, "uncompressedBytes" | "entries"> = IMPORT_LIMITS): Result<Uint8Array> {
   const zone = data.preferences.timezone;
   const files: Zippable = { [EXPORT_JSON]: strToU8(JSON.stringify(data)) };
   for (const note of notes) files[`notes/${slug(note.title)}-${note.id}.md`] = strToU8(noteMarkdown(note));
@@ -80,7 +92,12 @@ export function exportZip(data: AccountExport, notes: readonly Note[]): Uint8Arr
     const title = titles.get(id) ?? (id === DEFAULT_CONVERSATION_ID ? DEFAULT_CONVERSATION_TITLE : id);
     files[`chats/${slug(title)}-${id}.md`] = strToU8(chatMarkdown(title, messages, zone));
   }
-  return zipSync(files, { level: 6 });
+  const entries = Object.keys(files).length;
+  if (entries > limits.entries) return fail("too_large", `the archive would have ${entries} files; an import takes at most ${limits.entries}`);
+  let inflated = 0;
+  for (const bytes of Object.values(files)) inflated += bytes instanceof Uint8Array ? bytes.byteLength : 0;
+  if (inflated > limits.uncompressedBytes) return fail("too_large", `the archive would inflate to ${inflated} bytes; an import takes at most ${limits.uncompressedBytes}`);
+  return ok(zipSync(files, { level: 6 }));
 }
 
 export const exportNotes = (doc: Y.Doc): Note[] => readNotes(doc);
