@@ -78,7 +78,7 @@ export function keptMessages(store: ChatStore, hot: readonly Message[]): Message
 }
 
 /** U1: the zip's bytes; U4: refused typed when the import would refuse it (U6's entries and inflated bytes). */
-export function exportZip(data: AccountExport, notes: readonly Note[], limits: Pick<typeof IMPORT_LIMITS, "uncompressedBytes" | "entries"> = IMPORT_LIMITS): Result<Uint8Array> {
+export function exportZip(data: AccountExport, notes: readonly Note[], limits: { uncompressedBytes: number; entries: number } = IMPORT_LIMITS): Result<Uint8Array> {
   const zone = data.preferences.timezone;
   const files: Zippable = { [EXPORT_JSON]: strToU8(JSON.stringify(data)) };
   for (const note of notes) files[`notes/${slug(note.title)}-${note.id}.md`] = strToU8(noteMarkdown(note));
