@@ -29,6 +29,7 @@ import { Room } from "./room.ts";
 import type { RoomPorts } from "./room-ports.ts";
 import { knowsRun } from "./architect/runs.ts";
 import { refuseSocket } from "./socket-refusal.ts";
+import { storedEpoch } from "./data/epoch.ts";
 
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
@@ -41,6 +42,14 @@ function emptyDocument(): Y.Doc & { awareness: Awareness } {
   // As y-partyserver does: no timer per document (the object would never sleep).
   clearInterval(awareness._checkInterval);
   return Object.assign(doc, { awareness });
+}
+
+/** U17: an upgrade accepted only to be closed at once with `code` (as refuseSocket does for 4401). */
+function closedSocket(code: number, reason: string, requestId: string): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: client, headers: { "x-request-id": requestId } });
 }
 
 /** A lodash `debounce` wrapper, as y-partyserver builds its onSave listener: a function with `cancel` and `flush`. */
@@ -273,10 +282,17 @@ export class Brain extends YServer {
     const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
     try {
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        const refused = await this.#redeemTicket(new URL(request.url).searchParams.get("ticket") ?? "");
+        const params = new URL(request.url).searchParams;
+        const refused = await this.#redeemTicket(params.get("ticket") ?? "");
         if (refused !== null) {
           log("warn", { event: "socket.refused", requestId, userId: this.name, code: "unauthorized", detail: refused });
           return refuseSocket(refused, requestId);
+        }
+        // U17: a device whose local data is of another epoch (the account was erased since) never syncs it in.
+        const epoch = params.get("epoch");
+        if (epoch !== null && epoch !== storedEpoch(this.#sql)) {
+          log("warn", { event: "socket.refused", requestId, userId: this.name, code: "account_deleted", detail: "socket names another epoch" });
+          return closedSocket(CLOSE_CODES.accountDeleted, "account deleted", requestId);
         }
       }
       return await super.fetch(request);

@@ -13,6 +13,7 @@ import type { Room } from "../room.ts";
 import type { RoomPorts } from "../room-ports.ts";
 import { proposeAccountDelete } from "./account-delete.ts";
 import { buildExport, exportableEvents, exportNotes, exportZip } from "./export.ts";
+import { roomEpoch } from "./epoch.ts";
 import { importArchive, readArchive } from "./import.ts";
 
 export type DataPort = {
@@ -20,6 +21,8 @@ export type DataPort = {
   exportArchive(): Result<{ bytes: Uint8Array; filename: string; events: number }>;
   /** U6–U12: the zip's bytes into this room, when it is empty. */
   importArchive(zip: Uint8Array, requestId: string): Result<ImportResult>;
+  /** U17: the room's epoch (made on first ask). */
+  epoch(): string;
   /** U13: the deletion, as a proposal. */
   proposeDelete(actor: Actor, requestId: string): PendingProposal;
 };
@@ -47,6 +50,7 @@ export function roomData(room: Pick<Room, "ledger" | "chat" | "schedule">, ports
       for (const client of ports.clients()) client.close(CLOSE_CODES.dataReplaced, "account imported: reload");
       return done;
     },
+    epoch: () => roomEpoch(sql),
     proposeDelete: (actor, requestId) => proposeAccountDelete({ store: store(), ledger: room.ledger, now, newId: ports.newId }, actor, requestId),
   };
 }
