@@ -6,6 +6,7 @@
  * archived message in the new room.
  */
 import { SELF } from "cloudflare:test";
+import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import type { BrainState } from "../../shared/api.ts";
 import type { Message } from "../../shared/domain.ts";
@@ -117,6 +118,15 @@ describe("your data — the hard round trip", () => {
 
     expect(comparable(await state(target))).toEqual(comparable(before));
     for (const id of conversations) expect(await pages(target, id)).toEqual(await pages(token, id));
+    // C12: the archive table came back too (it serves the history and the next export).
+    const messagesOf = async (tok: string) => {
+      const r = await api(tok).get("/api/v1/export");
+      expect(r.status).toBe(200);
+      return JSON.parse(strFromU8(unzipSync(new Uint8Array(await r.arrayBuffer()))["export.json"]!)).messages as Message[];
+    };
+    const kept = await messagesOf(token);
+    expect(kept.length).toBe(130 + tripMessages.length + 2);
+    expect(await messagesOf(target)).toEqual(kept);
     // Q: the search index rebuilds from the imported ledger; an archived message is found.
     await expect.poll(() => searchIds(target, "zq3x"), { timeout: 20_000 }).toContain("m-0003");
   }, 120_000);
