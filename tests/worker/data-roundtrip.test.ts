@@ -117,6 +117,21 @@ describe("your data — the hard round trip", () => {
     expect(imported.status).toBe(200);
 
     expect(comparable(await state(target))).toEqual(comparable(before));
+    // C11, C12: the history (hot + archive table) reads the same before any maintenance ran in the new room.
+    const history = async (tok: string) => {
+      const all: Message[] = [];
+      for (let before = ""; ; ) {
+        const r = await api(tok).get(`/api/v1/messages?limit=50${before ? `&before=${encodeURIComponent(before)}` : ""}`);
+        expect(r.status).toBe(200);
+        const body = (await r.json()) as { messages: Message[]; nextBefore: string | null };
+        all.push(...body.messages);
+        if (!body.nextBefore) return all;
+        before = body.nextBefore;
+      }
+    };
+    const sourceHistory = await history(token);
+    expect(sourceHistory.length).toBe(137);
+    expect(await history(target)).toEqual(sourceHistory);
     for (const id of conversations) expect(await pages(target, id)).toEqual(await pages(token, id));
     // C12: the archive table came back too (it serves the history and the next export).
     const messagesOf = async (tok: string) => {
