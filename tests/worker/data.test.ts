@@ -59,7 +59,7 @@ async function seeded(label: string) {
 
 /** The state as the user sees it, without what belongs to the room rather than the data (U9). */
 function comparable(s: BrainState) {
-  const { userId: _u, devices: _d, knownDevices: _k, usage, lastEventSeq: _seq, proposals: _p, ...rest } = s;
+  const { userId: _u, devices: _d, knownDevices: _k, usage, lastEventSeq: _seq, proposals: _p, epoch: _e, ...rest } = s;
   const { tokenBudget: _b, ...used } = usage;
   return { ...rest, usage: used };
 }
