@@ -151,4 +151,21 @@ describe("your data — archives that lie", () => {
     expect(after.calendarSources).toEqual([expect.objectContaining({ id: "cal-1", status: "error", error: "reconnect after import" })]);
     expect(after.pushSubscriptions ?? []).toEqual([]);
   });
+
+  it("[U1] exports count in the write rate limit: past it, 429 rate_limited with Retry-After", async () => {
+    const { token, user } = await withMessages("export-limit", 2);
+    // A fixed room clock: the bucket does not refill while the test runs.
+    await inRoom(await stubOf(user), (brain) => brain.debugSetClock(Date.UTC(2026, 10, 25, 10)));
+    const statuses: number[] = [];
+    let limited: Response | null = null;
+    for (let i = 0; i < 45 && !limited; i++) {
+      const res = await api(token).get("/api/v1/export");
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+      else await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
+    expect(limited?.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await limited!.json()).toMatchObject({ error: { code: "rate_limited" } });
+  });
 });
