@@ -1,5 +1,5 @@
 /**
- * W114, U17: the browser's copy and the room's epoch. A copy of another epoch
+ * W113, U17: the browser's copy and the room's epoch. A copy of another epoch
  * (the account was erased while this device was away) is discarded — outbox,
  * kept state, document — before the socket opens.
  */
@@ -18,7 +18,7 @@ function memoryStore() {
 }
 
 describe("web — the room's epoch", () => {
-  it("[W114][U17] the first epoch is adopted, the same one passes, another one is an erased account", () => {
+  it("[W113][U17] the first epoch is adopted, the same one passes, another one is an erased account", () => {
     const store = memoryStore();
     expect(checkEpoch(store, "alice", "e1")).toBe("adopted");
     expect(store.map.get(epochKeyOf("alice"))).toBe("e1");
@@ -28,7 +28,7 @@ describe("web — the room's epoch", () => {
     expect(checkEpoch(store, "bob", "e2")).toBe("adopted");
   });
 
-  it("[W114][U17] discarding drops the outbox, the kept state and the document, and keeps the new epoch; other users' data stays", async () => {
+  it("[W113][U17] discarding drops the outbox, the kept state and the document, and keeps the new epoch; other users' data stays", async () => {
     const store = memoryStore();
     store.setItem(outboxKeyOf("alice"), "[{\"text\":\"queued while offline\"}]");
     store.setItem(stateKeyOf("alice"), "{}");

@@ -1,5 +1,5 @@
 /**
- * The room's epoch on this browser (docs/PROTOCOL.md U17, W114): which life of
+ * The room's epoch on this browser (docs/PROTOCOL.md U17, W113): which life of
  * the account this browser's local copy (IndexedDB document, outbox, cached
  * state) belongs to. The socket ticket names the room's epoch; a copy of
  * another epoch is of an erased account and is discarded before the socket
