@@ -15,16 +15,17 @@ import * as Y from "yjs";
 import { conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, listConversations } from "../../shared/conversations.ts";
 import { readNotes } from "../../shared/doc-schema.ts";
 import type { Message, Note } from "../../shared/domain.ts";
-import type { EventEnvelope } from "../../shared/events.ts";
+import { EVENT_PAYLOADS, type EventEnvelope } from "../../shared/events.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, IMPORT_LIMITS, slug } from "../../shared/export.ts";
 import { formatMoment } from "../../shared/format.ts";
+import { ARCHIVE_RETENTION_MS, withCardUpdates } from "../chat/retention.ts";
 import type { ChatStore } from "../chat/store.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
 import { memoriesOf } from "../core/projections.ts";
 
-export type ExportDeps = { ledger: Ledger; doc: Y.Doc; store: ChatStore; userId: string; now: () => number };
+export type ExportDeps = { ledger: Ledger; doc: Y.Doc; store: ChatStore; sql: SqlStore; userId: string; now: () => number };
 
 /** Events read per page while exporting (the ledger is never read in one statement). */
 const PAGE = 2_000;
@@ -38,9 +39,15 @@ export function exportableEvents(sql: SqlStore): Result<number> {
 export function buildExport(deps: ExportDeps): AccountExport {
   const { ledger, doc } = deps;
   const events: EventEnvelope[] = [];
+  // U3: every message the ledger added, by id (the events' own objects, not copies).
+  const added = new Map<string, Message>();
   for (let since = 0; ; ) {
     const page = ledger.since(since, PAGE);
-    for (const e of page) events.push(e);
+    for (const e of page) {
+      events.push(e);
+      const read = e.type === "message.added" ? EVENT_PAYLOADS["message.added"].safeParse(e.payload) : null;
+      if (read?.success) added.set(read.data.message.id, read.data.message);
+    }
     if (page.length < PAGE) break;
     since = page[page.length - 1]!.seq;
   }
@@ -53,7 +60,7 @@ export function buildExport(deps: ExportDeps): AccountExport {
     ledger: events,
     document: toBase64(Y.encodeStateAsUpdate(doc)),
     conversations: listConversations(state.conversations),
-    messages: keptMessages(deps.store, state.recentMessages),
+    messages: keptMessages(deps.store, state.recentMessages, notYetArchived(deps, added), (m) => withCardUpdates(deps.sql, m)),
     memories: memoriesOf(state),
     preferences: state.preferences,
     plans: Object.values(state.plans).sort((a, b) => a.date.localeCompare(b.date)),
@@ -61,8 +68,27 @@ export function buildExport(deps: ExportDeps): AccountExport {
   };
 }
 
-/** U3: the archived messages and the hot ones, each once, oldest first. */
-export function keptMessages(store: ChatStore, hot: readonly Message[]): Message[] {
+/**
+ * U3: messages that left the hot window since the last maintenance are in the ledger only; they are
+ * kept as retention would archive them (C12): within 90 days, their conversation still there, their
+ * cards' settlements folded in. Without them the archive would miss every message between two runs.
+ */
+function notYetArchived(deps: ExportDeps, added: ReadonlyMap<string, Message>): Message[] {
+  const hot = new Set(deps.ledger.state.recentMessages.map((m) => m.id));
+  const conversations = deps.ledger.state.conversations ?? {};
+  const cutoff = new Date(deps.now() - ARCHIVE_RETENTION_MS).toISOString();
+  const out: Message[] = [];
+  for (const m of added.values()) {
+    if (hot.has(m.id) || m.createdAt < cutoff) continue;
+    const id = conversationOf(m);
+    if (id !== DEFAULT_CONVERSATION_ID && !Object.hasOwn(conversations, id)) continue;
+    out.push(m);
+  }
+  return out;
+}
+
+/** U3: the archived messages, the ones not archived yet, and the hot ones, each once, oldest first. */
+export function keptMessages(store: ChatStore, hot: readonly Message[], pending: readonly Message[] = [], fold: (m: Message) => Message = (m) => m): Message[] {
   const byId = new Map<string, Message>();
   // Paged newest first through the archive's own cursor (created_at, id).
   for (let before = "9999-12-31T23:59:59.999Z", beforeId = ""; ; ) {
@@ -73,6 +99,7 @@ export function keptMessages(store: ChatStore, hot: readonly Message[]): Message
     before = last.createdAt;
     beforeId = last.id;
   }
+  for (const m of pending) if (!byId.has(m.id)) byId.set(m.id, fold(m));
   for (const m of hot) byId.set(m.id, m);
   return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }

@@ -13,7 +13,6 @@ import type { Room } from "../room.ts";
 import type { RoomPorts } from "../room-ports.ts";
 import { proposeAccountDelete } from "./account-delete.ts";
 import { buildExport, exportableEvents, exportNotes, exportZip } from "./export.ts";
-import { ARCHIVE_BATCH, maintain } from "../chat/retention.ts";
 import { roomEpoch } from "./epoch.ts";
 import { importArchive, readArchive } from "./import.ts";
 
@@ -35,12 +34,7 @@ export function roomData(room: Pick<Room, "ledger" | "chat" | "schedule">, ports
     exportArchive() {
       const count = exportableEvents(sql);
       if (!count.ok) return count;
-      // U3: messages that left the hot window since the last maintenance are archived first (as the alarm
-      // would), so the archive's `messages` holds every kept one.
-      for (let run = 0; run < 1_000; run++) {
-        if (maintain({ sql, ledger: room.ledger, store: store(), now: now(), index: room.chat.conversations }).archived < ARCHIVE_BATCH) break;
-      }
-      const data = buildExport({ ledger: room.ledger, doc, store: store(), userId, now });
+      const data = buildExport({ ledger: room.ledger, doc, store: store(), sql, userId, now });
       const date = localDate(data.preferences.timezone, new Date(now()));
       const bytes = exportZip(data, exportNotes(doc));
       return bytes.ok ? ok({ bytes: bytes.value, filename: `micro-cos-${date}.zip`, events: data.ledger.length }) : bytes;

@@ -19,7 +19,7 @@ async function archiveOf() {
     "seed",
   );
   expect(res.status).toBe(201);
-  return { from, data: buildExport({ ledger: from.room.ledger, doc: from.doc, store: from.room.chat.store, userId: "err-from", now: () => now }) };
+  return { from, data: buildExport({ ledger: from.room.ledger, doc: from.doc, store: from.room.chat.store, sql: from.sql, userId: "err-from", now: () => now }) };
 }
 
 /** The target room's storage, failing the document's insert with `message`. */
