@@ -15,11 +15,12 @@ import * as Y from "yjs";
 import { conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, listConversations } from "../../shared/conversations.ts";
 import { readNotes } from "../../shared/doc-schema.ts";
 import type { Message, Note } from "../../shared/domain.ts";
-import { EVENT_PAYLOADS, type EventEnvelope } from "../../shared/events.ts";
+import { type CardUpdate, cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
+import { EVENT_PAYLOADS, EventBodySchema, type EventEnvelope } from "../../shared/events.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, IMPORT_LIMITS, slug } from "../../shared/export.ts";
 import { formatMoment } from "../../shared/format.ts";
-import { ARCHIVE_RETENTION_MS, withCardUpdates } from "../chat/retention.ts";
+import { ARCHIVE_RETENTION_MS } from "../chat/retention.ts";
 import type { ChatStore } from "../chat/store.ts";
 import type { Ledger } from "../core/ledger.ts";
 import type { SqlStore } from "../core/sql.ts";
@@ -41,12 +42,19 @@ export function buildExport(deps: ExportDeps): AccountExport {
   const events: EventEnvelope[] = [];
   // U3: every message the ledger added, by id (the events' own objects, not copies).
   const added = new Map<string, Message>();
+  // C17: the settlements of proposal cards by turn, folded into those messages in one pass (not a query each).
+  const updates = new Map<string, CardUpdate[]>();
   for (let since = 0; ; ) {
     const page = ledger.since(since, PAGE);
     for (const e of page) {
       events.push(e);
-      const read = e.type === "message.added" ? EVENT_PAYLOADS["message.added"].safeParse(e.payload) : null;
-      if (read?.success) added.set(read.data.message.id, read.data.message);
+      if (e.type === "message.added") {
+        const read = EVENT_PAYLOADS["message.added"].safeParse(e.payload);
+        if (read.success) added.set(read.data.message.id, read.data.message);
+      } else if (e.type === "proposal.confirmed" || e.type === "proposal.settled" || e.type === "turn.undone") {
+        const body = EventBodySchema.safeParse({ type: e.type, payload: e.payload });
+        for (const u of body.success ? cardUpdatesOf(body.data) : []) updates.set(u.turnId, [...(updates.get(u.turnId) ?? []), u]);
+      }
     }
     if (page.length < PAGE) break;
     since = page[page.length - 1]!.seq;
@@ -60,7 +68,9 @@ export function buildExport(deps: ExportDeps): AccountExport {
     ledger: events,
     document: toBase64(Y.encodeStateAsUpdate(doc)),
     conversations: listConversations(state.conversations),
-    messages: keptMessages(deps.store, state.recentMessages, notYetArchived(deps, added), (m) => withCardUpdates(deps.sql, m)),
+    messages: keptMessages(deps.store, state.recentMessages, notYetArchived(deps, added), (m) =>
+      (m.turnId ? (updates.get(m.turnId) ?? []) : []).reduce((folded, u) => withCardStatus(folded, u.proposalId, u.status), m),
+    ),
     memories: memoriesOf(state),
     preferences: state.preferences,
     plans: Object.values(state.plans).sort((a, b) => a.date.localeCompare(b.date)),
