@@ -16,7 +16,7 @@ import { conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, li
 import { readNotes } from "../../shared/doc-schema.ts";
 import type { Message, Note } from "../../shared/domain.ts";
 import { type CardUpdate, cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
-import { EVENT_PAYLOADS, EventBodySchema, type EventEnvelope } from "../../shared/events.ts";
+import type { EventEnvelope } from "../../shared/events.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, IMPORT_LIMITS, slug } from "../../shared/export.ts";
 import { formatMoment } from "../../shared/format.ts";
@@ -48,12 +48,10 @@ export function buildExport(deps: ExportDeps): AccountExport {
     const page = ledger.since(since, PAGE);
     for (const e of page) {
       events.push(e);
-      if (e.type === "message.added") {
-        const read = EVENT_PAYLOADS["message.added"].safeParse(e.payload);
-        if (read.success) added.set(read.data.message.id, read.data.message);
-      } else if (e.type === "proposal.confirmed" || e.type === "proposal.settled" || e.type === "turn.undone") {
-        const body = EventBodySchema.safeParse({ type: e.type, payload: e.payload });
-        for (const u of body.success ? cardUpdatesOf(body.data) : []) updates.set(u.turnId, [...(updates.get(u.turnId) ?? []), u]);
+      // The ledger's events are parsed already (typed by their type): nothing is validated twice.
+      if (e.type === "message.added") added.set(e.payload.message.id, e.payload.message);
+      else if (e.type === "proposal.confirmed" || e.type === "proposal.settled" || e.type === "turn.undone") {
+        for (const u of cardUpdatesOf(e)) updates.set(u.turnId, [...(updates.get(u.turnId) ?? []), u]);
       }
     }
     if (page.length < PAGE) break;
