@@ -51,7 +51,11 @@ export function buildExport(deps: ExportDeps): AccountExport {
       // The ledger's events are parsed already (typed by their type): nothing is validated twice.
       if (e.type === "message.added") added.set(e.payload.message.id, e.payload.message);
       else if (e.type === "proposal.confirmed" || e.type === "proposal.settled" || e.type === "turn.undone") {
-        for (const u of cardUpdatesOf(e)) updates.set(u.turnId, [...(updates.get(u.turnId) ?? []), u]);
+        for (const u of cardUpdatesOf(e)) {
+          const list = updates.get(u.turnId);
+          if (list) list.push(u);
+          else updates.set(u.turnId, [u]);
+        }
       }
     }
     if (page.length < PAGE) break;
@@ -121,7 +125,9 @@ export function exportZip(data: AccountExport, notes: readonly Note[], limits: {
   const byConversation = new Map<string, Message[]>();
   for (const m of data.messages) {
     const id = conversationOf(m);
-    byConversation.set(id, [...(byConversation.get(id) ?? []), m]);
+    const list = byConversation.get(id);
+    if (list) list.push(m);
+    else byConversation.set(id, [m]);
   }
   for (const [id, messages] of byConversation) {
     const title = titles.get(id) ?? (id === DEFAULT_CONVERSATION_ID ? DEFAULT_CONVERSATION_TITLE : id);
@@ -154,7 +160,9 @@ export function chatMarkdown(title: string, messages: readonly Message[], timeZo
     const parent = m.parentId === undefined ? previous : m.parentId;
     parentOf.set(m.id, parent);
     const key = parent ?? "";
-    siblings.set(key, [...(siblings.get(key) ?? []), m.id]);
+    const group = siblings.get(key);
+    if (group) group.push(m.id);
+    else siblings.set(key, [m.id]);
     previous = m.id;
   }
   const lines = [`# ${title}`, ""];
