@@ -2,6 +2,11 @@
  * U17, W113: a device offline while the account is deleted does not bring the
  * data back: when it comes online, the room's new epoch makes it drop its
  * local copy (or sign out), and the room stays empty.
+ * Note: Chromium's offline emulation keeps the device's open socket, so when it
+ * comes back the erase's 4410 reaches it and it signs out — this test covers that
+ * branch (it passes without the epoch check). The epoch branch (a socket that
+ * died while away, a fresh ticket naming a new epoch) is covered by
+ * tests/worker/data-epoch.test.ts and tests/unit/web-data-epoch.test.ts.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
