@@ -29,6 +29,7 @@ import { Room } from "./room.ts";
 import type { RoomPorts } from "./room-ports.ts";
 import { knowsRun } from "./architect/runs.ts";
 import { refuseSocket } from "./socket-refusal.ts";
+import { storedEpoch } from "./data/epoch.ts";
 
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
@@ -41,6 +42,14 @@ function emptyDocument(): Y.Doc & { awareness: Awareness } {
   // As y-partyserver does: no timer per document (the object would never sleep).
   clearInterval(awareness._checkInterval);
   return Object.assign(doc, { awareness });
+}
+
+/** U17: an upgrade accepted only to be closed at once with `code` (as refuseSocket does for 4401). */
+function closedSocket(code: number, reason: string, requestId: string): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: client, headers: { "x-request-id": requestId } });
 }
 
 /** A lodash `debounce` wrapper, as y-partyserver builds its onSave listener: a function with `cancel` and `flush`. */
@@ -97,38 +106,64 @@ export class Brain extends YServer {
     this.room = new Room(this.ports(config));
   }
 
+  /**
+   * U14: which room the ports serve. An erase moves it on: every port of the
+   * erased room (its storage, alarm, sockets, network) then refuses or does
+   * nothing, so a turn, sync or timer still running in the old room cannot
+   * write into the emptied storage, set an alarm or speak to a new device.
+   */
+  #generation = 0;
+
   protected ports(config: RoomPorts["config"]): RoomPorts {
+    const generation = this.#generation;
+    const live = (): boolean => generation === this.#generation;
+    const erased = (): Error => new Error("this room was erased (account deleted)");
+    const sql: SqlStore = {
+      exec: (query, ...bindings) => {
+        if (!live()) throw erased();
+        return this.#sql.exec(query, ...bindings);
+      },
+      transactionSync: (fn) => {
+        if (!live()) throw erased();
+        return this.#sql.transactionSync(fn);
+      },
+    };
+    const net = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]): Promise<Response> => (live() ? fetch(input, init) : Promise.reject(erased()));
     return {
       userId: this.name,
-      sql: this.#sql,
+      sql,
       doc: this.document,
       now: () => this.now(),
-      clients: () => (this.#clientCache ??= this.#connections().map((c) => this.#client(c))),
+      clients: () => (live() ? (this.#clientCache ??= this.#connections().map((c) => this.#client(c))) : []),
       // The origin of a device's Yjs transaction is its connection object itself (y-partyserver). It is
       // matched by identity, never looked up by id: a device that dropped off the network and came back
       // can hold a second socket under the same id until the first one times out (getConnection throws then).
       clientOf: (origin) => {
+        if (!live()) return null;
         for (const connection of this.#connections()) if (connection === origin) return this.#client(connection);
         return null;
       },
-      setAlarm: (at) => void this.ctx.storage.setAlarm(at),
+      setAlarm: (at) => {
+        if (live()) void this.ctx.storage.setAlarm(at);
+      },
       log,
       abort: (reason) => this.ctx.abort(reason),
       newId: uuidv7,
       issueTicket: () => this.#issueTicket(),
       config,
-      ...(config.push.ok ? { push: this.#pushPort(config.push.value, config.development) } : {}),
+      ...(config.push.ok ? { push: this.#pushPort(config.push.value, config.development, live) } : {}),
       // K4: calendar syncs use the platform's fetch through the room's guard; a sync started by a request outlives it.
-      fetch: (input, init) => fetch(input, init),
+      fetch: net,
       waitUntil: (work) => this.ctx.waitUntil(work),
       // B30: one architect run is one Workflow instance, named by its run id (a retried start cannot make two).
       launchArchitect: async (params) => {
+        if (!live()) throw erased();
         await this.env.ARCHITECT.create({ id: params.runId, params });
       },
       // U14: after the confirming call has answered (waitUntil), the room is erased and restarted empty.
       deleteStorage: () => this.ctx.waitUntil(this.#erase()),
       mcp: {
-        fetch: (input, init) => fetch(input, init),
+        fetch: (input, init) => (live() ? fetch(input, init) : Promise.reject(erased())),
         stateKey: () => this.#mcpStateKey(),
         waitUntil: (work) => this.ctx.waitUntil(work),
       },
@@ -141,7 +176,11 @@ export class Brain extends YServer {
    * room is built again from the empty storage around a new, empty document:
    * nothing of the user is left in memory either, and the next request finds
    * an empty room, as a first sign-in does. Not `ctx.abort()`: that breaks the
-   * output gate and the confirming call would never get its answer.
+   * output gate and the confirming call would never get its answer. Before
+   * anything is deleted the old room's ports go dead (#generation): work it
+   * still has running (a streaming turn, a sync, the watchdog) cannot write
+   * into the emptied storage, set an alarm or reach a socket (its model call
+   * runs on and its writes fail).
    */
   async #erase(): Promise<void> {
     for (const connection of this.#connections()) {
@@ -151,6 +190,9 @@ export class Brain extends YServer {
         // Already closing: nothing more to tell it.
       }
     }
+    // The confirming call finishes its own (synchronous) write first: its answer is recorded, then the room goes.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#generation++;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#usedTickets = null;
@@ -170,8 +212,9 @@ export class Brain extends YServer {
   }
 
   /** N13: sends with the platform's fetch; kept alive past the hook that started it (a live event, not only the alarm). */
-  #pushPort(vapid: Parameters<typeof sendPush>[0], development: boolean) {
+  #pushPort(vapid: Parameters<typeof sendPush>[0], development: boolean, live: () => boolean) {
     return (message: PushMessage) => {
+      if (!live()) return Promise.reject(new Error("this room was erased (account deleted)"));
       const sent = sendPush(vapid, message, development);
       this.ctx.waitUntil(sent);
       return sent;
@@ -239,10 +282,17 @@ export class Brain extends YServer {
     const requestId = request.headers.get(TRUSTED.requestId) ?? uuidv7();
     try {
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        const refused = await this.#redeemTicket(new URL(request.url).searchParams.get("ticket") ?? "");
+        const params = new URL(request.url).searchParams;
+        const refused = await this.#redeemTicket(params.get("ticket") ?? "");
         if (refused !== null) {
           log("warn", { event: "socket.refused", requestId, userId: this.name, code: "unauthorized", detail: refused });
           return refuseSocket(refused, requestId);
+        }
+        // U17: a device whose local data is of another epoch (the account was erased since) never syncs it in.
+        const epoch = params.get("epoch");
+        if (epoch !== null && epoch !== storedEpoch(this.#sql)) {
+          log("warn", { event: "socket.refused", requestId, userId: this.name, code: "account_deleted", detail: "socket names another epoch" });
+          return closedSocket(CLOSE_CODES.accountDeleted, "account deleted", requestId);
         }
       }
       return await super.fetch(request);

@@ -97,6 +97,8 @@ export const BrainStateSchema = z.strictObject({
   calendarSources: z.array(CalendarSourceInfoSchema).optional(),
   /** T1: conversations, most recently updated first, archived ones too. Optional: older servers omit it. */
   conversations: z.array(ConversationSchema).optional(),
+  /** U17: the room's epoch (a new one after the account was erased). Optional: older servers omit it. */
+  epoch: z.string().max(64).optional(),
 });
 export type BrainState = z.infer<typeof BrainStateSchema>;
 /**
@@ -140,6 +142,8 @@ export const TicketSchema = z.strictObject({
   expiresAt: z.iso.datetime(),
   /** Where to open the socket: `/api/v1/socket`. */
   path: z.string(),
+  /** U17: the room's epoch; the socket's `&epoch=` names it. Optional: older servers omit it. */
+  epoch: z.string().max(64).optional(),
 });
 export type Ticket = z.infer<typeof TicketSchema>;
 

@@ -36,7 +36,10 @@ export const ExportSchema = z.strictObject({
   /** Every event of the ledger, in seq order (U2). */
   ledger: z.array(EventEnvelopeSchema).max(IMPORT_LIMITS.events),
   /** Base64 of `Y.encodeStateAsUpdate(doc)` (U2). */
-  document: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "document must be base64"),
+  document: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, "document must be base64")
+    .refine((s) => s.length % 4 === 0, "document must be base64 (its length a multiple of 4)"),
   conversations: z.array(ConversationSchema),
   /** Every kept message, hot and archived, oldest first, with parentId/editOf (U3). */
   messages: z.array(MessageSchema),

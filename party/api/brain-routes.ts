@@ -51,7 +51,7 @@ export const BRAIN_ROUTES: readonly Route[] = [
   read({
     method: "POST",
     path: "/api/v1/socket/ticket",
-    handle: async ({ deps }) => json({ ...(await deps.issueTicket()), path: "/api/v1/socket" } satisfies Ticket, 201, deps.requestId),
+    handle: async ({ deps }) => json({ ...(await deps.issueTicket()), path: "/api/v1/socket", ...(deps.data ? { epoch: deps.data.epoch() } : {}) } satisfies Ticket, 201, deps.requestId),
   }),
   inputRoute("POST", "/api/v1/tasks", INPUTS.task, { created: (body) => body.action === "create" }),
   inputRoute("POST", "/api/v1/notes", INPUTS.note, { created: (body) => body.action === "create" }),
@@ -89,5 +89,7 @@ function stateOf(deps: ApiDeps): BrainState {
     calendarSources: Object.values(state.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
     // T1: most recently updated first, archived ones too (the client shows them under "Archived").
     conversations: listConversations(state.conversations),
+    // U17: which life of the room this is (new after the account was erased).
+    ...(deps.data ? { epoch: deps.data.epoch() } : {}),
   };
 }

@@ -10,13 +10,18 @@ import { type ApiDeps, read, type Route, write } from "./route-table.ts";
 const noData = (deps: ApiDeps) => errorResponse("not_found", "no data port here", deps.requestId);
 
 export const DATA_ROUTES: readonly Route[] = [
-  // U1: a read: it changes nothing, so it is not rate-limited as a write.
+  // U1: a read: it changes nothing, but it is counted in the write rate limit (its CPU).
   read({
     method: "GET",
     path: "/api/v1/export",
     handle: ({ deps }) => {
       if (!deps.data) return noData(deps);
-      const { bytes, filename } = deps.data.exportArchive();
+      // U1: building the archive costs seconds of CPU at the limits: each export spends one write of the rate limit.
+      const retryAfter = deps.admitWrite();
+      if (retryAfter !== null) return errorResponse("rate_limited", "too many exports or writes", deps.requestId, retryAfter);
+      const built = deps.data.exportArchive();
+      if (!built.ok) return errorResponse(built.error.code, built.error.message, deps.requestId);
+      const { bytes, filename } = built.value;
       return secure(
         new Response(bytes.slice().buffer, {
           status: 200,

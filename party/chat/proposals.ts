@@ -21,7 +21,7 @@ import { type ExternalCall, externalCallOf, type OutwardPort } from "./external-
 import type { ChatStore, ProposalRow } from "./store.ts";
 import type { StructuredProposals } from "./structured-port.ts";
 import type { ConfirmSelection } from "../../shared/goals.ts";
-import { confirmAccountDelete, isAccountDelete } from "../data/account-delete.ts";
+import { confirmAccountDelete, DELETE_ACCOUNT_TOOL, isAccountDelete } from "../data/account-delete.ts";
 import { withProposalSource } from "./memory-proposals.ts";
 
 export type ProposalDeps = {
@@ -87,7 +87,7 @@ export function confirmProposal(
   // B11: only proposals with entries are confirmed in part; the others change all of what they name, or nothing (C14).
   if (selection.items !== undefined || selection.edits !== undefined) return fail("invalid_request", "this proposal is confirmed whole: send no items or edits");
   // U14: the account's deletion, confirmed by the user (party/data/account-delete.ts).
-  if (isAccountDelete(p.command)) return confirmAccountDelete(deps, p, actor, requestId);
+  if (p.tool === DELETE_ACCOUNT_TOOL && isAccountDelete(p.command)) return confirmAccountDelete(deps, p, actor, requestId);
   const external = externalCallOf(p.command);
   if (external) return confirmExternal(deps, p, external, actor, requestId);
   // Y11: a memory proposal's pin names the proposal in its source.

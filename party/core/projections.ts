@@ -132,7 +132,7 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
     }
     case "conversation.updated": {
       const { conversationId, title, archived, updatedAt } = event.payload;
-      const known = state.conversations?.[conversationId] ?? (conversationId === DEFAULT_CONVERSATION_ID ? defaultConversation(updatedAt) : undefined);
+      const known = ownOf(state.conversations, conversationId) ?? (conversationId === DEFAULT_CONVERSATION_ID ? defaultConversation(updatedAt) : undefined);
       if (!known) return next;
       const updated = { ...known, title: title ?? known.title, archived: archived ?? known.archived, updatedAt };
       return { ...next, conversations: { ...state.conversations, [conversationId]: updated } };
@@ -342,12 +342,20 @@ export const memoriesOf = (state: Projection): Memory[] =>
   Object.values(state.memories).sort((a, b) => a.pinnedAt.localeCompare(b.pinnedAt));
 
 /** T1: the default conversation as its first message (or first rename) creates it. */
+/**
+ * An entry by id, only if the record holds it itself: ids come from events (and from imported
+ * archives), and an id like `constructor` or `__proto__` must not find Object.prototype's (U7).
+ */
+export function ownOf<T>(record: Readonly<Record<string, T>> | undefined, id: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 const defaultConversation = (at: string): Conversation => ({ id: DEFAULT_CONVERSATION_ID, title: DEFAULT_CONVERSATION_TITLE, createdAt: at, updatedAt: at, archived: false });
 
 /** T1, T4: a message moves its conversation's `updatedAt`; the user's message brings an archived one back. */
 function withMessage(conversations: Record<string, Conversation>, message: Message): Record<string, Conversation> {
   const id = conversationOf(message);
-  const known = conversations[id] ?? (id === DEFAULT_CONVERSATION_ID ? defaultConversation(message.createdAt) : undefined);
+  const known = ownOf(conversations, id) ?? (id === DEFAULT_CONVERSATION_ID ? defaultConversation(message.createdAt) : undefined);
   if (!known) return conversations;
   const archived = message.role === "user" ? false : known.archived;
   return { ...conversations, [id]: { ...known, updatedAt: message.createdAt > known.updatedAt ? message.createdAt : known.updatedAt, archived } };

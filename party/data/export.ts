@@ -3,32 +3,61 @@
  * (shared/export.ts: the whole ledger in seq order, the Yjs document, and the
  * same data as readers want it), `notes/<slug>-<id>.md` and
  * `chats/<slug>-<conversationId>.md`. Built whole in memory with fflate's
- * `zipSync`; U4 bounds it: the ledger is read in pages, and a room at its
- * limits (measured in tests/worker/data.test.ts) stays far below the isolate's memory.
+ * `zipSync`; U4 bounds it: the ledger is read in pages, and an archive the
+ * import would refuse (U6: too many events, entries or inflated bytes) is
+ * refused here, typed, before it is zipped. Time and peak memory of a room at
+ * 100k events are measured in tests/unit/data-archive.test.ts (Node) and its
+ * time in tests/worker/data-big.test.ts; the isolate's own peak is not
+ * measured (workerd under the test pool does not report it).
  */
 import { strToU8, zipSync, type Zippable } from "fflate";
 import * as Y from "yjs";
 import { conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE, listConversations } from "../../shared/conversations.ts";
 import { readNotes } from "../../shared/doc-schema.ts";
 import type { Message, Note } from "../../shared/domain.ts";
+import { type CardUpdate, cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventEnvelope } from "../../shared/events.ts";
-import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, slug } from "../../shared/export.ts";
+import { fail, ok, type Result } from "../../shared/errors.ts";
+import { type AccountExport, EXPORT_FORMAT, EXPORT_JSON, EXPORT_VERSION, IMPORT_LIMITS, slug } from "../../shared/export.ts";
 import { formatMoment } from "../../shared/format.ts";
+import { ARCHIVE_RETENTION_MS } from "../chat/retention.ts";
 import type { ChatStore } from "../chat/store.ts";
 import type { Ledger } from "../core/ledger.ts";
+import type { SqlStore } from "../core/sql.ts";
 import { memoriesOf } from "../core/projections.ts";
 
-export type ExportDeps = { ledger: Ledger; doc: Y.Doc; store: ChatStore; userId: string; now: () => number };
+export type ExportDeps = { ledger: Ledger; doc: Y.Doc; store: ChatStore; sql: SqlStore; userId: string; now: () => number };
 
 /** Events read per page while exporting (the ledger is never read in one statement). */
 const PAGE = 2_000;
 
+/** U4, U6: the room's events, counted before anything is read: more than an import takes is refused. */
+export function exportableEvents(sql: SqlStore): Result<number> {
+  const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM ledger_events").toArray()[0]?.n ?? 0;
+  return count > IMPORT_LIMITS.events ? fail("too_large", `the account has ${count} events; an archive holds at most ${IMPORT_LIMITS.events}`) : ok(count);
+}
+
 export function buildExport(deps: ExportDeps): AccountExport {
   const { ledger, doc } = deps;
   const events: EventEnvelope[] = [];
+  // U3: every message the ledger added, by id (the events' own objects, not copies).
+  const added = new Map<string, Message>();
+  // C17: the settlements of proposal cards by turn, folded into those messages in one pass (not a query each).
+  const updates = new Map<string, CardUpdate[]>();
   for (let since = 0; ; ) {
     const page = ledger.since(since, PAGE);
-    for (const e of page) events.push(e);
+    for (const e of page) {
+      events.push(e);
+      // The ledger's events are parsed already (typed by their type): nothing is validated twice.
+      if (e.type === "message.added") added.set(e.payload.message.id, e.payload.message);
+      else if (e.type === "proposal.confirmed" || e.type === "proposal.settled" || e.type === "turn.undone") {
+        for (const u of cardUpdatesOf(e)) {
+          const list = updates.get(u.turnId);
+          if (list) list.push(u);
+          else updates.set(u.turnId, [u]);
+        }
+      }
+    }
     if (page.length < PAGE) break;
     since = page[page.length - 1]!.seq;
   }
@@ -41,7 +70,9 @@ export function buildExport(deps: ExportDeps): AccountExport {
     ledger: events,
     document: toBase64(Y.encodeStateAsUpdate(doc)),
     conversations: listConversations(state.conversations),
-    messages: keptMessages(deps.store, state.recentMessages),
+    messages: keptMessages(deps.store, state.recentMessages, notYetArchived(deps, added), (m) =>
+      (m.turnId ? (updates.get(m.turnId) ?? []) : []).reduce((folded, u) => withCardStatus(folded, u.proposalId, u.status), m),
+    ),
     memories: memoriesOf(state),
     preferences: state.preferences,
     plans: Object.values(state.plans).sort((a, b) => a.date.localeCompare(b.date)),
@@ -49,8 +80,27 @@ export function buildExport(deps: ExportDeps): AccountExport {
   };
 }
 
-/** U3: the archived messages and the hot ones, each once, oldest first. */
-export function keptMessages(store: ChatStore, hot: readonly Message[]): Message[] {
+/**
+ * U3: messages that left the hot window since the last maintenance are in the ledger only; they are
+ * kept as retention would archive them (C12): within 90 days, their conversation still there, their
+ * cards' settlements folded in. Without them the archive would miss every message between two runs.
+ */
+function notYetArchived(deps: ExportDeps, added: ReadonlyMap<string, Message>): Message[] {
+  const hot = new Set(deps.ledger.state.recentMessages.map((m) => m.id));
+  const conversations = deps.ledger.state.conversations ?? {};
+  const cutoff = new Date(deps.now() - ARCHIVE_RETENTION_MS).toISOString();
+  const out: Message[] = [];
+  for (const m of added.values()) {
+    if (hot.has(m.id) || m.createdAt < cutoff) continue;
+    const id = conversationOf(m);
+    if (id !== DEFAULT_CONVERSATION_ID && !Object.hasOwn(conversations, id)) continue;
+    out.push(m);
+  }
+  return out;
+}
+
+/** U3: the archived messages, the ones not archived yet, and the hot ones, each once, oldest first. */
+export function keptMessages(store: ChatStore, hot: readonly Message[], pending: readonly Message[] = [], fold: (m: Message) => Message = (m) => m): Message[] {
   const byId = new Map<string, Message>();
   // Paged newest first through the archive's own cursor (created_at, id).
   for (let before = "9999-12-31T23:59:59.999Z", beforeId = ""; ; ) {
@@ -61,12 +111,13 @@ export function keptMessages(store: ChatStore, hot: readonly Message[]): Message
     before = last.createdAt;
     beforeId = last.id;
   }
+  for (const m of pending) if (!byId.has(m.id)) byId.set(m.id, fold(m));
   for (const m of hot) byId.set(m.id, m);
   return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
-/** U1: the zip's bytes and its file name, `micro-cos-<local date>.zip`. */
-export function exportZip(data: AccountExport, notes: readonly Note[]): Uint8Array {
+/** U1: the zip's bytes; U4: refused typed when the import would refuse it (U6's entries and inflated bytes). */
+export function exportZip(data: AccountExport, notes: readonly Note[], limits: { uncompressedBytes: number; entries: number } = IMPORT_LIMITS): Result<Uint8Array> {
   const zone = data.preferences.timezone;
   const files: Zippable = { [EXPORT_JSON]: strToU8(JSON.stringify(data)) };
   for (const note of notes) files[`notes/${slug(note.title)}-${note.id}.md`] = strToU8(noteMarkdown(note));
@@ -74,13 +125,20 @@ export function exportZip(data: AccountExport, notes: readonly Note[]): Uint8Arr
   const byConversation = new Map<string, Message[]>();
   for (const m of data.messages) {
     const id = conversationOf(m);
-    byConversation.set(id, [...(byConversation.get(id) ?? []), m]);
+    const list = byConversation.get(id);
+    if (list) list.push(m);
+    else byConversation.set(id, [m]);
   }
   for (const [id, messages] of byConversation) {
     const title = titles.get(id) ?? (id === DEFAULT_CONVERSATION_ID ? DEFAULT_CONVERSATION_TITLE : id);
     files[`chats/${slug(title)}-${id}.md`] = strToU8(chatMarkdown(title, messages, zone));
   }
-  return zipSync(files, { level: 6 });
+  const entries = Object.keys(files).length;
+  if (entries > limits.entries) return fail("too_large", `the archive would have ${entries} files; an import takes at most ${limits.entries}`);
+  let inflated = 0;
+  for (const bytes of Object.values(files)) inflated += bytes instanceof Uint8Array ? bytes.byteLength : 0;
+  if (inflated > limits.uncompressedBytes) return fail("too_large", `the archive would inflate to ${inflated} bytes; an import takes at most ${limits.uncompressedBytes}`);
+  return ok(zipSync(files, { level: 6 }));
 }
 
 export const exportNotes = (doc: Y.Doc): Note[] => readNotes(doc);
@@ -102,7 +160,9 @@ export function chatMarkdown(title: string, messages: readonly Message[], timeZo
     const parent = m.parentId === undefined ? previous : m.parentId;
     parentOf.set(m.id, parent);
     const key = parent ?? "";
-    siblings.set(key, [...(siblings.get(key) ?? []), m.id]);
+    const group = siblings.get(key);
+    if (group) group.push(m.id);
+    else siblings.set(key, [m.id]);
     previous = m.id;
   }
   const lines = [`# ${title}`, ""];

@@ -5,21 +5,24 @@
  */
 import type { PendingProposal } from "../../shared/api.ts";
 import type { Actor } from "../../shared/domain.ts";
-import { type Result } from "../../shared/errors.ts";
+import { ok, type Result } from "../../shared/errors.ts";
 import type { ImportResult } from "../../shared/export.ts";
 import { CLOSE_CODES } from "../../shared/protocol.ts";
 import { localDate } from "../../shared/dates.ts";
 import type { Room } from "../room.ts";
 import type { RoomPorts } from "../room-ports.ts";
 import { proposeAccountDelete } from "./account-delete.ts";
-import { buildExport, exportNotes, exportZip } from "./export.ts";
+import { buildExport, exportableEvents, exportNotes, exportZip } from "./export.ts";
+import { roomEpoch } from "./epoch.ts";
 import { importArchive, readArchive } from "./import.ts";
 
 export type DataPort = {
   /** U1: the archive's bytes and its file name. */
-  exportArchive(): { bytes: Uint8Array; filename: string; events: number };
+  exportArchive(): Result<{ bytes: Uint8Array; filename: string; events: number }>;
   /** U6–U12: the zip's bytes into this room, when it is empty. */
   importArchive(zip: Uint8Array, requestId: string): Result<ImportResult>;
+  /** U17: the room's epoch (made on first ask). */
+  epoch(): string;
   /** U13: the deletion, as a proposal. */
   proposeDelete(actor: Actor, requestId: string): PendingProposal;
 };
@@ -29,14 +32,17 @@ export function roomData(room: Pick<Room, "ledger" | "chat" | "schedule">, ports
   const store = () => room.chat.store;
   return {
     exportArchive() {
-      const data = buildExport({ ledger: room.ledger, doc, store: store(), userId, now });
+      const count = exportableEvents(sql);
+      if (!count.ok) return count;
+      const data = buildExport({ ledger: room.ledger, doc, store: store(), sql, userId, now });
       const date = localDate(data.preferences.timezone, new Date(now()));
-      return { bytes: exportZip(data, exportNotes(doc)), filename: `micro-cos-${date}.zip`, events: data.ledger.length };
+      const bytes = exportZip(data, exportNotes(doc));
+      return bytes.ok ? ok({ bytes: bytes.value, filename: `micro-cos-${date}.zip`, events: data.ledger.length }) : bytes;
     },
     importArchive(zip, requestId) {
       const archive = readArchive(zip);
       if (!archive.ok) return archive;
-      const done = importArchive({ ledger: room.ledger, doc, store: store(), sql, now, correlationId: requestId }, archive.value.data, archive.value.update, archive.value.data.userId);
+      const done = importArchive({ ledger: room.ledger, doc, store: store(), sql, now, correlationId: requestId, log: ports.log }, archive.value.data, archive.value.update, archive.value.data.userId);
       if (!done.ok) return done;
       ports.log("info", { event: "account.imported", requestId, userId, detail: `${done.value.events} events` });
       room.schedule.reschedule();
@@ -44,6 +50,7 @@ export function roomData(room: Pick<Room, "ledger" | "chat" | "schedule">, ports
       for (const client of ports.clients()) client.close(CLOSE_CODES.dataReplaced, "account imported: reload");
       return done;
     },
+    epoch: () => roomEpoch(sql),
     proposeDelete: (actor, requestId) => proposeAccountDelete({ store: store(), ledger: room.ledger, now, newId: ports.newId }, actor, requestId),
   };
 }

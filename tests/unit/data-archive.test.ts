@@ -91,6 +91,9 @@ describe("your data — the archive", () => {
     const res = await from.room.request(new Request("https://x/api/v1/export"), "export-1");
     const zip = new Uint8Array(await res.arrayBuffer());
     const exportMs = performance.now() - t;
+    // U4: memory is not sampled (the build is synchronous: nothing can look inside it); what it holds at once is
+    // printed instead — the events, export.json as a string and as bytes, and the zip.
+    const heldAfter = process.memoryUsage();
     expect(res.status).toBe(200);
     const json = unzipSync(zip, { filter: (f) => f.name === "export.json" })["export.json"]!;
     const to = new FakeRoom({ userId: "big-to", now });
@@ -98,13 +101,14 @@ describe("your data — the archive", () => {
     const imported = await to.room.request(new Request("https://x/api/v1/import", { method: "POST", headers: { "content-type": "application/zip" }, body: zip }), "import-1");
     const importMs = performance.now() - t;
     expect(imported.status).toBe(200);
-    console.log(`[U4] room of ${BIG_ROOM.events} events, ${BIG_ROOM.tasks} tasks, ${BIG_ROOM.notes} notes: zip ${(zip.byteLength / 1e6).toFixed(1)} MB (export.json ${(json.byteLength / 1e6).toFixed(1)} MB), export ${exportMs.toFixed(0)} ms, import ${importMs.toFixed(0)} ms (Node, this machine)`);
+    console.log(`[U4] room of ${BIG_ROOM.events} events, ${BIG_ROOM.tasks} tasks, ${BIG_ROOM.notes} notes: zip ${(zip.byteLength / 1e6).toFixed(1)} MB (export.json ${(json.byteLength / 1e6).toFixed(1)} MB), export ${exportMs.toFixed(0)} ms (heap ${(heldAfter.heapUsed / 1e6).toFixed(0)} MB + buffers ${(heldAfter.arrayBuffers / 1e6).toFixed(0)} MB right after, no GC forced), import ${importMs.toFixed(0)} ms (Node, this machine)`);
     expect(readTasks(to.doc)).toEqual(readTasks(from.doc));
     expect(readNotes(to.doc)).toEqual(readNotes(from.doc));
     expect(readBlocks(to.doc)).toEqual(readBlocks(from.doc));
     const { lastEventSeq: _a, ...was } = from.room.ledger.state;
     const { lastEventSeq: _b, ...is } = to.room.ledger.replayFromZero();
     expect(is).toEqual(was);
-    expect(to.room.chat.store.history("9999", "", 5_000).length).toBe(from.room.chat.store.history("9999", "", 5_000).length);
+    // U3, U9: the new room's archive holds every kept message that is not hot — at least the old archive (also those not archived there yet).
+    expect(to.room.chat.store.history("9999", "", 5_000).length).toBeGreaterThanOrEqual(from.room.chat.store.history("9999", "", 5_000).length);
   }, 240_000);
 });

@@ -9,7 +9,7 @@ import { Download, Trash2, Upload } from "lucide-react";
 import { type ChangeEvent, useId, useRef, useState } from "react";
 import { toast } from "sonner";
 import type { PendingProposal } from "../../shared/api.ts";
-import { signOut } from "../lib/account.ts";
+import { signOutOnce } from "../lib/data-epoch.ts";
 import { api } from "../lib/api.ts";
 import { downloadExport, importArchive, isEmptyAccount, proposeAccountDelete } from "../lib/data-archive.ts";
 import { brainKeys, stateQuery } from "../lib/queries.ts";
@@ -83,8 +83,9 @@ export function DataSettings() {
     try {
       await api.proposal(proposal.id, "confirm");
       setProposal(null);
-      toast.success("Your account was deleted");
-      await signOut(queryClient, () => navigate({ to: "/login" }));
+      toast.success("Your account was deleted. You have been signed out.", { id: "account-deleted" });
+      // W113: the socket's 4410 may sign out first: once either way.
+      await signOutOnce(queryClient, () => navigate({ to: "/login" }));
     } catch (error) {
       toast.error(`Not deleted: ${message(error)}`);
       setBusy(null);

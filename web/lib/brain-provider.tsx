@@ -25,11 +25,11 @@ import { api, session } from "./api.ts";
 import { agendaChanged, brainKeys } from "./queries.ts";
 import type { ArchitectRunLine } from "./architect-progress.ts";
 import { afterDataClose, afterSocketClose, connectRetryDelay } from "./socket-close.ts";
-import { signOut } from "./account.ts";
 import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from "./state-outbox.ts";
 import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
+import { checkEpoch, discardErased, signOutOnce } from "./data-epoch.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
 import { OfflineError, regenerateFrame } from "../components/chat/threads.ts";
 import { conversationsApi } from "./conversations-api.ts";
@@ -176,12 +176,21 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       prefix: "/api/v1/socket",
       protocol: location.protocol === "https:" ? "wss" : "ws",
       params: async () => {
-        const { ticket } = await api.socketTicket();
+        const { ticket, epoch } = await api.socketTicket();
         if (cancelled) throw new Error("this connection was closed before it opened");
+        // U17: a local copy of an erased account (this device was away during the deletion) is dropped, never synced.
+        const user = signedIn()?.userId;
+        if (epoch !== undefined && user !== undefined && checkEpoch(localStorage, user, epoch) === "other") {
+          cancelled = true;
+          await discardErased(localStorage, user, epoch, () => local.clearData());
+          location.reload();
+          throw new Error("this device's copy was of a deleted account");
+        }
         // A fresh connection id for every socket (P17): a socket dropped by the network (offline) stays
         // open on the server until it times out, and a new one under the same id would be confused with it.
         p.id = newConnectionId();
-        return { ticket };
+        // U17: the room closes (4410) a socket naming another epoch.
+        return epoch === undefined ? { ticket } : { ticket, epoch };
       },
       disableBc: true,
       connect: false,
@@ -245,7 +254,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
         p.disconnect();
         setStatus("offline");
         toast.info("Your account was deleted. You have been signed out.", { id: "account-deleted" });
-        void signOut(queryClient, () => navigateRef.current({ to: "/login" }));
+        void signOutOnce(queryClient, () => navigateRef.current({ to: "/login" }));
         return;
       }
       const verdict = afterSocketClose(event?.code, conn.refusals);
