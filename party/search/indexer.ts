@@ -58,8 +58,10 @@ export class SearchIndexer {
   constructor(deps: SearchIndexerDeps) {
     this.#deps = deps;
     this.index = new SearchIndex(deps.sql);
+    // Q19: a note's body is typed (its `note.updated` comes once per 30 s, on the first keystroke), so notes are
+    // read again after the typing stops. A task's every change is its own `task.*` event: no timer for tasks,
+    // which would otherwise hold the room awake DEBOUNCE_MS after each edit.
     notesOf(deps.doc).observeDeep((events) => this.#touched("note", events));
-    tasksOf(deps.doc).observeDeep((events) => this.#touched("task", events));
     // Q15: on wake, nothing now: the document check and the first chunk in a later turn.
     this.#continue();
   }
