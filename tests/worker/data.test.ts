@@ -3,7 +3,7 @@
  * new user's room, the same state back field by field; the import's refusals;
  * the account's deletion leaving nothing in storage.
  */
-import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import type { BrainState } from "../../shared/api.ts";
@@ -11,6 +11,7 @@ import { ExportSchema } from "../../shared/export.ts";
 import { CLOSE_CODES } from "../../shared/protocol.ts";
 import { readBlocks, readGoals, writeBlock, writeGoal } from "../../shared/doc-schema.ts";
 import { api, connect, freshUser, inRoom, login, stubOf } from "./helpers.ts";
+import { leftover } from "./leftover.ts";
 
 async function state(token: string): Promise<BrainState> {
   return (await (await api(token).get("/api/v1/state")).json()) as BrainState;
@@ -151,16 +152,7 @@ describe("Brain — your data", () => {
     expect(confirmed.status).toBe(200);
     expect((await device.whenClosed()).code).toBe(CLOSE_CODES.accountDeleted);
     // The erase runs after the confirmation's answer; its end is the storage being empty (polled, not timed).
-    const leftover = () => runInDurableObject(env.Brain.get(env.Brain.idFromName(user)), async (_brain, ctx) => {
-      const tables = ctx.storage.sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .toArray()
-        .map((r) => r.name);
-      // An FTS5 table's structure shadows (_data, _config, _idx) hold rows even when empty; the table itself is counted.
-    const rows = tables.filter((name) => !/_fts_(data|config|idx)$/.test(name)).map((name) => ({ name, n: ctx.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`).one().n }));
-      return { rows: rows.filter((r) => r.n > 0), alarm: await ctx.storage.getAlarm() };
-    });
-    await expect.poll(leftover, { timeout: 20_000 }).toEqual({ rows: [], alarm: null });
+    await expect.poll(() => leftover(user), { timeout: 20_000 }).toEqual({ rows: [], alarm: null, kv: [] });
     // Signing in again finds an empty brain.
     const again = await state(await login(user));
     expect(again.tasks).toEqual([]);
