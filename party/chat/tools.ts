@@ -7,10 +7,10 @@
  */
 import { z } from "zod";
 import { MAX_BATCH } from "../../shared/commands.ts";
-import { capitalize, clean, dueDay, isOverdue, localDate } from "../../shared/dates.ts";
+import { capitalize, clean } from "../../shared/dates.ts";
 import { DueSchema, LIMITS, PreferencesPatchSchema } from "../../shared/domain.ts";
 import { pinMemory, rememberTool } from "./memory-tools.ts";
-import { defineTool, type ToolEntry, type ToolHost, type ToolOutput } from "./registry.ts";
+import { defineTool, type ToolEntry, type ToolOutput } from "./registry.ts";
 import { formatDue, formatTime } from "../../shared/format.ts";
 import { splitTitleAndDue } from "../../shared/task-input.ts";
 import { field } from "./wording.ts";

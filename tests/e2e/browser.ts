@@ -37,6 +37,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Waits until the page's connection to the room is live (the status badge). */
+/** A call of the room's API from the page, with the page's own session (its stored token). */
+export async function pageCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const token = localStorage.getItem("micro-cos.token");
+      const res = await fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, json: await res.json().catch(() => null) };
+    },
+    { method, path, body },
+  );
+}
+
 export const whenLive = (page: Page) => page.getByTestId("status").filter({ hasText: "live" }).waitFor({ state: "attached", timeout: 30_000 });
 
 /**

@@ -10,7 +10,6 @@ import type { BrowserContextOptions, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserApp, screenshot, whenLive } from "./browser.ts";
 
-const FALLBACK = "Sorry — I didn't understand";
 
 type Device = { page: Page; frames: { type: string; at: number }[]; stateFetches: string[] };
 

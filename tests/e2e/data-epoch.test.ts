@@ -11,22 +11,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { navLink } from "./a11y.ts";
-import { browserApp, screenshot } from "./browser.ts";
-
-async function call(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const token = localStorage.getItem("micro-cos.token");
-      const res = await fetch(path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
-}
+import { browserApp, pageCall as call, screenshot } from "./browser.ts";
 
 type State = { userId: string; tasks: { title: string }[]; epoch?: string };
 const stateOf = async (page: Page) => (await call(page, "GET", "/api/v1/state")).json as State;

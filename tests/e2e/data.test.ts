@@ -9,23 +9,7 @@ import { unzipSync } from "fflate";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { axeFindings, navLink } from "./a11y.ts";
-import { browserApp, screenshot } from "./browser.ts";
-
-/** A call of the room's API from the page, with the page's own session. */
-async function call(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const token = localStorage.getItem("micro-cos.token");
-      const res = await fetch(path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
-}
+import { browserApp, pageCall as call, screenshot } from "./browser.ts";
 
 type State = { tasks: { title: string }[]; notes: { title: string }[]; recentMessages: { role: string; text: string }[]; memories: unknown[] };
 const stateOf = async (page: Page) => (await call(page, "GET", "/api/v1/state")).json as State;
