@@ -10,7 +10,6 @@ import type { BrowserContextOptions, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserApp, screenshot, whenLive } from "./browser.ts";
 
-
 type Device = { page: Page; frames: { type: string; at: number }[]; stateFetches: string[] };
 
 describe("Web app — chat on assistant-ui, driven by frames", () => {
