@@ -131,10 +131,17 @@ describe("Web app — threads", () => {
 
   it("[W90][W94] a bigger thread's delete is the room's proposal in the same dialog (never a second one); empty new chats are listed once", async () => {
     const page = await app.signIn("threads-big");
-    // Two "New chat" without a message: one untitled empty thread in the list.
-    await newChat(page);
-    await newChat(page);
+    // Two "New chat" without a message: one untitled empty thread in the list — the room answers the second
+    // with the same empty thread (T18), so the URL stays on it.
+    const first = await newChat(page);
+    const [again] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/conversations" && r.request().method() === "POST"),
+      page.getByRole("button", { name: "New chat", exact: true }).first().click(),
+    ]);
+    expect(again.status()).toBe(201);
+    expect(((await again.json()) as { id: string }).id).toBe(first);
     await poll(() => thread(page, "New chat").count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get("c")).toBe(first);
     await rename(page, "New chat", "long");
     for (const text of ["one", "two"]) await send(page, text);
     // Four messages (two questions, two replies): more than the room deletes without a confirm.

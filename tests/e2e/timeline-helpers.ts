@@ -60,7 +60,9 @@ export const blockLabel = (page: Page, id: string) => blockOn(page, id).getByRol
 
 /** A mouse drag of `target` by `dy` px (and `dx`), in small steps as a hand would. */
 export async function mouseDrag(page: Page, target: Locator, dy: number, dx = 0): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
+  // Centred, not just "in view": a drag that ends near the viewport's edge scrolls the timeline under the pointer
+  // (the drag's edge scrolling), and where the block starts on screen follows the time of day (the view opens at now).
+  await target.evaluate((el) => el.scrollIntoView({ block: "center", inline: "center" }));
   const box = await target.boundingBox();
   if (!box) throw new Error("the block to drag is not on screen");
   const x = box.x + box.width / 2;
@@ -74,7 +76,7 @@ export async function mouseDrag(page: Page, target: Locator, dy: number, dx = 0)
 /** A touch drag: press, hold until the block is picked up (data-dragging), move, lift. */
 export async function touchDrag(page: Page, id: string, dy: number): Promise<void> {
   const target = blockOn(page, id).getByRole("button");
-  await target.scrollIntoViewIfNeeded();
+  await target.evaluate((el) => el.scrollIntoView({ block: "center", inline: "center" })); // as mouseDrag
   const box = await target.boundingBox();
   if (!box) throw new Error("the block to drag is not on screen");
   const cdp = await page.context().newCDPSession(page);
