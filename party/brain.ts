@@ -10,8 +10,6 @@
  */
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
-import { Awareness } from "y-protocols/awareness";
-import * as Y from "yjs";
 import { v7 as uuidv7 } from "uuid";
 import { describeUserAgent } from "../shared/platform.ts";
 import { CLOSE_CODES, type ServerFrame } from "../shared/protocol.ts";
@@ -30,27 +28,10 @@ import type { RoomPorts } from "./room-ports.ts";
 import { knowsRun } from "./architect/runs.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 import { storedEpoch } from "./data/epoch.ts";
+import { closedSocket, emptyDocument, erased, liveSql } from "./brain-erase.ts";
 
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
-
-/** U14: an empty document of the kind y-partyserver makes (a Y.Doc with its awareness, no local state). */
-function emptyDocument(): Y.Doc & { awareness: Awareness } {
-  const doc = new Y.Doc({ gc: true });
-  const awareness = new Awareness(doc);
-  awareness.setLocalState(null);
-  // As y-partyserver does: no timer per document (the object would never sleep).
-  clearInterval(awareness._checkInterval);
-  return Object.assign(doc, { awareness });
-}
-
-/** U17: an upgrade accepted only to be closed at once with `code` (as refuseSocket does for 4401). */
-function closedSocket(code: number, reason: string, requestId: string): Response {
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  server.close(code, reason);
-  return new Response(null, { status: 101, webSocket: client, headers: { "x-request-id": requestId } });
-}
 
 /** A lodash `debounce` wrapper, as y-partyserver builds its onSave listener: a function with `cancel` and `flush`. */
 const isDebounced = (fn: object): boolean => "cancel" in fn && "flush" in fn && typeof fn.cancel === "function" && typeof fn.flush === "function";
@@ -117,17 +98,7 @@ export class Brain extends YServer {
   protected ports(config: RoomPorts["config"]): RoomPorts {
     const generation = this.#generation;
     const live = (): boolean => generation === this.#generation;
-    const erased = (): Error => new Error("this room was erased (account deleted)");
-    const sql: SqlStore = {
-      exec: (query, ...bindings) => {
-        if (!live()) throw erased();
-        return this.#sql.exec(query, ...bindings);
-      },
-      transactionSync: (fn) => {
-        if (!live()) throw erased();
-        return this.#sql.transactionSync(fn);
-      },
-    };
+    const sql = liveSql(this.#sql, live);
     const net = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]): Promise<Response> => (live() ? fetch(input, init) : Promise.reject(erased()));
     return {
       userId: this.name,
@@ -214,7 +185,7 @@ export class Brain extends YServer {
   /** N13: sends with the platform's fetch; kept alive past the hook that started it (a live event, not only the alarm). */
   #pushPort(vapid: Parameters<typeof sendPush>[0], development: boolean, live: () => boolean) {
     return (message: PushMessage) => {
-      if (!live()) return Promise.reject(new Error("this room was erased (account deleted)"));
+      if (!live()) return Promise.reject(erased());
       const sent = sendPush(vapid, message, development);
       this.ctx.waitUntil(sent);
       return sent;

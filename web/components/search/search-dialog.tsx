@@ -8,12 +8,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { Brain, CheckSquare, MessageSquare, NotebookPen, X } from "lucide-react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { SEARCH_KINDS, SEARCH_QUERY_MAX, type SearchKind, type SearchResult } from "../../../shared/search-results.ts";
 import { useZone } from "../../hooks/use-zone.ts";
 import { api, ApiError } from "../../lib/api.ts";
 import { stateQuery } from "../../lib/queries.ts";
 import { answersField, DATE_PRESETS, type DatePreset, flatResults, groupResults, KIND_LABELS, resultHeading, resultHref, searchPath, snippetRuns } from "../../lib/search.ts";
+import { useModalDialog } from "../tasks/modal.tsx";
 
 const KIND_ICONS = { message: MessageSquare, note: NotebookPen, task: CheckSquare, memory: Brain } as const;
 const CHIP =
@@ -24,13 +25,7 @@ const DEBOUNCE_MS = 150;
 type Props = { open: boolean; onClose: () => void };
 
 export function SearchDialog({ open, onClose }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog
       ref={ref}

@@ -6,7 +6,8 @@ import { type ReactNode, useEffect, useRef } from "react";
 
 type Props = { open: boolean; onClose: () => void; labelledBy: string; children: ReactNode; testId?: string };
 
-export function Modal({ open, onClose, labelledBy, children, testId }: Props) {
+/** A native `<dialog>`'s ref, shown as a modal while `open` and closed otherwise. */
+export function useModalDialog(open: boolean) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -14,6 +15,11 @@ export function Modal({ open, onClose, labelledBy, children, testId }: Props) {
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
+  return ref;
+}
+
+export function Modal({ open, onClose, labelledBy, children, testId }: Props) {
+  const ref = useModalDialog(open);
   return (
     <dialog
       ref={ref}
