@@ -35,6 +35,9 @@ export default defineConfig({
                 // Every test logs in; the dev login's own limit (W4) is tested against `npm start`.
                 DEV_LOGINS_PER_MINUTE: "100000",
                 LLM_PROVIDER: "offline",
+                // Server voice off by default here too; voice tests give their room a fake provider (tests/worker/test-worker.ts).
+                STT_PROVIDER: "none",
+                TTS_PROVIDER: "none",
                 OFFLINE_TOKEN_DELAY_MS: "1",
                 LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
                 // Seeded tests inside workerd read TEST_SEED from here (tests/support/random.ts).

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { fail, ok, type Result } from "../shared/errors.ts";
 import type { ChatLimits } from "./chat/engine.ts";
 import { type VapidConfig, vapidConfig } from "./push/vapid.ts";
+import { VOICE_KEYS, type VoiceConfig, voiceConfig, type VoiceEnv } from "./voice/config.ts";
 
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -78,6 +79,8 @@ export type RoomConfig = {
   development: boolean;
   /** `MCP_TOOL_DAILY_CAP` (M10). */
   mcpToolDailyCap: number;
+  /** Speech-to-text, speech and the voice minutes (V6–V9, V19). */
+  voice: VoiceConfig;
   /** What was wrong with the settings, each already replaced by its default. */
   problems: string[];
 };
@@ -133,6 +136,7 @@ export function parseConfig(env: object): RoomConfig {
     push,
     development: Reflect.get(env, "ENVIRONMENT") === "development",
     mcpToolDailyCap: n.MCP_TOOL_DAILY_CAP,
+    voice: voiceConfig(voiceEnvOf(env), problems),
     problems,
   };
 }
@@ -188,6 +192,16 @@ function providerEnvOf(env: object): ProviderEnv {
   }
   const ai: unknown = Reflect.get(env, "AI");
   if (isAi(ai)) out.AI = ai;
+  return out;
+}
+
+/** The voice settings from `env`: strings only, and whether the AI binding is there. */
+function voiceEnvOf(env: object): VoiceEnv {
+  const out: VoiceEnv = { hasAi: isAi(Reflect.get(env, "AI")) };
+  for (const key of VOICE_KEYS) {
+    const value = unset(Reflect.get(env, key));
+    if (typeof value === "string") out[key] = value;
+  }
   return out;
 }
 

@@ -83,6 +83,17 @@ const PASS_THROUGH = [
   "MESSAGES_PER_MINUTE",
   "LLM_DAILY_TOKEN_BUDGET",
   "LLM_MAX_OUTPUT_TOKENS",
+  // V6–V9, V19: server voice is off unless these name a provider (plain `npm start` has none).
+  "STT_PROVIDER",
+  "STT_MODEL",
+  "STT_BASE_URL",
+  "STT_API_KEY",
+  "TTS_PROVIDER",
+  "TTS_MODEL",
+  "TTS_VOICE",
+  "TTS_BASE_URL",
+  "TTS_API_KEY",
+  "VOICE_MINUTES_PER_DAY",
 ] as const;
 
 /** The worker vars of a local run. */
@@ -90,6 +101,9 @@ export function developmentVars(env: NodeJS.ProcessEnv = process.env): Record<st
   const vars: Record<string, string> = {
     ENVIRONMENT: "development",
     LLM_PROVIDER: env.LLM_PROVIDER || "offline",
+    // V6: production's wrangler.jsonc says workers-ai; locally server voice is off unless asked for.
+    STT_PROVIDER: env.STT_PROVIDER || "none",
+    TTS_PROVIDER: env.TTS_PROVIDER || "none",
     AUTH_SECRET: env.AUTH_SECRET || localAuthSecret(env),
     ...(env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
       ? { VAPID_PUBLIC_KEY: env.VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: env.VAPID_PRIVATE_KEY }

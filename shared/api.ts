@@ -26,6 +26,7 @@ import { ProposalEntryReadSchema, ProposalEntrySchema } from "./proposal-entry.t
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { CalendarSourceInfoSchema } from "./calendar.ts";
 import { ConversationReadSchema, ConversationSchema } from "./conversations.ts";
+import { VoiceJobRecordSchema } from "./voice.ts";
 
 /** A proposal of the assistant waiting for the user's confirmation (C8). */
 export const PendingProposalSchema = z.strictObject({
@@ -58,6 +59,8 @@ export const UsageSchema = z.strictObject({
   tokenBudget: z.number().min(0),
   /** Uses of each tool today, by tool name (capped by `TOOL_DAILY_CAP`; MCP tools, named `<server>__<tool>`, by `MCP_TOOL_DAILY_CAP`, M10). */
   tools: z.record(z.string(), z.number().int().min(0)),
+  /** V19: seconds of voice (speech-to-text and speech) used today. Optional: older servers omit it. */
+  voiceSeconds: z.number().min(0).optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -97,6 +100,8 @@ export const BrainStateSchema = z.strictObject({
   calendarSources: z.array(CalendarSourceInfoSchema).optional(),
   /** T1: conversations, most recently updated first, archived ones too. Optional: older servers omit it. */
   conversations: z.array(ConversationSchema).optional(),
+  /** V13: voice jobs, newest first, the latest 50. Optional: older servers omit it. */
+  voiceJobs: z.array(VoiceJobRecordSchema).optional(),
   /** U17: the room's epoch (a new one after the account was erased). Optional: older servers omit it. */
   epoch: z.string().max(64).optional(),
 });
@@ -142,6 +147,8 @@ export const TicketSchema = z.strictObject({
   expiresAt: z.iso.datetime(),
   /** Where to open the socket: `/api/v1/socket`. */
   path: z.string(),
+  /** V13: voice jobs, newest first, the latest 50. Optional: older servers omit it. */
+  voiceJobs: z.array(VoiceJobRecordSchema).optional(),
   /** U17: the room's epoch; the socket's `&epoch=` names it. Optional: older servers omit it. */
   epoch: z.string().max(64).optional(),
 });

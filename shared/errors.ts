@@ -12,8 +12,12 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  /** V2: a body in a format the route does not take (audio other than V2's containers). */
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** V17: a feature whose provider is not configured here; the message names the setting. */
+  not_configured: 501,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -31,6 +31,7 @@ import { CalendarSourceInfoSchema, CalendarSourceStatusSchema } from "./calendar
 import { PushSubscriptionInfoSchema } from "./push.ts";
 import { UndoKeptSchema, UndoRevertSchema } from "./undo.ts";
 import { ConversationSchema } from "./conversations.ts";
+import { VoiceJobRecordSchema } from "./voice.ts";
 import { BlockBaseSchema, BlockSchema, GoalSchema, ProposalEntrySchema, WhySchema } from "./goals.ts";
 
 /** The fields of a device's document edit that a `*.updated` event copies (a note's body is named, never copied). */
@@ -138,6 +139,27 @@ export const EVENT_PAYLOADS = {
   "usage.charged": z.object({ day: z.string(), tokens: z.number() }),
   /** One use of a tool on the local `day` (as `usage.charged`), counted against its daily cap (G6). */
   "tool.used": z.object({ day: z.string(), tool: z.string() }),
+  /**
+   * V12: a voice clip was accepted; its audio waits in the room's `voice_audio` table (never in the ledger) until
+   * the job ends. The job as it starts: status `queued`, no transcript.
+   */
+  "voice.job.queued": z.object({ job: VoiceJobRecordSchema }),
+  /** V12: the clip went to the speech-to-text provider (again, after an eviction: the job resumes). */
+  "voice.job.transcribing": z.object({ jobId: z.string() }),
+  /**
+   * V12, V13: the transcript; `messageId` when it was sent as the user's message (`channel: "voice"`), absent when the
+   * user asked to review it first (V14). `seconds`: the clip's length as charged. The audio is deleted in the same write.
+   */
+  "voice.job.done": z.object({ jobId: z.string(), transcript: z.string(), seconds: z.number().nonnegative(), messageId: z.string().optional() }),
+  /** V14: a reviewed transcript was sent, corrected or not: the message it became. */
+  "voice.job.sent": z.object({ jobId: z.string(), messageId: z.string() }),
+  /** V12: the job ended without a transcript; its audio is deleted in the same write. */
+  "voice.job.failed": z.object({ jobId: z.string(), code: z.string(), message: z.string() }),
+  /**
+   * V19, V20: one speech-to-text or speech call, charged on the local `day` (as `usage.charged`): `seconds` against
+   * the voice minutes, `tokens` against the daily token budget.
+   */
+  "voice.used": z.object({ day: z.string(), kind: z.enum(["transcription", "speech"]), seconds: z.number().nonnegative(), tokens: z.number().nonnegative() }),
   /** An MCP server was added (M14): its id, name, URL, status and namespaced tool names — never its headers or tokens. */
   "mcp.server.added": z.object({ serverId: z.string(), name: z.string(), url: z.string(), status: z.string(), tools: z.array(z.string()) }),
   /** An MCP server was removed (M14). */
@@ -266,6 +288,12 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   body("turn.failed"),
   body("usage.charged"),
   body("tool.used"),
+  body("voice.job.queued"),
+  body("voice.job.transcribing"),
+  body("voice.job.done"),
+  body("voice.job.sent"),
+  body("voice.job.failed"),
+  body("voice.used"),
   body("mcp.server.added"),
   body("mcp.server.removed"),
   body("mcp.server.updated"),

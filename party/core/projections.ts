@@ -24,13 +24,15 @@ import { cardUpdatesOf, withCardStatus } from "../../shared/action-card.ts";
 import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 import type { CalendarSourceInfo } from "../../shared/calendar.ts";
 import type { PushSubscriptionInfo } from "../../shared/push.ts";
+import type { VoiceJobRecord } from "../../shared/voice.ts";
+import { reduceVoiceJobs } from "./voice-projection.ts";
 import { type Conversation, CONVERSATION_DELETED_TEXT, conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../shared/conversations.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
 export const RECENT_MESSAGES = 100;
 
 /** LLM tokens and tool calls used on one local day of the user (G6, C13). */
-export type Usage = { day: string; tokens: number; tools: Record<string, number> };
+export type Usage = { day: string; tokens: number; tools: Record<string, number>; voiceSeconds?: number };
 
 export type Projection = {
   /** Keyed by `${type}:${key}` so pinning the same memory again replaces it. */
@@ -52,6 +54,8 @@ export type Projection = {
   calendarSources?: Record<string, CalendarSourceInfo>;
   /** T1: conversations by id; optional: snapshots from before threads lack it (`main` appears with its next message). */
   conversations?: Record<string, Conversation>;
+  /** V13: voice jobs by id, the latest 50; optional: snapshots from before voice lack it. */
+  voiceJobs?: Record<string, VoiceJobRecord>;
   lastEventSeq: number;
 };
 
@@ -162,6 +166,18 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const usage = onDay(state.usage, day);
       return { ...next, usage: { ...usage, tools: { ...usage.tools, [tool]: (usage.tools[tool] ?? 0) + 1 } } };
     }
+    case "voice.used": {
+      // V19, V20: seconds against the voice minutes, tokens against the daily budget, on the same day's tally.
+      const { day, seconds, tokens } = event.payload;
+      const usage = onDay(state.usage, day);
+      return { ...next, usage: { ...usage, tokens: usage.tokens + tokens, voiceSeconds: (usage.voiceSeconds ?? 0) + seconds } };
+    }
+    case "voice.job.queued":
+    case "voice.job.transcribing":
+    case "voice.job.done":
+    case "voice.job.sent":
+    case "voice.job.failed":
+      return { ...next, voiceJobs: reduceVoiceJobs(state.voiceJobs, event) };
     case "reminder.set": {
       const { reminder } = event.payload;
       return { ...next, reminders: { ...recentReminders(state.reminders, event.ts), [reminder.id]: reminder } };

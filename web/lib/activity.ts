@@ -219,6 +219,18 @@ function describe(e: LedgerEvent, ctx: ActivityContext, names: Names): string {
       return "asked for another answer";
     case "account.imported":
       return `imported your data (${e.payload.events} events)`;
+    case "voice.job.queued":
+      return "sent a voice message";
+    case "voice.job.transcribing":
+      return "transcribed a voice message";
+    case "voice.job.done":
+      return e.payload.messageId ? "sent a voice message as text" : "transcribed a voice message for review";
+    case "voice.job.sent":
+      return "sent a reviewed voice message";
+    case "voice.job.failed":
+      return `could not transcribe a voice message: ${e.payload.message}`;
+    case "voice.used":
+      return e.payload.kind === "speech" ? "read a reply aloud" : "used speech-to-text";
     default: {
       const unhandled: never = e;
       void unhandled;
@@ -347,6 +359,8 @@ export function isBookkeeping(e: LedgerEvent): boolean {
   switch (e.type) {
     case "usage.charged":
     case "tool.used":
+    case "voice.used":
+    case "voice.job.transcribing":
     case "notification.created":
     case "notification.acked":
       return true;
