@@ -147,8 +147,6 @@ export const TicketSchema = z.strictObject({
   expiresAt: z.iso.datetime(),
   /** Where to open the socket: `/api/v1/socket`. */
   path: z.string(),
-  /** V13: voice jobs, newest first, the latest 50. Optional: older servers omit it. */
-  voiceJobs: z.array(VoiceJobRecordSchema).optional(),
   /** U17: the room's epoch; the socket's `&epoch=` names it. Optional: older servers omit it. */
   epoch: z.string().max(64).optional(),
 });
