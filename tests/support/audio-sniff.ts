@@ -2,8 +2,9 @@
  * What the fake providers check before they "transcribe": the container from the
  * clip's magic bytes and, for WAV, its length read from the header here — on
  * purpose NOT through the code under test (party/voice/audio.ts), so a probe bug
- * cannot hide behind a fake that trusts it. Other containers fall back to
- * probeAudio (part A); the Node server also asks `soxi -D` for WAV and Ogg.
+ * cannot hide behind a fake that trusts it. WAV and Ogg are read here; WebM and
+ * MP4 fall back to probeAudio (part A); the Node server also asks `soxi -D` for
+ * WAV and Ogg.
  * Pure: it runs in Node and in workerd.
  */
 import { probeAudio } from "../../party/voice/audio.ts";
@@ -44,6 +45,35 @@ export function wavSeconds(bytes: Uint8Array): number | null {
   return null;
 }
 
+/**
+ * An Ogg stream's length: the last page's granule position over the rate of its
+ * first packet (Opus counts at 48 kHz; Vorbis at the rate in its id header).
+ * Null when the pages are cut or the codec is neither.
+ */
+export function oggSeconds(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let rate = 0;
+  let granule = -1;
+  for (let at = 0; at + 27 <= bytes.length; ) {
+    if (ascii(bytes, at, 4) !== "OggS") return null;
+    const segments = bytes[at + 26] ?? 0;
+    if (at + 27 + segments > bytes.length) return null;
+    let size = 0;
+    for (let i = 0; i < segments; i++) size += bytes[at + 27 + i] ?? 0;
+    const body = at + 27 + segments;
+    if (body + size > bytes.length) return null; // a cut last page
+    if (rate === 0) {
+      if (ascii(bytes, body, 8) === "OpusHead") rate = 48_000;
+      else if (ascii(bytes, body + 1, 6) === "vorbis" && body + 16 <= bytes.length) rate = view.getUint32(body + 12, true);
+      else return null;
+    }
+    const position = Number(view.getBigInt64(at + 6, true));
+    if (position >= 0) granule = position;
+    at = body + size;
+  }
+  return rate > 0 && granule > 0 ? granule / rate : null;
+}
+
 /** Whether `bytes` is audio a Whisper server would take, and its length in seconds. */
 export function sniffAudio(bytes: Uint8Array): Sniffed {
   if (bytes.length === 0) return { ok: false, reason: "the file is empty" };
@@ -52,6 +82,10 @@ export function sniffAudio(bytes: Uint8Array): Sniffed {
   if (mediaType === "audio/wav") {
     const seconds = wavSeconds(bytes);
     return seconds === null ? { ok: false, reason: "the WAV has no complete fmt and data chunks" } : { ok: true, mediaType, seconds };
+  }
+  if (mediaType === "audio/ogg") {
+    const seconds = oggSeconds(bytes);
+    return seconds === null ? { ok: false, reason: "the Ogg pages are cut or hold neither Opus nor Vorbis" } : { ok: true, mediaType, seconds };
   }
   const probed = probeAudio(bytes, mediaType);
   return probed.ok ? { ok: true, mediaType, seconds: probed.value.seconds } : { ok: false, reason: probed.error.message };
