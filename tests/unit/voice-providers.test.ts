@@ -6,6 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -181,6 +182,23 @@ describe("OpenAI-compatible speech", () => {
     const s = await server({ transcript: "" });
     await tts({ TTS_PROVIDER: "openai", TTS_BASE_URL: s.url }).speak("Hello.");
     expect(s.requests[0]).toMatchObject({ model: "tts-1", voice: "alloy", status: 200 });
+  });
+
+  it("[V7] a 200 that is not WAV or MP3 (a proxy's JSON) is a provider failure, never passed on", async () => {
+    const proxy = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "audio/wav" });
+      res.end(JSON.stringify({ detail: "upstream said no" }));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = proxy.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const error = await failure(tts({ TTS_PROVIDER: "openai", TTS_BASE_URL: `http://127.0.0.1:${port}/v1` }, undefined, 0).speak("Hello."));
+      expect(error.message).toBe("the speech server at TTS_BASE_URL answered audio that is neither WAV nor MP3");
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it("[V8] a speech server's 503 is worded by TTS_BASE_URL", async () => {
