@@ -8,7 +8,7 @@
  * provider's body or a stack (V8); `voiceProviderFailure` turns any error into the
  * AppError the caller reports.
  */
-import { createOpenAI } from "@ai-sdk/openai";
+import { OpenAISpeechModel, OpenAITranscriptionModel } from "@ai-sdk/openai/internal";
 import {
   APICallError,
   experimental_generateSpeech as generateSpeech,
@@ -115,22 +115,20 @@ async function guarded<T>(direction: VoiceDirection, provider: VoiceProviderName
   }
 }
 
-/** An OpenAI-compatible provider; with no key no Authorization header is sent (local servers need none). */
-function openAi(config: Extract<VoiceProviderConfig, { provider: "openai" }>, name: string) {
-  return createOpenAI({
-    baseURL: config.baseURL,
-    apiKey: config.apiKey ?? "unused",
-    name,
-    ...(config.apiKey === undefined
-      ? {
-          fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-            const headers = new Headers(init?.headers);
-            headers.delete("authorization");
-            return fetch(input, { ...init, headers });
-          },
-        }
-      : {}),
-  });
+/**
+ * An OpenAI-compatible server's models, built from the package's model classes:
+ * its entry point also creates a default provider at import time, which throws
+ * when `OPENAI_BASE_URL` is set but empty — as wrangler.jsonc's vars (and so
+ * `process.env` under nodejs_compat) have it. With no key no Authorization header
+ * is sent: local servers need none.
+ */
+function openAiConfig(config: Extract<VoiceProviderConfig, { provider: "openai" }>, name: string) {
+  const apiKey = config.apiKey;
+  return {
+    provider: `${name}.openai`,
+    url: ({ path }: { path: string }) => `${config.baseURL}${path}`,
+    headers: (): Record<string, string> => (apiKey === undefined ? {} : { Authorization: `Bearer ${apiKey}` }),
+  };
 }
 
 /**
@@ -162,7 +160,7 @@ function transcriber(config: VoiceProviderConfig, ai: Ai | undefined, maxRetries
     if (ai === undefined) return fail("internal", "STT_PROVIDER=workers-ai needs the AI binding");
     model = createWorkersAI({ binding: ai }).transcription(config.model);
   } else {
-    model = openAi(config, "stt").transcription(config.model);
+    model = new OpenAITranscriptionModel(config.model, openAiConfig(config, "stt"));
   }
   return ok({
     provider: config.provider,
@@ -182,7 +180,7 @@ function speaker(config: VoiceProviderConfig, ai: Ai | undefined, maxRetries: nu
     if (ai === undefined) return fail("internal", "TTS_PROVIDER=workers-ai needs the AI binding");
     model = createWorkersAI({ binding: withSpeaker(ai) }).speech(config.model);
   } else {
-    model = openAi(config, "tts").speech(config.model);
+    model = new OpenAISpeechModel(config.model, openAiConfig(config, "tts"));
   }
   return ok({
     provider: config.provider,
