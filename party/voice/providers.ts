@@ -154,6 +154,13 @@ function withSpeaker(binding: Ai): Ai {
   });
 }
 
+/**
+ * V6: ask OpenAI-compatible servers for plain `{text}`. The SDK would ask `whisper-1` for
+ * verbose_json, whose segment shape local servers (whisper.cpp, speaches) do not all
+ * match field for field; the clip's length is known from its own header anyway (V3).
+ */
+const PLAIN_JSON = { openai: { responseFormat: "json" } } as const;
+
 function transcriber(config: VoiceProviderConfig, ai: Ai | undefined, maxRetries: number): Result<Transcriber> {
   let model: TranscriptionModel;
   if (config.provider === "workers-ai") {
@@ -168,7 +175,7 @@ function transcriber(config: VoiceProviderConfig, ai: Ai | undefined, maxRetries
     transcribe: (audio, _mediaType, signal) =>
       // The SDK names the file's type from the bytes (the same magic bytes V3 checked).
       guarded("transcription", config.provider, signal, async (abortSignal) => {
-        const result = await transcribe({ model, audio, abortSignal, maxRetries });
+        const result = await transcribe({ model, audio, abortSignal, maxRetries, providerOptions: PLAIN_JSON });
         return { text: result.text.trim(), ...(result.durationInSeconds !== undefined ? { seconds: result.durationInSeconds } : {}) };
       }),
   });

@@ -83,7 +83,6 @@ describe("OpenAI-compatible speech-to-text", () => {
     const s = await server({ transcript: TRANSCRIPT, apiKey: "sk-test-1" });
     const result = await stt({ STT_PROVIDER: "openai", STT_BASE_URL: s.url, STT_API_KEY: "sk-test-1" }).transcribe(wav, "audio/wav");
     expect(result.text).toBe(TRANSCRIPT);
-    expect(result.seconds).toBeCloseTo(wavLength, 2);
     expect(s.requests).toHaveLength(1);
     const [got] = s.requests;
     expect(got).toMatchObject({
@@ -92,7 +91,7 @@ describe("OpenAI-compatible speech-to-text", () => {
       mediaType: "audio/wav",
       filename: "audio.wav",
       bytes: wav.length,
-      responseFormat: "verbose_json",
+      responseFormat: "json",
       authorization: "Bearer sk-test-1",
       status: 200,
     });
