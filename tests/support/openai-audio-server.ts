@@ -59,7 +59,8 @@ export type OpenAiAudioServerOptions = {
 
 export type OpenAiAudioServer = { url: string; requests: AudioServerRequest[]; close(): Promise<void> };
 
-const MAX_BODY = 32 * 1024 * 1024;
+/** OpenAI's cap on an upload (25 MiB) plus room for the form's other parts. */
+const MAX_BODY = 26_214_400 + 64 * 1024;
 
 const SpeechBodySchema = z.strictObject({
   model: z.string().min(1),
@@ -165,6 +166,7 @@ export async function startOpenAiAudioServer(opts: OpenAiAudioServerOptions): Pr
       seconds = soxi;
     }
     record.seconds = seconds;
+    if (seconds < 0.1) return openAiError(res, 400, "Audio file is too short. Minimum audio length is 0.1 seconds.", "invalid_request_error", "audio_too_short");
     if (format === "text") {
       res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
       res.end(`${opts.transcript}\n`);
@@ -218,7 +220,7 @@ export async function startOpenAiAudioServer(opts: OpenAiAudioServerOptions): Pr
       return;
     }
     if (body === null) {
-      record.status = openAiError(res, 413, "Maximum content size limit exceeded", "invalid_request_error");
+      record.status = openAiError(res, 413, "Maximum content size limit (26214400) exceeded.", "invalid_request_error");
       return;
     }
     if (opts.apiKey !== undefined && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
