@@ -12,11 +12,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** Bytes on a plain ArrayBuffer, as Request bodies and Blob parts take them. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
 export const JOHN = "remind me to call John tomorrow at 3pm";
 
 let dir: string | null = null;
 const workDir = () => (dir ??= mkdtempSync(join(tmpdir(), "voice-audio-")));
-const cache = new Map<string, { path: string; bytes: Uint8Array }>();
+const cache = new Map<string, { path: string; bytes: Bytes }>();
 
 function tool(name: string, args: string[]): string {
   try {
@@ -28,7 +31,7 @@ function tool(name: string, args: string[]): string {
 }
 
 /** espeak-ng's WAV of `text` (22.05 kHz mono 16-bit PCM), made once per text. */
-export function espeakWav(text: string = JOHN): { path: string; bytes: Uint8Array } {
+export function espeakWav(text: string = JOHN): { path: string; bytes: Bytes } {
   const key = `wav:${text}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -40,7 +43,7 @@ export function espeakWav(text: string = JOHN): { path: string; bytes: Uint8Arra
 }
 
 /** The same speech as Ogg Vorbis, made by sox. */
-export function toOgg(wav: { path: string }): { path: string; bytes: Uint8Array } {
+export function toOgg(wav: { path: string }): { path: string; bytes: Bytes } {
   const key = `ogg:${wav.path}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -54,7 +57,7 @@ export function toOgg(wav: { path: string }): { path: string; bytes: Uint8Array 
 /** What sox measures: `soxi -D` (seconds). */
 export const soxiSeconds = (path: string): number => Number(tool("soxi", ["-D", path]).trim());
 
-const concat = (...parts: Uint8Array[]): Uint8Array => {
+const concat = (...parts: Uint8Array[]): Bytes => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -63,8 +66,8 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
   }
   return out;
 };
-const text = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
-const bigEndian = (value: number, size: number) => {
+const text = (s: string): Bytes => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
+const bigEndian = (value: number, size: number): Bytes => {
   const out = new Uint8Array(size);
   for (let i = size - 1, v = value; i >= 0; i--, v = Math.floor(v / 256)) out[i] = v % 256;
   return out;
@@ -106,7 +109,7 @@ export type WebmOptions = {
 };
 
 /** A WebM as MediaRecorder writes it: EBML header, an unknown-size Segment with Info and an Opus track, unknown-size Clusters. */
-export function buildWebm(options: WebmOptions): Uint8Array {
+export function buildWebm(options: WebmOptions): Bytes {
   const header = el(
     [0x1a, 0x45, 0xdf, 0xa3],
     uintEl([0x42, 0x86], 1),
@@ -163,7 +166,7 @@ export type Mp4Options =
   /** Fragmented as browsers record: mvhd says 0; each moof's trun lists its samples' durations (in 44.1 kHz units). */
   | { kind: "fragmented"; fragments: Array<{ samples: number; sampleDuration: number }>; perSample?: boolean };
 
-export function buildMp4(options: Mp4Options): Uint8Array {
+export function buildMp4(options: Mp4Options): Bytes {
   const ftyp = box("ftyp", text(options.kind === "movie" ? (options.brand ?? "M4A ") : "iso5"), bigEndian(0, 4), text("isomM4A "));
   const mdat = box("mdat", new Uint8Array(64).fill(0x21));
   if (options.kind === "movie") {
@@ -181,10 +184,38 @@ export function buildMp4(options: Mp4Options): Uint8Array {
   return concat(ftyp, moov, ...fragments);
 }
 
+// --- Ogg pages -------------------------------------------------------------------------------
+
+/** Ogg's CRC-32 (polynomial 0x04C11DB7, unreflected), bit by bit: written apart from the probe's table so each checks the other. */
+function oggCrc(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) {
+    crc ^= byte << 24;
+    for (let i = 0; i < 8; i++) crc = crc & 0x80000000 ? ((crc << 1) ^ 0x04c11db7) >>> 0 : (crc << 1) >>> 0;
+  }
+  return crc >>> 0;
+}
+
+/** One Ogg page carrying one packet (< 255 × 255 bytes), with a correct checksum. */
+export function oggPage(packet: Uint8Array, granule: number, sequence: number, headerType = 0, serial = 0x1234): Bytes {
+  const lacing = [...Array.from({ length: Math.floor(packet.length / 255) }, () => 255), packet.length % 255];
+  const header = concat(text("OggS"), new Uint8Array([0, headerType]), littleEndian(granule % 2 ** 32, 4), littleEndian(Math.floor(granule / 2 ** 32), 4), littleEndian(serial, 4), littleEndian(sequence, 4), new Uint8Array(4), new Uint8Array([lacing.length, ...lacing]));
+  const page = concat(header, packet);
+  new DataView(page.buffer).setUint32(22, oggCrc(page), true);
+  return page;
+}
+
+/** An Ogg Opus clip of `seconds`: OpusHead (pre-skip 312), OpusTags, and one page of audio whose granule ends it. */
+export function buildOggOpus(seconds: number, firstPacket?: Uint8Array): Bytes {
+  const head = firstPacket ?? concat(text("OpusHead"), new Uint8Array([1, 1]), littleEndian(312, 2), littleEndian(48_000, 4), littleEndian(0, 2), new Uint8Array([0]));
+  const tags = concat(text("OpusTags"), littleEndian(4, 4), text("test"), littleEndian(0, 4));
+  return concat(oggPage(head, 0, 0, 2), oggPage(tags, 0, 1), oggPage(OPUS_FRAME, Math.round(seconds * 48_000) + 312, 2, 4));
+}
+
 // --- WAV headers and hostile clips ----------------------------------------------------------
 
 /** A 44-byte PCM WAV header declaring `seconds` of 16 kHz mono 16-bit audio (no samples follow). */
-export function wavHeader(seconds: number, rate = 16_000): Uint8Array {
+export function wavHeader(seconds: number, rate = 16_000): Bytes {
   const data = Math.round(seconds * rate * 2);
   return concat(
     text("RIFF"), littleEndian(36 + data, 4), text("WAVE"),
