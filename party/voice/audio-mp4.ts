@@ -2,8 +2,9 @@
  * V3: the length of an MP4 (AAC) clip. The movie header's duration over its
  * timescale when the writer declared it (moov/mvhd, or mvex/mehd); for a
  * fragmented file that declares none (browsers' recorders stream, so their
- * mvhd says 0), the sum of the fragments' sample durations per track, in the
- * track's own timescale; with neither, a bound from the size.
+ * mvhd says 0), where its last fragment ends per track — its decode time plus
+ * its samples' durations — in the track's own timescale; with neither, a bound
+ * from the size.
  *
  * Boxes are walked by their sizes; a size below its own header is damage, so
  * every step advances (V4). Sample counts are checked against the box's bytes
@@ -85,28 +86,36 @@ function readMoov(b: Uint8Array, moov: Box): Movie | null {
   return { timescale, declared, tracks };
 }
 
-/** Adds one moof's sample durations per track (in the track's units) to `totals`; false when they cannot be read. */
-function fragmentDurations(b: Uint8Array, moof: Box, movie: Movie, totals: Map<number, number>): boolean {
+/**
+ * Moves each track's end past one moof: the fragment starts at its decode time (`tfdt`) when it
+ * has one, else where the track's last fragment ended, and lasts its samples' durations. The decode
+ * time wins over the running sum because writers' per-fragment durations can fall short (Chrome's
+ * MediaRecorder writes each fragment's last sample shorter than the next decode time says). False when the durations cannot be read.
+ */
+function fragmentEnds(b: Uint8Array, moof: Box, movie: Movie, ends: Map<number, number>): boolean {
   for (const traf of children(b, moof.data, moof.end).boxes.filter((x) => x.type === "traf")) {
-    const tfhd = child(b, traf, "tfhd");
+    const parts = children(b, traf.data, traf.end).boxes;
+    const tfhd = parts.find((x) => x.type === "tfhd");
     if (!tfhd) return false;
     const flags = be(b, tfhd.data + 1, 3);
     const id = be(b, tfhd.data + 4, 4);
-    let at = tfhd.data + 8 + (flags & 0x01 ? 8 : 0) + (flags & 0x02 ? 4 : 0);
-    const track = movie.tracks.get(id);
-    const fallback = flags & 0x08 ? be(b, at, 4) : (track?.defaultDuration ?? 0);
-    for (const trun of children(b, traf.data, traf.end).boxes.filter((x) => x.type === "trun")) {
+    const at = tfhd.data + 8 + (flags & 0x01 ? 8 : 0) + (flags & 0x02 ? 4 : 0);
+    const fallback = flags & 0x08 ? be(b, at, 4) : (movie.tracks.get(id)?.defaultDuration ?? 0);
+    const tfdt = parts.find((x) => x.type === "tfdt");
+    let end = tfdt ? be(b, tfdt.data + 4, b[tfdt.data] === 1 ? 8 : 4) : (ends.get(id) ?? 0);
+    for (const trun of parts.filter((x) => x.type === "trun")) {
       const runFlags = be(b, trun.data + 1, 3);
       const count = be(b, trun.data + 4, 4);
-      at = trun.data + 8 + (runFlags & 0x01 ? 4 : 0) + (runFlags & 0x04 ? 4 : 0);
+      const first = trun.data + 8 + (runFlags & 0x01 ? 4 : 0) + (runFlags & 0x04 ? 4 : 0);
       const perSample = [0x100, 0x200, 0x400, 0x800].filter((f) => runFlags & f).length * 4;
-      if (at + count * perSample > trun.end) return false;
+      if (first + count * perSample > trun.end) return false;
       let sum = 0;
-      if (runFlags & 0x100) for (let i = 0; i < count; i++) sum += be(b, at + i * perSample, 4);
+      if (runFlags & 0x100) for (let i = 0; i < count; i++) sum += be(b, first + i * perSample, 4);
       else sum = count * fallback;
       if (sum === 0 && count > 0) return false;
-      totals.set(id, (totals.get(id) ?? 0) + sum);
+      end += sum;
     }
+    ends.set(id, Math.max(ends.get(id) ?? 0, end));
   }
   return true;
 }
@@ -128,7 +137,7 @@ export function probeMp4(b: Uint8Array): Result<AudioLength> {
   if (movie.declared !== null) return ok({ seconds: movie.declared, exact: true });
   const totals = new Map<number, number>();
   const moofs = top.boxes.filter((x) => x.type === "moof");
-  if (moofs.length > 0 && moofs.every((moof) => fragmentDurations(b, moof, movie, totals))) {
+  if (moofs.length > 0 && moofs.every((moof) => fragmentEnds(b, moof, movie, totals))) {
     let seconds = 0;
     for (const [id, units] of totals) {
       const scale = movie.tracks.get(id)?.timescale ?? 0;

@@ -164,7 +164,7 @@ export type Mp4Options =
   /** ftyp + moov (mvhd with the duration) + mdat; `mediaFirst` puts the mdat before the moov. */
   | { kind: "movie"; timescale: number; duration: number; mediaFirst?: boolean; brand?: string }
   /** Fragmented as browsers record: mvhd says 0; each moof's trun lists its samples' durations (in 44.1 kHz units). */
-  | { kind: "fragmented"; fragments: Array<{ samples: number; sampleDuration: number }>; perSample?: boolean };
+  | { kind: "fragmented"; fragments: Array<{ samples: number; sampleDuration: number; decodeTime?: number }>; perSample?: boolean };
 
 export function buildMp4(options: Mp4Options): Bytes {
   const ftyp = box("ftyp", text(options.kind === "movie" ? (options.brand ?? "M4A ") : "iso5"), bigEndian(0, 4), text("isomM4A "));
@@ -174,12 +174,13 @@ export function buildMp4(options: Mp4Options): Bytes {
     return options.mediaFirst ? concat(ftyp, mdat, moov) : concat(ftyp, moov, mdat);
   }
   const moov = box("moov", mvhd(1000, 0), trak(44_100), box("mvex", fullBox("trex", 0, 0, bigEndian(1, 4), bigEndian(1, 4), bigEndian(1024, 4), bigEndian(0, 4), bigEndian(0, 4))));
-  const fragments = options.fragments.map(({ samples, sampleDuration }, i) => {
+  const fragments = options.fragments.map(({ samples, sampleDuration, decodeTime }, i) => {
     const trun = options.perSample
       ? fullBox("trun", 0, 0x100, bigEndian(samples, 4), ...Array.from({ length: samples }, () => bigEndian(sampleDuration, 4)))
       : fullBox("trun", 0, 0, bigEndian(samples, 4));
     const tfhd = options.perSample ? fullBox("tfhd", 0, 0, bigEndian(1, 4)) : fullBox("tfhd", 0, 0x08, bigEndian(1, 4), bigEndian(sampleDuration, 4));
-    return concat(box("moof", fullBox("mfhd", 0, 0, bigEndian(i + 1, 4)), box("traf", tfhd, trun)), mdat);
+    const tfdt = decodeTime === undefined ? [] : [fullBox("tfdt", 1, 0, bigEndian(decodeTime, 8))];
+    return concat(box("moof", fullBox("mfhd", 0, 0, bigEndian(i + 1, 4)), box("traf", tfhd, ...tfdt, trun)), mdat);
   });
   return concat(ftyp, moov, ...fragments);
 }
@@ -226,5 +227,11 @@ export function wavHeader(seconds: number, rate = 16_000): Bytes {
 
 /** A real PNG's first bytes (signature and IHDR of a 1×1 image). */
 export const PNG = concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), bigEndian(13, 4), text("IHDR"), bigEndian(1, 4), bigEndian(1, 4), new Uint8Array([8, 6, 0, 0, 0]), bigEndian(0x1f15c489, 4));
+
+/**
+ * Real MediaRecorder output, checked in: Chromium 2 s into a recording of the espeak-ng WAV through
+ * `--use-file-for-fake-audio-capture`, as `audio/webm;codecs=opus` and as `audio/mp4` (Opus, fragmented).
+ */
+export const chromeRecording = (kind: "webm" | "mp4"): Bytes => new Uint8Array(readFileSync(new URL(`./voice-clips/chrome-recording.${kind}`, import.meta.url)));
 
 export { concat };

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { declaredSeconds, probeAudio } from "../../party/voice/audio.ts";
 import { VOICE_FORMAT_NAMES, VOICE_MEDIA_TYPES } from "../../shared/voice.ts";
 import { seededRng } from "../support/random.ts";
-import { buildMp4, buildOggOpus, buildWebm, concat, espeakWav, JOHN, PNG, soxiSeconds, toOgg, wavHeader } from "../support/voice-audio.ts";
+import { buildMp4, buildOggOpus, buildWebm, chromeRecording, concat, espeakWav, JOHN, PNG, soxiSeconds, toOgg, wavHeader } from "../support/voice-audio.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -92,6 +92,21 @@ describe("Voice — probing a clip", () => {
     expect(declaredSeconds(perSample)).toBeNull();
   });
 
+  it("[V3] a fragmented MP4 whose decode times (tfdt) run past its samples' durations ends where its last fragment ends", () => {
+    const mp4 = buildMp4({ kind: "fragmented", perSample: true, fragments: [{ samples: 5, sampleDuration: 1000, decodeTime: 0 }, { samples: 5, sampleDuration: 1000, decodeTime: 44_100 }] });
+    expect(probeAudio(mp4, null)).toEqual({ ok: true, value: { mediaType: "audio/mp4", seconds: (44_100 + 5_000) / 44_100, exact: true } });
+  });
+
+  it("[V3] real MediaRecorder output from Chromium (2 s of the espeak WAV as its microphone): WebM and fragmented MP4 agree, about 2 s", () => {
+    const webm = probeAudio(chromeRecording("webm"), "audio/webm");
+    const mp4 = probeAudio(chromeRecording("mp4"), "audio/mp4");
+    if (!webm.ok || !mp4.ok) throw new Error(JSON.stringify({ webm, mp4 }));
+    expect(webm.value.seconds).toBeGreaterThan(1.8);
+    expect(webm.value.seconds).toBeLessThanOrEqual(2.05);
+    expect(Math.abs(webm.value.seconds - mp4.value.seconds)).toBeLessThan(0.1);
+    expect([webm.value.exact, mp4.value.exact]).toEqual([true, true]);
+  });
+
   it("[V3] a WAV header declares its length from its first 44 bytes (the early cap)", () => {
     expect(declaredSeconds(wavHeader(130))).toBeCloseTo(130, 6);
     expect(declaredSeconds(espeakWav(JOHN).bytes.subarray(0, 64))).toBeCloseTo(soxiSeconds(espeakWav(JOHN).path), 3);
@@ -151,7 +166,7 @@ describe("Voice — probing a clip", () => {
         cuts++;
       }
     }
-    const fixtures = [wav.subarray(0, 4096), ogg, buildOggOpus(1.5), webm, mp4, movie];
+    const fixtures = [wav.subarray(0, 4096), ogg, buildOggOpus(1.5), webm, mp4, movie, chromeRecording("webm"), chromeRecording("mp4")];
     const flips = fc.sample(
       fc.record({ fixture: fc.nat(fixtures.length - 1), flips: fc.array(fc.record({ at: fc.nat(), bit: fc.nat(7) }), { minLength: 1, maxLength: 4 }) }),
       { seed: rng.seed, numRuns: 4000 },
