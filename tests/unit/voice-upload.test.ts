@@ -212,6 +212,21 @@ describe("Voice — reading an upload", () => {
     }
   });
 
+  it("[V1][V5] the espeak WAV's form sent a byte at a time reads the same (the clip's start is looked at again only as it doubles)", async () => {
+    const wav = espeakWav(JOHN).bytes;
+    const body = rawForm([{ name: "audio", filename: "j.wav", type: "audio/wav", body: wav }]);
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at < body.length) controller.enqueue(body.slice(at, ++at));
+        else controller.close();
+      },
+    });
+    const init: RequestInit & { duplex: "half" } = { method: "POST", body: stream, duplex: "half", headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` } };
+    const result = await readVoiceUpload(new Request(URL, init), LIMITS);
+    expect(result.ok && result.value.audio).toEqual(wav);
+  });
+
   it("[V4][V5] seeded hostile forms (cut at every offset, bytes flipped) get an upload or a typed 400/413/415, never a throw", async () => {
     const rng = seededRng("voice upload fuzz");
     const body = rawForm([{ name: "audio", filename: "o.ogg", type: "audio/ogg", body: buildOggOpus(0.5) }, { name: "review", body: "true" }]);
