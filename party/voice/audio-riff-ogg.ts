@@ -3,8 +3,8 @@
  * their own fields. Hostile input yields a typed value, never a throw; every
  * loop advances by a whole chunk or page header at least (V4).
  */
-import { fail, ok, type Result } from "../../shared/errors.ts";
-import { asciiAt, damaged, empty, truncated, type AudioLength } from "./audio-bytes.ts";
+import { ok, type Result } from "../../shared/errors.ts";
+import { asciiAt, damaged, empty, truncated, unsupported, type AudioLength } from "./audio-bytes.ts";
 
 const u16 = (b: Uint8Array, at: number) => (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
 const u32 = (b: Uint8Array, at: number) => (u16(b, at) + u16(b, at + 2) * 0x10000) >>> 0;
@@ -120,7 +120,7 @@ export function probeOgg(bytes: Uint8Array): Result<AudioLength> {
       serial = pageSerial;
       if (asciiAt(bytes, body, "OpusHead") && bodyLength >= 19) codec = { rate: 48_000, preSkip: u16(bytes, body + 10) };
       else if (asciiAt(bytes, body, "\x01vorbis") && bodyLength >= 30) codec = { rate: u32(bytes, body + 12), preSkip: 0 };
-      else return fail("unsupported_media_type", "the Ogg stream is neither Opus nor Vorbis; accepted formats: WebM/Opus, Ogg (Opus or Vorbis), MP4/AAC or WAV");
+      else return unsupported("the Ogg stream is neither Opus nor Vorbis, so it is not");
       if (codec.rate === 0) return damaged("the Vorbis header gives no sample rate");
     }
     const lo = u32(bytes, at + 6);
