@@ -34,7 +34,7 @@ const bad = (message: string): Result<never> => fail("invalid_request", message)
 
 /** The audio part: collected in one buffer grown by doubling, its start checked as soon as it is here (V1, V2). */
 class AudioSink implements PartSink {
-  bytes = new Uint8Array(64 * 1024);
+  bytes: Uint8Array;
   size = 0;
   #decided = false;
   /** The prefix is looked at again only once it has doubled, so a clip sent a byte at a time costs O(n log n), not O(n²). */
@@ -42,7 +42,16 @@ class AudioSink implements PartSink {
   constructor(
     readonly declared: VoiceMediaType | null,
     readonly limits: UploadLimits,
-  ) {}
+    /** The body's Content-Length: the buffer is sized from it at once, so a clip is not copied as it grows. */
+    sizeHint: number,
+  ) {
+    this.bytes = new Uint8Array(Math.min(limits.maxBytes, Math.max(64 * 1024, Number.isFinite(sizeHint) ? sizeHint : 0)));
+  }
+
+  /** The clip: a view when the buffer is (nearly) all clip, else a copy, so no more than 64 KiB is held for nothing. */
+  clip(): Uint8Array {
+    return this.bytes.length - this.size <= 64 * 1024 ? this.bytes.subarray(0, this.size) : this.bytes.slice(0, this.size);
+  }
 
   data(chunk: Uint8Array): Result<void> {
     if (this.size + chunk.length > this.limits.maxBytes) return tooBig(this.limits);
@@ -132,7 +141,7 @@ export async function readVoiceUpload(request: Request, limits: UploadLimits): P
       if (head.filename === null) return bad('"audio" must be a file');
       const declared = declaredType(head);
       if (!declared.ok) return declared;
-      sink = new AudioSink(declared.value, limits);
+      sink = new AudioSink(declared.value, limits, Number(length ?? 0));
     } else {
       if (head.filename !== null) return bad(`"${head.name}" must be a plain field, not a file`);
       sink = new FieldSink(head.name);
@@ -180,7 +189,7 @@ function finish(sinks: Map<Field, AudioSink | FieldSink>, limits: UploadLimits):
   if (fields.conversationId !== undefined && !CONVERSATION_ID.test(fields.conversationId))
     return bad("conversationId must be 1–64 letters, digits or hyphens");
   if (fields.review !== undefined && fields.review !== "true" && fields.review !== "false") return bad('review must be "true" or "false"');
-  const bytes = audio.bytes.slice(0, audio.size);
+  const bytes = audio.clip();
   const info = probeAudio(bytes, audio.declared);
   if (!info.ok) return info;
   if (info.value.seconds > limits.maxSeconds) return tooLong(limits);
