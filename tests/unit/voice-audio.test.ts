@@ -130,11 +130,12 @@ describe("Voice — probing a clip", () => {
     }
   });
 
-  it("[V2] anything but V2's containers is 415 naming the accepted formats: a PNG, text, random bytes, AVI, an AVIF, Ogg FLAC", () => {
+  it("[V2] anything but V2's containers is 415 naming the accepted formats: a PNG, text, random bytes, AVI, an AVIF, MP3, Ogg FLAC", () => {
     const avi = concat(text("RIFF"), new Uint8Array([4, 0, 0, 0]), text("AVI LIST"));
     const avif = buildMp4({ kind: "movie", timescale: 1000, duration: 1000, brand: "avif" });
     const random = new Uint8Array(256).map((_, i) => (i * 97 + 13) % 251);
-    for (const [label, bytes] of [["PNG", PNG], ["text", text("remind me to call John tomorrow at 3pm")], ["random", random], ["AVI", avi], ["AVIF", avif]] as const) {
+    const mp3 = concat(text("ID3"), new Uint8Array([4, 0, 0, 0, 0, 0, 0]), new Uint8Array([0xff, 0xfb, 0x90, 0x64]), new Uint8Array(413));
+    for (const [label, bytes] of [["PNG", PNG], ["text", text("remind me to call John tomorrow at 3pm")], ["random", random], ["AVI", avi], ["AVIF", avif], ["MP3", mp3]] as const) {
       const probe = probeAudio(bytes, null);
       expect(probe.ok ? "ok" : probe.error.code, label).toBe("unsupported_media_type");
       expect(probe.ok ? "" : probe.error.message, label).toContain(VOICE_FORMAT_NAMES);

@@ -147,6 +147,7 @@ describe("Voice — reading an upload", () => {
       ["text", { name: "audio", filename: "x.txt", body: JOHN }],
       ["random", { name: "audio", filename: "x.bin", body: random }],
       ["declared image/png", { name: "audio", filename: "x.wav", type: "image/png", body: espeakWav(JOHN).bytes.subarray(0, 64) }],
+      ["declared audio/mpeg", { name: "audio", filename: "x.mp3", type: "audio/mpeg", body: espeakWav(JOHN).bytes.subarray(0, 64) }],
       ["declared webm, bytes WAV", { name: "audio", filename: "x.webm", type: "audio/webm", body: espeakWav(JOHN).bytes.subarray(0, 64) }],
     ] as const) {
       const { request, seen } = firstChunkOnly(rawForm([part], false).slice(0, -2));
