@@ -1,8 +1,8 @@
 /**
  * V8, V12: a provider's failure as the caller words it — a typed error with a
- * sentence naming the provider's setting, never its body or stack (E3). Part
- * of the providers' contract (providers.ts words what it knows better: a 401,
- * a status); this is what the jobs and the speech route fall back to.
+ * sentence naming the provider's setting, never its body or stack (E3). The
+ * providers (providers.ts) throw VoiceProviderError with a sentence already
+ * safe to show (a 401, a status, a timeout); anything else gets a generic one.
  */
 import type { AppError } from "../../shared/errors.ts";
 
@@ -17,7 +17,8 @@ export function providerFailure(error: unknown, direction: VoiceDirection): AppE
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return { code: "internal", message: `the ${what} provider (${setting}) did not answer in time; try again` };
   }
-  // A provider that already worded its failure (providers.ts): its sentence, under its code.
+  // A failure the providers already worded (providers.ts VoiceProviderError, V8: safe to show), or an AppError value.
+  if (error instanceof Error && error.name === "VoiceProviderError") return { code: "internal", message: error.message };
   if (isAppError(error) && error.code === "internal") return { code: "internal", message: error.message };
   return { code: "internal", message: `the ${what} provider (${setting}) failed; try again` };
 }
