@@ -151,7 +151,7 @@ export function write<const P extends string, B>(decl: WriteDecl<P, B> | Bodiles
 
 /**
  * A write whose body is a multipart form (V10), read by its handler with its own caps. `refuse`
- * answers first — before the rate limit and before a byte of the body is read (a `501`, V10).
+ * answers after the rate limit (H10) and before a byte of the body is read (a `501`, V10).
  */
 export type UploadDecl<P extends string> = {
   method: "POST";
@@ -169,10 +169,10 @@ export function upload<const P extends string>(decl: UploadDecl<P>): Route {
     serve: async (request, url, path, deps) => {
       const params = matchPath(decl.path, path);
       if (params === null) return null;
-      const refused = decl.refuse(deps);
-      if (refused) return refused;
       const retryAfter = deps.admitWrite();
       if (retryAfter !== null) return errorResponse("rate_limited", "too many writes", deps.requestId, retryAfter);
+      const refused = decl.refuse(deps);
+      if (refused) return refused;
       const action = commandContext(request, deps.requestId, undefined);
       if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);
       return decl.handle({ deps, request, url, params, body: undefined, action: action.value });
