@@ -5,6 +5,9 @@
  * espeak-ng the voice tests fail with this reason; the other tests run on.
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 
 export const VOICE_SENTENCE = "remind me to call John tomorrow at 3pm";
@@ -18,8 +21,12 @@ declare module "vitest" {
 
 export default function setup(project: TestProject): void {
   try {
-    const wav = execFileSync("espeak-ng", ["--stdout", VOICE_SENTENCE], { maxBuffer: 16 * 1024 * 1024 });
-    project.provide("voiceWav", wav.toString("base64"));
+    // A file, as a recorder saves one: `--stdout` writes a streaming header whose sizes are placeholders.
+    const dir = mkdtempSync(join(tmpdir(), "voice-wav-"));
+    const path = join(dir, "john.wav");
+    execFileSync("espeak-ng", ["-w", path, VOICE_SENTENCE]);
+    project.provide("voiceWav", readFileSync(path).toString("base64"));
+    rmSync(dir, { recursive: true, force: true });
   } catch (error) {
     project.provide("voiceWav", `error: espeak-ng is needed for the voice tests (apt-get install espeak-ng): ${error instanceof Error ? error.message : String(error)}`);
   }
