@@ -202,13 +202,21 @@ export class VoiceJobs {
     if (this.#running.has(jobId)) return;
     const run = this.#run(jobId, requestId)
       .catch((error: unknown) => {
-        // A bug here: the job must still end, and its audio go.
+        // A bug, or the room's storage gone under it (an erase, U14): the job must still end, and its audio go.
         this.#deps.log("error", { event: "voice.job_bug", requestId, detail: error instanceof Error ? error.name : "unknown" });
-        this.#fail(jobId, requestId, { code: "internal", message: "the voice job failed; try again" });
+        try {
+          this.#fail(jobId, requestId, { code: "internal", message: "the voice job failed; try again" });
+        } catch {
+          // The storage refuses every write (an erased room): there is nothing left to end.
+        }
       })
       .finally(() => {
         this.#running.delete(jobId);
-        this.#deps.reschedule();
+        try {
+          this.#deps.reschedule();
+        } catch {
+          // As above: an erased room sets no alarm.
+        }
       });
     this.#running.set(jobId, run);
   }
