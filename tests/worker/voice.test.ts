@@ -14,6 +14,9 @@ import { ErrorBodySchema } from "../../shared/errors.ts";
 import { VoiceJobSchema, VoiceUploadAcceptedSchema } from "../../shared/voice.ts";
 import { fakeWorkersAi, WHISPER_MODEL } from "../support/fake-workers-ai.ts";
 import { api, BASE, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
+import { leftover } from "./leftover.ts";
+import type { VoiceJobs } from "../../party/voice/jobs.ts";
+import { ok } from "../../shared/errors.ts";
 
 const SENTENCE = "remind me to call John tomorrow at 3pm";
 
@@ -116,6 +119,34 @@ describe("Brain — voice in (workerd)", () => {
     expect(await inRoom(stub, (brain) => brain.debugVoiceJobs().audio.rows())).toBe(0);
     socket.close();
   });
+
+  it("[V16][U14][U16] a clip still being transcribed when the account is erased: its audio goes with the rest, and the old job writes nothing after", async () => {
+    const user = freshUser("voice-erase");
+    const token = await login(user);
+    const stub = await stubOf(user);
+    let open: (() => void) | null = null;
+    let oldJobs: VoiceJobs | null = null;
+    await inRoom(stub, (brain) => {
+      oldJobs = brain.debugVoiceJobs();
+      brain.debugVoice({
+        transcriber: ok({ provider: "openai", model: "held", transcribe: () => new Promise((resolve) => (open = () => resolve({ text: "the old user's secret words" }))) }),
+        speaker: null,
+      });
+    });
+    const res = await SELF.fetch(uploadRequest(token, espeakWav()));
+    const { transcriptJobId } = VoiceUploadAcceptedSchema.parse(await res.json());
+    await expect.poll(async () => VoiceJobSchema.parse(await (await api(token).get(`/api/v1/voice/jobs/${transcriptJobId}`)).json()).status).toBe("transcribing");
+    expect(await inRoom(stub, (brain) => brain.debugVoiceJobs().audio.rows())).toBeGreaterThan(0);
+    const { proposal } = (await (await api(token).call("DELETE", "/api/v1/account")).json()) as { proposal: { id: string } };
+    expect((await api(token).post(`/api/v1/proposals/${proposal.id}/confirm`, {})).status).toBe(200);
+    await expect.poll(() => leftover(user), { timeout: 20_000 }).toEqual({ rows: [], alarm: null, kv: [] });
+    // The provider answers the old room: its writes are refused, nothing lands in the new one.
+    await inRoom(stub, async () => {
+      open?.();
+      await oldJobs!.idle();
+    });
+    expect(await leftover(user)).toEqual({ rows: [], alarm: null, kv: [] });
+  }, 60_000);
 
   it("[V10] with no speech-to-text provider the upload is 501 naming STT_PROVIDER, and nothing is stored", async () => {
     const user = freshUser("voice-none");
