@@ -20,6 +20,11 @@ import type { VoiceJobs } from "../../party/voice/jobs.ts";
 import type { VoiceProviders } from "../../party/voice/types.ts";
 
 export class TestBrain extends Brain {
+  /**
+   * Voice providers by user, for a room built after an eviction (V15): an instance's own
+   * (`debugVoice`) go with it, these are there from its construction on.
+   */
+  static voiceFor = new Map<string, VoiceProviders>();
   #fixedNow: number | null = null;
   #failNextAlarm = false;
   #failNextDocWrite = false;
@@ -53,7 +58,7 @@ export class TestBrain extends Brain {
       transactionSync: (fn) => ports.sql.transactionSync(fn),
     };
     const configured = ports.voice;
-    return { ...ports, sql, voice: () => this.#voice ?? configured?.() ?? { transcriber: null, speaker: null } };
+    return { ...ports, sql, voice: () => this.#voice ?? TestBrain.voiceFor.get(this.name) ?? configured?.() ?? { transcriber: null, speaker: null } };
   }
 
   /** Gives the room these voice providers from now on (read per job and per request). */

@@ -5,7 +5,7 @@
  * fake of Workers AI's Whisper through the production providers, sent as the
  * user's voice message; the offline assistant makes the task and its reminder.
  */
-import { SELF } from "cloudflare:test";
+import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { voiceConfig } from "../../party/voice/config.ts";
 import { voiceProviders } from "../../party/voice/providers.ts";
@@ -15,6 +15,7 @@ import { VoiceJobSchema, VoiceUploadAcceptedSchema } from "../../shared/voice.ts
 import { fakeWorkersAi, WHISPER_MODEL } from "../support/fake-workers-ai.ts";
 import { api, BASE, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
 import { leftover } from "./leftover.ts";
+import { TestBrain } from "./test-brain.ts";
 import type { VoiceJobs } from "../../party/voice/jobs.ts";
 import { ok } from "../../shared/errors.ts";
 
@@ -147,6 +148,42 @@ describe("Brain — voice in (workerd)", () => {
     });
     expect(await leftover(user)).toEqual({ rows: [], alarm: null, kv: [] });
   }, 60_000);
+
+  it("[V15] a room evicted mid-transcription resumes the job from its stored audio when its alarm wakes it: one message", async () => {
+    const user = freshUser("voice-evict");
+    const token = await login(user);
+    const stub = await stubOf(user);
+    const heard: number[] = [];
+    // The first call never answers (the process dies under it); the resumed one does.
+    TestBrain.voiceFor.set(user, {
+      transcriber: ok({
+        provider: "openai",
+        model: "evicted",
+        transcribe: (audio) => {
+          heard.push(audio.length);
+          return heard.length === 1 ? new Promise<never>(() => {}) : Promise.resolve({ text: SENTENCE });
+        },
+      }),
+      speaker: null,
+    });
+    const wav = espeakWav();
+    const res = await SELF.fetch(uploadRequest(token, wav));
+    const { transcriptJobId } = VoiceUploadAcceptedSchema.parse(await res.json());
+    await expect.poll(() => heard.length).toBe(1);
+    const [now, alarm] = await inRoom(stub, async (_brain, state) => [Date.now(), await state.storage.getAlarm()] as const);
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(now + 60_000);
+    await inRoom(stub, (_brain, state) => state.abort("simulated eviction")).catch(() => {});
+    // A stub to an object that was reset stays broken: a fresh one, as the next caller would have.
+    const fresh = await stubOf(user);
+    expect(await runDurableObjectAlarm(fresh)).toBe(true);
+    await expect.poll(async () => VoiceJobSchema.parse(await (await api(token).get(`/api/v1/voice/jobs/${transcriptJobId}`)).json()).status).toBe("done");
+    expect(heard).toEqual([wav.length, wav.length]);
+    const state = BrainStateSchema.parse(await (await api(token).get("/api/v1/state")).json());
+    expect(state.recentMessages.filter((m) => m.role === "user").map((m) => [m.channel, m.text])).toEqual([["voice", SENTENCE]]);
+    expect(await inRoom(fresh, (brain) => brain.debugVoiceJobs().audio.rows())).toBe(0);
+    TestBrain.voiceFor.delete(user);
+  });
 
   it("[V10] with no speech-to-text provider the upload is 501 naming STT_PROVIDER, and nothing is stored", async () => {
     const user = freshUser("voice-none");
