@@ -237,14 +237,18 @@ describe("Voice — jobs in the room", () => {
   });
 
   it("[V15] a room restarted mid-job resumes it from the stored audio: one transcript, one message; the alarm comes back meanwhile", async () => {
-    let hang: () => void = () => {};
-    const stuck = transcriber(() => new Promise((_, reject) => (hang = () => reject(new Error("evicted")))));
+    let called: () => void = () => {};
+    const reached = new Promise<void>((resolve) => (called = resolve));
+    const stuck = transcriber(() => {
+      called();
+      // Never answers: the process it ran in is gone.
+      return new Promise<never>(() => {});
+    });
     const first = roomWith({ transcriber: stuck.value });
     const upload = clip(VOICE_AUDIO_CHUNK + 10, 2);
     const accepted = first.room.voice.accept(upload, ctx());
     if (!accepted.ok) throw new Error("refused");
-    await Promise.resolve();
-    await Promise.resolve();
+    await reached;
     expect(stuck.calls).toHaveLength(1);
     expect(first.room.ledger.state.voiceJobs?.[accepted.value.transcriptJobId]?.status).toBe("transcribing");
     expect(first.alarmAt).not.toBeNull();
@@ -258,7 +262,6 @@ describe("Voice — jobs in the room", () => {
     expect(second.room.voice.job(accepted.value.transcriptJobId)?.status).toBe("done");
     expect(second.room.ledger.state.recentMessages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["buy oat milk"]);
     expect(second.room.voice.audio.rows()).toBe(0);
-    hang();
   });
 
   it("[V19] over today's voice minutes the job fails rate_limited before the provider is called", async () => {
