@@ -8,7 +8,7 @@
  * so every device sees it live; a room woken with jobs unfinished resumes them
  * from their stored audio. Audio and transcripts are never logged.
  */
-import type { Accepted, MessageSend } from "../../shared/chat.ts";
+import { type Accepted, type MessageSend, MessageSendSchema } from "../../shared/chat.ts";
 import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
 import { dayOf } from "../../shared/dates.ts";
 import type { Actor } from "../../shared/domain.ts";
@@ -153,8 +153,10 @@ export class VoiceJobs {
       if (prior.status === "duplicate") return ok({ messageId: job.messageId, duplicate: true });
       return fail("conflict", `voice job ${jobId} was already sent`);
     }
+    const input = messageInput({ ...this.#message(job, text), clientActionId: key });
+    if (!input.ok) return input;
     return this.#deps.ledger.transaction(() => {
-      const sent = this.#deps.submit({ ...this.#message(job, text), clientActionId: key }, ctx.actor, ctx.correlationId);
+      const sent = this.#deps.submit(input.value, ctx.actor, ctx.correlationId);
       if (!sent.ok) return sent;
       this.#deps.ledger.append({ type: "voice.job.sent", actor: ctx.actor, correlationId: ctx.correlationId, payload: { jobId, messageId: sent.value.messageId } });
       return ok({ messageId: sent.value.messageId, turnId: sent.value.turnId, duplicate: false });
@@ -265,7 +267,8 @@ export class VoiceJobs {
       let messageId: string | undefined;
       if (!job.review) {
         const actor: Actor = job.deviceId !== undefined ? { kind: "user", deviceId: job.deviceId } : { kind: "user" };
-        const sent = this.#deps.submit({ ...this.#message(job, transcript), clientActionId: `voice-${jobId}` }, actor, requestId);
+        const input = messageInput({ ...this.#message(job, transcript), clientActionId: `voice-${jobId}` });
+        const sent = input.ok ? this.#deps.submit(input.value, actor, requestId) : input;
         if (!sent.ok) return this.#fail(jobId, requestId, sent.error), "failed";
         messageId = sent.value.messageId;
       }
@@ -292,6 +295,12 @@ export class VoiceJobs {
     });
     this.#deps.log("warn", { event: "voice.failed", requestId, code: error.code, detail: jobId });
   }
+}
+
+/** A transcript is checked as a typed message is (C1: its length, no control characters) before it is sent. */
+function messageInput(input: MessageSend): Result<MessageSend> {
+  const parsed = MessageSendSchema.safeParse(input);
+  return parsed.success ? ok(parsed.data) : fail("invalid_request", `the transcript cannot be sent as a message: ${parsed.error.issues[0]?.message ?? "invalid"}`);
 }
 
 /** FNV-1a over the clip: tells a retry of the same upload from another clip sent under the same key (H7). */

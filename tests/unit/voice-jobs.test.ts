@@ -184,6 +184,19 @@ describe("Voice — jobs in the room", () => {
     expect(room.room.voice.audio.rows()).toBe(0);
   });
 
+  it("[V12] a transcript that is not plain text (a control character from the provider) fails the job with a sentence; no message, no crash", async () => {
+    const room = roomWith({ transcriber: transcriber(() => ({ text: "call\u0007 John" })).value });
+    const accepted = room.room.voice.accept(clip(5000, 1), ctx());
+    if (!accepted.ok) throw new Error("refused");
+    await settle(room);
+    const job = room.room.voice.job(accepted.value.transcriptJobId);
+    expect(job?.status).toBe("failed");
+    expect(job?.error?.code).toBe("invalid_request");
+    expect(job?.error?.message).toMatch(/^the transcript cannot be sent as a message: .*control character/);
+    expect(room.room.ledger.state.recentMessages).toEqual([]);
+    expect(room.room.voice.audio.rows()).toBe(0);
+  });
+
   it("[V10] the same Idempotency-Key answers the same job and makes one message; another clip under it is a conflict", async () => {
     const stt = transcriber(() => ({ text: "buy oat milk" }));
     const room = roomWith({ transcriber: stt.value });
