@@ -12,7 +12,7 @@ import { voiceProviders } from "../../party/voice/providers.ts";
 import { BrainStateSchema } from "../../shared/api.ts";
 import { ErrorBodySchema } from "../../shared/errors.ts";
 import { VoiceJobSchema, VoiceUploadAcceptedSchema } from "../../shared/voice.ts";
-import { fakeWorkersAi, WHISPER_MODEL } from "../support/fake-workers-ai.ts";
+import { AURA_MODEL, fakeWorkersAi, WHISPER_MODEL } from "../support/fake-workers-ai.ts";
 import { api, BASE, connect, freshUser, inRoom, login, stubOf, type TestSocket } from "./helpers.ts";
 import { leftover } from "./leftover.ts";
 import { TestBrain } from "./test-brain.ts";
@@ -183,6 +183,28 @@ describe("Brain — voice in (workerd)", () => {
     expect(state.recentMessages.filter((m) => m.role === "user").map((m) => [m.channel, m.text])).toEqual([["voice", SENTENCE]]);
     expect(await inRoom(fresh, (brain) => brain.debugVoiceJobs().audio.rows())).toBe(0);
     TestBrain.voiceFor.delete(user);
+  });
+
+  it("[V17][V18][V19] speech through Workers AI aura: 200 audio/mpeg, charged as voice seconds; the capabilities name both providers", async () => {
+    const user = freshUser("voice-speech");
+    const token = await login(user);
+    const { ai } = await roomWithWorkersAi(user, SENTENCE);
+    const text = "I added Call John for tomorrow at 3 PM.";
+    const res = await api(token).post("/api/v1/speech", { text });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("audio/mpeg");
+    const audio = new Uint8Array(await res.arrayBuffer());
+    expect(audio.length).toBeGreaterThan(0);
+    expect([audio[0], (audio[1] ?? 0) & 0xe0]).toEqual([0xff, 0xe0]);
+    expect(ai.calls.map((c) => [c.model, c.text])).toEqual([[AURA_MODEL, text]]);
+    const caps = await (await api(token).get("/api/v1/voice")).json();
+    expect(caps).toMatchObject({
+      transcription: { provider: "workers-ai", model: WHISPER_MODEL },
+      speech: { provider: "workers-ai", model: AURA_MODEL },
+      problems: [],
+      minutesPerDay: 30,
+    });
+    expect((caps as { usedSeconds: number }).usedSeconds).toBeCloseTo(text.length / 15);
   });
 
   it("[V10] with no speech-to-text provider the upload is 501 naming STT_PROVIDER, and nothing is stored", async () => {
