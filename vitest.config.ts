@@ -46,7 +46,8 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "worker", include: ["tests/worker/**/*.test.ts"], testTimeout: 20_000 },
+        // voice-global-setup.ts: espeak-ng's WAV for the voice tests, made in Node (workerd starts no process).
+        test: { name: "worker", include: ["tests/worker/**/*.test.ts"], testTimeout: 20_000, globalSetup: ["./tests/worker/voice-global-setup.ts"] },
       },
       {
         test: {

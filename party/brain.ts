@@ -29,6 +29,7 @@ import { knowsRun } from "./architect/runs.ts";
 import { refuseSocket } from "./socket-refusal.ts";
 import { storedEpoch } from "./data/epoch.ts";
 import { closedSocket, emptyDocument, erased, liveSql } from "./brain-erase.ts";
+import { voiceProviders } from "./voice/providers.ts";
 
 /** `mc`: presence after hello; `platform`: browser and OS read from the upgrade request (P16). */
 type SocketState = { mc?: SocketPresence | null; platform?: string } & Record<string, unknown>;
@@ -99,6 +100,7 @@ export class Brain extends YServer {
     const generation = this.#generation;
     const live = (): boolean => generation === this.#generation;
     const sql = liveSql(this.#sql, live);
+    const voice = voiceProviders(config.voice, { AI: this.env.AI });
     const net = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]): Promise<Response> => (live() ? fetch(input, init) : Promise.reject(erased()));
     return {
       userId: this.name,
@@ -133,6 +135,7 @@ export class Brain extends YServer {
       },
       // U14: after the confirming call has answered (waitUntil), the room is erased and restarted empty.
       deleteStorage: () => this.ctx.waitUntil(this.#erase()),
+      voice: () => voice,
       mcp: {
         fetch: (input, init) => (live() ? fetch(input, init) : Promise.reject(erased())),
         stateKey: () => this.#mcpStateKey(),

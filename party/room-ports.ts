@@ -12,6 +12,7 @@ import type { SqlStore } from "./core/sql.ts";
 import type { Level, LogFields } from "./log.ts";
 import type { PushPort } from "./push/sender.ts";
 import type { CalendarPort } from "./schedule/calendar-port.ts";
+import type { VoiceProviders } from "./voice/types.ts";
 
 /** Everything the room needs from its host, and nothing more. */
 export type RoomPorts = {
@@ -56,6 +57,8 @@ export type RoomPorts = {
    * storage deleted, then the object restarts empty. Runs after the call returns; absent, accounts cannot be deleted.
    */
   deleteStorage?: () => void;
+  /** V6–V10: speech-to-text and speech, read per job (a test may give its room fakes); absent, server voice is off. */
+  voice?: () => VoiceProviders;
 };
 
 export type McpPort = {

@@ -45,6 +45,8 @@ import type { ArchitectPort } from "./goals/architect-port.ts";
 import type { GoalProposals } from "./goals/structured.ts";
 import { roomArchitect, roomGoalProposals } from "./room-goals.ts";
 import { roomData } from "./data/room-data.ts";
+import { roomVoice } from "./room-voice.ts";
+import type { VoiceJobs } from "./voice/jobs.ts";
 
 /** Binary frames between two checks of whether the document should compact (D7). */
 const COMPACT_CHECK_EVERY = 100;
@@ -73,6 +75,8 @@ export class Room {
   }
   /** B30–B41: the architect runs this room started, and the steps' calls back to it. */
   readonly architectRuns: ArchitectRoom;
+  /** V10–V20: voice clips being transcribed, speech, the voice limits. */
+  readonly voice: VoiceJobs;
   #mcpRegistered = new Set<string>();
   #activity: DeviceActivityLog;
   #push: PushApi;
@@ -138,7 +142,8 @@ export class Room {
         this.#maybeCompact();
         ports.log("info", { event: "maintenance", userId, detail: JSON.stringify(done) });
       },
-      setAlarm: ports.setAlarm,
+      // V15: while a voice job is unfinished the alarm comes back soon, to resume it after an eviction.
+      setAlarm: (at) => ports.setAlarm(Math.min(at, this.voice?.wakeAt() ?? at)),
       log: (event, detail) => ports.log("warn", { event, userId, detail }),
       // S20: a routine's occurrence is a message of the user's own asking (they set the routine up).
       runRoutine: (text, key, requestId) => this.chat.submit({ text, channel: "chat", clientActionId: key }, { kind: "user" }, requestId).ok,
@@ -179,6 +184,7 @@ export class Room {
       proposals: () => this.architect,
     });
     this.chat.tools.register(architectTool(() => this.architectRuns));
+    this.voice = roomVoice(ports, this.ledger, { chat: () => this.chat, reschedule: () => this.schedule.reschedule() });
     this.#sockets = {
       userId,
       ledger: this.ledger,
@@ -214,6 +220,7 @@ export class Room {
     // M7: the tools cached in SQL are the assistant's from the first turn after a wake, before any connection.
     syncRegistry(this.chat.tools, this.mcp, this.#mcpRegistered);
     this.chat.recover();
+    this.voice.resume();
     // G8: a room with no events has nothing to schedule and arms no alarm; its first event arms it (FollowUps.published).
     if (this.ledger.lastSeq > 0) this.schedule.reschedule();
   }
@@ -302,8 +309,8 @@ export class Room {
       agenda: (from, to) => this.agenda(from, to),
       mcp: this.mcp,
       data: roomData(this, this.#ports),
-
       search: this.#followUps.search,
+      voice: this.voice,
     });
   }
 
@@ -327,6 +334,7 @@ export class Room {
     const { userId } = this.#ports;
     try {
       const done = await this.schedule.run();
+      this.voice.resume();
       this.#ports.log("info", { event: "alarm", userId, detail: JSON.stringify(done) });
     } catch (error) {
       this.#ports.log("error", { event: "alarm.failed", userId, detail: describe(error) });

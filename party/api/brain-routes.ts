@@ -66,9 +66,9 @@ function stateOf(deps: ApiDeps): BrainState {
   const state = deps.ledger.state;
   // C13: usage counts per local day; a tally of a later day (the zone moved west) is still the current one.
   const today = dayOf(deps.now(), state.preferences.timezone);
-  const usage = state.usage.day >= today ? state.usage : { day: today, tokens: 0, tools: {} };
+  const usage = state.usage.day >= today ? state.usage : { day: today, tokens: 0, tools: {}, voiceSeconds: 0 };
   return {
-    usage: { ...usage, tokenBudget: deps.limits.dailyTokens },
+    usage: { ...usage, voiceSeconds: usage.voiceSeconds ?? 0, tokenBudget: deps.limits.dailyTokens },
     userId: deps.userId,
     tasks: readTasks(deps.doc),
     notes: readNotes(deps.doc),
@@ -89,6 +89,8 @@ function stateOf(deps: ApiDeps): BrainState {
     calendarSources: Object.values(state.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
     // T1: most recently updated first, archived ones too (the client shows them under "Archived").
     conversations: listConversations(state.conversations),
+    // V13: the latest voice jobs, newest first (ids are uuid v7: id order breaks ties within a millisecond).
+    voiceJobs: Object.values(state.voiceJobs ?? {}).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)),
     // U17: which life of the room this is (new after the account was erased).
     ...(deps.data ? { epoch: deps.data.epoch() } : {}),
   };

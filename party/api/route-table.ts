@@ -22,6 +22,7 @@ import type { DataPort } from "../data/room-data.ts";
 import type { PushApi } from "../push/push-api.ts";
 import type { Calendar } from "../calendar/calendar.ts";
 import type { SearchIndexer } from "../search/indexer.ts";
+import type { VoiceApi } from "../voice/jobs.ts";
 import { errorResponse } from "../http.ts";
 import { idempotencyKey, readInput, readQuery, userActor } from "./request.ts";
 
@@ -53,6 +54,8 @@ export type ApiDeps = {
 
   /** Full-text search (Q1–Q19); a host without it answers 404. */
   search?: Pick<SearchIndexer, "search">;
+  /** Voice jobs, speech and capabilities (V10–V20); a host without it answers 404. */
+  voice?: VoiceApi;
 };
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -93,8 +96,8 @@ export type Route = {
   readonly method: Method;
   readonly path: string;
   readonly write: boolean;
-  /** What it reads (H14): nothing, a JSON body, or an optional one (none stands for its `emptyBody`). */
-  readonly body: "none" | "json" | "optional-json";
+  /** What it reads (H14): nothing, a JSON body, an optional one (none stands for its `emptyBody`), or a multipart form (V10). */
+  readonly body: "none" | "json" | "optional-json" | "multipart";
   readonly serve: (request: Request, url: URL, path: string, deps: ApiDeps) => Promise<Response | null>;
 };
 
@@ -142,6 +145,37 @@ export function write<const P extends string, B>(decl: WriteDecl<P, B> | Bodiles
       const action = commandContext(request, deps.requestId, splitClientActionId(body.value).clientActionId);
       if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);
       return decl.handle({ deps, request, url, params, body: body.value, action: action.value });
+    },
+  };
+}
+
+/**
+ * A write whose body is a multipart form (V10), read by its handler with its own caps. `refuse`
+ * answers after the rate limit (H10) and before a byte of the body is read (a `501`, V10).
+ */
+export type UploadDecl<P extends string> = {
+  method: "POST";
+  path: P;
+  refuse: (deps: ApiDeps) => Response | null;
+  handle: (call: WriteCall<P, undefined>) => Handled;
+};
+
+export function upload<const P extends string>(decl: UploadDecl<P>): Route {
+  return {
+    method: decl.method,
+    path: decl.path,
+    write: true,
+    body: "multipart",
+    serve: async (request, url, path, deps) => {
+      const params = matchPath(decl.path, path);
+      if (params === null) return null;
+      const retryAfter = deps.admitWrite();
+      if (retryAfter !== null) return errorResponse("rate_limited", "too many writes", deps.requestId, retryAfter);
+      const refused = decl.refuse(deps);
+      if (refused) return refused;
+      const action = commandContext(request, deps.requestId, undefined);
+      if (!action.ok) return errorResponse(action.error.code, action.error.message, deps.requestId);
+      return decl.handle({ deps, request, url, params, body: undefined, action: action.value });
     },
   };
 }

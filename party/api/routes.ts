@@ -15,6 +15,7 @@ import { PUSH_ROUTES } from "./push-routes.ts";
 import { type ApiDeps, dispatch, type Route } from "./route-table.ts";
 import { SCHEDULE_ROUTES } from "./schedule-routes.ts";
 import { SEARCH_ROUTES } from "./search-routes.ts";
+import { VOICE_ROUTES } from "./voice-routes.ts";
 
 export const ROUTES: readonly Route[] = [
   ...BRAIN_ROUTES,
@@ -26,6 +27,7 @@ export const ROUTES: readonly Route[] = [
   ...MCP_ROUTES,
   ...DATA_ROUTES,
   ...SEARCH_ROUTES,
+  ...VOICE_ROUTES,
 ];
 
 export function handleApi(request: Request, deps: ApiDeps): Promise<Response> {

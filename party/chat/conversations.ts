@@ -14,6 +14,7 @@
 import type { HistoryPage } from "../../shared/api.ts";
 import { cardsAt } from "../../shared/action-card.ts";
 import { CONVERSATION_DELETED_TEXT, DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
+import { purgeVoiceTranscripts } from "../voice/purge.ts";
 import { type Message, MessageSchema } from "../../shared/domain.ts";
 import { EVENT_PAYLOADS } from "../../shared/events.ts";
 import { findConversation } from "../core/conversation-commands.ts";
@@ -230,6 +231,7 @@ export class ConversationIndex {
     // Q12 at once, in this transaction, rather than when the indexer reaches the event; the index's tables
     // delete securely (party/search/index.ts), so no segment keeps the words as data.
     new SearchIndex(this.#sql).removeConversation(conversationId);
+    purgeVoiceTranscripts(this.#sql, conversationId, DELETED_TEXT);
     // Snapshots of the state from before the delete hold its hot messages: the one written now does not (L6).
     this.#sql.exec("DELETE FROM ledger_snapshots");
     this.#ledger.writeSnapshot();

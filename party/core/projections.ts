@@ -25,7 +25,7 @@ import type { EventOf, LedgerEvent } from "../../shared/events.ts";
 import type { CalendarSourceInfo } from "../../shared/calendar.ts";
 import type { PushSubscriptionInfo } from "../../shared/push.ts";
 import type { VoiceJobRecord } from "../../shared/voice.ts";
-import { reduceVoiceJobs } from "./voice-projection.ts";
+import { dropConversationJobs, reduceVoiceJobs } from "./voice-projection.ts";
 import { type Conversation, CONVERSATION_DELETED_TEXT, conversationOf, DEFAULT_CONVERSATION_ID, DEFAULT_CONVERSATION_TITLE } from "../../shared/conversations.ts";
 
 /** How many messages the projection keeps hot; older ones are archived (chat retention). */
@@ -149,7 +149,8 @@ export function reduce(state: Projection, event: LedgerEvent): Projection {
       const notifications = Object.fromEntries(
         Object.entries(state.notifications).map(([id, n]) => [id, typeof n.ref === "string" && turns.has(n.ref) ? { ...n, body: CONVERSATION_DELETED_TEXT } : n]),
       );
-      return { ...next, conversations, notifications, recentMessages: state.recentMessages.filter((m) => conversationOf(m) !== conversationId) };
+      const voiceJobs = state.voiceJobs ? { voiceJobs: dropConversationJobs(state.voiceJobs, conversationId) } : {};
+      return { ...next, conversations, notifications, ...voiceJobs, recentMessages: state.recentMessages.filter((m) => conversationOf(m) !== conversationId) };
     }
     case "memory.used": {
       const { memoryIds, at } = event.payload;

@@ -3,6 +3,7 @@
  * V19): pure, like the rest of projections.ts, which delegates the `voice.*`
  * events here. Only the latest VOICE_JOBS_KEPT jobs are kept.
  */
+import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
 import type { EventOf } from "../../shared/events.ts";
 import type { VoiceJobRecord } from "../../shared/voice.ts";
 
@@ -41,4 +42,9 @@ function latest(jobs: Jobs): Jobs {
   if (list.length <= VOICE_JOBS_KEPT) return jobs;
   list.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   return Object.fromEntries(list.slice(0, VOICE_JOBS_KEPT).map((j) => [j.id, j]));
+}
+
+/** V16, T7: a deleted conversation's voice jobs go with its messages (their transcripts are its words). */
+export function dropConversationJobs(jobs: Jobs, conversationId: string): Jobs {
+  return Object.fromEntries(Object.entries(jobs).filter(([, job]) => (job.conversationId ?? DEFAULT_CONVERSATION_ID) !== conversationId));
 }

@@ -20,6 +20,7 @@ import { Room } from "../../party/room.ts";
 import type { RoomPorts } from "../../party/room-ports.ts";
 import type { CalendarPort } from "../../party/schedule/calendar-port.ts";
 import { nodeSql } from "./node-sql.ts";
+import type { VoiceProviders } from "../../party/voice/types.ts";
 
 /**
  * One device's socket. Frames the room sends wait in `#inbound` and frames
@@ -133,6 +134,8 @@ export type FakeRoomOptions = {
   calendar?: CalendarPort;
   /** The host's network for calendar syncs (K4). */
   fetch?: typeof fetch;
+  /** The host's voice providers (V6–V10); absent, server voice is off. */
+  voice?: () => VoiceProviders;
 };
 
 /** A room core with a movable clock and fake sockets; `flush()` runs every queue until nothing moves. */
@@ -177,6 +180,7 @@ export class FakeRoom {
       ...(options.push ? { push: options.push } : {}),
       ...(options.calendar ? { calendar: options.calendar } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.voice ? { voice: options.voice } : {}),
     };
     this.room = new Room(ports);
   }

@@ -94,6 +94,10 @@ describe("Brain — HTTP route table", () => {
       "POST /api/v1/calendar/sources",
       "DELETE /api/v1/calendar/sources/:sourceId",
       "POST /api/v1/calendar/sources/:sourceId/sync",
+      // V10, V14, V17: an upload, a send and speech (charged to the day's voice minutes) are writes.
+      "POST /api/v1/voice-upload",
+      "POST /api/v1/voice/jobs/:jobId/send",
+      "POST /api/v1/speech",
     ]) {
       expect(declared.get(write), write).toBe(true);
     }
@@ -101,6 +105,9 @@ describe("Brain — HTTP route table", () => {
     // K1: reading sources and events changes nothing.
     expect(declared.get("GET /api/v1/calendar/sources")).toBe(false);
     expect(declared.get("GET /api/v1/calendar/events")).toBe(false);
+    expect(declared.get("GET /api/v1/voice/jobs/:jobId")).toBe(false);
+    expect(declared.get("GET /api/v1/voice")).toBe(false);
+    expect(ROUTES.find((r) => r.path === "/api/v1/voice-upload")?.body).toBe("multipart");
     expect(declared.size, "each method and path is declared once").toBe(ROUTES.length);
   });
 

@@ -124,7 +124,8 @@ describe("Security — cross-user attempts (workerd)", () => {
           const text = await res.text();
           // Context ids are pointers the assistant follows only into the caller's own room (C1): accepted, then checked by the reply.
           // A write that reads no body and names nothing (`DELETE /api/v1/account`) can only touch A's own room.
-          const ownOnly = route.body === "none" && params === 0;
+          // V10: an upload names nothing either (its conversationId is looked up in A's room); without a provider it is 501.
+          const ownOnly = (route.body === "none" || route.body === "multipart") && params === 0;
           const pointer = sent !== null && typeof sent === "object" && !Array.isArray(sent) && "contextIds" in sent;
           attempts.push({ what: `${route.method} ${path} ${JSON.stringify(sent)}`, status: res.status, text, answer: pointer || ownOnly ? "any" : route.write || params > 0 ? "refused" : "any" });
           // Only a message's 202 is a turn; `DELETE /api/v1/account` ignores the body and answers A's own proposal.

@@ -16,11 +16,20 @@ import type { Ledger } from "../../party/core/ledger.ts";
 import type { Schedule } from "../../party/schedule/runner.ts";
 import type { ArchitectRoom } from "../../party/architect/architect-room.ts";
 import type { Room } from "../../party/room.ts";
+import type { VoiceJobs } from "../../party/voice/jobs.ts";
+import type { VoiceProviders } from "../../party/voice/types.ts";
 
 export class TestBrain extends Brain {
+  /**
+   * Voice providers by user, for a room built after an eviction (V15): an instance's own
+   * (`debugVoice`) go with it, these are there from its construction on.
+   */
+  static voiceFor = new Map<string, VoiceProviders>();
   #fixedNow: number | null = null;
   #failNextAlarm = false;
   #failNextDocWrite = false;
+  /** V6–V10: the voice providers a test gives this room (a fake Workers AI binding, a double); null: the configured ones. */
+  #voice: VoiceProviders | null = null;
 
   protected override now(): number {
     return this.#fixedNow ?? Date.now();
@@ -48,7 +57,17 @@ export class TestBrain extends Brain {
       },
       transactionSync: (fn) => ports.sql.transactionSync(fn),
     };
-    return { ...ports, sql };
+    const configured = ports.voice;
+    return { ...ports, sql, voice: () => this.#voice ?? TestBrain.voiceFor.get(this.name) ?? configured?.() ?? { transcriber: null, speaker: null } };
+  }
+
+  /** Gives the room these voice providers from now on (read per job and per request). */
+  debugVoice(providers: VoiceProviders | null): void {
+    this.#voice = providers;
+  }
+
+  debugVoiceJobs(): VoiceJobs {
+    return this.room.voice;
   }
 
   /** The next alarm fires the due reminders, then fails, as a crash after the write would. */
