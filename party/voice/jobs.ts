@@ -22,7 +22,7 @@ import type { LogFields, Level } from "../log.ts";
 import { VoiceAudioStore } from "./audio-store.ts";
 import type { VoiceConfig } from "./config.ts";
 import { transcriptionCost, voiceRefusal } from "./limits.ts";
-import { providerFailure } from "./failure.ts";
+import { voiceProviderFailure } from "./providers.ts";
 import { capabilities, speak, type Spoken } from "./speech.ts";
 import type { Transcriber, VoiceProviders, VoiceUpload } from "./types.ts";
 
@@ -244,7 +244,7 @@ export class VoiceJobs {
     try {
       heard = await transcriber.value.transcribe(audio, job.mediaType, AbortSignal.timeout(VOICE_JOB_TIMEOUT_MS));
     } catch (error) {
-      const failure = providerFailure(error, "transcription");
+      const failure = voiceProviderFailure(error, "transcription");
       this.#deps.log("warn", { event: "voice.provider_failed", requestId, code: failure.code, detail: `${transcriber.value.provider} ${failure.message}` });
       return this.#fail(jobId, requestId, failure);
     }

@@ -9,7 +9,7 @@ import { dayOf } from "../../shared/dates.ts";
 import { fail, ok, type Result } from "../../shared/errors.ts";
 import { VOICE_MAX_BYTES, VOICE_MAX_SECONDS, VOICE_MEDIA_TYPES, type VoiceCapabilities } from "../../shared/voice.ts";
 import type { CommandContext } from "../core/commands.ts";
-import { providerFailure } from "./failure.ts";
+import { voiceProviderFailure } from "./providers.ts";
 import type { VoiceJobsDeps } from "./jobs.ts";
 import { speechCost, voiceRefusal, voiceSecondsToday } from "./limits.ts";
 
@@ -35,7 +35,7 @@ export async function speak(deps: SpeechDeps, text: string, ctx: CommandContext,
     const timeout = AbortSignal.timeout(SPEECH_TIMEOUT_MS);
     spoken = await configured.value.speak(text, signal ? AbortSignal.any([signal, timeout]) : timeout);
   } catch (error) {
-    const failure = providerFailure(error, "speech");
+    const failure = voiceProviderFailure(error, "speech");
     deps.log("warn", { event: "voice.provider_failed", requestId: ctx.correlationId, code: failure.code, detail: `${configured.value.provider} ${failure.message}` });
     return { ok: false, error: failure };
   }
