@@ -49,7 +49,7 @@ const mic = (page: Page) => page.getByTestId("push-to-talk");
 const recordedFor = (page: Page, seconds: number) =>
   expect
     .poll(async () => {
-      const [m = 0, s = 0] = (await page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+      const [m = 0, s = 0] = ((await page.getByTestId("voice-elapsed").allInnerTexts())[0] ?? "0:00").split(":").map(Number);
       return m * 60 + s;
     }, { timeout: 20_000 })
     .toBeGreaterThanOrEqual(seconds);
@@ -75,7 +75,7 @@ async function transcribed(page: Page, audio: OpenAiAudioServer) {
     answered: audio.requests.filter((r) => r.path === "/v1/audio/transcriptions" && r.status === 200).length,
     requests: audio.requests.map((r) => `${r.path} ${r.status} ${r.mediaType ?? ""} ${r.bytes ?? ""} ${r.seconds ?? ""}`),
     jobs: Array.isArray(jobs) ? jobs.map((j: unknown) => JSON.stringify(j)) : [],
-    notice: await page.getByTestId("voice-notice").innerText().catch(() => null),
+    notice: (await page.getByTestId("voice-notice").allInnerTexts()).join(" "),
   };
 }
 
@@ -119,6 +119,7 @@ describe("Voice — push-to-talk with a speech-to-text server", () => {
     // The server received a real WebM clip of about the time held (its length read from the container).
     await expect.poll(async () => ((t) => (t.answered === 1 ? "answered" : JSON.stringify(t)))(await transcribed(laptop, audio)), { timeout: 30_000 }).toBe("answered");
     const [sent] = audio.requests;
+    console.log(`[W116] held to the page's 0:03; the speech-to-text server received ${sent?.filename} (${sent?.mediaType}), ${sent?.bytes} bytes, ${sent?.seconds?.toFixed(2)} s`);
     expect(sent?.mediaType).toBe("audio/webm");
     expect(sent?.filename).toMatch(/\.webm$/);
     expect(sent?.model).toBe("whisper-1");
