@@ -180,6 +180,41 @@ describe("Voice — push-to-talk with a speech-to-text server", () => {
   });
 });
 
+describe("Voice — a speech-to-text server that hangs, then goes away", () => {
+  let audio: OpenAiAudioServer;
+  let server: DevServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    audio = await startOpenAiAudioServer({ transcript: SENTENCE, hold: true });
+    server = await startDevServer(undefined, { STT_PROVIDER: "openai", STT_BASE_URL: audio.url });
+    browser = await launch(fakeMicrophoneArgs(await espeakWav(SENTENCE)));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await audio?.close();
+  });
+
+  it("[W119] “Transcribing…” shows on both devices while the server works; its failure and reason too — no message", async () => {
+    const laptop = await signIn(browser, server, "bodil");
+    const phone = await signIn(browser, server, "bodil", "phone");
+    await mic(laptop).click();
+    await recordedFor(laptop, 1);
+    await mic(laptop).click();
+    for (const page of [laptop, phone]) await page.getByTestId("voice-jobs").getByRole("status").filter({ hasText: "Transcribing…" }).waitFor({ timeout: 30_000 });
+    await screenshot(phone, "voice-06-transcribing-390");
+    expect(await axeBoth(phone)).toEqual([]);
+    // The server drops the held request: the job fails, said on every device in words; nothing is sent.
+    await audio.close();
+    for (const page of [laptop, phone]) await page.getByTestId("voice-jobs").filter({ hasText: "The voice message was not sent." }).waitFor({ timeout: 30_000 });
+    await screenshot(laptop, "voice-07-failed-1200");
+    expect(await userMessages(phone)).toEqual([]);
+    await phone.getByTestId("voice-jobs").getByRole("button", { name: "Dismiss" }).click();
+    await phone.getByTestId("voice-jobs").waitFor({ state: "detached" });
+    expect(await laptop.getByTestId("voice-jobs").count()).toBe(1);
+  });
+});
+
 /** A stand-in for the Web Speech API (headless Chromium has no recognition service): hears SAID as it is told. */
 function stubRecognition() {
   const log = { starts: 0, stops: 0, aborts: 0 };
