@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { type BrainState, BrainStateSchema } from "../../shared/api.ts";
 import { LedgerEventSchema, type LedgerEvent } from "../../shared/events.ts";
 import type { VoiceJobRecord } from "../../shared/voice.ts";
-import { jobsShown } from "../../web/components/chat/voice-jobs.tsx";
+import { asSentence, jobsShown } from "../../web/components/chat/voice-jobs.tsx";
 import { applyEvents } from "../../web/lib/state-events.ts";
 import { listen, type Recognition, type RecognitionErrorEvent, type RecognitionResultEvent, recognitionConstructor, recognitionErrorText } from "../../web/lib/voice/browser-recognition.ts";
 import { formatElapsed, micProblemOf, micProblemText, pickRecorderType, RECORDER_TYPES } from "../../web/lib/voice/recorder.ts";
@@ -168,6 +168,12 @@ describe("Web — voice jobs above the composer", () => {
     expect(jobsShown(jobs, "main", "laptop", new Set(), now).map((j) => j.id)).toEqual(["failed", "review-mine", "t", "q"]);
     expect(jobsShown(jobs, "main", "phone", new Set(), now).map((j) => j.id)).toEqual(["review-phone", "failed", "t", "q"]);
     expect(jobsShown(jobs, "c-other", "laptop", new Set(), now).map((j) => j.id)).toEqual(["elsewhere"]);
+  });
+
+  it("[W119] a failure's reason reads as a sentence", () => {
+    expect(asSentence("the speech-to-text server at STT_BASE_URL failed")).toBe("The speech-to-text server at STT_BASE_URL failed.");
+    expect(asSentence("No speech was heard!")).toBe("No speech was heard!");
+    expect(asSentence("  ")).toBe("");
   });
 
   it("[W119] a job discarded or dismissed on this device is hidden here", () => {

@@ -97,12 +97,20 @@ function Transcribing({ job }: { job: VoiceJobRecord }) {
   );
 }
 
+/** The server's reason as a sentence of its own (capital first, a full stop at the end). */
+export const asSentence = (text: string): string => {
+  const trimmed = text.trim();
+  if (!trimmed) return "";
+  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+};
+
 function Failed({ job }: { job: VoiceJobRecord }) {
   return (
     <div className="flex items-start gap-2 rounded-2xl border border-red-200 bg-white px-3 py-1 text-sm dark:border-red-900 dark:bg-stone-900">
       <Mic className="mt-3 size-4 shrink-0 text-red-700 dark:text-red-300" aria-hidden />
       <p className="flex-1 py-2">
-        <span className="font-medium text-red-700 dark:text-red-300">The voice message was not sent.</span> {job.error?.message ?? ""}
+        <span className="font-medium text-red-700 dark:text-red-300">The voice message was not sent.</span> {asSentence(job.error?.message ?? "")}
       </p>
       <button type="button" onClick={() => dismissed.add(job.id)} aria-label="Dismiss" className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-stone-600 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800">
         <X className="size-4" aria-hidden />
