@@ -33,10 +33,12 @@ async function espeakWav(text: string): Promise<string> {
   return file;
 }
 
-async function signIn(browser: Browser, server: DevServer, userId: string, width: keyof typeof WIDTHS = "desktop", init?: () => void): Promise<Page> {
+async function signIn(browser: Browser, server: DevServer, userId: string, width: keyof typeof WIDTHS = "desktop", init?: () => void, clock = false): Promise<Page> {
   const context = await browser.newContext({ viewport: WIDTHS[width], permissions: ["microphone"], reducedMotion: "reduce" });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
+  // With `clock`, the page runs on Playwright's clock: real pace until the test moves it.
+  if (clock) await page.clock.install();
   await page.goto(`${server.url}/login`);
   await page.getByLabel("User id").fill(userId);
   await page.getByRole("button", { name: /log in/i }).click();
@@ -163,6 +165,17 @@ describe("Voice — push-to-talk with a speech-to-text server", () => {
     await card.waitFor({ state: "detached", timeout: 20_000 });
     await expect.poll(async () => (await userMessages(phone)).map((m) => `${m.channel}: ${m.text}`), { timeout: 20_000 }).toEqual(["voice: remind me to call Joan tomorrow at 4pm"]);
     await hasTask(phone, "Call Joan");
+  });
+
+  it("[W115] a recording stops by itself at the longest clip (2:00) and is sent, saying why", async () => {
+    const page = await signIn(browser, server, "yusuf", "desktop", undefined, true);
+    const before = audio.requests.length;
+    await mic(page).click();
+    await recordedFor(page, 1);
+    await page.clock.fastForward("02:00");
+    await page.getByTestId("voice-notice").filter({ hasText: "Stopped at 2:00, the longest voice message." }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => audio.requests.slice(before).filter((r) => r.status === 200).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await userMessages(page)).map((m) => m.channel), { timeout: 30_000 }).toEqual(["voice"]);
   });
 
   it("[W115] Escape while recording cancels: nothing is uploaded", async () => {
