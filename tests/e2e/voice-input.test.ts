@@ -178,6 +178,22 @@ describe("Voice — push-to-talk with a speech-to-text server", () => {
     await expect.poll(async () => (await userMessages(page)).map((m) => m.channel), { timeout: 30_000 }).toEqual(["voice"]);
   });
 
+  it("[W117] a microphone the user blocked: the sentence says how to allow it; nothing is uploaded", async () => {
+    const denied = () => {
+      // What Chromium answers when the site's microphone permission is "Block".
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    };
+    const page = await signIn(browser, server, "zara", "phone", denied);
+    const before = audio.requests.length;
+    await mic(page).click();
+    const notice = page.getByTestId("voice-notice");
+    await notice.filter({ hasText: "Microphone access is blocked for this site. Allow it in the browser's site settings" }).waitFor();
+    expect(await mic(page).getAttribute("data-phase")).toBe("idle");
+    await screenshot(page, "voice-08-blocked-390");
+    expect(await axeBoth(page)).toEqual([]);
+    expect(audio.requests.length).toBe(before);
+  });
+
   it("[W115] Escape while recording cancels: nothing is uploaded", async () => {
     const page = await signIn(browser, server, "xena");
     const before = audio.requests.length;
