@@ -20,12 +20,19 @@ export function chromiumPath(): string {
   return found;
 }
 
-export function launch(): Promise<Browser> {
+/** `extraArgs` add Chromium switches for one test file (e.g. a fake microphone); the defaults stay. */
+export function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", ...extraArgs],
   });
 }
+
+/**
+ * W115: Chromium's fake microphone playing `wav` (looped) with the permission
+ * prompt answered yes — what the voice tests hold the button against.
+ */
+export const fakeMicrophoneArgs = (wav: string): string[] => ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`];
 
 export const SCREENSHOTS = join(process.cwd(), "tests/e2e/screenshots");
 

@@ -63,8 +63,10 @@ export async function call<S extends z.ZodType>(schema: S, method: string, path:
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   const device = localStorage.getItem(DEVICE_KEY);
   if (device) headers["x-device-id"] = device;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // A FormData body (a voice clip, W116) goes as multipart: the browser writes its content-type with the boundary.
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers["content-type"] = "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
   const json = await readJson(res);
   if (res.status === 401 && path !== "/api/v1/dev/login" && session.token) {
     // The session expired or was revoked: back to sign-in (the outbox stays for this user).

@@ -77,8 +77,8 @@ export type Brain = {
   rename: (name: string) => void;
 };
 
-/** Where a message goes (W90, W93). */
-export type Placement = { conversationId?: string; parentId?: string; editOf?: string };
+/** Where a message goes (W90, W93); `channel: "voice"` for what the browser's recognition heard (W118). */
+export type Placement = { conversationId?: string; parentId?: string; editOf?: string; channel?: "voice" };
 
 export const BrainContext = createContext<Brain | null>(null);
 
@@ -91,6 +91,7 @@ const placed = (p: Placement | undefined): Placement => ({
   ...(p?.conversationId ? { conversationId: p.conversationId } : {}),
   ...(p?.parentId ? { parentId: p.parentId } : {}),
   ...(p?.editOf ? { editOf: p.editOf } : {}),
+  ...(p?.channel ? { channel: p.channel } : {}),
 });
 /** A connection id (the provider's `_pk`): 20 url-safe characters, new for every socket (P17). */
 const newConnectionId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 20);

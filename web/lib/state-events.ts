@@ -23,7 +23,7 @@ function projectionOf(state: BrainState): Projection {
     memories: Object.fromEntries(state.memories.map((m) => [memorySlot(m), m])),
     preferences: state.preferences,
     recentMessages: state.recentMessages,
-    usage: { day: state.usage.day, tokens: state.usage.tokens, tools: state.usage.tools },
+    usage: { day: state.usage.day, tokens: state.usage.tokens, tools: state.usage.tools, ...(state.usage.voiceSeconds !== undefined ? { voiceSeconds: state.usage.voiceSeconds } : {}) },
     reminders: byId(state.reminders),
     notifications: byId(state.notifications),
     plans: state.plan ? { [state.plan.date]: state.plan } : {},
@@ -31,6 +31,7 @@ function projectionOf(state: BrainState): Projection {
     pushSubscriptions: byId(state.pushSubscriptions ?? []),
     calendarSources: byId(state.calendarSources ?? []),
     conversations: byId(state.conversations ?? []),
+    ...(state.voiceJobs ? { voiceJobs: byId(state.voiceJobs) } : {}),
     lastEventSeq: state.lastEventSeq,
   };
 }
@@ -144,6 +145,8 @@ export function applyEvent(state: BrainState, event: LedgerEvent, now: number): 
     calendarSources: Object.values(next.calendarSources ?? {}).sort((a, b) => a.id.localeCompare(b.id)),
     // T1: a conversation created, renamed or archived on any device shows in the thread list at once.
     conversations: listConversations(next.conversations),
+    // W119: a voice job's progress shows on every device as its events arrive (newest first, as the state route lists them).
+    ...(next.voiceJobs ? { voiceJobs: Object.values(next.voiceJobs).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)) } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ const OutgoingSchema = z.object({
   conversationId: z.string().optional(),
   parentId: z.string().optional(),
   editOf: z.string().optional(),
+  /** W118: a message the browser's speech recognition heard; absent: typed (`chat`). */
+  channel: z.literal("voice").optional(),
 });
 export type Outgoing = z.infer<typeof OutgoingSchema>;
 /** A message the room accepted (its ack), with the client action id it was sent under. */
@@ -46,7 +48,7 @@ export const messageFrame = (m: Outgoing): ClientFrameInput => ({
   rid: m.clientActionId,
   command: {
     text: m.text,
-    channel: "chat",
+    channel: m.channel ?? "chat",
     clientActionId: m.clientActionId,
     ...(m.conversationId ? { conversationId: m.conversationId } : {}),
     // T13: an edit names the edited message; its parent is the room's to find (not both).

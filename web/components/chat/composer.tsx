@@ -1,14 +1,17 @@
 import { ComposerPrimitive, useAuiState } from "@assistant-ui/react";
 import { ArrowUp, Square } from "lucide-react";
 import { MAX_MESSAGE_CHARS } from "../../../shared/chat.ts";
+import { PushToTalkButton } from "./push-to-talk.tsx";
 
 /**
  * The composer, pinned under the conversation: Enter sends, Shift+Enter makes
  * a new line; while a reply streams, Stop takes Send's place (C7). The length
  * is not cut at the cap: a longer text is refused by the room and shown failed
- * with its reason (W12), and the count warns before that.
+ * with its reason (W12), and the count warns before that. The microphone
+ * beside Send is push-to-talk (W115); `sendVoice` sends what the browser's
+ * own recognition heard (W118).
  */
-export function Composer() {
+export function Composer({ conversationId, sendVoice }: { conversationId?: string; sendVoice: (text: string) => void }) {
   const running = useAuiState((s) => s.thread.isRunning);
   const length = useAuiState((s) => s.composer.text.length);
   return (
@@ -27,6 +30,7 @@ export function Composer() {
           {length} / {MAX_MESSAGE_CHARS}
         </span>
       )}
+      <PushToTalkButton conversationId={conversationId} send={sendVoice} />
       {running ? (
         <ComposerPrimitive.Cancel aria-label="Stop" className="flex size-11 shrink-0 items-center justify-center rounded-full bg-stone-900 text-white hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-stone-100 dark:text-stone-900">
           <Square className="size-4 fill-current" aria-hidden />

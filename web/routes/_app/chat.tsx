@@ -20,6 +20,7 @@ import { ArchitectProgress } from "../../components/chat/architect-progress.tsx"
 import { BudgetNotice } from "../../components/chat/budget-notice.tsx";
 import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-context.ts";
 import { Composer } from "../../components/chat/composer.tsx";
+import { VoiceJobs } from "../../components/chat/voice-jobs.tsx";
 import { OutboxList } from "../../components/chat/outbox-list.tsx";
 import { Suggestions } from "../../components/chat/suggestions.tsx";
 import { EditComposer, UserMessage } from "../../components/chat/user-message.tsx";
@@ -120,7 +121,7 @@ function Chat() {
   }, [conversationId, older, recent, data.recentMessages, data.proposals, data.undoneTurns, brain.replies, brain.outbox, brain.sent, brain.status, brain.regenerations, now, choices]);
 
   /** W93: a new message follows the end of the branch on screen; an edit names the message it edits (its sibling). */
-  const send = (text: string, editOfRow?: string) => {
+  const send = (text: string, editOfRow?: string, channel?: "voice") => {
     const queued = brain.outbox.some((q) => conversationOf(q) === conversationId);
     const edited = editOfRow === undefined ? undefined : byId.get(editOfRow);
     if (edited?.kind === "user" && edited.messageId) {
@@ -130,7 +131,7 @@ function Chat() {
       return brain.send(text, { conversationId, editOf: edited.messageId, ...(parent ? { parentId: parent } : {}) });
     }
     // Several queued in a row (offline): each follows the one before, which only the room knows by then.
-    brain.send(text, { conversationId, ...(lastId && !queued ? { parentId: lastId } : {}) });
+    brain.send(text, { conversationId, ...(lastId && !queued ? { parentId: lastId } : {}), ...(channel ? { channel } : {}) });
   };
 
   const loadEarlier = useCallback(async () => {
@@ -269,7 +270,9 @@ function Chat() {
               <ArchitectProgress />
               <OutboxList now={now} />
               <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
-              <Composer />
+              <VoiceJobs conversationId={conversationId} />
+              {/* W118: what the browser's own recognition heard goes like typed text, as a voice message. */}
+              <Composer conversationId={conversationId === DEFAULT_CONVERSATION_ID ? undefined : conversationId} sendVoice={(text) => send(text, undefined, "voice")} />
               <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
             </div>
           </ThreadPrimitive.Root>
