@@ -32,7 +32,7 @@ describe("Voice — sentence splitting for speech", () => {
       "Meet Dr. Smith and Mrs. Jones on Main St. today.",
       "It is cats vs. dogs again.",
     ]);
-    expect(whole("See https://example.com/a.b?c=1. Mail john.doe@example.co.uk now.")).toEqual(["See https://example.com/a.b?c=1.", "Mail john.doe@example.co.uk now."]);
+    expect(whole("Please see https://example.com/a.b?c=1. Mail john.doe@example.co.uk now.")).toEqual(["Please see https://example.com/a.b?c=1.", "Mail john.doe@example.co.uk now."]);
     expect(whole("Well... maybe later. Wait… what happened here?")).toEqual(["Well... maybe later.", "Wait… what happened here?"]);
   });
 
