@@ -29,6 +29,8 @@ import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from 
 import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
+import { stopSpeaking } from "./voice/speech-control.ts";
+import { spokenReplies } from "./voice/spoken-replies.ts";
 import { checkEpoch, discardErased, signOutOnce } from "./data-epoch.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
 import { OfflineError, regenerateFrame } from "../components/chat/threads.ts";
@@ -291,6 +293,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     p.on("custom-message", (raw: string) => {
       const f = parseServerFrame(raw);
       if (f) onServerFrame(f, context);
+      // W120: the replies this device asked for are spoken as they stream.
+      if (f) spokenReplies().replies.onFrame(f);
     });
     const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
     // Follow the browser's network state: drop the socket when offline (edits stay in the
@@ -364,7 +368,10 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       frame(messageFrame(m));
     },
     discard: (clientActionId) => updateOutbox((all) => all.filter((m) => m.clientActionId !== clientActionId)),
-    stop: (turnId) => void frame({ type: "turn.stop", turnId }),
+    stop: (turnId) => {
+      stopSpeaking();
+      frame({ type: "turn.stop", turnId });
+    },
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
     rename: (name) => {
       setDeviceName(name);

@@ -21,6 +21,7 @@ import { BudgetNotice } from "../../components/chat/budget-notice.tsx";
 import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-context.ts";
 import { Composer } from "../../components/chat/composer.tsx";
 import { OutboxList } from "../../components/chat/outbox-list.tsx";
+import { SpeakingIndicator } from "../../components/chat/speaking-indicator.tsx";
 import { Suggestions } from "../../components/chat/suggestions.tsx";
 import { EditComposer, UserMessage } from "../../components/chat/user-message.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
@@ -269,6 +270,7 @@ function Chat() {
               <ArchitectProgress />
               <OutboxList now={now} />
               <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
+              <SpeakingIndicator />
               <Composer />
               <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
             </div>
