@@ -8,6 +8,8 @@
  * same sentences as the whole text at once (tests/unit/speech-sentences.test.ts).
  */
 
+import { SPEECH_MAX_CHARS } from "./voice.ts";
+
 /** Feed text as it streams; `push` returns the sentences completed so far, `flush` the rest at the end. */
 export type SentenceSplitter = { push(delta: string): string[]; flush(): string[] };
 
@@ -108,6 +110,23 @@ function findCut(text: string): Cut | null {
   return null;
 }
 
+/**
+ * V23: no sentence is longer than one speech request takes (SPEECH_MAX_CHARS): a longer one
+ * (no comma to cut at) is cut at the last space that fits, or mid-word when there is none.
+ */
+export function withinSpeechCap(sentence: string, max = SPEECH_MAX_CHARS): string[] {
+  const parts: string[] = [];
+  let rest = sentence;
+  while (rest.length > max) {
+    const space = rest.lastIndexOf(" ", max);
+    const at = space > 0 ? space : max;
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
 export function sentenceSplitter(): SentenceSplitter {
   let buffer = "";
   let atLineStart = true;
@@ -121,7 +140,7 @@ export function sentenceSplitter(): SentenceSplitter {
     if (sentence.split(" ").length <= SHORT_WORDS) pending = sentence;
     else {
       pending = "";
-      out.push(sentence);
+      out.push(...withinSpeechCap(sentence));
     }
   };
 
@@ -175,7 +194,7 @@ export function sentenceSplitter(): SentenceSplitter {
     },
     flush: () => {
       const out = drain(true);
-      if (pending) out.push(pending);
+      if (pending) out.push(...withinSpeechCap(pending));
       pending = "";
       buffer = "";
       atLineStart = true;

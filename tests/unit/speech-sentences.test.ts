@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normalizeSpace, sentenceSplitter, speechText } from "../../shared/speech-sentences.ts";
+import { normalizeSpace, sentenceSplitter, speechText, withinSpeechCap } from "../../shared/speech-sentences.ts";
+import { SPEECH_MAX_CHARS, SpeechRequestSchema } from "../../shared/voice.ts";
 import { type Rng, seededRng } from "../support/random.ts";
 
 /** The sentences of `text` fed in the given chunks, then flushed. */
@@ -65,6 +66,19 @@ describe("Voice — sentence splitting for speech", () => {
     expect(out[1]).toBe(normalizeSpace(`${"more ".repeat(10)}second part, and the end.`));
   });
 
+  it("[V23] no sentence is longer than one speech request takes: cut at a space, or mid-word without one", () => {
+    const endless = `${"blah ".repeat(600)}end.`;
+    const out = whole(endless);
+    expect(out.length).toBeGreaterThan(1);
+    for (const sentence of out) {
+      expect(sentence.length).toBeLessThanOrEqual(SPEECH_MAX_CHARS);
+      expect(SpeechRequestSchema.safeParse({ text: sentence }).success).toBe(true);
+    }
+    expect(normalizeSpace(out.join(" "))).toBe(normalizeSpace(endless));
+    expect(withinSpeechCap("x".repeat(25), 10)).toEqual(["x".repeat(10), "x".repeat(10), "x".repeat(5)]);
+    expect(withinSpeechCap("ab cd ef", 5)).toEqual(["ab cd", "ef"]);
+  });
+
   it("[V21] a cut waits for what decides it: the first letter after the period", () => {
     const splitter = sentenceSplitter();
     expect(splitter.push("Call at 3 p.m.")).toEqual([]);
@@ -86,7 +100,10 @@ describe("Voice — sentence splitting for speech", () => {
         const chunks = randomChunks(rng, reply);
         expect(split(chunks), `seed ${rng.seed} run ${run} chunks ${JSON.stringify(chunks)}`).toEqual(reference);
       }
-      for (const sentence of reference) expect(sentence).toBe(normalizeSpace(sentence));
+      for (const sentence of reference) {
+        expect(sentence).toBe(normalizeSpace(sentence));
+        expect(sentence.length).toBeLessThanOrEqual(SPEECH_MAX_CHARS);
+      }
     }
   });
 });

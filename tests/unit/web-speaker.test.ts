@@ -89,7 +89,7 @@ function setup(options: { synthesis?: boolean } = {}) {
 const audioOf = (text: string): SpeechResult => ({ kind: "audio", blob: new Blob([text], { type: "audio/wav" }) });
 
 describe("Web — the speaker's queue", () => {
-  it("[W121] sentences play in order, one audio element, the next one fetched while the current one plays", async () => {
+  it("[W121] [V24] sentences play in order, one audio element, the next one fetched while the current one plays", async () => {
     const { speaker, requests, audio, playing, revoked } = setup();
     speaker.enqueue(["First sentence here.", "Second sentence here.", "Third sentence here."]);
     expect(speaker.state).toBe("speaking");
@@ -140,8 +140,8 @@ describe("Web — the speaker's queue", () => {
     expect(await playing()).toBe("b");
   });
 
-  it("[W122] stop() aborts the fetches, pauses the audio, cancels the browser's voice and empties the queue", async () => {
-    const { speaker, requests, audio, synthesis } = setup();
+  it("[W122] [V24] stop() aborts the fetches, pauses the audio, cancels the browser's voice, empties the queue and drops the clip", async () => {
+    const { speaker, requests, audio, synthesis, revoked } = setup();
     const changes: string[] = [];
     speaker.subscribe(() => changes.push(speaker.state));
     speaker.enqueue(["One sentence to say.", "Two sentence to say.", "Three sentence to say."]);
@@ -155,6 +155,8 @@ describe("Web — the speaker's queue", () => {
     expect(synthesis!.cancelled).toBe(1);
     expect(speaker.state).toBe("idle");
     expect(changes).toEqual(["speaking", "idle"]);
+    // V24: the clip that was playing is released at once, not kept for later.
+    expect(revoked).toEqual(["blob:1"]);
     // Nothing of the stopped reply plays later, even when its answers arrive.
     requests[1]!.answer(audioOf("two"));
     audio.end();
