@@ -12,7 +12,7 @@ import { setVoiceSettings, useVoiceSettings } from "../lib/voice/settings.ts";
 import { stopSpeaking } from "../lib/voice/speech-control.ts";
 import { voiceCapabilitiesQuery } from "../lib/voice/voice-capabilities.ts";
 
-const PROVIDER_NAMES = { "workers-ai": "Workers AI", openai: "an OpenAI-compatible server" } as const;
+const PROVIDER_NAMES = { "workers-ai": "Workers AI", openai: "OpenAI-compatible server" } as const;
 
 /** Minutes with one decimal at most ("1.5", "30"). */
 const minutes = (seconds: number) => (Math.round(seconds / 6) / 10).toLocaleString();
