@@ -9,23 +9,24 @@ const OTHER = "device-other";
 const at = "2026-12-07T06:00:00.000Z";
 let seq = 0;
 
-function event(type: string, payload: unknown, actor: EventEnvelope["actor"] = { kind: "system" }): ServerFrame {
+function event(type: string, payload: unknown, actor: EventEnvelope["actor"] = { kind: "system" }, clientActionId?: string): ServerFrame {
   seq += 1;
-  return { type: "event", event: { id: `e${seq}`, seq, type, ts: at, actor, correlationId: `c${seq}`, payload } };
+  return { type: "event", event: { id: `e${seq}`, seq, type, ts: at, actor, correlationId: `c${seq}`, payload, ...(clientActionId ? { clientActionId } : {}) } };
 }
-const userMessage = (id: string, turnId: string, deviceId: string | undefined, channel: "chat" | "voice" = "chat") =>
-  event("message.added", { message: { id, role: "user", text: "hi", channel, turnId, status: "complete", createdAt: at } }, deviceId ? { kind: "user", deviceId } : { kind: "system" });
+const userMessage = (id: string, turnId: string, deviceId: string | undefined, channel: "chat" | "voice" = "chat", clientActionId?: string) =>
+  event("message.added", { message: { id, role: "user", text: "hi", channel, turnId, status: "complete", createdAt: at } }, deviceId ? { kind: "user", deviceId } : { kind: "system" }, clientActionId);
 const token = (turnId: string, s: number, text: string): ServerFrame => ({ type: "llm.token", turnId, seq: s, token: text });
 const completed = (turnId: string, text: string): ServerFrame => ({ type: "llm.completed", turnId, messageId: `a-${turnId}`, text });
 const job = (id: string, deviceId: string): VoiceJobRecord => ({ id, status: "queued", review: false, deviceId, mediaType: "audio/webm", bytes: 100, seconds: 3, createdAt: at, updatedAt: at });
 
-function setup(speak = true) {
+function setup(speak = true, visible = true) {
   const said: string[] = [];
   let stops = 0;
   const replies = new SpokenReplies({
     speaker: { enqueue: (s) => void said.push(...s), stop: () => void (stops += 1) },
     deviceId: () => ME,
     speakReplies: () => speak,
+    visible: () => visible,
   });
   /** Streams `text` as tokens of a few characters each. */
   const seqs = new Map<string, number>();
@@ -58,6 +59,27 @@ describe("Web — spoken replies on the asking device", () => {
     stream("t1", REPLY);
     replies.onFrame(completed("t1", REPLY));
     expect(said).toEqual([]);
+  });
+
+  it("[W120] of one browser's tabs (one device id), the tab that sent speaks even in the background; another tab only when it is in front", () => {
+    const sender = setup(true, false);
+    sender.replies.sentHere("web-1");
+    sender.replies.onFrame(userMessage("m1", "t1", ME, "chat", "web-1"));
+    sender.stream("t1", REPLY);
+    expect(sender.said[0]).toBe("I created the task Call John.");
+    const hiddenTab = setup(true, false);
+    hiddenTab.replies.onFrame(userMessage("m1", "t1", ME, "chat", "web-1"));
+    hiddenTab.stream("t1", REPLY);
+    expect(hiddenTab.said).toEqual([]);
+    // A voice job: the tab in front of this device speaks, a hidden one does not.
+    for (const [visible, expected] of [[true, 1], [false, 0]] as const) {
+      const tab = setup(true, visible);
+      tab.replies.onFrame(event("voice.job.queued", { job: job("j1", ME) }));
+      tab.replies.onFrame(userMessage("m1", "t1", undefined, "voice"));
+      tab.replies.onFrame(event("voice.job.done", { jobId: "j1", transcript: "x", seconds: 1, messageId: "m1" }));
+      tab.stream("t1", REPLY);
+      expect(tab.said.length > 0 ? 1 : 0, `visible: ${visible}`).toBe(expected);
+    }
   });
 
   it("[W121] with Speak replies off on this device, nothing is spoken", () => {

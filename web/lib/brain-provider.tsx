@@ -358,6 +358,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     send: (text, place) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(place) };
       updateOutbox((all) => [...all, m]);
+      spokenReplies().replies.sentHere(m.clientActionId);
       frame(messageFrame(m));
     },
     retry: (clientActionId) => {
@@ -365,6 +366,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       if (!old) return;
       const m: Outgoing = { text: old.text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(old) };
       updateOutbox((all) => [...all.filter((x) => x.clientActionId !== clientActionId), m]);
+      spokenReplies().replies.sentHere(m.clientActionId);
       frame(messageFrame(m));
     },
     discard: (clientActionId) => updateOutbox((all) => all.filter((m) => m.clientActionId !== clientActionId)),

@@ -4,8 +4,10 @@
  * A turn is this device's when the user message that started it was sent from
  * here: its `message.added` event's actor names this device, or it is the
  * message of a voice job recorded here (`voice.job.queued`'s `job.deviceId`, then
- * `voice.job.done`/`voice.job.sent` name the message). Only that turn's reply is
- * spoken, and only while "Speak replies" is on for this device; every other device
+ * `voice.job.done`/`voice.job.sent` name the message). Tabs of one browser share
+ * the device id, so of them the tab that sent the message speaks (its
+ * `clientActionId`), else a visible one (a voice job, recorded in the tab in front)
+ * — never every tab at once. Only that turn's reply is spoken, and only while "Speak replies" is on for this device; every other device
  * shows the text. The reply's `llm.token` deltas go through the sentence splitter
  * as they stream, so the first sentence is spoken before the turn completes; the
  * rest is flushed on `llm.completed`. `llm.interrupted` / `llm.failed`, the Stop
@@ -30,6 +32,8 @@ export type SpokenRepliesPorts = {
   deviceId(): string;
   /** This device's "Speak replies", read when a turn starts. */
   speakReplies(): boolean;
+  /** Whether this tab is in front (`document.visibilityState`): of a device's tabs, a visible one speaks a voice job's reply. */
+  visible(): boolean;
 };
 
 /** How many recent turns and jobs are remembered: the claim of a turn may come just after its first tokens. */
@@ -58,6 +62,8 @@ export class SpokenReplies {
   readonly #myMessages = new Map<string, true>();
   /** Recent user messages' turns, for a voice job that names its message after it was added. */
   readonly #turnOf = new Map<string, string>();
+  /** Client action ids of the messages this tab sent. */
+  readonly #sentHere = new Map<string, true>();
 
   constructor(ports: SpokenRepliesPorts) {
     this.#ports = ports;
@@ -103,6 +109,11 @@ export class SpokenReplies {
     }
   }
 
+  /** A message this tab sends (brain-provider): its turn is this tab's, even if the tab is in the background when it starts. */
+  sentHere(clientActionId: string): void {
+    remember(this.#sentHere, clientActionId, true);
+  }
+
   /** W122: nothing more of the current reply is spoken. */
   stop(): void {
     this.#active = null;
@@ -127,7 +138,10 @@ export class SpokenReplies {
           const { message } = event.payload;
           if (message.role !== "user" || !message.turnId) break;
           remember(this.#turnOf, message.id, message.turnId);
-          const mine = (event.actor.kind === "user" && event.actor.deviceId === me) || this.#myMessages.has(message.id);
+          const sentHere = event.clientActionId !== undefined && this.#sentHere.has(event.clientActionId);
+          const thisDevice = event.actor.kind === "user" && event.actor.deviceId === me;
+          // Another tab of this device sent it (its id is not ours): that tab speaks, unless this one is the one in front.
+          const mine = sentHere || (thisDevice && (event.clientActionId === undefined || this.#ports.visible())) || (this.#myMessages.has(message.id) && this.#ports.visible());
           if (mine) this.#claim(message.turnId);
           break;
         }
@@ -139,8 +153,8 @@ export class SpokenReplies {
           const { jobId, messageId } = event.payload;
           if (!messageId || !this.#myJobs.has(jobId)) break;
           const turnId = this.#turnOf.get(messageId);
-          if (turnId) this.#claim(turnId);
-          else remember(this.#myMessages, messageId, true);
+          if (!turnId) remember(this.#myMessages, messageId, true);
+          else if (this.#ports.visible()) this.#claim(turnId);
           break;
         }
         default:
@@ -212,7 +226,7 @@ let instance: { speaker: Speaker; replies: SpokenReplies } | null = null;
 export function spokenReplies(): { speaker: Speaker; replies: SpokenReplies } {
   if (instance) return instance;
   const speaker = new Speaker(browserPorts());
-  const replies = new SpokenReplies({ speaker, deviceId, speakReplies: () => voiceSettings().speakReplies });
+  const replies = new SpokenReplies({ speaker, deviceId, speakReplies: () => voiceSettings().speakReplies, visible: () => document.visibilityState === "visible" });
   onStopSpeaking(() => replies.stop());
   instance = { speaker, replies };
   return instance;
