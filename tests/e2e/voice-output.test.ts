@@ -8,19 +8,35 @@
  * The offline assistant streams slowly (OFFLINE_TOKEN_DELAY_MS) so a sentence can
  * be asked for while the reply still streams.
  */
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../integration/dev-server.ts";
 import { type OpenAiAudioServer, startOpenAiAudioServer } from "../support/openai-audio-server.ts";
-import { chromiumPath, screenshot, whenLive } from "./browser.ts";
+import { chromiumPath, pageCall, screenshot, whenLive } from "./browser.ts";
 
 /** The default switches of tests/e2e/browser.ts, and audio that may play without a click (the reply starts on its own). */
-const launch = (): Promise<Browser> =>
+const launch = (extra: readonly string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required", ...extra],
   });
+
+/** espeak-ng's WAV of `text`, for Chromium's fake microphone; a missing espeak-ng fails with the fix. */
+async function espeakWav(text: string): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), "voice-output-")), "said.wav");
+  try {
+    await promisify(execFile)("espeak-ng", ["-w", file, "--", text]);
+  } catch (error) {
+    throw new Error(`espeak-ng could not speak the test sentence (apt-get install espeak-ng): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return file;
+}
 
 /**
  * wrangler.jsonc sets OPENAI_BASE_URL to "", and @ai-sdk/openai builds a default provider when its module loads,
@@ -59,7 +75,7 @@ function installSpy() {
 }
 
 async function device(browser: Browser, server: DevServer, userId: string, speak: boolean, width = 1200): Promise<Device> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const context = await browser.newContext({ viewport: { width, height: 800 }, permissions: ["microphone"] });
   await context.addInitScript(installSpy);
   const page = await context.newPage();
   const log: string[] = [];
@@ -72,6 +88,7 @@ async function device(browser: Browser, server: DevServer, userId: string, speak
   });
   page.on("response", (r) => {
     if (new URL(r.url()).pathname === "/api/v1/speech") log.push(`answer:${r.status()} ${r.headers()["content-type"] ?? ""}`);
+    if (new URL(r.url()).pathname === "/api/v1/voice-upload") log.push(`upload:${r.status()}`);
   });
   page.on("websocket", (ws) =>
     ws.on("framereceived", ({ payload }) => {
@@ -118,7 +135,8 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
 
   it("[W120][W121][W123] A asks for the first sentence before llm.completed and plays it; B requests and speaks nothing; Stop silences A", async () => {
     const a = await device(browser, server, "voice-out-ann", true);
-    const b = await device(browser, server, "voice-out-ann", false);
+    // B speaks replies too: it stays quiet because it did not ask, not because of its setting.
+    const b = await device(browser, server, "voice-out-ann", true);
 
     await send(a.page, ASK);
     // Sentence by sentence: the first sentence's speech is asked for while the reply still streams.
@@ -180,7 +198,7 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
 
   it("[V22][W120] A's speechSynthesis.speak reads the first sentence; B's is never called; Settings says the browser reads replies", async () => {
     const a = await device(browser, server, "voice-out-bob", true);
-    const b = await device(browser, server, "voice-out-bob", false);
+    const b = await device(browser, server, "voice-out-bob", true);
     await send(a.page, ASK);
     await expect.poll(async () => (await spy(a.page)).spoken[0], { timeout: 60_000 }).toBe(FIRST);
     await replyDone(a.page);
@@ -195,5 +213,53 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
     await a.page.getByTestId("voice-tts").filter({ hasText: "Replies are read by your browser's voice" }).waitFor();
     await a.page.getByTestId("voice-settings").scrollIntoViewIfNeeded();
     await screenshot(a.page, "voice-output-03-settings-no-provider");
+  });
+});
+
+describe("Web — the issue's Done-when: a spoken request's reply is spoken on the device that recorded it", () => {
+  const SAID = "remind me to call John tomorrow at 3pm";
+  let audio: OpenAiAudioServer;
+  let server: DevServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    audio = await startOpenAiAudioServer({ transcript: SAID });
+    server = await startDevServer(undefined, { ...BOOT, STT_PROVIDER: "openai", STT_BASE_URL: audio.url, TTS_PROVIDER: "openai", TTS_BASE_URL: audio.url });
+    browser = await launch(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${await espeakWav(SAID)}`]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await audio?.close();
+  });
+
+  it("[W120][W121] push-to-talk on A (held until its clock shows 3 s): the reply to the transcript is spoken on A; B, with Speak replies on too, stays quiet", async () => {
+    const a = await device(browser, server, "voice-out-cy", true);
+    const b = await device(browser, server, "voice-out-cy", true);
+    await a.page.getByTestId("push-to-talk").hover();
+    await a.page.mouse.down();
+    // The hold lasts as long as the page's recording clock says (m:ss), no fixed sleep.
+    await expect
+      .poll(async () => {
+        const [m = 0, sec = 0] = (await a.page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+        return m * 60 + sec;
+      }, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+    await a.page.mouse.up();
+
+    // Where the clip got (the audio server's requests, the room's jobs, the last reply): a failure says where it stopped.
+    const progress = async () => {
+      const { json } = await pageCall(a.page, "GET", "/api/v1/state");
+      const jobs: unknown = typeof json === "object" && json !== null ? Reflect.get(json, "voiceJobs") : undefined;
+      const reply = await a.page.getByTestId("reply").last().innerText().catch(() => "");
+      const notice = await a.page.getByTestId("voice-notice").innerText().catch(() => null);
+      return JSON.stringify({ requests: audio.requests.map((r) => `${r.path} ${r.status ?? ""}`), jobs, notice, uploads: a.log.filter((l) => l.startsWith("upload")), reply: reply.slice(0, 200) });
+    };
+    // The offline assistant creates the task and says so ("Added “Call John”, due …").
+    await expect.poll(progress, { timeout: 60_000 }).toMatch(/"reply":"[^"]*Call John/);
+    await expect.poll(() => a.speechBodies.join(" "), { timeout: 30_000 }).toContain("Call John");
+    await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
+    await b.page.getByTestId("reply").last().filter({ hasText: "Call John" }).waitFor({ timeout: 30_000 });
+    expect(b.speechBodies).toEqual([]);
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
   });
 });
