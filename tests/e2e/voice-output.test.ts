@@ -38,13 +38,6 @@ async function espeakWav(text: string): Promise<string> {
   return file;
 }
 
-/**
- * wrangler.jsonc sets OPENAI_BASE_URL to "", and @ai-sdk/openai builds a default provider when its module loads,
- * which refuses an empty base URL: the worker would not start once voice providers import it. Any URL does (the
- * chat stays offline); drop this once providers.ts or wrangler.jsonc avoids it.
- */
-const BOOT = { OPENAI_BASE_URL: "https://api.openai.com/v1" };
-
 const ASK = "tell me about ostriches";
 /** The offline assistant's first sentence for ASK (party/chat/offline-model.ts), as spoken. */
 const FIRST = "Sorry — I didn't understand “tell me about ostriches”.";
@@ -124,7 +117,7 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
   let browser: Browser;
   beforeAll(async () => {
     tts = await startOpenAiAudioServer({ transcript: "unused" });
-    server = await startDevServer(undefined, { ...BOOT, OFFLINE_TOKEN_DELAY_MS: "60", TTS_PROVIDER: "openai", TTS_BASE_URL: tts.url });
+    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "60", TTS_PROVIDER: "openai", TTS_BASE_URL: tts.url });
     browser = await launch();
   }, 180_000);
   afterAll(async () => {
@@ -151,8 +144,13 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     const pill = a.page.getByTestId("speaking-indicator");
     await pill.waitFor();
     await screenshot(a.page, "voice-output-01-speaking");
-    const axe = await new AxeBuilder({ page: a.page }).analyze();
-    expect(axe.violations.map((v) => v.id)).toEqual([]);
+    for (const scheme of ["light", "dark"] as const) {
+      await a.page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page: a.page }).include('[data-testid="speaking-indicator"]').analyze();
+      expect(axe.violations.map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+    }
+    await screenshot(a.page, "voice-output-01b-speaking-dark");
+    await a.page.emulateMedia({ colorScheme: "light" });
 
     // Stop: the pill goes and the audio element is paused.
     await a.page.getByRole("button", { name: "Stop speaking" }).click();
@@ -188,7 +186,7 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
   let server: DevServer;
   let browser: Browser;
   beforeAll(async () => {
-    server = await startDevServer(undefined, { ...BOOT, OFFLINE_TOKEN_DELAY_MS: "20" });
+    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "20" });
     browser = await launch();
   }, 180_000);
   afterAll(async () => {
@@ -223,7 +221,7 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
   let browser: Browser;
   beforeAll(async () => {
     audio = await startOpenAiAudioServer({ transcript: SAID });
-    server = await startDevServer(undefined, { ...BOOT, STT_PROVIDER: "openai", STT_BASE_URL: audio.url, TTS_PROVIDER: "openai", TTS_BASE_URL: audio.url });
+    server = await startDevServer(undefined, { STT_PROVIDER: "openai", STT_BASE_URL: audio.url, TTS_PROVIDER: "openai", TTS_BASE_URL: audio.url });
     browser = await launch(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${await espeakWav(SAID)}`]);
   }, 180_000);
   afterAll(async () => {
