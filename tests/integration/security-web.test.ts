@@ -111,6 +111,8 @@ describe("Security — what `npm start` serves", () => {
       expect(csp.get("frame-ancestors"), path).toEqual(["'none'"]);
       // Remote images only over https, and only after the user's click (W2): never http: or *.
       expect(csp.get("img-src"), path).toEqual(["'self'", "data:", "blob:", "https:"]);
+      // W121: spoken replies play from object URLs; no remote media.
+      expect(csp.get("media-src"), path).toEqual(["'self'", "blob:"]);
       expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
       expect(res.headers.get("referrer-policy"), path).toBe("no-referrer");
       expect(res.headers.get("x-frame-options"), path).toBe("DENY");

@@ -29,6 +29,8 @@ import { messageFrame, type Outgoing, readOutbox, type Sent, writeOutbox } from 
 import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
+import { stopSpeaking } from "./voice/speech-control.ts";
+import { spokenReplies } from "./voice/spoken-replies.ts";
 import { checkEpoch, discardErased, signOutOnce } from "./data-epoch.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
 import { OfflineError, regenerateFrame } from "../components/chat/threads.ts";
@@ -292,6 +294,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     p.on("custom-message", (raw: string) => {
       const f = parseServerFrame(raw);
       if (f) onServerFrame(f, context);
+      // W120: the replies this device asked for are spoken as they stream.
+      if (f) spokenReplies().replies.onFrame(f);
     });
     const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
     // Follow the browser's network state: drop the socket when offline (edits stay in the
@@ -355,6 +359,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     send: (text, place) => {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(place) };
       updateOutbox((all) => [...all, m]);
+      spokenReplies().replies.sentHere(m.clientActionId);
       frame(messageFrame(m));
     },
     retry: (clientActionId) => {
@@ -362,10 +367,14 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       if (!old) return;
       const m: Outgoing = { text: old.text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(old) };
       updateOutbox((all) => [...all.filter((x) => x.clientActionId !== clientActionId), m]);
+      spokenReplies().replies.sentHere(m.clientActionId);
       frame(messageFrame(m));
     },
     discard: (clientActionId) => updateOutbox((all) => all.filter((m) => m.clientActionId !== clientActionId)),
-    stop: (turnId) => void frame({ type: "turn.stop", turnId }),
+    stop: (turnId) => {
+      stopSpeaking();
+      frame({ type: "turn.stop", turnId });
+    },
     ack: (notificationId) => void frame({ type: "notification.ack", notificationId }),
     rename: (name) => {
       setDeviceName(name);

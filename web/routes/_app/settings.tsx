@@ -16,6 +16,7 @@ import { DeviceNameForm } from "../../components/device-name-form.tsx";
 import { McpSettings } from "../../components/mcp-settings.tsx";
 import { PushSettings } from "../../components/push-settings.tsx";
 import { SignOutConfirm } from "../../components/sign-out-confirm.tsx";
+import { VoiceSettings } from "../../components/voice-settings.tsx";
 import { useSignOut } from "../../hooks/use-sign-out.ts";
 import { useZone } from "../../hooks/use-zone.ts";
 import { signedIn } from "../../lib/account.ts";
@@ -91,6 +92,10 @@ function SettingsView() {
       <section aria-labelledby="mcp-heading" className={card}>
         <h2 id="mcp-heading" className="text-lg font-semibold">Tools (MCP)</h2>
         <McpSettings />
+      </section>
+      <section aria-labelledby="voice-heading" className={card}>
+        <h2 id="voice-heading" className="text-lg font-semibold">Voice</h2>
+        <VoiceSettings />
       </section>
       <section aria-labelledby="device-heading" className={card}>
         <h2 id="device-heading" className="text-lg font-semibold">This device</h2>

@@ -1,0 +1,263 @@
+/**
+ * Spoken replies in Chromium (docs/PROTOCOL.md V21–V24, W120–W124): two devices
+ * of one user; device A turned "Speak replies" on in Settings → Voice, B did not.
+ * With a speech provider (the local OpenAI-compatible server speaking espeak-ng
+ * WAV), A asks for the first sentence before the turn's `llm.completed` and plays
+ * it; B requests nothing and speaks nothing; Stop silences A. With none, A's
+ * `speechSynthesis.speak` reads the first sentence and B's is never called.
+ * The offline assistant streams slowly (OFFLINE_TOKEN_DELAY_MS) so a sentence can
+ * be asked for while the reply still streams.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import AxeBuilder from "@axe-core/playwright";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../integration/dev-server.ts";
+import { type OpenAiAudioServer, startOpenAiAudioServer } from "../support/openai-audio-server.ts";
+import { chromiumPath, pageCall, screenshot, whenLive } from "./browser.ts";
+
+/** The default switches of tests/e2e/browser.ts, and audio that may play without a click (the reply starts on its own). */
+const launch = (extra: readonly string[] = []): Promise<Browser> =>
+  chromium.launch({
+    executablePath: chromiumPath(),
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required", ...extra],
+  });
+
+/** espeak-ng's WAV of `text`, for Chromium's fake microphone; a missing espeak-ng fails with the fix. */
+async function espeakWav(text: string): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), "voice-output-")), "said.wav");
+  try {
+    await promisify(execFile)("espeak-ng", ["-w", file, "--", text]);
+  } catch (error) {
+    throw new Error(`espeak-ng could not speak the test sentence (apt-get install espeak-ng): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return file;
+}
+
+const ASK = "tell me about ostriches";
+/** The offline assistant's first sentence for ASK (party/chat/offline-model.ts), as spoken. */
+const FIRST = "Sorry — I didn't understand “tell me about ostriches”.";
+
+type Spy = { spoken: string[]; playing: number };
+declare global {
+  interface Window {
+    __voiceSpy?: Spy;
+  }
+}
+
+/** What a device did: its speech requests and turn frames in arrival order. */
+type Device = { page: Page; context: BrowserContext; log: string[]; speechBodies: string[] };
+
+/** Runs in the page before the app: records the browser voice's sentences (instead of speaking) and audio that started playing. */
+function installSpy() {
+  const spy: Spy = { spoken: [], playing: 0 };
+  window.__voiceSpy = spy;
+  if (typeof speechSynthesis !== "undefined") {
+    speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
+      spy.spoken.push(utterance.text);
+      // Ends at once, as a voice with nothing to say would: the queue moves on.
+      queueMicrotask(() => utterance.onend?.call(utterance, new SpeechSynthesisEvent("end", { utterance })));
+    };
+  }
+  // Media events do not bubble; a capturing listener on the document still sees them.
+  document.addEventListener("playing", () => void (spy.playing += 1), true);
+}
+
+async function device(browser: Browser, server: DevServer, userId: string, speak: boolean, width = 1200): Promise<Device> {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, permissions: ["microphone"] });
+  await context.addInitScript(installSpy);
+  const page = await context.newPage();
+  const log: string[] = [];
+  const speechBodies: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname !== "/api/v1/speech") return;
+    const text = String((JSON.parse(r.postData() ?? "{}") as { text?: unknown }).text);
+    speechBodies.push(text);
+    log.push(`speech:${text}`);
+  });
+  page.on("response", (r) => {
+    if (new URL(r.url()).pathname === "/api/v1/speech") log.push(`answer:${r.status()} ${r.headers()["content-type"] ?? ""}`);
+    if (new URL(r.url()).pathname === "/api/v1/voice-upload") log.push(`upload:${r.status()}`);
+  });
+  page.on("websocket", (ws) =>
+    ws.on("framereceived", ({ payload }) => {
+      if (typeof payload !== "string" || !payload.startsWith("__YPS:")) return;
+      const { type } = JSON.parse(payload.slice("__YPS:".length)) as { type: string };
+      if (type === "llm.completed") log.push(type);
+    }),
+  );
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("User id").fill(userId);
+  await page.getByRole("button", { name: /log in/i }).click();
+  await whenLive(page);
+  if (speak) {
+    await page.goto(`${server.url}/settings`);
+    await page.getByRole("checkbox", { name: "Speak replies on this device" }).check();
+    await page.goto(`${server.url}/chat`);
+    await whenLive(page);
+  }
+  await page.getByLabel("Message").waitFor();
+  return { page, context, log, speechBodies };
+}
+
+const send = async (page: Page, text: string) => {
+  await page.getByLabel("Message").fill(text);
+  await page.keyboard.press("Enter");
+};
+const spy = (page: Page) => page.evaluate(() => window.__voiceSpy ?? { spoken: [], playing: 0 });
+const replyDone = (page: Page) => page.getByTestId("reply").last().filter({ hasText: "plan my day" }).waitFor({ timeout: 60_000 });
+
+describe("Web — spoken replies on the asking device, with a speech provider", () => {
+  let tts: OpenAiAudioServer;
+  let server: DevServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    tts = await startOpenAiAudioServer({ transcript: "unused" });
+    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "60", TTS_PROVIDER: "openai", TTS_BASE_URL: tts.url });
+    browser = await launch();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await tts?.close();
+  });
+
+  it("[W120][W121][W123] A asks for the first sentence before llm.completed and plays it; B requests and speaks nothing; Stop silences A", async () => {
+    const a = await device(browser, server, "voice-out-ann", true);
+    // B speaks replies too: it stays quiet because it did not ask, not because of its setting.
+    const b = await device(browser, server, "voice-out-ann", true);
+
+    await send(a.page, ASK);
+    // Sentence by sentence: the first sentence's speech is asked for while the reply still streams.
+    await expect.poll(() => a.log.find((l) => l.startsWith("speech:")), { timeout: 30_000 }).toBe(`speech:${FIRST}`);
+    await expect.poll(() => a.log.includes("llm.completed"), { timeout: 60_000 }).toBe(true);
+    expect(a.log.indexOf(`speech:${FIRST}`)).toBeLessThan(a.log.indexOf("llm.completed"));
+    // Its audio really plays (the server's WAV in the page's audio element).
+    // Polled with what A did, so a failure shows the requests and answers.
+    await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
+    expect(tts.requests.filter((r) => r.path === "/v1/audio/speech").map((r) => r.text)).toContain(FIRST);
+
+    const pill = a.page.getByTestId("speaking-indicator");
+    await pill.waitFor();
+    await screenshot(a.page, "voice-output-01-speaking");
+    for (const scheme of ["light", "dark"] as const) {
+      await a.page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page: a.page }).include('[data-testid="speaking-indicator"]').analyze();
+      expect(axe.violations.map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+    }
+    await screenshot(a.page, "voice-output-01b-speaking-dark");
+    await a.page.emulateMedia({ colorScheme: "light" });
+
+    // Stop: the pill goes and the audio element is paused.
+    await a.page.getByRole("button", { name: "Stop speaking" }).click();
+    await pill.waitFor({ state: "detached" });
+    expect(await a.page.getByTestId("reply-audio").evaluate((el) => (el instanceof HTMLAudioElement ? el.paused : null))).toBe(true);
+
+    // B showed the same reply as text and never asked for speech nor spoke.
+    await replyDone(b.page);
+    expect(b.speechBodies).toEqual([]);
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    await expect(b.page.getByTestId("speaking-indicator").count()).resolves.toBe(0);
+  });
+
+  it("[W124] Settings → Voice shows this device's choices, the server's speech provider and the minutes used; axe passes in light and dark", async () => {
+    const a = await device(browser, server, "voice-out-settings", true, 390);
+    await a.page.goto(`${server.url}/settings`);
+    const section = a.page.getByTestId("voice-settings");
+    await section.getByTestId("voice-tts").filter({ hasText: "OpenAI-compatible" }).waitFor();
+    await expect(section.getByTestId("voice-stt").innerText()).resolves.toContain("STT_PROVIDER");
+    await expect(section.getByTestId("voice-used").innerText()).resolves.toMatch(/of 30 voice minutes/);
+    expect(await a.page.getByRole("checkbox", { name: "Speak replies on this device" }).isChecked()).toBe(true);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(a.page, "voice-output-02-settings-phone");
+    for (const scheme of ["light", "dark"] as const) {
+      await a.page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page: a.page }).include('[data-testid="voice-settings"]').analyze();
+      expect(axe.violations.map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+    }
+  });
+});
+
+describe("Web — spoken replies with no speech provider: the browser's voice", () => {
+  let server: DevServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startDevServer(undefined, { OFFLINE_TOKEN_DELAY_MS: "20" });
+    browser = await launch();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("[V22][W120] A's speechSynthesis.speak reads the first sentence; B's is never called; Settings says the browser reads replies", async () => {
+    const a = await device(browser, server, "voice-out-bob", true);
+    const b = await device(browser, server, "voice-out-bob", true);
+    await send(a.page, ASK);
+    await expect.poll(async () => (await spy(a.page)).spoken[0], { timeout: 60_000 }).toBe(FIRST);
+    await replyDone(a.page);
+    await replyDone(b.page);
+    // One request learned there is no server speech (501); every later sentence went to the browser directly.
+    expect(a.speechBodies).toEqual([FIRST]);
+    await expect.poll(async () => (await spy(a.page)).spoken.length, { timeout: 30_000 }).toBeGreaterThan(1);
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    expect(b.speechBodies).toEqual([]);
+
+    await a.page.goto(`${server.url}/settings`);
+    await a.page.getByTestId("voice-tts").filter({ hasText: "Replies are read by your browser's voice" }).waitFor();
+    await a.page.getByTestId("voice-settings").scrollIntoViewIfNeeded();
+    await screenshot(a.page, "voice-output-03-settings-no-provider");
+  });
+});
+
+describe("Web — the issue's Done-when: a spoken request's reply is spoken on the device that recorded it", () => {
+  const SAID = "remind me to call John tomorrow at 3pm";
+  let audio: OpenAiAudioServer;
+  let server: DevServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    audio = await startOpenAiAudioServer({ transcript: SAID });
+    server = await startDevServer(undefined, { STT_PROVIDER: "openai", STT_BASE_URL: audio.url, TTS_PROVIDER: "openai", TTS_BASE_URL: audio.url });
+    browser = await launch(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${await espeakWav(SAID)}`]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await audio?.close();
+  });
+
+  it("[W120][W121] push-to-talk on A (held until its clock shows 3 s): the reply to the transcript is spoken on A; B, with Speak replies on too, stays quiet", async () => {
+    const a = await device(browser, server, "voice-out-cy", true);
+    const b = await device(browser, server, "voice-out-cy", true);
+    await a.page.getByTestId("push-to-talk").hover();
+    await a.page.mouse.down();
+    // The hold lasts as long as the page's recording clock says (m:ss), no fixed sleep.
+    await expect
+      .poll(async () => {
+        const [m = 0, sec = 0] = (await a.page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+        return m * 60 + sec;
+      }, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+    await a.page.mouse.up();
+
+    // Where the clip got (the audio server's requests, the room's jobs, the last reply): a failure says where it stopped.
+    const progress = async () => {
+      const { json } = await pageCall(a.page, "GET", "/api/v1/state");
+      const jobs: unknown = typeof json === "object" && json !== null ? Reflect.get(json, "voiceJobs") : undefined;
+      const reply = await a.page.getByTestId("reply").last().innerText().catch(() => "");
+      const notice = await a.page.getByTestId("voice-notice").innerText().catch(() => null);
+      return JSON.stringify({ requests: audio.requests.map((r) => `${r.path} ${r.status ?? ""}`), jobs, notice, uploads: a.log.filter((l) => l.startsWith("upload")), reply: reply.slice(0, 200) });
+    };
+    // The offline assistant creates the task and says so ("Added “Call John”, due …").
+    await expect.poll(progress, { timeout: 60_000 }).toMatch(/"reply":"[^"]*Call John/);
+    await expect.poll(() => a.speechBodies.join(" "), { timeout: 30_000 }).toContain("Call John");
+    await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
+    await b.page.getByTestId("reply").last().filter({ hasText: "Call John" }).waitFor({ timeout: 30_000 });
+    expect(b.speechBodies).toEqual([]);
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Settings → Voice (W124): this device's choices — whether its replies are
+ * spoken, whether a voice message waits for review — kept on the device
+ * (web/lib/voice/settings.ts), and what the server offers (`GET /api/v1/voice`):
+ * its speech-to-text and speech providers, or, when it has none, what the
+ * browser does instead; and the voice minutes used today.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useId } from "react";
+import type { VoiceCapabilities } from "../../shared/voice.ts";
+import { setVoiceSettings, useVoiceSettings } from "../lib/voice/settings.ts";
+import { stopSpeaking } from "../lib/voice/speech-control.ts";
+import { voiceCapabilitiesQuery } from "../lib/voice/voice-capabilities.ts";
+
+const PROVIDER_NAMES = { "workers-ai": "Workers AI", openai: "OpenAI-compatible server" } as const;
+
+/** Minutes with one decimal at most ("1.5", "30"). */
+const minutes = (seconds: number) => (Math.round(seconds / 6) / 10).toLocaleString();
+
+export function VoiceSettings() {
+  const settings = useVoiceSettings();
+  const capabilities = useQuery(voiceCapabilitiesQuery());
+  return (
+    <div data-testid="voice-settings">
+      <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">These choices are kept on this device; your other devices keep their own.</p>
+      <Switch
+        checked={settings.speakReplies}
+        onChange={(speakReplies) => {
+          setVoiceSettings({ speakReplies });
+          if (!speakReplies) stopSpeaking();
+        }}
+        label="Speak replies on this device"
+        help="The answer to what you ask from this device is read aloud, sentence by sentence as it arrives. Your other devices show the text."
+      />
+      <Switch
+        checked={settings.reviewBeforeSending}
+        onChange={(reviewBeforeSending) => setVoiceSettings({ reviewBeforeSending })}
+        label="Review voice messages before sending"
+        help="The transcript waits for you to correct it; it is sent when you press Send."
+      />
+      <div className="mt-4 border-t border-stone-200 pt-4 dark:border-stone-800">
+        <h3 className="text-sm font-semibold">On the server</h3>
+        {capabilities.isPending && <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Checking the server's voice…</p>}
+        {capabilities.isError && (
+          <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">
+            The server's voice settings could not be read ({capabilities.error.message}). Replies are read by your browser's voice.
+          </p>
+        )}
+        {capabilities.data && <ServerVoice capabilities={capabilities.data} />}
+      </div>
+    </div>
+  );
+}
+
+function ServerVoice({ capabilities: c }: { capabilities: VoiceCapabilities }) {
+  return (
+    <>
+      <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
+        <dt className="font-medium">Speech to text</dt>
+        <dd data-testid="voice-stt" className="text-stone-600 dark:text-stone-400">
+          {c.transcription
+            ? `${PROVIDER_NAMES[c.transcription.provider]} (${c.transcription.model})`
+            : "None on the server (STT_PROVIDER is not set). Your browser's speech recognition is used where it has one."}
+        </dd>
+        <dt className="font-medium">Spoken replies</dt>
+        <dd data-testid="voice-tts" className="text-stone-600 dark:text-stone-400">
+          {c.speech ? `${PROVIDER_NAMES[c.speech.provider]} (${c.speech.model})` : "None on the server (TTS_PROVIDER is not set). Replies are read by your browser's voice."}
+        </dd>
+        <dt className="font-medium">Used today</dt>
+        <dd data-testid="voice-used" className="text-stone-600 dark:text-stone-400">
+          {minutes(c.usedSeconds)} of {c.minutesPerDay.toLocaleString()} voice minutes
+        </dd>
+      </dl>
+      {c.problems.length > 0 && (
+        <ul className="mt-2 list-disc pl-5 text-sm text-red-700 dark:text-red-400">
+          {c.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function Switch({ checked, onChange, label, help }: { checked: boolean; onChange: (value: boolean) => void; label: string; help: string }) {
+  const id = useId();
+  return (
+    // W51: the label row is the 44 px target; the help reads as its description.
+    <div className="py-1">
+      <label htmlFor={id} className="flex min-h-11 cursor-pointer items-center gap-3 text-sm font-medium">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={`${id}-help`}
+          className="size-5 shrink-0 accent-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none"
+        />
+        {label}
+      </label>
+      <p id={`${id}-help`} className="-mt-2 pl-8 text-xs text-stone-600 dark:text-stone-400">
+        {help}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * W121, W122, V22: this device's voice. Sentences are spoken in the order they
+ * were queued: each is synthesized by the server (`POST /api/v1/speech`) into one
+ * audio element, the next one fetched while the current one plays. When the
+ * server has no speech provider (501, or an older server's 404) every sentence
+ * after that is read by the browser's own voice (`speechSynthesis`); a sentence the
+ * server fails on (budget, provider down) is read by the browser too, so a reply
+ * is never silently cut. `stop()` ends everything at once: fetches aborted, audio
+ * paused, the browser's queue cancelled.
+ *
+ * The platform pieces come in as ports, so the queue is tested in Node
+ * (tests/unit/web-speaker.test.ts) with doubles that play on command.
+ */
+
+/** What a speech request gave: audio to play, no server speech at all, or a failure for this sentence. */
+export type SpeechResult = { kind: "audio"; blob: Blob } | { kind: "unavailable" } | { kind: "failed" };
+
+/** The one `<audio>` element the speaker plays through (an `HTMLAudioElement` in the browser). */
+export type AudioPort = {
+  src: string;
+  play(): Promise<void>;
+  pause(): void;
+  removeAttribute(name: "src"): void;
+  addEventListener(type: "ended" | "error", listener: () => void): void;
+  removeEventListener(type: "ended" | "error", listener: () => void): void;
+};
+
+/** The browser's speech synthesis, reduced to what the speaker uses. */
+export type SynthesisPort = {
+  /** Speaks one sentence; calls `done` when it ended or failed. */
+  speak(text: string, done: () => void): void;
+  cancel(): void;
+};
+
+export type SpeakerPorts = {
+  fetchSpeech(text: string, signal: AbortSignal): Promise<SpeechResult>;
+  audio(): AudioPort;
+  /** Null when this browser has no speech synthesis. */
+  synthesis: SynthesisPort | null;
+  objectUrl: { create(blob: Blob): string; revoke(url: string): void };
+};
+
+export type SpeakerState = "idle" | "speaking";
+
+type Item = { text: string; result: Promise<SpeechResult> | null };
+
+/** How many sentences are synthesized ahead of the one playing (the next one: speech without gaps, no wasted budget on a stop). */
+const PREFETCH = 1;
+
+export class Speaker {
+  readonly #ports: SpeakerPorts;
+  #queue: Item[] = [];
+  #abort = new AbortController();
+  /** Bumped by `stop()`: a playback loop of an older generation ends at its next step. */
+  #generation = 0;
+  #running = false;
+  /** Set once the server said it has no speech: the browser's voice from then on. */
+  #serverSpeech = true;
+  #audio: AudioPort | null = null;
+  /** Ends the sentence playing now (its listeners removed, its URL revoked). */
+  #endCurrent: (() => void) | null = null;
+  #state: SpeakerState = "idle";
+  readonly #listeners = new Set<() => void>();
+
+  constructor(ports: SpeakerPorts) {
+    this.#ports = ports;
+  }
+
+  get state(): SpeakerState {
+    return this.#state;
+  }
+
+  /** Whether the server's speech is still in use (false after a 501: the browser speaks). */
+  get serverSpeech(): boolean {
+    return this.#serverSpeech;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** Queues sentences, spoken after those already queued. */
+  enqueue(sentences: readonly string[]): void {
+    for (const text of sentences) if (text.trim()) this.#queue.push({ text, result: null });
+    if (this.#queue.length === 0) return;
+    this.#prefetch();
+    this.#setState("speaking");
+    if (!this.#running) void this.#run(this.#generation);
+  }
+
+  /** W122: stops now — the queue emptied, fetches aborted, audio paused, the browser's voice cancelled. */
+  stop(): void {
+    this.#generation += 1;
+    this.#queue = [];
+    this.#abort.abort();
+    this.#abort = new AbortController();
+    if (this.#audio) {
+      this.#audio.pause();
+      this.#audio.removeAttribute("src");
+    }
+    this.#endCurrent?.();
+    this.#ports.synthesis?.cancel();
+    this.#running = false;
+    this.#setState("idle");
+  }
+
+  #setState(state: SpeakerState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** Starts the server requests of the sentence to play and the next PREFETCH ones. */
+  #prefetch(): void {
+    for (const item of this.#queue.slice(0, 1 + PREFETCH)) {
+      if (item.result || !this.#serverSpeech) continue;
+      const signal = this.#abort.signal;
+      item.result = this.#ports.fetchSpeech(item.text, signal).catch((): SpeechResult => ({ kind: "failed" }));
+    }
+  }
+
+  async #run(generation: number): Promise<void> {
+    this.#running = true;
+    while (generation === this.#generation && this.#queue.length > 0) {
+      const item = this.#queue[0];
+      if (!item) break;
+      this.#prefetch();
+      const result: SpeechResult = item.result ? await item.result : { kind: "unavailable" };
+      if (generation !== this.#generation) return;
+      if (result.kind === "unavailable") this.#serverSpeech = false;
+      if (result.kind === "audio") await this.#play(result.blob, generation);
+      else await this.#speakInBrowser(item.text);
+      if (generation !== this.#generation) return;
+      this.#queue.shift();
+    }
+    this.#running = false;
+    this.#setState("idle");
+  }
+
+  #play(blob: Blob, generation: number): Promise<void> {
+    const audio = (this.#audio ??= this.#ports.audio());
+    const url = this.#ports.objectUrl.create(blob);
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.#endCurrent = null;
+        audio.removeEventListener("ended", done);
+        audio.removeEventListener("error", done);
+        this.#ports.objectUrl.revoke(url);
+        resolve();
+      };
+      this.#endCurrent = done;
+      audio.addEventListener("ended", done);
+      audio.addEventListener("error", done);
+      audio.src = url;
+      // A refused play (autoplay policy) ends this sentence; the next one tries again.
+      audio.play().catch(() => (generation === this.#generation ? done() : undefined));
+    });
+  }
+
+  #speakInBrowser(text: string): Promise<void> {
+    const synthesis = this.#ports.synthesis;
+    if (!synthesis) return Promise.resolve();
+    return new Promise<void>((resolve) => synthesis.speak(text, resolve));
+  }
+}
