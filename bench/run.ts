@@ -16,6 +16,7 @@ import { memoryBench } from "./memory.ts";
 import { curveBench } from "./curve.ts";
 import { ttftBench } from "./ttft.ts";
 import { searchAckBench, searchBench } from "./search.ts";
+import { voiceBench } from "./voice.ts";
 
 const only = process.argv[2];
 /** `npm run bench -- measure`: the four of issue 19 items 3–6 in one run. */
@@ -27,6 +28,7 @@ if (!only || only === "yjs") Object.assign(results, await yjsBench());
 if (!only || only === "tokens") Object.assign(results, await tokenBench());
 if (!only || only === "load") Object.assign(results, await loadBench());
 if (!only || only === "search") Object.assign(results, searchAckBench(), searchBench());
+if (!only || only === "voice") Object.assign(results, await voiceBench());
 
 if (!only || measure || only === "memory") Object.assign(results, await memoryBench());
 if (!only || measure || only === "wake") Object.assign(results, await wakeBench());

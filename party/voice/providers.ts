@@ -36,12 +36,12 @@ export const VOICE_MAX_RETRIES = 2;
 /** A provider call that failed; `message` is safe to show (V8), `detail` is for the logs (status and error class, no body). */
 export class VoiceProviderError extends Error {
   override readonly name = "VoiceProviderError";
-  constructor(
-    message: string,
-    readonly direction: VoiceDirection,
-    readonly detail: string,
-  ) {
+  readonly direction: VoiceDirection;
+  readonly detail: string;
+  constructor(message: string, direction: VoiceDirection, detail: string) {
     super(message);
+    this.direction = direction;
+    this.detail = detail;
   }
 }
 

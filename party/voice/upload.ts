@@ -39,12 +39,12 @@ class AudioSink implements PartSink {
   #decided = false;
   /** The prefix is looked at again only once it has doubled, so a clip sent a byte at a time costs O(n log n), not O(n²). */
   #nextLook = 12;
-  constructor(
-    readonly declared: VoiceMediaType | null,
-    readonly limits: UploadLimits,
-    /** The body's Content-Length: the buffer is sized from it at once, so a clip is not copied as it grows. */
-    sizeHint: number,
-  ) {
+  readonly declared: VoiceMediaType | null;
+  readonly limits: UploadLimits;
+  /** `sizeHint`: the body's Content-Length: the buffer is sized from it at once, so a clip is not copied as it grows. */
+  constructor(declared: VoiceMediaType | null, limits: UploadLimits, sizeHint: number) {
+    this.declared = declared;
+    this.limits = limits;
     this.bytes = new Uint8Array(Math.min(limits.maxBytes, Math.max(64 * 1024, Number.isFinite(sizeHint) ? sizeHint : 0)));
   }
 
@@ -94,7 +94,10 @@ function unsupportedAs(declared: VoiceMediaType, head: Uint8Array): Result<never
 /** A small text field (`conversationId`, `review`): UTF-8, capped. */
 class FieldSink implements PartSink {
   #bytes: number[] = [];
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
   data(chunk: Uint8Array): Result<void> {
     if (this.#bytes.length + chunk.length > MAX_FIELD_BYTES) return bad(`${this.name} is longer than ${MAX_FIELD_BYTES} bytes`);
     this.#bytes.push(...chunk);

@@ -51,9 +51,11 @@ export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
 }
 
 export class PushRefusedError extends Error {
-  constructor(readonly permission: NotificationPermission) {
+  readonly permission: NotificationPermission;
+  constructor(permission: NotificationPermission) {
     super(permission === "denied" ? "Notifications are blocked for this site." : "Notifications were not allowed.");
     this.name = "PushRefusedError";
+    this.permission = permission;
   }
 }
 
