@@ -13,7 +13,7 @@ import { importArchive } from "../../party/data/import.ts";
 import { VoiceAudioStore } from "../../party/voice/audio-store.ts";
 import { STALE, VOICE_JOB_TIMEOUT_MS, VOICE_STALE_MS } from "../../party/voice/jobs.ts";
 import { ok } from "../../shared/errors.ts";
-import { type LedgerEvent } from "../../shared/events.ts";
+import { type EventOf, parseLedgerEvent } from "../../shared/events.ts";
 import { VOICE_MAX_BYTES, VOICE_MAX_SECONDS, type VoiceJobRecord } from "../../shared/voice.ts";
 import { FakeRoom } from "../support/fake-room.ts";
 import { nodeSql } from "../support/node-sql.ts";
@@ -247,6 +247,8 @@ describe("Voice — bad uploads to the real route", () => {
   }
 });
 
-function queued(job: VoiceJobRecord): Extract<LedgerEvent, { type: "voice.job.queued" }> {
-  return { seq: 1, id: `e-${job.id}`, type: "voice.job.queued", ts: job.createdAt, actor: { kind: "user" }, correlationId: "c", payload: { job } } as Extract<LedgerEvent, { type: "voice.job.queued" }>;
+function queued(job: VoiceJobRecord): EventOf<"voice.job.queued"> {
+  const event = parseLedgerEvent({ seq: 1, id: `e-${job.id}`, type: "voice.job.queued", ts: job.createdAt, actor: { kind: "user" }, correlationId: "c", payload: { job } });
+  if (event?.type !== "voice.job.queued") throw new Error("not a voice.job.queued event");
+  return event;
 }
