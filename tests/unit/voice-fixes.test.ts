@@ -12,6 +12,8 @@ import { buildExport } from "../../party/data/export.ts";
 import { importArchive } from "../../party/data/import.ts";
 import { VoiceAudioStore } from "../../party/voice/audio-store.ts";
 import { STALE, VOICE_JOB_TIMEOUT_MS, VOICE_STALE_MS } from "../../party/voice/jobs.ts";
+import { SPEECH_TIMEOUT_MS } from "../../party/voice/speech.ts";
+import type { Speaker } from "../../party/voice/types.ts";
 import { ok } from "../../shared/errors.ts";
 import { type EventOf, parseLedgerEvent } from "../../shared/events.ts";
 import { VOICE_MAX_BYTES, VOICE_MAX_SECONDS, type VoiceJobRecord } from "../../shared/voice.ts";
@@ -112,6 +114,17 @@ describe("Voice — jobs under load", () => {
     expect(jobs.job(b)).toMatchObject({ status: "done", transcript: "heard 3001" });
     expect(jobs.audio.rows()).toBe(0);
     await Promise.all(kept);
+  });
+
+  it("[V26] speech from a provider that never answers ends when the timer fires: 500 worded, nothing charged", async () => {
+    const timer = manualTimer();
+    const stuck: Speaker = { provider: "openai", model: "tts-test", speak: () => new Promise<never>(() => {}) };
+    const { jobs, ledger } = bareJobs({ transcriber: null, speaker: ok(stuck) }, { after: timer.after });
+    const spoken = jobs.speak("Your task is saved.", ctx());
+    await expect.poll(() => timer.waits).toEqual([SPEECH_TIMEOUT_MS]);
+    timer.fire();
+    expect(await spoken).toMatchObject({ ok: false, error: { code: "internal", message: expect.stringContaining("TTS_PROVIDER") } });
+    expect(ledger.state.usage.voiceSeconds ?? 0).toBe(0);
   });
 
   it("[V29] a transcript the messages-a-minute limit refuses is kept: done without a message, charged, sendable later", async () => {
