@@ -22,6 +22,8 @@ export function roomVoice(ports: RoomPorts, ledger: Ledger, parts: { chat: () =>
     dailyTokens: config.chat.dailyTokens,
     submit: (input, actor, requestId) => parts.chat().submit(input, actor, requestId),
     reschedule: parts.reschedule,
+    // V15: a job outlives the upload or alarm that started it (the platform would otherwise stop it with the request).
+    ...(ports.waitUntil ? { keepAlive: ports.waitUntil } : {}),
     log: (level, fields) => ports.log(level, { ...fields, userId }),
   });
 }

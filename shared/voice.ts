@@ -37,6 +37,8 @@ export const VOICE_FORMAT_NAMES = "WebM/Opus, Ogg (Opus or Vorbis), MP4/AAC or W
 export const VOICE_MAX_BYTES = 12 * 1024 * 1024;
 /** V1: the longest clip accepted, in seconds (read from the container's header where it declares it). */
 export const VOICE_MAX_SECONDS = 120;
+/** V16, C12: what a voice transcript older than 90 days says instead of its words (retention's PRUNED_TEXT). */
+export const VOICE_TRANSCRIPT_PRUNED = "[removed after 90 days]";
 /** V17: the most characters one speech request may synthesize (a sentence or a few). */
 export const SPEECH_MAX_CHARS = 1_000;
 

@@ -21,7 +21,10 @@ export const VOICE_ROUTES: readonly Route[] = [
     refuse: (deps) => {
       if (!deps.voice) return errorResponse("not_found", NO_VOICE, deps.requestId);
       const transcriber = deps.voice.transcriber();
-      return transcriber.ok ? null : errorResponse(transcriber.error.code, transcriber.error.message, deps.requestId);
+      if (!transcriber.ok) return errorResponse(transcriber.error.code, transcriber.error.message, deps.requestId);
+      // V27: too many clips unfinished: refused before a byte of this one is read.
+      const busy = deps.voice.busy();
+      return busy ? errorResponse(busy.code, busy.message, deps.requestId, busy.retryAfter) : null;
     },
     handle: async ({ deps, request, action }) => {
       if (!deps.voice) return errorResponse("not_found", NO_VOICE, deps.requestId);
@@ -50,6 +53,16 @@ export const VOICE_ROUTES: readonly Route[] = [
       if (!sent.ok) return errorResponse(sent.error.code, sent.error.message, deps.requestId, sent.error.retryAfter);
       const { duplicate, ...value } = sent.value;
       return json(value, 202, deps.requestId, replayed(duplicate));
+    },
+  }),
+  write({
+    method: "POST",
+    path: "/api/v1/voice/jobs/:jobId/discard",
+    body: null,
+    handle: ({ deps, params, action }) => {
+      if (!deps.voice) return errorResponse("not_found", NO_VOICE, deps.requestId);
+      const discarded = deps.voice.discard(params.jobId, action);
+      return discarded.ok ? json(discarded.value, 200, deps.requestId) : errorResponse(discarded.error.code, discarded.error.message, deps.requestId);
     },
   }),
   write({

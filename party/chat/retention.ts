@@ -11,6 +11,7 @@ import { EVENT_PAYLOADS, EventBodySchema } from "../../shared/events.ts";
 import type { Ledger } from "../core/ledger.ts";
 import { RECENT_MESSAGES } from "../core/projections.ts";
 import type { SqlStore } from "../core/sql.ts";
+import { VOICE_TRANSCRIPT_PRUNED } from "../../shared/voice.ts";
 import { pruneSearch } from "../search/index.ts";
 import type { ChatStore } from "./store.ts";
 import type { ConversationIndex } from "./conversations.ts";
@@ -29,6 +30,7 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
   const hot = deps.sql
     .exec<{ seq: number }>("SELECT seq FROM ledger_events WHERE type = 'message.added' ORDER BY seq DESC LIMIT 1 OFFSET ?", RECENT_MESSAGES - 1)
     .toArray()[0]?.seq;
+  pruneVoiceTranscripts(deps.sql, deps.ledger, deps.now - ARCHIVE_RETENTION_MS);
   if (hot === undefined) return { archived: 0, pruned: deps.store.prune(new Date(deps.now - ARCHIVE_RETENTION_MS).toISOString()), redacted: 0 };
   // Not yet archived, whatever their position: a burst between two runs is not skipped.
   const rows = deps.sql
@@ -65,6 +67,30 @@ export function maintain(deps: { sql: SqlStore; ledger: Ledger; store: ChatStore
       )
       .toArray().length;
     return { archived, pruned, redacted };
+  });
+}
+
+/**
+ * V16, C12: voice transcripts older than the cutoff are blanked like old message text, and their jobs leave the
+ * state (the projection drops a job whose transcript was pruned; the snapshots are rewritten to agree, then reloaded).
+ */
+export function pruneVoiceTranscripts(sql: SqlStore, ledger: Ledger, cutoff: number): number {
+  return ledger.transaction(() => {
+    const jobs = sql
+      .exec<{ jobId: string }>(
+        `UPDATE ledger_events SET payload = json_set(payload, '$.transcript', ?)
+         WHERE type = 'voice.job.done' AND ts < ? AND json_extract(payload, '$.transcript') != ?
+         RETURNING json_extract(payload, '$.jobId') AS jobId`,
+        VOICE_TRANSCRIPT_PRUNED,
+        cutoff,
+        VOICE_TRANSCRIPT_PRUNED,
+      )
+      .toArray()
+      .map((r) => r.jobId);
+    if (jobs.length === 0) return 0;
+    for (const jobId of jobs) sql.exec("UPDATE ledger_snapshots SET state = json_remove(state, '$.voiceJobs.' || json_quote(?))", jobId);
+    ledger.reload();
+    return jobs.length;
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
 import type { EventOf } from "../../shared/events.ts";
-import type { VoiceJobRecord } from "../../shared/voice.ts";
+import { VOICE_TRANSCRIPT_PRUNED, type VoiceJobRecord } from "../../shared/voice.ts";
 
 export const VOICE_JOBS_KEPT = 50;
 
@@ -19,6 +19,8 @@ export function reduceVoiceJobs(jobs: Jobs | undefined, event: VoiceEvent): Jobs
   if (event.type === "voice.job.queued") return latest({ ...all, [event.payload.job.id]: event.payload.job });
   const job = all[event.payload.jobId];
   if (!job) return all;
+  // V16, C12: a transcript pruned after 90 days takes its job out of the state (the same from any snapshot or from zero).
+  if (event.type === "voice.job.done" && event.payload.transcript === VOICE_TRANSCRIPT_PRUNED) return Object.fromEntries(Object.entries(all).filter(([id]) => id !== job.id));
   const changed = ((): VoiceJobRecord => {
     switch (event.type) {
       case "voice.job.transcribing":
@@ -29,19 +31,28 @@ export function reduceVoiceJobs(jobs: Jobs | undefined, event: VoiceEvent): Jobs
       }
       case "voice.job.sent":
         return { ...job, messageId: event.payload.messageId, updatedAt: at };
-      case "voice.job.failed":
-        return { ...job, status: "failed", error: { code: event.payload.code, message: event.payload.message }, updatedAt: at };
+      case "voice.job.failed": {
+        // V28: a discarded transcript leaves the state with the failure.
+        const { transcript: _dropped, ...rest } = job;
+        return { ...rest, status: "failed", error: { code: event.payload.code, message: event.payload.message }, updatedAt: at };
+      }
     }
   })();
   return { ...all, [job.id]: changed };
 }
 
-/** The newest VOICE_JOBS_KEPT jobs by creation. */
+/**
+ * The newest VOICE_JOBS_KEPT jobs by creation, and every unfinished one whatever its age: a running job
+ * dropped here would lose its message and leave its audio behind (V15 resumes only the jobs kept).
+ */
 function latest(jobs: Jobs): Jobs {
   const list = Object.values(jobs);
   if (list.length <= VOICE_JOBS_KEPT) return jobs;
-  list.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
-  return Object.fromEntries(list.slice(0, VOICE_JOBS_KEPT).map((j) => [j.id, j]));
+  const unfinished = list.filter((j) => j.status === "queued" || j.status === "transcribing");
+  const ended = list.filter((j) => j.status === "done" || j.status === "failed");
+  ended.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  const kept = [...unfinished, ...ended.slice(0, Math.max(0, VOICE_JOBS_KEPT - unfinished.length))];
+  return Object.fromEntries(kept.map((j) => [j.id, j]));
 }
 
 /** V16, T7: a deleted conversation's voice jobs go with its messages (their transcripts are its words). */

@@ -246,6 +246,11 @@ export function importArchive(deps: ImportDeps, data: AccountExport, update: Uin
       for (const source of Object.values(ledger.state.calendarSources ?? {})) {
         ledger.append({ type: "calendar.source.status", actor: system, correlationId: deps.correlationId, payload: { sourceId: source.id, status: "error", error: RECONNECT_AFTER_IMPORT, lastSyncAt: null } });
       }
+      // V15: a clip's audio is not in the archive: a job still unfinished there cannot run here.
+      for (const job of Object.values(ledger.state.voiceJobs ?? {})) {
+        if (job.status !== "queued" && job.status !== "transcribing") continue;
+        ledger.append({ type: "voice.job.failed", actor: system, correlationId: deps.correlationId, payload: { jobId: job.id, code: "internal", message: "the recording was not in the archive; record it again" } });
+      }
       for (const id of Object.keys(ledger.state.pushSubscriptions)) {
         ledger.append({ type: "push.unsubscribed", actor: system, correlationId: deps.correlationId, payload: { subscriptionId: id, reason: "gone" } });
       }

@@ -19,7 +19,6 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS voice_audio (
 
 export class VoiceAudioStore {
   #sql: SqlStore;
-  #made = false;
 
   constructor(sql: SqlStore) {
     this.#sql = sql;
@@ -53,21 +52,26 @@ export class VoiceAudioStore {
     if (this.#exists()) this.#sql.exec("DELETE FROM voice_audio WHERE job_id = ?", jobId);
   }
 
+  /** V27: deletes the audio of every job not in `keep` (orphans of jobs ended or dropped elsewhere). */
+  deleteExcept(keep: readonly string[]): void {
+    if (!this.#exists()) return;
+    const ids = this.#sql.exec<{ job_id: string }>("SELECT DISTINCT job_id FROM voice_audio").toArray().map((r) => r.job_id);
+    for (const id of ids) if (!keep.includes(id)) this.#sql.exec("DELETE FROM voice_audio WHERE job_id = ?", id);
+  }
+
   /** Rows stored, all jobs together (tests: empty once every job ended). */
   rows(): number {
     if (!this.#exists()) return 0;
     return this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM voice_audio").toArray()[0]?.n ?? 0;
   }
 
+  /** Made when missing. Never remembered: the put's transaction may still roll back, and the table with it. */
   #ready(): void {
-    if (this.#made) return;
     this.#sql.exec(SCHEMA);
-    this.#made = true;
   }
 
+  /** Asked of SQLite each time (one cheap read), for the same reason: a remembered answer could outlive a rollback. */
   #exists(): boolean {
-    if (this.#made) return true;
-    this.#made = this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'voice_audio'").toArray()[0]?.n === 1;
-    return this.#made;
+    return this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'voice_audio'").toArray()[0]?.n === 1;
   }
 }

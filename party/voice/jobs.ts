@@ -13,7 +13,7 @@ import { DEFAULT_CONVERSATION_ID } from "../../shared/conversations.ts";
 import { dayOf } from "../../shared/dates.ts";
 import type { Actor } from "../../shared/domain.ts";
 import { type AppError, fail, ok, type Result } from "../../shared/errors.ts";
-import { publicJob, type VoiceCapabilities, type VoiceJob, type VoiceJobRecord } from "../../shared/voice.ts";
+import { publicJob, VOICE_MAX_SECONDS, type VoiceCapabilities, type VoiceJob, type VoiceJobRecord } from "../../shared/voice.ts";
 import type { CommandContext } from "../core/commands.ts";
 import { findConversation } from "../core/conversation-commands.ts";
 import type { Ledger } from "../core/ledger.ts";
@@ -21,15 +21,25 @@ import type { SqlStore } from "../core/sql.ts";
 import type { LogFields, Level } from "../log.ts";
 import { VoiceAudioStore } from "./audio-store.ts";
 import type { VoiceConfig } from "./config.ts";
-import { transcriptionCost, voiceRefusal } from "./limits.ts";
+import { transcriptionCost, type VoiceCost, voiceRefusal } from "./limits.ts";
 import { voiceProviderFailure } from "./providers.ts";
 import { capabilities, speak, type Spoken } from "./speech.ts";
+import { after, type After, timed } from "./timeout.ts";
 import type { Transcriber, VoiceProviders, VoiceUpload } from "./types.ts";
 
 /** While a job is unfinished the alarm comes back at least this often, so an evicted room resumes it (V15). */
 export const VOICE_WAKE_MS = 60_000;
 /** A transcription that has not answered by then is abandoned (the provider's own timeout is shorter, V8). */
 export const VOICE_JOB_TIMEOUT_MS = 90_000;
+/** V27: at most this many jobs unfinished at once; another upload is `429` before its body is read. */
+export const VOICE_MAX_UNFINISHED = 3;
+/** V27: what a refused upload is told to wait, in seconds (about one job's turn). */
+export const VOICE_BUSY_RETRY_S = 30;
+/** V27: a job still unfinished this long after its upload is failed when the room resumes it. */
+export const VOICE_STALE_MS = 10 * 60_000;
+export const STALE = "the recording waited too long; send it again";
+/** V28: what a discarded review job's failure says. */
+export const DISCARDED = { code: "cancelled", message: "discarded" } as const;
 /** V12: a transcript with no words is a failure, never an empty message. */
 export const NO_SPEECH = "no speech was heard in the recording";
 
@@ -46,17 +56,25 @@ export type VoiceJobsDeps = {
   submit: (input: MessageSend, actor: Actor, requestId: string) => Result<Accepted & { duplicate: boolean }>;
   /** Points the room's alarm again (it asks `wakeAt`). */
   reschedule: () => void;
+  /** Keeps a running job alive past the request or alarm that started it (the DO's `ctx.waitUntil`, V15). */
+  keepAlive?: (work: Promise<unknown>) => void;
+  /** V26: the timer a provider call is raced against (tests give a controllable one). */
+  after?: After;
   log: (level: Level, fields: LogFields) => void;
 };
 
 /** What the HTTP routes ask of the room's voice (V10–V18). */
-export type VoiceApi = Pick<VoiceJobs, "transcriber" | "job" | "accept" | "send" | "speak" | "capabilities">;
+export type VoiceApi = Pick<VoiceJobs, "transcriber" | "busy" | "job" | "accept" | "send" | "discard" | "speak" | "capabilities">;
 
 export class VoiceJobs {
   readonly audio: VoiceAudioStore;
   #deps: VoiceJobsDeps;
   /** Jobs running in this process: a resume does not start one twice. */
   #running = new Map<string, Promise<void>>();
+  /** V25: the room's jobs run one at a time, so each limit check sees the charge of the job before it. */
+  #tail: Promise<void> = Promise.resolve();
+  /** V25: seconds and tokens of provider calls under way (a clip, speech), counted by every limit check until charged. */
+  #inFlight: VoiceCost = { seconds: 0, tokens: 0 };
 
   constructor(deps: VoiceJobsDeps) {
     this.#deps = deps;
@@ -69,6 +87,13 @@ export class VoiceJobs {
     if (configured === null) return fail("not_configured", "server speech-to-text is not configured: set STT_PROVIDER (workers-ai or openai); the web app uses the browser's speech recognition meanwhile");
     if (!configured.ok) return fail("not_configured", configured.error.message);
     return configured;
+  }
+
+  /** V27: `429` while VOICE_MAX_UNFINISHED jobs are unfinished (checked before the body is read, and again on accept). */
+  busy(): AppError | null {
+    const unfinished = this.#unfinished().length;
+    if (unfinished < VOICE_MAX_UNFINISHED) return null;
+    return { code: "rate_limited", message: `${unfinished} recordings are still being transcribed; send this one when they are done`, retryAfter: VOICE_BUSY_RETRY_S };
   }
 
   /** V11 */
@@ -101,6 +126,8 @@ export class VoiceJobs {
         return fail("conflict", `clientActionId ${ctx.clientActionId} was already used for a different request`);
       }
     }
+    const busy = this.busy();
+    if (busy) return { ok: false, error: busy };
     if (upload.conversationId !== undefined && !findConversation(ledger.state, upload.conversationId)) {
       return fail("not_found", `conversation ${upload.conversationId} does not exist`);
     }
@@ -163,9 +190,27 @@ export class VoiceJobs {
     });
   }
 
-  /** V17 */
-  speak(text: string, ctx: CommandContext, signal?: AbortSignal): Promise<Result<Spoken>> {
-    return speak(this.#deps, text, ctx, signal);
+  /**
+   * V28: a job's transcript dropped without sending it (`voice.job.failed` cancelled). Idempotent: a job
+   * already failed answers as it is; a sent job is a conflict. A running job ends here; its audio goes.
+   */
+  discard(jobId: string, ctx: CommandContext): Result<VoiceJob> {
+    const job = this.#record(jobId);
+    if (!job) return fail("not_found", `voice job ${jobId} does not exist`);
+    if (job.messageId !== undefined) return fail("conflict", `voice job ${jobId} was already sent`);
+    if (job.status !== "failed") {
+      this.#deps.ledger.transaction(() => {
+        this.#deps.ledger.append({ type: "voice.job.failed", actor: ctx.actor, correlationId: ctx.correlationId, payload: { jobId, ...DISCARDED } });
+        this.audio.delete(jobId);
+      });
+    }
+    const now = this.job(jobId);
+    return now ? ok(now) : fail("not_found", `voice job ${jobId} does not exist`);
+  }
+
+  /** V17, V25: speech counts the calls under way and is counted while it runs. */
+  async speak(text: string, ctx: CommandContext, signal?: AbortSignal): Promise<Result<Spoken>> {
+    return speak({ ...this.#deps, inFlight: () => this.#inFlight, reserve: (cost) => this.#reserve(cost), after: this.#deps.after ?? after }, text, ctx, signal);
   }
 
   /** V18 */
@@ -173,22 +218,43 @@ export class VoiceJobs {
     return capabilities(this.#deps);
   }
 
-  /** V15: jobs left queued or transcribing (a restart, an eviction) run again from their stored audio. */
+  /**
+   * V15: jobs left queued or transcribing (a restart, an eviction) run again from their stored audio;
+   * V27: one waiting longer than VOICE_STALE_MS fails instead. Audio of no unfinished job is deleted.
+   */
   resume(): void {
-    for (const job of Object.values(this.#deps.ledger.state.voiceJobs ?? {})) {
-      if (job.status === "queued" || job.status === "transcribing") this.#start(job.id, this.#deps.newId());
+    const unfinished = this.#unfinished();
+    this.audio.deleteExcept(unfinished.map((j) => j.id));
+    for (const job of unfinished) {
+      if (this.#running.has(job.id)) continue;
+      if (this.#deps.now() - Date.parse(job.createdAt) > VOICE_STALE_MS) this.#fail(job.id, this.#deps.newId(), { code: "internal", message: STALE });
+      else this.#start(job.id, this.#deps.newId());
     }
   }
 
   /** V15: when the alarm must come back while a job is unfinished; null when none is. */
   wakeAt(): number | null {
-    const unfinished = Object.values(this.#deps.ledger.state.voiceJobs ?? {}).some((j) => j.status === "queued" || j.status === "transcribing");
-    return unfinished ? this.#deps.now() + VOICE_WAKE_MS : null;
+    return this.#unfinished().length > 0 ? this.#deps.now() + VOICE_WAKE_MS : null;
   }
 
   /** Resolves when every job started so far has ended (tests, and the host's waitUntil). */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running.values()]);
+  }
+
+  #unfinished(): VoiceJobRecord[] {
+    return Object.values(this.#deps.ledger.state.voiceJobs ?? {}).filter((j) => j.status === "queued" || j.status === "transcribing");
+  }
+
+  /** V25: counts `cost` as under way until the returned release is called. */
+  #reserve(cost: VoiceCost): () => void {
+    this.#inFlight = { seconds: this.#inFlight.seconds + cost.seconds, tokens: this.#inFlight.tokens + cost.tokens };
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#inFlight = { seconds: this.#inFlight.seconds - cost.seconds, tokens: this.#inFlight.tokens - cost.tokens };
+    };
   }
 
   #record(jobId: string): VoiceJobRecord | null {
@@ -202,7 +268,9 @@ export class VoiceJobs {
 
   #start(jobId: string, requestId: string): void {
     if (this.#running.has(jobId)) return;
-    const run = this.#run(jobId, requestId)
+    // V25: after the job before it (which always settles: its provider call is timed, V26).
+    const run = this.#tail
+      .then(() => this.#run(jobId, requestId))
       .catch((error: unknown) => {
         // A bug, or the room's storage gone under it (an erase, U14): the job must still end, and its audio go.
         this.#deps.log("error", { event: "voice.job_bug", requestId, detail: error instanceof Error ? error.name : "unknown" });
@@ -221,6 +289,8 @@ export class VoiceJobs {
         }
       });
     this.#running.set(jobId, run);
+    this.#tail = run;
+    this.#deps.keepAlive?.(run);
   }
 
   async #run(jobId: string, requestId: string): Promise<void> {
@@ -233,7 +303,7 @@ export class VoiceJobs {
     const { ledger, now, config, dailyTokens } = this.#deps;
     // V19, V20: refused before the provider is called; nothing is charged.
     const refused = voiceRefusal(
-      { usage: ledger.state.usage, now: now(), timeZone: ledger.state.preferences.timezone, minutesPerDay: config.minutesPerDay, dailyTokens },
+      { usage: ledger.state.usage, now: now(), timeZone: ledger.state.preferences.timezone, minutesPerDay: config.minutesPerDay, dailyTokens, inFlight: this.#inFlight },
       transcriptionCost(job.seconds),
     );
     if (refused) return this.#fail(jobId, requestId, refused);
@@ -241,15 +311,22 @@ export class VoiceJobs {
     if (audio === null) return this.#fail(jobId, requestId, { code: "internal", message: "the recording is no longer stored; record it again" });
     if (job.status === "queued") ledger.append({ type: "voice.job.transcribing", actor: { kind: "system" }, correlationId: requestId, payload: { jobId } });
     let heard: { text: string; seconds?: number };
+    const release = this.#reserve(transcriptionCost(job.seconds));
     try {
-      heard = await transcriber.value.transcribe(audio, job.mediaType, AbortSignal.timeout(VOICE_JOB_TIMEOUT_MS));
+      heard = await timed((signal) => transcriber.value.transcribe(audio, job.mediaType, signal), VOICE_JOB_TIMEOUT_MS, this.#deps.after ?? after);
     } catch (error) {
-      const failure = voiceProviderFailure(error, "transcription");
+      const failure = timedOut(error)
+        ? { code: "internal" as const, message: "the speech-to-text provider did not answer in time (STT_PROVIDER); send it again" }
+        : voiceProviderFailure(error, "transcription");
       this.#deps.log("warn", { event: "voice.provider_failed", requestId, code: failure.code, detail: `${transcriber.value.provider} ${failure.message}` });
       return this.#fail(jobId, requestId, failure);
+    } finally {
+      release();
     }
     const transcript = heard.text.trim();
-    const seconds = heard.seconds !== undefined && Number.isFinite(heard.seconds) && heard.seconds > 0 ? heard.seconds : job.seconds;
+    // V20: the provider's length, but never more than the clip could be (V1's cap, or the container's own length).
+    const reported = heard.seconds !== undefined && Number.isFinite(heard.seconds) && heard.seconds > 0 ? heard.seconds : job.seconds;
+    const seconds = Math.min(reported, Math.max(job.seconds, VOICE_MAX_SECONDS));
     const cost = transcriptionCost(seconds);
     const day = dayOf(now(), ledger.state.preferences.timezone);
     const current = this.#record(jobId);
@@ -268,9 +345,11 @@ export class VoiceJobs {
       if (!job.review) {
         const actor: Actor = job.deviceId !== undefined ? { kind: "user", deviceId: job.deviceId } : { kind: "user" };
         const input = messageInput({ ...this.#message(job, transcript), clientActionId: `voice-${jobId}` });
-        const sent = input.ok ? this.#deps.submit(input.value, actor, requestId) : input;
-        if (!sent.ok) return this.#fail(jobId, requestId, sent.error), "failed";
-        messageId = sent.value.messageId;
+        if (!input.ok) return this.#fail(jobId, requestId, input.error), "failed";
+        const sent = this.#deps.submit(input.value, actor, requestId);
+        // V29: refused (the messages-a-minute limit, the budget): the transcript is kept, done without a message, for `/send`.
+        if (sent.ok) messageId = sent.value.messageId;
+        else this.#deps.log("warn", { event: "voice.not_sent", requestId, code: sent.error.code, detail: jobId });
       }
       ledger.append({
         type: "voice.job.done",
@@ -296,6 +375,9 @@ export class VoiceJobs {
     this.#deps.log("warn", { event: "voice.failed", requestId, code: error.code, detail: jobId });
   }
 }
+
+/** V26: the timer won the race. */
+const timedOut = (error: unknown): boolean => error instanceof DOMException && error.name === "TimeoutError";
 
 /** A transcript is checked as a typed message is (C1: its length, no control characters) before it is sent. */
 function messageInput(input: MessageSend): Result<MessageSend> {

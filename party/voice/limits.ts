@@ -26,11 +26,20 @@ export function voiceSecondsToday(usage: Usage, now: number, timeZone: string): 
   return usage.day >= dayOf(now, timeZone) ? (usage.voiceSeconds ?? 0) : 0;
 }
 
-export type LimitDeps = { usage: Usage; now: number; timeZone: string; minutesPerDay: number; dailyTokens: number };
+export type LimitDeps = {
+  usage: Usage;
+  now: number;
+  timeZone: string;
+  minutesPerDay: number;
+  dailyTokens: number;
+  /** V25: provider calls under way, not charged yet: counted as if they were. */
+  inFlight?: VoiceCost;
+};
 
 /** Null when `cost` fits today's voice minutes and token budget; else the `rate_limited` error with when to retry. */
-export function voiceRefusal(deps: LimitDeps, cost: VoiceCost): AppError | null {
+export function voiceRefusal(deps: LimitDeps, own: VoiceCost): AppError | null {
   const { usage, now, timeZone, minutesPerDay, dailyTokens } = deps;
+  const cost = { seconds: own.seconds + (deps.inFlight?.seconds ?? 0), tokens: own.tokens + (deps.inFlight?.tokens ?? 0) };
   const used = voiceSecondsToday(usage, now, timeZone);
   if (used + cost.seconds > minutesPerDay * 60) {
     const today = dayOf(now, timeZone);

@@ -94,9 +94,10 @@ describe("Brain — HTTP route table", () => {
       "POST /api/v1/calendar/sources",
       "DELETE /api/v1/calendar/sources/:sourceId",
       "POST /api/v1/calendar/sources/:sourceId/sync",
-      // V10, V14, V17: an upload, a send and speech (charged to the day's voice minutes) are writes.
+      // V10, V14, V17, V28: an upload, a send, a discard and speech (charged to the day's voice minutes) are writes.
       "POST /api/v1/voice-upload",
       "POST /api/v1/voice/jobs/:jobId/send",
+      "POST /api/v1/voice/jobs/:jobId/discard",
       "POST /api/v1/speech",
     ]) {
       expect(declared.get(write), write).toBe(true);
