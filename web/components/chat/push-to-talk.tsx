@@ -115,7 +115,7 @@ function Panel({ ptt }: { ptt: PushToTalk }) {
         <div className="flex items-center gap-3">
           {recording && <span className="size-2.5 shrink-0 animate-pulse rounded-full bg-red-600" aria-hidden />}
           {recording && (
-            <span data-testid="voice-elapsed" className="font-medium tabular-nums" aria-hidden>
+            <span data-testid="voice-elapsed" data-seconds={ptt.elapsed.toFixed(2)} className="font-medium tabular-nums" aria-hidden>
               {formatElapsed(ptt.elapsed)}
             </span>
           )}
