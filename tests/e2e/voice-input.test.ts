@@ -175,6 +175,7 @@ describe("Voice — push-to-talk with a speech-to-text server", () => {
     expect(await smallTargets(phone)).toEqual([]);
     // A voice message carries the microphone mark (W119).
     await laptop.getByTestId("user-message").getByRole("img", { name: "Voice message" }).waitFor();
+    await screenshot(laptop, "voice-09-voice-mark-1200");
     await hasTask(laptop, "Call John");
     await hasTask(phone, "Call John");
   });
@@ -379,7 +380,9 @@ describe("Voice — no speech-to-text provider (plain npm start)", () => {
 
   it("[W118] without the browser's recognition either, the app says voice input is unavailable and why", async () => {
     const page = await signIn(browser, server, "yann", "phone", noRecognition);
-    await mic(page).click();
+    // It looks and is announced unavailable (aria-disabled), yet a press still says why.
+    await expect.poll(() => mic(page).getAttribute("aria-disabled")).toBe("true");
+    await mic(page).click({ force: true });
     const notice = page.getByTestId("voice-notice");
     await notice.waitFor();
     expect(await notice.innerText()).toContain("server voice needs a speech-to-text provider (STT_PROVIDER)");
@@ -409,6 +412,19 @@ describe("Voice — no speech-to-text provider (plain npm start)", () => {
     await expect.poll(async () => (await userMessages(page)).map((m) => `${m.channel}: ${m.text}`), { timeout: 20_000 }).toEqual([`voice: ${SENTENCE}`]);
     await page.getByTestId("reply").last().filter({ hasText: "I'll remind you then." }).waitFor({ timeout: 20_000 });
     await hasTask(page, "Call John");
+  });
+
+  it("[W118] with review before sending, what the browser heard goes into the message box to check — nothing is sent", async () => {
+    const page = await signIn(browser, server, "rhea", "desktop", stubRecognition);
+    await page.evaluate(() => localStorage.setItem("mc.voice.settings", JSON.stringify({ speakReplies: false, reviewBeforeSending: true })));
+    await page.reload();
+    await whenLive(page);
+    await mic(page).click();
+    await page.getByTestId("voice-heard").waitFor();
+    await mic(page).click();
+    await expect.poll(() => page.getByLabel("Message").inputValue()).toBe(SENTENCE);
+    expect(await mic(page).getAttribute("data-phase")).toBe("idle");
+    expect(await userMessages(page)).toEqual([]);
   });
 
   it("[W115][W118] sliding the pointer off the button cancels: the recognition is aborted and nothing is sent", async () => {

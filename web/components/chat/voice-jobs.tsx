@@ -147,10 +147,11 @@ function ReviewCard({ job }: { job: VoiceJobRecord }) {
   const id = `voice-review-${job.id}`;
   const box = useRef<HTMLTextAreaElement>(null);
   // W119: the card appears on the device that recorded it, just after the recording: the transcript takes focus
-  // (a screen reader reads its label), unless the user is typing elsewhere.
+  // (a screen reader reads its label and hint), unless the user is typing something elsewhere.
   useEffect(() => {
     const active = document.activeElement;
-    if (!active || active === document.body || active.closest("[data-testid=push-to-talk]")) box.current?.focus();
+    const typing = (active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement) && active.value.trim() !== "";
+    if (!typing) box.current?.focus();
   }, []);
   const send = async () => {
     if (state.kind === "sending" || !text.trim()) return;
