@@ -19,6 +19,7 @@ import { type DevServer, startDevServer } from "../integration/dev-server.ts";
 import { type OpenAiAudioServer, startOpenAiAudioServer } from "../support/openai-audio-server.ts";
 import { axeFindings, smallTargets, WIDTHS } from "./a11y.ts";
 import { fakeMicrophoneArgs, launch, pageCall, screenshot, whenLive } from "./browser.ts";
+import { micSpy, micState, noRecognition, stubRecognition } from "./voice-input-support.ts";
 
 const SENTENCE = "remind me to call John tomorrow at 3pm";
 
@@ -48,43 +49,6 @@ async function signIn(browser: Browser, server: DevServer, userId: string, width
 
 const mic = (page: Page) => page.getByTestId("push-to-talk");
 
-/** Watches the microphone's streams, the meter's AudioContexts and the page's requests (an init script). */
-function micSpy() {
-  const streams: MediaStream[] = [];
-  const contexts: AudioContext[] = [];
-  const fetched: string[] = [];
-  Reflect.set(window, "micSpy", { streams, contexts, fetched });
-  const devices = navigator.mediaDevices;
-  const getUserMedia = devices.getUserMedia.bind(devices);
-  devices.getUserMedia = async (constraints) => {
-    const stream = await getUserMedia(constraints);
-    streams.push(stream);
-    return stream;
-  };
-  const Context = window.AudioContext;
-  window.AudioContext = class extends Context {
-    constructor(options?: AudioContextOptions) {
-      super(options);
-      contexts.push(this);
-    }
-  };
-  const fetch = window.fetch.bind(window);
-  window.fetch = (input, init) => {
-    fetched.push(`${init?.method ?? "GET"} ${typeof input === "string" ? input : input instanceof URL ? input.pathname : input.url}`);
-    return fetch(input, init);
-  };
-}
-
-/** The microphone's tracks' states, the meter contexts' states and the voice requests the page made. */
-const micState = (page: Page) =>
-  page.evaluate(() => {
-    const spy: { streams: MediaStream[]; contexts: AudioContext[]; fetched: string[] } = Reflect.get(window, "micSpy");
-    return {
-      tracks: spy.streams.flatMap((s) => s.getTracks().map((t) => t.readyState)),
-      contexts: spy.contexts.map((c) => c.state),
-      voiceRequests: spy.fetched.filter((f) => f.includes("/voice")),
-    };
-  });
 /** Waits until the recording's clock shows at least `seconds` (m:ss): the hold lasts as long as the page says, no fixed sleep. */
 const recordedFor = (page: Page, seconds: number) =>
   expect
@@ -325,46 +289,6 @@ describe("Voice — a speech-to-text server that hangs, then goes away", () => {
     expect(await laptop.getByTestId("voice-jobs").count()).toBe(1);
   });
 });
-
-/** A stand-in for the Web Speech API (headless Chromium has no recognition service): hears SAID as it is told. */
-function stubRecognition() {
-  const log = { starts: 0, stops: 0, aborts: 0 };
-  Reflect.set(window, "recognitionLog", log);
-  class FakeRecognition {
-    lang = "";
-    continuous = false;
-    interimResults = false;
-    onresult: ((e: unknown) => void) | null = null;
-    onerror: ((e: unknown) => void) | null = null;
-    onend: (() => void) | null = null;
-    #said = "remind me to call John tomorrow at 3pm";
-    start() {
-      log.starts++;
-      setTimeout(() => this.onresult?.({ resultIndex: 0, results: { length: 1, 0: { isFinal: false, length: 1, 0: { transcript: "remind me to call" } } } }), 50);
-    }
-    stop() {
-      log.stops++;
-      setTimeout(() => {
-        this.onresult?.({ resultIndex: 0, results: { length: 1, 0: { isFinal: true, length: 1, 0: { transcript: this.#said } } } });
-        this.onend?.();
-      }, 10);
-    }
-    abort() {
-      log.aborts++;
-      setTimeout(() => {
-        this.onerror?.({ error: "aborted" });
-        this.onend?.();
-      }, 10);
-    }
-  }
-  Object.defineProperty(window, "webkitSpeechRecognition", { value: FakeRecognition, configurable: true });
-  Object.defineProperty(window, "SpeechRecognition", { value: undefined, configurable: true });
-}
-
-function noRecognition() {
-  Object.defineProperty(window, "webkitSpeechRecognition", { value: undefined, configurable: true });
-  Object.defineProperty(window, "SpeechRecognition", { value: undefined, configurable: true });
-}
 
 describe("Voice — no speech-to-text provider (plain npm start)", () => {
   let server: DevServer;
