@@ -152,6 +152,8 @@ describe("Voice — push-to-talk with a speech-to-text server", () => {
     await whenLive(laptop);
     await mic(laptop).click();
     await expect.poll(() => mic(laptop).getAttribute("aria-label")).toBe("Stop and send voice message");
+    // One way to say the state: the label changes, no aria-pressed beside it (read as "…, pressed").
+    expect(await mic(laptop).getAttribute("aria-pressed")).toBeNull();
     await recordedFor(laptop, 2);
     // The recording panel (a tap: its length does not matter here) passes axe in light and dark.
     expect(await axeBoth(laptop)).toEqual([]);

@@ -11,7 +11,9 @@ import { LedgerEventSchema, type LedgerEvent } from "../../shared/events.ts";
 import type { VoiceJobRecord } from "../../shared/voice.ts";
 import { asSentence, failureText, jobsShown } from "../../web/components/chat/voice-jobs.tsx";
 import { chatRows } from "../../web/components/chat/chat-rows.ts";
+import * as voiceUpload from "../../web/lib/voice/voice-upload.ts";
 import { discardVoiceJob, uploadVoice } from "../../web/lib/voice/voice-upload.ts";
+import { voiceCapabilitiesQuery } from "../../web/lib/voice/voice-capabilities.ts";
 import { applyEvents } from "../../web/lib/state-events.ts";
 import { listen, type Recognition, type RecognitionErrorEvent, type RecognitionResultEvent, recognitionConstructor, recognitionErrorText } from "../../web/lib/voice/browser-recognition.ts";
 import { formatElapsed, MicError, micProblemOf, micProblemText, pickRecorderType, RECORDER_TYPES, recordFrom } from "../../web/lib/voice/recorder.ts";
@@ -268,6 +270,13 @@ describe("Web — voice requests", () => {
     const seen = stubFetch();
     await discardVoiceJob("j 1");
     expect(seen.map((s) => [s.init.method, s.path])).toEqual([["POST", "/api/v1/voice/jobs/j%201/discard"]]);
+  });
+});
+
+describe("Web — the voice capabilities query", () => {
+  it("[W118] one definition (voice-capabilities.ts), read by push-to-talk and Settings alike", () => {
+    expect(Object.keys(voiceUpload)).not.toContain("voiceCapabilitiesQuery");
+    expect(voiceCapabilitiesQuery()).toMatchObject({ staleTime: 30_000, retry: 1 });
   });
 });
 
