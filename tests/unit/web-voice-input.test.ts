@@ -5,14 +5,18 @@
  * handling against a scripted recognizer, which voice jobs a device shows, and
  * the `voice.job.*` events folded into the cached state on every device.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type BrainState, BrainStateSchema } from "../../shared/api.ts";
 import { LedgerEventSchema, type LedgerEvent } from "../../shared/events.ts";
 import type { VoiceJobRecord } from "../../shared/voice.ts";
-import { asSentence, jobsShown } from "../../web/components/chat/voice-jobs.tsx";
+import { asSentence, failureText, jobsShown } from "../../web/components/chat/voice-jobs.tsx";
+import { chatRows } from "../../web/components/chat/chat-rows.ts";
+import * as voiceUpload from "../../web/lib/voice/voice-upload.ts";
+import { discardVoiceJob, uploadVoice } from "../../web/lib/voice/voice-upload.ts";
+import { voiceCapabilitiesQuery } from "../../web/lib/voice/voice-capabilities.ts";
 import { applyEvents } from "../../web/lib/state-events.ts";
 import { listen, type Recognition, type RecognitionErrorEvent, type RecognitionResultEvent, recognitionConstructor, recognitionErrorText } from "../../web/lib/voice/browser-recognition.ts";
-import { formatElapsed, micProblemOf, micProblemText, pickRecorderType, RECORDER_TYPES } from "../../web/lib/voice/recorder.ts";
+import { formatElapsed, MicError, micProblemOf, micProblemText, pickRecorderType, RECORDER_TYPES, recordFrom } from "../../web/lib/voice/recorder.ts";
 import { BROWSER_NOTE, NONE_NOTE, voicePath } from "../../web/lib/voice/use-push-to-talk.ts";
 import { FakeRoom } from "../support/fake-room.ts";
 
@@ -34,6 +38,21 @@ describe("Web — push-to-talk, the recorder", () => {
     expect(micProblemText("denied")).toMatch(/blocked for this site.*site settings/);
     expect(micProblemText("no-device")).toMatch(/No microphone was found/);
     expect(micProblemText("insecure")).toMatch(/https:\/\//);
+  });
+
+  it("[W117] a recorder that cannot be made or started releases the microphone (tracks stopped, meter closed) and says so", () => {
+    const tracks = [{ stopped: false, stop() { this.stopped = true; } }];
+    const stream = { getTracks: () => tracks } as unknown as MediaStream;
+    let closed = 0;
+    const meter = () => ({ level: () => 0, close: () => void closed++ });
+    expect(() => recordFrom(stream, "audio/webm;codecs=opus", () => { throw new DOMException("nope", "NotSupportedError"); }, meter)).toThrow(MicError);
+    expect(tracks[0]!.stopped).toBe(true);
+    expect(closed).toBe(1);
+    const unstartable = { addEventListener() {}, start() { throw new DOMException("bad state", "InvalidStateError"); } } as unknown as MediaRecorder;
+    tracks[0]!.stopped = false;
+    expect(() => recordFrom(stream, "audio/webm;codecs=opus", () => unstartable, meter)).toThrow(/could not be started/);
+    expect(tracks[0]!.stopped).toBe(true);
+    expect(closed).toBe(2);
   });
 
   it("[W115] the elapsed time reads m:ss", () => {
@@ -176,6 +195,20 @@ describe("Web — voice jobs above the composer", () => {
     expect(asSentence("  ")).toBe("");
   });
 
+  it("[W119] a job discarded (failed, code cancelled — on any device) shows nowhere", () => {
+    const discarded = job({ id: "gone", status: "failed", error: { code: "cancelled", message: "discarded" }, updatedAt: "2026-12-07T07:09:00.000Z" });
+    expect(jobsShown([discarded], "main", "laptop", new Set(), now)).toEqual([]);
+    expect(jobsShown([discarded], "main", "phone", new Set(), now)).toEqual([]);
+  });
+
+  it("[W119] a failure in the user's words; the server's sentence (the setting it names) only as the detail", () => {
+    const text = failureText({ code: "internal", message: "the speech-to-text server at STT_BASE_URL answered 500" });
+    expect(text.headline).toBe("Couldn't transcribe — the speech service didn't answer. Try again.");
+    expect(text.headline).not.toMatch(/STT_/);
+    expect(text.detail).toBe("The speech-to-text server at STT_BASE_URL answered 500.");
+    expect(failureText({ code: "rate_limited", message: "x" }).headline).toMatch(/voice limit/);
+  });
+
   it("[W119] a job discarded or dismissed on this device is hidden here", () => {
     expect(jobsShown(jobs, "main", "laptop", new Set(["review-mine", "failed"]), now).map((j) => j.id)).toEqual(["t", "q"]);
   });
@@ -207,5 +240,50 @@ describe("Web — voice jobs folded from the ledger", () => {
     expect(steps[4]?.voiceJobs?.[1]).toMatchObject({ id: "a", status: "failed", error: { code: "internal", message: "no speech was heard" } });
     expect(steps[5]?.voiceJobs?.[0]).toMatchObject({ id: "b", messageId: "m1" });
     expect(steps[6]?.usage).toMatchObject({ tokens: start.usage.tokens + 135, voiceSeconds: 2.7 });
+  });
+});
+
+describe("Web — voice requests", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const stubFetch = () => {
+    const seen: { path: string; init: RequestInit }[] = [];
+    vi.stubGlobal("localStorage", { getItem: () => null, setItem() {}, removeItem() {} });
+    vi.stubGlobal("fetch", (path: string, init: RequestInit) => {
+      seen.push({ path, init });
+      if (init.signal?.aborted) return Promise.reject(new DOMException("aborted", "AbortError"));
+      const upload = path.endsWith("voice-upload");
+      return Promise.resolve(new Response(JSON.stringify(upload ? { transcriptJobId: "j1" } : { id: "j1", status: "failed" }), { status: upload ? 202 : 200 }));
+    });
+    return seen;
+  };
+
+  it("[W116] the upload carries an abort signal (Cancel while sending ends it)", async () => {
+    const seen = stubFetch();
+    const controller = new AbortController();
+    expect(await uploadVoice(new Blob(["x"], { type: "audio/webm" }), { review: false, idempotencyKey: "voice-1", signal: controller.signal })).toBe("j1");
+    expect(seen[0]!.init.signal).toBe(controller.signal);
+    controller.abort();
+    await expect(uploadVoice(new Blob(["x"], { type: "audio/webm" }), { review: false, idempotencyKey: "voice-1", signal: controller.signal })).rejects.toThrow(/aborted/);
+  });
+
+  it("[W119] Discard asks the server (V28): POST /api/v1/voice/jobs/:id/discard", async () => {
+    const seen = stubFetch();
+    await discardVoiceJob("j 1");
+    expect(seen.map((s) => [s.init.method, s.path])).toEqual([["POST", "/api/v1/voice/jobs/j%201/discard"]]);
+  });
+});
+
+describe("Web — the voice capabilities query", () => {
+  it("[W118] one definition (voice-capabilities.ts), read by push-to-talk and Settings alike", () => {
+    expect(Object.keys(voiceUpload)).not.toContain("voiceCapabilitiesQuery");
+    expect(voiceCapabilitiesQuery()).toMatchObject({ staleTime: 30_000, retry: 1 });
+  });
+});
+
+describe("Web — a voice message in the chat", () => {
+  it("[W119] a stored message with channel voice carries the microphone mark; a typed one does not", () => {
+    const message = (id: string, channel: "chat" | "voice") => ({ id, role: "user" as const, text: "call John", channel, turnId: `t-${id}`, status: "complete" as const, createdAt: "2026-12-07T07:00:00.000Z" });
+    const rows = chatRows({ older: [], recent: [message("v", "voice"), message("c", "chat")], replies: [], outbox: [], sent: [], proposals: [], undoneTurns: [], live: true, now: 0 });
+    expect(rows.filter((r) => r.kind === "user").map((r) => [r.id, r.kind === "user" && r.voice === true])).toEqual([["v", true], ["c", false]]);
   });
 });

@@ -56,8 +56,8 @@ const unexpected = (res: Response) =>
 /** `POST /api/v1/notifications/:id/ack` (S9). */
 const NotificationAckedSchema = z.object({ notificationId: z.string() });
 
-/** `idempotencyKey` (H7): the same key sent again gets the first answer, never a second change. */
-export async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<z.infer<S>> {
+/** `idempotencyKey` (H7): the same key sent again gets the first answer, never a second change. `signal` ends a call the user gave up on (a voice upload, W116). */
+export async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, idempotencyKey?: string, signal?: AbortSignal): Promise<z.infer<S>> {
   const headers: Record<string, string> = {};
   if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
   if (session.token) headers.authorization = `Bearer ${session.token}`;
@@ -66,7 +66,7 @@ export async function call<S extends z.ZodType>(schema: S, method: string, path:
   // A FormData body (a voice clip, W116) goes as multipart: the browser writes its content-type with the boundary.
   const form = body instanceof FormData;
   if (body !== undefined && !form) headers["content-type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), ...(signal ? { signal } : {}) });
   const json = await readJson(res);
   if (res.status === 401 && path !== "/api/v1/dev/login" && session.token) {
     // The session expired or was revoked: back to sign-in (the outbox stays for this user).

@@ -30,6 +30,8 @@ export type UserRow = {
   messageId?: string;
   /** W92: this message is one of several versions (edits). */
   fork?: Fork;
+  /** W119: a voice message (spoken, transcribed) shows a microphone mark. */
+  voice?: true;
 };
 
 export type ReplyStatus = "streaming" | "completed" | "interrupted" | "failed";
@@ -116,7 +118,7 @@ export function chatRows(input: RowsInput): ChatRow[] {
   for (const step of path.steps) {
     const m = step.message;
     const mine = byMessage.get(m.id);
-    rows.push({ kind: "user", id: mine ? `out-${mine}` : m.id, text: m.text, createdAt: m.createdAt, turnId: m.turnId, delivery: "sent", messageId: m.id, ...(step.fork ? { fork: step.fork } : {}) });
+    rows.push({ kind: "user", id: mine ? `out-${mine}` : m.id, text: m.text, createdAt: m.createdAt, turnId: m.turnId, delivery: "sent", messageId: m.id, ...(step.fork ? { fork: step.fork } : {}), ...(m.channel === "voice" ? { voice: true as const } : {}) });
     if (!step.reply) continue;
     const { turnId, message: answer } = step.reply;
     const live = input.replies.find((r) => r.turnId === turnId);

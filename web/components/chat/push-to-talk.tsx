@@ -1,12 +1,14 @@
 /**
  * The microphone button beside Send (docs/PROTOCOL.md W115–W118): hold to talk
  * and let go to send, or tap to start and tap again to send; Space held while
- * focus is on no control does the same. While it listens, a panel above the
+ * focus is on no control does the same (Space is hold-only: a short Space
+ * starts nothing). While it listens, a panel above the
  * composer shows the elapsed time, a level meter and how to cancel (slide off
  * the button, Escape, or Cancel). Its errors and the fallback to the browser's
  * recognition are said in words.
  */
-import { Loader2, Mic, Square, X } from "lucide-react";
+import { useAui } from "@assistant-ui/react";
+import { Loader2, Mic, RotateCw, Square, X } from "lucide-react";
 import { type PointerEvent as ReactPointerEvent, type RefObject, useEffect, useId, useRef } from "react";
 import { formatElapsed } from "../../lib/voice/recorder.ts";
 import { type PushToTalk, usePushToTalk } from "../../lib/voice/use-push-to-talk.ts";
@@ -16,7 +18,9 @@ const KEEPS_SPACE =
   "input, textarea, select, button, a[href], summary, dialog, [contenteditable]:not([contenteditable='false']), [role=button], [role=link], [role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option], [role=textbox], [role=combobox], [role=slider]";
 
 export function PushToTalkButton({ conversationId, send }: { conversationId: string | undefined; send: (text: string) => void }) {
-  const ptt = usePushToTalk(conversationId, send);
+  const aui = useAui();
+  // W118: with "review before sending", what the browser heard goes into the message box to check.
+  const ptt = usePushToTalk(conversationId, send, (text) => aui.composer().setText(text));
   const button = useRef<HTMLButtonElement>(null);
   const pressedAt = useRef<number | null>(null);
   const noteId = useId();
@@ -47,10 +51,12 @@ export function PushToTalkButton({ conversationId, send }: { conversationId: str
     ptt.cancel();
   };
 
-  const label = toggled ? "Stop and send voice message" : recording ? "Recording — let go to send" : "Hold to talk";
+  const unavailable = ptt.path.via === "none";
+  // One way to say the state: the label changes (no aria-pressed beside it).
+  const label = toggled ? "Stop and send voice message" : recording ? "Recording — let go to send" : unavailable ? "Voice input unavailable" : "Hold to talk";
   return (
     <>
-      {(active || ptt.notice || ptt.heard) && <Panel ptt={ptt} />}
+      {(active || ptt.notice || ptt.heard || ptt.pending) && <Panel ptt={ptt} />}
       <p role="status" aria-live="polite" className="sr-only" data-testid="voice-announcement">
         {ptt.announcement}
       </p>
@@ -65,7 +71,7 @@ export function PushToTalkButton({ conversationId, send }: { conversationId: str
         data-testid="push-to-talk"
         data-phase={ptt.phase.kind}
         aria-label={label}
-        aria-pressed={recording}
+        aria-disabled={unavailable || undefined}
         aria-keyshortcuts="Space"
         aria-describedby={ptt.path.note ? noteId : undefined}
         title={ptt.path.note ?? "Hold to talk, or tap to start and tap again to send (Space)"}
@@ -79,7 +85,11 @@ export function PushToTalkButton({ conversationId, send }: { conversationId: str
           if (e.detail === 0) (toggled ? ptt.finish : () => ptt.press("toggle"))();
         }}
         className={`flex size-11 shrink-0 touch-none items-center justify-center rounded-full select-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:outline-none ${
-          recording ? "bg-red-600 text-white hover:bg-red-500" : "text-stone-700 hover:bg-stone-100 dark:text-stone-200 dark:hover:bg-stone-800"
+          recording
+            ? "bg-red-600 text-white hover:bg-red-500"
+            : unavailable
+              ? "cursor-not-allowed text-stone-600 opacity-60 dark:text-stone-400"
+              : "text-stone-700 hover:bg-stone-100 dark:text-stone-200 dark:hover:bg-stone-800"
         }`}
       >
         {ptt.phase.kind === "starting" || ptt.phase.kind === "finishing" ? (
@@ -105,14 +115,14 @@ function Panel({ ptt }: { ptt: PushToTalk }) {
         <div className="flex items-center gap-3">
           {recording && <span className="size-2.5 shrink-0 animate-pulse rounded-full bg-red-600" aria-hidden />}
           {recording && (
-            <span data-testid="voice-elapsed" className="font-medium tabular-nums" aria-hidden>
+            <span data-testid="voice-elapsed" data-seconds={ptt.elapsed.toFixed(2)} className="font-medium tabular-nums" aria-hidden>
               {formatElapsed(ptt.elapsed)}
             </span>
           )}
           {recording && phase.via === "server" && <Meter level={ptt.level} />}
           <span className="min-w-0 flex-1 truncate text-stone-600 dark:text-stone-400">{hint}</span>
-          {recording && (
-            <button type="button" onClick={ptt.cancel} className="inline-flex min-h-11 shrink-0 items-center gap-1 rounded-lg px-2 text-xs font-medium text-stone-700 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-stone-200 dark:hover:bg-stone-800">
+          {(recording || phase.kind === "finishing") && (
+            <button type="button" data-testid="voice-cancel" onClick={ptt.cancel} className="inline-flex min-h-11 shrink-0 items-center gap-1 rounded-lg px-2 text-xs font-medium text-stone-700 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-stone-200 dark:hover:bg-stone-800">
               <X className="size-4" aria-hidden /> Cancel
             </button>
           )}
@@ -133,6 +143,11 @@ function Panel({ ptt }: { ptt: PushToTalk }) {
             <X className="size-4" aria-hidden />
           </button>
         </div>
+      )}
+      {ptt.pending && phase.kind === "idle" && (
+        <button type="button" data-testid="voice-retry" onClick={ptt.retry} className="inline-flex min-h-11 items-center gap-1 rounded-lg px-2 font-medium text-indigo-700 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-indigo-300 dark:hover:bg-stone-800">
+          <RotateCw className="size-4" aria-hidden /> Retry sending the voice message
+        </button>
       )}
     </div>
   );
@@ -172,7 +187,8 @@ function useSpaceToTalk(ptt: PushToTalk, button: RefObject<HTMLButtonElement | n
       e.preventDefault();
       const ms = performance.now() - held.current;
       held.current = null;
-      current.current.release(ms);
+      // Hold-only: a Space shorter than a tap cancels (Space also scrolls; a stray press must not start a hands-free recording).
+      current.current.release(ms, { holdOnly: true });
     };
     document.addEventListener("keydown", onDown);
     document.addEventListener("keyup", onUp);

@@ -1,5 +1,5 @@
 import { ActionBarPrimitive, ComposerPrimitive, MessagePrimitive, useAuiState } from "@assistant-ui/react";
-import { Check, Copy, Pencil } from "lucide-react";
+import { Check, Copy, Mic, Pencil } from "lucide-react";
 import { BranchPicker } from "./branch-picker.tsx";
 import { useUserRow } from "./chat-context.ts";
 import { DELIVERY_LABEL } from "./delivery-label.ts";
@@ -29,6 +29,8 @@ export function UserMessage() {
         {row.text}
       </div>
       <div className="flex items-center gap-1 text-xs text-stone-600 dark:text-stone-400">
+        {/* W119: spoken, not typed. */}
+        {row.voice && <Mic data-testid="voice-mark" role="img" aria-label="Voice message" className="size-3.5" />}
         {/* W92: an edited message is one of its versions; the picker flips between them. */}
         {row.fork && <BranchPicker fork={row.fork} what="message" />}
         {showDelivery && (

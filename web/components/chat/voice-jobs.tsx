@@ -9,7 +9,7 @@
  */
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Loader2, Mic, X } from "lucide-react";
-import { useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { conversationOf } from "../../../shared/conversations.ts";
 import { MAX_MESSAGE_CHARS } from "../../../shared/chat.ts";
 import type { VoiceJobRecord } from "../../../shared/voice.ts";
@@ -17,7 +17,7 @@ import { useBrain } from "../../hooks/use-brain.ts";
 import { useNow } from "../../hooks/use-now.ts";
 import { ApiError } from "../../lib/api.ts";
 import { stateQuery } from "../../lib/queries.ts";
-import { sendVoiceJob } from "../../lib/voice/voice-upload.ts";
+import { discardVoiceJob, sendVoiceJob } from "../../lib/voice/voice-upload.ts";
 
 /** A failed job's reason stays this long (then the list is about what is current). */
 const FAILED_SHOWN_MS = 60 * 60 * 1000;
@@ -62,6 +62,8 @@ export function jobsShown(jobs: readonly VoiceJobRecord[], conversationId: strin
   return jobs
     .filter((job) => conversationOf(job) === conversationId && !hidden.has(job.id))
     .filter((job) => {
+      // V28: a discarded job (on any device) shows nothing anywhere.
+      if (job.status === "failed" && job.error?.code === "cancelled") return false;
       if (job.status === "queued" || job.status === "transcribing") return true;
       if (job.status === "failed") return now - Date.parse(job.updatedAt) < FAILED_SHOWN_MS;
       // Done: held for review on the device that recorded it, until sent.
@@ -105,12 +107,31 @@ export const asSentence = (text: string): string => {
   return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
 };
 
+/** W119: a failed job in the user's words; the server's own sentence (which may name a setting) is the secondary line. */
+export function failureText(error: { code: string; message: string } | undefined): { headline: string; detail: string } {
+  const detail = asSentence(error?.message ?? "");
+  switch (error?.code) {
+    case "rate_limited":
+      return { headline: "Not sent: today's voice limit is reached.", detail };
+    case "bad_request":
+    case "unsupported_media_type":
+    case "too_large":
+      return { headline: "Couldn't transcribe this recording.", detail };
+    default:
+      return { headline: "Couldn't transcribe — the speech service didn't answer. Try again.", detail };
+  }
+}
+
 function Failed({ job }: { job: VoiceJobRecord }) {
+  const { headline, detail } = failureText(job.error);
   return (
     <div className="flex items-start gap-2 rounded-2xl border border-red-200 bg-white px-3 py-1 text-sm dark:border-red-900 dark:bg-stone-900">
       <Mic className="mt-3 size-4 shrink-0 text-red-700 dark:text-red-300" aria-hidden />
       <p className="flex-1 py-2">
-        <span className="font-medium text-red-700 dark:text-red-300">The voice message was not sent.</span> {asSentence(job.error?.message ?? "")}
+        <span data-testid="voice-failed" className="font-medium text-red-700 dark:text-red-300">
+          {headline}
+        </span>{" "}
+        <span className="block text-xs text-stone-600 dark:text-stone-400">{detail} Hold the microphone button to record again.</span>
       </p>
       <button type="button" onClick={() => dismissed.add(job.id)} aria-label="Dismiss" className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-stone-600 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800">
         <X className="size-4" aria-hidden />
@@ -124,14 +145,32 @@ function ReviewCard({ job }: { job: VoiceJobRecord }) {
   const [text, setText] = useState(job.transcript ?? "");
   const [state, setState] = useState<{ kind: "editing" } | { kind: "sending" } | { kind: "failed"; message: string }>({ kind: "editing" });
   const id = `voice-review-${job.id}`;
+  const box = useRef<HTMLTextAreaElement>(null);
+  // W119: the card appears on the device that recorded it, just after the recording: the transcript takes focus
+  // (a screen reader reads its label and hint), unless the user is typing something elsewhere.
+  useEffect(() => {
+    const active = document.activeElement;
+    const typing = (active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement) && active.value.trim() !== "";
+    if (!typing) box.current?.focus();
+  }, []);
   const send = async () => {
     if (state.kind === "sending" || !text.trim()) return;
     setState({ kind: "sending" });
     try {
       await sendVoiceJob(job.id, text.trim());
-      // The card leaves when the job's `voice.job.sent` event arrives (it gains its messageId).
+      // Sent (200): hidden here now — the job's `voice.job.sent` may come later, or not while the socket is down.
+      dismissed.add(job.id);
     } catch (error) {
-      setState({ kind: "failed", message: error instanceof ApiError ? error.body.message : "Not sent: the server is out of reach. Try again when you are online." });
+      setState({ kind: "failed", message: error instanceof ApiError ? asSentence(error.body.message) : "Not sent: the server is out of reach. Try again when you are online." });
+    }
+  };
+  const discard = async () => {
+    // V28: discarded on the server (every device stops showing it); hidden here at once either way.
+    dismissed.add(job.id);
+    try {
+      await discardVoiceJob(job.id);
+    } catch {
+      // Offline or already sent: it stays hidden on this device; the server keeps its own state.
     }
   };
   return (
@@ -154,17 +193,29 @@ function ReviewCard({ job }: { job: VoiceJobRecord }) {
         id={id}
         value={text}
         maxLength={MAX_MESSAGE_CHARS}
+        ref={box}
         onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          // Ctrl/⌘+Enter sends (Enter alone is a new line in the transcript).
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+        aria-describedby={`${id}-hint`}
         rows={2}
         className="w-full resize-y rounded-lg border border-stone-300 bg-transparent px-2 py-1.5 leading-6 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:border-stone-600"
       />
+      <p id={`${id}-hint`} className="sr-only">
+        Your transcript is ready to check. Ctrl+Enter sends it.
+      </p>
       {state.kind === "failed" && (
         <p role="alert" className="mt-1 text-red-700 dark:text-red-300">
           {state.message}
         </p>
       )}
       <div className="mt-2 flex justify-end gap-2">
-        <button type="button" onClick={() => dismissed.add(job.id)} className="min-h-11 rounded-lg px-3 font-medium text-stone-700 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-stone-200 dark:hover:bg-stone-800">
+        <button type="button" onClick={() => void discard()} className="min-h-11 rounded-lg px-3 font-medium text-stone-700 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-stone-200 dark:hover:bg-stone-800">
           Discard
         </button>
         <button type="submit" disabled={state.kind === "sending" || !text.trim()} className="min-h-11 rounded-lg bg-indigo-600 px-4 font-medium text-white hover:bg-indigo-500 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:outline-none disabled:bg-stone-300 disabled:text-stone-600 dark:disabled:bg-stone-700 dark:disabled:text-stone-300">

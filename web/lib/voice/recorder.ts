@@ -96,19 +96,35 @@ export async function startRecording(): Promise<Recording> {
   } catch (error) {
     throw new MicError(micProblemOf(error));
   }
-  const recorder = new MediaRecorder(stream, { mimeType: type });
-  const chunks: Blob[] = [];
-  recorder.addEventListener("dataavailable", (e) => {
-    if (e.data.size > 0) chunks.push(e.data);
-  });
-  const meter = openMeter(stream);
-  const started = performance.now();
+  return recordFrom(stream, type, (s, mimeType) => new MediaRecorder(s, { mimeType }));
+}
+
+/**
+ * Records an open stream. If the recorder cannot be made or started, the
+ * microphone is released before the error is thrown (else its indicator stays on).
+ */
+export function recordFrom(stream: MediaStream, type: string, makeRecorder: (stream: MediaStream, mimeType: string) => MediaRecorder, meterOf: (stream: MediaStream) => Meter = openMeter): Recording {
+  const meter = meterOf(stream);
   const release = () => {
     for (const track of stream.getTracks()) track.stop();
     meter.close();
   };
-  // A timeslice makes the browser hand over data as it goes, so a long clip is not one buffer at the end.
-  recorder.start(1000);
+  let recorder: MediaRecorder;
+  const chunks: Blob[] = [];
+  // Once cancelled, data the recorder still hands over is dropped too (never half a clip).
+  let dropped = false;
+  try {
+    recorder = makeRecorder(stream, type);
+    recorder.addEventListener("dataavailable", (e) => {
+      if (!dropped && e.data.size > 0) chunks.push(e.data);
+    });
+    // A timeslice makes the browser hand over data as it goes, so a long clip is not one buffer at the end.
+    recorder.start(1000);
+  } catch {
+    release();
+    throw new MicError("failed");
+  }
+  const started = performance.now();
   const ended = new Promise<void>((resolve) => recorder.addEventListener("stop", () => resolve(), { once: true }));
   return {
     type: recorder.mimeType || type,
@@ -121,6 +137,7 @@ export async function startRecording(): Promise<Recording> {
       return { blob: new Blob(chunks, { type: mediaType }), mediaType, seconds: (performance.now() - started) / 1000 };
     },
     cancel() {
+      dropped = true;
       if (recorder.state !== "inactive") recorder.stop();
       chunks.length = 0;
       release();
@@ -128,8 +145,10 @@ export async function startRecording(): Promise<Recording> {
   };
 }
 
+export type Meter = { level: () => number; close: () => void };
+
 /** The level meter's source: RMS of the waveform, scaled so speech fills the bars. A meter that cannot open reads 0. */
-function openMeter(stream: MediaStream): { level: () => number; close: () => void } {
+function openMeter(stream: MediaStream): Meter {
   try {
     const context = new AudioContext();
     const analyser = context.createAnalyser();
