@@ -67,8 +67,14 @@ function installSpy() {
   document.addEventListener("playing", () => void (spy.playing += 1), true);
 }
 
-async function device(browser: Browser, server: DevServer, userId: string, speak: boolean, width = 1200): Promise<Device> {
+/** Runs in the page before the app: a browser with no `speechSynthesis` at all. */
+function removeBrowserVoice() {
+  Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
+}
+
+async function device(browser: Browser, server: DevServer, userId: string, speak: boolean, width = 1200, options: { noVoice?: boolean } = {}): Promise<Device> {
   const context = await browser.newContext({ viewport: { width, height: 800 }, permissions: ["microphone"] });
+  if (options.noVoice) await context.addInitScript(removeBrowserVoice);
   await context.addInitScript(installSpy);
   const page = await context.newPage();
   const log: string[] = [];
@@ -109,6 +115,8 @@ const send = async (page: Page, text: string) => {
   await page.keyboard.press("Enter");
 };
 const spy = (page: Page) => page.evaluate(() => window.__voiceSpy ?? { spoken: [], playing: 0 });
+/** A view by the nav (a client-side move: the page, its speaker and its caches stay). */
+const view = (page: Page, name: string) => page.getByRole("navigation", { name: "Views" }).getByRole("link", { name }).click();
 const replyDone = (page: Page) => page.getByTestId("reply").last().filter({ hasText: "plan my day" }).waitFor({ timeout: 60_000 });
 
 describe("Web — spoken replies on the asking device, with a speech provider", () => {
@@ -152,6 +160,11 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     await screenshot(a.page, "voice-output-01b-speaking-dark");
     await a.page.emulateMedia({ colorScheme: "light" });
 
+    // W123: the reply goes on being read in another view, and so does its pill with Stop (it lives in the app's layout).
+    await view(a.page, "Tasks");
+    await a.page.getByRole("heading", { level: 1 }).filter({ hasText: "Tasks" }).waitFor();
+    await pill.waitFor();
+    await screenshot(a.page, "voice-output-01c-speaking-in-tasks");
     // Stop: the pill goes and the audio element is paused.
     await a.page.getByRole("button", { name: "Stop speaking" }).click();
     await pill.waitFor({ state: "detached" });
@@ -162,6 +175,20 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     expect(b.speechBodies).toEqual([]);
     expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
     await expect(b.page.getByTestId("speaking-indicator").count()).resolves.toBe(0);
+
+    // W122: signing out while a reply is read stops it at once: the clip is dropped (src cleared), not left to play out.
+    await view(a.page, "Chat");
+    await replyDone(a.page);
+    const before = (await spy(a.page)).playing;
+    await send(a.page, ASK);
+    await expect.poll(async () => (await spy(a.page)).playing, { timeout: 30_000 }).toBeGreaterThan(before);
+    const asked = a.speechBodies.length;
+    await a.page.getByRole("button", { name: "Account: voice-out-ann" }).click();
+    await a.page.locator("#account-menu").getByRole("button", { name: "Sign out" }).click();
+    await a.page.waitForURL(/\/login$/);
+    await expect.poll(() => a.page.getByTestId("reply-audio").evaluate((el) => el.getAttribute("src")), { timeout: 10_000 }).toBeNull();
+    expect((await spy(a.page)).spoken).toEqual([]);
+    expect(a.speechBodies.length).toBeLessThanOrEqual(asked + 1);
   });
 
   it("[W124] Settings → Voice shows this device's choices, the server's speech provider and the minutes used; axe passes in light and dark", async () => {
@@ -212,6 +239,25 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
     await a.page.getByTestId("voice-settings").scrollIntoViewIfNeeded();
     await screenshot(a.page, "voice-output-03-settings-no-provider");
   });
+
+  it("[W123][W124] a browser with no voice of its own: the pill and Settings say replies are shown, not read", async () => {
+    const c = await device(browser, server, "voice-out-dee", true, 390, { noVoice: true });
+    await send(c.page, ASK);
+    const pill = c.page.getByTestId("speaking-indicator").filter({ hasText: "this browser cannot read replies aloud" });
+    await pill.waitFor({ timeout: 60_000 });
+    await screenshot(c.page, "voice-output-04-no-voice-pill");
+    await c.page.getByRole("button", { name: "Stop speaking" }).click();
+    await pill.waitFor({ state: "detached" });
+    await c.page.goto(`${server.url}/settings`);
+    await c.page.getByTestId("voice-tts").filter({ hasText: "This browser has no voice of its own either" }).waitFor();
+    await c.page.getByTestId("voice-settings").scrollIntoViewIfNeeded();
+    await screenshot(c.page, "voice-output-05-settings-no-voice");
+    for (const scheme of ["light", "dark"] as const) {
+      await c.page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page: c.page }).include('[data-testid="voice-settings"]').analyze();
+      expect(axe.violations.map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+    }
+  });
 });
 
 describe("Web — the issue's Done-when: a spoken request's reply is spoken on the device that recorded it", () => {
@@ -233,6 +279,10 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
   it("[W120][W121] push-to-talk on A (held until its clock shows 3 s): the reply to the transcript is spoken on A; B, with Speak replies on too, stays quiet", async () => {
     const a = await device(browser, server, "voice-out-cy", true);
     const b = await device(browser, server, "voice-out-cy", true);
+    // W124: Settings read once (its capabilities cached), then the chat: the minutes used come back live, not from that read.
+    await view(a.page, "Settings");
+    await expect(a.page.getByTestId("voice-used").innerText()).resolves.toMatch(/^0 of 30/);
+    await view(a.page, "Chat");
     await a.page.getByTestId("push-to-talk").hover();
     await a.page.mouse.down();
     // The hold lasts as long as the page's recording clock says (m:ss), no fixed sleep.
@@ -259,5 +309,9 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     await b.page.getByTestId("reply").last().filter({ hasText: "Call John" }).waitFor({ timeout: 30_000 });
     expect(b.speechBodies).toEqual([]);
     expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+
+    // The clip's seconds (and the speech's) are today's usage at once, in Settings opened again without a reload.
+    await view(a.page, "Settings");
+    await expect.poll(() => a.page.getByTestId("voice-used").innerText(), { timeout: 10_000 }).toMatch(/^0\.[1-9] of 30|^[1-9]/);
   });
 });
