@@ -313,5 +313,17 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     // The clip's seconds (and the speech's) are today's usage at once, in Settings opened again without a reload.
     await view(a.page, "Settings");
     await expect.poll(() => a.page.getByTestId("voice-used").innerText(), { timeout: 10_000 }).toMatch(/^0\.[1-9] of 30|^[1-9]/);
-  });
+    // W124: while A's Settings stays open (its capabilities read once), B records 7 s: A's minutes follow the live state.
+    const shown = await a.page.getByTestId("voice-used").innerText();
+    await b.page.getByTestId("push-to-talk").hover();
+    await b.page.mouse.down();
+    await expect
+      .poll(async () => {
+        const [m = 0, sec = 0] = (await b.page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+        return m * 60 + sec;
+      }, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(7);
+    await b.page.mouse.up();
+    await expect.poll(() => a.page.getByTestId("voice-used").innerText(), { timeout: 60_000 }).not.toBe(shown);
+  }, 240_000);
 });
