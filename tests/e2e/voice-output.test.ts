@@ -42,7 +42,8 @@ const ASK = "tell me about ostriches";
 /** The offline assistant's first sentence for ASK (party/chat/offline-model.ts), as spoken. */
 const FIRST = "Sorry — I didn't understand “tell me about ostriches”.";
 
-type Spy = { spoken: string[]; playing: number };
+/** `playing`: reply clips that started; `primed`: silent muted unlocks (W121's `primeSpeech`) in the user's gesture. */
+type Spy = { spoken: string[]; playing: number; primed: number };
 declare global {
   interface Window {
     __voiceSpy?: Spy;
@@ -54,7 +55,7 @@ type Device = { page: Page; context: BrowserContext; log: string[]; speechBodies
 
 /** Runs in the page before the app: records the browser voice's sentences (instead of speaking) and audio that started playing. */
 function installSpy() {
-  const spy: Spy = { spoken: [], playing: 0 };
+  const spy: Spy = { spoken: [], playing: 0, primed: 0 };
   window.__voiceSpy = spy;
   if (typeof speechSynthesis !== "undefined") {
     speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
@@ -64,7 +65,11 @@ function installSpy() {
     };
   }
   // Media events do not bubble; a capturing listener on the document still sees them.
-  document.addEventListener("playing", () => void (spy.playing += 1), true);
+  // The unlock plays muted, and the sentence's own claim may pause it at once (the `play()` in the gesture is what counts):
+  // its `play` event is counted; a reply's clip is never muted and counts once it is really `playing`.
+  const muted = (e: Event) => e.target instanceof HTMLMediaElement && e.target.muted;
+  document.addEventListener("play", (e) => void (muted(e) ? (spy.primed += 1) : undefined), true);
+  document.addEventListener("playing", (e) => void (muted(e) ? undefined : (spy.playing += 1)), true);
 }
 
 /** Runs in the page before the app: a browser with no `speechSynthesis` at all. */
@@ -114,7 +119,7 @@ const send = async (page: Page, text: string) => {
   await page.getByLabel("Message").fill(text);
   await page.keyboard.press("Enter");
 };
-const spy = (page: Page) => page.evaluate(() => window.__voiceSpy ?? { spoken: [], playing: 0 });
+const spy = (page: Page) => page.evaluate(() => window.__voiceSpy ?? { spoken: [], playing: 0, primed: 0 });
 /** A view by the nav (a client-side move: the page, its speaker and its caches stay). */
 const view = (page: Page, name: string) => page.getByRole("navigation", { name: "Views" }).getByRole("link", { name }).click();
 const replyDone = (page: Page) => page.getByTestId("reply").last().filter({ hasText: "plan my day" }).waitFor({ timeout: 60_000 });
@@ -148,6 +153,8 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     // Polled with what A did, so a failure shows the requests and answers.
     await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
     expect(tts.requests.filter((r) => r.path === "/v1/audio/speech").map((r) => r.text)).toContain(FIRST);
+    // W121: the Enter that sent it unlocked the audio element (Safari's autoplay rule) before any reply clip.
+    expect((await spy(a.page)).primed).toBe(1);
 
     const pill = a.page.getByTestId("speaking-indicator");
     await pill.waitFor();
@@ -173,7 +180,7 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     // B showed the same reply as text and never asked for speech nor spoke.
     await replyDone(b.page);
     expect(b.speechBodies).toEqual([]);
-    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0, primed: 0 });
     await expect(b.page.getByTestId("speaking-indicator").count()).resolves.toBe(0);
 
     // W122: signing out while a reply is read stops it at once: the clip is dropped (src cleared), not left to play out.
@@ -231,7 +238,7 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
     // One request learned there is no server speech (501); every later sentence went to the browser directly.
     expect(a.speechBodies).toEqual([FIRST]);
     await expect.poll(async () => (await spy(a.page)).spoken.length, { timeout: 30_000 }).toBeGreaterThan(1);
-    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0, primed: 0 });
     expect(b.speechBodies).toEqual([]);
 
     await a.page.goto(`${server.url}/settings`);
@@ -308,7 +315,7 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
     await b.page.getByTestId("reply").last().filter({ hasText: "Call John" }).waitFor({ timeout: 30_000 });
     expect(b.speechBodies).toEqual([]);
-    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0, primed: 0 });
 
     // The clip's seconds (and the speech's) are today's usage at once, in Settings opened again without a reload.
     await view(a.page, "Settings");

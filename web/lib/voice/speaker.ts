@@ -47,10 +47,28 @@ type Item = { text: string; result: Promise<SpeechResult> | null };
 
 /**
  * W121 (Safari, iOS): audio may only start from a user's gesture, so the one element is
- * created and unlocked by playing this silent clip muted during the tap that sends
- * (a 44-byte WAV header, 8 kHz mono, one sample of silence).
+ * created and unlocked by playing this silent clip muted during the tap that sends:
+ * 0.1 s of 8 kHz 8-bit mono WAV (a clip of one sample ends before browsers report it playing).
+ * Played from a blob: URL — the page's CSP allows media from 'self' and blob: only.
  */
-export const SILENCE = "data:audio/wav;base64,UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQIAAAAAAA==";
+export function silentWav(samples = 800): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(44 + samples).fill(0x80);
+  const view = new DataView(bytes.buffer);
+  const ascii = (at: number, text: string) => [...text].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + samples, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, 8000, true);
+  view.setUint32(28, 8000, true);
+  view.setUint16(32, 1, true);
+  view.setUint16(34, 8, true);
+  ascii(36, "data");
+  view.setUint32(40, samples, true);
+  return bytes;
+}
 
 /** How many sentences are synthesized ahead of the one playing (the next one: speech without gaps, no wasted budget on a stop). */
 const PREFETCH = 1;
@@ -68,6 +86,8 @@ export class Speaker {
   /** Ends the sentence playing now (its listeners removed, its URL revoked). */
   #endCurrent: (() => void) | null = null;
   #state: SpeakerState = "idle";
+  /** The silent clip's URL, made once and kept (a few hundred bytes). */
+  #silence: string | null = null;
   /** W120: a reply is still streaming: an empty queue between its sentences is not the end (the pill stays). */
   #open = false;
   /** W123: a sentence had no voice to read it (no server speech, no `speechSynthesis`): the pill says so. */
@@ -100,11 +120,12 @@ export class Speaker {
   prime(): void {
     if (this.#endCurrent) return;
     const audio = (this.#audio ??= this.#ports.audio());
+    const silence = (this.#silence ??= this.#ports.objectUrl.create(new Blob([silentWav()], { type: "audio/wav" })));
     audio.muted = true;
-    audio.src = SILENCE;
+    audio.src = silence;
     const restore = () => {
       // A reply's clip may have taken the element meanwhile: only the silence is stopped.
-      if (audio.src !== SILENCE) return;
+      if (audio.src !== silence) return;
       audio.pause();
       audio.removeAttribute("src");
       audio.muted = false;
