@@ -42,7 +42,8 @@ const ASK = "tell me about ostriches";
 /** The offline assistant's first sentence for ASK (party/chat/offline-model.ts), as spoken. */
 const FIRST = "Sorry — I didn't understand “tell me about ostriches”.";
 
-type Spy = { spoken: string[]; playing: number };
+/** `playing`: reply clips that started; `primed`: silent muted unlocks (W121's `primeSpeech`) in the user's gesture. */
+type Spy = { spoken: string[]; playing: number; primed: number };
 declare global {
   interface Window {
     __voiceSpy?: Spy;
@@ -54,7 +55,7 @@ type Device = { page: Page; context: BrowserContext; log: string[]; speechBodies
 
 /** Runs in the page before the app: records the browser voice's sentences (instead of speaking) and audio that started playing. */
 function installSpy() {
-  const spy: Spy = { spoken: [], playing: 0 };
+  const spy: Spy = { spoken: [], playing: 0, primed: 0 };
   window.__voiceSpy = spy;
   if (typeof speechSynthesis !== "undefined") {
     speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
@@ -64,11 +65,21 @@ function installSpy() {
     };
   }
   // Media events do not bubble; a capturing listener on the document still sees them.
-  document.addEventListener("playing", () => void (spy.playing += 1), true);
+  // The unlock plays muted, and the sentence's own claim may pause it at once (the `play()` in the gesture is what counts):
+  // its `play` event is counted; a reply's clip is never muted and counts once it is really `playing`.
+  const muted = (e: Event) => e.target instanceof HTMLMediaElement && e.target.muted;
+  document.addEventListener("play", (e) => void (muted(e) ? (spy.primed += 1) : undefined), true);
+  document.addEventListener("playing", (e) => void (muted(e) ? undefined : (spy.playing += 1)), true);
 }
 
-async function device(browser: Browser, server: DevServer, userId: string, speak: boolean, width = 1200): Promise<Device> {
+/** Runs in the page before the app: a browser with no `speechSynthesis` at all. */
+function removeBrowserVoice() {
+  Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
+}
+
+async function device(browser: Browser, server: DevServer, userId: string, speak: boolean, width = 1200, options: { noVoice?: boolean } = {}): Promise<Device> {
   const context = await browser.newContext({ viewport: { width, height: 800 }, permissions: ["microphone"] });
+  if (options.noVoice) await context.addInitScript(removeBrowserVoice);
   await context.addInitScript(installSpy);
   const page = await context.newPage();
   const log: string[] = [];
@@ -108,7 +119,9 @@ const send = async (page: Page, text: string) => {
   await page.getByLabel("Message").fill(text);
   await page.keyboard.press("Enter");
 };
-const spy = (page: Page) => page.evaluate(() => window.__voiceSpy ?? { spoken: [], playing: 0 });
+const spy = (page: Page) => page.evaluate(() => window.__voiceSpy ?? { spoken: [], playing: 0, primed: 0 });
+/** A view by the nav (a client-side move: the page, its speaker and its caches stay). */
+const view = (page: Page, name: string) => page.getByRole("navigation", { name: "Views" }).getByRole("link", { name }).click();
 const replyDone = (page: Page) => page.getByTestId("reply").last().filter({ hasText: "plan my day" }).waitFor({ timeout: 60_000 });
 
 describe("Web — spoken replies on the asking device, with a speech provider", () => {
@@ -140,6 +153,8 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     // Polled with what A did, so a failure shows the requests and answers.
     await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
     expect(tts.requests.filter((r) => r.path === "/v1/audio/speech").map((r) => r.text)).toContain(FIRST);
+    // W121: the Enter that sent it unlocked the audio element (Safari's autoplay rule) before any reply clip.
+    expect((await spy(a.page)).primed).toBe(1);
 
     const pill = a.page.getByTestId("speaking-indicator");
     await pill.waitFor();
@@ -152,6 +167,11 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     await screenshot(a.page, "voice-output-01b-speaking-dark");
     await a.page.emulateMedia({ colorScheme: "light" });
 
+    // W123: the reply goes on being read in another view, and so does its pill with Stop (it lives in the app's layout).
+    await view(a.page, "Tasks");
+    await a.page.getByRole("heading", { level: 1 }).filter({ hasText: "Tasks" }).waitFor();
+    await pill.waitFor();
+    await screenshot(a.page, "voice-output-01c-speaking-in-tasks");
     // Stop: the pill goes and the audio element is paused.
     await a.page.getByRole("button", { name: "Stop speaking" }).click();
     await pill.waitFor({ state: "detached" });
@@ -160,8 +180,22 @@ describe("Web — spoken replies on the asking device, with a speech provider", 
     // B showed the same reply as text and never asked for speech nor spoke.
     await replyDone(b.page);
     expect(b.speechBodies).toEqual([]);
-    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0, primed: 0 });
     await expect(b.page.getByTestId("speaking-indicator").count()).resolves.toBe(0);
+
+    // W122: signing out while a reply is read stops it at once: the clip is dropped (src cleared), not left to play out.
+    await view(a.page, "Chat");
+    await replyDone(a.page);
+    const before = (await spy(a.page)).playing;
+    await send(a.page, ASK);
+    await expect.poll(async () => (await spy(a.page)).playing, { timeout: 30_000 }).toBeGreaterThan(before);
+    const asked = a.speechBodies.length;
+    await a.page.getByRole("button", { name: "Account: voice-out-ann" }).click();
+    await a.page.locator("#account-menu").getByRole("button", { name: "Sign out" }).click();
+    await a.page.waitForURL(/\/login$/);
+    await expect.poll(() => a.page.getByTestId("reply-audio").evaluate((el) => el.getAttribute("src")), { timeout: 10_000 }).toBeNull();
+    expect((await spy(a.page)).spoken).toEqual([]);
+    expect(a.speechBodies.length).toBeLessThanOrEqual(asked + 1);
   });
 
   it("[W124] Settings → Voice shows this device's choices, the server's speech provider and the minutes used; axe passes in light and dark", async () => {
@@ -204,13 +238,32 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
     // One request learned there is no server speech (501); every later sentence went to the browser directly.
     expect(a.speechBodies).toEqual([FIRST]);
     await expect.poll(async () => (await spy(a.page)).spoken.length, { timeout: 30_000 }).toBeGreaterThan(1);
-    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0, primed: 0 });
     expect(b.speechBodies).toEqual([]);
 
     await a.page.goto(`${server.url}/settings`);
     await a.page.getByTestId("voice-tts").filter({ hasText: "Replies are read by your browser's voice" }).waitFor();
     await a.page.getByTestId("voice-settings").scrollIntoViewIfNeeded();
     await screenshot(a.page, "voice-output-03-settings-no-provider");
+  });
+
+  it("[W123][W124] a browser with no voice of its own: the pill and Settings say replies are shown, not read", async () => {
+    const c = await device(browser, server, "voice-out-dee", true, 390, { noVoice: true });
+    await send(c.page, ASK);
+    const pill = c.page.getByTestId("speaking-indicator").filter({ hasText: "this browser cannot read replies aloud" });
+    await pill.waitFor({ timeout: 60_000 });
+    await screenshot(c.page, "voice-output-04-no-voice-pill");
+    await c.page.getByRole("button", { name: "Stop speaking" }).click();
+    await pill.waitFor({ state: "detached" });
+    await c.page.goto(`${server.url}/settings`);
+    await c.page.getByTestId("voice-tts").filter({ hasText: "This browser has no voice of its own either" }).waitFor();
+    await c.page.getByTestId("voice-settings").scrollIntoViewIfNeeded();
+    await screenshot(c.page, "voice-output-05-settings-no-voice");
+    for (const scheme of ["light", "dark"] as const) {
+      await c.page.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page: c.page }).include('[data-testid="voice-settings"]').analyze();
+      expect(axe.violations.map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+    }
   });
 });
 
@@ -233,6 +286,10 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
   it("[W120][W121] push-to-talk on A (held until its clock shows 3 s): the reply to the transcript is spoken on A; B, with Speak replies on too, stays quiet", async () => {
     const a = await device(browser, server, "voice-out-cy", true);
     const b = await device(browser, server, "voice-out-cy", true);
+    // W124: Settings read once (its capabilities cached), then the chat: the minutes used come back live, not from that read.
+    await view(a.page, "Settings");
+    await expect(a.page.getByTestId("voice-used").innerText()).resolves.toMatch(/^0 of 30/);
+    await view(a.page, "Chat");
     await a.page.getByTestId("push-to-talk").hover();
     await a.page.mouse.down();
     // The hold lasts as long as the page's recording clock says (m:ss), no fixed sleep.
@@ -258,6 +315,22 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     await expect.poll(async () => JSON.stringify({ ...(await spy(a.page)), log: a.log }), { timeout: 30_000 }).toMatch(/"playing":[1-9]/);
     await b.page.getByTestId("reply").last().filter({ hasText: "Call John" }).waitFor({ timeout: 30_000 });
     expect(b.speechBodies).toEqual([]);
-    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0 });
-  });
+    expect(await spy(b.page)).toEqual({ spoken: [], playing: 0, primed: 0 });
+
+    // The clip's seconds (and the speech's) are today's usage at once, in Settings opened again without a reload.
+    await view(a.page, "Settings");
+    await expect.poll(() => a.page.getByTestId("voice-used").innerText(), { timeout: 10_000 }).toMatch(/^0\.[1-9] of 30|^[1-9]/);
+    // W124: while A's Settings stays open (its capabilities read once), B records 7 s: A's minutes follow the live state.
+    const shown = await a.page.getByTestId("voice-used").innerText();
+    await b.page.getByTestId("push-to-talk").hover();
+    await b.page.mouse.down();
+    await expect
+      .poll(async () => {
+        const [m = 0, sec = 0] = (await b.page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+        return m * 60 + sec;
+      }, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(7);
+    await b.page.mouse.up();
+    await expect.poll(() => a.page.getByTestId("voice-used").innerText(), { timeout: 60_000 }).not.toBe(shown);
+  }, 240_000);
 });

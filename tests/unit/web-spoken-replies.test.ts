@@ -22,8 +22,10 @@ const job = (id: string, deviceId: string): VoiceJobRecord => ({ id, status: "qu
 function setup(speak = true, visible = true) {
   const said: string[] = [];
   let stops = 0;
+  /** The speaker's begin()/finish() calls, in order. */
+  const spans: string[] = [];
   const replies = new SpokenReplies({
-    speaker: { enqueue: (s) => void said.push(...s), stop: () => void (stops += 1) },
+    speaker: { enqueue: (s) => void said.push(...s), stop: () => void (stops += 1), begin: () => void spans.push("begin"), finish: () => void spans.push("finish") },
     deviceId: () => ME,
     speakReplies: () => speak,
     visible: () => visible,
@@ -37,20 +39,42 @@ function setup(speak = true, visible = true) {
       replies.onFrame(token(turnId, n, text.slice(i, i + 4)));
     }
   };
-  return { replies, said, stops: () => stops, stream };
+  return { replies, said, stops: () => stops, stream, spans };
 }
 
 const REPLY = "I created the task Call John. It is due tomorrow at 3 p.m. Anything else for today?";
 
 describe("Web — spoken replies on the asking device", () => {
   it("[W120] this device's turn is spoken sentence by sentence while it streams, the rest on llm.completed", () => {
-    const { replies, said, stream } = setup();
+    const { replies, said, stream, spans } = setup();
     replies.onFrame(userMessage("m1", "t1", ME));
+    // W123: the speaker is told the reply is still streaming (it stays "speaking" between sentences)…
+    expect(spans).toEqual(["begin"]);
     stream("t1", "I created the task Call John. It is due tom");
     expect(said).toEqual(["I created the task Call John."]);
     stream("t1", "orrow at 3 p.m. Anything else for today?");
     replies.onFrame(completed("t1", REPLY));
     expect(said).toEqual(["I created the task Call John.", "It is due tomorrow at 3 p.m.", "Anything else for today?"]);
+    // …until its last sentences are queued.
+    expect(spans).toEqual(["begin", "finish"]);
+  });
+
+  it("[W120] a reply regenerated from this tab (or, in front, from this device) is spoken; one regenerated elsewhere is not", () => {
+    const regenerated = (turnId: string, deviceId: string, clientActionId?: string) =>
+      event("turn.regenerated", { turnId, messageId: "m1" }, { kind: "user", deviceId }, clientActionId);
+    const here = setup(true, false);
+    here.replies.sentHere("web-r1");
+    here.replies.onFrame(regenerated("t2", ME, "web-r1"));
+    here.stream("t2", REPLY);
+    expect(here.said[0]).toBe("I created the task Call John.");
+    const front = setup();
+    front.replies.onFrame(regenerated("t2", ME, "web-r1"));
+    front.stream("t2", REPLY);
+    expect(front.said[0]).toBe("I created the task Call John.");
+    const elsewhere = setup();
+    elsewhere.replies.onFrame(regenerated("t2", OTHER, "web-r9"));
+    elsewhere.stream("t2", REPLY);
+    expect(elsewhere.said).toEqual([]);
   });
 
   it("[W120] a turn another device asked is not spoken here", () => {
@@ -152,6 +176,22 @@ describe("Web — spoken replies on the asking device", () => {
     replies.onFrame(token("t1", 1, "How are you? "));
     replies.onFrame(completed("t1", "Hello there my friend. How are you? Fine."));
     expect(said).toEqual(["Hello there my friend.", "How are you?", "Fine."]);
+  });
+
+  it("[W120] a backfill after a reconnect bringing this device's message and its reply: the current speech goes on, nothing is claimed", () => {
+    const { replies, said, stops, stream } = setup();
+    replies.onFrame(userMessage("m1", "t1", ME));
+    stream("t1", "I created the task Call John. It is");
+    const before = stops();
+    const question = userMessage("m0", "t0", ME);
+    const answer = event("message.added", { message: { id: "a0", role: "assistant", text: "Old reply here.", channel: "chat", turnId: "t0", status: "complete", createdAt: at } });
+    if (question.type !== "event" || answer.type !== "event") throw new Error("event frames expected");
+    replies.onFrame({ type: "events", events: [question.event, answer.event], lastEventSeq: seq, hasMore: false });
+    expect(stops()).toBe(before);
+    expect(replies.speakingTurn).toBe("t1");
+    stream("t0", "Old reply here. Said again?");
+    stream("t1", " due tomorrow. Fine then.");
+    expect(said).toEqual(["I created the task Call John.", "It is due tomorrow."]);
   });
 
   it("[W120] an old message of this device in a backfill (its turn ended) speaks nothing and stops nothing", () => {

@@ -8,11 +8,18 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import type { VoiceCapabilities } from "../../shared/voice.ts";
+import { stateQuery } from "../lib/queries.ts";
 import { setVoiceSettings, useVoiceSettings } from "../lib/voice/settings.ts";
 import { stopSpeaking } from "../lib/voice/speech-control.ts";
 import { voiceCapabilitiesQuery } from "../lib/voice/voice-capabilities.ts";
 
 const PROVIDER_NAMES = { "workers-ai": "Workers AI", openai: "OpenAI-compatible server" } as const;
+
+/** W124: whether this browser has a voice of its own (`speechSynthesis`) to read replies when the server has none. */
+const browserVoice = () => typeof speechSynthesis !== "undefined";
+const BROWSER_READS = "Replies are read by your browser's voice.";
+const NO_VOICE = "This browser has no voice of its own either: replies are shown, not read aloud.";
+const fallback = () => (browserVoice() ? BROWSER_READS : NO_VOICE);
 
 /** Minutes with one decimal at most ("1.5", "30"). */
 const minutes = (seconds: number) => (Math.round(seconds / 6) / 10).toLocaleString();
@@ -43,7 +50,7 @@ export function VoiceSettings() {
         {capabilities.isPending && <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">Checking the server's voice…</p>}
         {capabilities.isError && (
           <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">
-            The server's voice settings could not be read ({capabilities.error.message}). Replies are read by your browser's voice.
+            The server's voice settings could not be read ({capabilities.error.message}). {fallback()}
           </p>
         )}
         {capabilities.data && <ServerVoice capabilities={capabilities.data} />}
@@ -53,6 +60,8 @@ export function VoiceSettings() {
 }
 
 function ServerVoice({ capabilities: c }: { capabilities: VoiceCapabilities }) {
+  // W124: today's minutes from the live state (each voice.used event folds into it), not the capabilities' snapshot.
+  const usedSeconds = useQuery(stateQuery()).data?.usage.voiceSeconds ?? c.usedSeconds;
   return (
     <>
       <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
@@ -64,11 +73,11 @@ function ServerVoice({ capabilities: c }: { capabilities: VoiceCapabilities }) {
         </dd>
         <dt className="font-medium">Spoken replies</dt>
         <dd data-testid="voice-tts" className="text-stone-600 dark:text-stone-400">
-          {c.speech ? `${PROVIDER_NAMES[c.speech.provider]} (${c.speech.model})` : "None on the server (TTS_PROVIDER is not set). Replies are read by your browser's voice."}
+          {c.speech ? `${PROVIDER_NAMES[c.speech.provider]} (${c.speech.model})` : `None on the server (TTS_PROVIDER is not set). ${fallback()}`}
         </dd>
         <dt className="font-medium">Used today</dt>
         <dd data-testid="voice-used" className="text-stone-600 dark:text-stone-400">
-          {minutes(c.usedSeconds)} of {c.minutesPerDay.toLocaleString()} voice minutes
+          {minutes(usedSeconds)} of {c.minutesPerDay.toLocaleString()} voice minutes
         </dd>
       </dl>
       {c.problems.length > 0 && (

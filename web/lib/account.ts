@@ -10,6 +10,7 @@ import { DEVICE_KEY } from "./device.ts";
 import { brainKeys } from "./queries.ts";
 import { signedIn } from "./local-user.ts";
 import { clearLocalData } from "./offline-cache.ts";
+import { stopSpeaking } from "./voice/speech-control.ts";
 
 export { type Account, accountOf, signedIn } from "./local-user.ts";
 
@@ -49,6 +50,8 @@ export function userKeys(userId: string, keys: readonly string[]): string[] {
  */
 export async function signOut(queryClient: QueryClient, leave: () => Promise<void>): Promise<void> {
   const account = signedIn();
+  // W122: the user's reply stops being read the moment they sign out (its next sentence would need their token).
+  stopSpeaking();
   // W64: no push of this user reaches this browser any more: the room forgets this device's
   // subscriptions while the token still opens it, and the browser ends its own.
   await forgetPushHere(queryClient);

@@ -30,6 +30,7 @@ import { appendEvents, applyEvents } from "./state-events.ts";
 import { forget, remember } from "./state-journal.ts";
 import { deviceId, deviceName, setDeviceName } from "./device.ts";
 import { stopSpeaking } from "./voice/speech-control.ts";
+import { primeSpeech } from "./voice/speaker.ts";
 import { spokenReplies } from "./voice/spoken-replies.ts";
 import { checkEpoch, discardErased, signOutOnce } from "./data-epoch.ts";
 import { localDatabaseOf, signedIn } from "./local-user.ts";
@@ -322,6 +323,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       reopen.current = () => {};
       if (refetch !== null) clearTimeout(refetch);
       forget();
+      // W122: the signed-in app is gone (sign-out, another user): nothing of its replies goes on being read.
+      stopSpeaking();
       p.destroy();
       void local.destroy();
       providerRef.current = null;
@@ -344,6 +347,9 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       const clientActionId = `web-${crypto.randomUUID()}`;
       // W93: with no network the user is told to try again once connected (a closing socket may still look open).
       if (!navigator.onLine) throw new OfflineError();
+      // W120, W121: the regenerated reply is this tab's to speak; the click unlocks its audio (Safari).
+      spokenReplies().replies.sentHere(clientActionId);
+      primeSpeech();
       // Over the socket beside messages when it is live (acked like a message, placed from the ack)…
       if (status === "live" && providerRef.current?.wsconnected) {
         asked.current.set(clientActionId, messageId);
@@ -360,6 +366,8 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       const m: Outgoing = { text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(place) };
       updateOutbox((all) => [...all, m]);
       spokenReplies().replies.sentHere(m.clientActionId);
+      // W121: Send / Enter is the user's gesture Safari needs before the reply's audio may play.
+      primeSpeech();
       frame(messageFrame(m));
     },
     retry: (clientActionId) => {
@@ -368,6 +376,7 @@ export function BrainProvider({ children }: { children: ReactNode }) {
       const m: Outgoing = { text: old.text, clientActionId: `web-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), ...placed(old) };
       updateOutbox((all) => [...all.filter((x) => x.clientActionId !== clientActionId), m]);
       spokenReplies().replies.sentHere(m.clientActionId);
+      primeSpeech();
       frame(messageFrame(m));
     },
     discard: (clientActionId) => updateOutbox((all) => all.filter((m) => m.clientActionId !== clientActionId)),

@@ -3,6 +3,7 @@ import { createFileRoute, Link, Outlet, redirect, useNavigate, useRouterState } 
 import { Activity, Brain, CalendarRange, CheckSquare, MessageSquare, MonitorSmartphone, NotebookPen, Settings } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { AccountMenu } from "../components/account-menu.tsx";
+import { SpeakingIndicator } from "../components/chat/speaking-indicator.tsx";
 import { ConnectionBanner } from "../components/connection-banner.tsx";
 import { DeviceNamePrompt } from "../components/device-name-prompt.tsx";
 import { SearchButton } from "../components/search/search-button.tsx";
@@ -123,6 +124,8 @@ function Shell() {
         <ConnectionBanner />
         <DeviceNamePrompt />
         <ZoneOffer />
+        {/* W123: a reply read aloud goes on in every view, so its Stop is in every view too. */}
+        <SpeakingIndicator />
         <div className="min-h-0 flex-1 overflow-y-auto">
           <Outlet />
         </div>

@@ -21,10 +21,10 @@ import { session } from "../api.ts";
 import { DEVICE_KEY, deviceId } from "../device.ts";
 import { voiceSettings } from "./settings.ts";
 import { onStopSpeaking } from "./speech-control.ts";
-import { Speaker, type SpeakerPorts, type SpeechResult } from "./speaker.ts";
+import { Speaker, type SpeakerPorts, type SpeechResult, setPrimeTarget } from "./speaker.ts";
 
 /** What the tracker needs from the speaker (a `Speaker`, or a test double). */
-export type SpeakPort = { enqueue(sentences: readonly string[]): void; stop(): void };
+export type SpeakPort = { enqueue(sentences: readonly string[]): void; stop(): void; begin(): void; finish(): void };
 
 export type SpokenRepliesPorts = {
   speaker: SpeakPort;
@@ -40,7 +40,7 @@ export type SpokenRepliesPorts = {
 const REMEMBERED = 20;
 
 /** The event types this module reads (the rest are not parsed twice). */
-const READS = new Set(["message.added", "voice.job.queued", "voice.job.done", "voice.job.sent"]);
+const READS = new Set(["message.added", "turn.regenerated", "voice.job.queued", "voice.job.done", "voice.job.sent"]);
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
@@ -96,6 +96,7 @@ export class SpokenReplies {
         // The whole reply: what did not stream here (a device that joined late) is spoken from it.
         if (f.text.startsWith(active.text)) this.#say(f.text.slice(active.text.length));
         this.#ports.speaker.enqueue(active.splitter.flush());
+        this.#ports.speaker.finish();
         this.#active = null;
         return;
       }
@@ -109,7 +110,7 @@ export class SpokenReplies {
     }
   }
 
-  /** A message this tab sends (brain-provider): its turn is this tab's, even if the tab is in the background when it starts. */
+  /** A message (or a regeneration) this tab sends (brain-provider): its turn is this tab's, even if the tab is in the background when it starts. */
   sentHere(clientActionId: string): void {
     remember(this.#sentHere, clientActionId, true);
   }
@@ -128,12 +129,24 @@ export class SpokenReplies {
   }
 
   #onEvents(events: readonly { type: string }[]): void {
-    for (const raw of events) {
-      if (!READS.has(raw.type)) continue;
-      const event = parseLedgerEvent(raw);
-      if (!event) continue;
+    const parsed = events.flatMap((raw) => {
+      const event = READS.has(raw.type) ? parseLedgerEvent(raw) : null;
+      return event ? [event] : [];
+    });
+    // A turn whose reply is in the ledger has ended (a backfill after a reconnect brings both): its question claims nothing.
+    for (const event of parsed) {
+      if (event.type === "message.added" && event.payload.message.role === "assistant" && event.payload.message.turnId) remember(this.#ended, event.payload.message.turnId, true);
+    }
+    for (const event of parsed) {
       const me = this.#ports.deviceId();
       switch (event.type) {
+        case "turn.regenerated": {
+          // W120: a reply regenerated from here is this device's like a message sent from here.
+          const sentHere = event.clientActionId !== undefined && this.#sentHere.has(event.clientActionId);
+          const thisDevice = event.actor.kind === "user" && event.actor.deviceId === me;
+          if (sentHere || (thisDevice && (event.clientActionId === undefined || this.#ports.visible()))) this.#claim(event.payload.turnId);
+          break;
+        }
         case "message.added": {
           const { message } = event.payload;
           if (message.role !== "user" || !message.turnId) break;
@@ -170,6 +183,7 @@ export class SpokenReplies {
     this.stop();
     if (!this.#ports.speakReplies()) return;
     this.#active = { turnId, splitter: sentenceSplitter(), text: "" };
+    this.#ports.speaker.begin();
     const streamed = this.#streamed.get(turnId);
     if (streamed) this.#say(streamed.text);
   }
@@ -183,6 +197,8 @@ async function fetchSpeech(text: string, signal: AbortSignal): Promise<SpeechRes
   if (device) headers["x-device-id"] = device;
   const res = await fetch("/api/v1/speech", { method: "POST", headers, body: JSON.stringify({ text }), signal });
   if (res.status === 501 || res.status === 404) return { kind: "unavailable" };
+  // W122: the session ended (signed out here or elsewhere): the rest of that user's reply is not read.
+  if (res.status === 401) return { kind: "signed-out" };
   const type = res.headers.get("content-type") ?? "";
   if (!res.ok || !(type.startsWith("audio/") || voiceMediaTypeOf(type))) return { kind: "failed" };
   return { kind: "audio", blob: await res.blob() };
@@ -231,3 +247,5 @@ export function spokenReplies(): { speaker: Speaker; replies: SpokenReplies } {
   instance = { speaker, replies };
   return instance;
 }
+
+setPrimeTarget(() => spokenReplies().speaker);

@@ -22,7 +22,6 @@ import { ChatRowStore, ChatRowsContext } from "../../components/chat/chat-contex
 import { Composer } from "../../components/chat/composer.tsx";
 import { VoiceJobs } from "../../components/chat/voice-jobs.tsx";
 import { OutboxList } from "../../components/chat/outbox-list.tsx";
-import { SpeakingIndicator } from "../../components/chat/speaking-indicator.tsx";
 import { Suggestions } from "../../components/chat/suggestions.tsx";
 import { EditComposer, UserMessage } from "../../components/chat/user-message.tsx";
 import { useBrain } from "../../hooks/use-brain.ts";
@@ -272,7 +271,6 @@ function Chat() {
               <OutboxList now={now} />
               <BudgetNotice usage={data.usage} replies={brain.replies} now={now} />
               <VoiceJobs conversationId={conversationId} />
-              <SpeakingIndicator />
               {/* W118: what the browser's own recognition heard goes like typed text, as a voice message. */}
               <Composer conversationId={conversationId === DEFAULT_CONVERSATION_ID ? undefined : conversationId} sendVoice={(text) => send(text, undefined, "voice")} />
               <p className="mt-2 hidden text-center text-xs text-stone-600 md:block dark:text-stone-400">Enter to send · Shift+Enter for a new line</p>
