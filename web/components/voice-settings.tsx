@@ -6,12 +6,12 @@
  * browser does instead; and the voice minutes used today.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useId } from "react";
 import type { VoiceCapabilities } from "../../shared/voice.ts";
 import { stateQuery } from "../lib/queries.ts";
 import { setVoiceSettings, useVoiceSettings } from "../lib/voice/settings.ts";
 import { stopSpeaking } from "../lib/voice/speech-control.ts";
 import { voiceCapabilitiesQuery } from "../lib/voice/voice-capabilities.ts";
+import { Toggle } from "./toggle.tsx";
 
 const PROVIDER_NAMES = { "workers-ai": "Workers AI", openai: "OpenAI-compatible server" } as const;
 
@@ -30,7 +30,7 @@ export function VoiceSettings() {
   return (
     <div data-testid="voice-settings">
       <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">These choices are kept on this device; your other devices keep their own.</p>
-      <Switch
+      <Toggle
         checked={settings.speakReplies}
         onChange={(speakReplies) => {
           setVoiceSettings({ speakReplies });
@@ -39,7 +39,7 @@ export function VoiceSettings() {
         label="Speak replies on this device"
         help="The answer to what you ask from this device is read aloud, sentence by sentence as it arrives. Your other devices show the text."
       />
-      <Switch
+      <Toggle
         checked={settings.reviewBeforeSending}
         onChange={(reviewBeforeSending) => setVoiceSettings({ reviewBeforeSending })}
         label="Review voice messages before sending"
@@ -88,28 +88,5 @@ function ServerVoice({ capabilities: c }: { capabilities: VoiceCapabilities }) {
         </ul>
       )}
     </>
-  );
-}
-
-function Switch({ checked, onChange, label, help }: { checked: boolean; onChange: (value: boolean) => void; label: string; help: string }) {
-  const id = useId();
-  return (
-    // W51: the label row is the 44 px target; the help reads as its description.
-    <div className="py-1">
-      <label htmlFor={id} className="flex min-h-11 cursor-pointer items-center gap-3 text-sm font-medium">
-        <input
-          id={id}
-          type="checkbox"
-          checked={checked}
-          onChange={(e) => onChange(e.target.checked)}
-          aria-describedby={`${id}-help`}
-          className="size-5 shrink-0 accent-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none"
-        />
-        {label}
-      </label>
-      <p id={`${id}-help`} className="-mt-2 pl-8 text-xs text-stone-600 dark:text-stone-400">
-        {help}
-      </p>
-    </div>
   );
 }

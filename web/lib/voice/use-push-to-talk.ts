@@ -13,6 +13,7 @@ import { listen, recognitionConstructor } from "./browser-recognition.ts";
 import { type Mode, type Pending, type Phase, PushToTalkMachine, type VoicePath } from "./push-to-talk-machine.ts";
 import { startRecording } from "./recorder.ts";
 import { useVoiceSettings } from "./settings.ts";
+import { primeSpeech } from "./speaker.ts";
 import { stopSpeaking } from "./speech-control.ts";
 import { voiceCapabilitiesQuery } from "./voice-capabilities.ts";
 import { uploadVoice } from "./voice-upload.ts";
@@ -136,7 +137,11 @@ export function usePushToTalk(conversationId: string | undefined, send: (text: s
     path,
     elapsed,
     level,
-    press: (mode) => void machine.press(mode),
+    press: (mode) => {
+      // W122: inside the user's gesture, so Safari lets the reply to this clip play later.
+      primeSpeech();
+      void machine.press(mode);
+    },
     release: (ms, options) => machine.release(ms, options),
     finish: () => void machine.finish(),
     cancel: () => machine.cancel(),
