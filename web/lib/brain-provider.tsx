@@ -295,8 +295,14 @@ export function BrainProvider({ children }: { children: ReactNode }) {
     p.on("custom-message", (raw: string) => {
       const f = parseServerFrame(raw);
       if (f) onServerFrame(f, context);
-      // W120: the replies this device asked for are spoken as they stream.
-      if (f) spokenReplies().replies.onFrame(f);
+      // W120: the replies this device asked for are spoken as they stream; speech never stops the chat.
+      if (f) {
+        try {
+          spokenReplies().replies.onFrame(f);
+        } catch (error) {
+          console.warn("spoken replies", error);
+        }
+      }
     });
     const onFocus = () => frame({ type: "focus", focused: document.hasFocus() });
     // Follow the browser's network state: drop the socket when offline (edits stay in the
