@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import AxeBuilder from "@axe-core/playwright";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../integration/dev-server.ts";
 import { type OpenAiAudioServer, startOpenAiAudioServer } from "../support/openai-audio-server.ts";
@@ -267,6 +267,14 @@ describe("Web — spoken replies with no speech provider: the browser's voice", 
   });
 });
 
+/**
+ * What an element says now, or null when it is not on the page: never waits for it to appear (a
+ * locator's innerText waits up to its timeout, which made one poll of `progress` take 30 s).
+ */
+async function textNow(locator: Locator): Promise<string | null> {
+  return (await locator.count()) > 0 ? locator.first().innerText({ timeout: 2_000 }).catch(() => null) : null;
+}
+
 describe("Web — the issue's Done-when: a spoken request's reply is spoken on the device that recorded it", () => {
   const SAID = "remind me to call John tomorrow at 3pm";
   let audio: OpenAiAudioServer;
@@ -295,7 +303,7 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     // The hold lasts as long as the page's recording clock says (m:ss), no fixed sleep.
     await expect
       .poll(async () => {
-        const [m = 0, sec = 0] = (await a.page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+        const [m = 0, sec = 0] = ((await textNow(a.page.getByTestId("voice-elapsed"))) ?? "0:00").split(":").map(Number);
         return m * 60 + sec;
       }, { timeout: 20_000 })
       .toBeGreaterThanOrEqual(3);
@@ -305,9 +313,10 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     const progress = async () => {
       const { json } = await pageCall(a.page, "GET", "/api/v1/state");
       const jobs: unknown = typeof json === "object" && json !== null ? Reflect.get(json, "voiceJobs") : undefined;
-      const reply = await a.page.getByTestId("reply").last().innerText().catch(() => "");
-      const notice = await a.page.getByTestId("voice-notice").innerText().catch(() => null);
-      return JSON.stringify({ requests: audio.requests.map((r) => `${r.path} ${r.status ?? ""}`), jobs, notice, uploads: a.log.filter((l) => l.startsWith("upload")), reply: reply.slice(0, 200) });
+      const reply = (await textNow(a.page.getByTestId("reply").last())) ?? "";
+      const notice = await textNow(a.page.getByTestId("voice-notice"));
+      const problems = server.output().split("\n").filter((l) => /"level":"(warn|error)"/.test(l)).slice(-6);
+      return JSON.stringify({ requests: audio.requests.map((r) => `${r.path} ${r.status ?? ""}`), jobs, notice, uploads: a.log.filter((l) => l.startsWith("upload")), reply: reply.slice(0, 200), problems });
     };
     // The offline assistant creates the task and says so ("Added “Call John”, due …").
     await expect.poll(progress, { timeout: 60_000 }).toMatch(/"reply":"[^"]*Call John/);
@@ -326,7 +335,7 @@ describe("Web — the issue's Done-when: a spoken request's reply is spoken on t
     await b.page.mouse.down();
     await expect
       .poll(async () => {
-        const [m = 0, sec = 0] = (await b.page.getByTestId("voice-elapsed").innerText().catch(() => "0:00")).split(":").map(Number);
+        const [m = 0, sec = 0] = ((await textNow(b.page.getByTestId("voice-elapsed"))) ?? "0:00").split(":").map(Number);
         return m * 60 + sec;
       }, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(7);
