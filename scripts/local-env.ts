@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import webpush from "web-push";
+import { VOICE_KEYS } from "../party/voice/config.ts";
 
 /** Where local data lives (`.wrangler/state` unless MICROCOS_STATE_DIR moves it). */
 export const stateDir = (env: NodeJS.ProcessEnv = process.env) => env.MICROCOS_STATE_DIR || ".wrangler/state";
@@ -83,17 +84,8 @@ const PASS_THROUGH = [
   "MESSAGES_PER_MINUTE",
   "LLM_DAILY_TOKEN_BUDGET",
   "LLM_MAX_OUTPUT_TOKENS",
-  // V6–V9, V19: server voice is off unless these name a provider (plain `npm start` has none).
-  "STT_PROVIDER",
-  "STT_MODEL",
-  "STT_BASE_URL",
-  "STT_API_KEY",
-  "TTS_PROVIDER",
-  "TTS_MODEL",
-  "TTS_VOICE",
-  "TTS_BASE_URL",
-  "TTS_API_KEY",
-  "VOICE_MINUTES_PER_DAY",
+  // V6–V9, V19: server voice is off unless these name a provider (plain `npm start` has none); the one list is config's.
+  ...VOICE_KEYS,
 ] as const;
 
 /** The worker vars of a local run. */

@@ -54,7 +54,7 @@ function serverName(direction: VoiceDirection, provider: VoiceProviderName): str
   return provider === "openai" ? `the ${WHAT[direction]} server at ${prefix}_BASE_URL` : `Workers AI ${WHAT[direction]} (${prefix}_MODEL)`;
 }
 
-/** V8: any provider error → one sentence naming the provider and the setting. */
+/** V8: a provider's error, whatever it is, → one sentence naming the provider and the setting. */
 export function describeVoiceFailure(
   error: unknown,
   direction: VoiceDirection,

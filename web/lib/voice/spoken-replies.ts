@@ -85,6 +85,8 @@ export class SpokenReplies {
         const seen = this.#streamed.get(f.turnId) ?? { text: "", seq: -1 };
         // C5: a resumed stream repeats seqs this device has.
         if (f.seq <= seen.seq) return;
+        // Per token on every device: a device that does not speak replies keeps nothing of them.
+        if (this.#active?.turnId !== f.turnId && !this.#ports.speakReplies()) return;
         remember(this.#streamed, f.turnId, { text: seen.text + f.token, seq: f.seq });
         if (this.#active?.turnId === f.turnId) this.#say(f.token);
         return;
